@@ -1,0 +1,197 @@
+//! The one error type of the core, and its stable codes.
+//!
+//! Every failure that reaches a person (in the app or in `entractl`) is an
+//! [`Error`]: a stable machine-readable [`ErrorCode`] plus a message that says
+//! what went wrong *and what to do about it*. The Tauri shell serialises it as
+//! `{code, message}`; the CLI prints the message and maps the code to an exit
+//! status. Add a code only when a consumer (the UI, a script) acts on it.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A stable, machine-readable error category. Serialised in `snake_case`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The configuration (settings file, environment, connection string) is invalid.
+    Config,
+    /// Input given by the user (a token, a file, an argument) cannot be used.
+    InvalidInput,
+    /// The OS keychain is unavailable, locked or refused the operation.
+    Keychain,
+    /// A server could not be reached, or answered with something that is not HTTP/JSON we understand.
+    Network,
+    /// The identity provider refused a request (an AADSTS or OAuth error).
+    Identity,
+    /// The user cancelled the sign-in.
+    SignInCancelled,
+    /// The sign-in was not completed in time.
+    SignInTimeout,
+    /// No account is signed in, or the account's session ended; sign in again.
+    NotSignedIn,
+    /// Microsoft Graph answered with an error.
+    Graph,
+    /// Local storage (data folder, SQLite) failed.
+    Storage,
+    /// A bug: something that should not happen did.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The `snake_case` name used on the wire and in the CLI's JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Config => "config",
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::Keychain => "keychain",
+            ErrorCode::Network => "network",
+            ErrorCode::Identity => "identity",
+            ErrorCode::SignInCancelled => "sign_in_cancelled",
+            ErrorCode::SignInTimeout => "sign_in_timeout",
+            ErrorCode::NotSignedIn => "not_signed_in",
+            ErrorCode::Graph => "graph",
+            ErrorCode::Storage => "storage",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Details of an error returned by an identity provider's token or authorize endpoint.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct IdentityErrorDetails {
+    /// The OAuth `error` value, e.g. `invalid_grant`.
+    pub error: String,
+    /// The first AADSTS code, when the provider is Entra (e.g. 70008).
+    pub aadsts: Option<u32>,
+    /// The provider's own `error_description`, verbatim.
+    pub description: Option<String>,
+    /// Entra's `correlation_id`, for support tickets.
+    pub correlation_id: Option<String>,
+    /// Entra's `trace_id`, for support tickets.
+    pub trace_id: Option<String>,
+}
+
+/// The core's error: a stable code, a message naming the fix, optional identity details, and the cause.
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+    identity: Option<Box<IdentityErrorDetails>>,
+    source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
+}
+
+/// The core's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A new error with `code` and a message that should say what to do.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Error { code, message: message.into(), identity: None, source: None }
+    }
+
+    /// Attaches the underlying cause (kept for logs and `Debug`, never shown instead of the message).
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Box::new(source));
+        self
+    }
+
+    /// Attaches the identity provider's error details.
+    pub fn with_identity(mut self, details: IdentityErrorDetails) -> Self {
+        self.identity = Some(Box::new(details));
+        self
+    }
+
+    /// Shorthand for [`ErrorCode::Config`].
+    pub fn config(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Config, message)
+    }
+
+    /// Shorthand for [`ErrorCode::InvalidInput`].
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message)
+    }
+
+    /// Shorthand for [`ErrorCode::Internal`].
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Internal, message)
+    }
+
+    /// Shorthand for [`ErrorCode::Storage`].
+    pub fn storage(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Storage, message)
+    }
+
+    /// Shorthand for [`ErrorCode::Network`].
+    pub fn network(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::Network, message)
+    }
+
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The human message, which names the problem and the fix.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The identity provider's details, when the error came from one.
+    pub fn identity(&self) -> Option<&IdentityErrorDetails> {
+        self.identity.as_deref()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("code", &self.code).field("message", &self.message);
+        if let Some(identity) = &self.identity {
+            d.field("identity", identity);
+        }
+        if let Some(source) = &self.source {
+            d.field("source", source);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_as_their_wire_names() {
+        for code in [ErrorCode::Config, ErrorCode::SignInCancelled, ErrorCode::NotSignedIn] {
+            let json = serde_json::to_string(&code).unwrap();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+    }
+
+    #[test]
+    fn display_is_the_message_and_source_is_kept() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "gone");
+        let err = Error::storage("Cannot read settings.json: check the data folder").with_source(io);
+        assert_eq!(err.to_string(), "Cannot read settings.json: check the data folder");
+        assert!(std::error::Error::source(&err).is_some());
+        assert_eq!(err.code(), ErrorCode::Storage);
+    }
+}

@@ -1,0 +1,1 @@
+//! JWT inspector (being written).

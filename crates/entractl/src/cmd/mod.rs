@@ -1,0 +1,5 @@
+//! One module per command group; each exposes its clap `Args` and an async `run` returning an exit code.
+
+pub mod auth;
+pub mod demo;
+pub mod jwt;
