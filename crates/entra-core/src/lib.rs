@@ -6,5 +6,6 @@
 //! these modules.
 
 pub mod error;
+pub mod paths;
 
 pub use error::{Error, ErrorCode, Result};
