@@ -1,0 +1,124 @@
+//! Types of the session screens: the app's status, sign-in and its progress,
+//! accounts, the signed-in user and the UI preferences remembered between runs.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What the app shows at start: which tenant it talks to and who has signed in before.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AppStatus {
+    /// The app's version, e.g. `0.1.0`.
+    pub version: String,
+    /// The tenant the app signs in to when the user does not pick another.
+    pub default_tenant: TenantSummary,
+    /// Remembered accounts, most recently used first. Holds no secret.
+    pub accounts: Vec<AccountSummary>,
+    /// The UI preferences saved by the last run.
+    pub preferences: Preferences,
+}
+
+/// Whether a tenant is the built-in demo tenant or one the admin configured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum TenantKind {
+    Demo,
+    Configured,
+}
+
+/// A tenant the app can sign in to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct TenantSummary {
+    pub kind: TenantKind,
+    /// The authority URL, e.g. `https://login.microsoftonline.com/<tenant>`.
+    pub authority: String,
+    /// The application (client) ID used to sign in.
+    pub client_id: String,
+    /// The demo tenant's sign-in name, to help a newcomer; never a password.
+    pub demo_username: Option<String>,
+}
+
+/// How an account signed in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// A person, through the browser (authorization code + PKCE).
+    Interactive,
+    /// An application, with a client secret or certificate.
+    AppOnly,
+}
+
+/// A remembered account. Holds no token: those stay in the OS keychain and in Rust memory.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AccountSummary {
+    /// Stable account ID (`<object id>.<tenant id>`).
+    pub id: String,
+    /// The sign-in name, e.g. `admin@contoso.onmicrosoft.com`.
+    pub username: String,
+    pub display_name: Option<String>,
+    pub tenant_id: String,
+    pub authority: String,
+    pub kind: AccountKind,
+    /// When the account was last used, RFC 3339.
+    pub last_used: Option<String>,
+}
+
+/// Where to sign in.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SignInTarget {
+    /// The built-in demo tenant.
+    Demo,
+    /// A tenant given by its authority (or any OpenID provider's issuer) and client ID.
+    Tenant {
+        authority: String,
+        client_id: String,
+        /// Extra scopes; `openid profile offline_access` are always asked for.
+        scopes: Option<Vec<String>>,
+    },
+}
+
+/// What the sign-in is doing, streamed to the UI while it waits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(tag = "stage", rename_all = "snake_case")]
+pub enum SignInProgress {
+    /// Reading the provider's discovery document.
+    Discovering,
+    /// The system browser was opened on this URL; waiting for the redirect.
+    WaitingForBrowser { authorize_url: String },
+    /// The browser came back; redeeming the code for tokens.
+    Redeeming,
+    /// Signed in.
+    Done,
+}
+
+/// The signed-in user, as Microsoft Graph `/me` describes them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct SignedInUser {
+    pub account: AccountSummary,
+    pub display_name: Option<String>,
+    pub user_principal_name: Option<String>,
+    pub mail: Option<String>,
+    pub job_title: Option<String>,
+    /// The tenant's display name, from Graph `/organization`.
+    pub organization: Option<String>,
+}
+
+/// The app's screens.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Screen {
+    Apps,
+    Credentials,
+    Groups,
+    Leases,
+    Jwt,
+}
+
+/// UI preferences remembered between runs (window size is kept by the window-state plugin).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub struct Preferences {
+    /// The screen shown last; reopened at start.
+    pub last_screen: Option<Screen>,
+    /// The account used last; signed in silently at start when its refresh token is still good.
+    pub last_account_id: Option<String>,
+}
