@@ -1,0 +1,108 @@
+//! Durations written `hh:mm:ss` (clock skew, cache lifetimes) and times shown
+//! three ways: UTC, local, and relative ("expires in 42 min").
+
+use crate::error::{Error, Result};
+use chrono::{DateTime, Local, TimeZone, Utc};
+use serde::Serialize;
+use std::time::Duration;
+
+/// Parses `hh:mm:ss` (also `d.hh:mm:ss`, as .NET `TimeSpan` prints it). `00:00:00` is zero.
+pub fn parse_hhmmss(text: &str) -> Result<Duration> {
+    let t = text.trim();
+    let bad = || Error::Setting(format!("'{text}' is not a duration: write it as hh:mm:ss, for example 00:05:00"));
+    let (days, rest) = match t.split_once('.') {
+        Some((d, rest)) if !d.contains(':') => (d.parse::<u64>().map_err(|_| bad())?, rest),
+        _ => (0, t),
+    };
+    let fields: Vec<&str> = rest.split(':').collect();
+    if fields.len() != 3 || fields.iter().any(|f| f.is_empty() || f.len() > 2 || !f.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(bad());
+    }
+    let n = |i: usize| fields[i].parse::<u64>().map_err(|_| bad());
+    let (h, m, s) = (n(0)?, n(1)?, n(2)?);
+    if h > 23 && days > 0 || m > 59 || s > 59 || days > 3650 {
+        return Err(bad());
+    }
+    Ok(Duration::from_secs(days * 86_400 + h * 3600 + m * 60 + s))
+}
+
+/// Formats a duration as `hh:mm:ss` (hours may exceed 24).
+pub fn format_hhmmss(d: Duration) -> String {
+    let s = d.as_secs();
+    format!("{:02}:{:02}:{:02}", s / 3600, (s / 60) % 60, s % 60)
+}
+
+/// A duration in words, coarse: "42 min", "3 h 5 min", "2 days", "45 s".
+pub fn humanize(secs: u64) -> String {
+    match secs {
+        0..=89 => format!("{secs} s"),
+        90..=5399 => format!("{} min", (secs + 30) / 60),
+        5400..=172_799 => {
+            let (h, m) = (secs / 3600, (secs % 3600) / 60);
+            if m == 0 { format!("{h} h") } else { format!("{h} h {m} min") }
+        }
+        _ => format!("{} days", secs / 86_400),
+    }
+}
+
+/// "in 42 min" or "42 min ago".
+pub fn relative(at: i64, now: DateTime<Utc>) -> String {
+    let delta = at.saturating_sub(now.timestamp());
+    if delta >= 0 {
+        format!("in {}", humanize(delta as u64))
+    } else {
+        format!("{} ago", humanize(delta.unsigned_abs()))
+    }
+}
+
+/// A numeric date claim shown for people.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TimeView {
+    /// Seconds since the epoch, as in the token.
+    pub unix: i64,
+    /// RFC 3339 in UTC.
+    pub utc: String,
+    /// RFC 3339 in this machine's time zone.
+    pub local: String,
+    /// Relative to the inspection clock: "in 42 min", "3 days ago".
+    pub relative: String,
+}
+
+impl TimeView {
+    /// Builds the view, or `None` when the number is out of chrono's range.
+    pub fn new(unix: i64, now: DateTime<Utc>) -> Option<Self> {
+        let utc = Utc.timestamp_opt(unix, 0).single()?;
+        Some(TimeView {
+            unix,
+            utc: utc.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            local: utc.with_timezone(&Local).to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+            relative: relative(unix, now),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_formats() {
+        assert_eq!(parse_hhmmss("00:05:00").unwrap(), Duration::from_secs(300));
+        assert_eq!(parse_hhmmss("01:00:00").unwrap(), Duration::from_secs(3600));
+        assert_eq!(parse_hhmmss("00:00:00").unwrap(), Duration::ZERO);
+        assert_eq!(parse_hhmmss("1.02:00:00").unwrap(), Duration::from_secs(26 * 3600));
+        for bad in ["", "5", "00:60:00", "aa:bb:cc", "00:05", "-1:00:00", "00:00:00:00"] {
+            assert!(parse_hhmmss(bad).is_err(), "{bad}");
+        }
+        assert_eq!(format_hhmmss(Duration::from_secs(3661)), "01:01:01");
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = Utc.timestamp_opt(1_000_000, 0).unwrap();
+        assert_eq!(relative(1_000_000 + 42 * 60, now), "in 42 min");
+        assert_eq!(relative(1_000_000 - 3 * 86_400, now), "3 days ago");
+        assert_eq!(relative(1_000_000 - 30, now), "30 s ago");
+        assert_eq!(relative(1_000_000 + 3 * 3600 + 300, now), "in 3 h 5 min");
+    }
+}
