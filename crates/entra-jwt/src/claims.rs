@@ -223,7 +223,7 @@ fn display(name: &str, value: &Value, groups: &dyn GroupNames, time: Option<&Tim
     }
 }
 
-/// The claims table, in the token's order.
+/// The claims table, sorted by claim name.
 pub fn explain(payload: &Map<String, Value>, groups: &dyn GroupNames, now: DateTime<Utc>) -> Vec<ClaimRow> {
     payload
         .iter()
