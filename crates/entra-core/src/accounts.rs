@@ -1,0 +1,212 @@
+//! The remembered accounts: a non-secret list in `accounts.json` in the data folder.
+//!
+//! Each account records who signed in, to which tenant, through which app and
+//! endpoints, so the app can refresh its session after a restart. Tokens are
+//! never here: the refresh token is in the keychain, access tokens only in
+//! memory. The file is rewritten atomically on every change.
+
+use crate::paths::write_atomic;
+use crate::{Error, Result};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+/// The file name of the account list in the data folder.
+pub const ACCOUNTS_FILE: &str = "accounts.json";
+
+/// How the account signs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountKind {
+    /// A person, through the browser (delegated permissions).
+    Interactive,
+    /// An application, with its own credential (application permissions).
+    AppOnly,
+}
+
+/// Which credential an app-only account uses. Paths only; secrets stay in the keychain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "type")]
+pub enum AppCredentialRef {
+    /// A client secret, from `ENTRA_CLIENT_SECRET` or the keychain.
+    ClientSecret,
+    /// A certificate and its private key (PEM files).
+    Certificate {
+        /// The certificate (PEM).
+        certificate_path: PathBuf,
+        /// The private key (PEM).
+        private_key_path: PathBuf,
+    },
+    /// The Azure CLI's signed-in session (`az login`).
+    AzureCli,
+}
+
+/// One remembered account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    /// Stable ID: `<oid>.<tid>` for people (MSAL's home account ID), `app:<client id>.<tenant>` for apps.
+    pub id: String,
+    /// The user principal name, or the app's client ID.
+    pub username: String,
+    /// The person's or app's display name, when known.
+    pub display_name: Option<String>,
+    /// The tenant ID.
+    pub tenant_id: String,
+    /// The authority signed in with.
+    pub authority: String,
+    /// The discovery document used (to find the token endpoint after a restart).
+    #[serde(default)]
+    pub metadata_url: Option<String>,
+    /// The application (client) ID.
+    pub client_id: String,
+    /// The scopes granted (or requested).
+    pub scopes: Vec<String>,
+    /// Person or app.
+    pub kind: AccountKind,
+    /// The Graph base URL for this account.
+    pub graph_url: String,
+    /// Extra trusted root certificate (PEM path), for a TLS demo tenant.
+    #[serde(default)]
+    pub ca_cert: Option<PathBuf>,
+    /// For app-only accounts, which credential to use.
+    #[serde(default)]
+    pub app_credential: Option<AppCredentialRef>,
+    /// When the account was last used.
+    pub last_used: DateTime<Utc>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct AccountsFile {
+    version: u32,
+    accounts: Vec<Account>,
+}
+
+/// The account list on disk.
+#[derive(Debug)]
+pub struct AccountStore {
+    path: PathBuf,
+}
+
+impl AccountStore {
+    /// The store at `<data_dir>/accounts.json`.
+    pub fn new(data_dir: &Path) -> Self {
+        AccountStore { path: data_dir.join(ACCOUNTS_FILE) }
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// All accounts, most recently used first.
+    pub fn list(&self) -> Result<Vec<Account>> {
+        let mut accounts = self.read()?.accounts;
+        accounts.sort_by_key(|a| std::cmp::Reverse(a.last_used));
+        Ok(accounts)
+    }
+
+    /// One account by ID.
+    pub fn get(&self, id: &str) -> Result<Option<Account>> {
+        Ok(self.read()?.accounts.into_iter().find(|a| a.id == id))
+    }
+
+    /// Adds or replaces an account (by ID).
+    pub fn upsert(&self, account: Account) -> Result<()> {
+        let mut file = self.read()?;
+        file.accounts.retain(|a| a.id != account.id);
+        file.accounts.push(account);
+        self.write(&file)
+    }
+
+    /// Records that an account was used now.
+    pub fn touch(&self, id: &str, now: DateTime<Utc>) -> Result<()> {
+        let mut file = self.read()?;
+        if let Some(a) = file.accounts.iter_mut().find(|a| a.id == id) {
+            a.last_used = now;
+            self.write(&file)?;
+        }
+        Ok(())
+    }
+
+    /// Removes an account; returns whether it was there.
+    pub fn remove(&self, id: &str) -> Result<bool> {
+        let mut file = self.read()?;
+        let before = file.accounts.len();
+        file.accounts.retain(|a| a.id != id);
+        if file.accounts.len() == before {
+            return Ok(false);
+        }
+        self.write(&file)?;
+        Ok(true)
+    }
+
+    fn read(&self) -> Result<AccountsFile> {
+        match std::fs::read(&self.path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
+                Error::storage(format!(
+                    "The account list {} is damaged ({e}): fix or delete the file, then sign in again",
+                    self.path.display()
+                ))
+                .with_source(e)
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(AccountsFile { version: 1, accounts: Vec::new() }),
+            Err(e) => Err(Error::storage(format!("Cannot read {} ({e}): check its permissions", self.path.display())).with_source(e)),
+        }
+    }
+
+    fn write(&self, file: &AccountsFile) -> Result<()> {
+        let json = serde_json::to_vec_pretty(&AccountsFile { version: 1, accounts: file.accounts.clone() })
+            .map_err(|e| Error::internal(format!("Cannot encode the account list: {e}")))?;
+        write_atomic(&self.path, &json)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn account(id: &str, minutes: i64) -> Account {
+        Account {
+            id: id.into(),
+            username: format!("{id}@contoso.com"),
+            display_name: None,
+            tenant_id: "t".into(),
+            authority: "https://login.microsoftonline.com/t".into(),
+            metadata_url: None,
+            client_id: "c".into(),
+            scopes: vec!["User.Read".into()],
+            kind: AccountKind::Interactive,
+            graph_url: "https://graph.microsoft.com/v1.0".into(),
+            ca_cert: None,
+            app_credential: None,
+            last_used: DateTime::from_timestamp(1_700_000_000 + minutes * 60, 0).unwrap(),
+        }
+    }
+
+    #[test]
+    fn upsert_list_touch_remove() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = AccountStore::new(dir.path());
+        assert!(store.list().unwrap().is_empty());
+        store.upsert(account("a", 1)).unwrap();
+        store.upsert(account("b", 2)).unwrap();
+        store.upsert(account("a", 0)).unwrap();
+        let ids: Vec<_> = store.list().unwrap().into_iter().map(|a| a.id).collect();
+        assert_eq!(ids, ["b", "a"]);
+        store.touch("a", DateTime::from_timestamp(1_800_000_000, 0).unwrap()).unwrap();
+        assert_eq!(store.list().unwrap()[0].id, "a");
+        assert!(store.remove("a").unwrap());
+        assert!(!store.remove("a").unwrap());
+        assert_eq!(store.list().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn damaged_file_is_a_storage_error_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(ACCOUNTS_FILE), b"{nope").unwrap();
+        let err = AccountStore::new(dir.path()).list().unwrap_err();
+        assert_eq!(err.code(), crate::ErrorCode::Storage);
+        assert!(err.message().contains("accounts.json"));
+    }
+}

@@ -1,0 +1,195 @@
+//! App-only sign-in (client credentials) through `azure_identity` 1.x:
+//! `ClientSecretCredential`, `ClientCertificateCredential` and `AzureCliCredential`.
+//!
+//! - azure_identity builds the token endpoint as `{authority host}/{tenant}/oauth2/v2.0/token`
+//!   from a cloud configuration; we give it a custom cloud whose authority host is the
+//!   profile authority's scheme, host and port. (A path prefix before the tenant in the
+//!   authority is therefore not supported for app-only sign-in.) It refuses plain-http
+//!   authorities, so app-only sign-in against the demo tenant needs its TLS mode.
+//! - `ClientCertificateCredential::new` takes a PKCS#12 bundle, while admins hold PEM
+//!   certificate and key files (Azure portal, `openssl req`). We convert PEM → PKCS#12 in
+//!   memory with `openssl` (already compiled in by azure_identity's `client_certificate`
+//!   feature) rather than build our own assertion with `ClientAssertionCredential`, so the
+//!   assertion format stays azure_identity's (RS256 with `x5t`).
+//! - HTTP goes through our reqwest client ([`super::azure_transport`]).
+//! - Errors: azure_identity keeps Entra's raw response inside its error; we decode it
+//!   into the same AADSTS message as interactive sign-in.
+
+use super::azure_transport::ReqwestTransport;
+use super::session::ProviderError;
+use crate::aadsts::{self, identity_error};
+use crate::config::{Profile, DEFAULT_TENANT};
+use crate::error::IdentityErrorDetails;
+use crate::secret::{AccessToken, ClientSecret};
+use crate::{Error, ErrorCode, Result};
+use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
+use azure_core::credentials::{Secret, SecretBytes, TokenCredential};
+use azure_core::http::{ClientOptions, Transport};
+use azure_identity::{
+    AzureCliCredential, AzureCliCredentialOptions, ClientCertificateCredential, ClientCertificateCredentialOptions,
+    ClientSecretCredential, ClientSecretCredentialOptions,
+};
+use chrono::{DateTime, Utc};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Microsoft Graph's app-only scope: every application permission granted to the app.
+pub const GRAPH_DEFAULT_SCOPE: &str = "https://graph.microsoft.com/.default";
+
+/// The credential an app signs in with.
+#[derive(Debug, Clone)]
+pub enum AppCredential {
+    /// A client secret (from `ENTRA_CLIENT_SECRET` or the keychain; never a command-line value).
+    ClientSecret(ClientSecret),
+    /// A certificate and its RSA private key, as PEM files.
+    Certificate {
+        /// The certificate (PEM).
+        certificate_path: PathBuf,
+        /// The private key (PEM, PKCS#8 or PKCS#1).
+        private_key_path: PathBuf,
+    },
+    /// The Azure CLI's session (`az login`).
+    AzureCli,
+}
+
+/// A built credential, ready to mint tokens (it caches them itself as well).
+pub type Credential = Arc<dyn TokenCredential>;
+
+fn client_options(profile: &Profile, http: reqwest::Client) -> Result<ClientOptions> {
+    let authority = &profile.authority;
+    if authority.scheme() != "https" {
+        return Err(Error::config(format!(
+            "App-only sign-in needs an https authority, and {authority} is plain http (azure_identity refuses it): for the demo tenant, start it with TLS and pass its CA with --ca-cert"
+        )));
+    }
+    let host = authority.host_str().unwrap_or_default();
+    let authority_host = match authority.port() {
+        Some(port) => format!("https://{host}:{port}"),
+        None => format!("https://{host}"),
+    };
+    let mut cloud = CustomConfiguration::default();
+    cloud.authority_host = authority_host;
+    Ok(ClientOptions {
+        cloud: Some(Arc::new(CloudConfiguration::from(cloud))),
+        transport: Some(Transport::new(Arc::new(ReqwestTransport(http)))),
+        ..Default::default()
+    })
+}
+
+fn read_pem(path: &Path, what: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| {
+        Error::invalid_input(format!("Cannot read the {what} {} ({e}): check the path", path.display())).with_source(e)
+    })
+}
+
+/// Bundles a PEM certificate and private key into PKCS#12 (DER, empty password) for azure_identity.
+pub fn pem_to_pkcs12(certificate_path: &Path, private_key_path: &Path) -> Result<zeroize::Zeroizing<Vec<u8>>> {
+    let cert_pem = read_pem(certificate_path, "certificate")?;
+    let key_pem = zeroize::Zeroizing::new(read_pem(private_key_path, "private key")?);
+    let cert = openssl::x509::X509::from_pem(&cert_pem).map_err(|e| {
+        Error::invalid_input(format!("{} is not a PEM certificate ({e}): pass the certificate uploaded to the app registration", certificate_path.display()))
+    })?;
+    let key = openssl::pkey::PKey::private_key_from_pem(&key_pem).map_err(|_| {
+        // The OpenSSL error text is not shown: it could quote parts of the key file.
+        Error::invalid_input(format!("{} is not an unencrypted PEM private key: export the key without a passphrase (PKCS#8 or RSA)", private_key_path.display()))
+    })?;
+    if key.id() != openssl::pkey::Id::RSA {
+        return Err(Error::invalid_input(format!("{} is not an RSA key: Entra app certificates need RSA keys", private_key_path.display())));
+    }
+    let matches = cert.public_key().map(|pk| pk.public_eq(&key)).unwrap_or(false);
+    if !matches {
+        return Err(Error::invalid_input(format!(
+            "The private key {} does not belong to the certificate {}: pass the key the certificate was made from",
+            private_key_path.display(),
+            certificate_path.display()
+        )));
+    }
+    let bundle = openssl::pkcs12::Pkcs12::builder()
+        .name("entra-desk")
+        .pkey(&key)
+        .cert(&cert)
+        .build2("")
+        .and_then(|p| p.to_der())
+        .map_err(|e| Error::internal(format!("Cannot bundle the certificate and key as PKCS#12: {e}")))?;
+    Ok(zeroize::Zeroizing::new(bundle))
+}
+
+/// Builds the azure_identity credential for `credential`.
+pub fn build(profile: &Profile, credential: &AppCredential, http: reqwest::Client) -> Result<Credential> {
+    let tenant = profile.tenant_id.clone();
+    let built: Credential = match credential {
+        AppCredential::ClientSecret(secret) => {
+            #[allow(clippy::needless_update)] // The options struct has more fields under cfg(test) upstream.
+            let options = ClientSecretCredentialOptions { client_options: client_options(profile, http)?, ..Default::default() };
+            ClientSecretCredential::new(&tenant, profile.client_id.clone(), Secret::new(secret.expose().to_string()), Some(options))
+                .map_err(|e| map_error(e, "client secret"))?
+        }
+        AppCredential::Certificate { certificate_path, private_key_path } => {
+            let bundle = pem_to_pkcs12(certificate_path, private_key_path)?;
+            let options = ClientCertificateCredentialOptions { client_options: client_options(profile, http)?, ..Default::default() };
+            ClientCertificateCredential::new(tenant, profile.client_id.clone(), SecretBytes::new(bundle.to_vec()), Some(options))
+                .map_err(|e| map_error(e, "certificate"))?
+        }
+        AppCredential::AzureCli => {
+            let mut options = AzureCliCredentialOptions::default();
+            // The default "organizations" is not a tenant the CLI can select: use its own default then.
+            if tenant != DEFAULT_TENANT {
+                options.tenant_id = Some(tenant);
+            }
+            AzureCliCredential::new(Some(options)).map_err(|e| map_error(e, "Azure CLI"))?
+        }
+    };
+    Ok(built)
+}
+
+/// Gets a token for `scope` and its expiry on the caller's clock (`now`).
+pub async fn token(credential: &Credential, scope: &str, what: &str, now: DateTime<Utc>) -> Result<(AccessToken, DateTime<Utc>)> {
+    let token = credential.get_token(&[scope], None).await.map_err(|e| map_error(e, what))?;
+    let remaining = (token.expires_on - azure_core::time::OffsetDateTime::now_utc()).whole_seconds();
+    Ok((AccessToken::new(token.token.secret().to_string()), now + chrono::Duration::seconds(remaining)))
+}
+
+fn raw_provider_error(err: &azure_core::Error) -> Option<ProviderError> {
+    if let azure_core::error::ErrorKind::HttpResponse { raw_response: Some(raw), .. } = err.kind() {
+        return serde_json::from_slice::<ProviderError>(raw.body().as_ref()).ok();
+    }
+    err.downcast_ref::<azure_core::Error>().and_then(raw_provider_error)
+}
+
+fn is_connection(err: &azure_core::Error) -> bool {
+    matches!(err.kind(), azure_core::error::ErrorKind::Connection | azure_core::error::ErrorKind::Io)
+        || err.downcast_ref::<azure_core::Error>().is_some_and(is_connection)
+}
+
+/// Translates an azure_identity error into the core's, keeping AADSTS details.
+pub fn map_error(err: azure_core::Error, what: &str) -> Error {
+    if let Some(provider) = raw_provider_error(&err) {
+        return identity_error(ErrorCode::Identity, provider.details()).with_source(err);
+    }
+    let text = err.to_string();
+    if let Some(code) = aadsts::code_in(&text) {
+        let details = IdentityErrorDetails {
+            error: aadsts::lookup(code).map(|i| i.error.to_string()).unwrap_or_else(|| "invalid_client".into()),
+            aadsts: Some(code),
+            description: Some(text),
+            ..Default::default()
+        };
+        return identity_error(ErrorCode::Identity, details).with_source(err);
+    }
+    if what == "Azure CLI" && (text.contains("not found on PATH") || text.contains("wasn't found on PATH")) {
+        return Error::new(
+            ErrorCode::NotSignedIn,
+            "The Azure CLI (az) is not installed or not on PATH: install it (https://aka.ms/azcli) and run `az login`, or sign in with a certificate or ENTRA_CLIENT_SECRET",
+        )
+        .with_source(err);
+    }
+    if what == "Azure CLI" && text.contains("az login") {
+        return Error::new(ErrorCode::NotSignedIn, "The Azure CLI has no signed-in session: run `az login`, then try again").with_source(err);
+    }
+    if is_connection(&err) {
+        return Error::network(format!("Cannot reach the token endpoint for the {what} sign-in ({text}): check the authority, the network and --ca-cert")).with_source(err);
+    }
+    // azure_identity's own text, minus its troubleshooting link (we add our own fix).
+    let first = text.lines().next().unwrap_or("").trim();
+    Error::new(ErrorCode::Identity, format!("App-only sign-in with the {what} failed: {first}. Fix: check the tenant ID, client ID and the {what}")).with_source(err)
+}

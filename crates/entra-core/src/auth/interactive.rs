@@ -1,0 +1,123 @@
+//! The interactive sign-in: authorization code + PKCE (S256) through the
+//! system browser, with a loopback redirect (RFC 8252).
+//!
+//! Steps: discover the provider; bind the loopback listener (which fixes the
+//! redirect URI's port); build the authorize URL with `state`, `nonce` and the
+//! PKCE challenge; open the browser; wait for the redirect (state checked,
+//! cancellable, timed out); redeem the code from Rust (never from a web page,
+//! see AADSTS9002326) with the verifier; verify the ID token. Every step
+//! honours the cancellation token.
+
+use super::discovery::{ProviderCache, ProviderMetadata};
+use super::id_token::{self, IdTokenClaims};
+use super::loopback::LoopbackListener;
+use super::session::{map_token_error, oauth_client, Tokens};
+use super::{BrowserOpener, SignInProgress};
+use crate::clock::Clock;
+use crate::config::Profile;
+use crate::{Error, ErrorCode, Result};
+use oauth2::{AuthorizationCode, CsrfToken, PkceCodeChallenge, Scope};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// The default time the user has to finish signing in in the browser.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Options of one interactive sign-in.
+#[derive(Debug, Clone)]
+pub struct SignInOptions {
+    /// How long to wait for the browser (default 5 minutes).
+    pub timeout: Duration,
+    /// The OIDC `prompt` value; `select_account` by default so a second account can be added.
+    pub prompt: Option<String>,
+    /// A `login_hint` (user name) for the provider's page.
+    pub login_hint: Option<String>,
+}
+
+impl Default for SignInOptions {
+    fn default() -> Self {
+        SignInOptions { timeout: DEFAULT_TIMEOUT, prompt: Some("select_account".into()), login_hint: None }
+    }
+}
+
+/// What a successful interactive sign-in yields.
+#[derive(Debug)]
+pub struct SignInOutcome {
+    /// The tokens.
+    pub tokens: Tokens,
+    /// The verified ID token's claims.
+    pub claims: IdTokenClaims,
+    /// The provider's configuration.
+    pub metadata: ProviderMetadata,
+}
+
+fn cancelled() -> Error {
+    Error::new(ErrorCode::SignInCancelled, "The sign-in was cancelled: start it again when ready")
+}
+
+/// Runs the whole browser sign-in.
+#[allow(clippy::too_many_arguments)] // Each argument is a separate concern the caller owns; a struct would only rename them.
+pub async fn sign_in(
+    http: &reqwest::Client,
+    providers: &ProviderCache,
+    profile: &Profile,
+    opener: &dyn BrowserOpener,
+    cancel: CancellationToken,
+    progress: &(dyn Fn(SignInProgress) + Send + Sync),
+    options: &SignInOptions,
+    clock: &dyn Clock,
+) -> Result<SignInOutcome> {
+    progress(SignInProgress::DiscoveringProvider);
+    let candidates = profile.discovery_candidates();
+    let metadata = tokio::select! {
+        m = providers.metadata(http, &candidates) => m?,
+        _ = cancel.cancelled() => return Err(cancelled()),
+    };
+    if let Some(methods) = &metadata.code_challenge_methods_supported {
+        if !methods.iter().any(|m| m == "S256") {
+            return Err(Error::config(format!(
+                "The identity provider at {} does not support PKCE with S256, which Entra Desk requires: use a provider that does",
+                profile.authority
+            )));
+        }
+    }
+
+    let listener = LoopbackListener::bind(&profile.redirect_uri).await?;
+    let client = oauth_client(&profile.client_id, &metadata.authorization_endpoint, &metadata.token_endpoint, Some(listener.redirect_uri()));
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let nonce = CsrfToken::new_random();
+    let mut request = client
+        .authorize_url(CsrfToken::new_random)
+        .add_scopes(profile.interactive_scopes().into_iter().map(Scope::new))
+        .set_pkce_challenge(challenge)
+        .add_extra_param("nonce", nonce.secret().clone());
+    if let Some(prompt) = &options.prompt {
+        request = request.add_extra_param("prompt", prompt.clone());
+    }
+    if let Some(hint) = &options.login_hint {
+        request = request.add_extra_param("login_hint", hint.clone());
+    }
+    let (authorize_url, state) = request.url();
+
+    progress(SignInProgress::WaitingForBrowser { authorize_url: authorize_url.to_string() });
+    opener.open(authorize_url.as_str())?;
+    let code = listener.wait_for_code(state.secret(), cancel.clone(), options.timeout).await?;
+
+    progress(SignInProgress::RedeemingCode);
+    let token_url = metadata.token_endpoint.to_string();
+    let response = tokio::select! {
+        r = client.exchange_code(AuthorizationCode::new(code)).set_pkce_verifier(verifier).request_async(http) => {
+            r.map_err(|e| map_token_error(e, &token_url, ErrorCode::Identity))?
+        }
+        _ = cancel.cancelled() => return Err(cancelled()),
+    };
+    let tokens = Tokens::from_response(&response, clock.now());
+    let raw_id_token = tokens.id_token.as_deref().ok_or_else(|| {
+        Error::new(ErrorCode::Identity, "The identity provider returned no ID token although `openid` was requested: check that the provider supports OpenID Connect")
+    })?;
+    let kid = jsonwebtoken::decode_header(raw_id_token).ok().and_then(|h| h.kid);
+    let keys = providers.keys_with(http, &metadata.jwks_uri, kid.as_deref()).await?;
+    let claims = id_token::verify(raw_id_token, &keys, &metadata.issuer, &profile.client_id, nonce.secret())?;
+    progress(SignInProgress::Done);
+    Ok(SignInOutcome { tokens, claims, metadata })
+}
