@@ -1,1 +1,304 @@
-//! The demo tenant (being written).
+//! The demo tenant: a local emulator of Entra ID v2.0 (OpenID Connect
+//! discovery, JWKS, `/authorize`, `/token`) and of the Microsoft Graph v1.0
+//! endpoints Entra Desk uses. It is the app's embedded default and what every
+//! test runs against.
+//!
+//! It is held to Entra's documented behaviour (the project's
+//! `shared/entra-reference/REFERENCE.md`), not to what our own client sends:
+//! MSAL and generic OIDC libraries must accept it (see
+//! `tests/openidconnect_conformance.rs` and `tests/conformance/` at the
+//! repository root).
+//!
+//! # Layout
+//! - [`clock`]: the emulator clock every expiry is judged by.
+//! - [`keys`]: seeded RSA keys (token signing, certificate client) and rotation.
+//! - [`directory`]: the seeded tenant, users and app registrations.
+//! - [`store`]: codes, sessions and refresh grants (persisted as hashes).
+//! - `oidc`: discovery, JWKS, authorize, token, the AADSTS error catalogue.
+//! - `graph`: the Graph v1.0 router (`/me`, `/organization`); later resources
+//!   get their own module there.
+//! - `server`: the router, the catch-all and the plain/TLS accept loops; [`tls`]
+//!   makes the CA and server certificate.
+//! - [`browser`] (feature `browser`): a form-filling stand-in for the system browser.
+//!
+//! # Choices where Entra's behaviour is uncertain
+//! - Graph access tokens have `aud` = `00000003-0000-0000-c000-000000000000`
+//!   (REFERENCE §3: v2 `aud` is the API's GUID); Graph also accepts
+//!   `https://graph.microsoft.com`.
+//! - Access tokens live `3600 + (seed-derived 0..1800)` seconds: Entra's 60–90
+//!   minute random lifetime, but reproducible per seed. ID tokens live 1 hour.
+//! - The sign-in form is shown for every interactive request (no silent SSO
+//!   without `prompt=none`), so tests always exercise the password form;
+//!   `prompt=none` with the session cookie signs in silently. There is no
+//!   consent screen: every known Graph permission has admin consent.
+//! - Error pages for errors that are not redirected (AADSTS50011, 700016,
+//!   90002) answer HTTP 400 with the AADSTS text in an element with
+//!   `role="alert"`.
+//! - Discovery and JWKS for an unknown tenant answer 400 with the AADSTS90002
+//!   JSON body (`error: invalid_tenant`, as Entra's discovery does).
+//! - Client assertions: `aud` may be the token URL with the tenant GUID, the
+//!   verified domain, or the path the request came in on; 5 minutes of clock
+//!   skew are allowed on `exp`/`nbf`; `jti` replay is not tracked.
+//! - The response `scope` (and `scp`) lists Graph permissions in short form
+//!   followed by `profile openid email` when asked; `offline_access` is not echoed.
+//! - Refresh tokens are opaque, rotate on every redemption (old ones stay
+//!   valid until their own 90-day expiry, as the docs say) and carry the scope
+//!   of the original grant.
+//! - `client_info` (base64url `{"uid","utid"}`) is returned when the request
+//!   has `client_info=1`, as MSAL asks.
+//!
+//! # Secrets
+//! Nothing secret is logged. The tenant writes exactly one private key to
+//! disk: the certificate client's (`certificate_client.private_key_path`,
+//! mode 0600), because clients under test need a file to pass as
+//! `--private-key`. Signing keys are re-derived from the seed instead.
+
+pub mod clock;
+pub mod directory;
+pub mod keys;
+pub mod store;
+pub mod tls;
+
+mod graph;
+mod oidc;
+mod server;
+mod state;
+
+#[cfg(feature = "browser")]
+pub mod browser;
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// How to run a demo tenant.
+#[derive(Debug, Clone)]
+pub struct DemoOptions {
+    /// Listen address; port 0 picks a free port. Default `127.0.0.1:0`.
+    pub addr: SocketAddr,
+    /// Serve https with a CA generated at start (see [`DemoInfo::ca_cert`]).
+    pub tls: bool,
+    /// Everything deterministic (ids, secrets, keys) derives from this. Default 1.
+    pub seed: u64,
+    /// Persist the key generation and refresh grants here across restarts
+    /// (also where the PEM files go). `None`: a temporary folder.
+    pub state_dir: Option<PathBuf>,
+}
+
+impl Default for DemoOptions {
+    fn default() -> Self {
+        Self { addr: SocketAddr::from(([127, 0, 0, 1], 0)), tls: false, seed: 1, state_dir: None }
+    }
+}
+
+/// A client id with its secret.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ClientSecretInfo {
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+/// A client id with its certificate and private key PEM files.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CertificateClientInfo {
+    pub client_id: String,
+    pub certificate_path: PathBuf,
+    /// PKCS#8 PEM, written with mode 0600: the one private key the tenant puts on disk.
+    pub private_key_path: PathBuf,
+}
+
+/// The demo admin's credentials.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoUser {
+    pub username: String,
+    pub password: String,
+}
+
+/// Everything a client needs to use a running demo tenant.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DemoInfo {
+    /// `http(s)://127.0.0.1:PORT/<tenant-id>`.
+    pub authority: String,
+    /// `http(s)://127.0.0.1:PORT/v1.0`.
+    pub graph: String,
+    /// `authority + /v2.0/.well-known/openid-configuration`.
+    pub metadata_url: String,
+    pub tenant_id: String,
+    /// Desktop public client; `http://localhost` and `http://127.0.0.1` are
+    /// registered, so any port matches.
+    pub public_client_id: String,
+    pub confidential_client: ClientSecretInfo,
+    /// An app whose only secret has expired (AADSTS7000222).
+    pub expired_secret_client: ClientSecretInfo,
+    pub certificate_client: CertificateClientInfo,
+    pub user: DemoUser,
+    /// With TLS: the PEM CA that signed the server certificate.
+    pub ca_cert: Option<PathBuf>,
+}
+
+/// A running demo tenant. Dropping it stops the server too.
+pub struct DemoTenant {
+    info: DemoInfo,
+    state: state::Shared,
+    server: Option<server::Running>,
+    _temp_dir: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Debug for DemoTenant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DemoTenant").field("authority", &self.info.authority).finish_non_exhaustive()
+    }
+}
+
+/// Binds, spawns the server task and returns once requests can be served.
+pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
+    let (dir_path, temp_dir) = match &opts.state_dir {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create the state folder {}", dir.display()))?;
+            (dir.clone(), None)
+        }
+        None => {
+            let temp = tempfile::Builder::new().prefix("entra-demo-").tempdir().context("cannot create a temporary folder")?;
+            (temp.path().to_path_buf(), Some(temp))
+        }
+    };
+
+    let listener = tokio::net::TcpListener::bind(opts.addr).await.with_context(|| {
+        format!("cannot listen on {}: is the port in use? Pick another with --addr 127.0.0.1:PORT, or port 0 for a free one", opts.addr)
+    })?;
+    let local = listener.local_addr()?;
+    let host = if local.ip().is_unspecified() { "127.0.0.1".to_string() } else { local.ip().to_string() };
+    let host = if host.contains(':') { format!("[{host}]") } else { host };
+    let scheme = if opts.tls { "https" } else { "http" };
+    let base = format!("{scheme}://{host}:{}", local.port());
+
+    // Key generation is CPU-bound: do it off the runtime, the two signing keys
+    // in parallel with the directory (which derives the certificate client's key).
+    let seed = opts.seed;
+    let persist = opts.state_dir.is_some();
+    let keyring = keys::KeyRing::load(seed, persist.then(|| dir_path.join("state.json")))?;
+    let generations = keyring.published_generations();
+    let warm = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        for g in generations {
+            keys::derive(seed, keys::SIGNING, g)?;
+        }
+        Ok(())
+    });
+    let now = chrono::Utc::now();
+    let directory = tokio::task::spawn_blocking(move || directory::Directory::new(seed, now)).await??;
+    warm.await??;
+
+    let store = store::Store::load(persist.then(|| dir_path.join("grants.json")))?;
+    let cert_client = directory.app(&directory.certificate_client_id).context("certificate client missing")?;
+    let material = cert_client.certificates.first().context("certificate missing")?.clone();
+    let certificate_path = dir_path.join("certificate-client.crt.pem");
+    let private_key_path = dir_path.join("certificate-client.key.pem");
+    std::fs::write(&certificate_path, material.cert_pem())?;
+    write_private(&private_key_path, material.private_key_pem().as_bytes())?;
+
+    let tls_config = if opts.tls {
+        let (config, ca_pem) = tls::server_config(seed)?;
+        let ca_path = dir_path.join("demo-ca.pem");
+        std::fs::write(&ca_path, ca_pem)?;
+        Some((config, ca_path))
+    } else {
+        None
+    };
+
+    let secret_of = |id: &str| -> anyhow::Result<String> {
+        Ok(directory.app(id).and_then(|a| a.secrets.first()).context("secret missing")?.value.clone())
+    };
+    let authority = format!("{base}/{}", directory.tenant_id);
+    let info = DemoInfo {
+        metadata_url: format!("{authority}/v2.0/.well-known/openid-configuration"),
+        authority,
+        graph: format!("{base}/v1.0"),
+        tenant_id: directory.tenant_id.clone(),
+        public_client_id: directory.public_client_id.clone(),
+        confidential_client: ClientSecretInfo {
+            client_id: directory.confidential_client_id.clone(),
+            client_secret: secret_of(&directory.confidential_client_id)?,
+        },
+        expired_secret_client: ClientSecretInfo {
+            client_id: directory.expired_secret_client_id.clone(),
+            client_secret: secret_of(&directory.expired_secret_client_id)?,
+        },
+        certificate_client: CertificateClientInfo {
+            client_id: directory.certificate_client_id.clone(),
+            certificate_path,
+            private_key_path,
+        },
+        user: DemoUser { username: directory.admin().upn.clone(), password: directory.admin().password.clone() },
+        ca_cert: tls_config.as_ref().map(|(_, p)| p.clone()),
+    };
+
+    let state = Arc::new(state::AppState {
+        base,
+        seed,
+        tls: opts.tls,
+        clock: clock::Clock::default(),
+        keys: keyring,
+        access_token_lifetime: 3600 + (u64_from_seed(seed) % 1800) as i64,
+        dir: directory,
+        store,
+    });
+    let server = server::spawn(listener, state.clone(), tls_config.map(|(c, _)| c));
+    tracing::info!(authority = %info.authority, "demo tenant ready");
+    Ok(DemoTenant { info, state, server: Some(server), _temp_dir: temp_dir })
+}
+
+fn u64_from_seed(seed: u64) -> u64 {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(format!("entra-demo/lifetime/{seed}").as_bytes());
+    u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
+}
+
+/// Writes a private key file readable only by its owner.
+fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let _ = std::fs::remove_file(path);
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(bytes)?;
+    Ok(())
+}
+
+impl DemoTenant {
+    pub fn info(&self) -> &DemoInfo {
+        &self.info
+    }
+
+    /// The next signing key becomes current; the previous one stays in the JWKS.
+    pub fn rotate_signing_key(&self) {
+        self.state.keys.rotate();
+    }
+
+    /// Moves the emulator's clock forward: codes, tokens, refresh tokens and
+    /// secrets expire accordingly.
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        self.state.clock.advance(by);
+    }
+
+    /// Stops accepting connections and waits for the server task to end.
+    pub async fn shutdown(mut self) {
+        if let Some(server) = self.server.take() {
+            server.stop().await;
+        }
+    }
+}
+
+impl Drop for DemoTenant {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.signal();
+        }
+    }
+}

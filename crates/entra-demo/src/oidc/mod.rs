@@ -1,0 +1,11 @@
+//! The Entra ID v2.0 side of the emulator: discovery and keys, the
+//! authorization endpoint with its sign-in form, the token endpoint, the JWTs
+//! it mints, scopes, and the AADSTS error catalogue.
+
+pub mod authorize;
+pub mod discovery;
+pub mod errors;
+pub mod issue;
+pub mod page;
+pub mod scopes;
+pub mod token;

@@ -1,0 +1,52 @@
+//! The shared state of one running demo tenant, handed to every handler.
+
+use crate::clock::Clock;
+use crate::directory::Directory;
+use crate::keys::{self, KeyRing, RsaMaterial};
+use crate::oidc::errors::ErrorContext;
+use crate::store::Store;
+use axum::http::HeaderMap;
+use std::sync::Arc;
+
+pub struct AppState {
+    /// `scheme://host:port`, no trailing slash.
+    pub base: String,
+    pub seed: u64,
+    pub tls: bool,
+    pub clock: Clock,
+    pub keys: KeyRing,
+    pub dir: Directory,
+    pub store: Store,
+    /// Access-token lifetime in seconds: Entra picks 60–90 minutes at random;
+    /// the demo picks once per seed so runs are reproducible.
+    pub access_token_lifetime: i64,
+}
+
+pub type Shared = Arc<AppState>;
+
+impl AppState {
+    /// The v2 issuer of this tenant: `{base}/{tid}/v2.0`.
+    pub fn issuer(&self) -> String {
+        format!("{}/{}/v2.0", self.base, self.dir.tenant_id)
+    }
+
+    pub fn error_ctx(&self, headers: &HeaderMap) -> ErrorContext {
+        ErrorContext::new(self.clock.now(), &self.base, headers)
+    }
+
+    /// The current signing key, generated off the async runtime if needed.
+    pub async fn signing_key(&self) -> anyhow::Result<Arc<RsaMaterial>> {
+        let (seed, generation) = (self.seed, self.keys.current_generation());
+        tokio::task::spawn_blocking(move || keys::derive(seed, keys::SIGNING, generation)).await?
+    }
+
+    /// All keys in the JWKS, generated off the async runtime if needed.
+    pub async fn published_keys(&self) -> anyhow::Result<Vec<Arc<RsaMaterial>>> {
+        let seed = self.seed;
+        let generations = self.keys.published_generations();
+        tokio::task::spawn_blocking(move || {
+            generations.into_iter().map(|g| keys::derive(seed, keys::SIGNING, g)).collect()
+        })
+        .await?
+    }
+}
