@@ -1,4 +1,344 @@
-//! `entractl jwt …` (being written).
+//! `entractl jwt inspect|profile`: the JWT inspector from the command line.
+//!
+//! Glue only: the library `entra-jwt` decodes, explains and validates; this
+//! module reads the token (argument or stdin), finds the data folder
+//! (`<data dir>/jwt-profiles/`, `<data dir>/jwks-cache/`), prints JSON or
+//! text, and maps the verdict to the exit code: 0 valid, 1 decodable but
+//! invalid, 2 not a decodable JWT or a usage error (reason on stderr).
+//! The token itself is never written anywhere.
+
+use chrono::{DateTime, Utc};
+use entra_jwt::settings_import::import_settings;
+use entra_jwt::{HttpFetcher, Inspection, JwksCache, KeySource, NoGroupNames, Profile, ProfileStore, ValidationSettings};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// `entractl jwt …`
 #[derive(Debug, clap::Args)]
-pub struct JwtArgs {}
-pub async fn run(_args: JwtArgs) -> std::process::ExitCode { std::process::ExitCode::from(2) }
+pub struct JwtArgs {
+    #[command(subcommand)]
+    command: JwtCommand,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum JwtCommand {
+    /// Decode a token, explain its claims and validate it (offline unless keys are fetched from a URL).
+    Inspect(InspectArgs),
+    /// Manage validation profiles (saved in <data dir>/jwt-profiles/).
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Json,
+    Text,
+}
+
+#[derive(Debug, clap::Args)]
+struct InspectArgs {
+    /// The token, or `-` (or nothing) to read it from stdin.
+    token: Option<String>,
+    /// A saved validation profile.
+    #[arg(long)]
+    profile: Option<String>,
+    /// Keys: a JWKS or PEM file, or a JWKS URL (fetched and cached).
+    #[arg(long, value_name = "FILE|URL")]
+    jwks: Option<String>,
+    /// An OpenID Connect metadata address; its jwks_uri is fetched and cached.
+    #[arg(long, value_name = "URL")]
+    metadata: Option<String>,
+    /// Accepted audience (repeatable; replaces the profile's).
+    #[arg(long)]
+    audience: Vec<String>,
+    /// Expected issuer; {TenantId} is replaced.
+    #[arg(long)]
+    issuer: Option<String>,
+    /// Expected tenant ID.
+    #[arg(long)]
+    tenant: Option<String>,
+    /// The API's client ID (accepted as audience, also as api://…).
+    #[arg(long)]
+    client_id: Option<String>,
+    /// Required claims: `claim;claim=value` ({TenantId} allowed).
+    #[arg(long, value_name = "SPEC")]
+    required_claims: Option<String>,
+    /// Clock skew hh:mm:ss (default 00:05:00).
+    #[arg(long, value_name = "hh:mm:ss")]
+    clock_skew: Option<String>,
+    /// Fix the clock (RFC 3339) for reproducible checks.
+    #[arg(long, value_name = "RFC3339")]
+    now: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum ProfileCommand {
+    /// Create or update a profile (only the given fields change).
+    Save(SaveArgs),
+    /// List saved profiles as JSON.
+    List,
+    /// Print one profile as JSON.
+    Show {
+        /// Profile name.
+        name: String,
+    },
+    /// Delete a profile.
+    Delete {
+        /// Profile name.
+        name: String,
+    },
+    /// Create a profile from a settings block ("Tenant ID: …" lines) in a file or stdin.
+    Import {
+        /// Profile name.
+        name: String,
+        /// The file with the settings block, or `-` (or nothing) for stdin.
+        file: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct SaveArgs {
+    /// Profile name.
+    name: String,
+    #[arg(long)]
+    tenant: Option<String>,
+    #[arg(long)]
+    client_id: Option<String>,
+    #[arg(long)]
+    audience: Option<String>,
+    #[arg(long)]
+    issuer: Option<String>,
+    #[arg(long)]
+    authority: Option<String>,
+    #[arg(long)]
+    metadata: Option<String>,
+    #[arg(long)]
+    required_claims: Option<String>,
+    #[arg(long)]
+    clock_skew: Option<String>,
+    #[arg(long)]
+    jwks_cache_duration: Option<String>,
+}
+
+/// Runs `entractl jwt …`.
+pub async fn run(args: JwtArgs) -> ExitCode {
+    match args.command {
+        JwtCommand::Inspect(a) => inspect(a).await,
+        JwtCommand::Profile(p) => profile(p),
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn data_dir() -> Result<PathBuf, String> {
+    entra_core::paths::data_dir().map_err(|e| e.to_string())
+}
+
+fn store() -> Result<ProfileStore, String> {
+    Ok(ProfileStore::new(data_dir()?.join("jwt-profiles")))
+}
+
+fn read_stdin() -> Result<String, String> {
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s).map_err(|e| format!("cannot read stdin: {e}"))?;
+    Ok(s)
+}
+
+async fn inspect(a: InspectArgs) -> ExitCode {
+    let token = match a.token.as_deref() {
+        None | Some("-") => match read_stdin() {
+            Ok(t) => t,
+            Err(e) => return fail(e),
+        },
+        Some(t) => t.to_string(),
+    };
+    // First decode: a non-JWT is a usage error (exit 2), whatever the settings.
+    if let Err(e) = entra_jwt::decode(&token) {
+        return fail(e);
+    }
+    let now: DateTime<Utc> = match &a.now {
+        Some(n) => match DateTime::parse_from_rfc3339(n) {
+            Ok(t) => t.with_timezone(&Utc),
+            Err(e) => return fail(format!("--now '{n}' is not an RFC 3339 time ({e}): write it like 2024-11-04T12:00:00Z")),
+        },
+        None => Utc::now(),
+    };
+    let profile = match &a.profile {
+        Some(name) => match store().and_then(|s| s.load(name).map_err(|e| e.to_string())) {
+            Ok(p) => Some(p),
+            Err(e) => return fail(e),
+        },
+        None => None,
+    };
+    let mut settings = match &profile {
+        Some(p) => match p.settings() {
+            Ok(s) => s,
+            Err(e) => return fail(format!("profile '{}': {e}", p.name)),
+        },
+        None => ValidationSettings::default(),
+    };
+    if let Some(t) = &a.tenant {
+        settings.tenant_id = Some(t.clone());
+    }
+    if let Some(c) = &a.client_id {
+        settings.client_id = Some(c.clone());
+    }
+    if !a.audience.is_empty() {
+        settings.audiences = a.audience.clone();
+    }
+    if let Some(i) = &a.issuer {
+        settings.issuer = Some(i.clone());
+    }
+    if let Some(rc) = &a.required_claims {
+        match entra_jwt::validate::parse_required_claims(rc) {
+            Ok(r) => settings.required_claims = r,
+            Err(e) => return fail(e),
+        }
+    }
+    if let Some(cs) = &a.clock_skew {
+        match entra_jwt::time::parse_hhmmss(cs) {
+            Ok(d) => settings.clock_skew = d,
+            Err(e) => return fail(format!("--clock-skew: {e}")),
+        }
+    }
+    // Keys: --jwks, else --metadata, else the profile's metadata address. Only URLs touch the network.
+    let source = match (&a.jwks, &a.metadata) {
+        (Some(j), _) => Some(KeySource::from_arg(j)),
+        (None, Some(m)) => Some(KeySource::Metadata(m.clone())),
+        (None, None) => profile.as_ref().and_then(Profile::metadata_source),
+    };
+    let cache_duration = match profile.as_ref().map(Profile::cache_duration).transpose() {
+        Ok(d) => d.unwrap_or(std::time::Duration::from_secs(3600)),
+        Err(e) => return fail(e),
+    };
+    let cache = match &source {
+        Some(KeySource::JwksUrl(_) | KeySource::Metadata(_)) => data_dir().ok().map(|d| JwksCache::new(d.join("jwks-cache"), cache_duration)),
+        _ => None,
+    };
+    let fetcher = match HttpFetcher::new() {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    let ins = match entra_jwt::inspect_with_profile(&token, &settings, source.as_ref(), cache.as_ref(), &fetcher, &NoGroupNames, now).await {
+        Ok(i) => i,
+        Err(e) => return fail(e),
+    };
+    match a.format {
+        Format::Json => match serde_json::to_string_pretty(&ins) {
+            Ok(s) => println!("{s}"),
+            Err(e) => return fail(e),
+        },
+        Format::Text => print_text(&ins),
+    }
+    if ins.valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn print_text(ins: &Inspection) {
+    let pretty = |m: &serde_json::Map<String, serde_json::Value>| serde_json::to_string_pretty(m).unwrap_or_default();
+    println!("{}", ins.kind.summary);
+    println!("\nHeader\n{}", pretty(&ins.header));
+    println!("\nPayload\n{}", pretty(&ins.payload));
+    println!("\nClaims");
+    let width = ins.claims.iter().map(|c| c.name.len()).max().unwrap_or(0);
+    for c in &ins.claims {
+        println!("  {:width$}  {}", c.name, c.display);
+        if !c.meaning.is_empty() {
+            println!("  {:width$}    {}", "", c.meaning);
+        }
+    }
+    if !ins.warnings.is_empty() {
+        println!("\nWarnings");
+        for w in &ins.warnings {
+            println!("  ! {w}");
+        }
+    }
+    println!("\nChecks (clock {}{})", ins.now, ins.keys_from.as_deref().map(|k| format!(", keys from {k}")).unwrap_or_default());
+    for c in &ins.checks {
+        println!("  {} {:14} {}", if c.ok { "ok  " } else { "FAIL" }, c.name, c.detail);
+    }
+    println!("\n{}", ins.verdict);
+}
+
+fn print_json<T: serde::Serialize>(v: &T) -> Result<(), String> {
+    let s = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
+    println!("{s}");
+    Ok(())
+}
+
+fn profile(cmd: ProfileCommand) -> ExitCode {
+    let store = match store() {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let result = match cmd {
+        ProfileCommand::List => store.list().map_err(|e| e.to_string()).and_then(|l| print_json(&l)),
+        ProfileCommand::Show { name } => store.load(&name).map_err(|e| e.to_string()).and_then(|p| print_json(&p)),
+        ProfileCommand::Delete { name } => store.delete(&name).map_err(|e| e.to_string()).map(|_| eprintln!("deleted profile '{name}'")),
+        ProfileCommand::Save(a) => save(&store, a),
+        ProfileCommand::Import { name, file } => import(&store, &name, file),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(e),
+    }
+}
+
+fn save(store: &ProfileStore, a: SaveArgs) -> Result<(), String> {
+    let mut p = match store.load(&a.name) {
+        Ok(p) => p,
+        Err(entra_jwt::Error::NoSuchProfile(_)) => Profile::new(&a.name),
+        Err(e) => return Err(e.to_string()),
+    };
+    let set = |field: &mut Option<String>, v: Option<String>| {
+        if let Some(v) = v {
+            *field = if v.is_empty() { None } else { Some(v) };
+        }
+    };
+    set(&mut p.tenant_id, a.tenant);
+    set(&mut p.client_id, a.client_id);
+    set(&mut p.audience, a.audience);
+    set(&mut p.issuer, a.issuer);
+    set(&mut p.authority, a.authority);
+    set(&mut p.metadata_address, a.metadata);
+    set(&mut p.required_claims, a.required_claims);
+    if let Some(v) = a.clock_skew {
+        p.clock_skew = v;
+    }
+    if let Some(v) = a.jwks_cache_duration {
+        p.jwks_cache_duration = v;
+    }
+    let path = store.save(&p).map_err(|e| e.to_string())?;
+    eprintln!("saved profile '{}' to {}", p.name, path.display());
+    print_json(&p)
+}
+
+fn import(store: &ProfileStore, name: &str, file: Option<PathBuf>) -> Result<(), String> {
+    let text = match file {
+        None => read_stdin()?,
+        Some(f) if f.as_os_str() == "-" => read_stdin()?,
+        Some(f) => std::fs::read_to_string(&f).map_err(|e| format!("cannot read {}: {e}", f.display()))?,
+    };
+    let report = import_settings(name, &text);
+    if report.recognised.is_empty() {
+        return Err("no known setting found: expected lines like 'Tenant ID: …', 'Issuer = …', or a label and its value on consecutive lines".into());
+    }
+    if !report.problems.is_empty() {
+        return Err(format!("the profile was not saved: {}", report.problems.join("; ")));
+    }
+    for u in &report.unknown {
+        eprintln!("warning: not a JWT validation setting, ignored: {u}");
+    }
+    store.save(&report.profile).map_err(|e| e.to_string())?;
+    print_json(&report)
+}
