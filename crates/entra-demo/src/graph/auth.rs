@@ -18,6 +18,8 @@ pub struct Caller {
     pub user_oid: Option<String>,
     /// Delegated permissions (`scp`) or application permissions (`roles`).
     pub permissions: Vec<String>,
+    /// The token's `sub` (pairwise per app for users).
+    pub sub: Option<String>,
 }
 
 impl Caller {
@@ -88,5 +90,6 @@ pub async fn authenticate(state: &Shared, graph: &GraphRequest, headers: &Header
     Ok(Caller {
         user_oid: if app_only { None } else { claims["oid"].as_str().map(str::to_string) },
         permissions,
+        sub: claims["sub"].as_str().map(str::to_string),
     })
 }

@@ -7,6 +7,9 @@
 mod auth;
 mod me;
 mod organization;
+mod userinfo;
+
+pub use userinfo::userinfo;
 
 use crate::state::Shared;
 use axum::extract::Request;
