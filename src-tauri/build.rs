@@ -1,9 +1,9 @@
 //! Registers the app's commands with Tauri's ACL so that each one must be
-//! granted explicitly in `capabilities/*.json` (least privilege in the webview).
+//! granted explicitly in `capabilities/default.json` (least privilege in the webview).
+
+const COMMANDS: &[&str] = &["app_status", "sign_in", "cancel_sign_in", "resume_account", "sign_out", "save_preferences"];
 
 fn main() {
-    tauri_build::try_build(
-        tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(&[])),
-    )
-    .expect("failed to run the Tauri build script");
+    tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)))
+        .expect("failed to run the Tauri build script");
 }

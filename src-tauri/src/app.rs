@@ -1,16 +1,58 @@
-//! Builds and runs the Tauri application: plugins, managed state, commands.
+//! Builds and runs the Tauri application: logging, managed state, the main
+//! window's remembered size, plugins and commands.
+
+use crate::commands;
+use crate::demo::EmbeddedDemo;
+use crate::preferences::{self, WindowSize};
+use crate::state::AppState;
+use tauri::{Manager, WindowEvent};
 
 pub fn run() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("ENTRA_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+            tracing_subscriber::EnvFilter::try_from_env("ENTRA_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
         )
         .with_writer(std::io::stderr)
         .try_init();
 
-    tauri::Builder::default()
+    let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
-        .run(tauri::generate_context!())
-        .expect("error while running Entra Desk");
+        .setup(|app| {
+            let data_dir = entra_core::paths::data_dir()?;
+            entra_core::paths::ensure_dir(&data_dir)?;
+            let desk = entra_core::Desk::open(data_dir.clone())?;
+            if let Some(window) = app.get_webview_window("main") {
+                if let Some(size) = preferences::load_window_size(&data_dir) {
+                    let _ = window.set_size(tauri::LogicalSize::new(size.width, size.height));
+                }
+            }
+            app.manage(AppState { desk, demo: EmbeddedDemo::new(&data_dir), data_dir, sign_in: Default::default() });
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            if let WindowEvent::CloseRequested { .. } = event {
+                remember_window_size(window);
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::session::app_status,
+            commands::session::sign_in,
+            commands::session::cancel_sign_in,
+            commands::session::resume_account,
+            commands::session::sign_out,
+            commands::session::save_preferences,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(err) = result {
+        eprintln!("Entra Desk could not start: {err}");
+        std::process::exit(1);
+    }
+}
+
+fn remember_window_size(window: &tauri::Window) {
+    let (Ok(size), Ok(scale)) = (window.inner_size(), window.scale_factor()) else { return };
+    let logical = size.to_logical::<f64>(scale);
+    if let Some(state) = window.try_state::<AppState>() {
+        let _ = preferences::save_window_size(&state.data_dir, WindowSize { width: logical.width, height: logical.height });
+    }
 }

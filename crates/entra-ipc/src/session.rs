@@ -122,3 +122,32 @@ pub struct Preferences {
     /// The account used last; signed in silently at start when its refresh token is still good.
     pub last_account_id: Option<String>,
 }
+
+impl From<&entra_core::accounts::Account> for AccountSummary {
+    fn from(account: &entra_core::accounts::Account) -> Self {
+        AccountSummary {
+            id: account.id.clone(),
+            username: account.username.clone(),
+            display_name: account.display_name.clone(),
+            tenant_id: account.tenant_id.clone(),
+            authority: account.authority.clone(),
+            kind: match account.kind {
+                entra_core::accounts::AccountKind::Interactive => AccountKind::Interactive,
+                entra_core::accounts::AccountKind::AppOnly => AccountKind::AppOnly,
+            },
+            last_used: Some(account.last_used.to_rfc3339()),
+        }
+    }
+}
+
+impl From<entra_core::auth::SignInProgress> for SignInProgress {
+    fn from(progress: entra_core::auth::SignInProgress) -> Self {
+        use entra_core::auth::SignInProgress as Core;
+        match progress {
+            Core::DiscoveringProvider => SignInProgress::Discovering,
+            Core::WaitingForBrowser { authorize_url } => SignInProgress::WaitingForBrowser { authorize_url },
+            Core::RedeemingCode => SignInProgress::Redeeming,
+            Core::Done => SignInProgress::Done,
+        }
+    }
+}

@@ -64,7 +64,6 @@ export interface Commands {
   sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: AccountSummary };
   cancel_sign_in: { args: Record<string, never>; result: boolean };
   resume_account: { args: { accountId: string }; result: SignedInUser };
-  current_user: { args: { accountId: string }; result: SignedInUser };
   sign_out: { args: { accountId: string }; result: void };
   save_preferences: { args: { preferences: Preferences }; result: void };
 }

@@ -25,10 +25,6 @@ export function resumeAccount(accountId: string): Promise<SignedInUser> {
   return call("resume_account", { accountId });
 }
 
-export function currentUser(accountId: string): Promise<SignedInUser> {
-  return call("current_user", { accountId });
-}
-
 /** Forgets the account and deletes its keychain entries. */
 export function signOut(accountId: string): Promise<void> {
   return call("sign_out", { accountId });

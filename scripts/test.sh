@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Sets up and runs Entra Desk's whole test suite on a fresh Debian 12 machine:
+#   1. the UI: type check, unit tests (Vitest), production build;
+#   2. every Rust crate but the Tauri shell, against the real OS keychain
+#      (gnome-keyring in a private D-Bus session) and the demo tenant on loopback;
+#   3. the demo tenant's conformance with a standard client never written for it (MSAL Python);
+#   4. the real desktop app end to end, under Xvfb, over WebDriver.
+# Ends with one line "suite: N passed, M failed".
+# Usage: scripts/test.sh [--no-e2e]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+logs="$root/target/test-logs"
+mkdir -p "$logs"
+failed_stages=()
+passed=0
+failed=0
+
+stage() { printf '\n=== %s ===\n' "$1"; }
+count_cargo() { # sums the "test result: ok. X passed; Y failed" lines of a cargo test log
+  local sums
+  sums=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p+0, f+0 }' "$1")
+  passed=$((passed + ${sums% *})); failed=$((failed + ${sums#* }))
+}
+
+stage "setup"
+scripts/setup.sh --for-tests || { echo "setup failed" >&2; exit 2; }
+
+stage "ui: type check, unit tests, build"
+(cd ui && npm run --silent check) 2>&1 | tee "$logs/ui-check.log" | tail -n 5
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed_stages+=("ui type check")
+(cd ui && NO_COLOR=1 npx vitest run) 2>&1 | tee "$logs/vitest.log" | tail -n 15
+if [ "${PIPESTATUS[0]}" -eq 0 ]; then
+  v=$(grep -E '^\s+Tests\s+[0-9]+ passed' "$logs/vitest.log" | sed -E 's/.*Tests +([0-9]+) passed.*/\1/' | tail -1)
+  passed=$((passed + ${v:-0}))
+else
+  failed_stages+=("ui unit tests"); failed=$((failed + 1))
+fi
+(cd ui && npm run --silent build) > "$logs/ui-build.log" 2>&1 || failed_stages+=("ui build")
+
+stage "rust: cargo test (real keychain, demo tenant on loopback)"
+scripts/with-keyring.sh cargo test --workspace --exclude entra-desk --no-fail-fast 2>&1 | tee "$logs/cargo-test.log" | grep -E '^(test result:|error|failures:|---- |thread .* panicked)' 
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed_stages+=("cargo test")
+count_cargo "$logs/cargo-test.log"
+
+if [ -x tests/conformance/run.sh ]; then
+  stage "conformance: MSAL Python against the demo tenant"
+  tests/conformance/run.sh "$root/target/debug/entractl" 2>&1 | tee "$logs/conformance.log" | tail -n 15
+  if [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_stages+=("conformance"); fi
+fi
+
+if [ "${1:-}" != "--no-e2e" ] && [ -x tests/e2e/run.sh ]; then
+  stage "e2e: the real app under Xvfb over WebDriver"
+  tests/e2e/run.sh 2>&1 | tee "$logs/e2e.log" | tail -n 25
+  if [ "${PIPESTATUS[0]}" -eq 0 ]; then
+    e=$(grep -E '^e2e: [0-9]+ passed' "$logs/e2e.log" | sed -E 's/e2e: ([0-9]+) passed.*/\1/' | tail -1)
+    passed=$((passed + ${e:-1}))
+  else
+    failed=$((failed + 1)); failed_stages+=("e2e")
+  fi
+fi
+
+echo
+if [ "${#failed_stages[@]}" -gt 0 ]; then
+  echo "failed stages: ${failed_stages[*]} (logs in target/test-logs/)"
+  [ "$failed" -gt 0 ] || failed=${#failed_stages[@]}
+fi
+echo "suite: $passed passed, $failed failed"
+[ "${#failed_stages[@]}" -eq 0 ]

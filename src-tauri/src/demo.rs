@@ -1,0 +1,60 @@
+//! The demo tenant embedded in the app: started in-process on loopback the
+//! first time it is needed, with its state kept in `<data dir>/demo-tenant` so
+//! that a refresh token issued before a restart still works after it.
+//!
+//! The port is remembered too (an account's authority URL contains it): the
+//! next start asks for the same port and takes a free one only if it is busy,
+//! in which case demo accounts must sign in again.
+
+use entra_core::{Error, Result};
+use entra_demo::{DemoInfo, DemoOptions, DemoTenant};
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use tokio::sync::OnceCell;
+
+/// The demo tenant's seed: the same tenant, users and apps on every machine.
+const SEED: u64 = 1;
+
+/// The lazily started demo tenant.
+pub struct EmbeddedDemo {
+    state_dir: PathBuf,
+    tenant: OnceCell<DemoTenant>,
+}
+
+impl EmbeddedDemo {
+    pub fn new(data_dir: &std::path::Path) -> Self {
+        EmbeddedDemo { state_dir: data_dir.join("demo-tenant"), tenant: OnceCell::new() }
+    }
+
+    /// The running demo tenant's description, starting it if needed.
+    pub async fn info(&self) -> Result<&DemoInfo> {
+        let tenant = self.tenant.get_or_try_init(|| self.start()).await?;
+        Ok(tenant.info())
+    }
+
+    async fn start(&self) -> Result<DemoTenant> {
+        let port_file = self.state_dir.join("port");
+        let remembered: u16 = std::fs::read_to_string(&port_file).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+        let options = |port: u16| DemoOptions {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
+            tls: false,
+            seed: SEED,
+            state_dir: Some(self.state_dir.clone()),
+        };
+        let started = match entra_demo::start(options(remembered)).await {
+            Ok(tenant) => Ok(tenant),
+            // The remembered port is taken (another instance, another program): any free port will do.
+            Err(_) if remembered != 0 => entra_demo::start(options(0)).await,
+            Err(err) => Err(err),
+        };
+        let tenant = started.map_err(|e| {
+            Error::internal(format!("The built-in demo tenant could not start: {e:#}. Check that {} is writable", self.state_dir.display()))
+        })?;
+        if let Some(port) = url::Url::parse(&tenant.info().authority).ok().and_then(|u| u.port()) {
+            // Best effort: losing the port only means demo accounts sign in again.
+            let _ = entra_core::paths::write_atomic(&port_file, port.to_string().as_bytes());
+        }
+        tracing::info!(authority = %tenant.info().authority, "demo tenant started");
+        Ok(tenant)
+    }
+}

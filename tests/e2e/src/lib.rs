@@ -1,0 +1,11 @@
+//! The end-to-end harness every screen's test uses: it starts
+//! `WebKitWebDriver`, which starts the real app binary (`target/debug/entra-desk`,
+//! built with the UI embedded) in a fresh data folder, and gives the test a
+//! small WebDriver client to find elements, click, type, read text and save
+//! screenshots under `target/e2e-artifacts/`.
+//!
+//! The tests run under Xvfb and a private D-Bus session with gnome-keyring
+//! (see `tests/e2e/run.sh`), so the app uses the real OS keychain.
+
+pub mod app;
+pub mod webdriver;
