@@ -1,0 +1,128 @@
+//! Shared set-up for the integration tests: a demo tenant on loopback, a Desk
+//! on its own temporary data folder and keychain service, and a browser
+//! opener that drives the demo's sign-in form like a person would.
+
+#![allow(dead_code)] // Each test file uses a different subset.
+
+use entra_core::clock::OffsetClock;
+use entra_core::config::{Profile, ProfileSettings};
+use entra_core::{BrowserOpener, Desk, DeskOptions};
+use entra_demo::browser::DemoBrowser;
+use entra_demo::{DemoOptions, DemoTenant};
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use tokio::task::JoinHandle;
+
+pub struct World {
+    pub tenant: DemoTenant,
+    pub dir: tempfile::TempDir,
+    pub desk: Desk,
+    pub clock: Arc<OffsetClock>,
+}
+
+pub async fn world(tls: bool, seed: u64) -> World {
+    let tenant = entra_demo::start(DemoOptions { tls, seed, ..Default::default() }).await.expect("demo tenant starts");
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(OffsetClock::new());
+    let desk = desk_on(dir.path(), clock.clone());
+    World { tenant, dir, desk, clock }
+}
+
+/// A desk with its own keychain service and an empty environment (the process environment is global).
+pub fn desk_on(dir: &Path, clock: Arc<OffsetClock>) -> Desk {
+    let mut options = DeskOptions::new(dir.join("data"));
+    options.keychain_service = format!("entra-desk-test-{}", uuid::Uuid::new_v4());
+    options.clock = clock;
+    options.env = Arc::new(|_: &str| None);
+    Desk::open_with(options).unwrap()
+}
+
+impl World {
+    pub fn flags(&self, client_id: &str) -> ProfileSettings {
+        let info = self.tenant.info();
+        ProfileSettings {
+            authority: Some(info.authority.clone()),
+            client_id: Some(client_id.to_string()),
+            graph_url: Some(info.graph.clone()),
+            ca_cert: info.ca_cert.as_ref().map(|p| p.to_string_lossy().into_owned()),
+            ..Default::default()
+        }
+    }
+
+    pub async fn public_profile(&self) -> Profile {
+        let flags = self.flags(&self.tenant.info().public_client_id);
+        self.desk.resolve_profile(flags).await.expect("profile resolves")
+    }
+
+    pub fn browser(&self) -> DemoOpener {
+        let info = self.tenant.info();
+        DemoOpener::new(info.ca_cert.as_deref(), &info.user.username, &info.user.password, |u| u)
+    }
+
+    /// Advances the demo tenant's clock and the desk's together.
+    pub fn advance(&self, by: chrono::Duration) {
+        self.tenant.advance_clock(by);
+        self.clock.advance(by);
+    }
+}
+
+/// Opens the authorize URL in the demo's form-filling browser (on a task, like a real browser
+/// that runs beside the app). `tamper` may rewrite the URL first.
+pub struct DemoOpener {
+    browser: Arc<DemoBrowser>,
+    username: String,
+    password: String,
+    tamper: Box<dyn Fn(String) -> String + Send + Sync>,
+    pub task: Mutex<Option<JoinHandle<anyhow::Result<String>>>>,
+}
+
+impl DemoOpener {
+    pub fn new(ca: Option<&Path>, username: &str, password: &str, tamper: impl Fn(String) -> String + Send + Sync + 'static) -> Self {
+        DemoOpener {
+            browser: Arc::new(DemoBrowser::new(ca).unwrap()),
+            username: username.into(),
+            password: password.into(),
+            tamper: Box::new(tamper),
+            task: Mutex::new(None),
+        }
+    }
+}
+
+impl BrowserOpener for DemoOpener {
+    fn open(&self, url: &str) -> entra_core::Result<()> {
+        let url = (self.tamper)(url.to_string());
+        let (browser, user, pass) = (self.browser.clone(), self.username.clone(), self.password.clone());
+        *self.task.lock().unwrap() = Some(tokio::spawn(async move { browser.sign_in(&url, &user, &pass).await }));
+        Ok(())
+    }
+}
+
+/// Every file under `dir`, as bytes.
+pub fn all_files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out
+}
+
+/// Asserts that none of `secrets` appears in any file under `dir`.
+pub fn assert_no_secret_on_disk(dir: &Path, secrets: &[&str]) {
+    let files = all_files(dir);
+    assert!(!files.is_empty(), "expected some files under {}", dir.display());
+    for (path, bytes) in files {
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in secrets {
+            assert!(!secret.is_empty());
+            assert!(!text.contains(secret), "a secret was written to {}", path.display());
+        }
+    }
+}
