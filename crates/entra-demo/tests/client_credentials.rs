@@ -132,3 +132,22 @@ async fn bad_assertions_are_refused() {
     let (status, body) = post_token(info, &[("client_id", &info.public_client_id), ("grant_type", "client_credentials"), ("scope", GRAPH_DEFAULT), ("client_assertion_type", JWT_BEARER), ("client_assertion", &jwt)]).await;
     assert_aadsts(status, &body, 401, "invalid_client", 700025);
 }
+
+/// MSAL Python pads the thumbprint (`urlsafe_b64encode`) and sends float
+/// NumericDates; Entra accepts both, so the demo does too.
+#[tokio::test]
+async fn padded_thumbprint_and_fractional_exp_are_accepted() {
+    let demo = tenant().await;
+    let info = demo.info();
+    let id = info.certificate_client.client_id.clone();
+    let der = cert_der(info);
+    let mut header = Header::new(Algorithm::RS256);
+    header.x5t = Some(base64::engine::general_purpose::URL_SAFE.encode(sha1::Sha1::digest(&der)));
+    assert!(header.x5t.as_deref().unwrap().ends_with('='));
+    let now = chrono::Utc::now().timestamp() as f64 + 0.25;
+    let claims = serde_json::json!({"aud": token_url(info), "iss": id, "sub": id, "jti": "j", "nbf": now, "exp": now + 600.5});
+    let key_pem = std::fs::read(&info.certificate_client.private_key_path).unwrap();
+    let jwt = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_rsa_pem(&key_pem).unwrap()).unwrap();
+    let (status, body) = with_assertion(info, &jwt).await;
+    assert_eq!(status, 200, "{body}");
+}

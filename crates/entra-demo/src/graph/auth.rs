@@ -74,11 +74,11 @@ pub async fn authenticate(state: &Shared, graph: &GraphRequest, headers: &Header
         }
     };
     let now = state.clock.now().timestamp();
-    match claims["exp"].as_i64() {
+    match claims["exp"].as_f64().map(|e| e as i64) {
         Some(exp) if exp > now => {}
         _ => return Err(unauthorized("Lifetime validation failed, the token is expired.")),
     }
-    if claims["nbf"].as_i64().is_some_and(|nbf| nbf > now + 300) {
+    if claims["nbf"].as_f64().is_some_and(|nbf| nbf as i64 > now + 300) {
         return Err(unauthorized("Lifetime validation failed, the token is not yet valid."));
     }
     let app_only = claims["idtyp"].as_str() == Some("app") || claims.get("scp").is_none();

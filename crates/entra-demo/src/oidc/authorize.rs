@@ -59,7 +59,7 @@ enum Failure {
     /// Shown on an error page (HTTP 400).
     Page(AadError),
     /// Sent to the (validated) redirect URI.
-    Redirect { redirect: Url, mode: ResponseMode, state: Option<String>, error: AadError },
+    Redirect { redirect: Box<Url>, mode: ResponseMode, state: Option<String>, error: AadError },
 }
 
 fn parse_params(raw: &[u8]) -> Vec<(String, String)> {
@@ -105,7 +105,7 @@ fn validate(state: &Shared, tenant: &str, params: Vec<(String, String)>) -> Resu
 
     let state_param = param(&params, "state").map(str::to_string);
     let fail = |mode: ResponseMode, error: AadError| Failure::Redirect {
-        redirect: redirect.clone(),
+        redirect: Box::new(redirect.clone()),
         mode,
         state: state_param.clone(),
         error,
@@ -261,7 +261,7 @@ fn handle_authorize(state: Shared, tenant: String, params: Vec<(String, String)>
             Some(user) if hint_ok(&user.upn) => complete(&state, &req, &user.oid),
             _ => failure_response(
                 Failure::Redirect {
-                    redirect: req.redirect.clone(),
+                    redirect: Box::new(req.redirect.clone()),
                     mode: req.mode,
                     state: req.state.clone(),
                     error: errors::login_required(),

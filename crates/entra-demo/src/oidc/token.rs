@@ -194,11 +194,15 @@ fn verify_assertion(state: &Shared, tenant: &str, app: &App, jwt: &str) -> Resul
     ) {
         return Err(errors::assertion_malformed("The signing algorithm must be RS256 or PS256."));
     }
-    let cert = match (&header.x5t_s256, &header.x5t) {
-        (Some(s256), _) => app.certificates.iter().find(|c| c.x5t_s256 == *s256),
-        (None, Some(sha1)) => app.certificates.iter().find(|c| c.x5t == *sha1),
-        (None, None) => return Err(errors::assertion_malformed("The header has neither 'x5t' nor 'x5t#S256'.")),
+    if header.x5t_s256.is_none() && header.x5t.is_none() {
+        return Err(errors::assertion_malformed("The header has neither 'x5t' nor 'x5t#S256'."));
     }
+    // Thumbprints are compared without base64 padding: MSAL Python pads them, and Entra accepts that.
+    let same = |given: &Option<String>, ours: &str| given.as_deref().is_some_and(|g| g.trim_end_matches('=') == ours);
+    let cert = app
+        .certificates
+        .iter()
+        .find(|c| same(&header.x5t_s256, &c.x5t_s256) || same(&header.x5t, &c.x5t))
     .ok_or_else(|| errors::assertion_cert_unknown(&app.app_id))?;
 
     let mut validation = Validation::new(header.alg);
@@ -233,11 +237,12 @@ fn verify_assertion(state: &Shared, tenant: &str, app: &App, jwt: &str) -> Resul
         return Err(errors::assertion_issuer());
     }
     let now = state.clock.now().timestamp();
-    let exp = claims["exp"].as_i64().ok_or_else(|| errors::assertion_malformed("The 'exp' claim is missing."))?;
+    // NumericDate may have a fraction (RFC 7519 §2); MSAL Python sends floats.
+    let exp = claims["exp"].as_f64().ok_or_else(|| errors::assertion_malformed("The 'exp' claim is missing."))? as i64;
     if now > exp + ASSERTION_SKEW {
         return Err(errors::assertion_time());
     }
-    if let Some(nbf) = claims["nbf"].as_i64() {
+    if let Some(nbf) = claims["nbf"].as_f64().map(|n| n as i64) {
         if nbf > now + ASSERTION_SKEW {
             return Err(errors::assertion_time());
         }

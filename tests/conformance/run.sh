@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# MSAL Python against the demo tenant: a standard client never written for it.
+#
+#   tests/conformance/run.sh [path/to/entractl]
+#
+# Starts `entractl demo serve --tls` (the binary given as $1, else
+# target/debug/entractl, built if missing), installs msal + requests into a
+# venv under target/conformance-venv (from PyPI), then runs msal_signin.py:
+# public client auth code + PKCE, forced refresh, Graph /me, and confidential
+# clients with a secret and a certificate. Exit code 0 only if all pass.
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+bin="${1:-$root/target/debug/entractl}"
+if [[ ! -x "$bin" ]]; then
+    echo "conformance: building entractl (no binary at $bin)" >&2
+    (cd "$root" && cargo build -q -p entractl)
+    bin="$root/target/debug/entractl"
+fi
+
+venv="$root/target/conformance-venv"
+if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import msal, requests" 2>/dev/null; then
+    echo "conformance: installing msal and requests into $venv" >&2
+    python3 -m venv "$venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check msal requests
+fi
+
+work="$(mktemp -d)"
+server_pid=""
+cleanup() {
+    if [[ -n "$server_pid" ]]; then
+        kill "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+    fi
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+"$bin" demo serve --tls --state-dir "$work/state" >"$work/info.json" 2>"$work/server.log" &
+server_pid=$!
+
+# The server prints exactly one JSON line when it is ready.
+for _ in $(seq 1 600); do
+    if [[ -s "$work/info.json" ]] && grep -q '}' "$work/info.json"; then break; fi
+    if ! kill -0 "$server_pid" 2>/dev/null; then
+        echo "conformance: entractl demo serve exited early:" >&2
+        cat "$work/server.log" >&2
+        exit 1
+    fi
+    sleep 0.1
+done
+if ! grep -q '}' "$work/info.json"; then
+    echo "conformance: the demo tenant did not report ready within 60 s" >&2
+    cat "$work/server.log" >&2
+    exit 1
+fi
+
+ca="$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ca_cert"])' "$work/info.json")"
+REQUESTS_CA_BUNDLE="$ca" "$venv/bin/python" "$here/msal_signin.py" "$work/info.json"
