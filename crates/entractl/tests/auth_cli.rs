@@ -1,0 +1,134 @@
+//! `entractl login|whoami|accounts|logout` as a user runs them: the built
+//! binary against an in-process demo tenant, the browser step done by the
+//! demo's form-filling browser from the URL `login --no-browser` prints.
+//! Run under scripts/with-keyring.sh (real Secret Service, private keyring).
+
+use entra_demo::browser::DemoBrowser;
+use std::process::Stdio;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use tokio::process::Command;
+
+/// The variables the CLI's configuration reads; cleared so the machine's own setup can't leak in.
+const CONFIG_VARS: &[&str] = &[
+    "ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "ENTRA_AUTHORITY", "ENTRA_METADATA_ADDRESS", "ENTRA_ISSUER", "ENTRA_REDIRECT_URI",
+    "ENTRA_SCOPES", "ENTRA_GRAPH_URL", "ENTRA_CA_CERT", "ENTRA_CONNECTION_STRING", "ENTRA_CLIENT_SECRET",
+];
+
+fn entractl(data_dir: &std::path::Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_entractl"));
+    for var in CONFIG_VARS {
+        c.env_remove(var);
+    }
+    c.env("ENTRA_DESK_DATA_DIR", data_dir).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).kill_on_drop(true);
+    c
+}
+
+async fn run(data_dir: &std::path::Path, args: &[&str]) -> (i32, serde_json::Value, String) {
+    let out = entractl(data_dir).args(args).output().await.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    let json = serde_json::from_str(&stdout).unwrap_or(serde_json::Value::Null);
+    (out.status.code().unwrap_or(-1), json, String::from_utf8_lossy(&out.stderr).to_string())
+}
+
+#[tokio::test]
+async fn login_no_browser_whoami_accounts_logout() {
+    let tenant = entra_demo::start(entra_demo::DemoOptions { seed: 31, ..Default::default() }).await.unwrap();
+    let info = tenant.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+
+    let mut login = entractl(&data)
+        .args(["login", "--no-browser", "--timeout", "60", "--authority", &info.authority, "--client-id", &info.public_client_id, "--graph-url", &info.graph])
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(login.stderr.take().unwrap()).lines();
+    let mut seen = String::new();
+    let url = loop {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(30), stderr.next_line()).await.expect("login prints the URL").unwrap();
+        let line = line.unwrap_or_else(|| panic!("login ended before printing a URL; stderr: {seen}"));
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.starts_with("http://") || line.starts_with("https://") {
+            break line;
+        }
+    };
+    assert!(url.contains("code_challenge_method=S256"), "{url}");
+    let browser = DemoBrowser::new(None).unwrap();
+    browser.sign_in(&url, &info.user.username, &info.user.password).await.unwrap();
+    let mut stdout = String::new();
+    login.stdout.take().unwrap().read_to_string(&mut stdout).await.unwrap();
+    let status = login.wait().await.unwrap();
+    assert!(status.success(), "login failed: {seen}");
+    let account: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(account["username"], info.user.username.as_str());
+    assert_eq!(account["kind"], "interactive");
+    let id = account["id"].as_str().unwrap().to_string();
+
+    let (code, accounts, _) = run(&data, &["accounts"]).await;
+    assert_eq!(code, 0);
+    assert_eq!(accounts.as_array().unwrap().len(), 1);
+    assert_eq!(accounts[0]["id"], id.as_str());
+
+    let (code, who, err) = run(&data, &["whoami", "--account", &id]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(who["me"]["userPrincipalName"], info.user.username.as_str());
+    assert_eq!(who["account"]["id"], id.as_str());
+
+    // No token is written to the data folder.
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
+        assert!(!text.contains("eyJ"), "something token-like on disk: {text}");
+    }
+
+    let (code, out, err) = run(&data, &["logout", "--all"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out["signedOut"][0], id.as_str());
+    let (code, accounts, _) = run(&data, &["accounts"]).await;
+    assert_eq!((code, accounts), (0, serde_json::json!([])));
+
+    let (code, _, err) = run(&data, &["whoami"]).await;
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error[not_signed_in]: "), "{err}");
+    tenant.shutdown().await;
+}
+
+#[tokio::test]
+async fn errors_exit_2_with_the_fix() {
+    let tenant = entra_demo::start(entra_demo::DemoOptions { seed: 32, tls: true, ..Default::default() }).await.unwrap();
+    let info = tenant.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let ca = info.ca_cert.as_ref().unwrap().to_string_lossy().to_string();
+
+    // App-only with a wrong secret (from the environment, never a flag): the AADSTS code, meaning and fix.
+    let out = entractl(&data)
+        .env("ENTRA_CLIENT_SECRET", "definitely-wrong")
+        .args(["login", "--app-only", "--authority", &info.authority, "--client-id", &info.confidential_client.client_id, "--graph-url", &info.graph, "--ca-cert", &ca])
+        .output()
+        .await
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("error[identity]: AADSTS7000215: the client secret is not valid. Fix:"), "{err}");
+    assert!(!err.contains("definitely-wrong"));
+
+    // The right secret signs in; whoami shows the organization.
+    let out = entractl(&data)
+        .env("ENTRA_CLIENT_SECRET", &info.confidential_client.client_secret)
+        .args(["login", "--app-only", "--authority", &info.authority, "--client-id", &info.confidential_client.client_id, "--graph-url", &info.graph, "--ca-cert", &ca])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let (code, who, err) = run(&data, &["whoami"]).await;
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(who["organization"][0]["id"], info.tenant_id.as_str());
+    let (code, _, _) = run(&data, &["logout"]).await;
+    assert_eq!(code, 0);
+
+    // No configuration at all: a config error that says what to set.
+    let (code, _, err) = run(&data, &["login", "--no-browser"]).await;
+    assert_eq!(code, 2);
+    assert!(err.contains("error[config]: No client ID is configured"), "{err}");
+    tenant.shutdown().await;
+}
