@@ -20,10 +20,27 @@ if [[ ! -x "$bin" ]]; then
 fi
 
 venv="$root/target/conformance-venv"
-if [[ ! -x "$venv/bin/python" ]] || ! "$venv/bin/python" -c "import msal, requests" 2>/dev/null; then
-    echo "conformance: installing msal and requests into $venv" >&2
-    python3 -m venv "$venv"
-    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check msal requests
+lib="$root/target/conformance-pylib"
+if [[ -x "$venv/bin/python" ]] && "$venv/bin/python" -c "import msal, requests" 2>/dev/null; then
+    python="$venv/bin/python"
+elif [[ -d "$lib" ]] && PYTHONPATH="$lib" python3 -c "import msal, requests" 2>/dev/null; then
+    export PYTHONPATH="$lib"
+    python=python3
+else
+    echo "conformance: installing msal and requests from PyPI" >&2
+    if python3 -m venv "$venv" 2>/dev/null && "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check msal requests
+        python="$venv/bin/python"
+    else
+        # Debian without python3-venv: install into a plain folder on PYTHONPATH instead.
+        rm -rf "$venv"
+        python3 -m pip install --quiet --disable-pip-version-check --target "$lib" msal requests || {
+            echo "conformance: cannot install msal: install python3-venv (or python3-pip) and retry" >&2
+            exit 2
+        }
+        export PYTHONPATH="$lib"
+        python=python3
+    fi
 fi
 
 work="$(mktemp -d)"
@@ -56,5 +73,5 @@ if ! grep -q '}' "$work/info.json"; then
     exit 1
 fi
 
-ca="$("$venv/bin/python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ca_cert"])' "$work/info.json")"
-REQUESTS_CA_BUNDLE="$ca" "$venv/bin/python" "$here/msal_signin.py" "$work/info.json"
+ca="$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ca_cert"])' "$work/info.json")"
+REQUESTS_CA_BUNDLE="$ca" "$python" "$here/msal_signin.py" "$work/info.json"

@@ -129,6 +129,9 @@ impl Store {
     pub fn issue_refresh_token(&self, grant: RefreshGrant) -> String {
         let token = format!("1.A{}", random_token(128));
         let mut grants = self.grants.lock().unwrap_or_else(|e| e.into_inner());
+        // Expired grants can never be redeemed again: drop them so the file stays small.
+        let now = grant.issued;
+        grants.retain(|_, g| g.expires > now);
         grants.insert(hash(&token), grant);
         self.persist(&grants);
         token

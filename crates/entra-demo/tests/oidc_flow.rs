@@ -289,3 +289,39 @@ async fn unexpected_requests_get_a_readable_error() {
     let body: Value = response.json().await.unwrap();
     assert!(body["error_description"].as_str().unwrap().contains("GET /nothing/here/at/all"));
 }
+
+#[tokio::test]
+async fn confidential_client_redeems_a_code_with_its_secret_via_common() {
+    let demo = tenant().await;
+    let info = demo.info();
+    let cc = &info.confidential_client;
+    let base = info.authority.rsplit_once('/').unwrap().0;
+    let mut app = Loopback::start().await;
+    let mut url = url::Url::parse(&format!("{base}/common/oauth2/v2.0/authorize")).unwrap();
+    url.query_pairs_mut().extend_pairs([("client_id", cc.client_id.as_str()), ("response_type", "code"), ("redirect_uri", &app.redirect_uri()), ("scope", "openid https://graph.microsoft.com/.default"), ("response_mode", "fragment")]);
+    let delivered = DemoBrowser::new(None).unwrap().sign_in(url.as_str(), &info.user.username, &info.user.password).await.unwrap();
+    app.next().await;
+    // Fragment mode: the code is after '#', which a browser does not send to the server.
+    let fragment = url::Url::parse(&delivered).unwrap().fragment().unwrap().to_string();
+    let code = url::form_urlencoded::parse(fragment.as_bytes()).find(|(k, _)| k == "code").unwrap().1.into_owned();
+    let token_url = format!("{base}/common/oauth2/v2.0/token");
+    let form = |secret: Option<&str>| {
+        let mut f = vec![("client_id", cc.client_id.clone()), ("grant_type", "authorization_code".into()), ("code", code.clone()), ("redirect_uri", app.redirect_uri())];
+        if let Some(s) = secret {
+            f.push(("client_secret", s.to_string()));
+        }
+        f
+    };
+    let response = client().post(&token_url).form(&form(None)).send().await.unwrap();
+    let status = response.status().as_u16();
+    assert_aadsts(status, &response.json().await.unwrap(), 401, "invalid_client", 7000218);
+    // Client authentication fails before the code is looked at, so the code is still good.
+    let response = client().post(&token_url).form(&form(Some(&cc.client_secret))).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    let access = claims(body["access_token"].as_str().unwrap());
+    assert_eq!(access["azpacr"], "1");
+    assert_eq!(access["iss"], format!("{}/v2.0", info.authority), "tokens name the tenant even via /common");
+    assert!(access["scp"].as_str().unwrap().contains("Application.ReadWrite.All"), ".default expands to the consented permissions");
+    assert!(body["id_token"].is_string() && body.get("refresh_token").is_none());
+}
