@@ -315,6 +315,16 @@ fn non_empty(v: &Value) -> bool {
     }
 }
 
+/// A scalar's text for ordinal comparison: strings as they are, numbers and booleans as JSON prints them.
+fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
 fn required_checks(d: &Decoded, settings: &ValidationSettings, out: &mut Vec<Check>) {
     for rc in &settings.required_claims {
         let name = format!("required_claim:{}", rc.claim);
@@ -338,9 +348,9 @@ fn required_checks(d: &Decoded, settings: &ValidationSettings, out: &mut Vec<Che
                 };
                 let matches = match actual {
                     Some(Value::String(s)) => *s == expected,
-                    Some(Value::Array(a)) => a.iter().any(|v| v.as_str() == Some(expected.as_str()) || (!v.is_string() && v.to_string() == expected)),
+                    Some(Value::Array(a)) => a.iter().any(|v| scalar_text(v).as_deref() == Some(expected.as_str())),
                     Some(Value::Null) | None => false,
-                    Some(other) => other.to_string() == expected,
+                    Some(other) => scalar_text(other).as_deref() == Some(expected.as_str()),
                 };
                 if matches {
                     out.push(Check::pass(name, format!("{} is {expected}", rc.claim)));
