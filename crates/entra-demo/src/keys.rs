@@ -9,7 +9,7 @@
 //! rcgen, PKCS#1 v1.5 signatures), so `kid`/`x5t` are stable across restarts
 //! and tokens issued before a restart still verify after it.
 //!
-//! Key generation costs about a second in a debug build, so every key is
+//! Key generation is CPU-heavy (and slower in debug builds), so every key is
 //! generated at most once per process and cached by `(seed, purpose, index)`.
 
 use anyhow::Context;

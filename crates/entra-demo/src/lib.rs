@@ -47,6 +47,17 @@
 //! - `client_info` (base64url `{"uid","utid"}`) is returned when the request
 //!   has `client_info=1`, as MSAL asks.
 //!
+//! # Endpoints
+//! Under `/{tenant}` (the GUID, `demo.onmicrosoft.com`, `common`,
+//! `organizations`; anything else is AADSTS90002):
+//! `v2.0/.well-known/openid-configuration`, `.well-known/openid-configuration`
+//! (v1), `discovery/v2.0/keys`, `discovery/keys`, `discovery/instance`,
+//! `oauth2/v2.0/authorize` (GET and POST), `login` (the form's target),
+//! `oauth2/v2.0/token`, `oauth2/v2.0/logout`. At the root: `/oidc/userinfo`,
+//! `/error?code=N` (where `error_uri` points) and Graph under `/v1.0`.
+//! Not emulated (the catch-all answers a readable 404): the device-code
+//! endpoint advertised in discovery, `/adminconsent`, the v1 token endpoint.
+//!
 //! # Secrets
 //! Nothing secret is logged. The tenant writes exactly one private key to
 //! disk: the certificate client's (`certificate_client.private_key_path`,

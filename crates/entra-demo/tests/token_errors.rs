@@ -202,3 +202,45 @@ async fn sign_in_form_reports_bad_password_and_unknown_user() {
     let err = browser.sign_in(&bad, &info.user.username, &info.user.password).await.unwrap_err();
     assert!(format!("{err:#}").contains("AADSTS50011"), "{err:#}");
 }
+
+/// Hostile or malformed input gets a 4xx, never a 5xx or a dropped connection.
+#[tokio::test]
+async fn malformed_input_never_breaks_the_server() {
+    let demo = tenant().await;
+    let info = demo.info();
+    let base = info.authority.rsplit_once('/').unwrap().0.to_string();
+    let http = client();
+    let token = token_url(info);
+    let authz = format!("{}/oauth2/v2.0/authorize", info.authority);
+    let bodies: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"%%%%&&&==".to_vec(),
+        b"grant_type=%FF%FE&client_id=%C3%28".to_vec(),
+        vec![0xff, 0xfe, 0x00, 0x01],
+        b"{\"grant_type\":\"client_credentials\"}".to_vec(),
+        format!("grant_type=client_credentials&client_id={}&scope={}", info.public_client_id, "a".repeat(100_000)).into_bytes(),
+        format!("grant_type=client_credentials&client_id={}&client_assertion_type=urn%3Aietf%3Aparams%3Aoauth%3Aclient-assertion-type%3Ajwt-bearer&client_assertion=e30.e30.&scope=https://graph.microsoft.com/.default", info.certificate_client.client_id).into_bytes(),
+        format!("grant_type=authorization_code&client_id={}&code=%00&redirect_uri=%00", info.public_client_id).into_bytes(),
+    ];
+    for body in bodies {
+        let response = http.post(&token).header("content-type", "application/x-www-form-urlencoded").body(body.clone()).send().await.unwrap();
+        assert!(response.status().is_client_error(), "{} for {:?}", response.status(), String::from_utf8_lossy(&body));
+    }
+    for header in ["Basic !!!", "Basic Og==", "Basic", "Bearer x"] {
+        let response = http.post(&token).header("authorization", header).form(&[("grant_type", "client_credentials")]).send().await.unwrap();
+        assert!(response.status().is_client_error(), "{header}");
+    }
+    for query in ["%FF", "client_id=%FF&redirect_uri=%FF", "client_id=&redirect_uri=&scope=", "redirect_uri=http://localhost&client_id=x&client_id=y", "a=b&&&=&"] {
+        let response = http.get(format!("{authz}?{query}")).header("cookie", "ESTSAUTH=garbage; ;;=; ESTSAUTH").send().await.unwrap();
+        assert!(response.status().is_client_error(), "{query}");
+    }
+    let response = http.post(format!("{}/login", info.authority)).body("passwd=%FF").send().await.unwrap();
+    assert!(response.status().is_client_error());
+    for bearer in ["a.b.c", "....", "eyJhbGciOiJub25lIn0.e30.", "eyJhbGciOiJSUzI1NiIsImtpZCI6Inh4In0.e30.c2ln"] {
+        let response = http.get(format!("{}/me", info.graph)).bearer_auth(bearer).send().await.unwrap();
+        assert_eq!(response.status(), 401, "{bearer}");
+    }
+    // Still serving.
+    assert_eq!(http.get(&info.metadata_url).send().await.unwrap().status(), 200);
+    assert_eq!(http.get(format!("{base}/%FF%FE/v2.0/.well-known/openid-configuration")).send().await.unwrap().status(), 400);
+}
