@@ -1,0 +1,124 @@
+//! Start-up benchmark: cold start to a usable first screen, and idle memory,
+//! of the real app next to a bare Tauri window, on the same machine in the
+//! same run. Run by `tests/e2e/bench.sh` (under Xvfb); not part of the test suite.
+//!
+//! Cold start = from the WebDriver "new session" request (which launches the
+//! binary) to the moment the first screen's button is in the DOM: the app's
+//! "Try the demo tenant" (which needs the app status from Rust, i.e. the
+//! embedded demo tenant started), the bare window's only button. Both pay the
+//! same WebDriver overhead. Idle memory = the proportional set size (PSS) of
+//! the binary and every process it spawned (WebKit's web and network
+//! processes), 5 s after the first screen, so shared libraries are not
+//! counted twice.
+
+use anyhow::{bail, Context, Result};
+use entra_e2e::webdriver::Session;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const RUNS: usize = 5;
+
+struct Sample {
+    start_ms: f64,
+    pss_kib: u64,
+}
+
+fn children_of(pid: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    let Ok(entries) = std::fs::read_dir("/proc") else { return out };
+    for entry in entries.flatten() {
+        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else { continue };
+        // The parent PID is the second field after the parenthesised command name.
+        let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)).and_then(|p| p.parse::<u32>().ok());
+        if ppid == Some(pid) {
+            out.push(child);
+            out.extend(children_of(child));
+        }
+    }
+    out
+}
+
+fn pss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("Pss:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
+        .unwrap_or(0)
+}
+
+fn process_named(under: u32, binary: &Path) -> Option<u32> {
+    let name = binary.file_name()?.to_string_lossy().into_owned();
+    children_of(under).into_iter().find(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).map(|c| name.starts_with(c.trim())).unwrap_or(false))
+}
+
+async fn measure(binary: &Path, ready_css: &str, data_dir: &Path) -> Result<Sample> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let mut driver: Child = Command::new("WebKitWebDriver")
+        .arg(format!("--port={port}"))
+        .env("ENTRA_DESK_DATA_DIR", data_dir)
+        .env("TAURI_WEBVIEW_AUTOMATION", "true")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .context("WebKitWebDriver")?;
+    let url = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let ready = Instant::now();
+    while http.get(format!("{url}/status")).send().await.is_err() {
+        if ready.elapsed() > Duration::from_secs(20) {
+            bail!("WebKitWebDriver did not start");
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let started = Instant::now();
+    let session = Session::new(&url, json!({"alwaysMatch": {"webkitgtk:browserOptions": {"binary": binary, "args": []}}})).await?;
+    loop {
+        if session.find(ready_css).await.is_ok() {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            bail!("{} showed no {ready_css} within 60 s", binary.display());
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let start_ms = started.elapsed().as_secs_f64() * 1000.0;
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let app = process_named(driver.id(), binary).context("the launched process")?;
+    let pss = pss_kib(app) + children_of(app).into_iter().map(pss_kib).sum::<u64>();
+    session.quit().await?;
+    let _ = driver.kill();
+    let _ = driver.wait();
+    Ok(Sample { start_ms, pss_kib: pss })
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(|a, b| a.total_cmp(b));
+    values[values.len() / 2]
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let root = entra_e2e::app::workspace_root();
+    let targets: [(&str, PathBuf, &str); 2] = [
+        ("bare Tauri window", root.join("target/debug/bare-window"), "[data-testid=ready]"),
+        ("Entra Desk", entra_e2e::app::app_binary()?, "[data-testid=try-demo]"),
+    ];
+    println!("{:<18} {:>16} {:>16} {:>18}", "binary", "cold start (ms)", "min–max (ms)", "idle PSS (MiB)");
+    for (label, binary, css) in targets {
+        let mut starts = Vec::new();
+        let mut pss = Vec::new();
+        for _ in 0..RUNS {
+            // A fresh data folder each run: a true first start (the demo tenant derives its keys anew).
+            let data = tempfile::tempdir()?;
+            let sample = measure(&binary, css, data.path()).await?;
+            starts.push(sample.start_ms);
+            pss.push(sample.pss_kib as f64 / 1024.0);
+        }
+        let (lo, hi) = (starts.iter().cloned().fold(f64::MAX, f64::min), starts.iter().cloned().fold(0.0, f64::max));
+        println!("{label:<18} {:>16.0} {:>16} {:>18.1}", median(starts.clone()), format!("{lo:.0}–{hi:.0}"), median(pss));
+    }
+    println!("(median of {RUNS} runs each; debug builds with the UI embedded, under Xvfb)");
+    Ok(())
+}
