@@ -33,6 +33,7 @@ pub mod desk;
 pub mod error;
 pub mod graph;
 pub mod http;
+pub mod jwt;
 pub mod keychain;
 pub mod paths;
 pub mod secret;

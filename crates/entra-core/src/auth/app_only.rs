@@ -6,17 +6,11 @@
 //!   profile authority's scheme, host and port. (A path prefix before the tenant in the
 //!   authority is therefore not supported for app-only sign-in.) It refuses plain-http
 //!   authorities, so app-only sign-in against the demo tenant needs its TLS mode.
-//! - Certificates use `ClientAssertionCredential` with an assertion we sign, NOT
-//!   `ClientCertificateCredential`. Why: azure_identity 1.0's `ClientCertificateCredential`
-//!   writes the `x5t` header as *standard* base64 with padding (`typespec` `base64::encode`),
-//!   whereas RFC 7515 §4.1.7 and Entra's certificate-credentials page specify base64url.
-//!   Entra tolerates the difference; strict providers, including the demo tenant, answer
-//!   AADSTS700027 "certificate … not registered". Our assertion follows the documented
-//!   format (RS256, base64url `x5t`, `aud` = token endpoint, `iss` = `sub` = client ID,
-//!   `jti`, `nbf`, `exp` = +10 min) and still goes through azure_identity's token request,
-//!   caching and error handling. PEM files are read with `openssl` (compiled in anyway by
-//!   azure_identity's `client_certificate` feature); [`pem_to_pkcs12`] is kept for callers
-//!   that want `ClientCertificateCredential` against real Entra.
+//! - Certificates: the PEM certificate and private key are checked to belong together and
+//!   bundled into PKCS#12 in memory (never on disk) for `ClientCertificateCredential`, which
+//!   signs an RS256 assertion with an `x5t` thumbprint. (azure_identity writes that thumbprint
+//!   in standard base64 with padding, not base64url; Entra accepts both, and so does the demo
+//!   tenant.)
 //! - HTTP goes through our reqwest client ([`super::azure_transport`]).
 //! - Errors: azure_identity keeps Entra's raw response inside its error; we decode it
 //!   into the same AADSTS message as interactive sign-in.
@@ -29,14 +23,12 @@ use crate::error::IdentityErrorDetails;
 use crate::secret::{AccessToken, ClientSecret};
 use crate::{Error, ErrorCode, Result};
 use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
-use azure_core::credentials::{Secret, TokenCredential};
+use azure_core::credentials::{Secret, SecretBytes, TokenCredential};
 use azure_core::http::{ClientOptions, Transport};
-use azure_core::http::ClientMethodOptions;
 use azure_identity::{
-    AzureCliCredential, AzureCliCredentialOptions, ClientAssertion, ClientAssertionCredential, ClientAssertionCredentialOptions,
+    AzureCliCredential, AzureCliCredentialOptions, ClientCertificateCredential, ClientCertificateCredentialOptions,
     ClientSecretCredential, ClientSecretCredentialOptions,
 };
-use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -135,58 +127,6 @@ fn read_certificate_and_key(
     Ok((cert, key))
 }
 
-/// Signs Entra client assertions with a certificate's key (see the module doc for why).
-struct CertificateAssertion {
-    client_id: String,
-    audience: String,
-    x5t: String,
-    key: jsonwebtoken::EncodingKey,
-}
-
-impl std::fmt::Debug for CertificateAssertion {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CertificateAssertion").field("client_id", &self.client_id).field("x5t", &self.x5t).finish_non_exhaustive()
-    }
-}
-
-impl CertificateAssertion {
-    fn from_pem(client_id: &str, audience: String, certificate_path: &Path, private_key_path: &Path) -> Result<Self> {
-        let (cert, key) = read_certificate_and_key(certificate_path, private_key_path)?;
-        let der = cert.to_der().map_err(|e| Error::internal(format!("Cannot encode the certificate: {e}")))?;
-        let thumbprint = openssl::hash::hash(openssl::hash::MessageDigest::sha1(), &der)
-            .map_err(|e| Error::internal(format!("Cannot hash the certificate: {e}")))?;
-        let pem = zeroize::Zeroizing::new(key.private_key_to_pem_pkcs8().map_err(|e| Error::internal(format!("Cannot re-encode the private key: {e}")))?);
-        let key = jsonwebtoken::EncodingKey::from_rsa_pem(&pem)
-            .map_err(|_| Error::invalid_input(format!("{} is not a usable RSA private key", private_key_path.display())))?;
-        Ok(CertificateAssertion {
-            client_id: client_id.to_string(),
-            audience,
-            x5t: base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(thumbprint),
-            key,
-        })
-    }
-}
-
-#[async_trait::async_trait]
-impl ClientAssertion for CertificateAssertion {
-    async fn secret(&self, _options: Option<ClientMethodOptions<'_>>) -> azure_core::Result<String> {
-        let now = Utc::now().timestamp();
-        let mut header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::RS256);
-        header.x5t = Some(self.x5t.clone());
-        let claims = serde_json::json!({
-            "aud": self.audience,
-            "iss": self.client_id,
-            "sub": self.client_id,
-            "jti": uuid::Uuid::new_v4().to_string(),
-            "nbf": now,
-            "iat": now,
-            "exp": now + 600,
-        });
-        jsonwebtoken::encode(&header, &claims, &self.key)
-            .map_err(|e| azure_core::Error::with_message(azure_core::error::ErrorKind::Credential, format!("cannot sign the client assertion: {e}")))
-    }
-}
-
 /// Builds the azure_identity credential for `credential`.
 pub fn build(profile: &Profile, credential: &AppCredential, http: reqwest::Client) -> Result<Credential> {
     let tenant = profile.tenant_id.clone();
@@ -198,10 +138,11 @@ pub fn build(profile: &Profile, credential: &AppCredential, http: reqwest::Clien
                 .map_err(|e| map_error(e, "client secret"))?
         }
         AppCredential::Certificate { certificate_path, private_key_path } => {
-            let audience = format!("{}/{tenant}/oauth2/v2.0/token", authority_host(profile)?);
-            let assertion = CertificateAssertion::from_pem(&profile.client_id, audience, certificate_path, private_key_path)?;
-            let options = ClientAssertionCredentialOptions { client_options: client_options(profile, http)? };
-            ClientAssertionCredential::new(tenant, profile.client_id.clone(), assertion, Some(options)).map_err(|e| map_error(e, "certificate"))?
+            let pkcs12 = pem_to_pkcs12(certificate_path, private_key_path)?;
+            #[allow(clippy::needless_update)] // The options struct has more fields under cfg(test) upstream.
+            let options = ClientCertificateCredentialOptions { client_options: client_options(profile, http)?, ..Default::default() };
+            ClientCertificateCredential::new(tenant, profile.client_id.clone(), SecretBytes::new(pkcs12.to_vec()), Some(options))
+                .map_err(|e| map_error(e, "certificate"))?
         }
         AppCredential::AzureCli => {
             let mut options = AzureCliCredentialOptions::default();

@@ -185,6 +185,11 @@ fn authenticate(state: &Shared, tenant: &str, app: &App, req: &Request) -> Resul
     }
 }
 
+/// A base64 or base64url thumbprint, padded or not, as unpadded base64url.
+fn normalise_thumbprint(given: &str) -> String {
+    given.trim_end_matches('=').replace('+', "-").replace('/', "_")
+}
+
 /// Verifies a `private_key_jwt` client assertion against the app's certificates.
 fn verify_assertion(state: &Shared, tenant: &str, app: &App, jwt: &str) -> Result<(), AadError> {
     let header = jsonwebtoken::decode_header(jwt).map_err(|e| errors::assertion_malformed(&e.to_string()))?;
@@ -197,8 +202,10 @@ fn verify_assertion(state: &Shared, tenant: &str, app: &App, jwt: &str) -> Resul
     if header.x5t_s256.is_none() && header.x5t.is_none() {
         return Err(errors::assertion_malformed("The header has neither 'x5t' nor 'x5t#S256'."));
     }
-    // Thumbprints are compared without base64 padding: MSAL Python pads them, and Entra accepts that.
-    let same = |given: &Option<String>, ours: &str| given.as_deref().is_some_and(|g| g.trim_end_matches('=') == ours);
+    // Thumbprints are compared as bytes, whatever base64 flavour carries them: MSAL Python pads
+    // them, and the Azure SDK for Rust (azure_identity's ClientCertificateCredential) uses the
+    // standard alphabet with padding. Entra accepts both, so the demo tenant does too.
+    let same = |given: &Option<String>, ours: &str| given.as_deref().is_some_and(|g| normalise_thumbprint(g) == ours);
     let cert = app
         .certificates
         .iter()
@@ -359,4 +366,20 @@ async fn delegated_response(
         body["client_info"] = issue::client_info(&user.oid, &state.dir.tenant_id).into();
     }
     Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_thumbprint;
+
+    #[test]
+    fn thumbprints_match_in_every_base64_flavour() {
+        // The same 20 bytes as base64url (unpadded, what the demo publishes), base64url padded
+        // (MSAL Python) and standard base64 padded (azure_identity).
+        let ours = "-_8AAQIDBAUGBwgJCgsMDQ4PEBE";
+        assert_eq!(normalise_thumbprint(ours), ours);
+        assert_eq!(normalise_thumbprint("-_8AAQIDBAUGBwgJCgsMDQ4PEBE="), ours);
+        assert_eq!(normalise_thumbprint("+/8AAQIDBAUGBwgJCgsMDQ4PEBE="), ours);
+        assert_ne!(normalise_thumbprint("+/8AAQIDBAUGBwgJCgsMDQ4PEBF="), ours);
+    }
 }
