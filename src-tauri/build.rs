@@ -1,7 +1,15 @@
 //! Registers the app's commands with Tauri's ACL so that each one must be
 //! granted explicitly in `capabilities/default.json` (least privilege in the webview).
 
-const COMMANDS: &[&str] = &["app_status", "sign_in", "cancel_sign_in", "resume_account", "sign_out", "save_preferences"];
+const COMMANDS: &[&str] = &[
+    "app_status", "sign_in", "cancel_sign_in", "resume_account", "sign_out", "save_preferences",
+    "jwt_inspect",
+    "jwt_inspect_current",
+    "jwt_profiles",
+    "jwt_save_profile",
+    "jwt_delete_profile",
+    "jwt_import_profile",
+];
 
 fn main() {
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)))

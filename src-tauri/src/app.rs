@@ -26,7 +26,13 @@ pub fn run() {
                     let _ = window.set_size(tauri::LogicalSize::new(size.width, size.height));
                 }
             }
-            app.manage(AppState { desk, demo: EmbeddedDemo::new(&data_dir), data_dir, sign_in: Default::default() });
+            app.manage(AppState {
+                desk,
+                demo: EmbeddedDemo::new(&data_dir),
+                jwt: entra_core::jwt::JwtWorkspace::new(&data_dir),
+                data_dir,
+                sign_in: Default::default(),
+            });
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -41,6 +47,12 @@ pub fn run() {
             commands::session::resume_account,
             commands::session::sign_out,
             commands::session::save_preferences,
+            commands::jwt::jwt_inspect,
+            commands::jwt::jwt_inspect_current,
+            commands::jwt::jwt_profiles,
+            commands::jwt::jwt_save_profile,
+            commands::jwt::jwt_delete_profile,
+            commands::jwt::jwt_import_profile,
         ])
         .run(tauri::generate_context!());
     if let Err(err) = result {

@@ -13,6 +13,8 @@ pub struct AppState {
     pub desk: Desk,
     /// The demo tenant, started on demand in this process.
     pub demo: EmbeddedDemo,
+    /// The JWT inspector's profiles and key cache.
+    pub jwt: entra_core::jwt::JwtWorkspace,
     /// The data folder (preferences live here too).
     pub data_dir: PathBuf,
     /// Cancels the sign-in in progress, if any. A std mutex: held for a swap, never across an await.

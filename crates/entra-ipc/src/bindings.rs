@@ -3,7 +3,7 @@
 //! One file, committed, so a reviewer sees every change to the IPC surface in
 //! the diff. The test below fails when the file and the Rust types disagree.
 
-use crate::{error, session};
+use crate::{error, jwt, session};
 use ts_rs::{Config, TS};
 
 /// Where the bindings live, relative to this crate's manifest.
@@ -13,6 +13,7 @@ pub const BINDINGS_PATH: &str = "../../ui/src/lib/bindings.ts";
 pub fn typescript() -> String {
     let cfg = Config::default();
     let decls = [
+        serde_json::Value::decl(&cfg),
         error::IpcErrorCode::decl(&cfg),
         error::IpcError::decl(&cfg),
         session::AppStatus::decl(&cfg),
@@ -25,6 +26,20 @@ pub fn typescript() -> String {
         session::SignedInUser::decl(&cfg),
         session::Screen::decl(&cfg),
         session::Preferences::decl(&cfg),
+        entra_jwt::Inspection::decl(&cfg),
+        entra_jwt::SignatureInfo::decl(&cfg),
+        entra_jwt::TokenKind::decl(&cfg),
+        entra_jwt::kind::TokenVersion::decl(&cfg),
+        entra_jwt::kind::TokenUse::decl(&cfg),
+        entra_jwt::kind::Actor::decl(&cfg),
+        entra_jwt::claims::ClaimRow::decl(&cfg),
+        entra_jwt::time::TimeView::decl(&cfg),
+        entra_jwt::claims::NamedId::decl(&cfg),
+        entra_jwt::claims::GroupsInfo::decl(&cfg),
+        entra_jwt::Check::decl(&cfg),
+        entra_jwt::Profile::decl(&cfg),
+        entra_jwt::settings_import::ImportReport::decl(&cfg),
+        jwt::CurrentTokenInspection::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/entra-ipc by `UPDATE_BINDINGS=1 cargo test -p entra-ipc`. Do not edit.\n",

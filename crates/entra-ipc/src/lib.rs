@@ -7,12 +7,13 @@
 //! fails when the committed file drifts; `UPDATE_BINDINGS=1 cargo test -p
 //! entra-ipc` rewrites it.
 //!
-//! Architecture invariant: no type here holds a token or a secret. Tokens
-//! cross only through the JWT inspector, and only when the user asks to
-//! inspect one.
+//! Architecture invariant: no type here holds a token or a secret, except
+//! [`jwt::CurrentTokenInspection`], which the UI gets only when the user asks
+//! to inspect their own token.
 
 pub mod bindings;
 pub mod error;
+pub mod jwt;
 pub mod session;
 
 pub use error::{IpcError, IpcErrorCode};

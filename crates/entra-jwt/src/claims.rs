@@ -11,7 +11,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 /// Resolves group object IDs to display names (the group cache implements it).
-pub trait GroupNames {
+/// `Send + Sync` so that an inspection can run on any async worker thread.
+pub trait GroupNames: Send + Sync {
     /// The group's display name, if known.
     fn name_of(&self, id: &str) -> Option<String>;
 }
@@ -26,7 +27,7 @@ impl GroupNames for NoGroupNames {
     }
 }
 
-impl<S: std::hash::BuildHasher> GroupNames for std::collections::HashMap<String, String, S> {
+impl<S: std::hash::BuildHasher + Send + Sync> GroupNames for std::collections::HashMap<String, String, S> {
     fn name_of(&self, id: &str) -> Option<String> {
         self.get(id).cloned()
     }
@@ -34,6 +35,7 @@ impl<S: std::hash::BuildHasher> GroupNames for std::collections::HashMap<String,
 
 /// One row of the claims table.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ClaimRow {
     /// The claim name as in the token.
     pub name: String,
@@ -50,6 +52,7 @@ pub struct ClaimRow {
 
 /// What the token says about groups.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GroupsInfo {
     /// Group IDs with names where the cache knows them.
     pub groups: Vec<NamedId>,
@@ -64,6 +67,7 @@ pub struct GroupsInfo {
 
 /// An ID with an optional display name.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct NamedId {
     /// The object or template ID.
     pub id: String,

@@ -56,6 +56,7 @@ use std::path::Path;
 
 /// Everything the inspector shows about one token. Serialisable for the UI and `--format json`.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Inspection {
     /// The JOSE header.
     pub header: Map<String, Value>,
@@ -88,6 +89,7 @@ pub struct Inspection {
 
 /// Signature facts from the header.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SignatureInfo {
     /// `alg`.
     pub alg: Option<String>,

@@ -28,6 +28,7 @@ pub const DEFAULT_JWKS_CACHE: &str = "01:00:00";
 
 /// A named set of validation settings. Empty or missing fields are not checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(default)]
 pub struct Profile {
     /// The profile's name (also its file name).

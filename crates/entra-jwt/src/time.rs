@@ -57,8 +57,10 @@ pub fn relative(at: i64, now: DateTime<Utc>) -> String {
 
 /// A numeric date claim shown for people.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct TimeView {
     /// Seconds since the epoch, as in the token.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub unix: i64,
     /// RFC 3339 in UTC.
     pub utc: String,

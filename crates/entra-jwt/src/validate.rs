@@ -136,7 +136,7 @@ fn signature_checks(d: &Decoded, keys: Option<&KeySet>, out: &mut Vec<Check>) {
     let Some(keys) = keys else {
         out.push(Check::fail(
             "signature",
-            "The signature was not checked because no signing keys were given: pass a JWKS file or URL (--jwks), a metadata address (--metadata), or a profile with a metadata address",
+            "The signature was not checked because no signing keys were given: use a profile with a metadata address and fetch its keys (in the app: tick Fetch keys; in entractl: --profile, --metadata or --jwks FILE|URL)",
         ));
         return;
     };

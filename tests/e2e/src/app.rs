@@ -98,3 +98,16 @@ impl Drop for AppHarness {
         let _ = self.driver.wait();
     }
 }
+
+/// The demo tenant's admin, as seeded.
+pub const DEMO_USER: &str = "admin@demo.onmicrosoft.com";
+
+/// Signs in to the demo tenant from the sign-in screen, playing the system browser with
+/// `browser`, and waits for the signed-in shell.
+pub async fn sign_in_to_demo(app: &Session, browser: &entra_demo::browser::DemoBrowser, wait: Duration) -> Result<()> {
+    app.click(&app.wait_for("[data-testid=try-demo]", wait).await?).await?;
+    let url = app.wait_for_text("[data-testid=authorize-url]", wait, |t| t.starts_with("http")).await?;
+    browser.sign_in(url.trim(), DEMO_USER, entra_demo::directory::DEMO_PASSWORD).await?;
+    app.wait_for("[data-testid=user-display-name]", wait).await?;
+    Ok(())
+}

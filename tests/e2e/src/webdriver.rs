@@ -93,6 +93,17 @@ impl Session {
         self.command(reqwest::Method::POST, &format!("/element/{}/click", element.0), Some(json!({}))).await.map(drop)
     }
 
+    /// Types `text` into an input or textarea (WebDriver "element send keys").
+    pub async fn type_text(&self, element: &Element, text: &str) -> Result<()> {
+        self.command(reqwest::Method::POST, &format!("/element/{}/value", element.0), Some(json!({"text": text}))).await.map(drop)
+    }
+
+    /// The element's `value` property (what an input or textarea holds).
+    pub async fn value(&self, element: &Element) -> Result<String> {
+        let value = self.command(reqwest::Method::GET, &format!("/element/{}/property/value", element.0), None).await?;
+        Ok(value.as_str().unwrap_or_default().to_string())
+    }
+
     pub async fn text(&self, element: &Element) -> Result<String> {
         let value = self.command(reqwest::Method::GET, &format!("/element/{}/text", element.0), None).await?;
         Ok(value.as_str().unwrap_or_default().to_string())

@@ -16,7 +16,7 @@ export const SCREENS: readonly ScreenInfo[] = [
   { id: "credentials", label: "Credential expiry", summary: "Client secrets and certificates, expired or expiring, with rotation.", ready: false },
   { id: "groups", label: "Group caches", summary: "A local, delta-synced cache of groups and memberships.", ready: false },
   { id: "leases", label: "Leases", summary: "Short-lived credentials with a TTL: renew, revoke, audit.", ready: false },
-  { id: "jwt", label: "JWT inspector", summary: "Decode and validate tokens offline.", ready: false },
+  { id: "jwt", label: "JWT inspector", summary: "Decode and validate tokens offline.", ready: true },
 ];
 
 export const DEFAULT_SCREEN: Screen = "apps";

@@ -56,7 +56,18 @@ export async function call<K extends keyof Commands>(
 }
 
 // The command surface, mirrored from src-tauri/src/commands. Types come from the generated bindings.
-import type { AppStatus, AccountSummary, Preferences, SignedInUser, SignInTarget, SignInProgress } from "../bindings";
+import type {
+  AppStatus,
+  AccountSummary,
+  CurrentTokenInspection,
+  ImportReport,
+  Inspection,
+  Preferences,
+  Profile,
+  SignedInUser,
+  SignInTarget,
+  SignInProgress,
+} from "../bindings";
 import type { Channel } from "@tauri-apps/api/core";
 
 export interface Commands {
@@ -66,4 +77,10 @@ export interface Commands {
   resume_account: { args: { accountId: string }; result: SignedInUser };
   sign_out: { args: { accountId: string }; result: void };
   save_preferences: { args: { preferences: Preferences }; result: void };
+  jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };
+  jwt_inspect_current: { args: { accountId: string; profile: string | null; fetchKeys: boolean }; result: CurrentTokenInspection };
+  jwt_profiles: { args: Record<string, never>; result: Profile[] };
+  jwt_save_profile: { args: { profile: Profile }; result: void };
+  jwt_delete_profile: { args: { name: string }; result: void };
+  jwt_import_profile: { args: { name: string; text: string }; result: ImportReport };
 }

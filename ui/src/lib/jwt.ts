@@ -1,0 +1,61 @@
+// Pure helpers of the JWT inspector screen (tested in jwt.test.ts).
+import type { Profile } from "./bindings";
+
+export type SegmentKind = "header" | "payload" | "signature" | "extra";
+
+export interface Segment {
+  kind: SegmentKind;
+  text: string;
+}
+
+/** What the user pasted, without surrounding whitespace, quotes or a "Bearer " prefix. */
+export function cleanToken(raw: string): string {
+  let t = raw.trim();
+  if (/^bearer\s+/i.test(t)) t = t.replace(/^bearer\s+/i, "");
+  if ((t.startsWith('"') && t.endsWith('"')) || (t.startsWith("'") && t.endsWith("'"))) t = t.slice(1, -1);
+  return t.replace(/\s+/g, "");
+}
+
+/**
+ * The token's dot-separated parts, labelled for colour coding: header, payload,
+ * signature, and "extra" for anything past three (a JWE has five).
+ */
+export function segments(token: string): Segment[] {
+  if (token === "") return [];
+  const kinds: SegmentKind[] = ["header", "payload", "signature"];
+  return token.split(".").map((text, i) => ({ kind: kinds[i] ?? "extra", text }));
+}
+
+/** A new, empty profile with the defaults the inspector documents. */
+export function blankProfile(name: string): Profile {
+  return {
+    name,
+    tenant_id: null,
+    client_id: null,
+    audience: null,
+    issuer: "https://sts.windows.net/{TenantId}/",
+    authority: "https://login.microsoftonline.com/{TenantId}/",
+    metadata_address: null,
+    required_claims: "tid={TenantId}",
+    clock_skew: "00:05:00",
+    jwks_cache_duration: "01:00:00",
+  };
+}
+
+/** Empty text fields become null, so "not set" is never an empty string. */
+export function normaliseProfile(p: Profile): Profile {
+  const opt = (v: string | null) => (v && v.trim() !== "" ? v.trim() : null);
+  return {
+    ...p,
+    name: p.name.trim(),
+    tenant_id: opt(p.tenant_id),
+    client_id: opt(p.client_id),
+    audience: opt(p.audience),
+    issuer: opt(p.issuer),
+    authority: opt(p.authority),
+    metadata_address: opt(p.metadata_address),
+    required_claims: opt(p.required_claims),
+    clock_skew: p.clock_skew.trim() || "00:05:00",
+    jwks_cache_duration: p.jwks_cache_duration.trim() || "01:00:00",
+  };
+}
