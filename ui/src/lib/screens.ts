@@ -7,16 +7,14 @@ export interface ScreenInfo {
   label: string;
   /** One line shown under the title. */
   summary: string;
-  /** Whether the screen is built yet; screens that are not say so plainly. */
-  ready: boolean;
 }
 
 export const SCREENS: readonly ScreenInfo[] = [
-  { id: "apps", label: "App registrations", summary: "Every app registration and service principal of the tenant.", ready: false },
-  { id: "credentials", label: "Credential expiry", summary: "Client secrets and certificates, expired or expiring, with rotation.", ready: false },
-  { id: "groups", label: "Group caches", summary: "A local, delta-synced cache of groups and memberships.", ready: false },
-  { id: "leases", label: "Leases", summary: "Short-lived credentials with a TTL: renew, revoke, audit.", ready: false },
-  { id: "jwt", label: "JWT inspector", summary: "Decode and validate tokens offline.", ready: true },
+  { id: "apps", label: "App registrations", summary: "Every app registration and service principal of the tenant." },
+  { id: "credentials", label: "Credential expiry", summary: "Client secrets and certificates, expired or expiring, with rotation." },
+  { id: "groups", label: "Group caches", summary: "A local, delta-synced cache of groups and memberships." },
+  { id: "leases", label: "Leases", summary: "Short-lived credentials with a TTL: renew, revoke, audit." },
+  { id: "jwt", label: "JWT inspector", summary: "Decode and validate tokens offline." },
 ];
 
 export const DEFAULT_SCREEN: Screen = "apps";

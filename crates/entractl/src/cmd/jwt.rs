@@ -142,7 +142,7 @@ fn data_dir() -> Result<PathBuf, String> {
 }
 
 fn store() -> Result<ProfileStore, String> {
-    Ok(ProfileStore::new(data_dir()?.join("jwt-profiles")))
+    Ok(ProfileStore::new(data_dir()?.join(entra_core::jwt::PROFILES_DIR)))
 }
 
 fn read_stdin() -> Result<String, String> {
@@ -219,7 +219,7 @@ async fn inspect(a: InspectArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     let cache = match &source {
-        Some(KeySource::JwksUrl(_) | KeySource::Metadata(_)) => data_dir().ok().map(|d| JwksCache::new(d.join("jwks-cache"), cache_duration)),
+        Some(KeySource::JwksUrl(_) | KeySource::Metadata(_)) => data_dir().ok().map(|d| JwksCache::new(d.join(entra_core::jwt::JWKS_CACHE_DIR), cache_duration)),
         _ => None,
     };
     let fetcher = match HttpFetcher::new() {
