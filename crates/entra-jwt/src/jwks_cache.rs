@@ -59,7 +59,7 @@ pub trait Fetcher {
     fn get(&self, url: &str) -> impl Future<Output = Result<String>> + Send;
 }
 
-/// Fetches over HTTPS with reqwest (rustls), 15 s timeout, no redirects to other schemes.
+/// Fetches with reqwest (rustls), 15 s timeout, at most 3 redirects and never from https down to http.
 #[derive(Debug, Clone)]
 pub struct HttpFetcher {
     client: reqwest::Client,
@@ -70,6 +70,15 @@ impl HttpFetcher {
     pub fn new() -> Result<Self> {
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(15))
+            .redirect(reqwest::redirect::Policy::custom(|attempt| {
+                // A key document must not be swapped for a plain-http one behind the user's back.
+                let downgrade = attempt.previous().iter().any(|u| u.scheme() == "https") && attempt.url().scheme() != "https";
+                if downgrade || attempt.previous().len() >= 3 {
+                    attempt.stop()
+                } else {
+                    attempt.follow()
+                }
+            }))
             .user_agent(concat!("entra-desk-jwt/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::Fetch(format!("cannot start the HTTP client: {e}")))?;
