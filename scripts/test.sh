@@ -17,9 +17,9 @@ passed=0
 failed=0
 
 stage() { printf '\n=== %s ===\n' "$1"; }
-count_cargo() { # sums the "test result: ok. X passed; Y failed" lines of a cargo test log
+count_cargo() { # adds a cargo test log's passed and failed counts to the totals
   local sums
-  sums=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p+0, f+0 }' "$1")
+  sums=$(scripts/sum-cargo-results.sh "$1")
   passed=$((passed + ${sums% *})); failed=$((failed + ${sums#* }))
 }
 

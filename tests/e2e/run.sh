@@ -15,7 +15,7 @@ rm -rf target/e2e-artifacts
   [ "$shell_status" -eq 0 ] && [ "$e2e_status" -eq 0 ]
 } | tee target/test-logs/e2e-tests.log
 status=${PIPESTATUS[0]}
-sums=$(awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } } END { print p+0, f+0 }' target/test-logs/e2e-tests.log)
+sums=$(scripts/sum-cargo-results.sh target/test-logs/e2e-tests.log)
 [ "$status" -eq 0 ] || [ "${sums#* }" -gt 0 ] || sums="${sums% *} 1"
 echo "e2e: ${sums% *} passed, ${sums#* } failed"
 exit "$status"

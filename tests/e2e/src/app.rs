@@ -41,8 +41,13 @@ fn free_port() -> Result<u16> {
 }
 
 impl AppHarness {
+    /// A harness for the app binary ([`app_binary`]).
     pub async fn start() -> Result<AppHarness> {
-        let binary = app_binary()?;
+        Self::start_for(app_binary()?).await
+    }
+
+    /// A harness whose sessions launch `binary` (the start-up benchmark also launches a bare Tauri window).
+    pub async fn start_for(binary: PathBuf) -> Result<AppHarness> {
         let data_dir = tempfile::Builder::new().prefix("entra-desk-e2e-").tempdir()?;
         let port = free_port()?;
         let driver = Command::new("WebKitWebDriver")
@@ -89,6 +94,11 @@ impl AppHarness {
 
     pub fn data_dir(&self) -> &Path {
         self.data_dir.path()
+    }
+
+    /// The WebKitWebDriver process; the apps it launches are its children.
+    pub fn driver_pid(&self) -> u32 {
+        self.driver.id()
     }
 }
 

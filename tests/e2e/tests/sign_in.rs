@@ -3,10 +3,9 @@
 //! then restart the app and get back in silently from the keychain.
 
 use entra_demo::browser::DemoBrowser;
-use entra_e2e::app::{artifacts_dir, AppHarness};
+use entra_e2e::app::{artifacts_dir, sign_in_to_demo, AppHarness, DEMO_USER};
 use std::time::Duration;
 
-const DEMO_USER: &str = "admin@demo.onmicrosoft.com";
 const WAIT: Duration = Duration::from_secs(60);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -41,9 +40,7 @@ async fn sign_in_sign_out_and_silent_sign_in_after_restart() -> anyhow::Result<(
     app.screenshot(&shots.join("04-signed-out.png")).await?;
 
     // Sign in again, then quit the app.
-    app.click(&app.find("[data-testid=try-demo]").await?).await?;
-    let url = app.wait_for_text("[data-testid=authorize-url]", WAIT, |t| t.starts_with("http")).await?;
-    browser.sign_in(url.trim(), DEMO_USER, entra_demo::directory::DEMO_PASSWORD).await?;
+    sign_in_to_demo(&app, &browser, WAIT).await?;
     app.wait_for_text("[data-testid=user-display-name]", WAIT, |t| t == "Demo Admin").await?;
     app.quit().await?;
 

@@ -142,7 +142,7 @@ fn data_dir() -> Result<PathBuf, String> {
 }
 
 fn store() -> Result<ProfileStore, String> {
-    Ok(ProfileStore::new(data_dir()?.join(entra_core::jwt::PROFILES_DIR)))
+    Ok(entra_core::jwt::JwtWorkspace::new(&data_dir()?).profiles().clone())
 }
 
 fn read_stdin() -> Result<String, String> {

@@ -12,10 +12,8 @@
 //! counted twice.
 
 use anyhow::{bail, Context, Result};
-use entra_e2e::webdriver::Session;
-use serde_json::json;
+use entra_e2e::app::AppHarness;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 5;
@@ -53,27 +51,11 @@ fn process_named(under: u32, binary: &Path) -> Option<u32> {
     children_of(under).into_iter().find(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).map(|c| name.starts_with(c.trim())).unwrap_or(false))
 }
 
-async fn measure(binary: &Path, ready_css: &str, data_dir: &Path) -> Result<Sample> {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let mut driver: Child = Command::new("WebKitWebDriver")
-        .arg(format!("--port={port}"))
-        .env("ENTRA_DESK_DATA_DIR", data_dir)
-        .env("TAURI_WEBVIEW_AUTOMATION", "true")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .context("WebKitWebDriver")?;
-    let url = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
-    let ready = Instant::now();
-    while http.get(format!("{url}/status")).send().await.is_err() {
-        if ready.elapsed() > Duration::from_secs(20) {
-            bail!("WebKitWebDriver did not start");
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+async fn measure(binary: &Path, ready_css: &str) -> Result<Sample> {
+    // A fresh data folder each run: a true first start (the demo tenant derives its keys anew).
+    let harness = AppHarness::start_for(binary.to_path_buf()).await?;
     let started = Instant::now();
-    let session = Session::new(&url, json!({"alwaysMatch": {"webkitgtk:browserOptions": {"binary": binary, "args": []}}})).await?;
+    let session = harness.launch().await?;
     loop {
         if session.find(ready_css).await.is_ok() {
             break;
@@ -85,11 +67,9 @@ async fn measure(binary: &Path, ready_css: &str, data_dir: &Path) -> Result<Samp
     }
     let start_ms = started.elapsed().as_secs_f64() * 1000.0;
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let app = process_named(driver.id(), binary).context("the launched process")?;
+    let app = process_named(harness.driver_pid(), binary).context("the launched process")?;
     let pss = pss_kib(app) + children_of(app).into_iter().map(pss_kib).sum::<u64>();
     session.quit().await?;
-    let _ = driver.kill();
-    let _ = driver.wait();
     Ok(Sample { start_ms, pss_kib: pss })
 }
 
@@ -110,9 +90,7 @@ async fn main() -> Result<()> {
         let mut starts = Vec::new();
         let mut pss = Vec::new();
         for _ in 0..RUNS {
-            // A fresh data folder each run: a true first start (the demo tenant derives its keys anew).
-            let data = tempfile::tempdir()?;
-            let sample = measure(&binary, css, data.path()).await?;
+            let sample = measure(&binary, css).await?;
             starts.push(sample.start_ms);
             pss.push(sample.pss_kib as f64 / 1024.0);
         }
