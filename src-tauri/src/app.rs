@@ -21,18 +21,13 @@ pub fn run() {
             let data_dir = entra_core::paths::data_dir()?;
             entra_core::paths::ensure_dir(&data_dir)?;
             let desk = entra_core::Desk::open(data_dir.clone())?;
+            let signin = entra_core::signin::SignIn::new(desk.clone(), Box::new(EmbeddedDemo::new(&data_dir)));
             if let Some(window) = app.get_webview_window("main") {
                 if let Some(size) = preferences::load_window_size(&data_dir) {
                     let _ = window.set_size(tauri::LogicalSize::new(size.width, size.height));
                 }
             }
-            app.manage(AppState {
-                desk,
-                demo: EmbeddedDemo::new(&data_dir),
-                jwt: entra_core::jwt::JwtWorkspace::new(&data_dir),
-                data_dir,
-                sign_in: Default::default(),
-            });
+            app.manage(AppState { desk, signin, jwt: entra_core::jwt::JwtWorkspace::new(&data_dir), data_dir });
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -41,12 +36,12 @@ pub fn run() {
             }
         })
         .invoke_handler(tauri::generate_handler![
-            commands::session::app_status,
-            commands::session::sign_in,
-            commands::session::cancel_sign_in,
-            commands::session::resume_account,
-            commands::session::sign_out,
-            commands::session::save_preferences,
+            commands::signin::app_status,
+            commands::signin::sign_in,
+            commands::signin::cancel_sign_in,
+            commands::signin::resume_account,
+            commands::signin::sign_out,
+            commands::signin::save_preferences,
             commands::jwt::jwt_inspect,
             commands::jwt::jwt_inspect_current,
             commands::jwt::jwt_profiles,

@@ -21,6 +21,20 @@ pub struct EmbeddedDemo {
     tenant: OnceCell<DemoTenant>,
 }
 
+#[async_trait::async_trait]
+impl entra_core::signin::DemoTenant for EmbeddedDemo {
+    async fn target(&self) -> Result<entra_core::signin::DemoTarget> {
+        let info = self.info().await?;
+        Ok(entra_core::signin::DemoTarget {
+            authority: info.authority.clone(),
+            tenant_id: info.tenant_id.clone(),
+            client_id: info.public_client_id.clone(),
+            graph_url: info.graph.clone(),
+            username: info.user.username.clone(),
+        })
+    }
+}
+
 impl EmbeddedDemo {
     pub fn new(data_dir: &std::path::Path) -> Self {
         EmbeddedDemo { state_dir: data_dir.join("demo-tenant"), tenant: OnceCell::new() }
@@ -40,6 +54,7 @@ impl EmbeddedDemo {
             tls: false,
             seed: SEED,
             state_dir: Some(self.state_dir.clone()),
+            ..Default::default()
         };
         let started = match entra_demo::start(options(remembered)).await {
             Ok(tenant) => Ok(tenant),

@@ -2,16 +2,17 @@
 //!
 //! Hides the console window on Windows release builds; everything else lives
 //! in [`app`]. Code map: `app` (builder), `state` (managed state), `demo` (the
-//! embedded demo tenant), `signin` (profiles, browser, signed-in user),
-//! `preferences` (UI preferences, window size), `commands/` (IPC commands).
+//! embedded demo tenant, behind the core's `DemoTenant`), `browser` (the system
+//! browser for sign-in), `preferences` (UI preferences, window size),
+//! `commands/` (IPC commands, one file per screen).
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod app;
+mod browser;
 mod commands;
 mod demo;
 mod preferences;
-mod signin;
 mod state;
 
 fn main() {

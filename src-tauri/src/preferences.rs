@@ -4,7 +4,7 @@
 
 use entra_core::paths::write_atomic;
 use entra_core::{Error, Result};
-use entra_ipc::session::Preferences;
+use entra_ipc::signin::Preferences;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -51,7 +51,7 @@ pub fn save_window_size(data_dir: &Path, size: WindowSize) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use entra_ipc::session::Screen;
+    use entra_ipc::signin::Screen;
 
     #[test]
     fn preferences_round_trip_and_default_when_missing() {

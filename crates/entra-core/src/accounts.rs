@@ -4,12 +4,21 @@
 //! endpoints, so the app can refresh its session after a restart. Tokens are
 //! never here: the refresh token is in the keychain, access tokens only in
 //! memory. The file is rewritten atomically on every change.
+//!
+//! An account keeps its endpoints typed (URLs parsed once, at sign-in), so a
+//! refresh after a restart uses them as they are instead of resolving the
+//! configuration again. The two constructors, [`Account::interactive`] and
+//! [`Account::app_only`], are the only places an account is made.
 
+use crate::auth::app_only::{AppCredential, AppTarget};
+use crate::auth::id_token::IdTokenClaims;
+use crate::config::{self, Profile};
 use crate::paths::write_atomic;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
+use url::Url;
 
 /// The file name of the account list in the data folder.
 pub const ACCOUNTS_FILE: &str = "accounts.json";
@@ -41,6 +50,17 @@ pub enum AppCredentialRef {
     AzureCli,
 }
 
+impl AppCredentialRef {
+    /// What the credential is, for messages: `client secret`, `certificate`, `Azure CLI`.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            AppCredentialRef::ClientSecret => "client secret",
+            AppCredentialRef::Certificate { .. } => "certificate",
+            AppCredentialRef::AzureCli => "Azure CLI",
+        }
+    }
+}
+
 /// One remembered account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -54,10 +74,10 @@ pub struct Account {
     /// The tenant ID.
     pub tenant_id: String,
     /// The authority signed in with.
-    pub authority: String,
+    pub authority: Url,
     /// The discovery document used (to find the token endpoint after a restart).
     #[serde(default)]
-    pub metadata_url: Option<String>,
+    pub metadata_url: Option<Url>,
     /// The application (client) ID.
     pub client_id: String,
     /// The scopes granted (or requested).
@@ -65,7 +85,7 @@ pub struct Account {
     /// Person or app.
     pub kind: AccountKind,
     /// The Graph base URL for this account.
-    pub graph_url: String,
+    pub graph_url: Url,
     /// Extra trusted root certificate (PEM path), for a TLS demo tenant.
     #[serde(default)]
     pub ca_cert: Option<PathBuf>,
@@ -74,6 +94,82 @@ pub struct Account {
     pub app_credential: Option<AppCredentialRef>,
     /// When the account was last used.
     pub last_used: DateTime<Utc>,
+    /// True for an account of the app's built-in demo tenant (which must be running to refresh).
+    #[serde(default)]
+    pub demo_tenant: bool,
+}
+
+impl Account {
+    /// The account of a person who signed in through the browser, from the verified ID token's claims.
+    pub fn interactive(profile: &Profile, claims: &IdTokenClaims, metadata_url: Option<Url>, now: DateTime<Utc>) -> Account {
+        let tenant_id = claims.tid.clone().unwrap_or_else(|| profile.tenant_id.clone());
+        // MSAL's home account ID: `<oid>.<tid>`; providers without `oid` fall back to `sub`.
+        let object_id = claims.oid.clone().unwrap_or_else(|| claims.sub.clone());
+        Account {
+            id: format!("{object_id}.{tenant_id}"),
+            username: claims.preferred_username.clone().or_else(|| claims.email.clone()).unwrap_or_else(|| claims.sub.clone()),
+            display_name: claims.name.clone(),
+            tenant_id,
+            authority: profile.authority.clone(),
+            metadata_url,
+            client_id: profile.client_id.clone(),
+            scopes: profile.scopes.clone(),
+            kind: AccountKind::Interactive,
+            graph_url: profile.graph_url.clone(),
+            ca_cert: profile.ca_cert.clone(),
+            app_credential: None,
+            last_used: now,
+            demo_tenant: profile.demo_tenant,
+        }
+    }
+
+    /// The account of an application that signed in with its own credential for `scope`.
+    pub fn app_only(profile: &Profile, credential: &AppCredential, scope: String, now: DateTime<Utc>) -> Account {
+        let (id, username, reference) = match credential {
+            AppCredential::ClientSecret(_) => {
+                (format!("app:{}.{}", profile.client_id, profile.tenant_id), profile.client_id.clone(), AppCredentialRef::ClientSecret)
+            }
+            AppCredential::Certificate { certificate_path, private_key_path } => (
+                format!("app:{}.{}", profile.client_id, profile.tenant_id),
+                profile.client_id.clone(),
+                // Absolute, so a refresh started from another working directory finds the files.
+                AppCredentialRef::Certificate {
+                    certificate_path: std::path::absolute(certificate_path).unwrap_or_else(|_| certificate_path.clone()),
+                    private_key_path: std::path::absolute(private_key_path).unwrap_or_else(|_| private_key_path.clone()),
+                },
+            ),
+            AppCredential::AzureCli => (format!("azcli:{}", profile.tenant_id), "Azure CLI session".to_string(), AppCredentialRef::AzureCli),
+        };
+        Account {
+            id,
+            username,
+            display_name: None,
+            tenant_id: profile.tenant_id.clone(),
+            authority: profile.authority.clone(),
+            metadata_url: None,
+            client_id: profile.client_id.clone(),
+            scopes: vec![scope],
+            kind: AccountKind::AppOnly,
+            graph_url: profile.graph_url.clone(),
+            ca_cert: profile.ca_cert.clone(),
+            app_credential: Some(reference),
+            last_used: now,
+            demo_tenant: profile.demo_tenant,
+        }
+    }
+
+    /// Where to find the provider's discovery document for a refresh: the one used at sign-in, else the authority's.
+    pub fn discovery_candidates(&self) -> Vec<Url> {
+        match &self.metadata_url {
+            Some(url) => vec![url.clone()],
+            None => config::resolve::discovery_candidates(None, None, &self.authority),
+        }
+    }
+
+    /// The app and tenant an app-only account signs in as.
+    pub fn app_target(&self) -> AppTarget<'_> {
+        AppTarget { tenant_id: &self.tenant_id, client_id: &self.client_id, authority: &self.authority }
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -172,15 +268,16 @@ mod tests {
             username: format!("{id}@contoso.com"),
             display_name: None,
             tenant_id: "t".into(),
-            authority: "https://login.microsoftonline.com/t".into(),
+            authority: Url::parse("https://login.microsoftonline.com/t").unwrap(),
             metadata_url: None,
             client_id: "c".into(),
             scopes: vec!["User.Read".into()],
             kind: AccountKind::Interactive,
-            graph_url: "https://graph.microsoft.com/v1.0".into(),
+            graph_url: Url::parse("https://graph.microsoft.com/v1.0").unwrap(),
             ca_cert: None,
             app_credential: None,
             last_used: DateTime::from_timestamp(1_700_000_000 + minutes * 60, 0).unwrap(),
+            demo_tenant: false,
         }
     }
 
@@ -199,6 +296,20 @@ mod tests {
         assert!(store.remove("a").unwrap());
         assert!(!store.remove("a").unwrap());
         assert_eq!(store.list().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn accounts_written_with_string_urls_still_read() {
+        // The file format is unchanged by typed URLs: an older accounts.json reads as before.
+        let dir = tempfile::tempdir().unwrap();
+        let store = AccountStore::new(dir.path());
+        store.upsert(account("a", 1)).unwrap();
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        assert!(text.contains("\"authority\": \"https://login.microsoftonline.com/t\""), "{text}");
+        let mut old: serde_json::Value = serde_json::from_str(&text).unwrap();
+        old["accounts"][0].as_object_mut().unwrap().remove("demoTenant");
+        std::fs::write(store.path(), old.to_string()).unwrap();
+        assert_eq!(store.get("a").unwrap().unwrap(), account("a", 1));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use std::fmt;
 
 /// A stable, machine-readable error category. Serialised in `snake_case`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ErrorCode {
@@ -34,6 +35,8 @@ pub enum ErrorCode {
     Graph,
     /// Local storage (data folder, SQLite) failed.
     Storage,
+    /// A long operation was cancelled by the user; nothing to show.
+    Cancelled,
     /// A bug: something that should not happen did.
     Internal,
 }
@@ -52,6 +55,7 @@ impl ErrorCode {
             ErrorCode::NotSignedIn => "not_signed_in",
             ErrorCode::Graph => "graph",
             ErrorCode::Storage => "storage",
+            ErrorCode::Cancelled => "cancelled",
             ErrorCode::Internal => "internal",
         }
     }
@@ -78,11 +82,25 @@ pub struct IdentityErrorDetails {
     pub trace_id: Option<String>,
 }
 
-/// The core's error: a stable code, a message naming the fix, optional identity details, and the cause.
+/// The IDs of a failed Microsoft Graph request, which an admin pastes into a support ticket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct GraphErrorDetails {
+    /// The HTTP status.
+    pub status: u16,
+    /// Graph's error code, e.g. `Authorization_RequestDenied`.
+    pub code: String,
+    /// Graph's `request-id`.
+    pub request_id: Option<String>,
+    /// The `client-request-id` we sent (Graph echoes it).
+    pub client_request_id: Option<String>,
+}
+
+/// The core's error: a stable code, a message naming the fix, optional identity or Graph details, and the cause.
 pub struct Error {
     code: ErrorCode,
     message: String,
     identity: Option<Box<IdentityErrorDetails>>,
+    graph: Option<Box<GraphErrorDetails>>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
@@ -92,7 +110,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// A new error with `code` and a message that should say what to do.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), identity: None, source: None }
+        Error { code, message: message.into(), identity: None, graph: None, source: None }
     }
 
     /// Attaches the underlying cause (kept for logs and `Debug`, never shown instead of the message).
@@ -104,6 +122,12 @@ impl Error {
     /// Attaches the identity provider's error details.
     pub fn with_identity(mut self, details: IdentityErrorDetails) -> Self {
         self.identity = Some(Box::new(details));
+        self
+    }
+
+    /// Attaches the IDs of the Graph request that failed.
+    pub fn with_graph(mut self, details: GraphErrorDetails) -> Self {
+        self.graph = Some(Box::new(details));
         self
     }
 
@@ -146,6 +170,11 @@ impl Error {
     pub fn identity(&self) -> Option<&IdentityErrorDetails> {
         self.identity.as_deref()
     }
+
+    /// The Graph request's IDs, when Graph answered with the error.
+    pub fn graph(&self) -> Option<&GraphErrorDetails> {
+        self.graph.as_deref()
+    }
 }
 
 impl fmt::Display for Error {
@@ -160,6 +189,9 @@ impl fmt::Debug for Error {
         d.field("code", &self.code).field("message", &self.message);
         if let Some(identity) = &self.identity {
             d.field("identity", identity);
+        }
+        if let Some(graph) = &self.graph {
+            d.field("graph", graph);
         }
         if let Some(source) = &self.source {
             d.field("source", source);

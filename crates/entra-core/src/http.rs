@@ -1,37 +1,31 @@
-//! The HTTP client every outgoing request of the core uses.
-//!
-//! One place decides the rules: no redirects (a token endpoint that redirects
-//! would let a hostile provider aim our form posts elsewhere — the SSRF risk
-//! oauth2-rs's msgraph example warns about), bounded time-outs, rustls with
-//! the public web roots plus, optionally, one extra root certificate for a
-//! TLS demo tenant whose CA was generated on this machine.
+//! The core's use of Entra Desk's one HTTP policy (`entra_http`): the client for
+//! identity requests, capped body reads, and transport errors that name the fix.
 
 use crate::{Error, Result};
+use entra_http::HttpError;
 use std::path::Path;
-use std::time::Duration;
 
-/// Builds a client that trusts the public roots plus `extra_root_ca` (a PEM file), if given.
+/// A client for requests that carry credentials (no redirects), trusting `extra_root_ca` too, if given.
 pub fn client(extra_root_ca: Option<&Path>) -> Result<reqwest::Client> {
-    let mut builder = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(Duration::from_secs(15))
-        .timeout(Duration::from_secs(60))
-        .user_agent(concat!("entra-desk/", env!("CARGO_PKG_VERSION")));
-    if let Some(path) = extra_root_ca {
-        let pem = std::fs::read(path).map_err(|e| {
-            Error::config(format!("Cannot read the CA certificate {} ({e}): check the --ca-cert path", path.display())).with_source(e)
-        })?;
-        let certs = reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| {
-            Error::config(format!("{} is not a PEM certificate ({e}): pass the demo tenant's CA certificate file", path.display())).with_source(e)
-        })?;
-        if certs.is_empty() {
-            return Err(Error::config(format!("{} holds no PEM certificate: pass the demo tenant's CA certificate file", path.display())));
-        }
-        for cert in certs {
-            builder = builder.add_root_certificate(cert);
-        }
+    entra_http::client(extra_root_ca).map_err(map_http_error)
+}
+
+/// Reads a response body of at most `cap` bytes; `what` names it in the error (e.g. "the signing keys").
+pub async fn read_body(response: reqwest::Response, cap: usize, what: &str, url: &str) -> Result<Vec<u8>> {
+    entra_http::read_capped(response, cap).await.map_err(|e| match e {
+        HttpError::Transport(err) => network_error(&format!("read {what}"), url, err),
+        HttpError::TooLarge { .. } => Error::network(format!("{url} sent {what} that is too large ({e}): check that the URL is the right one")),
+        other => map_http_error(other),
+    })
+}
+
+/// Maps a client-building failure: a bad CA file is the user's to fix.
+pub fn map_http_error(err: HttpError) -> Error {
+    match err {
+        HttpError::CaCert { .. } => Error::config(format!("{err}: pass the demo tenant's CA certificate file with --ca-cert")).with_source(err),
+        HttpError::Transport(e) => network_error("reach the server", e.url().map(|u| u.to_string()).as_deref().unwrap_or("?"), e),
+        other => Error::internal(other.to_string()).with_source(other),
     }
-    builder.build().map_err(|e| Error::internal(format!("Cannot build the HTTP client: {e}")).with_source(e))
 }
 
 /// Turns a transport failure into a network error that names the host and the likely fix.

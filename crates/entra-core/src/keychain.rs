@@ -4,7 +4,7 @@
 //! the caller picks another, as tests do to stay apart). Entry names:
 //! `refresh-token:<account id>` and `client-secret:<client id>@<tenant>`.
 //! Calls block on the platform's IPC (Secret Service over D-Bus on Linux), so
-//! async callers run them on a blocking thread (see `Desk`).
+//! async callers use [`AsyncKeychain`], which runs them on a blocking thread.
 
 use crate::secret::{ClientSecret, RefreshToken};
 use crate::{Error, ErrorCode, Result};
@@ -101,5 +101,69 @@ impl Keychain {
     /// Deletes an app's client secret; no error if there was none.
     pub fn delete_client_secret(&self, client_id: &str, tenant: &str) -> Result<()> {
         self.delete(&Self::secret_name(client_id, tenant))
+    }
+}
+
+/// The keychain for async code: the same entries, each call on a blocking thread.
+///
+/// The platform keychain blocks on IPC (D-Bus on Linux), which must not stall the
+/// async runtime's threads; this is the one place that moves the calls off them.
+#[derive(Debug, Clone)]
+pub struct AsyncKeychain {
+    keychain: Keychain,
+}
+
+impl AsyncKeychain {
+    /// Wraps `keychain`.
+    pub fn new(keychain: Keychain) -> Self {
+        AsyncKeychain { keychain }
+    }
+
+    /// The blocking handle (for tests and synchronous callers).
+    pub fn blocking(&self) -> &Keychain {
+        &self.keychain
+    }
+
+    async fn run<T: Send + 'static>(&self, call: impl FnOnce(&Keychain) -> Result<T> + Send + 'static) -> Result<T> {
+        let keychain = self.keychain.clone();
+        tokio::task::spawn_blocking(move || call(&keychain))
+            .await
+            .map_err(|e| Error::internal(format!("A keychain task failed ({e}): try again; if it persists, restart Entra Desk")))?
+    }
+
+    /// The account's refresh token, if stored.
+    pub async fn refresh_token(&self, account_id: &str) -> Result<Option<RefreshToken>> {
+        let id = account_id.to_string();
+        self.run(move |k| k.refresh_token(&id)).await
+    }
+
+    /// Stores (or replaces, after rotation) the account's refresh token.
+    pub async fn set_refresh_token(&self, account_id: &str, token: &RefreshToken) -> Result<()> {
+        let (id, token) = (account_id.to_string(), token.clone());
+        self.run(move |k| k.set_refresh_token(&id, &token)).await
+    }
+
+    /// Deletes the account's refresh token; no error if there was none.
+    pub async fn delete_refresh_token(&self, account_id: &str) -> Result<()> {
+        let id = account_id.to_string();
+        self.run(move |k| k.delete_refresh_token(&id)).await
+    }
+
+    /// The client secret stored for an app in a tenant, if any.
+    pub async fn client_secret(&self, client_id: &str, tenant: &str) -> Result<Option<ClientSecret>> {
+        let (client, tenant) = (client_id.to_string(), tenant.to_string());
+        self.run(move |k| k.client_secret(&client, &tenant)).await
+    }
+
+    /// Stores an app's client secret.
+    pub async fn set_client_secret(&self, client_id: &str, tenant: &str, secret: &ClientSecret) -> Result<()> {
+        let (client, tenant, secret) = (client_id.to_string(), tenant.to_string(), secret.clone());
+        self.run(move |k| k.set_client_secret(&client, &tenant, &secret)).await
+    }
+
+    /// Deletes an app's client secret; no error if there was none.
+    pub async fn delete_client_secret(&self, client_id: &str, tenant: &str) -> Result<()> {
+        let (client, tenant) = (client_id.to_string(), tenant.to_string());
+        self.run(move |k| k.delete_client_secret(&client, &tenant)).await
     }
 }

@@ -1,3 +1,4 @@
+#![deny(missing_docs)]
 //! Entra Desk's core library: everything the desktop app and `entractl` share.
 //!
 //! It knows nothing of Tauri or of terminals; every entry point returns
@@ -7,9 +8,13 @@
 //!
 //! # Code map
 //!
-//! - [`desk`]: the [`Desk`] facade the shell and the CLI call (sign-in, accounts, tokens, whoami, sign-out).
-//! - [`config`], [`connection_string`]: where the tenant, app and endpoints come from.
-//! - [`auth`]: interactive (PKCE + loopback) and app-only sign-in, discovery, ID-token checks.
+//! - [`desk`]: [`Desk`], identity only: accounts, tokens, sign-in, a Graph client for an account.
+//! - One service per screen, named as the screen is in every layer (`ui/src/lib/api/X.ts` →
+//!   `src-tauri/src/commands/X.rs` → here → `entra-ipc/src/X.rs`): [`signin`] ([`signin::SignIn`]),
+//!   [`jwt`] ([`jwt::JwtWorkspace`]).
+//! - [`config`]: where the tenant, app and endpoints come from, and the settings file.
+//! - [`auth`]: interactive (PKCE + loopback) and app-only sign-in, discovery, ID-token checks,
+//!   the token endpoint and the access-token cache.
 //! - [`keychain`]: refresh tokens and client secrets in the OS keychain, nowhere else.
 //! - [`accounts`]: the non-secret account list on disk.
 //! - [`aadsts`]: AADSTS codes → meaning and fix.
@@ -21,14 +26,15 @@
 //!
 //! - No secret is written to the data folder or logged: secrets are [`secret`] types,
 //!   which cannot be serialised and print as `[redacted]`.
-//! - Every outgoing HTTP request goes through [`http::client`] (no redirects).
+//! - Every outgoing HTTP request uses a client built by `entra_http` (through [`http::client`]
+//!   here, and the same policy in the Graph client and the JWT key fetcher): no redirects for
+//!   credentialed requests, bounded time-outs, the extra demo CA, response size caps.
 
 pub mod aadsts;
 pub mod accounts;
 pub mod auth;
 pub mod clock;
 pub mod config;
-pub mod connection_string;
 pub mod desk;
 pub mod error;
 pub mod graph;
@@ -37,9 +43,11 @@ pub mod jwt;
 pub mod keychain;
 pub mod paths;
 pub mod secret;
+pub mod signin;
 
 pub use auth::app_only::AppCredential;
 pub use auth::interactive::SignInOptions;
 pub use auth::{BrowserOpener, SignInProgress, SystemBrowser};
-pub use desk::{Desk, DeskOptions, WhoAmI};
+pub use desk::{Desk, DeskOptions};
+pub use signin::WhoAmI;
 pub use error::{Error, ErrorCode, Result};

@@ -11,11 +11,11 @@ use entra_core::secret::ClientSecret;
 async fn client_secret_then_organization_and_sign_out() {
     let w = world(true, 21).await;
     let info = w.tenant.info().clone();
-    let profile = w.desk.resolve_profile(w.flags(&info.confidential_client.client_id)).await.unwrap();
+    let profile = w.desk.settings().resolve_profile(w.flags(&info.confidential_client.client_id)).await.unwrap();
     let secret = ClientSecret::new(info.confidential_client.client_secret.clone());
     let account = w.desk.sign_in_app_only(&profile, AppCredential::ClientSecret(secret)).await.unwrap();
     assert_eq!(account.kind, entra_core::accounts::AccountKind::AppOnly);
-    let who = w.desk.whoami(&account.id).await.unwrap();
+    let who = entra_core::signin::whoami(&w.desk, &account.id).await.unwrap();
     assert_eq!(who.organization.unwrap()[0].id, info.tenant_id);
     let token = w.desk.access_token(&account.id, None).await.unwrap();
     // The secret went to the keychain, not to disk.
@@ -34,10 +34,10 @@ async fn certificate_credential() {
     let w = world(true, 22).await;
     let info = w.tenant.info().clone();
     let c = &info.certificate_client;
-    let profile = w.desk.resolve_profile(w.flags(&c.client_id)).await.unwrap();
+    let profile = w.desk.settings().resolve_profile(w.flags(&c.client_id)).await.unwrap();
     let credential = AppCredential::Certificate { certificate_path: c.certificate_path.clone(), private_key_path: c.private_key_path.clone() };
     let account = w.desk.sign_in_app_only(&profile, credential).await.unwrap();
-    let who = w.desk.whoami(&account.id).await.unwrap();
+    let who = entra_core::signin::whoami(&w.desk, &account.id).await.unwrap();
     assert_eq!(who.organization.unwrap()[0].id, info.tenant_id);
     w.tenant.shutdown().await;
 }
@@ -52,7 +52,7 @@ async fn secret_errors_carry_aadsts_codes() {
         ("00000000-0000-0000-0000-00000000dead".to_string(), "whatever".to_string(), 700016),
     ];
     for (client_id, secret, code) in cases {
-        let profile = w.desk.resolve_profile(w.flags(&client_id)).await.unwrap();
+        let profile = w.desk.settings().resolve_profile(w.flags(&client_id)).await.unwrap();
         let err = w.desk.sign_in_app_only(&profile, AppCredential::ClientSecret(ClientSecret::new(secret))).await.unwrap_err();
         assert_eq!(err.code(), ErrorCode::Identity, "{err:?}");
         assert_eq!(err.identity().and_then(|i| i.aadsts), Some(code), "{err:?}");
@@ -67,7 +67,7 @@ async fn secret_errors_carry_aadsts_codes() {
 async fn plain_http_authority_is_refused_with_a_fix() {
     let w = world(false, 24).await;
     let info = w.tenant.info().clone();
-    let profile = w.desk.resolve_profile(w.flags(&info.confidential_client.client_id)).await.unwrap();
+    let profile = w.desk.settings().resolve_profile(w.flags(&info.confidential_client.client_id)).await.unwrap();
     let err = w.desk.sign_in_app_only(&profile, AppCredential::ClientSecret(ClientSecret::new("x"))).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::Config);
     assert!(err.message().contains("https"), "{}", err.message());
@@ -90,11 +90,11 @@ async fn settings_file_secret_moves_to_the_keychain() {
         .to_string(),
     )
     .unwrap();
-    let profile = w.desk.resolve_profile(Default::default()).await.unwrap();
+    let profile = w.desk.settings().resolve_profile(Default::default()).await.unwrap();
     assert_eq!(profile.client_id, info.confidential_client.client_id);
     let written = std::fs::read_to_string(w.desk.data_dir().join("settings.json")).unwrap();
     assert!(!written.contains(&secret) && !written.contains("connectionString"), "{written}");
-    let from_keychain = w.desk.client_secret(&profile).await.unwrap();
+    let from_keychain = w.desk.settings().client_secret(&profile.client_id, &profile.tenant_id, profile.client_secret.as_ref()).await.unwrap();
     let account = w.desk.sign_in_app_only(&profile, AppCredential::ClientSecret(from_keychain)).await.unwrap();
     assert_no_secret_on_disk(w.desk.data_dir(), &[&secret]);
     w.desk.sign_out(&account.id).await.unwrap();

@@ -35,7 +35,7 @@ async fn sign_in_end_to_end_then_whoami_and_nothing_secret_on_disk() {
     assert_eq!(account.username, info.user.username);
     assert_eq!(w.desk.accounts().unwrap(), vec![account.clone()]);
 
-    let who = w.desk.whoami(&account.id).await.unwrap();
+    let who = entra_core::signin::whoami(&w.desk, &account.id).await.unwrap();
     let me = who.me.unwrap();
     assert_eq!(account.id, format!("{}.{}", me.id, info.tenant_id));
     assert_eq!(me.user_principal_name.as_deref(), Some(info.user.username.as_str()));
@@ -64,7 +64,7 @@ async fn refresh_rotates_the_keychain_entry_when_expiry_is_near() {
     let rt2 = w.desk.keychain().refresh_token(&account.id).unwrap().unwrap();
     assert_ne!(rt2, rt1, "the rotated refresh token replaced the old one in the keychain");
     // The new token works against Graph.
-    w.desk.whoami(&account.id).await.unwrap();
+    entra_core::signin::whoami(&w.desk, &account.id).await.unwrap();
 
     let accounts_file = std::fs::read_to_string(w.desk.data_dir().join("accounts.json")).unwrap();
     for secret in [rt1.expose(), rt2.expose(), at1.expose(), at2.expose()] {
@@ -137,7 +137,7 @@ async fn an_invalid_scope_is_reported_with_aadsts70011() {
     let w = world(false, 16).await;
     let mut flags = w.flags(&w.tenant.info().public_client_id);
     flags.scopes = Some(vec!["Bogus.Permission".into()]);
-    let profile = w.desk.resolve_profile(flags).await.unwrap();
+    let profile = w.desk.settings().resolve_profile(flags).await.unwrap();
     let err = w.desk.sign_in_interactive(&profile, &w.browser(), CancellationToken::new(), &|_| {}, quick()).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::Identity, "{err:?}");
     assert_eq!(err.identity().and_then(|i| i.aadsts), Some(70011), "{err:?}");
@@ -158,15 +158,15 @@ async fn several_accounts_in_two_tenants_and_sign_out_deletes_keychain_entries()
         graph_url: Some(b.info().graph.clone()),
         ..Default::default()
     };
-    let profile_b = a.desk.resolve_profile(flags).await.unwrap();
+    let profile_b = a.desk.settings().resolve_profile(flags).await.unwrap();
     let opener_b = DemoOpener::new(None, &b.info().user.username, &b.info().user.password, |u| u);
     let second = a.desk.sign_in_interactive(&profile_b, &opener_b, CancellationToken::new(), &|_| {}, quick()).await.unwrap();
     assert_ne!(first.id, second.id);
     let ids: Vec<String> = a.desk.accounts().unwrap().into_iter().map(|x| x.id).collect();
     assert_eq!(ids, vec![second.id.clone(), first.id.clone()], "most recent first");
     // Each account talks to its own tenant.
-    assert_eq!(a.desk.whoami(&second.id).await.unwrap().account.tenant_id, b.info().tenant_id);
-    assert_eq!(a.desk.whoami(&first.id).await.unwrap().account.tenant_id, a.tenant.info().tenant_id);
+    assert_eq!(entra_core::signin::whoami(&a.desk, &second.id).await.unwrap().account.tenant_id, b.info().tenant_id);
+    assert_eq!(entra_core::signin::whoami(&a.desk, &first.id).await.unwrap().account.tenant_id, a.tenant.info().tenant_id);
 
     assert!(a.desk.sign_out(&first.id).await.unwrap());
     assert!(a.desk.keychain().refresh_token(&first.id).unwrap().is_none(), "keychain entry deleted");

@@ -12,11 +12,15 @@
 //! # Layout
 //! - [`clock`]: the emulator clock every expiry is judged by.
 //! - [`keys`]: seeded RSA keys (token signing, certificate client) and rotation.
-//! - [`directory`]: the seeded tenant, users and app registrations.
+//! - [`directory`]: the seeded tenant, users and the demo clients.
+//! - [`inventory`]: Graph's applications and service principals, generated
+//!   from the seed ([`DemoOptions::apps`] of them), with owners and credentials.
 //! - [`store`]: codes, sessions and refresh grants (persisted as hashes).
 //! - `oidc`: discovery, JWKS, authorize, token, the AADSTS error catalogue.
-//! - `graph`: the Graph v1.0 router (`/me`, `/organization`); later resources
-//!   get their own module there.
+//! - `graph`: the Graph v1.0 router, one module per resource (`applications`,
+//!   `service_principals`, `owners`, `credentials`, `delta`, `batch`), the
+//!   shared `collection`/`query`/`filter`/`paging` machinery, and `faults`,
+//!   `stats` and `emulator` (the `/_emulator` control routes).
 //! - `server`: the router, the catch-all and the plain/TLS accept loops; [`tls`]
 //!   makes the CA and server certificate.
 //! - [`browser`] (feature `browser`): a form-filling stand-in for the system browser.
@@ -46,6 +50,59 @@
 //!   of the original grant.
 //! - `client_info` (base64url `{"uid","utid"}`) is returned when the request
 //!   has `client_info=1`, as MSAL asks.
+//! - Graph directory lists come back ordered by object id. Skip tokens are
+//!   signed offsets into the re-evaluated query (HMAC keyed by the seed); the
+//!   nextLink repeats the original options plus `$skiptoken`. A token that does
+//!   not verify answers 400 `Request_BadRequest`; skip tokens do not expire on
+//!   their own (Graph says they need not), but while the `expire_skip_tokens`
+//!   fault is on they answer 400 `Directory_ExpiredPageToken`, the code large
+//!   tenants see.
+//! - `$select` of an unknown property answers 400 `BadRequest` "Could not find
+//!   a property named 'x' on type 'microsoft.graph.application'." (the OData
+//!   layer's message). With `$select`, only the selected properties come back
+//!   (no implicit `id`, as Graph does for directory objects).
+//! - `$orderby` (on `displayName`, `createdDateTime` for applications) always
+//!   needs `ConsistencyLevel: eventual` + `$count=true` (REFERENCE §5); without
+//!   them: 400 `Request_UnsupportedQuery` "Sorting not supported for current
+//!   query.". `ne`, `not` and `endsWith` need the same; `endsWith` is not
+//!   supported on any application or service-principal property even then.
+//! - `$search` matches word prefixes of `displayName`, split on
+//!   non-alphanumerics and camelCase; clauses may be joined by `AND` or `OR`.
+//! - `$expand=owners` caps the page at 100 and the owners at 20 per object
+//!   (REFERENCE §5 note); it is refused with the advanced-query parameters
+//!   (`$count`/`$search` under ConsistencyLevel). `keyCredentials[].key` is only
+//!   filled when `keyCredentials` is `$select`ed, and only the certificate
+//!   client has real key material; generated certificates answer `key: null`.
+//! - addPassword secrets are random (OS RNG), in Entra's `xxx8Q~…` 40-character
+//!   form; they are shown once and not stored, so a secret added to a demo
+//!   client does not (yet) work at the token endpoint. removePassword with an
+//!   unknown keyId answers 400 `Request_BadRequest` (Graph's exact answer is
+//!   not documented). Writes need `Application.ReadWrite.All`,
+//!   `Directory.ReadWrite.All` or `Directory.AccessAsUser.All`, or
+//!   `Application.ReadWrite.OwnedBy` on an object the caller owns.
+//! - `DELETE /applications/{id}` soft-deletes (delta reports `@removed.reason:
+//!   "changed"`); `DELETE /directory/deletedItems/{id}` purges ("deleted").
+//!   The app's service principal stays.
+//! - Delta pages hold 200 objects (`$top` is ignored, as Graph does); delta
+//!   tokens expire after 7 days of emulator time with 410 Gone,
+//!   `syncStateNotFound` and a `Location` to start over; a token that does not
+//!   verify answers 400 `Request_BadRequest`.
+//! - `$batch` answers in request order; items without `dependsOn` run
+//!   concurrently, otherwise in order. Outer 200 with item 429s and 424 for
+//!   dependents of a failed item (json-batching.md, not throttling.md's "the
+//!   batch fails with 424"). A body without a `Content-Type` item header, more
+//!   than 20 requests or duplicate ids fail the whole batch with 400. The outer
+//!   `$batch` is never throttled (its items are, one by one).
+//! - Faults: throttled/unavailable requests are chosen by a seeded draw per
+//!   Graph request (the sequence restarts when faults change), so a sequential
+//!   test is reproducible. "Client" = the token's `azp`/`appid`. Retry-After
+//!   deadlines use real time (SDKs sleep in real time), not the emulator
+//!   clock. An early retry is counted and, while `throttle_fraction > 0`,
+//!   throttled again. 503s use Graph's `serviceNotAvailable` code.
+//! - Stats: `total` counts every Graph request including batch items (a batch
+//!   of 20 adds 21); the outer batch counts as `POST /v1.0/$batch`, items
+//!   under their own templates. `/oidc/userinfo` and the identity endpoints are
+//!   neither counted nor faulted.
 //!
 //! # Endpoints
 //! Under `/{tenant}` (the GUID, `demo.onmicrosoft.com`, `common`,
@@ -54,7 +111,18 @@
 //! (v1), `discovery/v2.0/keys`, `discovery/keys`, `discovery/instance`,
 //! `oauth2/v2.0/authorize` (GET and POST), `login` (the form's target),
 //! `oauth2/v2.0/token`, `oauth2/v2.0/logout`. At the root: `/oidc/userinfo`,
-//! `/error?code=N` (where `error_uri` points) and Graph under `/v1.0`.
+//! `/error?code=N` (where `error_uri` points) and Graph under `/v1.0`:
+//! `GET /me`, `GET /organization`;
+//! `GET /applications` and `/servicePrincipals` (`$select`, `$top` 1–999,
+//! default 100, `$filter`, `$search`, `$orderby`, `$count`, `$expand=owners`,
+//! `@odata.nextLink`), `GET …/$count`, `GET …/delta`, `GET …/{id}` and
+//! `…(appId='{appId}')`, `GET …/{id}/owners`, `POST …/{id}/addPassword`,
+//! `POST …/{id}/removePassword`, `DELETE /applications/{id}`,
+//! `DELETE /directory/deletedItems/{id}`, `POST /$batch`. Every Graph error
+//! is `{"error":{"code","message","innerError":{date,request-id,client-request-id}}}`
+//! with `request-id` and `client-request-id` headers. Control routes:
+//! `GET|POST /_emulator/faults`, `GET /_emulator/stats`,
+//! `POST /_emulator/stats/reset` (see `graph::emulator`).
 //! Not emulated (the catch-all answers a readable 404): the device-code
 //! endpoint advertised in discovery, `/adminconsent`, the v1 token endpoint.
 //!
@@ -66,6 +134,7 @@
 
 pub mod clock;
 pub mod directory;
+pub mod inventory;
 pub mod keys;
 pub mod store;
 pub mod tls;
@@ -77,6 +146,9 @@ mod state;
 
 #[cfg(feature = "browser")]
 pub mod browser;
+
+pub use graph::faults::{Faults, RetryAfter};
+pub use graph::stats::StatsSnapshot;
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
@@ -96,11 +168,27 @@ pub struct DemoOptions {
     /// Persist the key generation and refresh grants here across restarts
     /// (also where the PEM files go). `None`: a temporary folder.
     pub state_dir: Option<PathBuf>,
+    /// Generated app registrations (each with its service principal), besides
+    /// the demo clients. Default 300.
+    pub apps: usize,
+    /// Faults from the start (change them later with `POST /_emulator/faults`
+    /// or [`DemoTenant::set_faults`]). Default: none.
+    pub faults: Faults,
 }
+
+/// Default number of generated app registrations.
+pub const DEFAULT_APPS: usize = 300;
 
 impl Default for DemoOptions {
     fn default() -> Self {
-        Self { addr: SocketAddr::from(([127, 0, 0, 1], 0)), tls: false, seed: 1, state_dir: None }
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            tls: false,
+            seed: 1,
+            state_dir: None,
+            apps: DEFAULT_APPS,
+            faults: Faults::default(),
+        }
     }
 }
 
@@ -147,6 +235,12 @@ pub struct DemoInfo {
     pub user: DemoUser,
     /// With TLS: the PEM CA that signed the server certificate.
     pub ca_cert: Option<PathBuf>,
+    /// `http(s)://127.0.0.1:PORT/_emulator`: faults and stats.
+    #[serde(default)]
+    pub emulator: String,
+    /// App registrations in the tenant (generated plus the demo clients).
+    #[serde(default)]
+    pub apps: usize,
 }
 
 /// A running demo tenant. Dropping it stops the server too.
@@ -197,8 +291,15 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
         }
         Ok(())
     });
+    opts.faults.validate().map_err(|m| anyhow::anyhow!(m))?;
     let now = chrono::Utc::now();
-    let directory = tokio::task::spawn_blocking(move || directory::Directory::new(seed, now)).await??;
+    let n_apps = opts.apps;
+    let (directory, inventory) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let mut directory = directory::Directory::new(seed, now)?;
+        let inventory = inventory::generate(seed, now, n_apps, &mut directory);
+        Ok((directory, inventory))
+    })
+    .await??;
     warm.await??;
 
     let store = store::Store::load(persist.then(|| dir_path.join("grants.json")))?;
@@ -243,6 +344,8 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
         },
         user: DemoUser { username: directory.admin().upn.clone(), password: directory.admin().password.clone() },
         ca_cert: tls_config.as_ref().map(|(_, p)| p.clone()),
+        emulator: format!("{base}/_emulator"),
+        apps: inventory.apps.len(),
     };
 
     let state = Arc::new(state::AppState {
@@ -254,6 +357,9 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
         access_token_lifetime: 3600 + (u64_from_seed(seed) % 1800) as i64,
         dir: directory,
         store,
+        inventory: std::sync::RwLock::new(inventory),
+        faults: graph::faults::FaultState::new(seed, opts.faults.clone()),
+        stats: graph::stats::Stats::default(),
     });
     let server = server::spawn(listener, state.clone(), tls_config.map(|(c, _)| c));
     tracing::info!(authority = %info.authority, "demo tenant ready");
@@ -296,6 +402,18 @@ impl DemoTenant {
     /// secrets expire accordingly.
     pub fn advance_clock(&self, by: chrono::Duration) {
         self.state.clock.advance(by);
+    }
+
+    /// Replaces the faults (as `POST /_emulator/faults` does).
+    pub fn set_faults(&self, faults: Faults) -> anyhow::Result<()> {
+        faults.validate().map_err(|m| anyhow::anyhow!(m))?;
+        self.state.faults.set(faults);
+        Ok(())
+    }
+
+    /// The request counts (as `GET /_emulator/stats` answers).
+    pub fn stats(&self) -> StatsSnapshot {
+        self.state.stats.snapshot()
     }
 
     /// Stops accepting connections and waits for the server task to end.

@@ -25,7 +25,8 @@ pub fn router(state: Shared) -> Router {
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
         .route("/error", get(authorize::error_lookup))
         .route("/oidc/userinfo", get(crate::graph::userinfo).post(crate::graph::userinfo))
-        .nest("/v1.0", crate::graph::router())
+        .nest("/v1.0", crate::graph::router(state.clone()))
+        .merge(crate::graph::emulator::router())
         .fallback(catch_all)
         .with_state(state)
 }

@@ -4,9 +4,12 @@ use crate::clock::Clock;
 use crate::directory::Directory;
 use crate::keys::{self, KeyRing, RsaMaterial};
 use crate::oidc::errors::ErrorContext;
+use crate::graph::faults::FaultState;
+use crate::graph::stats::Stats;
+use crate::inventory::Inventory;
 use crate::store::Store;
 use axum::http::HeaderMap;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 pub struct AppState {
     /// `scheme://host:port`, no trailing slash.
@@ -20,6 +23,10 @@ pub struct AppState {
     /// Access-token lifetime in seconds: Entra picks 60–90 minutes at random;
     /// the demo picks once per seed so runs are reproducible.
     pub access_token_lifetime: i64,
+    /// Applications and service principals (Graph's side, changed by writes).
+    pub inventory: RwLock<Inventory>,
+    pub faults: FaultState,
+    pub stats: Stats,
 }
 
 pub type Shared = Arc<AppState>;
@@ -28,6 +35,14 @@ impl AppState {
     /// The v2 issuer of this tenant: `{base}/{tid}/v2.0`.
     pub fn issuer(&self) -> String {
         format!("{}/{}/v2.0", self.base, self.dir.tenant_id)
+    }
+
+    pub fn inventory(&self) -> RwLockReadGuard<'_, Inventory> {
+        self.inventory.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn inventory_mut(&self) -> RwLockWriteGuard<'_, Inventory> {
+        self.inventory.write().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn error_ctx(&self, headers: &HeaderMap) -> ErrorContext {

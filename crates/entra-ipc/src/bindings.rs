@@ -3,7 +3,7 @@
 //! One file, committed, so a reviewer sees every change to the IPC surface in
 //! the diff. The test below fails when the file and the Rust types disagree.
 
-use crate::{error, jwt, session};
+use crate::{commands, error, jwt, signin};
 use ts_rs::{Config, TS};
 
 /// Where the bindings live, relative to this crate's manifest.
@@ -14,18 +14,18 @@ pub fn typescript() -> String {
     let cfg = Config::default();
     let decls = [
         serde_json::Value::decl(&cfg),
-        error::IpcErrorCode::decl(&cfg),
+        error::ErrorCode::decl(&cfg),
         error::IpcError::decl(&cfg),
-        session::AppStatus::decl(&cfg),
-        session::TenantKind::decl(&cfg),
-        session::TenantSummary::decl(&cfg),
-        session::AccountKind::decl(&cfg),
-        session::AccountSummary::decl(&cfg),
-        session::SignInTarget::decl(&cfg),
-        session::SignInProgress::decl(&cfg),
-        session::SignedInUser::decl(&cfg),
-        session::Screen::decl(&cfg),
-        session::Preferences::decl(&cfg),
+        signin::AppStatus::decl(&cfg),
+        signin::TenantKind::decl(&cfg),
+        signin::TenantSummary::decl(&cfg),
+        signin::AccountKind::decl(&cfg),
+        signin::AccountSummary::decl(&cfg),
+        signin::SignInTarget::decl(&cfg),
+        signin::SignInProgress::decl(&cfg),
+        signin::SignedInUser::decl(&cfg),
+        signin::Screen::decl(&cfg),
+        signin::Preferences::decl(&cfg),
         entra_jwt::Inspection::decl(&cfg),
         entra_jwt::SignatureInfo::decl(&cfg),
         entra_jwt::TokenKind::decl(&cfg),
@@ -42,7 +42,7 @@ pub fn typescript() -> String {
         jwt::CurrentTokenInspection::decl(&cfg),
     ];
     let mut out = String::from(
-        "// Generated from crates/entra-ipc by `UPDATE_BINDINGS=1 cargo test -p entra-ipc`. Do not edit.\n",
+        "// Generated from crates/entra-ipc by `UPDATE_BINDINGS=1 cargo test -p entra-ipc`. Do not edit.\n\nimport type { Channel } from \"@tauri-apps/api/core\";\n",
     );
     for decl in decls {
         out.push('\n');
@@ -50,5 +50,10 @@ pub fn typescript() -> String {
         out.push_str(&decl);
         out.push('\n');
     }
+    // Values the UI needs from the one place they are defined.
+    let default_profile = serde_json::to_string(&entra_jwt::Profile::default()).expect("a profile serialises");
+    out.push_str(&format!("\n/** A JWT validation profile's defaults: `entra_jwt::Profile::default()`. */\nexport const DEFAULT_JWT_PROFILE: Profile = {default_profile};\n"));
+    out.push('\n');
+    out.push_str(&commands::typescript(&cfg));
     out
 }

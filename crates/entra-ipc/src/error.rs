@@ -1,69 +1,45 @@
 //! The one error shape every command returns: a stable `code` and a human
-//! `message` that names the fix, plus the identity provider's details when
-//! there are any (the AADSTS code and the IDs a support ticket asks for).
+//! `message` that names the fix, plus the IDs a support ticket asks for: the
+//! identity provider's (AADSTS code, correlation ID) or Microsoft Graph's
+//! (request-id, client-request-id).
+//!
+//! The code is the core's [`ErrorCode`] itself (its TypeScript comes from the
+//! core's `ts` feature): there is no hand copy to drift and no catch-all arm
+//! to hide a new code.
 
-use entra_core::{Error, ErrorCode};
+pub use entra_core::ErrorCode;
+use entra_core::Error;
 use serde::Serialize;
 use ts_rs::TS;
-
-/// A stable error code the UI may act on. Mirrors `entra_core::ErrorCode`;
-/// add a variant only when the UI handles it differently.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "snake_case")]
-pub enum IpcErrorCode {
-    Config,
-    InvalidInput,
-    Keychain,
-    Network,
-    Identity,
-    SignInCancelled,
-    SignInTimeout,
-    NotSignedIn,
-    Graph,
-    Storage,
-    Internal,
-}
-
-impl From<ErrorCode> for IpcErrorCode {
-    fn from(code: ErrorCode) -> Self {
-        match code {
-            ErrorCode::Config => IpcErrorCode::Config,
-            ErrorCode::InvalidInput => IpcErrorCode::InvalidInput,
-            ErrorCode::Keychain => IpcErrorCode::Keychain,
-            ErrorCode::Network => IpcErrorCode::Network,
-            ErrorCode::Identity => IpcErrorCode::Identity,
-            ErrorCode::SignInCancelled => IpcErrorCode::SignInCancelled,
-            ErrorCode::SignInTimeout => IpcErrorCode::SignInTimeout,
-            ErrorCode::NotSignedIn => IpcErrorCode::NotSignedIn,
-            ErrorCode::Graph => IpcErrorCode::Graph,
-            ErrorCode::Storage => IpcErrorCode::Storage,
-            // `ErrorCode` is non-exhaustive: a code the UI does not know yet is shown as internal.
-            _ => IpcErrorCode::Internal,
-        }
-    }
-}
 
 /// The error every command returns to the webview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct IpcError {
     /// What kind of failure, for the UI to branch on.
-    pub code: IpcErrorCode,
+    pub code: ErrorCode,
     /// What went wrong and how to fix it, for a person.
     pub message: String,
     /// The AADSTS code when Entra refused a request.
     pub aadsts: Option<u32>,
     /// Entra's correlation ID, for a support ticket.
     pub correlation_id: Option<String>,
+    /// Microsoft Graph's `request-id` when Graph answered with the error, for a support ticket.
+    pub request_id: Option<String>,
+    /// The `client-request-id` Entra Desk sent with that Graph request.
+    pub client_request_id: Option<String>,
 }
 
 impl From<Error> for IpcError {
     fn from(err: Error) -> Self {
         let identity = err.identity();
+        let graph = err.graph();
         IpcError {
-            code: err.code().into(),
+            code: err.code(),
             message: err.message().to_owned(),
             aadsts: identity.and_then(|d| d.aadsts),
             correlation_id: identity.and_then(|d| d.correlation_id.clone()),
+            request_id: graph.and_then(|g| g.request_id.clone()),
+            client_request_id: graph.and_then(|g| g.client_request_id.clone()),
         }
     }
 }
@@ -71,7 +47,7 @@ impl From<Error> for IpcError {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use entra_core::error::IdentityErrorDetails;
+    use entra_core::error::{GraphErrorDetails, IdentityErrorDetails};
 
     #[test]
     fn keeps_code_message_and_aadsts() {
@@ -83,10 +59,22 @@ mod tests {
                 ..Default::default()
             });
         let ipc = IpcError::from(err);
-        assert_eq!(ipc.code, IpcErrorCode::Identity);
+        assert_eq!(ipc.code, ErrorCode::Identity);
         assert_eq!(ipc.aadsts, Some(700082));
         let json = serde_json::to_value(&ipc).unwrap();
         assert_eq!(json["code"], "identity");
         assert_eq!(json["correlation_id"], "c0ffee");
+    }
+
+    #[test]
+    fn keeps_graphs_request_ids() {
+        let err = Error::new(ErrorCode::Graph, "Microsoft Graph refused GET /v1.0/applications with HTTP 403").with_graph(GraphErrorDetails {
+            status: 403,
+            code: "Authorization_RequestDenied".into(),
+            request_id: Some("r-1".into()),
+            client_request_id: Some("c-1".into()),
+        });
+        let json = serde_json::to_value(IpcError::from(err)).unwrap();
+        assert_eq!((json["code"].as_str(), json["request_id"].as_str(), json["client_request_id"].as_str()), (Some("graph"), Some("r-1"), Some("c-1")));
     }
 }

@@ -11,5 +11,6 @@ use ts_rs::TS;
 pub struct CurrentTokenInspection {
     /// The access token, shown in the inspector's paste area.
     pub token: String,
+    /// Its inspection with the chosen profile.
     pub inspection: Inspection,
 }

@@ -7,13 +7,21 @@
 //! fails when the committed file drifts; `UPDATE_BINDINGS=1 cargo test -p
 //! entra-ipc` rewrites it.
 //!
+//! One module per screen, named as the screen is in every layer
+//! (`ui/src/lib/api/X.ts` → `src-tauri/src/commands/X.rs` → `entra_core::X` →
+//! here `X.rs`): [`signin`], [`jwt`]. [`commands`] declares the whole command
+//! surface once; the TypeScript `Commands` map is generated from it.
+//!
 //! Architecture invariant: no type here holds a token or a secret, except
 //! [`jwt::CurrentTokenInspection`], which the UI gets only when the user asks
 //! to inspect their own token.
 
+#![deny(missing_docs)]
+
 pub mod bindings;
+pub mod commands;
 pub mod error;
 pub mod jwt;
-pub mod session;
+pub mod signin;
 
-pub use error::{IpcError, IpcErrorCode};
+pub use error::{ErrorCode, IpcError};

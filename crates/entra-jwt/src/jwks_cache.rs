@@ -59,29 +59,22 @@ pub trait Fetcher {
     fn get(&self, url: &str) -> impl Future<Output = Result<String>> + Send;
 }
 
-/// Fetches with reqwest (rustls), 15 s timeout, at most 3 redirects and never from https down to http.
+/// Fetches with Entra Desk's one HTTP policy for public documents (`entra_http`): 15 s
+/// timeout, at most 3 redirects and never from https down to http, bodies capped at 1 MiB.
 #[derive(Debug, Clone)]
 pub struct HttpFetcher {
     client: reqwest::Client,
 }
 
 impl HttpFetcher {
-    /// A fetcher with a 15-second timeout.
+    /// A fetcher with the public-documents policy and the public web roots.
     pub fn new() -> Result<Self> {
-        let client = reqwest::Client::builder()
-            .timeout(Duration::from_secs(15))
-            .redirect(reqwest::redirect::Policy::custom(|attempt| {
-                // A key document must not be swapped for a plain-http one behind the user's back.
-                let downgrade = attempt.previous().iter().any(|u| u.scheme() == "https") && attempt.url().scheme() != "https";
-                if downgrade || attempt.previous().len() >= 3 {
-                    attempt.stop()
-                } else {
-                    attempt.follow()
-                }
-            }))
-            .user_agent(concat!("entra-desk-jwt/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| Error::Fetch(format!("cannot start the HTTP client: {e}")))?;
+        Self::with_extra_root_ca(None)
+    }
+
+    /// The same, also trusting `ca` (a PEM file: a TLS demo tenant's CA).
+    pub fn with_extra_root_ca(ca: Option<&std::path::Path>) -> Result<Self> {
+        let client = entra_http::Policy::public_documents(ca).build().map_err(|e| Error::Fetch(format!("{e}")))?;
         Ok(HttpFetcher { client })
     }
 }
@@ -99,11 +92,11 @@ impl Fetcher for HttpFetcher {
             if !status.is_success() {
                 return Err(Error::Fetch(format!("GET {url} answered HTTP {status}; check the address (and the tenant ID in it)")));
             }
-            let bytes = response.bytes().await.map_err(|e| Error::Fetch(format!("reading {url} failed: {e}")))?;
-            if bytes.len() > 1 << 20 {
-                return Err(Error::Fetch(format!("{url} returned more than 1 MiB: that is not a JWKS")));
-            }
-            String::from_utf8(bytes.to_vec()).map_err(|_| Error::Fetch(format!("{url} did not return UTF-8 text")))
+            let bytes = entra_http::read_capped(response, entra_http::caps::JWKS).await.map_err(|e| match e {
+                entra_http::HttpError::TooLarge { .. } => Error::Fetch(format!("{url} returned more than 1 MiB: that is not a JWKS")),
+                other => Error::Fetch(format!("reading {url} failed: {other}")),
+            })?;
+            String::from_utf8(bytes).map_err(|_| Error::Fetch(format!("{url} did not return UTF-8 text")))
         }
     }
 }

@@ -1,7 +1,9 @@
 //! JWT inspector commands: inspect a pasted token, inspect the signed-in
-//! account's own token (only on explicit request), and manage validation profiles.
+//! account's own token (only on explicit request), and manage validation
+//! profiles. Core: `entra_core::jwt::JwtWorkspace`.
 
 use crate::state::AppState;
+use entra_core::jwt::InspectRequest;
 use entra_ipc::jwt::CurrentTokenInspection;
 use entra_ipc::IpcError;
 use entra_jwt::settings_import::ImportReport;
@@ -11,7 +13,8 @@ use tauri::State;
 #[tauri::command]
 #[tracing::instrument(skip(state, token), err(Debug))]
 pub async fn jwt_inspect(state: State<'_, AppState>, token: String, profile: Option<String>, fetch_keys: bool) -> Result<Inspection, IpcError> {
-    Ok(state.jwt.inspect(&token, profile.as_deref(), fetch_keys, chrono::Utc::now()).await?)
+    let request = InspectRequest { fetch_keys, ..InspectRequest::new(&token, profile.as_deref(), chrono::Utc::now()) };
+    Ok(state.jwt.inspect(request).await?)
 }
 
 /// The one command that sends a token to the webview: the user pressed "Inspect my current token".
@@ -24,7 +27,8 @@ pub async fn jwt_inspect_current(
     fetch_keys: bool,
 ) -> Result<CurrentTokenInspection, IpcError> {
     let token = state.desk.access_token(&account_id, None).await?;
-    let inspection = state.jwt.inspect(token.expose(), profile.as_deref(), fetch_keys, chrono::Utc::now()).await?;
+    let request = InspectRequest { fetch_keys, ..InspectRequest::new(token.expose(), profile.as_deref(), chrono::Utc::now()) };
+    let inspection = state.jwt.inspect(request).await?;
     Ok(CurrentTokenInspection { token: token.expose().to_string(), inspection })
 }
 

@@ -1,14 +1,16 @@
 // Generated from crates/entra-ipc by `UPDATE_BINDINGS=1 cargo test -p entra-ipc`. Do not edit.
 
+import type { Channel } from "@tauri-apps/api/core";
+
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
-export type IpcErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "internal";
+export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "cancelled" | "internal";
 
 export type IpcError = { 
 /**
  * What kind of failure, for the UI to branch on.
  */
-code: IpcErrorCode, 
+code: ErrorCode, 
 /**
  * What went wrong and how to fix it, for a person.
  */
@@ -20,7 +22,15 @@ aadsts: number | null,
 /**
  * Entra's correlation ID, for a support ticket.
  */
-correlation_id: string | null, };
+correlation_id: string | null, 
+/**
+ * Microsoft Graph's `request-id` when Graph answered with the error, for a support ticket.
+ */
+request_id: string | null, 
+/**
+ * The `client-request-id` Entra Desk sent with that Graph request.
+ */
+client_request_id: string | null, };
 
 export type AppStatus = { 
 /**
@@ -42,7 +52,11 @@ preferences: Preferences, };
 
 export type TenantKind = "demo" | "configured";
 
-export type TenantSummary = { kind: TenantKind, 
+export type TenantSummary = { 
+/**
+ * Demo or configured.
+ */
+kind: TenantKind, 
 /**
  * The authority URL, e.g. `https://login.microsoftonline.com/<tenant>`.
  */
@@ -66,21 +80,69 @@ id: string,
 /**
  * The sign-in name, e.g. `admin@contoso.onmicrosoft.com`.
  */
-username: string, display_name: string | null, tenant_id: string, authority: string, kind: AccountKind, 
+username: string, 
+/**
+ * The person's or app's display name, when known.
+ */
+display_name: string | null, 
+/**
+ * The tenant (directory) ID.
+ */
+tenant_id: string, 
+/**
+ * The authority signed in with.
+ */
+authority: string, 
+/**
+ * Person or app.
+ */
+kind: AccountKind, 
 /**
  * When the account was last used, RFC 3339.
  */
 last_used: string | null, };
 
-export type SignInTarget = { "kind": "demo" } | { "kind": "tenant", authority: string, client_id: string, 
+export type SignInTarget = { "kind": "demo" } | { "kind": "tenant", 
+/**
+ * The authority or issuer URL.
+ */
+authority: string, 
+/**
+ * The application (client) ID.
+ */
+client_id: string, 
 /**
  * Extra scopes; `openid profile offline_access` are always asked for.
  */
 scopes: Array<string> | null, };
 
-export type SignInProgress = { "stage": "discovering" } | { "stage": "waiting_for_browser", authorize_url: string, } | { "stage": "redeeming" } | { "stage": "done" };
+export type SignInProgress = { "stage": "discovering" } | { "stage": "waiting_for_browser", 
+/**
+ * The authorize URL, for the user to open by hand if the browser did not start.
+ */
+authorize_url: string, } | { "stage": "redeeming" } | { "stage": "done" };
 
-export type SignedInUser = { account: AccountSummary, display_name: string | null, user_principal_name: string | null, mail: string | null, job_title: string | null, 
+export type SignedInUser = { 
+/**
+ * The account.
+ */
+account: AccountSummary, 
+/**
+ * Graph's display name (or the token's, for apps).
+ */
+display_name: string | null, 
+/**
+ * The user principal name.
+ */
+user_principal_name: string | null, 
+/**
+ * The mail address.
+ */
+mail: string | null, 
+/**
+ * The job title.
+ */
+job_title: string | null, 
 /**
  * The tenant's display name, from Graph `/organization`.
  */
@@ -341,4 +403,27 @@ export type CurrentTokenInspection = {
 /**
  * The access token, shown in the inspector's paste area.
  */
-token: string, inspection: Inspection, };
+token: string, 
+/**
+ * Its inspection with the chosen profile.
+ */
+inspection: Inspection, };
+
+/** A JWT validation profile's defaults: `entra_jwt::Profile::default()`. */
+export const DEFAULT_JWT_PROFILE: Profile = {"name":"","tenant_id":null,"client_id":null,"audience":null,"issuer":"https://sts.windows.net/{TenantId}/","authority":"https://login.microsoftonline.com/{TenantId}/","metadata_address":null,"required_claims":"tid={TenantId}","clock_skew":"00:05:00","jwks_cache_duration":"01:00:00"};
+
+/** Every command: its arguments (as the UI sends them) and its result. Generated from entra_ipc::commands. */
+export interface Commands {
+  app_status: { args: Record<string, never>; result: AppStatus };
+  sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: AccountSummary };
+  cancel_sign_in: { args: Record<string, never>; result: boolean };
+  resume_account: { args: { accountId: string }; result: SignedInUser };
+  sign_out: { args: { accountId: string }; result: void };
+  save_preferences: { args: { preferences: Preferences }; result: void };
+  jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };
+  jwt_inspect_current: { args: { accountId: string; profile: string | null; fetchKeys: boolean }; result: CurrentTokenInspection };
+  jwt_profiles: { args: Record<string, never>; result: Array<Profile> };
+  jwt_save_profile: { args: { profile: Profile }; result: void };
+  jwt_delete_profile: { args: { name: string }; result: void };
+  jwt_import_profile: { args: { name: string; text: string }; result: ImportReport };
+}

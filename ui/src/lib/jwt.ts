@@ -1,5 +1,5 @@
 // Pure helpers of the JWT inspector screen (tested in jwt.test.ts).
-import type { Profile } from "./bindings";
+import { DEFAULT_JWT_PROFILE, type Profile } from "./bindings";
 
 export type SegmentKind = "header" | "payload" | "signature" | "extra";
 
@@ -26,20 +26,9 @@ export function segments(token: string): Segment[] {
   return token.split(".").map((text, i) => ({ kind: kinds[i] ?? "extra", text }));
 }
 
-/** A new, empty profile with the defaults the inspector documents. */
+/** A new profile with the defaults, which come from the Rust side (`entra_jwt::Profile::default()`) through the bindings. */
 export function blankProfile(name: string): Profile {
-  return {
-    name,
-    tenant_id: null,
-    client_id: null,
-    audience: null,
-    issuer: "https://sts.windows.net/{TenantId}/",
-    authority: "https://login.microsoftonline.com/{TenantId}/",
-    metadata_address: null,
-    required_claims: "tid={TenantId}",
-    clock_skew: "00:05:00",
-    jwks_cache_duration: "01:00:00",
-  };
+  return { ...DEFAULT_JWT_PROFILE, name };
 }
 
 /** Empty text fields become null, so "not set" is never an empty string. */
@@ -55,7 +44,7 @@ export function normaliseProfile(p: Profile): Profile {
     authority: opt(p.authority),
     metadata_address: opt(p.metadata_address),
     required_claims: opt(p.required_claims),
-    clock_skew: p.clock_skew.trim() || "00:05:00",
-    jwks_cache_duration: p.jwks_cache_duration.trim() || "01:00:00",
+    clock_skew: p.clock_skew.trim() || DEFAULT_JWT_PROFILE.clock_skew,
+    jwks_cache_duration: p.jwks_cache_duration.trim() || DEFAULT_JWT_PROFILE.jwks_cache_duration,
   };
 }

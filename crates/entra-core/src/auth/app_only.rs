@@ -16,9 +16,9 @@
 //!   into the same AADSTS message as interactive sign-in.
 
 use super::azure_transport::ReqwestTransport;
-use super::session::ProviderError;
+use super::token_endpoint::ProviderError;
 use crate::aadsts::{self, identity_error};
-use crate::config::{Profile, DEFAULT_TENANT};
+use crate::config::DEFAULT_TENANT;
 use crate::error::IdentityErrorDetails;
 use crate::secret::{AccessToken, ClientSecret};
 use crate::{Error, ErrorCode, Result};
@@ -55,9 +55,21 @@ pub enum AppCredential {
 /// A built credential, ready to mint tokens (it caches them itself as well).
 pub type Credential = Arc<dyn TokenCredential>;
 
+/// Which app in which tenant an app-only credential signs in as, and where.
+/// Built from a resolved profile at sign-in and from the account afterwards.
+#[derive(Debug, Clone, Copy)]
+pub struct AppTarget<'a> {
+    /// Tenant ID or domain.
+    pub tenant_id: &'a str,
+    /// Application (client) ID.
+    pub client_id: &'a str,
+    /// The authority (its host becomes azure_identity's authority host).
+    pub authority: &'a url::Url,
+}
+
 /// `https://host[:port]` of the profile's authority: azure_identity's "authority host".
-fn authority_host(profile: &Profile) -> Result<String> {
-    let authority = &profile.authority;
+fn authority_host(target: AppTarget<'_>) -> Result<String> {
+    let authority = target.authority;
     if authority.scheme() != "https" {
         return Err(Error::config(format!(
             "App-only sign-in needs an https authority, and {authority} is plain http (azure_identity refuses it): for the demo tenant, start it with TLS and pass its CA with --ca-cert"
@@ -70,9 +82,9 @@ fn authority_host(profile: &Profile) -> Result<String> {
     })
 }
 
-fn client_options(profile: &Profile, http: reqwest::Client) -> Result<ClientOptions> {
+fn client_options(target: AppTarget<'_>, http: reqwest::Client) -> Result<ClientOptions> {
     let mut cloud = CustomConfiguration::default();
-    cloud.authority_host = authority_host(profile)?;
+    cloud.authority_host = authority_host(target)?;
     Ok(ClientOptions {
         cloud: Some(Arc::new(CloudConfiguration::from(cloud))),
         transport: Some(Transport::new(Arc::new(ReqwestTransport(http)))),
@@ -128,20 +140,20 @@ fn read_certificate_and_key(
 }
 
 /// Builds the azure_identity credential for `credential`.
-pub fn build(profile: &Profile, credential: &AppCredential, http: reqwest::Client) -> Result<Credential> {
-    let tenant = profile.tenant_id.clone();
+pub fn build(target: AppTarget<'_>, credential: &AppCredential, http: reqwest::Client) -> Result<Credential> {
+    let tenant = target.tenant_id.to_string();
     let built: Credential = match credential {
         AppCredential::ClientSecret(secret) => {
             #[allow(clippy::needless_update)] // The options struct has more fields under cfg(test) upstream.
-            let options = ClientSecretCredentialOptions { client_options: client_options(profile, http)?, ..Default::default() };
-            ClientSecretCredential::new(&tenant, profile.client_id.clone(), Secret::new(secret.expose().to_string()), Some(options))
+            let options = ClientSecretCredentialOptions { client_options: client_options(target, http)?, ..Default::default() };
+            ClientSecretCredential::new(&tenant, target.client_id.to_string(), Secret::new(secret.expose().to_string()), Some(options))
                 .map_err(|e| map_error(e, "client secret"))?
         }
         AppCredential::Certificate { certificate_path, private_key_path } => {
             let pkcs12 = pem_to_pkcs12(certificate_path, private_key_path)?;
             #[allow(clippy::needless_update)] // The options struct has more fields under cfg(test) upstream.
-            let options = ClientCertificateCredentialOptions { client_options: client_options(profile, http)?, ..Default::default() };
-            ClientCertificateCredential::new(tenant, profile.client_id.clone(), SecretBytes::new(pkcs12.to_vec()), Some(options))
+            let options = ClientCertificateCredentialOptions { client_options: client_options(target, http)?, ..Default::default() };
+            ClientCertificateCredential::new(tenant, target.client_id.to_string(), SecretBytes::new(pkcs12.to_vec()), Some(options))
                 .map_err(|e| map_error(e, "certificate"))?
         }
         AppCredential::AzureCli => {

@@ -10,7 +10,7 @@
 //! only verifies ID tokens it just received from the token endpoint itself,
 //! so it refetches at once (a sign-in right after a key roll must work).
 
-use crate::http::network_error;
+use crate::http::{network_error, read_body};
 use crate::{Error, ErrorCode, Result};
 use jsonwebtoken::jwk::JwkSet;
 use serde::Deserialize;
@@ -56,7 +56,7 @@ pub async fn discover(http: &reqwest::Client, candidates: &[Url]) -> Result<Prov
             last_problem = format!("{url} answered HTTP {status}");
             continue;
         }
-        let bytes = response.bytes().await.map_err(|e| network_error("read the OpenID discovery document", url.as_str(), e))?;
+        let bytes = read_body(response, entra_http::caps::DISCOVERY, "the OpenID discovery document", url.as_str()).await?;
         match serde_json::from_slice::<ProviderMetadata>(&bytes) {
             Ok(mut metadata) => {
                 metadata.metadata_url = Some(url.clone());
@@ -82,7 +82,7 @@ pub async fn fetch_jwks(http: &reqwest::Client, jwks_uri: &Url) -> Result<JwkSet
             response.status()
         )));
     }
-    let bytes = response.bytes().await.map_err(|e| network_error("read the signing keys", jwks_uri.as_str(), e))?;
+    let bytes = read_body(response, entra_http::caps::JWKS, "the signing keys", jwks_uri.as_str()).await?;
     serde_json::from_slice(&bytes).map_err(|e| {
         Error::network(format!("The signing keys at {jwks_uri} are not a JWKS document ({e}): check the provider's jwks_uri"))
     })

@@ -11,7 +11,7 @@
 use super::discovery::{ProviderCache, ProviderMetadata};
 use super::id_token::{self, IdTokenClaims};
 use super::loopback::LoopbackListener;
-use super::session::{map_token_error, oauth_client, Tokens};
+use super::token_endpoint::{map_token_error, oauth_client, Tokens};
 use super::{BrowserOpener, SignInProgress};
 use crate::clock::Clock;
 use crate::config::Profile;

@@ -5,7 +5,8 @@
 //! - [`loopback`]: the 127.0.0.1 listener that receives the browser's redirect.
 //! - [`interactive`]: the whole browser sign-in.
 //! - [`id_token`]: verification of the ID token.
-//! - [`session`]: code redemption and refresh through `oauth2`, error mapping.
+//! - [`token_endpoint`]: code redemption and refresh through `oauth2`, error mapping.
+//! - [`tokens`]: the in-memory access-token cache and silent refresh, per account.
 //! - [`app_only`]: app-only tokens through `azure_identity`.
 //! - [`azure_transport`]: hands our reqwest client to `azure_core`.
 //!
@@ -18,7 +19,8 @@ pub mod discovery;
 pub mod id_token;
 pub mod interactive;
 pub mod loopback;
-pub mod session;
+pub mod token_endpoint;
+pub mod tokens;
 
 use crate::{Error, ErrorCode, Result};
 use serde::Serialize;

@@ -51,7 +51,7 @@ impl World {
 
     pub async fn public_profile(&self) -> Profile {
         let flags = self.flags(&self.tenant.info().public_client_id);
-        self.desk.resolve_profile(flags).await.expect("profile resolves")
+        self.desk.settings().resolve_profile(flags).await.expect("profile resolves")
     }
 
     pub fn browser(&self) -> DemoOpener {

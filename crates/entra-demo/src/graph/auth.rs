@@ -20,6 +20,9 @@ pub struct Caller {
     pub permissions: Vec<String>,
     /// The token's `sub` (pairwise per app for users).
     pub sub: Option<String>,
+    /// The calling app's object: the service principal's object id (app-only
+    /// `oid`), used for `Application.ReadWrite.OwnedBy` owner checks.
+    pub sp_oid: Option<String>,
 }
 
 impl Caller {
@@ -91,5 +94,6 @@ pub async fn authenticate(state: &Shared, graph: &GraphRequest, headers: &Header
         user_oid: if app_only { None } else { claims["oid"].as_str().map(str::to_string) },
         permissions,
         sub: claims["sub"].as_str().map(str::to_string),
+        sp_oid: if app_only { claims["oid"].as_str().map(str::to_string) } else { None },
     })
 }

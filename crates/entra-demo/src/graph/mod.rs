@@ -1,12 +1,35 @@
 //! The Microsoft Graph v1.0 side of the emulator, mounted at `/v1.0`.
 //!
 //! This module owns the router, Graph's response headers and its error
-//! envelope; each resource lives in its own module (`me`, `organization`;
-//! later `applications`, `groups`, …) and authenticates through [`auth`].
+//! envelope; each resource lives in its own module and authenticates through
+//! [`auth`] (the [`ctx::Ctx`] extractor does it for the newer ones).
+//!
+//! - `me`, `organization`, `userinfo`: the signed-in user and the tenant.
+//! - `applications`, `service_principals`: the two directory collections,
+//!   served by the shared list machinery in `collection` (with `query`,
+//!   `filter` and `paging`), their `owners` and `credentials`
+//!   (add/removePassword), and `delta`.
+//! - `batch`: JSON batching through this same router.
+//! - `faults`, `stats`: fault injection and request counts (the
+//!   `/_emulator` control routes are in `emulator`).
 
+mod applications;
 mod auth;
+mod batch;
+mod collection;
+mod credentials;
+mod ctx;
+mod delta;
+pub mod emulator;
+pub mod faults;
+mod filter;
 mod me;
 mod organization;
+mod owners;
+mod paging;
+mod query;
+mod service_principals;
+pub mod stats;
 mod userinfo;
 
 pub use userinfo::userinfo;
@@ -15,14 +38,62 @@ use crate::state::Shared;
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use axum::Router;
 
-pub fn router() -> Router<Shared> {
+pub fn router(state: Shared) -> Router<Shared> {
+    use applications as apps;
+    use service_principals as sps;
     Router::new()
         .route("/me", get(me::get_me))
         .route("/organization", get(organization::list))
+        .route("/applications", get(apps::list))
+        .route("/applications/$count", get(apps::count))
+        .route("/applications/delta", get(apps::delta))
+        .route("/applications/{id}", get(apps::get).delete(apps::delete))
+        .route("/applications/{id}/owners", get(apps::owners))
+        .route("/applications/{id}/addPassword", post(apps::add_password))
+        .route("/applications/{id}/removePassword", post(apps::remove_password))
+        .route("/servicePrincipals", get(sps::list))
+        .route("/servicePrincipals/$count", get(sps::count))
+        .route("/servicePrincipals/delta", get(sps::delta))
+        .route("/servicePrincipals/{id}", get(sps::get))
+        .route("/servicePrincipals/{id}/owners", get(sps::owners))
+        .route("/servicePrincipals/{id}/addPassword", post(sps::add_password))
+        .route("/servicePrincipals/{id}/removePassword", post(sps::remove_password))
+        .route("/directory/deletedItems/{id}", delete(apps::purge))
+        .route("/{key}", get(apps::alternate_get).delete(apps::alternate_delete))
+        .route("/{key}/{action}", get(apps::alternate_get_action).post(apps::alternate_post_action))
+        .route("/$batch", post(batch::batch))
         .fallback(unknown_route)
+        .layer(axum::middleware::from_fn_with_state(state, faults::layer))
+}
+
+/// A Graph error before it becomes a response: status, code, message.
+#[derive(Debug, Clone)]
+pub struct GraphError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl GraphError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self { status, code, message: message.into() }
+    }
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+    pub fn not_found(id: &str) -> Self {
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "Request_ResourceNotFound",
+            format!("Resource '{id}' does not exist or one of its queried reference-property objects are not present."),
+        )
+    }
+    pub fn denied() -> Self {
+        Self::new(StatusCode::FORBIDDEN, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+    }
 }
 
 /// Per-request ids Graph reports: `request-id` (new) and `client-request-id`
@@ -63,12 +134,33 @@ impl GraphRequest {
 
     /// A 200 JSON response with Graph's headers.
     pub fn ok(&self, body: serde_json::Value) -> Response {
-        let mut response = axum::Json(body).into_response();
+        self.json(StatusCode::OK, body)
+    }
+
+    /// A JSON response with Graph's headers.
+    pub fn json(&self, status: StatusCode, body: serde_json::Value) -> Response {
+        let mut response = (status, axum::Json(body)).into_response();
         response.headers_mut().insert(
             axum::http::header::CONTENT_TYPE,
             HeaderValue::from_static("application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8"),
         );
         self.decorate(response)
+    }
+
+    /// 204 No Content with Graph's headers.
+    pub fn no_content(&self) -> Response {
+        self.decorate(StatusCode::NO_CONTENT.into_response())
+    }
+
+    /// A `text/plain` body (the `/$count` segment).
+    pub fn text(&self, body: String) -> Response {
+        let mut response = body.into_response();
+        response.headers_mut().insert(axum::http::header::CONTENT_TYPE, HeaderValue::from_static("text/plain"));
+        self.decorate(response)
+    }
+
+    pub fn fail(&self, state: &Shared, err: GraphError) -> Response {
+        self.error(state, err.status, err.code, &err.message)
     }
 
     /// Graph's error envelope: `{"error":{"code","message","innerError":{date,request-id,client-request-id}}}`.
@@ -90,16 +182,18 @@ impl GraphRequest {
 
 /// An unknown Graph path: 400 `BadRequest` naming the segment, as Graph does.
 async fn unknown_route(axum::extract::State(state): axum::extract::State<Shared>, request: Request) -> Response {
-    let graph = GraphRequest::from_headers(request.headers());
-    let path = request.uri().path();
+    unknown(&state, request.method().as_str(), request.uri().path(), request.headers())
+}
+
+pub(crate) fn unknown(state: &Shared, method: &str, path: &str, headers: &HeaderMap) -> Response {
+    let graph = GraphRequest::from_headers(headers);
     let segment = path.trim_start_matches('/').split('/').next().unwrap_or_default();
     graph.error(
-        &state,
+        state,
         StatusCode::BAD_REQUEST,
         "BadRequest",
         &format!(
-            "Resource not found for the segment '{segment}'. (The demo tenant serves GET /v1.0/me and GET /v1.0/organization; {} {path} is not emulated.)",
-            request.method()
+            "Resource not found for the segment '{segment}'. (The demo tenant serves /me, /organization, /applications, /servicePrincipals and /$batch; {method} {path} is not emulated.)"
         ),
     )
 }

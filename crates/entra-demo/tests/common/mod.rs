@@ -2,6 +2,8 @@
 //! a full sign-in, and JSON/assertion helpers.
 #![allow(dead_code)]
 
+pub mod apps;
+
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use entra_demo::browser::DemoBrowser;

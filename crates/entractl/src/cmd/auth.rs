@@ -8,7 +8,7 @@
 //! `ENTRA_CLIENT_SECRET` or the keychain.
 
 use entra_core::config::ProfileSettings;
-use entra_core::connection_string::split_scopes;
+use entra_core::config::split_scopes;
 use entra_core::{AppCredential, BrowserOpener, Desk, Error, SignInOptions, SignInProgress, SystemBrowser};
 use serde::Serialize;
 use std::io::Write;
@@ -169,7 +169,7 @@ async fn run_login(args: LoginArgs) -> Result<entra_core::accounts::Account, Err
     if !args.scopes.is_empty() {
         flags.scopes = Some(args.scopes.iter().flat_map(|s| split_scopes(s)).collect());
     }
-    let profile = desk.resolve_profile(flags).await?;
+    let profile = desk.settings().resolve_profile(flags).await?;
 
     if args.app_only {
         let credential = if args.azure_cli {
@@ -177,7 +177,7 @@ async fn run_login(args: LoginArgs) -> Result<entra_core::accounts::Account, Err
         } else if let (Some(certificate_path), Some(private_key_path)) = (args.certificate.clone(), args.private_key.clone()) {
             AppCredential::Certificate { certificate_path, private_key_path }
         } else {
-            AppCredential::ClientSecret(desk.client_secret(&profile).await?)
+            AppCredential::ClientSecret(desk.settings().client_secret(&profile.client_id, &profile.tenant_id, profile.client_secret.as_ref()).await?)
         };
         return desk.sign_in_app_only(&profile, credential).await;
     }
@@ -208,7 +208,7 @@ fn pick_account(desk: &Desk, account: Option<&str>, tenant: &TenantArgs) -> Resu
     }
     let matching = desk.accounts()?.into_iter().find(|a| {
         tenant.client_id.as_ref().is_none_or(|c| c == &a.client_id)
-            && tenant.authority.as_ref().is_none_or(|x| x.trim_end_matches('/') == a.authority.trim_end_matches('/'))
+            && tenant.authority.as_ref().is_none_or(|x| x.trim_end_matches('/') == a.authority.as_str().trim_end_matches('/'))
             && tenant.tenant_id.as_ref().is_none_or(|t| t == &a.tenant_id)
     });
     matching.ok_or_else(|| {
@@ -221,7 +221,7 @@ pub async fn whoami(args: WhoamiArgs) -> ExitCode {
     let result = async {
         let desk = open_desk()?;
         let account = pick_account(&desk, args.account.as_deref(), &args.tenant)?;
-        desk.whoami(&account.id).await
+        entra_core::signin::whoami(&desk, &account.id).await
     }
     .await;
     match result {

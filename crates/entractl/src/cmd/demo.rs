@@ -2,8 +2,14 @@
 //! Microsoft Graph emulator) for scripts, CI and conformance tests.
 //!
 //! `entractl demo serve` prints exactly one JSON line on stdout when ready
-//! (the serialised `entra_demo::DemoInfo`), then serves until Ctrl-C or
-//! SIGTERM. Exit code 2 with the reason on stderr when it cannot start.
+//! (the serialised `entra_demo::DemoInfo`: authority, graph, the confidential
+//! client's id and secret, `emulator` (faults and stats) and `apps`), then
+//! serves until Ctrl-C or SIGTERM. Exit code 2 with the reason on stderr when
+//! it cannot start (including a fault setting out of range).
+//!
+//! `--apps N` sizes the generated inventory; `--latency-ms`,
+//! `--throttle-fraction`, `--retry-after` and `--unavailable-fraction` set
+//! faults from the start (`POST {emulator}/faults` changes them later).
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -36,6 +42,21 @@ struct ServeArgs {
     /// Keep the signing-key generation and refresh grants here across restarts.
     #[arg(long)]
     state_dir: Option<PathBuf>,
+    /// Generated app registrations (each with a service principal), besides the demo clients.
+    #[arg(long, default_value_t = entra_demo::DEFAULT_APPS)]
+    apps: usize,
+    /// Added latency of every Graph request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Share of Graph requests answered 429 (0.0–1.0); change it later with POST /_emulator/faults.
+    #[arg(long, default_value_t = 0.0)]
+    throttle_fraction: f64,
+    /// Retry-After of 429/503 answers, in seconds (integer or decimal, e.g. 2 or 1.5).
+    #[arg(long, default_value = "1")]
+    retry_after: entra_demo::RetryAfter,
+    /// Share of Graph requests answered 503 (0.0–1.0).
+    #[arg(long, default_value_t = 0.0)]
+    unavailable_fraction: f64,
 }
 
 pub async fn run(args: DemoArgs) -> ExitCode {
@@ -45,7 +66,21 @@ pub async fn run(args: DemoArgs) -> ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> ExitCode {
-    let options = entra_demo::DemoOptions { addr: args.addr, tls: args.tls, seed: args.seed, state_dir: args.state_dir };
+    let faults = entra_demo::Faults {
+        latency_ms: args.latency_ms,
+        throttle_fraction: args.throttle_fraction,
+        retry_after: args.retry_after,
+        unavailable_fraction: args.unavailable_fraction,
+        expire_skip_tokens: false,
+    };
+    let options = entra_demo::DemoOptions {
+        addr: args.addr,
+        tls: args.tls,
+        seed: args.seed,
+        state_dir: args.state_dir,
+        apps: args.apps,
+        faults,
+    };
     let tenant = match entra_demo::start(options).await {
         Ok(tenant) => tenant,
         Err(err) => {

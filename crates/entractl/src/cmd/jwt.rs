@@ -1,15 +1,16 @@
 //! `entractl jwt inspect|profile`: the JWT inspector from the command line.
 //!
-//! Glue only: the library `entra-jwt` decodes, explains and validates; this
-//! module reads the token (argument or stdin), finds the data folder
-//! (`<data dir>/jwt-profiles/`, `<data dir>/jwks-cache/`), prints JSON or
+//! Glue only: `entra_core::jwt::JwtWorkspace::inspect` (the same call the
+//! app's screen makes) decodes, explains and validates; this module reads the
+//! token (argument or stdin), turns flags into overrides, prints JSON or
 //! text, and maps the verdict to the exit code: 0 valid, 1 decodable but
 //! invalid, 2 not a decodable JWT or a usage error (reason on stderr).
 //! The token itself is never written anywhere.
 
 use chrono::{DateTime, Utc};
+use entra_core::jwt::{InspectRequest, JwtWorkspace, Overrides};
 use entra_jwt::settings_import::import_settings;
-use entra_jwt::{HttpFetcher, Inspection, JwksCache, KeySource, NoGroupNames, Profile, ProfileStore, ValidationSettings};
+use entra_jwt::{Inspection, KeySource, Profile, ProfileStore};
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -142,7 +143,7 @@ fn data_dir() -> Result<PathBuf, String> {
 }
 
 fn store() -> Result<ProfileStore, String> {
-    Ok(entra_core::jwt::JwtWorkspace::new(&data_dir()?).profiles().clone())
+    Ok(JwtWorkspace::new(&data_dir()?).profiles().clone())
 }
 
 fn read_stdin() -> Result<String, String> {
@@ -159,10 +160,7 @@ async fn inspect(a: InspectArgs) -> ExitCode {
         },
         Some(t) => t.to_string(),
     };
-    // First decode: a non-JWT is a usage error (exit 2), whatever the settings.
-    if let Err(e) = entra_jwt::decode(&token) {
-        return fail(e);
-    }
+    let token = token.trim();
     let now: DateTime<Utc> = match &a.now {
         Some(n) => match DateTime::parse_from_rfc3339(n) {
             Ok(t) => t.with_timezone(&Utc),
@@ -170,65 +168,29 @@ async fn inspect(a: InspectArgs) -> ExitCode {
         },
         None => Utc::now(),
     };
-    let profile = match &a.profile {
-        Some(name) => match store().and_then(|s| s.load(name).map_err(|e| e.to_string())) {
-            Ok(p) => Some(p),
-            Err(e) => return fail(e),
-        },
-        None => None,
+    let workspace = match data_dir() {
+        Ok(d) => JwtWorkspace::new(&d),
+        Err(e) => return fail(e),
     };
-    let mut settings = match &profile {
-        Some(p) => match p.settings() {
-            Ok(s) => s,
-            Err(e) => return fail(format!("profile '{}': {e}", p.name)),
-        },
-        None => ValidationSettings::default(),
-    };
-    if let Some(t) = &a.tenant {
-        settings.tenant_id = Some(t.clone());
-    }
-    if let Some(c) = &a.client_id {
-        settings.client_id = Some(c.clone());
-    }
-    if !a.audience.is_empty() {
-        settings.audiences = a.audience.clone();
-    }
-    if let Some(i) = &a.issuer {
-        settings.issuer = Some(i.clone());
-    }
-    if let Some(rc) = &a.required_claims {
-        match entra_jwt::validate::parse_required_claims(rc) {
-            Ok(r) => settings.required_claims = r,
-            Err(e) => return fail(e),
-        }
-    }
-    if let Some(cs) = &a.clock_skew {
-        match entra_jwt::time::parse_hhmmss(cs) {
-            Ok(d) => settings.clock_skew = d,
-            Err(e) => return fail(format!("--clock-skew: {e}")),
-        }
-    }
-    // Keys: --jwks, else --metadata, else the profile's metadata address. Only URLs touch the network.
-    let source = match (&a.jwks, &a.metadata) {
+    // Keys: --jwks, else --metadata, else the profile's metadata address. A URL given here is fetched.
+    let keys = match (&a.jwks, &a.metadata) {
         (Some(j), _) => Some(KeySource::from_arg(j)),
         (None, Some(m)) => Some(KeySource::Metadata(m.clone())),
-        (None, None) => profile.as_ref().and_then(Profile::metadata_source),
+        (None, None) => None,
     };
-    let cache_duration = match profile.as_ref().map(Profile::cache_duration).transpose() {
-        Ok(d) => d.unwrap_or(std::time::Duration::from_secs(3600)),
-        Err(e) => return fail(e),
+    let overrides = Overrides {
+        tenant_id: a.tenant.clone(),
+        client_id: a.client_id.clone(),
+        audiences: a.audience.clone(),
+        issuer: a.issuer.clone(),
+        required_claims: a.required_claims.clone(),
+        clock_skew: a.clock_skew.clone(),
     };
-    let cache = match &source {
-        Some(KeySource::JwksUrl(_) | KeySource::Metadata(_)) => data_dir().ok().map(|d| JwksCache::new(d.join(entra_core::jwt::JWKS_CACHE_DIR), cache_duration)),
-        _ => None,
-    };
-    let fetcher = match HttpFetcher::new() {
-        Ok(f) => f,
-        Err(e) => return fail(e),
-    };
-    let ins = match entra_jwt::inspect_with_profile(&token, &settings, source.as_ref(), cache.as_ref(), &fetcher, &NoGroupNames, now).await {
+    let request = InspectRequest { overrides, keys, fetch_keys: true, ..InspectRequest::new(token, a.profile.as_deref(), now) };
+    // The same call as the app's screen; a token that does not decode is a usage error (exit 2).
+    let ins = match workspace.inspect(request).await {
         Ok(i) => i,
-        Err(e) => return fail(e),
+        Err(e) => return fail(e.message()),
     };
     match a.format {
         Format::Json => match serde_json::to_string_pretty(&ins) {

@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { IpcFailure, toFailure } from "./ipc";
-import { appStatus, cancelSignIn, resumeAccount, savePreferences, signOut } from "./session";
+import { appStatus, cancelSignIn, resumeAccount, savePreferences, signOut } from "./signin";
 import type { AppStatus } from "../bindings";
 
 const status: AppStatus = {
@@ -52,6 +52,14 @@ describe("session API", () => {
     const failure = await resumeAccount("x").catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(IpcFailure);
     expect(failure).toMatchObject({ code: "not_signed_in", message: "Sign in again", aadsts: 700082, correlationId: "abc" });
+  });
+
+  it("keeps Graph's request-id and client-request-id", async () => {
+    mockIPC(() => {
+      throw { code: "graph", message: "Graph refused", aadsts: null, correlation_id: null, request_id: "r-1", client_request_id: "c-1" };
+    });
+    const failure = await signOut("x").catch((e: unknown) => e);
+    expect(failure).toMatchObject({ code: "graph", requestId: "r-1", clientRequestId: "c-1" });
   });
 
   it("wraps a plain-string rejection (unknown or forbidden command) as internal", () => {

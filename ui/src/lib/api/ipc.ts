@@ -1,15 +1,23 @@
 // The one door to the Rust side. Components never call `invoke` directly:
-// they call the typed functions in lib/api/*, which call `call` here, so a
-// typo'd command name or a wrong argument is a compile error, and every
-// failure arrives as an `IpcFailure` with the stable `{code, message}` shape.
+// they call the typed functions in lib/api/*, which call `call` here. The
+// command map (`Commands`) is generated from the Rust declarations in
+// crates/entra-ipc/src/commands.rs, so a typo'd command name or a renamed
+// argument is a compile error, and every failure arrives as an `IpcFailure`
+// with the stable `{code, message}` shape.
 import { invoke } from "@tauri-apps/api/core";
-import type { IpcError, IpcErrorCode } from "../bindings";
+import type { Commands, ErrorCode, IpcError } from "../bindings";
+
+export type { Commands };
 
 /** A command failed: `code` is stable, `message` says what to do. */
 export class IpcFailure extends Error {
-  readonly code: IpcErrorCode;
+  readonly code: ErrorCode;
   readonly aadsts: number | null;
   readonly correlationId: string | null;
+  /** Microsoft Graph's request-id, when Graph answered with the error (for a support ticket). */
+  readonly requestId: string | null;
+  /** The client-request-id Entra Desk sent with that Graph request. */
+  readonly clientRequestId: string | null;
 
   constructor(error: IpcError) {
     super(error.message);
@@ -17,6 +25,8 @@ export class IpcFailure extends Error {
     this.code = error.code;
     this.aadsts = error.aadsts;
     this.correlationId = error.correlation_id;
+    this.requestId = error.request_id ?? null;
+    this.clientRequestId = error.client_request_id ?? null;
   }
 }
 
@@ -40,10 +50,12 @@ export function toFailure(raw: unknown): IpcFailure {
     message: `The app's backend refused the request: ${message}. Restart Entra Desk; if it persists, report it.`,
     aadsts: null,
     correlation_id: null,
+    request_id: null,
+    client_request_id: null,
   });
 }
 
-/** Calls a command of the `Commands` map with its typed arguments. */
+/** Calls a command of the generated `Commands` map with its typed arguments. */
 export async function call<K extends keyof Commands>(
   command: K,
   args: Commands[K]["args"],
@@ -53,34 +65,4 @@ export async function call<K extends keyof Commands>(
   } catch (raw) {
     throw toFailure(raw);
   }
-}
-
-// The command surface, mirrored from src-tauri/src/commands. Types come from the generated bindings.
-import type {
-  AppStatus,
-  AccountSummary,
-  CurrentTokenInspection,
-  ImportReport,
-  Inspection,
-  Preferences,
-  Profile,
-  SignedInUser,
-  SignInTarget,
-  SignInProgress,
-} from "../bindings";
-import type { Channel } from "@tauri-apps/api/core";
-
-export interface Commands {
-  app_status: { args: Record<string, never>; result: AppStatus };
-  sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: AccountSummary };
-  cancel_sign_in: { args: Record<string, never>; result: boolean };
-  resume_account: { args: { accountId: string }; result: SignedInUser };
-  sign_out: { args: { accountId: string }; result: void };
-  save_preferences: { args: { preferences: Preferences }; result: void };
-  jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };
-  jwt_inspect_current: { args: { accountId: string; profile: string | null; fetchKeys: boolean }; result: CurrentTokenInspection };
-  jwt_profiles: { args: Record<string, never>; result: Profile[] };
-  jwt_save_profile: { args: { profile: Profile }; result: void };
-  jwt_delete_profile: { args: { name: string }; result: void };
-  jwt_import_profile: { args: { name: string; text: string }; result: ImportReport };
 }

@@ -1,0 +1,92 @@
+//! The core's glue to the Graph client (`entra_graph`): a token source backed
+//! by the [`Desk`]'s accounts, and the mapping of Graph's errors into the
+//! core's, keeping Graph's IDs for the UI and support tickets.
+//!
+//! The client itself — paging, retries, `$batch`, models — lives in the leaf
+//! crate `entra-graph`; each screen's service calls it with a client from
+//! [`Desk::graph`].
+
+use crate::error::GraphErrorDetails;
+use crate::{Desk, Error, ErrorCode};
+use entra_graph::{BearerToken, GraphError, TokenError, TokenSource};
+
+pub use entra_graph::models;
+pub use entra_graph::GraphClient;
+
+/// The token source a [`GraphClient`] from [`Desk::graph`] uses: the account's access token,
+/// refreshed silently; forgotten when Graph rejects it.
+pub(crate) struct DeskTokenSource {
+    pub(crate) desk: Desk,
+    pub(crate) account_id: String,
+}
+
+#[async_trait::async_trait]
+impl TokenSource for DeskTokenSource {
+    async fn token(&self) -> Result<BearerToken, TokenError> {
+        match self.desk.access_token(&self.account_id, None).await {
+            Ok(token) => Ok(BearerToken::new(token.expose())),
+            Err(err) => Err(TokenError::new(err.message().to_string()).with_source(err)),
+        }
+    }
+
+    async fn token_rejected(&self) {
+        self.desk.forget_access_tokens(&self.account_id).await;
+    }
+}
+
+/// Maps a Graph failure: 401 and token failures mean signing in again, a cancellation is
+/// [`ErrorCode::Cancelled`], everything Graph answered keeps its IDs.
+pub fn map_error(err: GraphError) -> Error {
+    if let GraphError::Token(token_error) = &err {
+        // The token source's own error (e.g. the session ended) keeps its code and message.
+        if let Some(core) = std::error::Error::source(token_error).and_then(|s| s.downcast_ref::<Error>()) {
+            return Error::new(core.code(), core.message().to_string());
+        }
+    }
+    let code = match &err {
+        GraphError::Token(_) => ErrorCode::NotSignedIn,
+        _ if err.status() == Some(401) => ErrorCode::NotSignedIn,
+        _ if err.is_cancelled() => ErrorCode::Cancelled,
+        GraphError::Transport { .. } => ErrorCode::Network,
+        _ => ErrorCode::Graph,
+    };
+    let details = err.status().map(|status| GraphErrorDetails {
+        status,
+        code: err.graph_code().unwrap_or_default().to_string(),
+        request_id: err.request_id().map(String::from),
+        client_request_id: err.client_request_id().map(String::from),
+    });
+    let mapped = Error::new(code, err.to_string());
+    let mapped = match details {
+        Some(d) => mapped.with_graph(d),
+        None => mapped,
+    };
+    mapped.with_source(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn graph_answers_keep_their_ids_and_401_means_sign_in_again() {
+        let body = br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation.","innerError":{"date":"2024-01-01T00:00:00","request-id":"r-1","client-request-id":"c-1"}}}"#;
+        let api = entra_graph::ApiError::decode("GET /v1.0/applications", 403, None, Some("c-ours"), body);
+        let err = map_error(GraphError::Api(Box::new(api)));
+        assert_eq!(err.code(), ErrorCode::Graph);
+        let g = err.graph().unwrap();
+        assert_eq!((g.code.as_str(), g.request_id.as_deref(), g.client_request_id.as_deref()), ("Authorization_RequestDenied", Some("r-1"), Some("c-1")));
+        assert!(err.message().contains("Insufficient privileges"), "{}", err.message());
+        let api = entra_graph::ApiError::decode("GET /v1.0/me", 401, None, Some("c"), b"{}");
+        assert_eq!(map_error(GraphError::Api(Box::new(api))).code(), ErrorCode::NotSignedIn);
+        assert_eq!(map_error(GraphError::Cancelled).code(), ErrorCode::Cancelled);
+    }
+
+    #[test]
+    fn a_token_sources_error_keeps_its_code() {
+        let core = Error::new(ErrorCode::NotSignedIn, "The session has ended: sign in again");
+        let err = map_error(GraphError::Token(TokenError::new(core.message().to_string()).with_source(core)));
+        assert_eq!(err.code(), ErrorCode::NotSignedIn);
+        assert_eq!(err.message(), "The session has ended: sign in again");
+    }
+}

@@ -1,0 +1,255 @@
+//! The sign-in screen's service, [`SignIn`]: what the app offers at start (the
+//! demo tenant or the configured one, and the remembered accounts), signing in
+//! to a chosen target with a cancellable browser flow, and who is signed in.
+//!
+//! The demo tenant itself is the shell's (it embeds `entra-demo`); the core
+//! sees it through the [`DemoTenant`] trait, so this logic is tested without
+//! a window and reused by `entractl`.
+
+use crate::accounts::{Account, AccountKind};
+use crate::auth::interactive::SignInOptions;
+use crate::auth::{BrowserOpener, SignInProgress};
+use crate::config::{Profile, ProfileSettings};
+use crate::graph::map_error as graph_error;
+use crate::graph::models::{Organization, User};
+use crate::{Desk, Result};
+use serde::Serialize;
+use std::sync::Mutex;
+use tokio_util::sync::CancellationToken;
+
+/// Where the embedded demo tenant is; starting it if it is not running yet.
+#[async_trait::async_trait]
+pub trait DemoTenant: Send + Sync {
+    /// The running demo tenant's addresses and sign-in name.
+    async fn target(&self) -> Result<DemoTarget>;
+}
+
+/// The demo tenant's addresses, as the sign-in needs them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoTarget {
+    /// Its authority (loopback http).
+    pub authority: String,
+    /// Its tenant ID.
+    pub tenant_id: String,
+    /// Its public client's ID.
+    pub client_id: String,
+    /// Its Graph base URL.
+    pub graph_url: String,
+    /// The demo user's sign-in name (never a password).
+    pub username: String,
+}
+
+/// Where to sign in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The built-in demo tenant.
+    Demo,
+    /// A tenant (or any OpenID provider) by authority and client ID.
+    Tenant {
+        /// Authority or issuer URL.
+        authority: String,
+        /// Application (client) ID.
+        client_id: String,
+        /// Extra scopes.
+        scopes: Option<Vec<String>>,
+    },
+}
+
+/// The tenant the app signs in to unless told otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DefaultTenant {
+    /// True for the built-in demo tenant (nothing is configured).
+    pub demo: bool,
+    /// Its authority.
+    pub authority: String,
+    /// The client ID used to sign in.
+    pub client_id: String,
+    /// The demo tenant's sign-in name.
+    pub demo_username: Option<String>,
+}
+
+/// What the app shows at start.
+#[derive(Debug, Clone)]
+pub struct Status {
+    /// The default tenant.
+    pub default_tenant: DefaultTenant,
+    /// Remembered accounts, most recently used first.
+    pub accounts: Vec<Account>,
+}
+
+/// The signed-in user or app, as Graph describes it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SignedInUser {
+    /// The remembered account.
+    pub account: Account,
+    /// Graph `/me` (people).
+    pub me: Option<User>,
+    /// The tenant's display name from `/organization` (best effort for people).
+    pub organization: Option<String>,
+}
+
+/// `whoami`: the account and what Graph says about it (`/me` for people, `/organization` for apps).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhoAmI {
+    /// The remembered account.
+    pub account: Account,
+    /// Graph `/me` (interactive accounts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub me: Option<User>,
+    /// Graph `/organization` (app-only accounts, which have no `/me`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization: Option<Vec<Organization>>,
+}
+
+/// The account and Graph's view of it.
+pub async fn whoami(desk: &Desk, account_id: &str) -> Result<WhoAmI> {
+    let account = desk.account(Some(account_id))?;
+    let graph = desk.graph(account_id)?;
+    let (me, organization) = match account.kind {
+        AccountKind::Interactive => (Some(graph.me().await.map_err(graph_error)?), None),
+        AccountKind::AppOnly => (None, Some(graph.organization().await.map_err(graph_error)?)),
+    };
+    // Read again: the calls above may have refreshed the token and touched the account.
+    Ok(WhoAmI { account: desk.account(Some(account_id))?, me, organization })
+}
+
+/// A sign-in in progress: its cancel token and a number that tells it from later ones.
+struct Pending {
+    id: u64,
+    cancel: CancellationToken,
+}
+
+/// The sign-in screen's service. See the module doc.
+pub struct SignIn {
+    desk: Desk,
+    demo: Box<dyn DemoTenant>,
+    pending: Mutex<(u64, Option<Pending>)>,
+}
+
+impl SignIn {
+    /// The service over `desk`, with the embedded demo tenant behind `demo`.
+    pub fn new(desk: Desk, demo: Box<dyn DemoTenant>) -> Self {
+        SignIn { desk, demo, pending: Mutex::new((0, None)) }
+    }
+
+    /// The default tenant (the demo one when nothing is configured) and the remembered accounts.
+    pub async fn status(&self) -> Result<Status> {
+        let default_tenant = if self.desk.settings().is_unconfigured(&ProfileSettings::default())? {
+            let demo = self.demo.target().await?;
+            DefaultTenant { demo: true, authority: demo.authority, client_id: demo.client_id, demo_username: Some(demo.username) }
+        } else {
+            let profile = self.desk.settings().resolve_profile(ProfileSettings::default()).await?;
+            DefaultTenant { demo: false, authority: profile.authority.to_string(), client_id: profile.client_id, demo_username: None }
+        };
+        Ok(Status { default_tenant, accounts: self.desk.accounts()? })
+    }
+
+    /// The profile for a target: the demo tenant's addresses, or the tenant given (over the configuration).
+    pub async fn profile_for(&self, target: Target) -> Result<Profile> {
+        let (flags, demo) = match target {
+            Target::Demo => {
+                let demo = self.demo.target().await?;
+                let flags = ProfileSettings {
+                    tenant_id: Some(demo.tenant_id),
+                    client_id: Some(demo.client_id),
+                    authority: Some(demo.authority),
+                    graph_url: Some(demo.graph_url),
+                    ..Default::default()
+                };
+                (flags, true)
+            }
+            Target::Tenant { authority, client_id, scopes } => {
+                (ProfileSettings { authority: Some(authority), client_id: Some(client_id), scopes, ..Default::default() }, false)
+            }
+        };
+        let mut profile = self.desk.settings().resolve_profile(flags).await?;
+        profile.demo_tenant = demo;
+        Ok(profile)
+    }
+
+    /// Signs in to `target` in the browser. A newer sign-in cancels this one; [`SignIn::cancel`] too.
+    pub async fn sign_in(&self, target: Target, opener: &dyn BrowserOpener, progress: &(dyn Fn(SignInProgress) + Send + Sync)) -> Result<Account> {
+        let profile = self.profile_for(target).await?;
+        let (id, cancel) = self.begin();
+        let result = self.desk.sign_in_interactive(&profile, opener, cancel, progress, SignInOptions::default()).await;
+        self.finish(id);
+        result
+    }
+
+    fn begin(&self) -> (u64, CancellationToken) {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        pending.0 += 1;
+        let id = pending.0;
+        let cancel = CancellationToken::new();
+        if let Some(previous) = pending.1.replace(Pending { id, cancel: cancel.clone() }) {
+            previous.cancel.cancel();
+        }
+        (id, cancel)
+    }
+
+    /// Clears the slot only if it still holds this sign-in: an older one never clears a newer one's.
+    fn finish(&self, id: u64) {
+        let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
+        if pending.1.as_ref().is_some_and(|p| p.id == id) {
+            pending.1 = None;
+        }
+    }
+
+    /// Cancels the sign-in in progress; returns whether there was one.
+    pub fn cancel(&self) -> bool {
+        match self.pending.lock().unwrap_or_else(|p| p.into_inner()).1.take() {
+            Some(p) => {
+                p.cancel.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Who is signed in as `account_id`, refreshing its token silently from the keychain.
+    pub async fn signed_in_user(&self, account_id: &str) -> Result<SignedInUser> {
+        let account = self.desk.account(Some(account_id))?;
+        if account.demo_tenant {
+            // Its refresh token is redeemed at the embedded demo tenant: make sure it runs.
+            self.demo.target().await?;
+        }
+        let who = whoami(&self.desk, account_id).await?;
+        let organization = match account.kind {
+            AccountKind::AppOnly => who.organization.as_ref().and_then(|orgs| orgs.first()).and_then(|o| o.display_name.clone()),
+            // Best effort: a user without Organization.Read still gets in.
+            AccountKind::Interactive => {
+                self.desk.graph(account_id)?.organization().await.ok().and_then(|orgs| orgs.into_iter().next()).and_then(|o| o.display_name)
+            }
+        };
+        Ok(SignedInUser { account: who.account, me: who.me, organization })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct NoDemo;
+
+    #[async_trait::async_trait]
+    impl DemoTenant for NoDemo {
+        async fn target(&self) -> Result<DemoTarget> {
+            Err(crate::Error::internal("no demo tenant in this test"))
+        }
+    }
+
+    #[tokio::test]
+    async fn an_older_sign_in_never_clears_a_newer_ones_slot() {
+        let dir = tempfile::tempdir().unwrap();
+        let service = SignIn::new(Desk::open(dir.path()).unwrap(), Box::new(NoDemo));
+        let (first, first_cancel) = service.begin();
+        let (_second, second_cancel) = service.begin();
+        assert!(first_cancel.is_cancelled(), "a newer sign-in cancels the older one");
+        service.finish(first);
+        assert!(service.cancel(), "the newer sign-in is still cancellable after the older one finished");
+        assert!(second_cancel.is_cancelled());
+        assert!(!service.cancel());
+    }
+}

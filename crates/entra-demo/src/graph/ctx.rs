@@ -1,0 +1,75 @@
+//! The [`Ctx`] extractor of the newer Graph handlers: the request's ids,
+//! headers and raw query, and the authenticated caller (401 otherwise).
+
+use super::auth::{authenticate, Caller};
+use super::{GraphError, GraphRequest};
+use crate::state::Shared;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+/// Application read permissions (delegated or application).
+pub const READ_APPS: &[&str] = &[
+    "Application.Read.All",
+    "Application.ReadWrite.All",
+    "Application.ReadWrite.OwnedBy",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+    "Directory.AccessAsUser.All",
+];
+
+/// Permissions that allow writing any application or service principal.
+pub const WRITE_APPS: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"];
+
+pub struct Ctx {
+    pub state: Shared,
+    pub graph: GraphRequest,
+    pub headers: HeaderMap,
+    /// The raw query string (without `?`), empty when absent.
+    pub query: String,
+    pub caller: Caller,
+}
+
+impl FromRequestParts<Shared> for Ctx {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &Shared) -> Result<Self, Response> {
+        Ctx::build(state.clone(), parts.headers.clone(), parts.uri.query().unwrap_or_default()).await
+    }
+}
+
+impl Ctx {
+    /// Authenticates the request (401 response otherwise).
+    pub async fn build(state: Shared, headers: HeaderMap, query: &str) -> Result<Ctx, Response> {
+        let graph = GraphRequest::from_headers(&headers);
+        let caller = authenticate(&state, &graph, &headers).await?;
+        Ok(Ctx { state, graph, headers, query: query.to_string(), caller })
+    }
+
+    pub fn fail(&self, err: GraphError) -> Response {
+        self.graph.fail(&self.state, err)
+    }
+
+    /// 403 unless the caller holds one of `wanted`.
+    pub fn require(&self, wanted: &[&str]) -> Result<(), GraphError> {
+        if self.caller.has_any(wanted) {
+            Ok(())
+        } else {
+            Err(GraphError::denied())
+        }
+    }
+
+    /// `ConsistencyLevel: eventual` is present.
+    pub fn eventual(&self) -> bool {
+        self.headers
+            .get("consistencylevel")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("eventual"))
+    }
+
+    /// The Graph root of this tenant: `{base}/v1.0`.
+    pub fn root(&self) -> String {
+        format!("{}/v1.0", self.state.base)
+    }
+}

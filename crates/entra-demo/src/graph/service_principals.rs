@@ -1,0 +1,119 @@
+//! `/v1.0/servicePrincipals`: list, get (also `servicePrincipals(appId='…')`),
+//! `$count`, delta, owners and addPassword/removePassword, through the same
+//! machinery as applications.
+
+use super::applications::graph_date;
+use super::collection::{self, RenderCtx, Resource};
+use super::credentials::{self, key_json, password_json};
+use super::ctx::Ctx;
+use super::filter::{Field, FilterSpec};
+use super::{delta, owners};
+use crate::inventory::{Inventory, Meta, ServicePrincipal};
+use axum::body::Bytes;
+use axum::extract::Path;
+use axum::response::Response;
+use serde_json::{json, Value};
+
+impl Resource for ServicePrincipal {
+    const SET: &'static str = "servicePrincipals";
+    const ODATA_TYPE: &'static str = "microsoft.graph.servicePrincipal";
+    const RESOURCE: &'static str = "ServicePrincipal";
+    const PROPS: &'static [&'static str] = &[
+        "id", "deletedDateTime", "accountEnabled", "alternativeNames", "appDisplayName", "appDescription", "appId",
+        "applicationTemplateId", "appOwnerOrganizationId", "appRoleAssignmentRequired", "description",
+        "disabledByMicrosoftStatus", "displayName", "homepage", "loginUrl", "logoutUrl", "notes",
+        "notificationEmailAddresses", "preferredSingleSignOnMode", "preferredTokenSigningKeyThumbprint", "replyUrls",
+        "servicePrincipalNames", "servicePrincipalType", "signInAudience", "tags", "tokenEncryptionKeyId",
+        "samlSingleSignOnSettings", "addIns", "appRoles", "info", "keyCredentials", "oauth2PermissionScopes",
+        "passwordCredentials", "resourceSpecificApplicationPermissions", "verifiedPublisher",
+    ];
+    const FILTERS: &'static [FilterSpec] = &[
+        ("id", &["eq", "ne", "in"]),
+        ("appId", &["eq", "in"]),
+        ("displayName", &["eq", "ne", "ge", "le", "in", "startswith", "null"]),
+        ("accountEnabled", &["eq", "ne"]),
+        ("servicePrincipalType", &["eq", "ne"]),
+        ("preferredSingleSignOnMode", &["eq", "ne", "null"]),
+        ("appOwnerOrganizationId", &["eq", "ne", "in"]),
+        ("servicePrincipalNames", &["any"]),
+        ("tags", &["any"]),
+    ];
+    const ORDERBY: &'static [&'static str] = &["displayName"];
+    const SEARCH: &'static [&'static str] = &["displayName"];
+
+    fn all(inv: &Inventory) -> &[Self] {
+        &inv.sps
+    }
+    fn find(inv: &Inventory, id: &str) -> Option<usize> {
+        inv.sp(id)
+    }
+    fn meta(&self) -> &Meta {
+        &self.meta
+    }
+    fn field(&self, name: &str) -> Field<'_> {
+        match name {
+            "id" => Field::Str(Some(&self.meta.id)),
+            "appId" => Field::Str(Some(&self.app_id)),
+            "displayName" => Field::Str(Some(&self.display_name)),
+            "accountEnabled" => Field::Bool(self.account_enabled),
+            "servicePrincipalType" => Field::Str(Some("Application")),
+            "preferredSingleSignOnMode" => Field::Str(self.preferred_single_sign_on_mode),
+            "appOwnerOrganizationId" => Field::Str(Some(&self.app_owner_organization_id)),
+            "servicePrincipalNames" => Field::List(self.service_principal_names.iter().map(String::as_str).collect()),
+            "tags" => Field::List(self.tags.iter().map(String::as_str).collect()),
+            _ => Field::Str(None),
+        }
+    }
+    fn prop(&self, name: &str, r: &RenderCtx) -> Value {
+        match name {
+            "id" => self.meta.id.clone().into(),
+            "accountEnabled" => self.account_enabled.into(),
+            "alternativeNames" | "notificationEmailAddresses" | "addIns" | "appRoles" | "oauth2PermissionScopes"
+            | "resourceSpecificApplicationPermissions" => json!([]),
+            "appDisplayName" => self.app_display_name.clone().into(),
+            "appId" => self.app_id.clone().into(),
+            "appOwnerOrganizationId" => self.app_owner_organization_id.clone().into(),
+            "appRoleAssignmentRequired" => self.app_role_assignment_required.into(),
+            "displayName" => self.display_name.clone().into(),
+            "preferredSingleSignOnMode" => json!(self.preferred_single_sign_on_mode),
+            "preferredTokenSigningKeyThumbprint" => json!(self.preferred_token_signing_key_thumbprint),
+            "replyUrls" => json!(self.reply_urls),
+            "servicePrincipalNames" => json!(self.service_principal_names),
+            "servicePrincipalType" => "Application".into(),
+            "signInAudience" => self.sign_in_audience.into(),
+            "tags" => json!(self.tags),
+            "samlSingleSignOnSettings" => match self.preferred_single_sign_on_mode {
+                Some("saml") => json!({"relayState": null}),
+                _ => Value::Null,
+            },
+            "info" => json!({"logoUrl": null, "marketingUrl": null, "privacyStatementUrl": null, "supportUrl": null, "termsOfServiceUrl": null}),
+            "keyCredentials" => self.keys.iter().map(|k| key_json(k, r.with_key)).collect(),
+            "passwordCredentials" => self.passwords.iter().map(password_json).collect(),
+            "verifiedPublisher" => json!({"displayName": null, "verifiedPublisherId": null, "addedDateTime": null}),
+            "deletedDateTime" => self.meta.removed.map(|(_, at)| graph_date(at)).into(),
+            _ => Value::Null,
+        }
+    }
+}
+
+pub async fn list(ctx: Ctx) -> Response {
+    collection::list::<ServicePrincipal>(&ctx).unwrap_or_else(|e| ctx.fail(e))
+}
+pub async fn count(ctx: Ctx) -> Response {
+    collection::count::<ServicePrincipal>(&ctx).unwrap_or_else(|e| ctx.fail(e))
+}
+pub async fn delta(ctx: Ctx) -> Response {
+    delta::delta::<ServicePrincipal>(&ctx).unwrap_or_else(|e| ctx.fail(e))
+}
+pub async fn get(ctx: Ctx, Path(id): Path<String>) -> Response {
+    collection::get::<ServicePrincipal>(&ctx, &id).unwrap_or_else(|e| ctx.fail(e))
+}
+pub async fn owners(ctx: Ctx, Path(id): Path<String>) -> Response {
+    owners::list::<ServicePrincipal>(&ctx, &id).unwrap_or_else(|e| ctx.fail(e))
+}
+pub async fn add_password(ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Response {
+    credentials::add_password::<ServicePrincipal>(&ctx, &id, &body).unwrap_or_else(|e| ctx.fail(e))
+}
+pub async fn remove_password(ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Response {
+    credentials::remove_password::<ServicePrincipal>(&ctx, &id, &body).unwrap_or_else(|e| ctx.fail(e))
+}

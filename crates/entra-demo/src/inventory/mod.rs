@@ -1,0 +1,194 @@
+//! The Graph-side inventory: app registrations, service principals and their
+//! credentials and owners, held behind one lock and changed by the Graph write
+//! endpoints (addPassword, removePassword, delete).
+//!
+//! Objects are kept sorted by object id (the order directory lists come back
+//! in) and are never moved: a deleted object stays as a tombstone so delta
+//! queries can report it, and indices into the vectors stay valid. Every change
+//! takes the next value of a tenant-wide sequence number; delta tokens are
+//! positions in that sequence.
+//!
+//! Users are the directory's ([`crate::directory::Directory::users`]): the
+//! generator adds owner users there so they can also sign in.
+
+mod catalog;
+mod generate;
+
+pub use generate::generate;
+
+use chrono::{DateTime, Utc};
+use std::collections::HashMap;
+
+/// A password credential (client secret). The value itself is never kept
+/// for generated objects; for the demo clients it lives in the directory.
+#[derive(Clone)]
+pub struct PasswordCred {
+    pub key_id: String,
+    pub display_name: Option<String>,
+    pub hint: String,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Base64, set on the password half of a SAML signing credential.
+    pub custom_key_identifier: Option<String>,
+}
+
+impl std::fmt::Debug for PasswordCred {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PasswordCred").field("key_id", &self.key_id).field("end", &self.end).finish_non_exhaustive()
+    }
+}
+
+/// A key credential (certificate). `Sign` and `Verify` halves of one
+/// certificate share `custom_key_identifier` (its thumbprint).
+#[derive(Debug, Clone)]
+pub struct KeyCred {
+    pub key_id: String,
+    pub display_name: String,
+    pub usage: &'static str,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// Base64 of the SHA-1 thumbprint.
+    pub custom_key_identifier: String,
+    /// Base64 DER, when the tenant has the real certificate (the demo clients).
+    pub key: Option<String>,
+}
+
+/// An owner: a user (index into the directory's users) or a service principal
+/// (index into [`Inventory::sps`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OwnerRef {
+    User(usize),
+    Sp(usize),
+}
+
+/// Why an object left the directory, as delta reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// Soft-deleted (in deleted items, restorable): `@removed.reason = "changed"`.
+    Changed,
+    /// Permanently deleted: `@removed.reason = "deleted"`.
+    Deleted,
+}
+
+impl Removal {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Removal::Changed => "changed",
+            Removal::Deleted => "deleted",
+        }
+    }
+}
+
+/// Bookkeeping every directory object has.
+#[derive(Debug, Clone)]
+pub struct Meta {
+    pub id: String,
+    pub created: DateTime<Utc>,
+    /// Sequence number of the last change.
+    pub changed: u64,
+    pub removed: Option<(Removal, DateTime<Utc>)>,
+    pub owners: Vec<OwnerRef>,
+}
+
+/// A platform's redirect URIs.
+#[derive(Debug, Clone, Default)]
+pub struct Redirects {
+    pub web: Vec<String>,
+    pub spa: Vec<String>,
+    pub public_client: Vec<String>,
+}
+
+/// `requiredResourceAccess[]`: (resourceAppId, [(permission id, "Scope"|"Role")]).
+pub type ResourceAccess = Vec<(&'static str, Vec<(&'static str, &'static str)>)>;
+
+#[derive(Debug, Clone)]
+pub struct Application {
+    pub meta: Meta,
+    pub app_id: String,
+    pub display_name: String,
+    pub sign_in_audience: &'static str,
+    pub identifier_uris: Vec<String>,
+    pub redirects: Redirects,
+    pub is_fallback_public_client: bool,
+    pub required_resource_access: ResourceAccess,
+    pub passwords: Vec<PasswordCred>,
+    pub keys: Vec<KeyCred>,
+    pub tags: Vec<String>,
+    pub notes: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ServicePrincipal {
+    pub meta: Meta,
+    pub app_id: String,
+    pub display_name: String,
+    pub app_display_name: String,
+    pub app_owner_organization_id: String,
+    pub publisher_name: String,
+    pub service_principal_names: Vec<String>,
+    pub account_enabled: bool,
+    pub app_role_assignment_required: bool,
+    pub preferred_single_sign_on_mode: Option<&'static str>,
+    pub sign_in_audience: &'static str,
+    pub reply_urls: Vec<String>,
+    pub tags: Vec<String>,
+    pub passwords: Vec<PasswordCred>,
+    pub keys: Vec<KeyCred>,
+    pub preferred_token_signing_key_thumbprint: Option<String>,
+}
+
+/// The whole Graph inventory of one tenant.
+#[derive(Debug, Default)]
+pub struct Inventory {
+    pub apps: Vec<Application>,
+    pub sps: Vec<ServicePrincipal>,
+    /// Object id (lower case) → index.
+    app_index: HashMap<String, usize>,
+    app_by_app_id: HashMap<String, usize>,
+    sp_index: HashMap<String, usize>,
+    sp_by_app_id: HashMap<String, usize>,
+    /// User object id → index into the directory's users.
+    pub user_index: HashMap<String, usize>,
+    /// The last sequence number handed out.
+    pub seq: u64,
+}
+
+impl Inventory {
+    /// Sorts by id and builds the lookup maps. Owner references must be
+    /// resolved by the caller afterwards (see `generate`).
+    fn index(&mut self) {
+        self.app_index = self.apps.iter().enumerate().map(|(i, a)| (a.meta.id.to_ascii_lowercase(), i)).collect();
+        self.app_by_app_id = self.apps.iter().enumerate().map(|(i, a)| (a.app_id.to_ascii_lowercase(), i)).collect();
+        self.sp_index = self.sps.iter().enumerate().map(|(i, s)| (s.meta.id.to_ascii_lowercase(), i)).collect();
+        self.sp_by_app_id = self.sps.iter().enumerate().map(|(i, s)| (s.app_id.to_ascii_lowercase(), i)).collect();
+    }
+
+    /// A live (not deleted) application by object id.
+    pub fn app(&self, id: &str) -> Option<usize> {
+        self.app_index.get(&id.to_ascii_lowercase()).copied().filter(|&i| self.apps[i].meta.removed.is_none())
+    }
+
+    /// A live application by appId (the `applications(appId='…')` key).
+    pub fn app_by_app_id(&self, app_id: &str) -> Option<usize> {
+        self.app_by_app_id.get(&app_id.to_ascii_lowercase()).copied().filter(|&i| self.apps[i].meta.removed.is_none())
+    }
+
+    pub fn sp(&self, id: &str) -> Option<usize> {
+        self.sp_index.get(&id.to_ascii_lowercase()).copied().filter(|&i| self.sps[i].meta.removed.is_none())
+    }
+
+    pub fn sp_by_app_id(&self, app_id: &str) -> Option<usize> {
+        self.sp_by_app_id.get(&app_id.to_ascii_lowercase()).copied().filter(|&i| self.sps[i].meta.removed.is_none())
+    }
+
+    /// Any application, deleted or not (deleted items).
+    pub fn app_any(&self, id: &str) -> Option<usize> {
+        self.app_index.get(&id.to_ascii_lowercase()).copied()
+    }
+
+    /// The next sequence number, for a change being made now.
+    pub fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+}

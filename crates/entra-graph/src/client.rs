@@ -1,0 +1,306 @@
+//! [`GraphClient`] and [`GraphRequest`]: the request plumbing every resource uses.
+//!
+//! Every HTTP exchange goes through [`GraphClient::execute`], which owns the rules
+//! that hold for all of them: a bearer token from the [`TokenSource`], a fresh
+//! `client-request-id` per request, `ConsistencyLevel: eventual` when the request
+//! asks for it, the client-wide throttle gate and concurrency limit, the retry
+//! policy ([`crate::retry`]), one re-send with a new token after a 401, the body
+//! size cap, cancellation, and the decoding of Graph's error envelope.
+
+use crate::error::{decode_api_error, decode_json, GraphError};
+use crate::progress::{Progress, ProgressSink, RetryReason};
+use crate::retry::{is_retryable_status, retry_after, Clock, RetryPolicy, SystemClock, ThrottleGate};
+use crate::token::TokenSource;
+pub use crate::request::{path_segment, GraphRequest};
+use reqwest::header::{HeaderMap, ACCEPT};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+/// Options of a [`GraphClient`].
+#[derive(Clone)]
+pub struct ClientOptions {
+    /// The retry policy of every call.
+    pub retry: RetryPolicy,
+    /// The clock waits go through (a fake one in tests).
+    pub clock: Arc<dyn Clock>,
+    /// Requests in flight at most, over all clones of the client (default 8).
+    pub max_concurrent_requests: usize,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions { retry: RetryPolicy::default(), clock: Arc::new(SystemClock), max_concurrent_requests: 8 }
+    }
+}
+
+impl fmt::Debug for ClientOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientOptions").field("retry", &self.retry).field("max_concurrent_requests", &self.max_concurrent_requests).finish_non_exhaustive()
+    }
+}
+
+struct Shared {
+    base_url: Url,
+    http: reqwest::Client,
+    tokens: Arc<dyn TokenSource>,
+    options: ClientOptions,
+    gate: ThrottleGate,
+    in_flight: Semaphore,
+}
+
+/// A Graph client. Cheap to clone; clones share the connection pool, token source,
+/// throttle gate and concurrency limit.
+#[derive(Clone)]
+pub struct GraphClient {
+    shared: Arc<Shared>,
+    cancel: CancellationToken,
+    progress: Option<ProgressSink>,
+}
+
+impl fmt::Debug for GraphClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("GraphClient").field("base_url", &self.shared.base_url.as_str()).finish_non_exhaustive()
+    }
+}
+
+/// A 2xx answer, body read.
+pub(crate) struct Answer {
+    pub(crate) what: String,
+    pub(crate) body: Vec<u8>,
+    pub(crate) request_id: Option<String>,
+    pub(crate) client_request_id: String,
+}
+
+impl Answer {
+    pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, GraphError> {
+        decode_json(&self.what, &self.body, self.request_id.as_deref(), Some(&self.client_request_id))
+    }
+}
+
+enum Exchange {
+    Answered(u16, HeaderMap, Vec<u8>),
+    NoAnswer(reqwest::Error),
+    TooLarge(usize),
+}
+
+impl GraphClient {
+    /// A client for `base_url` (e.g. `https://graph.microsoft.com/v1.0`) with default options.
+    pub fn new(base_url: Url, http: reqwest::Client, tokens: Arc<dyn TokenSource>) -> GraphClient {
+        GraphClient::with_options(base_url, http, tokens, ClientOptions::default())
+    }
+
+    /// A client with explicit options.
+    pub fn with_options(base_url: Url, http: reqwest::Client, tokens: Arc<dyn TokenSource>, options: ClientOptions) -> GraphClient {
+        let in_flight = Semaphore::new(options.max_concurrent_requests.max(1));
+        let shared = Shared { base_url, http, tokens, options, gate: ThrottleGate::default(), in_flight };
+        GraphClient { shared: Arc::new(shared), cancel: CancellationToken::new(), progress: None }
+    }
+
+    /// A handle whose calls stop with [`GraphError::Cancelled`] once `cancel` fires
+    /// (checked before every request, between pages and batches, and during waits).
+    pub fn with_cancellation(&self, cancel: CancellationToken) -> GraphClient {
+        GraphClient { cancel, ..self.clone() }
+    }
+
+    /// A handle whose calls report [`Progress`] to `sink`.
+    pub fn with_progress(&self, sink: ProgressSink) -> GraphClient {
+        GraphClient { progress: Some(sink), ..self.clone() }
+    }
+
+    /// The base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.shared.base_url
+    }
+
+    /// The retry policy.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        &self.shared.options.retry
+    }
+
+    pub(crate) fn report(&self, event: Progress) {
+        if let Some(sink) = &self.progress {
+            sink(event);
+        }
+    }
+
+    pub(crate) fn check_cancelled(&self) -> Result<(), GraphError> {
+        if self.cancel.is_cancelled() {
+            Err(GraphError::Cancelled)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Waits `duration` on the client's clock, or stops if the call is cancelled.
+    pub(crate) async fn sleep(&self, duration: Duration) -> Result<(), GraphError> {
+        tokio::select! {
+            _ = self.shared.options.clock.sleep(duration) => Ok(()),
+            _ = self.cancel.cancelled() => Err(GraphError::Cancelled),
+        }
+    }
+
+    /// Closes the client-wide gate for `wait` from now.
+    pub(crate) fn close_gate(&self, wait: Duration) {
+        self.shared.gate.close_until(self.shared.options.clock.now() + wait);
+    }
+
+    pub(crate) fn now(&self) -> std::time::SystemTime {
+        self.shared.options.clock.now()
+    }
+
+    async fn wait_for_gate(&self) -> Result<(), GraphError> {
+        while let Some(wait) = self.shared.gate.remaining(self.now()) {
+            self.report(Progress::WaitingOnThrottle { wait });
+            self.sleep(wait).await?;
+        }
+        Ok(())
+    }
+
+    /// The URL of a request relative to the base URL.
+    pub(crate) fn url_for(&self, relative: &str) -> Result<Url, GraphError> {
+        let joined = format!("{}/{}", self.shared.base_url.as_str().trim_end_matches('/'), relative.trim_start_matches('/'));
+        Url::parse(&joined).map_err(|e| GraphError::InvalidRequest(format!("cannot form the Graph URL for {relative} ({e}): check the Graph URL setting")))
+    }
+
+    /// A nextLink or deltaLink, taken as given; refused when it points at another origin (our token would follow it).
+    pub(crate) fn link_url(&self, link: &str) -> Result<Url, GraphError> {
+        let url = Url::parse(link).map_err(|e| GraphError::InvalidRequest(format!("Graph sent a link that is not a URL ({e})")))?;
+        if url.origin() != self.shared.base_url.origin() {
+            return Err(GraphError::InvalidRequest(format!(
+                "Graph sent a link to {}, not to {}: it was not followed, so the token is not sent there. Fix: check the Graph URL setting",
+                url.origin().ascii_serialization(),
+                self.shared.base_url.origin().ascii_serialization()
+            )));
+        }
+        Ok(url)
+    }
+
+    /// Sends `request` and decodes the JSON answer.
+    pub async fn send<T: DeserializeOwned>(&self, request: &GraphRequest) -> Result<T, GraphError> {
+        self.send_raw(request).await?.decode()
+    }
+
+    /// Sends `request` and ignores the answer's body (e.g. a 204).
+    pub async fn send_no_content(&self, request: &GraphRequest) -> Result<(), GraphError> {
+        self.send_raw(request).await.map(|_| ())
+    }
+
+    pub(crate) async fn send_raw(&self, request: &GraphRequest) -> Result<Answer, GraphError> {
+        let url = self.url_for(&request.relative_url())?;
+        self.execute(request.method.clone(), url, request.body.as_ref(), request.eventual, request.idempotent).await
+    }
+
+    /// The one place a request is sent. See the module documentation.
+    pub(crate) async fn execute(
+        &self,
+        method: Method,
+        url: Url,
+        body: Option<&serde_json::Value>,
+        eventual: bool,
+        idempotent: bool,
+    ) -> Result<Answer, GraphError> {
+        let what = format!("{method} {}", url.path());
+        let policy = &self.shared.options.retry;
+        let (mut attempts, mut waited, mut reauthorized) = (0u32, Duration::ZERO, false);
+        loop {
+            self.check_cancelled()?;
+            self.wait_for_gate().await?;
+            attempts += 1;
+            let client_request_id = uuid::Uuid::new_v4().to_string();
+            let mut builder = {
+                let token = self.shared.tokens.token().await.map_err(GraphError::Token)?;
+                self.shared
+                    .http
+                    .request(method.clone(), url.clone())
+                    .bearer_auth(token.expose())
+                    .header("client-request-id", &client_request_id)
+                    .header(ACCEPT, "application/json")
+            };
+            if attempts > 1 {
+                builder = builder.header("Retry-Attempt", (attempts - 1).to_string());
+            }
+            if eventual {
+                builder = builder.header("ConsistencyLevel", "eventual");
+            }
+            if let Some(body) = body {
+                builder = builder.json(body);
+            }
+            let exchange = tokio::select! {
+                e = self.exchange(builder) => e,
+                _ = self.cancel.cancelled() => return Err(GraphError::Cancelled),
+            };
+            let (status, headers, bytes) = match exchange {
+                Exchange::Answered(status, headers, bytes) => (status, headers, bytes),
+                Exchange::TooLarge(cap) => return Err(GraphError::TooLarge { what, cap }),
+                Exchange::NoAnswer(source) => {
+                    let wait = if idempotent && !source.is_builder() { policy.next_wait(attempts, waited, None) } else { None };
+                    match wait {
+                        Some(wait) => {
+                            self.report(Progress::Retrying { attempt: attempts + 1, reason: RetryReason::Transport, wait });
+                            self.sleep(wait).await?;
+                            waited += wait;
+                            continue;
+                        }
+                        None => return Err(GraphError::Transport { what, client_request_id, attempts, source }),
+                    }
+                }
+            };
+            let request_id = headers.get("request-id").and_then(|v| v.to_str().ok()).map(String::from);
+            if status == 401 && !reauthorized {
+                // A token can end before its `exp` (revocation, clock skew): get a new one and re-send once.
+                reauthorized = true;
+                attempts -= 1;
+                self.shared.tokens.token_rejected().await;
+                continue;
+            }
+            if is_retryable_status(status) {
+                let hint = retry_after(&headers, self.now());
+                if let Some(hint) = hint.filter(|_| status != 504) {
+                    self.close_gate(hint);
+                }
+                match policy.next_wait(attempts, waited, hint) {
+                    Some(wait) => {
+                        self.report(Progress::Retrying { attempt: attempts + 1, reason: RetryReason::Status(status), wait });
+                        if hint.is_some() || status == 429 {
+                            self.report(Progress::WaitingOnThrottle { wait });
+                        }
+                        self.sleep(wait).await?;
+                        waited += wait;
+                        continue;
+                    }
+                    None => {
+                        let last = decode_api_error(&what, status, request_id, Some(&client_request_id), &bytes);
+                        return Err(GraphError::ThrottledGaveUp { last: Box::new(last), attempts, waited });
+                    }
+                }
+            }
+            if !(200..300).contains(&status) {
+                return Err(GraphError::Api(Box::new(decode_api_error(&what, status, request_id, Some(&client_request_id), &bytes))));
+            }
+            return Ok(Answer { what, body: bytes, request_id, client_request_id });
+        }
+    }
+
+    async fn exchange(&self, builder: reqwest::RequestBuilder) -> Exchange {
+        let _permit = self.shared.in_flight.acquire().await;
+        let response = match builder.send().await {
+            Ok(r) => r,
+            Err(e) => return Exchange::NoAnswer(e),
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        match entra_http::read_capped(response, entra_http::caps::GRAPH).await {
+            Ok(body) => Exchange::Answered(status, headers, body),
+            Err(entra_http::HttpError::TooLarge { cap }) => Exchange::TooLarge(cap),
+            Err(entra_http::HttpError::Transport(e)) => Exchange::NoAnswer(e),
+            // read_capped fails only with the two above; anything new is treated as a refusal to read.
+            Err(_) => Exchange::TooLarge(entra_http::caps::GRAPH),
+        }
+    }
+}

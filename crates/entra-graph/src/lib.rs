@@ -1,0 +1,44 @@
+//! Entra Desk's Microsoft Graph client.
+//!
+//! A leaf crate: it knows nothing of the rest of Entra Desk. The caller hands it a
+//! base URL, a `reqwest` client (built by `entra_http::client`) and a
+//! [`TokenSource`]; it hands back typed resources.
+//!
+//! Layout, one concern per module:
+//!
+//! - [`client`]: [`GraphClient`]; every HTTP exchange goes through one function there.
+//! - [`request`]: [`GraphRequest`] (path, `$select`, `$top`, the advanced-query flag).
+//! - [`retry`]: the one retry policy (429/503/504, `Retry-After`, backoff, caps) and
+//!   the injectable [`Clock`].
+//! - [`paging`]: collections as streams over `@odata.nextLink`.
+//! - [`batch`]: JSON `$batch` (20 requests at most, per-item status and retries).
+//! - [`error`]: [`GraphError`], which keeps Graph's own words and ids.
+//! - [`token`]: the [`TokenSource`] trait and the secret types.
+//! - [`progress`]: the events a long call reports.
+//! - [`models`]: serde types for the resources the screens show.
+//! - [`resources`]: one module per resource family, adding methods to [`GraphClient`].
+//!
+//! Cancellation and progress are per handle: [`GraphClient::with_cancellation`] and
+//! [`GraphClient::with_progress`] return a clone that shares the connection pool,
+//! the throttle gate and the token source.
+
+#![deny(missing_docs)]
+
+pub mod batch;
+pub mod client;
+pub mod error;
+pub mod models;
+pub mod paging;
+pub mod progress;
+pub mod request;
+pub mod resources;
+pub mod retry;
+pub mod token;
+
+pub use batch::{BatchItem, BatchResponse, MAX_BATCH_REQUESTS};
+pub use client::{GraphClient, GraphRequest};
+pub use error::{ApiError, GraphError};
+pub use paging::Page;
+pub use progress::{Progress, ProgressSink};
+pub use retry::{Clock, RetryPolicy, SystemClock};
+pub use token::{BearerToken, SecretText, TokenError, TokenSource};

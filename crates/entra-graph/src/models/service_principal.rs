@@ -1,0 +1,40 @@
+//! `servicePrincipal`: an enterprise application, the app's instance in a tenant.
+
+use super::{null_as_empty, KeyCredential, PasswordCredential};
+use serde::{Deserialize, Serialize};
+
+/// A service principal.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServicePrincipal {
+    /// Object ID.
+    #[serde(default)]
+    pub id: String,
+    /// The application (client) ID it instantiates.
+    #[serde(default)]
+    pub app_id: Option<String>,
+    /// Display name.
+    #[serde(default)]
+    pub display_name: Option<String>,
+    /// `Application`, `ManagedIdentity`, `Legacy`, `SocialIdp`.
+    #[serde(default)]
+    pub service_principal_type: Option<String>,
+    /// The tenant that owns the app registration (Microsoft's for first-party apps).
+    #[serde(default)]
+    pub app_owner_organization_id: Option<String>,
+    /// Whether users can sign in to it.
+    #[serde(default)]
+    pub account_enabled: Option<bool>,
+    /// Client secrets.
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub password_credentials: Vec<PasswordCredential>,
+    /// Certificates (e.g. SAML signing).
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub key_credentials: Vec<KeyCredential>,
+    /// `saml`, `password`, `oidc`, `notSupported`, …
+    #[serde(default)]
+    pub preferred_single_sign_on_mode: Option<String>,
+    /// Tags (`WindowsAzureActiveDirectoryIntegratedApp`, `HideApp`, …).
+    #[serde(default, deserialize_with = "null_as_empty")]
+    pub tags: Vec<String>,
+}

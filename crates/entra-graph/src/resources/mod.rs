@@ -1,0 +1,12 @@
+//! One module per resource family; each adds methods to [`crate::GraphClient`]
+//! and holds the `$select` constants of the screens that use it.
+
+pub mod applications;
+pub mod directory;
+pub mod me;
+pub mod owners;
+pub mod service_principals;
+
+pub use applications::{DeltaRound, APPLICATION_SELECT};
+pub use owners::{AppOwners, OwnersStream, OWNER_SELECT};
+pub use service_principals::SERVICE_PRINCIPAL_SELECT;

@@ -1,0 +1,43 @@
+//! `/servicePrincipals`: enterprise applications, and their client secrets.
+
+use crate::client::{GraphClient, GraphRequest};
+use crate::error::GraphError;
+use crate::models::{AddedPassword, ServicePrincipal};
+use chrono::{DateTime, Utc};
+use futures::stream::BoxStream;
+
+/// The `$select` of the enterprise-applications screen.
+pub const SERVICE_PRINCIPAL_SELECT: &[&str] = &[
+    "id",
+    "appId",
+    "displayName",
+    "servicePrincipalType",
+    "appOwnerOrganizationId",
+    "accountEnabled",
+    "passwordCredentials",
+    "keyCredentials",
+    "preferredSingleSignOnMode",
+    "tags",
+];
+
+impl GraphClient {
+    /// `GET /servicePrincipals?$select=…&$top=999`, item by item.
+    pub fn list_service_principals(&self) -> BoxStream<'static, Result<ServicePrincipal, GraphError>> {
+        self.items(GraphRequest::get("servicePrincipals").select(SERVICE_PRINCIPAL_SELECT).top(999))
+    }
+
+    /// `POST /servicePrincipals/{id}/addPassword`. See [`GraphClient::add_application_password`].
+    pub async fn add_service_principal_password(
+        &self,
+        id: &str,
+        display_name: &str,
+        end: Option<DateTime<Utc>>,
+    ) -> Result<AddedPassword, GraphError> {
+        self.add_password("servicePrincipals", id, display_name, end).await
+    }
+
+    /// `POST /servicePrincipals/{id}/removePassword` (204).
+    pub async fn remove_service_principal_password(&self, id: &str, key_id: &str) -> Result<(), GraphError> {
+        self.remove_password("servicePrincipals", id, key_id).await
+    }
+}

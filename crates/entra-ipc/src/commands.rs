@@ -1,0 +1,145 @@
+//! The command surface, declared once: every command the shell registers, the
+//! screen it belongs to, its arguments and its result.
+//!
+//! From this one list come the TypeScript `Commands` map in the generated
+//! bindings (so the UI's `call("name", args)` is type-checked against the Rust
+//! types) and the tidy test that holds the shell to it (each command
+//! registered, granted, and taking exactly these arguments). Renaming an
+//! argument on one side without the other fails a test instead of a click.
+
+use crate::error::IpcError;
+use crate::{jwt, signin};
+use std::marker::PhantomData;
+use ts_rs::{Config, TS};
+
+/// A Tauri channel the command streams `T` over (`tauri::ipc::Channel<T>` in the shell,
+/// `Channel<T>` from `@tauri-apps/api/core` in the UI). Only its type matters here.
+pub struct Channel<T>(PhantomData<T>);
+
+impl<T: TS> TS for Channel<T> {
+    type WithoutGenerics = Channel<ts_rs::Dummy>;
+    type OptionInnerType = Self;
+
+    fn name(cfg: &Config) -> String {
+        format!("Channel<{}>", T::name(cfg))
+    }
+
+    fn inline(cfg: &Config) -> String {
+        Self::name(cfg)
+    }
+}
+
+/// One command of the surface.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command {
+    /// The screen (command group) it belongs to: `src-tauri/src/commands/<group>.rs`.
+    pub group: &'static str,
+    /// The command's name, as registered and invoked.
+    pub name: &'static str,
+    /// The arguments: the Rust name (snake_case; the UI sends camelCase) and the TypeScript type.
+    pub args: Vec<(&'static str, String)>,
+    /// The TypeScript type of the result (`void` for none).
+    pub result: String,
+}
+
+/// The TypeScript of a result type; `()` is `void` (it arrives as `null`, which the UI ignores).
+fn result_type<T: TS>(cfg: &Config) -> String {
+    let name = T::name(cfg);
+    if name == "null" {
+        "void".into()
+    } else {
+        name
+    }
+}
+
+macro_rules! commands {
+    ($( $group:ident :: $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty ; )*) => {
+        /// Every command's name, in declaration order.
+        pub const NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// Every command, with its types.
+        pub fn all(cfg: &Config) -> Vec<Command> {
+            vec![$(Command {
+                group: stringify!($group),
+                name: stringify!($name),
+                args: vec![$((stringify!($arg), <$ty as TS>::name(cfg))),*],
+                result: result_type::<$ret>(cfg),
+            }),*]
+        }
+    };
+}
+
+commands! {
+    signin::app_status() -> signin::AppStatus;
+    signin::sign_in(target: signin::SignInTarget, on_progress: Channel<signin::SignInProgress>) -> signin::AccountSummary;
+    signin::cancel_sign_in() -> bool;
+    signin::resume_account(account_id: String) -> signin::SignedInUser;
+    signin::sign_out(account_id: String) -> ();
+    signin::save_preferences(preferences: signin::Preferences) -> ();
+    jwt::jwt_inspect(token: String, profile: Option<String>, fetch_keys: bool) -> entra_jwt::Inspection;
+    jwt::jwt_inspect_current(account_id: String, profile: Option<String>, fetch_keys: bool) -> jwt::CurrentTokenInspection;
+    jwt::jwt_profiles() -> Vec<entra_jwt::Profile>;
+    jwt::jwt_save_profile(profile: entra_jwt::Profile) -> ();
+    jwt::jwt_delete_profile(name: String) -> ();
+    jwt::jwt_import_profile(name: String, text: String) -> entra_jwt::settings_import::ImportReport;
+}
+
+/// `snake_case` → `camelCase`, as Tauri renames command arguments.
+pub fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The TypeScript `Commands` map: per command, its arguments (camelCase) and result.
+pub fn typescript(cfg: &Config) -> String {
+    // Every command fails with an IpcError; naming it here keeps that type in the bindings' contract.
+    let _ = IpcError::name(cfg);
+    let mut out = String::from("/** Every command: its arguments (as the UI sends them) and its result. Generated from entra_ipc::commands. */\nexport interface Commands {\n");
+    for c in all(cfg) {
+        let args = if c.args.is_empty() {
+            "Record<string, never>".to_string()
+        } else {
+            let fields: Vec<String> = c.args.iter().map(|(n, t)| format!("{}: {t}", camel_case(n))).collect();
+            format!("{{ {} }}", fields.join("; "))
+        };
+        out.push_str(&format!("  {}: {{ args: {args}; result: {} }};\n", c.name, c.result));
+    }
+    out.push_str("}\n");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_camel_case_is_tauris() {
+        let mut names = NAMES.to_vec();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), NAMES.len());
+        assert_eq!(camel_case("fetch_keys"), "fetchKeys");
+        assert_eq!(camel_case("on_progress"), "onProgress");
+        assert_eq!(camel_case("token"), "token");
+    }
+
+    #[test]
+    fn the_map_types_arguments_and_results() {
+        let ts = typescript(&Config::default());
+        assert!(ts.contains("  sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: AccountSummary };"), "{ts}");
+        assert!(ts.contains("  sign_out: { args: { accountId: string }; result: void };"), "{ts}");
+        assert!(ts.contains("  jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };"), "{ts}");
+        assert!(ts.contains("  app_status: { args: Record<string, never>; result: AppStatus };"), "{ts}");
+    }
+}

@@ -1,0 +1,164 @@
+//! Versioned schema migrations: the ordered `migrations/NNNN_name.sql` files, embedded in
+//! the binary and applied at open.
+//!
+//! Each migration runs in its own IMMEDIATE transaction together with its row in
+//! `schema_migrations` (version, name, applied time), so a failure leaves the file exactly
+//! as it was and a crash never leaves a half-applied version. Another process opening the
+//! same file at the same moment waits on the lock and then sees the version applied.
+//! A file whose highest version is above [`LATEST`] was written by a newer app: we refuse
+//! it rather than run an old schema against it (there is no downgrade).
+//!
+//! To add a migration: add `migrations/NNNN_name.sql` and a line to [`MIGRATIONS`]; never
+//! edit a migration that has shipped. The test `list_matches_the_folder` keeps the two in step.
+
+use crate::error::{Result, StoreError};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use std::path::Path;
+
+/// One schema migration.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Migration {
+    /// 1, 2, 3… with no gaps.
+    pub version: u32,
+    /// The file name without `.sql`, e.g. `0001_apps`.
+    pub name: &'static str,
+    /// The SQL, run with `execute_batch`. No BEGIN/COMMIT: we hold the transaction.
+    pub sql: &'static str,
+}
+
+/// Every migration this build knows, in order.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_apps",
+    sql: include_str!("../migrations/0001_apps.sql"),
+}];
+
+/// The schema version this build writes.
+pub(crate) const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+
+/// `PRAGMA application_id` of an Entra Desk cache ("EDsk"), so `file(1)`-style tools and
+/// [`ensure_ours`] can tell our file from another program's SQLite database.
+pub(crate) const APPLICATION_ID: i32 = 0x4544_736B;
+
+/// Refuses a valid SQLite file that belongs to another program: it has tables but neither
+/// our application id nor our migrations table. An empty database (a new file) is ours.
+pub(crate) fn ensure_ours(conn: &Connection, path: &Path) -> Result<()> {
+    let id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
+    if id == APPLICATION_ID {
+        return Ok(());
+    }
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name <> 'schema_migrations'",
+        [],
+        |r| r.get(0),
+    )?;
+    if id != 0 || tables > 0 {
+        return Err(StoreError::ForeignDatabase {
+            path: path.to_path_buf(),
+        });
+    }
+    Ok(())
+}
+
+/// Brings the schema up to [`LATEST`], or refuses a newer file. Returns how many migrations ran.
+pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<usize> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    INTEGER PRIMARY KEY NOT NULL,
+             name       TEXT NOT NULL,
+             applied_at TEXT NOT NULL
+         )",
+    )?;
+    let mut applied = 0;
+    for migration in MIGRATIONS {
+        // IMMEDIATE: take the write lock before looking, so two processes opening a new file
+        // together cannot both decide to apply the same version.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = current_version(&tx)?;
+        if current > LATEST {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: current,
+                known: LATEST,
+            });
+        }
+        if migration.version <= current {
+            continue;
+        }
+        let fail = |source| StoreError::Migration {
+            name: migration.name,
+            source,
+        };
+        tx.execute_batch(migration.sql).map_err(fail)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![migration.version, migration.name, crate::sql::ts(&chrono::Utc::now())],
+        )
+        .map_err(fail)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(fail)?;
+        tx.commit().map_err(fail)?;
+        tracing::info!(migration = migration.name, "applied a local cache migration");
+        applied += 1;
+    }
+    // Also catches a newer file when this build has nothing left to apply.
+    let current = current_version(conn)?;
+    if current > LATEST {
+        return Err(StoreError::NewerSchema {
+            path: path.to_path_buf(),
+            found: current,
+            known: LATEST,
+        });
+    }
+    Ok(applied)
+}
+
+/// The highest version recorded in the file, 0 for a new one.
+pub(crate) fn current_version(conn: &Connection) -> Result<u32> {
+    let version: Option<u32> = conn
+        .query_row("SELECT max(version) FROM schema_migrations", [], |r| r.get(0))
+        .optional()?
+        .flatten();
+    Ok(version.unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn versions_are_contiguous_and_named_after_them() {
+        for (i, m) in MIGRATIONS.iter().enumerate() {
+            assert_eq!(
+                m.version as usize,
+                i + 1,
+                "migration versions must be 1, 2, 3… with no gaps"
+            );
+            assert!(
+                m.name.starts_with(&format!("{:04}_", m.version)),
+                "{} must start with its version",
+                m.name
+            );
+            let sql = m.sql.to_uppercase();
+            for word in ["BEGIN;", "BEGIN TRANSACTION", "BEGIN IMMEDIATE", "COMMIT"] {
+                assert!(!sql.contains(word), "{}: the runner holds the transaction", m.name);
+            }
+        }
+    }
+
+    #[test]
+    fn list_matches_the_folder() {
+        // A new .sql file that nobody added to MIGRATIONS would silently never run.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|n| n.ends_with(".sql"))
+            .collect();
+        files.sort();
+        let listed: Vec<String> = MIGRATIONS.iter().map(|m| format!("{}.sql", m.name)).collect();
+        assert_eq!(
+            files, listed,
+            "migrations/ and MIGRATIONS in src/migrate.rs must list the same files"
+        );
+    }
+}

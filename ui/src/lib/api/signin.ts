@@ -1,0 +1,35 @@
+// Sign-in commands: status, sign-in with progress, accounts, the signed-in user.
+// Mirrors src-tauri/src/commands/signin.rs and entra_core::signin.
+import { Channel } from "@tauri-apps/api/core";
+import { call } from "./ipc";
+import type { AccountSummary, AppStatus, Preferences, SignedInUser, SignInProgress, SignInTarget } from "../bindings";
+
+export function appStatus(): Promise<AppStatus> {
+  return call("app_status", {});
+}
+
+/** Signs in through the system browser; `onProgress` hears each stage. */
+export function signIn(target: SignInTarget, onProgress: (p: SignInProgress) => void): Promise<AccountSummary> {
+  const channel = new Channel<SignInProgress>();
+  channel.onmessage = onProgress;
+  return call("sign_in", { target, onProgress: channel });
+}
+
+/** Cancels a sign-in in progress; resolves to whether one was running. */
+export function cancelSignIn(): Promise<boolean> {
+  return call("cancel_sign_in", {});
+}
+
+/** Signs in silently with the account's refresh token from the keychain, and returns who it is. */
+export function resumeAccount(accountId: string): Promise<SignedInUser> {
+  return call("resume_account", { accountId });
+}
+
+/** Forgets the account and deletes its keychain entries. */
+export function signOut(accountId: string): Promise<void> {
+  return call("sign_out", { accountId });
+}
+
+export function savePreferences(preferences: Preferences): Promise<void> {
+  return call("save_preferences", { preferences });
+}
