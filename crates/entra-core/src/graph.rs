@@ -1,38 +1,15 @@
-//! The core's glue to the Graph client (`entra_graph`): a token source backed
-//! by the [`Desk`]'s accounts, and the mapping of Graph's errors into the
-//! core's, keeping Graph's IDs for the UI and support tickets.
+//! The core's glue to the Graph client (`entra_graph`): the mapping of Graph's
+//! errors into the core's, keeping Graph's IDs for the UI and support tickets.
 //!
 //! The client itself — paging, retries, `$batch`, models — lives in the leaf
 //! crate `entra-graph`; each screen's service calls it with a client from
-//! [`Desk::graph`].
+//! `Desk::graph` (whose token source is the desk's).
 
-use crate::error::GraphErrorDetails;
-use crate::{Desk, Error, ErrorCode};
-use entra_graph::{BearerToken, GraphError, TokenError, TokenSource};
+use crate::error::{Error, ErrorCode, GraphErrorDetails};
+use entra_graph::GraphError;
 
 pub use entra_graph::models;
 pub use entra_graph::GraphClient;
-
-/// The token source a [`GraphClient`] from [`Desk::graph`] uses: the account's access token,
-/// refreshed silently; forgotten when Graph rejects it.
-pub(crate) struct DeskTokenSource {
-    pub(crate) desk: Desk,
-    pub(crate) account_id: String,
-}
-
-#[async_trait::async_trait]
-impl TokenSource for DeskTokenSource {
-    async fn token(&self) -> Result<BearerToken, TokenError> {
-        match self.desk.access_token(&self.account_id, None).await {
-            Ok(token) => Ok(BearerToken::new(token.expose())),
-            Err(err) => Err(TokenError::new(err.message().to_string()).with_source(err)),
-        }
-    }
-
-    async fn token_rejected(&self) {
-        self.desk.forget_access_tokens(&self.account_id).await;
-    }
-}
 
 /// Maps a Graph failure: 401 and token failures mean signing in again, a cancellation is
 /// [`ErrorCode::Cancelled`], everything Graph answered keeps its IDs.
@@ -67,6 +44,7 @@ pub fn map_error(err: GraphError) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use entra_graph::TokenError;
 
     #[test]
     fn graph_answers_keep_their_ids_and_401_means_sign_in_again() {

@@ -19,8 +19,9 @@
 //! - `oidc`: discovery, JWKS, authorize, token, the AADSTS error catalogue.
 //! - `graph`: the Graph v1.0 router, one module per resource (`applications`,
 //!   `service_principals`, `owners`, `credentials`, `delta`, `batch`), the
-//!   shared `collection`/`query`/`filter`/`paging` machinery, and `faults`,
-//!   `stats` and `emulator` (the `/_emulator` control routes).
+//!   shared `resource`/`handlers`/`collection`/`query`/`filter`/`paging`
+//!   machinery, and `faults`, `stats` (applied by `middleware`) and `emulator`
+//!   (the `/_emulator` control routes).
 //! - `server`: the router, the catch-all and the plain/TLS accept loops; [`tls`]
 //!   makes the CA and server certificate.
 //! - [`browser`] (feature `browser`): a form-filling stand-in for the system browser.

@@ -3,7 +3,7 @@
 //! One file, committed, so a reviewer sees every change to the IPC surface in
 //! the diff. The test below fails when the file and the Rust types disagree.
 
-use crate::{commands, error, jwt, signin};
+use crate::{apps, commands, credentials, error, jwt, signin};
 use ts_rs::{Config, TS};
 
 /// Where the bindings live, relative to this crate's manifest.
@@ -40,6 +40,23 @@ pub fn typescript() -> String {
         entra_jwt::Profile::decl(&cfg),
         entra_jwt::settings_import::ImportReport::decl(&cfg),
         jwt::CurrentTokenInspection::decl(&cfg),
+        apps::ObjectType::decl(&cfg),
+        apps::OwnerSummary::decl(&cfg),
+        apps::AppRow::decl(&cfg),
+        apps::AppInventory::decl(&cfg),
+        apps::CredentialSummary::decl(&cfg),
+        apps::RedirectUris::decl(&cfg),
+        apps::ApiPermission::decl(&cfg),
+        apps::AppDetail::decl(&cfg),
+        apps::SyncProgress::decl(&cfg),
+        apps::SyncSummary::decl(&cfg),
+        credentials::ExpiryStatus::decl(&cfg),
+        credentials::CredentialRow::decl(&cfg),
+        credentials::ExpiryReport::decl(&cfg),
+        credentials::ExportFormat::decl(&cfg),
+        credentials::ExportResult::decl(&cfg),
+        credentials::RotatedSecret::decl(&cfg),
+        credentials::Crossing::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/entra-ipc by `UPDATE_BINDINGS=1 cargo test -p entra-ipc`. Do not edit.\n\nimport type { Channel } from \"@tauri-apps/api/core\";\n",

@@ -8,7 +8,7 @@
 //! argument on one side without the other fails a test instead of a click.
 
 use crate::error::IpcError;
-use crate::{jwt, signin};
+use crate::{apps, credentials, jwt, signin};
 use std::marker::PhantomData;
 use ts_rs::{Config, TS};
 
@@ -76,6 +76,16 @@ commands! {
     signin::resume_account(account_id: String) -> signin::SignedInUser;
     signin::sign_out(account_id: String) -> ();
     signin::save_preferences(preferences: signin::Preferences) -> ();
+    apps::apps_list() -> apps::AppInventory;
+    apps::apps_refresh(account_id: String, full: bool, on_progress: Channel<apps::SyncProgress>) -> apps::SyncSummary;
+    apps::apps_cancel_refresh() -> bool;
+    apps::apps_detail(id: String) -> apps::AppDetail;
+    apps::apps_open_in_portal(id: String) -> ();
+    credentials::credentials_list(windows: Option<Vec<u32>>) -> credentials::ExpiryReport;
+    credentials::credentials_export(windows: Option<Vec<u32>>, format: credentials::ExportFormat) -> credentials::ExportResult;
+    credentials::credentials_rotate(account_id: String, object_id: String, object_type: apps::ObjectType, lifetime_days: u32) -> credentials::RotatedSecret;
+    credentials::credentials_remove(account_id: String, object_id: String, object_type: apps::ObjectType, key_id: String) -> ();
+    credentials::credentials_crossings(windows: Option<Vec<u32>>) -> Vec<credentials::Crossing>;
     jwt::jwt_inspect(token: String, profile: Option<String>, fetch_keys: bool) -> entra_jwt::Inspection;
     jwt::jwt_inspect_current(account_id: String, profile: Option<String>, fetch_keys: bool) -> jwt::CurrentTokenInspection;
     jwt::jwt_profiles() -> Vec<entra_jwt::Profile>;

@@ -143,3 +143,127 @@ fn the_argument_reader_sees_what_the_shell_declares() {
     assert_eq!(command_params("pub fn cancel_sign_in(state: State<'_, AppState>) -> bool {", "cancel_sign_in").unwrap(), Vec::<String>::new());
     assert!(command_params("pub fn other() {}", "missing").is_none());
 }
+
+/// The modules of a crate's `src/`, by path (`""` for lib.rs, `config::resolve` for src/config/resolve.rs), with their text
+/// (test modules and comments cut off: they are not part of the module graph).
+fn modules_of(src: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![src.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") {
+                continue;
+            }
+            let rel = path.strip_prefix(src).unwrap().with_extension("");
+            let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+            if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+                parts.pop();
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let code: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+            out.push((parts.join("::"), code));
+        }
+    }
+    out
+}
+
+/// The modules `code` (in module `module`) refers to through `crate::` or `super::` paths, resolved to the longest
+/// known module; names re-exported at the crate root resolve to the module they come from.
+fn imports_of(module: &str, code: &str, known: &[String], reexports: &std::collections::HashMap<String, String>) -> std::collections::BTreeSet<String> {
+    let mut found = std::collections::BTreeSet::new();
+    let resolve = |path: &str| -> Option<String> {
+        let segments: Vec<&str> = path.split("::").filter(|s| !s.is_empty()).collect();
+        for n in (1..=segments.len()).rev() {
+            let candidate = segments[..n].join("::");
+            if known.contains(&candidate) {
+                return Some(candidate);
+            }
+        }
+        segments.first().and_then(|first| reexports.get(*first).cloned())
+    };
+    let parent = module.rsplit_once("::").map(|(p, _)| p).unwrap_or("");
+    for (prefix, base) in [("crate::", ""), ("super::", parent)] {
+        for (at, _) in code.match_indices(prefix) {
+            let rest = &code[at + prefix.len()..];
+            let path: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_' || *c == ':').collect();
+            let full = if base.is_empty() { path.clone() } else { format!("{base}::{path}") };
+            let mut targets = vec![full.clone()];
+            // `crate::{a, b::c}` and `crate::x::{y, z}`: every item of the brace list.
+            if rest[path.len()..].starts_with('{') {
+                let list = rest[path.len() + 1..].split('}').next().unwrap_or_default();
+                targets = list.split(',').map(|item| format!("{full}{}", item.trim().split(" as ").next().unwrap_or_default())).collect();
+            }
+            for target in targets {
+                if let Some(m) = resolve(&target) {
+                    if m != module {
+                        found.insert(m);
+                    }
+                }
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn no_two_modules_of_a_crate_import_each_other() {
+    let root = workspace_root();
+    let mut checked = 0;
+    let mut cycles = Vec::new();
+    for entry in std::fs::read_dir(root.join("crates")).unwrap().flatten() {
+        let src = entry.path().join("src");
+        if !src.is_dir() {
+            continue;
+        }
+        let modules = modules_of(&src);
+        let known: Vec<String> = modules.iter().map(|(m, _)| m.clone()).collect();
+        // `pub use desk::{Desk, DeskOptions};` at the root: `crate::Desk` belongs to `desk`.
+        let mut reexports = std::collections::HashMap::new();
+        if let Some((_, lib)) = modules.iter().find(|(m, _)| m.is_empty()) {
+            for line in lib.lines().filter(|l| l.starts_with("pub use ")) {
+                let body = line.trim_start_matches("pub use ").trim_end_matches(';');
+                let (path, names) = match body.split_once("::{") {
+                    Some((path, names)) => (path, names.trim_end_matches('}').split(',').map(|n| n.trim().to_string()).collect::<Vec<_>>()),
+                    None => (body.rsplit_once("::").map(|(p, _)| p).unwrap_or(body), vec![body.rsplit("::").next().unwrap_or(body).to_string()]),
+                };
+                for name in names {
+                    let name = name.split(" as ").last().unwrap_or_default().trim().to_string();
+                    let target = path.split("::").take_while(|s| known.iter().any(|k| k == s || k.starts_with(&format!("{s}::")))).collect::<Vec<_>>().join("::");
+                    if !target.is_empty() {
+                        reexports.insert(name, target);
+                    }
+                }
+            }
+        }
+        let graph: std::collections::HashMap<&str, std::collections::BTreeSet<String>> =
+            modules.iter().map(|(m, code)| (m.as_str(), imports_of(m, code, &known, &reexports))).collect();
+        for (a, targets) in &graph {
+            for b in targets {
+                let back = graph.get(b.as_str()).is_some_and(|t| t.contains(*a));
+                let nested = a.is_empty() || b.starts_with(&format!("{a}::")) || a.starts_with(&format!("{b}::"));
+                if back && !nested && a < &b.as_str() {
+                    cycles.push(format!("{}: `{a}` ↔ `{b}`", entry.file_name().to_string_lossy()));
+                }
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 6, "the check saw the crates");
+    cycles.sort();
+    assert!(cycles.is_empty(), "modules that import each other (move what both need into a third module):\n{}", cycles.join("\n"));
+}
+
+#[test]
+fn the_import_reader_sees_crate_super_and_brace_lists() {
+    let known = vec!["config".to_string(), "config::store".to_string(), "keychain".to_string(), "desk".to_string()];
+    let reexports = std::collections::HashMap::from([("Desk".to_string(), "desk".to_string())]);
+    let code = "use crate::{keychain::AsyncKeychain, Desk};\nuse super::store::SettingsStore;";
+    let found = imports_of("config::resolve", code, &known, &reexports);
+    assert_eq!(found.into_iter().collect::<Vec<_>>(), ["config::store", "desk", "keychain"]);
+}

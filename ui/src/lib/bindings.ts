@@ -409,6 +409,356 @@ token: string,
  */
 inspection: Inspection, };
 
+export type ObjectType = "application" | "servicePrincipal";
+
+export type OwnerSummary = { 
+/**
+ * The owner's object ID.
+ */
+id: string, 
+/**
+ * `user`, `servicePrincipal`, `group` or another directory object type.
+ */
+owner_type: string, 
+/**
+ * Display name.
+ */
+display_name: string | null, 
+/**
+ * User principal name (users).
+ */
+user_principal_name: string | null, 
+/**
+ * Mail address (users).
+ */
+mail: string | null, };
+
+export type AppRow = { 
+/**
+ * Object ID.
+ */
+id: string, 
+/**
+ * App registration or service principal.
+ */
+object_type: ObjectType, 
+/**
+ * Application (client) ID.
+ */
+app_id: string, 
+/**
+ * Display name.
+ */
+display_name: string, 
+/**
+ * `AzureADMyOrg`, `AzureADMultipleOrgs`, `AzureADandPersonalMicrosoftAccount`, `PersonalMicrosoftAccount`.
+ */
+sign_in_audience: string | null, 
+/**
+ * Created, RFC 3339.
+ */
+created: string | null, 
+/**
+ * Client secrets and certificates (Sign/Verify twins counted once).
+ */
+credential_count: number, 
+/**
+ * Of which expired.
+ */
+expired_count: number, 
+/**
+ * The earliest end date among credentials that have not expired, RFC 3339.
+ */
+next_expiry: string | null, 
+/**
+ * Owners; `null` while they are still loading behind the list.
+ */
+owners: Array<OwnerSummary> | null, };
+
+export type AppInventory = { 
+/**
+ * Every cached app registration and service principal.
+ */
+rows: Array<AppRow>, 
+/**
+ * When the cache was last synced with Graph, RFC 3339; `null` when it never was.
+ */
+as_of: string | null, 
+/**
+ * True when the cache is older than the refresh interval (or empty): the screen says so and offers a refresh.
+ */
+stale: boolean, };
+
+export type CredentialSummary = { 
+/**
+ * The key ID.
+ */
+key_id: string, 
+/**
+ * `password` (client secret) or `certificate`.
+ */
+credential_type: string, 
+/**
+ * Its display name.
+ */
+display_name: string | null, 
+/**
+ * Starts, RFC 3339.
+ */
+start: string | null, 
+/**
+ * Ends, RFC 3339.
+ */
+end: string | null, 
+/**
+ * Whole days left (negative once expired).
+ */
+days_left: bigint | null, 
+/**
+ * A secret's first characters, as Graph shows them (not the secret).
+ */
+hint: string | null, 
+/**
+ * `Sign`, `Verify`, or `Sign+Verify` for a certificate present twice.
+ */
+usage: string | null, };
+
+export type RedirectUris = { 
+/**
+ * Web.
+ */
+web: Array<string>, 
+/**
+ * Single-page application.
+ */
+spa: Array<string>, 
+/**
+ * Public client (mobile and desktop).
+ */
+public_client: Array<string>, };
+
+export type ApiPermission = { 
+/**
+ * The API's application ID.
+ */
+resource_app_id: string, 
+/**
+ * Its name when known (e.g. `Microsoft Graph`).
+ */
+resource_name: string | null, 
+/**
+ * Delegated permissions (scopes) asked.
+ */
+delegated: number, 
+/**
+ * Application permissions (app roles) asked.
+ */
+application: number, };
+
+export type AppDetail = { 
+/**
+ * The row.
+ */
+row: AppRow, 
+/**
+ * Its credentials, soonest end first.
+ */
+credentials: Array<CredentialSummary>, 
+/**
+ * Redirect URIs by platform (app registrations).
+ */
+redirect_uris: RedirectUris, 
+/**
+ * API permissions summary (app registrations).
+ */
+api_permissions: Array<ApiPermission>, 
+/**
+ * The publisher domain.
+ */
+publisher_domain: string | null, 
+/**
+ * The service principal's type (`Application`, `ManagedIdentity`, …).
+ */
+service_principal_type: string | null, 
+/**
+ * The Entra admin center page of the object.
+ */
+portal_url: string, };
+
+export type SyncProgress = { "stage": "page", 
+/**
+ * `applications` or `servicePrincipals`.
+ */
+collection: string, 
+/**
+ * Items so far in this collection.
+ */
+items: number, } | { "stage": "list_ready", 
+/**
+ * Rows in the inventory.
+ */
+rows: number, } | { "stage": "owners", 
+/**
+ * Objects whose owners are loaded.
+ */
+done: number, 
+/**
+ * Objects in all.
+ */
+total: number, } | { "stage": "throttled", 
+/**
+ * Seconds to wait.
+ */
+seconds: number, } | { "stage": "retrying", 
+/**
+ * The attempt about to be made (2 for the first retry).
+ */
+attempt: number, 
+/**
+ * Why (e.g. `HTTP 503`).
+ */
+reason: string, };
+
+export type SyncSummary = { 
+/**
+ * True for a full read, false for a delta (incremental) one.
+ */
+full: boolean, 
+/**
+ * Objects added or changed.
+ */
+changed: number, 
+/**
+ * Objects removed.
+ */
+removed: number, 
+/**
+ * Requests sent to Graph.
+ */
+requests: number, 
+/**
+ * Wall time, milliseconds.
+ */
+duration_ms: bigint, 
+/**
+ * The cache's new "as of" time, RFC 3339.
+ */
+as_of: string, };
+
+export type ExpiryStatus = "expired" | "expiring" | "ok";
+
+export type CredentialRow = { 
+/**
+ * The owning object's ID.
+ */
+object_id: string, 
+/**
+ * Its application (client) ID.
+ */
+app_id: string, 
+/**
+ * Its display name.
+ */
+display_name: string, 
+/**
+ * App registration or service principal.
+ */
+object_type: ObjectType, 
+/**
+ * `password` (client secret) or `certificate`.
+ */
+credential_type: string, 
+/**
+ * The key ID.
+ */
+key_id: string, 
+/**
+ * The credential's own display name.
+ */
+credential_name: string | null, 
+/**
+ * Starts, RFC 3339.
+ */
+start: string | null, 
+/**
+ * Ends, RFC 3339.
+ */
+end: string, 
+/**
+ * Whole days left (negative once expired).
+ */
+days_left: bigint, 
+/**
+ * Expired, expiring or ok.
+ */
+status: ExpiryStatus, 
+/**
+ * The smallest window (days) it falls in, if any.
+ */
+window: number | null, 
+/**
+ * `Sign`, `Verify` or `Sign+Verify`.
+ */
+usage: string | null, 
+/**
+ * The object's owners (empty when it has none; `null` while they load).
+ */
+owners: Array<OwnerSummary> | null, };
+
+export type ExpiryReport = { 
+/**
+ * Every credential, soonest end first.
+ */
+rows: Array<CredentialRow>, 
+/**
+ * The windows in days, ascending (default 7, 30, 90).
+ */
+windows: Array<number>, 
+/**
+ * When the inventory was last synced, RFC 3339.
+ */
+as_of: string | null, };
+
+export type ExportFormat = "csv" | "json" | "notify";
+
+export type ExportResult = { 
+/**
+ * The file's path.
+ */
+path: string, 
+/**
+ * Credentials in it.
+ */
+count: number, };
+
+export type RotatedSecret = { 
+/**
+ * The new credential's key ID.
+ */
+key_id: string, 
+/**
+ * The new secret's value: shown once, never stored by Entra Desk.
+ */
+secret_text: string, 
+/**
+ * When it ends, RFC 3339.
+ */
+end: string, 
+/**
+ * Its hint (first characters), as Graph will show it.
+ */
+hint: string | null, };
+
+export type Crossing = { 
+/**
+ * The credential.
+ */
+credential: CredentialRow, 
+/**
+ * The window it is in now, in days (0 for expired).
+ */
+now_in: number, };
+
 /** A JWT validation profile's defaults: `entra_jwt::Profile::default()`. */
 export const DEFAULT_JWT_PROFILE: Profile = {"name":"","tenant_id":null,"client_id":null,"audience":null,"issuer":"https://sts.windows.net/{TenantId}/","authority":"https://login.microsoftonline.com/{TenantId}/","metadata_address":null,"required_claims":"tid={TenantId}","clock_skew":"00:05:00","jwks_cache_duration":"01:00:00"};
 
@@ -420,6 +770,16 @@ export interface Commands {
   resume_account: { args: { accountId: string }; result: SignedInUser };
   sign_out: { args: { accountId: string }; result: void };
   save_preferences: { args: { preferences: Preferences }; result: void };
+  apps_list: { args: Record<string, never>; result: AppInventory };
+  apps_refresh: { args: { accountId: string; full: boolean; onProgress: Channel<SyncProgress> }; result: SyncSummary };
+  apps_cancel_refresh: { args: Record<string, never>; result: boolean };
+  apps_detail: { args: { id: string }; result: AppDetail };
+  apps_open_in_portal: { args: { id: string }; result: void };
+  credentials_list: { args: { windows: Array<number> | null }; result: ExpiryReport };
+  credentials_export: { args: { windows: Array<number> | null; format: ExportFormat }; result: ExportResult };
+  credentials_rotate: { args: { accountId: string; objectId: string; objectType: ObjectType; lifetimeDays: number }; result: RotatedSecret };
+  credentials_remove: { args: { accountId: string; objectId: string; objectType: ObjectType; keyId: string }; result: void };
+  credentials_crossings: { args: { windows: Array<number> | null }; result: Array<Crossing> };
   jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };
   jwt_inspect_current: { args: { accountId: string; profile: string | null; fetchKeys: boolean }; result: CurrentTokenInspection };
   jwt_profiles: { args: Record<string, never>; result: Array<Profile> };

@@ -18,7 +18,7 @@
 use super::azure_transport::ReqwestTransport;
 use super::token_endpoint::ProviderError;
 use crate::aadsts::{self, identity_error};
-use crate::config::DEFAULT_TENANT;
+use crate::config::{Profile, DEFAULT_TENANT};
 use crate::error::IdentityErrorDetails;
 use crate::secret::{AccessToken, ClientSecret};
 use crate::{Error, ErrorCode, Result};
@@ -65,6 +65,13 @@ pub struct AppTarget<'a> {
     pub client_id: &'a str,
     /// The authority (its host becomes azure_identity's authority host).
     pub authority: &'a url::Url,
+}
+
+impl<'a> AppTarget<'a> {
+    /// The app and tenant an app-only sign-in with `profile` signs in as.
+    pub fn of(profile: &'a Profile) -> Self {
+        AppTarget { tenant_id: &profile.tenant_id, client_id: &profile.client_id, authority: &profile.authority }
+    }
 }
 
 /// `https://host[:port]` of the profile's authority: azure_identity's "authority host".

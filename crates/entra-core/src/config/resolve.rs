@@ -94,11 +94,6 @@ impl Profile {
         discovery_candidates(self.metadata_address.as_ref(), self.issuer.as_ref(), &self.authority)
     }
 
-    /// The app and tenant an app-only sign-in with this profile signs in as.
-    pub fn app_target(&self) -> crate::auth::app_only::AppTarget<'_> {
-        crate::auth::app_only::AppTarget { tenant_id: &self.tenant_id, client_id: &self.client_id, authority: &self.authority }
-    }
-
     /// The scopes of an interactive sign-in: `openid profile offline_access` plus the configured ones.
     pub fn interactive_scopes(&self) -> Vec<String> {
         let mut all: Vec<String> = OIDC_SCOPES.iter().map(|s| s.to_string()).collect();

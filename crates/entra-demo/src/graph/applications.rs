@@ -1,13 +1,16 @@
 //! `/v1.0/applications`: list, get (also by `applications(appId='…')`),
 //! `$count`, delta, owners, addPassword/removePassword and delete (soft, into
-//! deleted items; `DELETE /directory/deletedItems/{id}` purges). The handlers
-//! here are thin: the work is in `collection`, `owners`, `credentials` and `delta`.
+//! deleted items; `DELETE /directory/deletedItems/{id}` purges). The routes
+//! both collections share are served by the generic `handlers`; this module
+//! has delete/purge and the `(appId='…')` alternate-key dispatch, and the
+//! work is in `collection`, `owners`, `credentials` and `delta`.
 
-use super::collection::{self, RenderCtx, Resource};
 use super::credentials::{self, key_json, password_json};
 use super::ctx::Ctx;
+use super::dates::graph_date;
 use super::filter::{Field, FilterSpec};
-use super::{delta, owners, GraphError};
+use super::resource::{check_id, RenderCtx, Resource};
+use super::{collection, owners, GraphError};
 use crate::inventory::{Application, Inventory, Meta, Removal, ServicePrincipal as ServicePrincipals};
 use crate::state::Shared;
 use axum::extract::State;
@@ -17,11 +20,6 @@ use axum::extract::Path;
 use axum::http::Method;
 use axum::response::Response;
 use serde_json::{json, Value};
-
-/// Graph's date-time rendering: 7 fractional digits, `Z`.
-pub fn graph_date(d: chrono::DateTime<chrono::Utc>) -> String {
-    format!("{}.{:07}Z", d.format("%Y-%m-%dT%H:%M:%S"), d.timestamp_subsec_nanos() / 100)
-}
 
 impl Resource for Application {
     const SET: &'static str = "applications";
@@ -110,27 +108,6 @@ impl Resource for Application {
     }
 }
 
-pub async fn list(ctx: Ctx) -> Response {
-    collection::list::<Application>(&ctx).unwrap_or_else(|e| ctx.fail(e))
-}
-pub async fn count(ctx: Ctx) -> Response {
-    collection::count::<Application>(&ctx).unwrap_or_else(|e| ctx.fail(e))
-}
-pub async fn delta(ctx: Ctx) -> Response {
-    delta::delta::<Application>(&ctx).unwrap_or_else(|e| ctx.fail(e))
-}
-pub async fn get(ctx: Ctx, Path(id): Path<String>) -> Response {
-    collection::get::<Application>(&ctx, &id).unwrap_or_else(|e| ctx.fail(e))
-}
-pub async fn owners(ctx: Ctx, Path(id): Path<String>) -> Response {
-    owners::list::<Application>(&ctx, &id).unwrap_or_else(|e| ctx.fail(e))
-}
-pub async fn add_password(ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Response {
-    credentials::add_password::<Application>(&ctx, &id, &body).unwrap_or_else(|e| ctx.fail(e))
-}
-pub async fn remove_password(ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Response {
-    credentials::remove_password::<Application>(&ctx, &id, &body).unwrap_or_else(|e| ctx.fail(e))
-}
 pub async fn delete(ctx: Ctx, Path(id): Path<String>) -> Response {
     remove(&ctx, &id, Removal::Changed).unwrap_or_else(|e| ctx.fail(e))
 }
@@ -140,7 +117,7 @@ pub async fn purge(ctx: Ctx, Path(id): Path<String>) -> Response {
 }
 
 fn remove(ctx: &Ctx, id: &str, how: Removal) -> Result<Response, GraphError> {
-    collection::check_id(id)?;
+    check_id(id)?;
     let now = ctx.state.clock.now();
     let mut inv = ctx.state.inventory_mut();
     let i = match how {

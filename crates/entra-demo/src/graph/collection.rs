@@ -1,5 +1,5 @@
 //! The list machinery shared by `/applications` and `/servicePrincipals`:
-//! a [`Resource`] describes its properties, filters and sort keys; `list`,
+//! a [`Resource`] (in `resource`) describes its properties, filters and sort keys; `list`,
 //! `get` and `count` apply `$select`, `$filter`, `$search`, `$orderby`,
 //! `$count`, `$expand=owners`, `$top` and skip-token paging with Graph's
 //! ConsistencyLevel rules (REFERENCE §5):
@@ -10,43 +10,19 @@
 //!   is refused with the advanced-query parameters.
 
 use super::ctx::{Ctx, READ_APPS};
-use super::filter::{self, Expr, Field, FilterSpec};
+use super::filter::{self, Expr, Field};
 use super::owners;
 use super::paging::{self, ListCursor};
 use super::query::{no_property, search_needs_header, Query, Search};
+use super::resource::{check_id, RenderCtx, Resource};
 use super::GraphError;
-use crate::directory::Directory;
-use crate::inventory::{Inventory, Meta};
+use crate::inventory::Inventory;
 use axum::response::Response;
 use serde_json::{Map, Value};
 
 /// Page cap and per-object owner cap with `$expand` (Graph known issue 13635).
 pub const EXPAND_PAGE: usize = 100;
 pub const EXPAND_OWNERS: usize = 20;
-
-pub struct RenderCtx<'a> {
-    pub inv: &'a Inventory,
-    pub dir: &'a Directory,
-    /// `keyCredentials[].key` is only returned when `keyCredentials` is selected.
-    pub with_key: bool,
-}
-
-pub trait Resource: Sized + 'static {
-    const SET: &'static str;
-    const ODATA_TYPE: &'static str;
-    /// The resource name in `$filter` errors (`Application`).
-    const RESOURCE: &'static str;
-    /// Default properties, in output order.
-    const PROPS: &'static [&'static str];
-    const FILTERS: &'static [FilterSpec];
-    const ORDERBY: &'static [&'static str];
-    const SEARCH: &'static [&'static str];
-    fn all(inv: &Inventory) -> &[Self];
-    fn find(inv: &Inventory, id: &str) -> Option<usize>;
-    fn meta(&self) -> &Meta;
-    fn prop(&self, name: &str, r: &RenderCtx) -> Value;
-    fn field(&self, name: &str) -> Field<'_>;
-}
 
 /// A validated query.
 pub struct Plan {
@@ -242,14 +218,6 @@ pub fn list<R: Resource>(ctx: &Ctx) -> Result<Response, GraphError> {
     }
     body.insert("value".into(), Value::Array(values));
     Ok(ctx.graph.ok(Value::Object(body)))
-}
-
-/// 400 for an id that is not a GUID, as the directory answers.
-pub fn check_id(id: &str) -> Result<(), GraphError> {
-    if uuid::Uuid::parse_str(id).is_err() {
-        return Err(GraphError::bad_request("Request_BadRequest", format!("Invalid object identifier '{id}'.")));
-    }
-    Ok(())
 }
 
 pub fn get<R: Resource>(ctx: &Ctx, id: &str) -> Result<Response, GraphError> {

@@ -13,8 +13,8 @@
 //!   `Directory.AccessAsUser.All`), or `Application.ReadWrite.OwnedBy` when the
 //!   caller (user, or the calling app's service principal) owns the object.
 
-use super::applications::graph_date;
-use super::collection::{check_id, Resource};
+use super::dates::graph_date;
+use super::resource::{check_id, Resource};
 use super::ctx::{Ctx, WRITE_APPS};
 use super::GraphError;
 use crate::inventory::{Application, Inventory, KeyCred, Meta, OwnerRef, PasswordCred, ServicePrincipal};

@@ -11,7 +11,8 @@
 //! A delta token older than 7 days (emulator clock) answers 410 Gone with a
 //! `Location` to start over; a token that does not verify answers 400.
 
-use super::collection::{render, resolve_select, RenderCtx, Resource};
+use super::collection::{render, resolve_select};
+use super::resource::{RenderCtx, Resource};
 use super::ctx::{Ctx, READ_APPS};
 use super::paging;
 use super::query::Query;

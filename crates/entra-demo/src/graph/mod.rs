@@ -5,13 +5,14 @@
 //! [`auth`] (the [`ctx::Ctx`] extractor does it for the newer ones).
 //!
 //! - `me`, `organization`, `userinfo`: the signed-in user and the tenant.
-//! - `applications`, `service_principals`: the two directory collections,
-//!   served by the shared list machinery in `collection` (with `query`,
-//!   `filter` and `paging`), their `owners` and `credentials`
-//!   (add/removePassword), and `delta`.
+//! - `applications`, `service_principals`: the two directory collections
+//!   (each a `resource::Resource`), routed through the generic `handlers` to
+//!   the shared list machinery in `collection` (with `query`, `filter` and
+//!   `paging`), their `owners` and `credentials` (add/removePassword), and
+//!   `delta`; `dates` has Graph's date-time form.
 //! - `batch`: JSON batching through this same router.
-//! - `faults`, `stats`: fault injection and request counts (the
-//!   `/_emulator` control routes are in `emulator`).
+//! - `faults`, `stats`: fault injection and request counts, applied to every
+//!   request by `middleware` (the `/_emulator` control routes are in `emulator`).
 
 mod applications;
 mod auth;
@@ -19,15 +20,19 @@ mod batch;
 mod collection;
 mod credentials;
 mod ctx;
+mod dates;
 mod delta;
 pub mod emulator;
 pub mod faults;
 mod filter;
+mod handlers;
 mod me;
+mod middleware;
 mod organization;
 mod owners;
 mod paging;
 mod query;
+mod resource;
 mod service_principals;
 pub mod stats;
 mod userinfo;
@@ -42,31 +47,32 @@ use axum::routing::{delete, get, post};
 use axum::Router;
 
 pub fn router(state: Shared) -> Router<Shared> {
+    use crate::inventory::{Application as App, ServicePrincipal as Sp};
     use applications as apps;
-    use service_principals as sps;
+    use handlers as h;
     Router::new()
         .route("/me", get(me::get_me))
         .route("/organization", get(organization::list))
-        .route("/applications", get(apps::list))
-        .route("/applications/$count", get(apps::count))
-        .route("/applications/delta", get(apps::delta))
-        .route("/applications/{id}", get(apps::get).delete(apps::delete))
-        .route("/applications/{id}/owners", get(apps::owners))
-        .route("/applications/{id}/addPassword", post(apps::add_password))
-        .route("/applications/{id}/removePassword", post(apps::remove_password))
-        .route("/servicePrincipals", get(sps::list))
-        .route("/servicePrincipals/$count", get(sps::count))
-        .route("/servicePrincipals/delta", get(sps::delta))
-        .route("/servicePrincipals/{id}", get(sps::get))
-        .route("/servicePrincipals/{id}/owners", get(sps::owners))
-        .route("/servicePrincipals/{id}/addPassword", post(sps::add_password))
-        .route("/servicePrincipals/{id}/removePassword", post(sps::remove_password))
+        .route("/applications", get(h::list::<App>))
+        .route("/applications/$count", get(h::count::<App>))
+        .route("/applications/delta", get(h::delta::<App>))
+        .route("/applications/{id}", get(h::get::<App>).delete(apps::delete))
+        .route("/applications/{id}/owners", get(h::owners::<App>))
+        .route("/applications/{id}/addPassword", post(h::add_password::<App>))
+        .route("/applications/{id}/removePassword", post(h::remove_password::<App>))
+        .route("/servicePrincipals", get(h::list::<Sp>))
+        .route("/servicePrincipals/$count", get(h::count::<Sp>))
+        .route("/servicePrincipals/delta", get(h::delta::<Sp>))
+        .route("/servicePrincipals/{id}", get(h::get::<Sp>))
+        .route("/servicePrincipals/{id}/owners", get(h::owners::<Sp>))
+        .route("/servicePrincipals/{id}/addPassword", post(h::add_password::<Sp>))
+        .route("/servicePrincipals/{id}/removePassword", post(h::remove_password::<Sp>))
         .route("/directory/deletedItems/{id}", delete(apps::purge))
         .route("/{key}", get(apps::alternate_get).delete(apps::alternate_delete))
         .route("/{key}/{action}", get(apps::alternate_get_action).post(apps::alternate_post_action))
         .route("/$batch", post(batch::batch))
         .fallback(unknown_route)
-        .layer(axum::middleware::from_fn_with_state(state, faults::layer))
+        .layer(axum::middleware::from_fn_with_state(state, middleware::layer))
 }
 
 /// A Graph error before it becomes a response: status, code, message.

@@ -2,7 +2,7 @@
 //! tagged with `@odata.type`, `$select`, `$top` and skip-token paging) and
 //! the objects `$expand=owners` embeds.
 
-use super::collection::{check_id, RenderCtx, Resource};
+use super::resource::{check_id, RenderCtx, Resource};
 use super::ctx::{Ctx, READ_APPS};
 use super::paging::{self, ListCursor};
 use super::query::{no_property, Query};

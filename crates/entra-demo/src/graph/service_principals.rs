@@ -1,17 +1,14 @@
 //! `/v1.0/servicePrincipals`: list, get (also `servicePrincipals(appId='…')`),
 //! `$count`, delta, owners and addPassword/removePassword, through the same
-//! machinery as applications.
+//! machinery as applications: this module describes the resource, and the
+//! router serves it through the generic `handlers` (the alternate key is
+//! dispatched in `applications`).
 
-use super::applications::graph_date;
-use super::collection::{self, RenderCtx, Resource};
-use super::credentials::{self, key_json, password_json};
-use super::ctx::Ctx;
+use super::credentials::{key_json, password_json};
+use super::dates::graph_date;
 use super::filter::{Field, FilterSpec};
-use super::{delta, owners};
+use super::resource::{RenderCtx, Resource};
 use crate::inventory::{Inventory, Meta, ServicePrincipal};
-use axum::body::Bytes;
-use axum::extract::Path;
-use axum::response::Response;
 use serde_json::{json, Value};
 
 impl Resource for ServicePrincipal {
@@ -94,26 +91,4 @@ impl Resource for ServicePrincipal {
             _ => Value::Null,
         }
     }
-}
-
-pub async fn list(ctx: Ctx) -> Response {
-    collection::list::<ServicePrincipal>(&ctx).unwrap_or_else(|e| ctx.fail(e))
-}
-pub async fn count(ctx: Ctx) -> Response {
-    collection::count::<ServicePrincipal>(&ctx).unwrap_or_else(|e| ctx.fail(e))
-}
-pub async fn delta(ctx: Ctx) -> Response {
-    delta::delta::<ServicePrincipal>(&ctx).unwrap_or_else(|e| ctx.fail(e))
-}
-pub async fn get(ctx: Ctx, Path(id): Path<String>) -> Response {
-    collection::get::<ServicePrincipal>(&ctx, &id).unwrap_or_else(|e| ctx.fail(e))
-}
-pub async fn owners(ctx: Ctx, Path(id): Path<String>) -> Response {
-    owners::list::<ServicePrincipal>(&ctx, &id).unwrap_or_else(|e| ctx.fail(e))
-}
-pub async fn add_password(ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Response {
-    credentials::add_password::<ServicePrincipal>(&ctx, &id, &body).unwrap_or_else(|e| ctx.fail(e))
-}
-pub async fn remove_password(ctx: Ctx, Path(id): Path<String>, body: Bytes) -> Response {
-    credentials::remove_password::<ServicePrincipal>(&ctx, &id, &body).unwrap_or_else(|e| ctx.fail(e))
 }

@@ -9,47 +9,25 @@
 //! knows nothing of them.
 
 use crate::accounts::{Account, AccountStore, AppCredentialRef};
-use crate::auth::app_only::{self, AppCredential, GRAPH_DEFAULT_SCOPE};
+use crate::auth::app_only::{self, AppCredential, AppTarget, GRAPH_DEFAULT_SCOPE};
 use crate::auth::interactive::{self, SignInOptions};
 use crate::auth::tokens::TokenCache;
 use crate::auth::{BrowserOpener, SignInProgress};
-use crate::clock::{Clock, SystemClock};
-use crate::config::{EnvLookup, Profile, SettingsStore};
-use crate::graph::{DeskTokenSource, GraphClient};
-use crate::keychain::{AsyncKeychain, Keychain, DEFAULT_SERVICE};
+use crate::clock::Clock;
+use crate::config::{Profile, SettingsStore};
+use entra_graph::GraphClient;
+use token_source::DeskTokenSource;
+use crate::keychain::{AsyncKeychain, Keychain};
 use crate::secret::AccessToken;
 use crate::{Error, ErrorCode, Result};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
 
-/// How to open a [`Desk`].
-#[derive(Clone)]
-pub struct DeskOptions {
-    /// The data folder (settings, account list). Usually [`crate::paths::data_dir`].
-    pub data_dir: PathBuf,
-    /// The keychain service name (tests use their own to stay apart).
-    pub keychain_service: String,
-    /// The clock for expiry decisions.
-    pub clock: Arc<dyn Clock>,
-    /// Refresh an access token when less than this remains of its life.
-    pub refresh_margin: chrono::Duration,
-    /// Environment lookup (the process environment by default).
-    pub env: EnvLookup,
-}
+mod options;
+mod token_source;
 
-impl DeskOptions {
-    /// Defaults for `data_dir`: service `entra-desk`, system clock, 5-minute margin, process environment.
-    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
-        DeskOptions {
-            data_dir: data_dir.into(),
-            keychain_service: DEFAULT_SERVICE.to_string(),
-            clock: Arc::new(SystemClock),
-            refresh_margin: chrono::Duration::minutes(5),
-            env: Arc::new(|name: &str| std::env::var(name).ok()),
-        }
-    }
-}
+pub use options::DeskOptions;
 
 struct Inner {
     data_dir: PathBuf,
@@ -157,7 +135,7 @@ impl Desk {
         let scope = profile.scopes.iter().find(|s| s.ends_with("/.default")).cloned().unwrap_or_else(|| GRAPH_DEFAULT_SCOPE.to_string());
         let account = Account::app_only(profile, &credential, scope.clone(), self.inner.clock.now());
         let what = account.app_credential.as_ref().map_or("credential", AppCredentialRef::describe);
-        let built = app_only::build(profile.app_target(), &credential, http)?;
+        let built = app_only::build(AppTarget::of(profile), &credential, http)?;
         let (token, expires_at) = app_only::token(&built, &scope, what, self.inner.clock.now()).await?;
         if let AppCredential::ClientSecret(secret) = &credential {
             self.inner.keychain.set_client_secret(&profile.client_id, &profile.tenant_id, secret).await?;
