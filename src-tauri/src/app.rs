@@ -17,6 +17,7 @@ pub fn run() {
 
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_notification::init())
         .setup(|app| {
             let data_dir = entra_core::paths::data_dir()?;
             entra_core::paths::ensure_dir(&data_dir)?;
@@ -27,7 +28,11 @@ pub fn run() {
                     let _ = window.set_size(tauri::LogicalSize::new(size.width, size.height));
                 }
             }
-            app.manage(AppState { desk, signin, jwt: entra_core::jwt::JwtWorkspace::new(&data_dir), data_dir });
+            // Opening the cache reads no network: the first screen never waits on Graph.
+            let apps = entra_core::apps::Apps::open(desk.clone(), &data_dir)?;
+            let credentials = entra_core::credentials::Credentials::new(apps.clone());
+            let jwt = entra_core::jwt::JwtWorkspace::new(&data_dir);
+            app.manage(AppState { desk, signin, apps, credentials, jwt, data_dir });
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -42,6 +47,16 @@ pub fn run() {
             commands::signin::resume_account,
             commands::signin::sign_out,
             commands::signin::save_preferences,
+            commands::apps::apps_list,
+            commands::apps::apps_refresh,
+            commands::apps::apps_cancel_refresh,
+            commands::apps::apps_detail,
+            commands::apps::apps_open_in_portal,
+            commands::credentials::credentials_list,
+            commands::credentials::credentials_export,
+            commands::credentials::credentials_rotate,
+            commands::credentials::credentials_remove,
+            commands::credentials::credentials_crossings,
             commands::jwt::jwt_inspect,
             commands::jwt::jwt_inspect_current,
             commands::jwt::jwt_profiles,

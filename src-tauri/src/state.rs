@@ -1,6 +1,8 @@
 //! The app's managed state: the core's identity facade ([`Desk`]) and one
 //! service per screen, each named as its screen is in every layer.
 
+use entra_core::apps::Apps;
+use entra_core::credentials::Credentials;
 use entra_core::jwt::JwtWorkspace;
 use entra_core::signin::SignIn;
 use entra_core::Desk;
@@ -12,6 +14,10 @@ pub struct AppState {
     pub desk: Desk,
     /// The sign-in screen (and the embedded demo tenant behind it).
     pub signin: SignIn,
+    /// App registrations: the inventory cache and its refresh.
+    pub apps: Apps,
+    /// Credential expiry: the report, exports, rotation.
+    pub credentials: Credentials,
     /// The JWT inspector's profiles and key cache.
     pub jwt: JwtWorkspace,
     /// The data folder (the UI's preferences live here too).

@@ -11,7 +11,8 @@
 //! - [`desk`]: [`Desk`], identity only: accounts, tokens, sign-in, a Graph client for an account.
 //! - One service per screen, named as the screen is in every layer (`ui/src/lib/api/X.ts` →
 //!   `src-tauri/src/commands/X.rs` → here → `entra-ipc/src/X.rs`): [`signin`] ([`signin::SignIn`]),
-//!   [`jwt`] ([`jwt::JwtWorkspace`]).
+//!   [`jwt`] ([`jwt::JwtWorkspace`]), [`apps`] ([`apps::Apps`]: the inventory cache and its refresh),
+//!   [`credentials`] ([`credentials::Credentials`]: expiry report, exports, rotation, crossings).
 //! - [`config`]: where the tenant, app and endpoints come from, and the settings file.
 //! - [`auth`]: interactive (PKCE + loopback) and app-only sign-in, discovery, ID-token checks,
 //!   the token endpoint and the access-token cache.
@@ -32,9 +33,11 @@
 
 pub mod aadsts;
 pub mod accounts;
+pub mod apps;
 pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod desk;
 pub mod error;
 pub mod graph;

@@ -80,6 +80,7 @@ pub struct CredentialSummary {
     /// Ends, RFC 3339.
     pub end: Option<String>,
     /// Whole days left (negative once expired).
+    #[ts(type = "number | null")]
     pub days_left: Option<i64>,
     /// A secret's first characters, as Graph shows them (not the secret).
     pub hint: Option<String>,
@@ -179,7 +180,126 @@ pub struct SyncSummary {
     /// Requests sent to Graph.
     pub requests: u32,
     /// Wall time, milliseconds.
+    #[ts(type = "number")]
     pub duration_ms: u64,
     /// The cache's new "as of" time, RFC 3339.
     pub as_of: String,
+}
+
+// ---- from the core (`entra_core::apps`) ------------------------------------------------------
+
+use entra_core::apps as core;
+
+/// RFC 3339 as every IPC time is sent.
+pub(crate) fn rfc3339(t: &chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+impl From<core::ObjectType> for ObjectType {
+    fn from(t: core::ObjectType) -> Self {
+        match t {
+            core::ObjectType::Application => ObjectType::Application,
+            core::ObjectType::ServicePrincipal => ObjectType::ServicePrincipal,
+        }
+    }
+}
+
+impl From<ObjectType> for core::ObjectType {
+    fn from(t: ObjectType) -> Self {
+        match t {
+            ObjectType::Application => core::ObjectType::Application,
+            ObjectType::ServicePrincipal => core::ObjectType::ServicePrincipal,
+        }
+    }
+}
+
+impl From<&core::Owner> for OwnerSummary {
+    fn from(o: &core::Owner) -> Self {
+        OwnerSummary {
+            id: o.id.clone(),
+            owner_type: o.owner_type.clone(),
+            display_name: o.display_name.clone(),
+            user_principal_name: o.user_principal_name.clone(),
+            mail: o.mail.clone(),
+        }
+    }
+}
+
+pub(crate) fn owners(owners: &Option<Vec<core::Owner>>) -> Option<Vec<OwnerSummary>> {
+    owners.as_ref().map(|list| list.iter().map(OwnerSummary::from).collect())
+}
+
+impl From<core::AppRow> for AppRow {
+    fn from(r: core::AppRow) -> Self {
+        AppRow {
+            owners: owners(&r.owners),
+            id: r.id,
+            object_type: r.object_type.into(),
+            app_id: r.app_id,
+            display_name: r.display_name,
+            sign_in_audience: r.sign_in_audience,
+            created: r.created.as_ref().map(rfc3339),
+            credential_count: r.credential_count,
+            expired_count: r.expired_count,
+            next_expiry: r.next_expiry.as_ref().map(rfc3339),
+        }
+    }
+}
+
+impl From<core::AppInventory> for AppInventory {
+    fn from(i: core::AppInventory) -> Self {
+        AppInventory { rows: i.rows.into_iter().map(AppRow::from).collect(), as_of: i.as_of.as_ref().map(rfc3339), stale: i.stale }
+    }
+}
+
+impl From<core::CredentialSummary> for CredentialSummary {
+    fn from(s: core::CredentialSummary) -> Self {
+        let c = s.credential;
+        CredentialSummary {
+            key_id: c.key_id,
+            credential_type: c.credential_type.as_str().to_string(),
+            display_name: c.display_name,
+            start: c.start.as_ref().map(rfc3339),
+            end: c.end.as_ref().map(rfc3339),
+            days_left: s.days_left,
+            hint: c.hint,
+            usage: c.usage,
+        }
+    }
+}
+
+impl From<core::AppDetail> for AppDetail {
+    fn from(d: core::AppDetail) -> Self {
+        AppDetail {
+            row: d.row.into(),
+            credentials: d.credentials.into_iter().map(CredentialSummary::from).collect(),
+            redirect_uris: RedirectUris { web: d.redirect_uris.web, spa: d.redirect_uris.spa, public_client: d.redirect_uris.public_client },
+            api_permissions: d
+                .api_permissions
+                .into_iter()
+                .map(|p| ApiPermission { resource_app_id: p.resource_app_id, resource_name: p.resource_name, delegated: p.delegated, application: p.application })
+                .collect(),
+            publisher_domain: d.publisher_domain,
+            service_principal_type: d.service_principal_type,
+            portal_url: d.portal_url,
+        }
+    }
+}
+
+impl From<core::SyncProgress> for SyncProgress {
+    fn from(p: core::SyncProgress) -> Self {
+        match p {
+            core::SyncProgress::Page { collection, items } => SyncProgress::Page { collection, items },
+            core::SyncProgress::ListReady { rows } => SyncProgress::ListReady { rows },
+            core::SyncProgress::Owners { done, total } => SyncProgress::Owners { done, total },
+            core::SyncProgress::Throttled { seconds } => SyncProgress::Throttled { seconds },
+            core::SyncProgress::Retrying { attempt, reason } => SyncProgress::Retrying { attempt, reason },
+        }
+    }
+}
+
+impl From<core::SyncSummary> for SyncSummary {
+    fn from(s: core::SyncSummary) -> Self {
+        SyncSummary { full: s.full, changed: s.changed, removed: s.removed, requests: s.requests, duration_ms: s.duration_ms, as_of: rfc3339(&s.as_of) }
+    }
 }

@@ -41,6 +41,7 @@ pub struct CredentialRow {
     /// Ends, RFC 3339.
     pub end: String,
     /// Whole days left (negative once expired).
+    #[ts(type = "number")]
     pub days_left: i64,
     /// Expired, expiring or ok.
     pub status: ExpiryStatus,
@@ -95,6 +96,8 @@ pub struct RotatedSecret {
     pub end: String,
     /// Its hint (first characters), as Graph will show it.
     pub hint: Option<String>,
+    /// Set when the secret was created but the local cache could not be updated: show it, and refresh.
+    pub warning: Option<String>,
 }
 
 /// A credential that crossed into a window (or expired) since the last run.
@@ -104,4 +107,75 @@ pub struct Crossing {
     pub credential: CredentialRow,
     /// The window it is in now, in days (0 for expired).
     pub now_in: u32,
+}
+
+// ---- from the core (`entra_core::credentials`) -----------------------------------------------
+
+use crate::apps::{owners, rfc3339};
+use entra_core::credentials as core;
+
+impl From<core::ExpiryStatus> for ExpiryStatus {
+    fn from(s: core::ExpiryStatus) -> Self {
+        match s {
+            core::ExpiryStatus::Expired => ExpiryStatus::Expired,
+            core::ExpiryStatus::Expiring => ExpiryStatus::Expiring,
+            core::ExpiryStatus::Ok => ExpiryStatus::Ok,
+        }
+    }
+}
+
+impl From<core::ExpiringCredential> for CredentialRow {
+    fn from(c: core::ExpiringCredential) -> Self {
+        CredentialRow {
+            owners: owners(&c.owners),
+            object_id: c.object_id,
+            app_id: c.app_id,
+            display_name: c.display_name,
+            object_type: c.object_type.into(),
+            credential_type: c.credential_type.as_str().to_string(),
+            key_id: c.key_id,
+            credential_name: c.credential_name,
+            start: c.start.as_ref().map(rfc3339),
+            end: rfc3339(&c.end),
+            days_left: c.days_left,
+            status: c.status.into(),
+            window: c.window,
+            usage: c.usage,
+        }
+    }
+}
+
+impl From<core::ExpiryReport> for ExpiryReport {
+    fn from(r: core::ExpiryReport) -> Self {
+        ExpiryReport { rows: r.rows.into_iter().map(CredentialRow::from).collect(), windows: r.windows, as_of: r.as_of.as_ref().map(rfc3339) }
+    }
+}
+
+impl From<ExportFormat> for core::ExportFormat {
+    fn from(f: ExportFormat) -> Self {
+        match f {
+            ExportFormat::Csv => core::ExportFormat::Csv,
+            ExportFormat::Json => core::ExportFormat::Json,
+            ExportFormat::Notify => core::ExportFormat::Notify,
+        }
+    }
+}
+
+impl From<core::ExportResult> for ExportResult {
+    fn from(r: core::ExportResult) -> Self {
+        ExportResult { path: r.path.to_string_lossy().into_owned(), count: r.count }
+    }
+}
+
+impl From<core::RotatedSecret> for RotatedSecret {
+    /// The one place the new secret leaves its box: the user asked to see it, once.
+    fn from(r: core::RotatedSecret) -> Self {
+        RotatedSecret { secret_text: r.secret.expose().to_string(), key_id: r.key_id, end: rfc3339(&r.end), hint: r.hint, warning: r.warning }
+    }
+}
+
+impl From<core::Crossing> for Crossing {
+    fn from(c: core::Crossing) -> Self {
+        Crossing { now_in: c.now_in, credential: c.credential.into() }
+    }
 }

@@ -8,6 +8,8 @@
 //! - [`queries`]: one module per screen, e.g. [`queries::apps`] for the App registrations
 //!   and Credential expiry screens. Reads take a `&Connection`, writes a `&Transaction`.
 //! - [`meta`]: facts about the store itself ([`meta::store_id`]).
+//! - [`queries::expiry_seen`] (migration `0002`): what the last expiry check saw, for
+//!   "crossed a window since the last run"; [`queries::scope`]: which tenant the cache holds.
 //! - [`StoreError`]: each message names the problem and the fix, never a row value.
 //!
 //! ```no_run

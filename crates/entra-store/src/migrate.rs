@@ -27,11 +27,18 @@ pub(crate) struct Migration {
 }
 
 /// Every migration this build knows, in order.
-pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_apps",
-    sql: include_str!("../migrations/0001_apps.sql"),
-}];
+pub(crate) const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_apps",
+        sql: include_str!("../migrations/0001_apps.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_expiry_seen",
+        sql: include_str!("../migrations/0002_expiry_seen.sql"),
+    },
+];
 
 /// The schema version this build writes.
 pub(crate) const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -35,6 +35,8 @@ enum Command {
     Accounts(cmd::auth::AccountsArgs),
     /// Decode and validate JSON Web Tokens offline.
     Jwt(cmd::jwt::JwtArgs),
+    /// Client secrets and certificates that are expired or expire soon (exit 1 with --fail-on-expiring).
+    Expiry(cmd::expiry::ExpiryArgs),
 }
 
 fn main() -> ExitCode {
@@ -55,6 +57,7 @@ fn main() -> ExitCode {
             Command::Logout(args) => cmd::auth::logout(args).await,
             Command::Accounts(args) => cmd::auth::accounts(args).await,
             Command::Jwt(args) => cmd::jwt::run(args).await,
+            Command::Expiry(args) => cmd::expiry::run(args).await,
         }
     })
 }

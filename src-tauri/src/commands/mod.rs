@@ -3,5 +3,7 @@
 //! once with their types in `entra_ipc::commands`. Each command takes state, calls the core and maps
 //! the error into the one IPC error shape (`entra_ipc::IpcError`).
 
+pub mod apps;
+pub mod credentials;
 pub mod jwt;
 pub mod signin;

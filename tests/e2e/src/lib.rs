@@ -8,4 +8,5 @@
 //! (see `tests/e2e/run.sh`), so the app uses the real OS keychain.
 
 pub mod app;
+pub mod screens;
 pub mod webdriver;

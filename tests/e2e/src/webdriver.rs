@@ -89,6 +89,30 @@ impl Session {
         }
     }
 
+    /// Runs `script` (a function body that `return`s a value) until its value is truthy
+    /// (not null, false, 0 or ""), returning that value; a failing script counts as not yet.
+    pub async fn wait_until(&self, script: &str, timeout: Duration, what: &str) -> Result<Value> {
+        let start = Instant::now();
+        loop {
+            if let Ok(value) = self.execute(script).await {
+                let truthy = match &value {
+                    Value::Null => false,
+                    Value::Bool(b) => *b,
+                    Value::Number(n) => n.as_f64().is_some_and(|f| f != 0.0),
+                    Value::String(s) => !s.is_empty(),
+                    _ => true,
+                };
+                if truthy {
+                    return Ok(value);
+                }
+            }
+            if start.elapsed() > timeout {
+                bail!("waited {timeout:?} for {what}");
+            }
+            tokio::time::sleep(Duration::from_millis(150)).await;
+        }
+    }
+
     pub async fn click(&self, element: &Element) -> Result<()> {
         self.command(reqwest::Method::POST, &format!("/element/{}/click", element.0), Some(json!({}))).await.map(drop)
     }

@@ -513,7 +513,7 @@ end: string | null,
 /**
  * Whole days left (negative once expired).
  */
-days_left: bigint | null, 
+days_left: number | null, 
 /**
  * A secret's first characters, as Graph shows them (not the secret).
  */
@@ -639,7 +639,7 @@ requests: number,
 /**
  * Wall time, milliseconds.
  */
-duration_ms: bigint, 
+duration_ms: number, 
 /**
  * The cache's new "as of" time, RFC 3339.
  */
@@ -687,7 +687,7 @@ end: string,
 /**
  * Whole days left (negative once expired).
  */
-days_left: bigint, 
+days_left: number, 
 /**
  * Expired, expiring or ok.
  */
@@ -747,7 +747,11 @@ end: string,
 /**
  * Its hint (first characters), as Graph will show it.
  */
-hint: string | null, };
+hint: string | null, 
+/**
+ * Set when the secret was created but the local cache could not be updated: show it, and refresh.
+ */
+warning: string | null, };
 
 export type Crossing = { 
 /**

@@ -14,7 +14,8 @@
 //!    [`connection_string`]);
 //! 4. the settings file, `settings.json` in the data folder;
 //! 5. defaults: authority `https://login.microsoftonline.com/{TenantId}`, tenant
-//!    `organizations`, redirect URI `http://localhost`, scopes `User.Read`, Graph
+//!    `organizations`, redirect URI `http://localhost`, scopes `User.Read Application.ReadWrite.All
+//!    Directory.Read.All` (what the screens need), Graph
 //!    `https://graph.microsoft.com/v1.0`.
 //!
 //! The client ID has no default. When nothing at all is configured the app

@@ -19,7 +19,11 @@ pub const DEFAULT_REDIRECT_URI: &str = "http://localhost";
 /// Default Graph base URL.
 pub const DEFAULT_GRAPH_URL: &str = "https://graph.microsoft.com/v1.0";
 /// Default delegated scopes (besides `openid profile offline_access`, which are always asked for).
-pub const DEFAULT_SCOPES: &[&str] = &["User.Read"];
+///
+/// What the screens need: the signed-in user (`User.Read`), app registrations and service principals with their
+/// credentials, including rotation (`Application.ReadWrite.All`), and owners, groups and the organization
+/// (`Directory.Read.All`). In a real tenant these delegated permissions need an admin's consent once.
+pub const DEFAULT_SCOPES: &[&str] = &["User.Read", "Application.ReadWrite.All", "Directory.Read.All"];
 /// The OpenID Connect scopes every interactive sign-in requests.
 pub const OIDC_SCOPES: &[&str] = &["openid", "profile", "offline_access"];
 
@@ -269,8 +273,8 @@ mod tests {
         let no_env = env_of(&[]);
         let p = resolve(ConfigSources::gather(ProfileSettings::default(), settings, &no_env).unwrap(), &no_env).unwrap();
         assert_eq!(p.client_id, "from-settings");
-        assert_eq!(p.scopes, vec!["User.Read"]);
-        assert_eq!(p.interactive_scopes(), vec!["openid", "profile", "offline_access", "User.Read"]);
+        assert_eq!(p.scopes, DEFAULT_SCOPES);
+        assert_eq!(p.interactive_scopes(), vec!["openid", "profile", "offline_access", "User.Read", "Application.ReadWrite.All", "Directory.Read.All"]);
     }
 
     #[test]

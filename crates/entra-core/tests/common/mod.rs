@@ -126,3 +126,27 @@ pub fn assert_no_secret_on_disk(dir: &Path, secrets: &[&str]) {
         }
     }
 }
+
+/// A world whose demo tenant has `apps` generated app registrations (TLS, for app-only sign-in).
+pub async fn world_with_apps(seed: u64, apps: usize) -> World {
+    let tenant = entra_demo::start(DemoOptions { tls: true, seed, apps, ..Default::default() }).await.expect("demo tenant starts");
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(OffsetClock::new());
+    let desk = desk_on(dir.path(), clock.clone());
+    World { tenant, dir, desk, clock }
+}
+
+impl World {
+    /// Signs in app-only as the demo's confidential client (Application.ReadWrite.All); returns the account ID.
+    pub async fn sign_in_app_only(&self) -> String {
+        let info = self.tenant.info();
+        let profile = self.desk.settings().resolve_profile(self.flags(&info.confidential_client.client_id)).await.expect("profile resolves");
+        let secret = entra_core::secret::ClientSecret::new(info.confidential_client.client_secret.clone());
+        self.desk.sign_in_app_only(&profile, entra_core::AppCredential::ClientSecret(secret)).await.expect("app-only sign-in").id
+    }
+
+    /// The screens' services over this world's desk, judged by its clock.
+    pub fn apps(&self) -> entra_core::apps::Apps {
+        entra_core::apps::Apps::open(self.desk.clone(), self.desk.data_dir()).unwrap().with_clock(self.clock.clone())
+    }
+}

@@ -3,3 +3,5 @@
 //! change runs in one transaction opened by [`Store::write`](crate::Store::write).
 
 pub mod apps;
+pub mod expiry_seen;
+pub mod scope;

@@ -38,7 +38,7 @@ pub struct TenantArgs {
 }
 
 impl TenantArgs {
-    fn settings(&self) -> ProfileSettings {
+    pub(crate) fn settings(&self) -> ProfileSettings {
         ProfileSettings {
             authority: self.authority.clone(),
             graph_url: self.graph_url.clone(),
@@ -202,7 +202,7 @@ async fn run_login(args: LoginArgs) -> Result<entra_core::accounts::Account, Err
 }
 
 /// Picks the account: `--account`, else the most recent one matching the tenant flags.
-fn pick_account(desk: &Desk, account: Option<&str>, tenant: &TenantArgs) -> Result<entra_core::accounts::Account, Error> {
+pub(crate) fn pick_account(desk: &Desk, account: Option<&str>, tenant: &TenantArgs) -> Result<entra_core::accounts::Account, Error> {
     if account.is_some() {
         return desk.account(account);
     }

@@ -1,0 +1,30 @@
+// Credential expiry commands: the expiry report, exports, rotating a client
+// secret, removing an old one, and the window crossings since the last run.
+// Mirrors src-tauri/src/commands/credentials.rs and entra_core::credentials.
+import { call } from "./ipc";
+import type { Crossing, ExportFormat, ExportResult, ExpiryReport, ObjectType, RotatedSecret } from "../bindings";
+
+/** Every credential of the cached inventory; `windows` in days (null: the saved or default 7, 30, 90). */
+export function listCredentials(windows: number[] | null): Promise<ExpiryReport> {
+  return call("credentials_list", { windows });
+}
+
+/** Writes the report (CSV, JSON, or "who to notify" grouped by owner) to a file; resolves to its path. */
+export function exportCredentials(windows: number[] | null, format: ExportFormat): Promise<ExportResult> {
+  return call("credentials_export", { windows, format });
+}
+
+/** Adds a client secret that lives `lifetimeDays`; the value comes back once and is never stored. */
+export function rotateSecret(accountId: string, objectId: string, objectType: ObjectType, lifetimeDays: number): Promise<RotatedSecret> {
+  return call("credentials_rotate", { accountId, objectId, objectType, lifetimeDays });
+}
+
+/** Removes one client secret (by key ID) from the object. */
+export function removeSecret(accountId: string, objectId: string, objectType: ObjectType, keyId: string): Promise<void> {
+  return call("credentials_remove", { accountId, objectId, objectType, keyId });
+}
+
+/** Credentials that moved into a tighter window (or expired) since the last time this was asked. */
+export function credentialCrossings(windows: number[] | null): Promise<Crossing[]> {
+  return call("credentials_crossings", { windows });
+}

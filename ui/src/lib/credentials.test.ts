@@ -1,0 +1,207 @@
+import { describe, expect, it, vi } from "vitest";
+import type { CredentialRow, OwnerSummary } from "./bindings";
+import {
+  CredentialIndex,
+  NO_CREDENTIAL_FILTERS,
+  SelfClearingClipboard,
+  bucketOf,
+  crossingsSummary,
+  expiryBins,
+  parseWindows,
+  windowCounts,
+  type ClipboardState,
+  type Timers,
+} from "./credentials";
+
+const NOW = Date.parse("2025-06-15T12:00:00Z");
+const owner = (name: string, upn: string): OwnerSummary => ({ id: upn, owner_type: "user", display_name: name, user_principal_name: upn, mail: upn });
+
+function row(daysLeft: number, extra: Partial<CredentialRow> = {}): CredentialRow {
+  const end = new Date(NOW + daysLeft * 86_400_000 + 3_600_000).toISOString();
+  return {
+    object_id: "o1",
+    app_id: "11111111-0000-0000-0000-000000000000",
+    display_name: "Payroll API",
+    object_type: "application",
+    credential_type: "password",
+    key_id: `k${daysLeft}`,
+    credential_name: "prod secret",
+    start: null,
+    end,
+    days_left: daysLeft,
+    status: daysLeft < 0 ? "expired" : daysLeft <= 90 ? "expiring" : "ok",
+    window: null,
+    usage: null,
+    owners: [owner("Adele Vance", "adele@contoso.com")],
+    ...extra,
+  };
+}
+
+describe("parseWindows", () => {
+  it("accepts commas, spaces and semicolons; sorts and de-duplicates", () => {
+    expect(parseWindows("30, 7 ;90 7")).toEqual({ ok: true, windows: [7, 30, 90] });
+    expect(parseWindows(" 14 ")).toEqual({ ok: true, windows: [14] });
+  });
+  it("says what is wrong with bad input", () => {
+    const bad = (t: string) => {
+      const r = parseWindows(t);
+      return r.ok ? "" : r.error;
+    };
+    expect(bad("")).toContain("at least one");
+    expect(bad("7, x")).toContain("“x” is not a whole number");
+    expect(bad("7.5")).toContain("not a whole number");
+    expect(bad("-3")).toContain("not a whole number");
+    expect(bad("0")).toContain("out of range");
+    expect(bad("4000")).toContain("out of range");
+    expect(bad("1 2 3 4 5 6 7")).toContain("At most 6");
+  });
+});
+
+describe("windows", () => {
+  it("buckets into expired, the smallest window, or later", () => {
+    expect(bucketOf(row(-1), [7, 30, 90])).toBe("expired");
+    expect(bucketOf(row(0), [7, 30, 90])).toBe(7);
+    expect(bucketOf(row(7), [7, 30, 90])).toBe(7);
+    expect(bucketOf(row(8), [7, 30, 90])).toBe(30);
+    expect(bucketOf(row(90), [7, 30, 90])).toBe(90);
+    expect(bucketOf(row(91), [7, 30, 90])).toBeNull();
+  });
+  it("counts per bucket", () => {
+    const rows = [row(-5), row(-1), row(3), row(20), row(25), row(60), row(400)];
+    expect(windowCounts(rows, [7, 30, 90])).toEqual({
+      expired: 2,
+      windows: [{ days: 7, count: 1 }, { days: 30, count: 2 }, { days: 90, count: 1 }],
+      later: 1,
+    });
+  });
+});
+
+describe("CredentialIndex", () => {
+  const rows = [
+    row(-3, { key_id: "a", credential_type: "certificate", usage: "Sign+Verify" }),
+    row(5, { key_id: "b", display_name: "HR Portal", object_type: "servicePrincipal", owners: [] }),
+    row(25, { key_id: "c", owners: [owner("Alex Wilber", "alexw@contoso.com")] }),
+    row(200, { key_id: "d", owners: null }),
+  ];
+  const index = new CredentialIndex(rows);
+  const keys = (f: Partial<typeof NO_CREDENTIAL_FILTERS>) => index.select({ ...NO_CREDENTIAL_FILTERS, ...f }).map((r) => r.key_id);
+
+  it("filters by kind, object type, window and text", () => {
+    expect(keys({})).toEqual(["a", "b", "c", "d"]);
+    expect(keys({ kind: "certificate" })).toEqual(["a"]);
+    expect(keys({ objectType: "servicePrincipal" })).toEqual(["b"]);
+    expect(keys({ window: "expired" })).toEqual(["a"]);
+    expect(keys({ window: 7 })).toEqual(["b"]);
+    expect(keys({ window: 30 })).toEqual(["b", "c"]);
+    expect(keys({ query: "hr por" })).toEqual(["b"]);
+    expect(keys({ query: "11111111" })).toHaveLength(4);
+  });
+  it("filters by owner name, UPN, or none; rows whose owners are loading never match", () => {
+    expect(keys({ owner: "alex" })).toEqual(["c"]);
+    expect(keys({ owner: "ADELE@contoso" })).toEqual(["a"]);
+    expect(keys({ owner: "none" })).toEqual(["b"]);
+  });
+});
+
+describe("expiryBins", () => {
+  it("puts expired credentials in their own bar and the rest by calendar month", () => {
+    const rows = [row(-10), row(-1), row(2), row(20), row(40), row(500)];
+    const chart = expiryBins(rows, NOW, "month");
+    expect(chart.bins).toHaveLength(13);
+    expect(chart.bins[0]).toMatchObject({ label: "Expired", count: 2, expired: true });
+    expect(chart.bins[1]).toMatchObject({ title: "Jun 2025", count: 1 }); // Jun 17
+    expect(chart.bins[2]).toMatchObject({ title: "Jul 2025", count: 2 }); // Jul 5, Jul 25
+    expect(chart.bins[8]!.title).toBe("Jan 2026");
+    expect(chart.later).toBe(1);
+    expect(chart.max).toBe(2);
+    expect(chart.bins.reduce((s, b) => s + b.count, 0) + chart.later).toBe(rows.length);
+  });
+  it("bins by week", () => {
+    const chart = expiryBins([row(0), row(6), row(7), row(363), row(365)], NOW, "week");
+    expect(chart.bins).toHaveLength(53);
+    expect(chart.bins[1]!.count).toBe(2);
+    expect(chart.bins[2]!.count).toBe(1);
+    expect(chart.bins[52]!.count).toBe(1);
+    expect(chart.later).toBe(1);
+    expect(chart.bins[1]!.title).toBe("Week of Jun 15");
+  });
+});
+
+describe("crossingsSummary", () => {
+  it("says how many expired and how many entered each window", () => {
+    const c = (n: number) => ({ credential: row(n), now_in: n < 0 ? 0 : n <= 7 ? 7 : 30 });
+    expect(crossingsSummary([c(-1), c(3), c(4), c(20)])).toBe(
+      "4 credentials crossed an expiry window since the last check: 1 expired, 2 now within 7 days, 1 now within 30 days.",
+    );
+  });
+});
+
+describe("SelfClearingClipboard", () => {
+  function setup(write: (t: string) => Promise<void>) {
+    vi.useFakeTimers();
+    const writes: string[] = [];
+    const timers: Timers = {
+      setInterval: (fn, ms) => setInterval(fn, ms),
+      clearInterval: (h) => clearInterval(h as ReturnType<typeof setInterval>),
+      now: () => Date.now(),
+    };
+    const clip = new SelfClearingClipboard(() => ({ writeText: (t) => write(t).then(() => void writes.push(t)) }), 60, timers);
+    const states: ClipboardState[] = [];
+    clip.subscribe((s) => states.push(s));
+    return { clip, writes, states };
+  }
+
+  it("copies, counts down, and writes an empty string after 60 s", async () => {
+    const { clip, writes, states } = setup(async () => {});
+    expect(await clip.copy("abc8Q~secret")).toBe(true);
+    expect(writes).toEqual(["abc8Q~secret"]);
+    expect(clip.state).toEqual({ kind: "counting", secondsLeft: 60 });
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(clip.state).toEqual({ kind: "counting", secondsLeft: 50 });
+    await vi.advanceTimersByTimeAsync(50_000);
+    expect(writes).toEqual(["abc8Q~secret", ""]);
+    expect(clip.state).toEqual({ kind: "cleared" });
+    expect(states.filter((s) => s.kind === "counting")).toHaveLength(60);
+    vi.useRealTimers();
+  });
+
+  it("keeps no copy of the value", async () => {
+    const { clip } = setup(async () => {});
+    await clip.copy("abc8Q~secret");
+    expect(JSON.stringify(clip)).not.toContain("secret");
+    expect(Object.values(clip).some((v) => typeof v === "string" && v.includes("secret"))).toBe(false);
+    vi.useRealTimers();
+  });
+
+  it("restarts the countdown on a second copy and clears at once on request", async () => {
+    const { clip, writes } = setup(async () => {});
+    await clip.copy("one");
+    await vi.advanceTimersByTimeAsync(30_000);
+    await clip.copy("one");
+    await vi.advanceTimersByTimeAsync(45_000);
+    expect(clip.state).toEqual({ kind: "counting", secondsLeft: 15 });
+    await clip.clearNow();
+    expect(writes).toEqual(["one", "one", ""]);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(writes).toHaveLength(3);
+    vi.useRealTimers();
+  });
+
+  it("says so when the clipboard can't be written, and starts no countdown", async () => {
+    const { clip, writes } = setup(async () => {
+      throw new Error("denied");
+    });
+    expect(await clip.copy("x")).toBe(false);
+    expect(clip.state.kind).toBe("failed");
+    expect(clip.state.kind === "failed" && clip.state.message).toContain("denied");
+    await vi.advanceTimersByTimeAsync(61_000);
+    expect(writes).toEqual([]);
+    vi.useRealTimers();
+  });
+
+  it("says so when there is no clipboard at all", async () => {
+    const clip = new SelfClearingClipboard(() => null);
+    expect(await clip.copy("x")).toBe(false);
+    expect(clip.state.kind === "failed" && clip.state.message).toContain("copy it by hand");
+  });
+});
