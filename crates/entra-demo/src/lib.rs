@@ -98,8 +98,18 @@
 //!   Graph request (the sequence restarts when faults change), so a sequential
 //!   test is reproducible. "Client" = the token's `azp`/`appid`. Retry-After
 //!   deadlines use real time (SDKs sleep in real time), not the emulator
-//!   clock. An early retry is counted and, while `throttle_fraction > 0`,
-//!   throttled again. 503s use Graph's `serviceNotAvailable` code.
+//!   clock. 503s use Graph's `serviceNotAvailable` code.
+//! - Early retries: a 429/503 carrying a `Retry-After` is *delivered* at the
+//!   end of its injected latency; from then until `delivered_at + Retry-After`
+//!   the client (same `azp`/`appid`) must stay away. A request is judged when
+//!   it *arrives*, before its own injected latency: it is early if it arrives
+//!   at or after such a delivery and before that deadline. Requests that
+//!   arrived before the delivery are not early, whatever their timing (several
+//!   requests in flight when a 429 is decided are fine). A per-item 429/503
+//!   inside a `$batch` is delivered when the outer `$batch` answer is; the
+//!   items themselves are not judged, the outer `$batch` is. An early retry is
+//!   counted (`early_retries`) and, while `throttle_fraction > 0`, throttled
+//!   again.
 //! - Stats: `total` counts every Graph request including batch items (a batch
 //!   of 20 adds 21); the outer batch counts as `POST /v1.0/$batch`, items
 //!   under their own templates. `/oidc/userinfo` and the identity endpoints are

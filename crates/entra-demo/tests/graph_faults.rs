@@ -126,3 +126,74 @@ async fn stats_count_by_route_template_and_reset() {
     emulator(info, "POST", "/faults", Some(json!({"latency_ms": 0, "expire_skip_tokens": false}))).await;
     assert_eq!(graph.get(&next).await.status, 200);
 }
+
+/// Early retries are judged at arrival against 429s already delivered (the end of their
+/// injected latency): requests in flight when a 429 is decided are not early; a request
+/// sent right after the 429 came back is; one sent after the Retry-After is not.
+#[tokio::test]
+async fn early_retries_are_judged_at_arrival_against_delivered_429s() {
+    use std::time::{Duration, Instant};
+    let demo = tenant_with(30).await;
+    let info = demo.info();
+    let graph = Graph::new(info).await;
+    emulator(info, "POST", "/faults", Some(json!({"throttle_fraction": 1.0, "retry_after": "1", "latency_ms": 300}))).await;
+
+    // Two requests in flight: the second arrives 100 ms after the first, so it is still waiting out
+    // its latency when the first one's 429 is decided and delivered. Neither is early.
+    let (a, b) = tokio::join!(graph.get("/applications?$top=1&$select=id"), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        graph.get("/applications?$top=1&$select=id").await
+    });
+    assert_eq!((a.status, b.status), (429, 429));
+    let (_, stats) = emulator(info, "GET", "/stats", None).await;
+    assert_eq!((stats["throttled"].as_u64(), stats["early_retries"].as_u64()), (Some(2), Some(0)), "{stats}");
+
+    // Sent right after receiving a 429: early (judged at arrival, before its own latency), and throttled again.
+    let c = graph.get("/applications?$top=1&$select=id").await;
+    let received = Instant::now();
+    assert_eq!(c.status, 429);
+    let (_, stats) = emulator(info, "GET", "/stats", None).await;
+    assert_eq!((stats["throttled"].as_u64(), stats["early_retries"].as_u64()), (Some(3), Some(1)), "{stats}");
+
+    // Sent once the Retry-After (1 s from the delivery of c's 429) is over: not early.
+    tokio::time::sleep(Duration::from_millis(1050).saturating_sub(received.elapsed())).await;
+    emulator(info, "POST", "/faults", Some(json!({"throttle_fraction": 0.0}))).await;
+    assert_eq!(graph.get("/applications?$top=1&$select=id").await.status, 200);
+    let (_, stats) = emulator(info, "GET", "/stats", None).await;
+    assert_eq!(stats["early_retries"].as_u64(), Some(1), "{stats}");
+}
+
+/// A per-item 429 is delivered with the outer `$batch` answer: a request that arrived while the
+/// batch was being served is not early, one sent right after the batch answer came back is.
+#[tokio::test]
+async fn batch_item_429s_are_delivered_with_the_batch() {
+    use std::time::{Duration, Instant};
+    let demo = tenant_with(30).await;
+    let info = demo.info();
+    let graph = Graph::new(info).await;
+    emulator(info, "POST", "/faults", Some(json!({"throttle_fraction": 1.0, "retry_after": "1", "latency_ms": 300}))).await;
+    let requests = |n: usize| -> Vec<Value> { (0..n).map(|k| json!({"id": k.to_string(), "method": "GET", "url": "/applications?$top=1"})).collect() };
+
+    // A request arriving 100 ms into the batch (its items still wait out their latency) is not early.
+    let (batch, during) = tokio::join!(graph.post("/$batch", json!({"requests": requests(3)})), async {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        graph.get("/applications?$top=1&$select=id").await
+    });
+    let received = Instant::now();
+    assert_eq!(batch.status, 200, "{}", batch.text);
+    assert!(batch.body["responses"].as_array().unwrap().iter().all(|r| r["status"] == 429 && r["headers"]["Retry-After"] == "1"), "{}", batch.text);
+    assert_eq!(during.status, 429);
+    let (_, stats) = emulator(info, "GET", "/stats", None).await;
+    assert_eq!((stats["throttled"].as_u64(), stats["early_retries"].as_u64()), (Some(4), Some(0)), "{stats}");
+
+    // Once those Retry-Afters are over: a batch whose items are throttled, then at once another
+    // request: early (the outer $batch is judged too; its items are not).
+    tokio::time::sleep(Duration::from_millis(1050).saturating_sub(received.elapsed())).await;
+    let batch = graph.post("/$batch", json!({"requests": requests(2)})).await;
+    assert!(batch.body["responses"].as_array().unwrap().iter().all(|r| r["status"] == 429), "{}", batch.text);
+    emulator(info, "POST", "/faults", Some(json!({"throttle_fraction": 0.0}))).await;
+    let next = graph.post("/$batch", json!({"requests": requests(1)})).await;
+    assert_eq!((next.status, next.body["responses"][0]["status"].as_u64()), (200, Some(200)), "{}", next.text);
+    let (_, stats) = emulator(info, "GET", "/stats", None).await;
+    assert_eq!(stats["early_retries"], 1, "{stats}");
+}

@@ -190,14 +190,16 @@ impl GraphClient {
             });
             let now = self.now();
             let hint = throttled.iter().filter_map(|id| answers[id].header("retry-after").and_then(|v| parse_retry_after(v, now))).max();
+            // The gate closes on every hint, also when this call gives up: the other requests of the
+            // client (concurrent batches) must not go before the Retry-After either.
+            if let Some(hint) = hint {
+                self.close_gate(hint);
+            }
             let wait = if retry.is_empty() { None } else { self.retry_policy().next_wait(round, waited, hint) };
             let Some(wait) = wait else {
                 done.extend(answers);
                 break;
             };
-            if let Some(hint) = hint {
-                self.close_gate(hint);
-            }
             self.report(Progress::Retrying { attempt: round + 1, reason: RetryReason::BatchItems { count: retry.len() }, wait });
             self.report(Progress::WaitingOnThrottle { wait });
             self.sleep(wait).await?;

@@ -4,7 +4,7 @@
 //! that hold for all of them: a bearer token from the [`TokenSource`], a fresh
 //! `client-request-id` per request, `ConsistencyLevel: eventual` when the request
 //! asks for it, the client-wide throttle gate and concurrency limit, the retry
-//! policy ([`crate::retry`]), one re-send with a new token after a 401, the body
+//! policy ([`crate::retry`], bursts while wary included), one re-send with a new token after a 401, the body
 //! size cap, cancellation, and the decoding of Graph's error envelope.
 
 use crate::error::{decode_api_error, decode_json, GraphError};
@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
@@ -52,6 +52,30 @@ struct Shared {
     options: ClientOptions,
     gate: ThrottleGate,
     in_flight: Semaphore,
+    /// Requests on the wire, for the burst rule while wary ([`crate::retry`]).
+    wire: std::sync::Mutex<Wire>,
+    wire_changed: Notify,
+}
+
+/// Requests on the wire, and whether one of them came back since the burst left.
+#[derive(Debug, Default)]
+struct Wire {
+    on_wire: usize,
+    answered: bool,
+}
+
+/// Takes a request off the wire when its exchange ends (or is dropped on cancellation).
+struct OnWire<'a>(&'a Shared);
+
+impl Drop for OnWire<'_> {
+    fn drop(&mut self) {
+        {
+            let mut wire = self.0.wire.lock().unwrap_or_else(|p| p.into_inner());
+            wire.on_wire -= 1;
+            wire.answered = true;
+        }
+        self.0.wire_changed.notify_waiters();
+    }
 }
 
 /// A Graph client. Cheap to clone; clones share the connection pool, token source,
@@ -98,7 +122,7 @@ impl GraphClient {
     /// A client with explicit options.
     pub fn with_options(base_url: Url, http: reqwest::Client, tokens: Arc<dyn TokenSource>, options: ClientOptions) -> GraphClient {
         let in_flight = Semaphore::new(options.max_concurrent_requests.max(1));
-        let shared = Shared { base_url, http, tokens, options, gate: ThrottleGate::default(), in_flight };
+        let shared = Shared { base_url, http, tokens, options, gate: ThrottleGate::default(), in_flight, wire: Default::default(), wire_changed: Notify::new() };
         GraphClient { shared: Arc::new(shared), cancel: CancellationToken::new(), progress: None }
     }
 
@@ -147,7 +171,7 @@ impl GraphClient {
 
     /// Closes the client-wide gate for `wait` from now.
     pub(crate) fn close_gate(&self, wait: Duration) {
-        self.shared.gate.close_until(self.shared.options.clock.now() + wait);
+        self.shared.gate.close(self.shared.options.clock.now(), wait);
     }
 
     pub(crate) fn now(&self) -> std::time::SystemTime {
@@ -232,7 +256,7 @@ impl GraphClient {
                 builder = builder.json(body);
             }
             let exchange = tokio::select! {
-                e = self.exchange(builder) => e,
+                e = self.exchange(builder) => e?,
                 _ = self.cancel.cancelled() => return Err(GraphError::Cancelled),
             };
             let (status, headers, bytes) = match exchange {
@@ -287,8 +311,34 @@ impl GraphClient {
         }
     }
 
-    async fn exchange(&self, builder: reqwest::RequestBuilder) -> Exchange {
+    async fn exchange(&self, builder: reqwest::RequestBuilder) -> Result<Exchange, GraphError> {
         let _permit = self.shared.in_flight.acquire().await;
+        let _on_wire = loop {
+            // The gate again, now that nothing stands between us and the wire: while this request
+            // queued for a permit (or a token), another one may have been throttled and closed it.
+            self.wait_for_gate().await?;
+            // Registered before the check, so an answer coming back in between is not missed.
+            let changed = self.shared.wire_changed.notified();
+            {
+                let mut wire = self.shared.wire.lock().unwrap_or_else(|p| p.into_inner());
+                if wire.on_wire == 0 || !wire.answered || !self.shared.gate.wary(self.now()) {
+                    if wire.on_wire == 0 {
+                        wire.answered = false;
+                    }
+                    wire.on_wire += 1;
+                    break OnWire(&self.shared);
+                }
+            }
+            // Wary, and a request of the burst on the wire came back: wait for the others' answers.
+            tokio::select! {
+                _ = changed => {}
+                _ = self.cancel.cancelled() => return Err(GraphError::Cancelled),
+            }
+        };
+        Ok(self.send_now(builder).await)
+    }
+
+    async fn send_now(&self, builder: reqwest::RequestBuilder) -> Exchange {
         let response = match builder.send().await {
             Ok(r) => r,
             Err(e) => return Exchange::NoAnswer(e),

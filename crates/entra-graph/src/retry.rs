@@ -14,9 +14,12 @@
 //!   `Retry-After` as whole seconds (`10`), decimal seconds (`2.128`, kept to the
 //!   millisecond, where kiota-dotnet would fall back to its default) or an HTTP date.
 //!   A date in the past or a negative value counts as zero.
-//! - **Wait:** `max(hint, backoff)`, the Azure SDK model. The hint is a floor we never
-//!   shorten; the backoff makes the wait grow when a server keeps answering with a
-//!   small or zero hint. Without a hint the wait is the backoff alone:
+//! - **Wait:** when the server gives a hint, exactly the hint, as the Microsoft Graph
+//!   SDKs' RetryHandlers do: Graph's `Retry-After` says when it will take the request
+//!   again, and waiting longer (e.g. a backoff that doubles every round while Graph
+//!   keeps sending `Retry-After: 1`) only slows us down. A hint of zero waits the first
+//!   backoff step instead (`base_delay`, jittered), so a server answering `0` is not
+//!   hammered. Without a hint the wait is the exponential backoff:
 //!   `min(base_delay · 2^(retry−1), max_backoff)` times a random jitter factor in
 //!   `[1 − jitter, 1 + jitter]`.
 //! - **Caps:** at most `max_attempts` attempts, the first one included (default 4:
@@ -27,6 +30,12 @@
 //!   so no request from this client (nor a concurrent one sharing it) is sent
 //!   before the `Retry-After` is over. Graph throttles per app and tenant, so one
 //!   throttled request means the others would be throttled too.
+//! - **Bursts while wary:** for one more `Retry-After` after the gate reopens, a request
+//!   may only go out with the burst that left when the gate opened (none of whose
+//!   answers is back yet) or once every request on the wire has been answered. Without
+//!   this rule, a request started as soon as one answer came back could leave while a
+//!   sibling's 429 is already on its way to us: it reaches Graph after that 429 was sent
+//!   and before its `Retry-After` is over, an early retry we could not have seen.
 //! - Retries carry a `Retry-Attempt: <n>` header, as the Graph SDKs do.
 //!
 //! Waiting goes through [`Clock`], so tests advance a fake clock instead of sleeping.
@@ -69,7 +78,7 @@ pub struct RetryPolicy {
     pub max_attempts: u32,
     /// The first backoff, doubled on every retry.
     pub base_delay: Duration,
-    /// The largest backoff (a server hint may be larger).
+    /// The largest backoff (a server hint may be larger: it is waited as given).
     pub max_backoff: Duration,
     /// The most time spent waiting over one call.
     pub max_total_wait: Duration,
@@ -106,10 +115,14 @@ impl RetryPolicy {
         raw.mul_f64(rand::thread_rng().gen_range((1.0 - j)..=(1.0 + j)))
     }
 
-    /// The wait before retry number `retry`, given the server's hint: `max(hint, backoff)`.
+    /// The wait before retry number `retry`, given the server's hint: the hint as given,
+    /// the first backoff step for a hint of zero, the backoff when there is no hint.
     pub fn wait(&self, retry: u32, hint: Option<Duration>) -> Duration {
-        let backoff = self.backoff(retry);
-        hint.map_or(backoff, |h| h.max(backoff))
+        match hint {
+            Some(h) if h.is_zero() => self.backoff(1),
+            Some(h) => h,
+            None => self.backoff(retry),
+        }
     }
 
     /// Decides whether to retry after `attempts` attempts and `waited` so far; returns the wait or `None` to give up.
@@ -155,15 +168,27 @@ pub fn retry_after(headers: &HeaderMap, now: SystemTime) -> Option<Duration> {
 #[derive(Debug, Default)]
 pub(crate) struct ThrottleGate {
     not_before: Mutex<Option<SystemTime>>,
+    /// Until when requests go out in bursts only (see "Bursts while wary").
+    wary_until: Mutex<Option<SystemTime>>,
+}
+
+fn keep_later(slot: &Mutex<Option<SystemTime>>, until: SystemTime) {
+    let mut guard = slot.lock().unwrap_or_else(|p| p.into_inner());
+    if guard.is_none_or(|t| t < until) {
+        *guard = Some(until);
+    }
 }
 
 impl ThrottleGate {
-    /// Closes the gate until `until` (keeps the later of two closings).
-    pub(crate) fn close_until(&self, until: SystemTime) {
-        let mut guard = self.not_before.lock().unwrap_or_else(|p| p.into_inner());
-        if guard.is_none_or(|t| t < until) {
-            *guard = Some(until);
-        }
+    /// Closes the gate for `wait` from `now` (keeps the later of two closings), and stays wary
+    /// for another `wait` after that.
+    pub(crate) fn close(&self, now: SystemTime, wait: Duration) {
+        keep_later(&self.not_before, now + wait);
+        keep_later(&self.wary_until, now + wait.saturating_mul(2));
+    }
+    /// Whether requests go out in bursts only at `now`.
+    pub(crate) fn wary(&self, now: SystemTime) -> bool {
+        self.wary_until.lock().unwrap_or_else(|p| p.into_inner()).is_some_and(|t| now < t)
     }
     /// How long until the gate opens, if it is closed.
     pub(crate) fn remaining(&self, now: SystemTime) -> Option<Duration> {
@@ -188,16 +213,32 @@ mod tests {
     }
 
     #[test]
-    fn wait_is_max_of_hint_and_backoff_and_caps_hold() {
+    fn wait_is_the_hint_as_given_else_the_backoff_and_caps_hold() {
         let p = RetryPolicy { jitter: 0.0, ..RetryPolicy::default() };
         assert_eq!(p.wait(1, None), Duration::from_secs(1));
         assert_eq!(p.wait(3, None), Duration::from_secs(4));
         assert_eq!(p.wait(1, Some(Duration::from_secs(5))), Duration::from_secs(5));
-        assert_eq!(p.wait(3, Some(Duration::ZERO)), Duration::from_secs(4));
+        assert_eq!(p.wait(3, Some(Duration::from_secs(1))), Duration::from_secs(1), "the hint, not the doubled backoff");
+        assert_eq!(p.wait(3, Some(Duration::from_millis(250))), Duration::from_millis(250), "a short hint is not raised");
+        assert_eq!(p.wait(3, Some(Duration::from_secs(90))), Duration::from_secs(90), "nor is a long one capped by max_backoff");
+        assert_eq!(p.wait(3, Some(Duration::ZERO)), Duration::from_secs(1), "zero: the first backoff step");
         assert_eq!(p.wait(30, None), Duration::from_secs(60));
         assert_eq!(p.next_wait(4, Duration::ZERO, None), None, "attempts count the first");
         assert_eq!(p.next_wait(1, Duration::from_secs(178), Some(Duration::from_secs(3))), None, "total wait cap");
         assert_eq!(p.next_wait(1, Duration::from_secs(170), Some(Duration::from_secs(3))), Some(Duration::from_secs(3)));
+    }
+
+    #[test]
+    fn the_gate_stays_wary_one_more_hint_after_it_opens() {
+        let gate = ThrottleGate::default();
+        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
+        assert!(!gate.wary(t0) && gate.remaining(t0).is_none());
+        gate.close(t0, Duration::from_secs(1));
+        assert_eq!(gate.remaining(t0), Some(Duration::from_secs(1)));
+        assert!(gate.remaining(t0 + Duration::from_millis(1500)).is_none() && gate.wary(t0 + Duration::from_millis(1500)));
+        assert!(!gate.wary(t0 + Duration::from_secs(2)));
+        gate.close(t0, Duration::from_millis(100));
+        assert_eq!(gate.remaining(t0), Some(Duration::from_secs(1)), "a shorter closing does not shorten the gate");
     }
 
     #[test]

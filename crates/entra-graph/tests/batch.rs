@@ -151,3 +151,24 @@ async fn the_batch_itself_throttled_is_retried_and_a_missing_answer_is_an_error(
     assert!(matches!(&err, GraphError::Decode { message, .. } if message.contains("no answer for request \"1\"")), "{err:?}");
     assert_eq!(s.clock.sleeps(), [Duration::from_secs(2)]);
 }
+
+#[tokio::test]
+async fn an_item_retry_after_closes_the_gate_even_when_the_batch_gives_up() {
+    // Retries off: the throttled item comes back with its 429, but the next request of the
+    // client must still wait out the item's Retry-After (the tenant counts it as early otherwise).
+    let mock = Mock::start(|r, _| {
+        if r.target.contains("$batch") {
+            let throttled = json!({"id": "0", "status": 429, "headers": {"Retry-After": "3"}, "body": {"error": {"code": "TooManyRequests", "message": "Please retry again later."}}});
+            Reply::ok(json!({"responses": [throttled]}))
+        } else {
+            Reply::ok(json!({"id": "u-1"}))
+        }
+    })
+    .await;
+    let s = setup_with(&mock.base, entra_graph::RetryPolicy { jitter: 0.0, ..entra_graph::RetryPolicy::none() });
+    let answers = s.client.batch(items(1)).await.unwrap();
+    assert_eq!(answers[0].status, 429);
+    assert!(s.clock.sleeps().is_empty(), "no retry");
+    s.client.me().await.unwrap();
+    assert_eq!(s.clock.sleeps(), [Duration::from_secs(3)], "the next request waited for the gate");
+}

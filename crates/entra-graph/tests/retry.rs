@@ -48,12 +48,22 @@ async fn retry_after_as_an_http_date_is_honoured() {
 }
 
 #[tokio::test]
-async fn a_small_hint_is_raised_to_the_backoff() {
-    // max(hint, backoff): Retry-After 0 on the third attempt still waits 2 s.
+async fn a_zero_hint_waits_the_first_backoff_step() {
+    // Retry-After 0 is not taken literally (no hammering) but does not grow either: 1 s, 1 s.
     let mock = Mock::start(|_, i| if i < 2 { Reply::status(503).header("Retry-After", "0") } else { Reply::ok(me()) }).await;
     let s = setup(&mock);
     s.client.me().await.unwrap();
-    assert_eq!(s.clock.sleeps(), [Duration::from_secs(1), Duration::from_secs(2)]);
+    assert_eq!(s.clock.sleeps(), [Duration::from_secs(1), Duration::from_secs(1)]);
+}
+
+#[tokio::test]
+async fn a_hint_is_waited_exactly_every_round_not_raised_to_the_backoff() {
+    // The SDKs' RetryHandler: Retry-After as given. Backoff would be 1, 2, 4 s; the hint is 0.5 s each time.
+    let mock = Mock::start(|_, i| if i < 3 { Reply::status(429).header("Retry-After", "0.5") } else { Reply::ok(me()) }).await;
+    let s = setup(&mock);
+    s.client.me().await.unwrap();
+    assert_eq!(s.clock.sleeps(), [Duration::from_millis(500); 3]);
+    assert_eq!(mock.count(), 4);
 }
 
 #[tokio::test]
@@ -82,7 +92,8 @@ async fn attempts_are_capped_counting_the_first() {
     assert_eq!(mock.count(), 4);
     match &err {
         GraphError::ThrottledGaveUp { attempts, waited, last } => {
-            assert_eq!((*attempts, *waited, last.status), (4, Duration::from_secs(1 + 2 + 4), 429));
+            // Retry-After: 1 each time, waited as given (not 1 + 2 + 4 s of doubling backoff).
+            assert_eq!((*attempts, *waited, last.status), (4, Duration::from_secs(1 + 1 + 1), 429));
         }
         other => panic!("{other:?}"),
     }

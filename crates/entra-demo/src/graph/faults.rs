@@ -5,11 +5,20 @@
 //! `/_emulator` are never faulted; the outer `$batch` request is not either
 //! (its items are, one by one, as Graph evaluates them).
 //!
-//! Per client (the token's `azp`/`appid`, else "anonymous") the tenant
-//! remembers until when it asked it to stay away; a request arriving before
-//! that is an *early retry*: counted in the stats and, while throttling is
-//! on, throttled again. Batch items are not checked (they arrive together);
-//! the outer `$batch` is.
+//! **Early retries.** Per client (the token's `azp`/`appid`, else "anonymous")
+//! the tenant remembers until when it asked it to stay away: when a 429 or 503
+//! carrying a `Retry-After` is *delivered* (the end of that answer's injected
+//! latency, i.e. when it leaves the middleware), the client must stay away until
+//! `delivered_at + Retry-After` (the later of all such deadlines). A request is
+//! judged when it *arrives*, before any injected latency: it is an early retry
+//! if it arrives at or after a delivery and before that delivery's deadline.
+//! Requests that arrived before the 429 was delivered (in flight, or waiting
+//! out their latency) are never early, whatever their timing, because the
+//! client could not have known. An early retry is counted in the stats and,
+//! while throttling is on, throttled again. A batch item's 429/503 is
+//! delivered with the outer `$batch` answer (the middleware reads the item
+//! statuses and `Retry-After`s from it); batch items themselves are not
+//! judged (they arrive together, inside their `$batch`), the outer `$batch` is.
 //!
 //! This module holds the settings and the seeded decisions; the Graph
 //! middleware that applies them to requests is in `middleware`.
@@ -128,7 +137,7 @@ pub struct FaultState {
     seed: u64,
     settings: Mutex<Faults>,
     counter: AtomicU64,
-    /// Per client: when it may come back.
+    /// Per client: the latest `delivered_at + Retry-After` of a 429/503 it was sent.
     come_back: Mutex<HashMap<String, Instant>>,
 }
 
@@ -160,7 +169,11 @@ impl FaultState {
         (splitmix(self.seed ^ splitmix(n.wrapping_mul(2).wrapping_add(salt))) >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    /// Is this request from `client` an early retry? Counts it if so.
+    /// Is a request from `client`, arriving now, an early retry? Counts it if so.
+    ///
+    /// Call it at arrival, before any injected latency. Deadlines are only recorded
+    /// when their answer is delivered ([`FaultState::delivered`]), so every deadline
+    /// seen here belongs to an answer delivered before this request arrived.
     pub(super) fn early(&self, client: &str, stats: &Stats) -> bool {
         let map = self.come_back.lock().unwrap_or_else(|e| e.into_inner());
         let early = map.get(client).is_some_and(|until| Instant::now() < *until);
@@ -170,25 +183,54 @@ impl FaultState {
         early
     }
 
-    pub(super) fn decide(&self, client: &str, batch_item: bool, stats: &Stats) -> Decision {
-        let s = self.settings();
-        let n = self.counter.fetch_add(1, Ordering::SeqCst);
-        let early = !batch_item && self.early(client, stats);
-        let throttle = s.throttle_fraction > 0.0 && (early || self.draw(n, 1) < s.throttle_fraction);
-        let unavailable = !throttle && s.unavailable_fraction > 0.0 && self.draw(n, 2) < s.unavailable_fraction;
-        if !throttle && !unavailable {
-            return Decision::Pass;
-        }
-        let until = Instant::now() + Duration::from_secs_f64(s.retry_after.seconds());
+    /// A 429/503 with `Retry-After: retry_after` seconds is being delivered to `client` now:
+    /// it must stay away until now + `retry_after` (keeps the later of two deadlines).
+    pub(super) fn delivered(&self, client: &str, retry_after: f64) {
+        let until = Instant::now() + Duration::from_secs_f64(retry_after.clamp(0.0, 3600.0));
         let mut map = self.come_back.lock().unwrap_or_else(|e| e.into_inner());
         let entry = map.entry(client.to_string()).or_insert(until);
         *entry = (*entry).max(until);
+    }
+
+    /// The fault for the next request: throttled if `early` (judged at its arrival) while
+    /// throttling is on, else by the seeded draw. Records nothing about the client: the
+    /// caller calls [`FaultState::delivered`] when the answer leaves.
+    pub(super) fn decide(&self, early: bool, stats: &Stats) -> Decision {
+        let s = self.settings();
+        let n = self.counter.fetch_add(1, Ordering::SeqCst);
+        let throttle = s.throttle_fraction > 0.0 && (early || self.draw(n, 1) < s.throttle_fraction);
+        let unavailable = !throttle && s.unavailable_fraction > 0.0 && self.draw(n, 2) < s.unavailable_fraction;
         if throttle {
             stats.throttled();
             Decision::Throttle(s.retry_after)
-        } else {
+        } else if unavailable {
             stats.unavailable();
             Decision::Unavailable(s.retry_after)
+        } else {
+            Decision::Pass
         }
     }
+}
+
+/// The largest `Retry-After` (seconds) of the items of a `$batch` answer body that were
+/// answered 429 or 503, if any.
+pub(super) fn batch_retry_after(body: &[u8]) -> Option<f64> {
+    #[derive(Deserialize)]
+    struct Outer {
+        responses: Vec<Item>,
+    }
+    #[derive(Deserialize)]
+    struct Item {
+        status: u16,
+        #[serde(default)]
+        headers: HashMap<String, serde_json::Value>,
+    }
+    let outer: Outer = serde_json::from_slice(body).ok()?;
+    outer
+        .responses
+        .iter()
+        .filter(|i| matches!(i.status, 429 | 503))
+        .filter_map(|i| i.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("retry-after")).and_then(|(_, v)| v.as_str()?.trim().parse::<f64>().ok()))
+        .filter(|s| s.is_finite())
+        .reduce(f64::max)
 }

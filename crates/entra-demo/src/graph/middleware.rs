@@ -1,9 +1,12 @@
 //! The middleware of the Graph router: counts every request in the stats,
-//! then applies the tenant's faults (latency, 429, 503) as decided by
-//! `faults`. The outer `$batch` request is counted and checked for an early
-//! retry but never faulted; its items are, one by one.
+//! judges at arrival (before any injected latency) whether it is an early
+//! retry, then applies the tenant's faults (latency, 429, 503) as decided by
+//! `faults`, and records the client's stay-away deadline when a 429/503 is
+//! delivered. The outer `$batch` request is counted and judged but never
+//! faulted; its items are, one by one, and their 429/503s count as delivered
+//! when the outer `$batch` answer is (see `faults`).
 
-use super::faults::{BatchItem, Decision};
+use super::faults::{batch_retry_after, BatchItem, Decision};
 use super::GraphRequest;
 use crate::state::Shared;
 use axum::extract::{Request, State};
@@ -34,31 +37,50 @@ pub async fn layer(State(state): State<Shared>, request: Request, next: Next) ->
     let path = request.uri().path().strip_prefix("/v1.0").unwrap_or(request.uri().path()).to_string();
     state.stats.record(request.method().as_str(), &path);
     let client = client_of(&request);
+    // Judged at arrival, before the injected latency: a request that arrived before a 429 was
+    // delivered is not early, however long it then waits here. Batch items arrive with their batch.
+    let early = !batch_item && state.faults.early(&client, &state.stats);
     if path == "/$batch" {
-        state.faults.early(&client, &state.stats);
-        return next.run(request).await;
+        let response = next.run(request).await;
+        return delivered_batch(&state, &client, response).await;
     }
     let latency = state.faults.settings().latency_ms;
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     let graph = GraphRequest::from_headers(request.headers());
-    let (status, retry_after, body) = match state.faults.decide(&client, batch_item, &state.stats) {
+    let (mut response, retry_after) = match state.faults.decide(early, &state.stats) {
         Decision::Pass => return next.run(request).await,
-        Decision::Throttle(after) => (StatusCode::TOO_MANY_REQUESTS, after, throttled_body(&state, &graph)),
+        Decision::Throttle(after) => (graph.json(StatusCode::TOO_MANY_REQUESTS, throttled_body(&state, &graph)), after),
         Decision::Unavailable(after) => {
-            let mut response = graph.error(&state, StatusCode::SERVICE_UNAVAILABLE, "serviceNotAvailable", "The service is temporarily unavailable. Please retry after the time in the Retry-After header.");
-            if let Ok(v) = HeaderValue::from_str(after.as_str()) {
-                response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
-            }
-            return response;
+            let response = graph.error(&state, StatusCode::SERVICE_UNAVAILABLE, "serviceNotAvailable", "The service is temporarily unavailable. Please retry after the time in the Retry-After header.");
+            (response, after)
         }
     };
-    let mut response = graph.json(status, body);
     if let Ok(v) = HeaderValue::from_str(retry_after.as_str()) {
         response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
     }
-    response.into_response()
+    // Delivered now (the latency is over); a batch item's answer is delivered with its batch.
+    if !batch_item {
+        state.faults.delivered(&client, retry_after.seconds());
+    }
+    response
+}
+
+/// The outer `$batch` answer is delivered now: its items' 429/503s start the client's
+/// stay-away period (the largest of their `Retry-After`s).
+async fn delivered_batch(state: &Shared, client: &str, response: Response) -> Response {
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    if let Some(after) = batch_retry_after(&bytes) {
+        state.faults.delivered(client, after);
+    }
+    Response::from_parts(parts, axum::body::Body::from(bytes))
 }
 
 /// Graph's 429 body (concepts/throttling.md), with `client-request-id` too.
