@@ -86,7 +86,7 @@ pub struct ExportResult {
 }
 
 /// A rotation's new secret. Sent to the webview once, on the user's request, to be shown and copied.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Clone, PartialEq, Eq, Serialize, TS)]
 pub struct RotatedSecret {
     /// The new credential's key ID.
     pub key_id: String,
@@ -164,6 +164,20 @@ impl From<ExportFormat> for core::ExportFormat {
 impl From<core::ExportResult> for ExportResult {
     fn from(r: core::ExportResult) -> Self {
         ExportResult { path: r.path.to_string_lossy().into_owned(), count: r.count }
+    }
+}
+
+/// Redacted: the secret never reaches a log through `Debug` (commands log their errors, not their results, but a
+/// careless `{:?}` must not leak it either).
+impl std::fmt::Debug for RotatedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RotatedSecret")
+            .field("key_id", &self.key_id)
+            .field("secret_text", &"[redacted]")
+            .field("end", &self.end)
+            .field("hint", &self.hint)
+            .field("warning", &self.warning)
+            .finish()
     }
 }
 
