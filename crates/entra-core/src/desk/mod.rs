@@ -185,7 +185,7 @@ impl Desk {
     /// A Graph client acting as `account_id`, at the account's Graph URL.
     pub fn graph(&self, account_id: &str) -> Result<GraphClient> {
         let account = self.account(Some(account_id))?;
-        let http = entra_http::client(account.ca_cert.as_deref()).map_err(crate::http::map_http_error)?;
+        let http = crate::http::client(account.ca_cert.as_deref())?;
         Ok(GraphClient::new(account.graph_url.clone(), http, Arc::new(DeskTokenSource { desk: self.clone(), account_id: account.id })))
     }
 
