@@ -36,6 +36,9 @@ pub struct ProviderMetadata {
     /// Supported PKCE methods, if the provider says.
     #[serde(default)]
     pub code_challenge_methods_supported: Option<Vec<String>>,
+    /// The `prompt` values the provider supports (OIDC Discovery 1.0 / OpenID Prompt Create). Absent: send none.
+    #[serde(default)]
+    pub prompt_values_supported: Option<Vec<String>>,
     /// The URL the document was fetched from (filled in by [`discover`]).
     #[serde(skip)]
     pub metadata_url: Option<Url>,
@@ -59,6 +62,7 @@ pub async fn discover(http: &reqwest::Client, candidates: &[Url]) -> Result<Prov
         let bytes = read_body(response, entra_http::caps::DISCOVERY, "the OpenID discovery document", url.as_str()).await?;
         match serde_json::from_slice::<ProviderMetadata>(&bytes) {
             Ok(mut metadata) => {
+                metadata.check_endpoints(url)?;
                 metadata.metadata_url = Some(url.clone());
                 return Ok(metadata);
             }
@@ -71,6 +75,52 @@ pub async fn discover(http: &reqwest::Client, candidates: &[Url]) -> Result<Prov
             "Cannot find the identity provider's OpenID configuration: {last_problem}. Fix: check the authority (e.g. https://login.microsoftonline.com/<tenant ID>), or set the metadata address explicitly"
         ),
     ))
+}
+
+impl ProviderMetadata {
+    /// Refuses endpoints a browser or this app must never be sent to: anything but `https`,
+    /// except `http` on a loopback host when the document itself came from one (the demo
+    /// tenant). A `file:` or custom-scheme authorize endpoint would be opened by the system
+    /// browser; an `http` token endpoint would carry the code and verifier in clear text.
+    pub fn check_endpoints(&self, document_url: &Url) -> Result<()> {
+        let endpoints = [
+            ("authorization_endpoint", Some(&self.authorization_endpoint)),
+            ("token_endpoint", Some(&self.token_endpoint)),
+            ("jwks_uri", Some(&self.jwks_uri)),
+            ("end_session_endpoint", self.end_session_endpoint.as_ref()),
+        ];
+        for (name, url) in endpoints {
+            if let Some(url) = url {
+                check_endpoint(name, url, document_url)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The `prompt` value to send: `wanted` when the provider advertises it, otherwise none
+    /// (a provider that lists no `prompt_values_supported` gets no `prompt`).
+    pub fn supported_prompt(&self, wanted: &str) -> Option<String> {
+        let supported = self.prompt_values_supported.as_ref()?;
+        supported.iter().any(|v| v == wanted).then(|| wanted.to_string())
+    }
+}
+
+/// `https`, or loopback `http` advertised by a loopback `http` document (the demo tenant).
+fn check_endpoint(name: &str, url: &Url, document_url: &Url) -> Result<()> {
+    use crate::config::is_loopback;
+    let allowed = match url.scheme() {
+        "https" => true,
+        "http" => is_loopback(url) && document_url.scheme() == "http" && is_loopback(document_url),
+        _ => false,
+    };
+    if allowed {
+        return Ok(());
+    }
+    Err(Error::config(format!(
+        "The identity provider's discovery document at {document_url} gives `{name}` as {}://{}…, which Entra Desk refuses: endpoints must be https (plain http only on this machine, for the demo tenant). Fix: check the authority or metadata address; a document that points elsewhere may be forged",
+        url.scheme(),
+        url.host_str().unwrap_or_default(),
+    )))
 }
 
 /// Fetches a JWKS document.
@@ -123,5 +173,70 @@ impl ProviderCache {
         let set = fetch_jwks(http, jwks_uri).await?;
         self.keys.lock().unwrap_or_else(|p| p.into_inner()).insert(jwks_uri.to_string(), (set.clone(), Instant::now()));
         Ok(set)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn metadata(authorize: &str, token: &str, jwks: &str, end_session: Option<&str>) -> ProviderMetadata {
+        let mut doc = serde_json::json!({
+            "issuer": "https://login.example.com/t/v2.0",
+            "authorization_endpoint": authorize,
+            "token_endpoint": token,
+            "jwks_uri": jwks,
+        });
+        if let Some(e) = end_session {
+            doc["end_session_endpoint"] = e.into();
+        }
+        serde_json::from_value(doc).unwrap()
+    }
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn https_endpoints_pass() {
+        let m = metadata("https://a.example/authorize", "https://a.example/token", "https://a.example/keys", Some("https://a.example/logout"));
+        m.check_endpoints(&url("https://a.example/.well-known/openid-configuration")).unwrap();
+    }
+
+    #[test]
+    fn loopback_http_passes_only_from_a_loopback_http_document() {
+        let m = metadata("http://127.0.0.1:5000/authorize", "http://127.0.0.1:5000/token", "http://localhost:5000/keys", None);
+        m.check_endpoints(&url("http://127.0.0.1:5000/.well-known/openid-configuration")).unwrap();
+        // An https document may not send the browser or the code to plain http, even locally.
+        let err = m.check_endpoints(&url("https://a.example/.well-known/openid-configuration")).unwrap_err();
+        assert!(err.message().contains("authorization_endpoint"), "{}", err.message());
+    }
+
+    #[test]
+    fn remote_http_file_and_custom_schemes_are_refused_naming_the_endpoint() {
+        let doc = url("https://a.example/.well-known/openid-configuration");
+        let cases = [
+            (metadata("file:///etc/passwd", "https://a.example/token", "https://a.example/keys", None), "authorization_endpoint"),
+            (metadata("https://a.example/authorize", "http://a.example/token", "https://a.example/keys", None), "token_endpoint"),
+            (metadata("https://a.example/authorize", "https://a.example/token", "ms-app://keys", None), "jwks_uri"),
+            (metadata("https://a.example/authorize", "https://a.example/token", "https://a.example/keys", Some("javascript:alert(1)")), "end_session_endpoint"),
+        ];
+        for (m, name) in cases {
+            let err = m.check_endpoints(&doc).unwrap_err();
+            assert_eq!(err.code(), ErrorCode::Config);
+            assert!(err.message().contains(name), "{}", err.message());
+            assert!(err.message().contains("must be https"), "{}", err.message());
+        }
+    }
+
+    #[test]
+    fn prompt_is_sent_only_when_advertised() {
+        let mut m = metadata("https://a.example/authorize", "https://a.example/token", "https://a.example/keys", None);
+        assert_eq!(m.supported_prompt("select_account"), None, "no prompt_values_supported: send none");
+        m.prompt_values_supported = Some(vec!["login".into(), "consent".into()]);
+        assert_eq!(m.supported_prompt("select_account"), None);
+        assert_eq!(m.supported_prompt("login").as_deref(), Some("login"));
+        m.prompt_values_supported = Some(vec!["login".into(), "none".into(), "consent".into(), "select_account".into()]);
+        assert_eq!(m.supported_prompt("select_account").as_deref(), Some("select_account"));
     }
 }

@@ -11,7 +11,7 @@
 use super::discovery::{ProviderCache, ProviderMetadata};
 use super::id_token::{self, IdTokenClaims};
 use super::loopback::LoopbackListener;
-use super::token_endpoint::{map_token_error, oauth_client, Tokens};
+use super::token_endpoint::{map_token_error, oauth_client, TokenHttp, Tokens};
 use super::{BrowserOpener, SignInProgress};
 use crate::clock::Clock;
 use crate::config::Profile;
@@ -29,6 +29,7 @@ pub struct SignInOptions {
     /// How long to wait for the browser (default 5 minutes).
     pub timeout: Duration,
     /// The OIDC `prompt` value; `select_account` by default so a second account can be added.
+    /// Sent only when the provider's discovery document lists it in `prompt_values_supported`.
     pub prompt: Option<String>,
     /// A `login_hint` (user name) for the provider's page.
     pub login_hint: Option<String>,
@@ -91,8 +92,9 @@ pub async fn sign_in(
         .add_scopes(profile.interactive_scopes().into_iter().map(Scope::new))
         .set_pkce_challenge(challenge)
         .add_extra_param("nonce", nonce.secret().clone());
-    if let Some(prompt) = &options.prompt {
-        request = request.add_extra_param("prompt", prompt.clone());
+    // Only a prompt the provider advertises: an unknown value is an error at some providers.
+    if let Some(prompt) = options.prompt.as_deref().and_then(|p| metadata.supported_prompt(p)) {
+        request = request.add_extra_param("prompt", prompt);
     }
     if let Some(hint) = &options.login_hint {
         request = request.add_extra_param("login_hint", hint.clone());
@@ -105,8 +107,9 @@ pub async fn sign_in(
 
     progress(SignInProgress::RedeemingCode);
     let token_url = metadata.token_endpoint.to_string();
+    let token_http = TokenHttp(http.clone());
     let response = tokio::select! {
-        r = client.exchange_code(AuthorizationCode::new(code)).set_pkce_verifier(verifier).request_async(http) => {
+        r = client.exchange_code(AuthorizationCode::new(code)).set_pkce_verifier(verifier).request_async(&token_http) => {
             r.map_err(|e| map_token_error(e, &token_url, ErrorCode::Identity))?
         }
         _ = cancel.cancelled() => return Err(cancelled()),

@@ -1,12 +1,17 @@
 //! The loopback listener that receives the browser's redirect (RFC 8252 §7.3).
 //!
 //! Modelled on Modrinth's `auth_code_reply.rs`: a small tokio TCP listener on
-//! `127.0.0.1` at a port the OS picks, answering exactly one redirect. Each
-//! connection is handled on its own task, so a browser's idle pre-connection
-//! cannot hold up the real redirect; requests for other paths (`/favicon.ico`)
-//! get a 404 and are otherwise ignored. The redirect's `state` is compared
-//! with ours before anything else is believed. The accept loop stops when the
-//! waiter drops its shutdown sender (result received, cancelled or timed out).
+//! the loopback host the redirect URI names, at a port the OS picks, answering
+//! exactly one redirect. For `localhost` it listens on both `127.0.0.1` and
+//! `[::1]` at the same port, because the browser may resolve `localhost` to
+//! either; for `127.0.0.1` only there. Each connection is handled on its own
+//! task, so a browser's idle pre-connection cannot hold up the real redirect.
+//! Only a request for the redirect path carrying our `state` ends the wait:
+//! other paths (`/favicon.ico`, probes) get a 404, and a redirect with another
+//! `state` (a stale tab, a forged link) gets a small error page, while the
+//! sign-in keeps waiting for the real one. An accept error (e.g. out of file
+//! descriptors) backs off instead of spinning. The accept loops stop when the
+//! waiter is done (result received, cancelled or timed out).
 
 use crate::aadsts::identity_error;
 use crate::error::IdentityErrorDetails;
@@ -15,7 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
@@ -27,22 +32,33 @@ const READ_TIMEOUT: Duration = Duration::from_secs(10);
 /// A bound listener, before the browser is sent off.
 #[derive(Debug)]
 pub struct LoopbackListener {
-    listener: TcpListener,
+    listeners: Vec<TcpListener>,
     redirect_uri: Url,
 }
 
+fn bind_error(host: &str, e: std::io::Error) -> Error {
+    Error::new(ErrorCode::Internal, format!("Cannot listen on {host} for the sign-in redirect ({e}): check local firewall rules")).with_source(e)
+}
+
 impl LoopbackListener {
-    /// Binds `127.0.0.1:0` and forms the redirect URI from `template`'s scheme, host and path plus the chosen port.
+    /// Binds the loopback host of `template` (both `127.0.0.1` and `[::1]` for `localhost`) at a
+    /// free port, and forms the redirect URI from `template`'s scheme, host and path plus that port.
     pub async fn bind(template: &Url) -> Result<LoopbackListener> {
-        let listener = TcpListener::bind(("127.0.0.1", 0)).await.map_err(|e| {
-            Error::new(ErrorCode::Internal, format!("Cannot listen on 127.0.0.1 for the sign-in redirect ({e}): check local firewall rules")).with_source(e)
-        })?;
-        let port = listener.local_addr().map_err(|e| Error::internal(format!("Cannot read the listener's port: {e}")))?.port();
+        let v4 = TcpListener::bind(("127.0.0.1", 0)).await.map_err(|e| bind_error("127.0.0.1", e))?;
+        let port = v4.local_addr().map_err(|e| Error::internal(format!("Cannot read the listener's port: {e}")))?.port();
+        let mut listeners = vec![v4];
+        if template.host_str().is_some_and(|h| h.eq_ignore_ascii_case("localhost")) {
+            // Best effort: a machine without IPv6 loopback resolves localhost to 127.0.0.1 only.
+            match TcpListener::bind(("::1", port)).await {
+                Ok(v6) => listeners.push(v6),
+                Err(e) => tracing::debug!("no IPv6 loopback listener for the sign-in redirect: {e}"),
+            }
+        }
         let mut redirect_uri = template.clone();
         redirect_uri.set_port(Some(port)).map_err(|_| Error::config("Setting `redirectUri` cannot take a port: use http://localhost"))?;
         redirect_uri.set_query(None);
         redirect_uri.set_fragment(None);
-        Ok(LoopbackListener { listener, redirect_uri })
+        Ok(LoopbackListener { listeners, redirect_uri })
     }
 
     /// The redirect URI to send to the provider (with the chosen port).
@@ -54,13 +70,15 @@ impl LoopbackListener {
     ///
     /// Fails with [`ErrorCode::SignInCancelled`] when `cancel` fires or the provider says
     /// `access_denied`, [`ErrorCode::SignInTimeout`] after `timeout`, and [`ErrorCode::Identity`]
-    /// for a provider error or a `state` that is not ours.
+    /// for a provider error. A redirect whose `state` is not ours is answered and ignored.
     pub async fn wait_for_code(self, expected_state: &str, cancel: CancellationToken, timeout: Duration) -> Result<String> {
         let (results_tx, mut results_rx) = mpsc::channel::<Result<String>>(1);
-        let (shutdown_tx, shutdown_rx) = oneshot::channel::<()>();
+        let shutdown = CancellationToken::new();
         let expected = Arc::new(CallbackCheck { state: expected_state.to_string(), path: self.redirect_uri.path().to_string() });
-        let listener = self.listener;
-        tokio::spawn(accept_loop(listener, expected, results_tx, shutdown_rx));
+        for listener in self.listeners {
+            tokio::spawn(accept_loop(listener, expected.clone(), results_tx.clone(), shutdown.clone()));
+        }
+        drop(results_tx);
 
         let outcome = tokio::select! {
             r = results_rx.recv() => r.unwrap_or_else(|| Err(Error::internal("The sign-in listener stopped unexpectedly: try again"))),
@@ -70,8 +88,7 @@ impl LoopbackListener {
                 format!("The sign-in was not completed within {} seconds: start it again, and finish signing in in the browser (or raise the time-out)", timeout.as_secs()),
             )),
         };
-        // Dropping the sender stops the accept loop; say so explicitly for readers.
-        drop(shutdown_tx);
+        shutdown.cancel();
         outcome
     }
 }
@@ -82,12 +99,29 @@ struct CallbackCheck {
     path: String,
 }
 
-async fn accept_loop(listener: TcpListener, check: Arc<CallbackCheck>, results: mpsc::Sender<Result<String>>, mut shutdown: oneshot::Receiver<()>) {
+/// The first and the longest pause after a failed `accept` (e.g. EMFILE), so a persistent
+/// error does not spin a core.
+const ACCEPT_BACKOFF: (Duration, Duration) = (Duration::from_millis(10), Duration::from_secs(1));
+
+async fn accept_loop(listener: TcpListener, check: Arc<CallbackCheck>, results: mpsc::Sender<Result<String>>, shutdown: CancellationToken) {
+    let mut backoff = ACCEPT_BACKOFF.0;
     loop {
         tokio::select! {
-            _ = &mut shutdown => break,
+            _ = shutdown.cancelled() => break,
             accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
+                let stream = match accepted {
+                    Ok((stream, _)) => stream,
+                    Err(e) => {
+                        tracing::debug!("sign-in listener accept failed, pausing {backoff:?}: {e}");
+                        tokio::select! {
+                            _ = shutdown.cancelled() => break,
+                            _ = tokio::time::sleep(backoff) => {}
+                        }
+                        backoff = (backoff * 2).min(ACCEPT_BACKOFF.1);
+                        continue;
+                    }
+                };
+                backoff = ACCEPT_BACKOFF.0;
                 let check = check.clone();
                 let results = results.clone();
                 tokio::spawn(async move {
@@ -111,6 +145,11 @@ async fn handle(mut stream: TcpStream, check: &CallbackCheck) -> Option<Result<S
     let url = Url::parse(&format!("http://127.0.0.1{target}")).ok()?;
     if url.path() != check.path {
         let _ = respond(&mut stream, "404 Not Found", "Not found", "Entra Desk is waiting for a sign-in redirect; nothing else is served here.").await;
+        return None;
+    }
+    if url.query_pairs().find(|(k, _)| k == "state").map(|(_, v)| v) != Some(check.state.as_str().into()) {
+        // Not our redirect: say so in that tab, keep waiting for the real one.
+        let _ = respond(&mut stream, "400 Bad Request", "Not this sign-in", &format!("{STATE_MISMATCH}. If you are signing in to Entra Desk, finish in the tab it opened last.")).await;
         return None;
     }
     let result = interpret(&url, &check.state);
@@ -148,16 +187,16 @@ fn parse_request_line(head: &str) -> Option<&str> {
     (method == "GET" && target.starts_with('/')).then_some(target)
 }
 
+/// The start of the message for a redirect that is not this sign-in's.
+const STATE_MISMATCH: &str = "This redirect did not carry the state of the sign-in in progress (a stale browser tab, or a forged link)";
+
 /// Decides what a redirect means: a code (state checked), a provider error, or a forged/stale redirect.
 pub(crate) fn interpret(url: &Url, expected_state: &str) -> Result<String> {
     let get = |name: &str| url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned());
     let state = get("state");
     if state.as_deref() != Some(expected_state) {
         // Checked first: a redirect without our state could come from anyone (CSRF); believe nothing in it.
-        return Err(Error::new(
-            ErrorCode::Identity,
-            "The sign-in redirect did not carry the state this app sent (a stale browser tab, or a forged redirect): start the sign-in again",
-        ));
+        return Err(Error::new(ErrorCode::Identity, format!("{STATE_MISMATCH}: start the sign-in again")));
     }
     if let Some(error) = get("error") {
         let details = IdentityErrorDetails { error: error.clone(), description: get("error_description"), ..Default::default() };
@@ -227,15 +266,41 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn state_mismatch_is_rejected() {
-        let l = listener("/").await;
+    async fn a_wrong_state_gets_an_error_page_and_the_sign_in_keeps_waiting() {
+        let l = listener("/cb").await;
         let base = l.redirect_uri().to_string();
         let waiter = tokio::spawn(l.wait_for_code("good", CancellationToken::new(), Duration::from_secs(10)));
-        let (status, _) = get(&format!("{base}?code=abc&state=evil")).await;
+        let (status, page) = get(&format!("{base}?code=abc&state=evil")).await;
         assert_eq!(status, 400);
-        let err = waiter.await.unwrap().unwrap_err();
-        assert_eq!(err.code(), ErrorCode::Identity);
-        assert!(err.message().contains("state"));
+        assert!(page.contains("did not carry the state"), "{page}");
+        let (status, _) = get(&format!("{base}?code=abc")).await;
+        assert_eq!(status, 400);
+        assert!(!waiter.is_finished(), "a stray redirect must not end the sign-in");
+        let (status, _) = get(&format!("{base}?code=real&state=good")).await;
+        assert_eq!(status, 200);
+        assert_eq!(waiter.await.unwrap().unwrap(), "real");
+    }
+
+    #[tokio::test]
+    async fn localhost_listens_on_both_loopback_families_and_127_0_0_1_on_ipv4_only() {
+        let l = listener("/cb").await;
+        let port = l.redirect_uri().port().unwrap();
+        let v6_available = std::net::TcpListener::bind(("::1", 0)).is_ok();
+        let waiter = tokio::spawn(l.wait_for_code("s", CancellationToken::new(), Duration::from_secs(10)));
+        if v6_available {
+            let mut s = TcpStream::connect(("::1", port)).await.expect("localhost must be served on [::1] too");
+            s.write_all(b"GET /cb?code=six&state=s HTTP/1.1\r\nHost: localhost\r\n\r\n").await.unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).await.unwrap();
+            assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+            assert_eq!(waiter.await.unwrap().unwrap(), "six");
+        } else {
+            waiter.abort();
+        }
+
+        let l = LoopbackListener::bind(&Url::parse("http://127.0.0.1/cb").unwrap()).await.unwrap();
+        assert_eq!(l.listeners.len(), 1);
+        assert!(l.redirect_uri().as_str().starts_with("http://127.0.0.1:"));
     }
 
     #[tokio::test]

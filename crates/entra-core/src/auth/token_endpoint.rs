@@ -5,6 +5,12 @@
 //! response that keeps the `id_token`, and an error response that keeps
 //! Entra's `error_codes`, `trace_id` and `correlation_id` (oauth2's standard
 //! error type would drop them, and an admin needs them for a support ticket).
+//!
+//! The HTTP exchange is ours too ([`exchange`]): oauth2's own reqwest adapter reads
+//! the whole body, so a hostile endpoint could make us hold gigabytes; ours reads it
+//! with `entra_http`'s cap. It also normalises an `expires_in` that oauth2 would
+//! refuse to parse (negative, fractional, or a string), and [`Tokens::from_response`]
+//! clamps the lifetime, so no answer can overflow a date or panic.
 
 use crate::aadsts::identity_error;
 use crate::error::IdentityErrorDetails;
@@ -105,6 +111,62 @@ pub fn oauth_client(client_id: &str, authorize: &url::Url, token: &url::Url, red
     }
 }
 
+/// The longest access-token lifetime believed (Entra's configurable lifetimes stop at one day).
+pub const MAX_TOKEN_LIFETIME_SECS: u64 = 24 * 3600;
+
+/// oauth2's HTTP client over ours: `.request_async(&TokenHttp(http.clone()))`. See [`exchange`].
+/// It owns its client handle (cheap to clone): a borrowed one makes the request future's
+/// `Send` depend on a higher-ranked lifetime the compiler cannot prove.
+#[derive(Debug, Clone)]
+pub struct TokenHttp(pub reqwest::Client);
+
+type ExchangeFuture<'c> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = std::result::Result<oauth2::HttpResponse, HttpClientError<reqwest::Error>>> + Send + 'c>>;
+
+impl<'c> oauth2::AsyncHttpClient<'c> for TokenHttp {
+    type Error = HttpClientError<reqwest::Error>;
+    type Future = ExchangeFuture<'c>;
+
+    fn call(&'c self, request: oauth2::HttpRequest) -> Self::Future {
+        Box::pin(exchange(self.0.clone(), request))
+    }
+}
+
+/// One token-endpoint exchange: sent with our client, the answer read with a cap,
+/// `expires_in` normalised.
+pub async fn exchange(http: reqwest::Client, request: oauth2::HttpRequest) -> std::result::Result<oauth2::HttpResponse, HttpClientError<reqwest::Error>> {
+    let request = reqwest::Request::try_from(request).map_err(Box::new)?;
+    let response = http.execute(request).await.map_err(Box::new)?;
+    let mut builder = oauth2::http::Response::builder().status(response.status()).version(response.version());
+    for (name, value) in response.headers() {
+        builder = builder.header(name, value);
+    }
+    let body = match entra_http::read_capped(response, entra_http::caps::TOKEN).await {
+        Ok(body) => body,
+        Err(entra_http::HttpError::Transport(e)) => return Err(HttpClientError::Reqwest(Box::new(e))),
+        Err(e) => return Err(HttpClientError::Other(format!("the answer was refused: {e}"))),
+    };
+    builder.body(normalize_expires_in(body)).map_err(HttpClientError::Http)
+}
+
+/// Rewrites an `expires_in` that is not a plain non-negative integer (some providers send
+/// `"3599"`, a fraction, or a negative number) as one, clamped to `0..=MAX_TOKEN_LIFETIME_SECS`.
+/// Anything else is returned byte for byte.
+fn normalize_expires_in(body: Vec<u8>) -> Vec<u8> {
+    let Ok(serde_json::Value::Object(mut map)) = serde_json::from_slice::<serde_json::Value>(&body) else {
+        return body;
+    };
+    let seconds = match map.get("expires_in") {
+        Some(serde_json::Value::Number(n)) if n.is_u64() => return body,
+        Some(serde_json::Value::Number(n)) => n.as_f64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse::<f64>().ok(),
+        _ => return body,
+    };
+    let clamped = seconds.filter(|s| s.is_finite()).unwrap_or(0.0).clamp(0.0, MAX_TOKEN_LIFETIME_SECS as f64) as u64;
+    map.insert("expires_in".into(), clamped.into());
+    serde_json::to_vec(&map).unwrap_or(body)
+}
+
 /// Tokens from one token response, in the core's secret types.
 #[derive(Debug, Clone)]
 pub struct Tokens {
@@ -123,11 +185,12 @@ pub struct Tokens {
 impl Tokens {
     /// Converts a token response received at `now`.
     pub fn from_response(response: &TokenResponse, now: DateTime<Utc>) -> Tokens {
-        // Without expires_in, assume the shortest lifetime Entra issues (60 minutes).
-        let lifetime = response.expires_in().unwrap_or(std::time::Duration::from_secs(3600));
+        // Without expires_in, assume the shortest lifetime Entra issues (60 minutes); never more than a day.
+        let lifetime = response.expires_in().map_or(3600, |d| d.as_secs()).min(MAX_TOKEN_LIFETIME_SECS);
+        let lifetime = chrono::Duration::seconds(i64::try_from(lifetime).unwrap_or(3600));
         Tokens {
             access_token: AccessToken::new(response.access_token().secret().clone()),
-            expires_at: now + chrono::Duration::seconds(i64::try_from(lifetime.as_secs()).unwrap_or(3600)),
+            expires_at: now.checked_add_signed(lifetime).unwrap_or(now),
             refresh_token: response.refresh_token().map(|r| RefreshToken::new(r.secret().clone())),
             id_token: response.extra_fields().id_token.clone(),
             scopes: response.scopes().map(|s| s.iter().map(|s| s.to_string()).collect()),
@@ -155,10 +218,11 @@ pub fn map_token_error(err: RequestTokenError<HttpClientError<reqwest::Error>, P
 /// Redeems a refresh token. `invalid_grant` (expired, revoked) becomes [`ErrorCode::NotSignedIn`].
 pub async fn refresh(http: &reqwest::Client, client: &OAuthClient, refresh_token: &RefreshToken, scopes: &[String], now: DateTime<Utc>) -> Result<Tokens> {
     let rt = oauth2::RefreshToken::new(refresh_token.expose().to_string());
+    let token_http = TokenHttp(http.clone());
     let response = client
         .exchange_refresh_token(&rt)
         .add_scopes(scopes.iter().cloned().map(Scope::new))
-        .request_async(http)
+        .request_async(&token_http)
         .await
         .map_err(|e| {
             let session_ended = matches!(&e, RequestTokenError::ServerResponse(p) if p.error == "invalid_grant" || p.error == "interaction_required");
@@ -166,4 +230,44 @@ pub async fn refresh(http: &reqwest::Client, client: &OAuthClient, refresh_token
             map_token_error(e, client.token_uri().as_str(), code)
         })?;
     Ok(Tokens::from_response(&response, now))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expires_in(body: &str) -> serde_json::Value {
+        let out = normalize_expires_in(body.as_bytes().to_vec());
+        serde_json::from_slice::<serde_json::Value>(&out).unwrap()["expires_in"].clone()
+    }
+
+    #[test]
+    fn odd_expires_in_values_become_clamped_integers() {
+        assert_eq!(expires_in(r#"{"expires_in":-5}"#), 0);
+        assert_eq!(expires_in(r#"{"expires_in":"3599"}"#), 3599);
+        assert_eq!(expires_in(r#"{"expires_in":3599.7}"#), 3599);
+        assert_eq!(expires_in(r#"{"expires_in":1e300}"#), MAX_TOKEN_LIFETIME_SECS);
+        assert_eq!(expires_in(r#"{"expires_in":"soon"}"#), 0);
+        // A plain integer, and anything that is not a JSON object, is left byte for byte.
+        let body = br#"{"expires_in": 3599, "x":1}"#.to_vec();
+        assert_eq!(normalize_expires_in(body.clone()), body);
+        assert_eq!(normalize_expires_in(b"not json".to_vec()), b"not json");
+    }
+
+    fn response(expires_in: Option<u64>) -> TokenResponse {
+        let mut r = TokenResponse::new(oauth2::AccessToken::new("at".into()), BasicTokenType::Bearer, IdTokenField::default());
+        r.set_expires_in(expires_in.map(std::time::Duration::from_secs).as_ref());
+        r
+    }
+
+    #[test]
+    fn a_huge_lifetime_is_clamped_and_cannot_overflow() {
+        let now = Utc::now();
+        let t = Tokens::from_response(&response(Some(u64::MAX)), now);
+        assert_eq!(t.expires_at, now + chrono::Duration::seconds(MAX_TOKEN_LIFETIME_SECS as i64));
+        // Even at the end of time.
+        let t = Tokens::from_response(&response(Some(3600)), DateTime::<Utc>::MAX_UTC);
+        assert_eq!(t.expires_at, DateTime::<Utc>::MAX_UTC);
+        assert_eq!(Tokens::from_response(&response(None), now).expires_at, now + chrono::Duration::seconds(3600));
+    }
 }
