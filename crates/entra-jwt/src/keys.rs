@@ -265,15 +265,24 @@ impl KeySet {
         KeySet::parse(&text)
     }
 
-    /// The key for a token header: by `kid` (or `x5t`); a key without a `kid` (PEM) matches any token.
+    /// The key for a token header: by `kid` (or `x5t`). A key without a `kid` stands in only
+    /// when the set has no key with one (a PEM file, chosen for this token by the user): in a
+    /// JWKS, a token naming a `kid` that is missing gets no key, so the caller refreshes the
+    /// keys (rate-limited) and then fails, instead of trying an unrelated key.
     pub fn find(&self, kid: Option<&str>, x5t: Option<&str>) -> Option<&PublicKey> {
         let by_id = |k: &&PublicKey| {
             kid.is_some_and(|id| k.kid.as_deref() == Some(id)) || (kid.is_none() && x5t.is_some_and(|t| k.x5t.as_deref() == Some(t)))
         };
-        self.keys.iter().find(by_id).or_else(|| {
-            // Keys without an ID (PEM) are meant for exactly this token.
-            self.keys.iter().find(|k| k.kid.is_none())
-        }).or_else(|| if kid.is_none() && x5t.is_none() && self.keys.len() == 1 { self.keys.first() } else { None })
+        if let Some(key) = self.keys.iter().find(by_id) {
+            return Some(key);
+        }
+        let only_unnamed_keys = self.keys.iter().all(|k| k.kid.is_none());
+        if kid.is_none() || only_unnamed_keys {
+            if let Some(key) = self.keys.iter().find(|k| k.kid.is_none()) {
+                return Some(key);
+            }
+        }
+        (kid.is_none() && x5t.is_none() && self.keys.len() == 1).then(|| &self.keys[0])
     }
 
     /// The key IDs, for messages.

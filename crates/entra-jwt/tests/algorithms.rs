@@ -30,6 +30,24 @@ mod rsa {
     }
 
     #[test]
+    fn a_missing_kid_does_not_fall_back_to_a_jwks_key_without_one() {
+        // The test JWKS with its RSA key's `kid` removed, beside keys that keep theirs.
+        let mut jwks: serde_json::Value = serde_json::from_str(&read("test-jwks.json")).unwrap();
+        let keys = jwks["keys"].as_array_mut().unwrap();
+        let rsa = keys.iter_mut().find(|k| k["kid"] == "test-rsa").unwrap();
+        rsa.as_object_mut().unwrap().remove("kid");
+        assert!(keys.iter().any(|k| k.get("kid").is_some()), "the set must still name other keys");
+        let keys = KeySet::from_jwks_json(&jwks.to_string()).unwrap();
+        let ins = verify(&sign(Algorithm::RS256, Some("test-rsa"), &v2_claims()), &keys);
+        let key = check(&ins, "signing_key");
+        assert!(!key.ok && !ins.valid, "{:#?}", ins.checks);
+        assert!(key.detail.contains("test-rsa"), "{}", key.detail);
+        // A token that names no key may still use the unnamed one.
+        let ins = verify(&sign(Algorithm::RS256, None, &v2_claims()), &keys);
+        assert!(check(&ins, "signature").ok, "{:#?}", ins.checks);
+    }
+
+    #[test]
     fn pem_public_key_and_certificate() {
         for file in ["rsa-public.pem", "rsa-cert.pem"] {
             let keys = KeySet::from_pem(&read(file)).unwrap();
