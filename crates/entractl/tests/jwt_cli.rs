@@ -115,6 +115,30 @@ fn not_a_jwt_exits_2_with_a_message() {
 }
 
 #[test]
+fn a_token_on_argv_is_warned_about_while_stdin_and_file_are_not() {
+    let data = tempfile::tempdir().unwrap();
+    let warning = "lands in shell history";
+    let out = entractl(data.path(), &["jwt", "inspect", "--format", "json", &token("api1")], None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains(warning), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = entractl(data.path(), &["jwt", "inspect", "--format", "json"], Some(&token("api1")));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(warning));
+
+    let file = data.path().join("token.txt");
+    std::fs::write(&file, token("api1")).unwrap();
+    let out = entractl(data.path(), &["jwt", "inspect", "--format", "json", "--file", file.to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains(warning));
+    assert_eq!(json(&out)["kind"], json(&entractl(data.path(), &["jwt", "inspect", "--format", "json"], Some(&token("api1"))))["kind"]);
+
+    let out = entractl(data.path(), &["jwt", "inspect", "--file", data.path().join("missing").to_str().unwrap()], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read the token file"));
+}
+
+#[test]
 fn stdin_dash_and_text_format() {
     let data = tempfile::tempdir().unwrap();
     let jwks = fixture("entra-jwks-common.json");

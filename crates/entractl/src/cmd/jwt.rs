@@ -2,7 +2,8 @@
 //!
 //! Glue only: `entra_core::jwt::JwtWorkspace::inspect` (the same call the
 //! app's screen makes) decodes, explains and validates; this module reads the
-//! token (argument or stdin), turns flags into overrides, prints JSON or
+//! token (stdin by default, or `--file`; an argument still works but is warned
+//! about: it lands in shell history and the process list), turns flags into overrides, prints JSON or
 //! text, and maps the verdict to the exit code: 0 valid, 1 decodable but
 //! invalid, 2 not a decodable JWT or a usage error (reason on stderr).
 //! The token itself is never written anywhere.
@@ -39,8 +40,12 @@ enum Format {
 
 #[derive(Debug, clap::Args)]
 struct InspectArgs {
-    /// The token, or `-` (or nothing) to read it from stdin.
+    /// The token, or `-` (or nothing) to read it from stdin. Prefer stdin or --file: a token on the
+    /// command line lands in shell history and in the process list.
     token: Option<String>,
+    /// Read the token from this file.
+    #[arg(long, value_name = "FILE", conflicts_with = "token")]
+    file: Option<PathBuf>,
     /// A saved validation profile.
     #[arg(long)]
     profile: Option<String>,
@@ -153,12 +158,26 @@ fn read_stdin() -> Result<String, String> {
 }
 
 async fn inspect(a: InspectArgs) -> ExitCode {
-    let token = match a.token.as_deref() {
-        None | Some("-") => match read_stdin() {
+    let token = match (a.token.as_deref(), &a.file) {
+        (_, Some(path)) => match std::fs::read_to_string(path) {
             Ok(t) => t,
-            Err(e) => return fail(e),
+            Err(e) => return fail(format!("cannot read the token file {} ({e}): check the path", path.display())),
         },
-        Some(t) => t.to_string(),
+        (None | Some("-"), None) => {
+            if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+                eprintln!("Paste the token, then press Ctrl-D (or pipe it in, or pass --file).");
+            }
+            match read_stdin() {
+                Ok(t) => t,
+                Err(e) => return fail(e),
+            }
+        }
+        (Some(t), None) => {
+            eprintln!(
+                "warning: a token on the command line lands in shell history and the process list; pipe it in (entractl jwt inspect < token.txt) or use --file"
+            );
+            t.to_string()
+        }
     };
     let token = token.trim();
     let now: DateTime<Utc> = match &a.now {
