@@ -13,7 +13,7 @@
 use crate::auth::app_only::{AppCredential, AppTarget};
 use crate::auth::id_token::IdTokenClaims;
 use crate::config::{self, Profile};
-use crate::paths::write_atomic;
+use crate::paths::{with_file_lock, write_atomic};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -178,7 +178,8 @@ struct AccountsFile {
     accounts: Vec<Account>,
 }
 
-/// The account list on disk.
+/// The account list on disk. Every change is a read-modify-write under a cross-process file
+/// lock ([`with_file_lock`]): the app and `entractl` may change it at the same time.
 #[derive(Debug)]
 pub struct AccountStore {
     path: PathBuf,
@@ -209,32 +210,38 @@ impl AccountStore {
 
     /// Adds or replaces an account (by ID).
     pub fn upsert(&self, account: Account) -> Result<()> {
-        let mut file = self.read()?;
-        file.accounts.retain(|a| a.id != account.id);
-        file.accounts.push(account);
-        self.write(&file)
+        with_file_lock(&self.path, || {
+            let mut file = self.read()?;
+            file.accounts.retain(|a| a.id != account.id);
+            file.accounts.push(account);
+            self.write(&file)
+        })
     }
 
     /// Records that an account was used now.
     pub fn touch(&self, id: &str, now: DateTime<Utc>) -> Result<()> {
-        let mut file = self.read()?;
-        if let Some(a) = file.accounts.iter_mut().find(|a| a.id == id) {
-            a.last_used = now;
-            self.write(&file)?;
-        }
-        Ok(())
+        with_file_lock(&self.path, || {
+            let mut file = self.read()?;
+            if let Some(a) = file.accounts.iter_mut().find(|a| a.id == id) {
+                a.last_used = now;
+                self.write(&file)?;
+            }
+            Ok(())
+        })
     }
 
     /// Removes an account; returns whether it was there.
     pub fn remove(&self, id: &str) -> Result<bool> {
-        let mut file = self.read()?;
-        let before = file.accounts.len();
-        file.accounts.retain(|a| a.id != id);
-        if file.accounts.len() == before {
-            return Ok(false);
-        }
-        self.write(&file)?;
-        Ok(true)
+        with_file_lock(&self.path, || {
+            let mut file = self.read()?;
+            let before = file.accounts.len();
+            file.accounts.retain(|a| a.id != id);
+            if file.accounts.len() == before {
+                return Ok(false);
+            }
+            self.write(&file)?;
+            Ok(true)
+        })
     }
 
     fn read(&self) -> Result<AccountsFile> {

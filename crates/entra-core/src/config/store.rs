@@ -84,7 +84,15 @@ impl SettingsStore {
             self.keychain.set_client_secret(&profile.client_id, &profile.tenant_id, secret).await?;
         }
         if needs_scrubbing {
-            self.save(&settings)?;
+            // Re-read under the lock: another process may have changed the file since.
+            crate::paths::with_file_lock(&self.path, || {
+                let mut fresh = self.read()?;
+                if fresh.needs_scrubbing() {
+                    fresh.take_secret()?;
+                    self.save(&fresh)?;
+                }
+                Ok(())
+            })?;
             tracing::info!("moved a client secret from settings.json to the OS keychain");
         }
         Ok(profile)
