@@ -128,28 +128,46 @@ pub fn discovery_candidates(metadata_address: Option<&Url>, issuer: Option<&Url>
         .collect()
 }
 
+/// Expands `${NAME}` in the fields of a layer the admin wrote down that `flags` does not
+/// override (an overridden field is dropped, so an unset variable there is no error).
+fn expand_env(layer: ProfileSettings, flags: &ProfileSettings, lookup: &dyn Fn(&str) -> Option<String>) -> Result<ProfileSettings> {
+    fn sub(setting: &str, v: Option<String>, overridden: bool, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Option<String>> {
+        if overridden {
+            return Ok(None);
+        }
+        v.map(|v| substitute_env(setting, &v, lookup)).transpose()
+    }
+    Ok(ProfileSettings {
+        client_id: sub("clientId", layer.client_id, flags.client_id.is_some(), lookup)?,
+        authority: sub("authority", layer.authority, flags.authority.is_some(), lookup)?,
+        tenant_id: sub("tenantId", layer.tenant_id, flags.tenant_id.is_some(), lookup)?,
+        metadata_address: sub("metadataAddress", layer.metadata_address, flags.metadata_address.is_some(), lookup)?,
+        issuer: sub("issuer", layer.issuer, flags.issuer.is_some(), lookup)?,
+        redirect_uri: sub("redirectUri", layer.redirect_uri, flags.redirect_uri.is_some(), lookup)?,
+        graph_url: sub("graphUrl", layer.graph_url, flags.graph_url.is_some(), lookup)?,
+        ca_cert: sub("caCert", layer.ca_cert, flags.ca_cert.is_some(), lookup)?,
+        scopes: match (&flags.scopes, layer.scopes) {
+            (Some(_), _) | (None, None) => None,
+            (None, Some(v)) => Some(v.iter().map(|s| substitute_env("scopes", s, lookup)).collect::<Result<Vec<_>>>()?),
+        },
+    })
+}
+
 /// Resolves the sources into a [`Profile`] (precedence in the module doc).
 pub fn resolve(sources: ConfigSources, lookup: &dyn Fn(&str) -> Option<String>) -> Result<Profile> {
     let (cs_settings, client_secret) = match sources.connection_string {
         Some(cs) => (cs.settings, cs.client_secret),
         None => (ProfileSettings::default(), None),
     };
-    let merged = sources.flags.or(sources.env).or(cs_settings).or(sources.settings);
-    let sub = |setting: &str, v: Option<String>| -> Result<Option<String>> {
-        v.map(|v| substitute_env(setting, &v, lookup)).transpose()
-    };
-    let client_id = sub("clientId", merged.client_id)?;
-    let authority = sub("authority", merged.authority)?;
-    let tenant_id = sub("tenantId", merged.tenant_id)?;
-    let metadata_address = sub("metadataAddress", merged.metadata_address)?;
-    let issuer = sub("issuer", merged.issuer)?;
-    let redirect_uri = sub("redirectUri", merged.redirect_uri)?;
-    let graph_url = sub("graphUrl", merged.graph_url)?;
-    let ca_cert = sub("caCert", merged.ca_cert)?;
-    let scopes = merged
-        .scopes
-        .map(|v| v.iter().map(|s| substitute_env("scopes", s, lookup)).collect::<Result<Vec<_>>>())
-        .transpose()?;
+    // `${ENV}` is expanded only in what the admin wrote down (environment, connection string,
+    // settings file). Flags and values from the app's webview are taken literally: otherwise a
+    // value such as `https://x/${ENTRA_CLIENT_SECRET}` could read a secret back out.
+    let written = sources.env.or(cs_settings).or(sources.settings);
+    // For messages: the text as written, before expansion (an expanded value may be a secret).
+    let tenant_as_written = sources.flags.tenant_id.clone().or_else(|| written.tenant_id.clone());
+    let expanded = expand_env(written, &sources.flags, lookup)?;
+    let merged = sources.flags.or(expanded);
+    let ProfileSettings { client_id, authority, tenant_id, metadata_address, issuer, redirect_uri, graph_url, ca_cert, scopes } = merged;
 
     let client_id = client_id.filter(|c| !c.trim().is_empty()).ok_or_else(|| {
         Error::config(format!(
@@ -171,8 +189,9 @@ pub fn resolve(sources: ConfigSources, lookup: &dyn Fn(&str) -> Option<String>) 
             .unwrap_or_else(|| DEFAULT_TENANT.to_string()),
     };
     if tenant_id.is_empty() || !tenant_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
+        let quoted = tenant_as_written.map(|t| format!(" (`{t}`)")).unwrap_or_default();
         return Err(Error::config(format!(
-            "Setting `tenantId` (`{tenant_id}`) is not a tenant ID or domain: use the directory (tenant) ID GUID or a domain such as contoso.onmicrosoft.com"
+            "Setting `tenantId`{quoted} is not a tenant ID or domain: use the directory (tenant) ID GUID or a domain such as contoso.onmicrosoft.com"
         )));
     }
     let place = |v: String| replace_tenant_placeholder(&v, &tenant_id);
@@ -244,6 +263,45 @@ mod tests {
         ProfileSettings { client_id: Some(client_id.into()), authority: authority.map(String::from), ..Default::default() }
     }
 
+
+    #[test]
+    fn env_references_expand_in_written_settings_but_never_in_flags() {
+        let env = env_of(&[("ENTRA_CLIENT_SECRET", "s3cr3t-value"), ("MY_TENANT", "contoso.onmicrosoft.com")]);
+        // From the settings file: expanded.
+        let settings = ProfileSettings {
+            client_id: Some("c".into()),
+            tenant_id: Some("${MY_TENANT}".into()),
+            authority: Some("https://login.microsoftonline.com/${MY_TENANT}".into()),
+            ..Default::default()
+        };
+        let p = resolve(ConfigSources { settings: settings.clone(), ..Default::default() }, &env).unwrap();
+        assert_eq!(p.tenant_id, "contoso.onmicrosoft.com");
+        assert_eq!(p.authority.as_str(), "https://login.microsoftonline.com/contoso.onmicrosoft.com");
+
+        // From the webview or a flag: literal. The secret appears nowhere, not even in the error.
+        let flags = ProfileSettings {
+            client_id: Some("c".into()),
+            authority: Some("https://x.example/${ENTRA_CLIENT_SECRET}".into()),
+            tenant_id: Some("${ENTRA_CLIENT_SECRET}".into()),
+            ..Default::default()
+        };
+        let err = resolve(ConfigSources { flags: flags.clone(), settings: settings.clone(), ..Default::default() }, &env).unwrap_err();
+        assert!(!err.message().contains("s3cr3t"), "{}", err.message());
+        assert!(err.message().contains("${ENTRA_CLIENT_SECRET}"), "the text as given is quoted: {}", err.message());
+        let flags = ProfileSettings { tenant_id: Some("t".into()), ..flags };
+        let p = resolve(ConfigSources { flags, ..Default::default() }, &env).unwrap();
+        assert!(!p.authority.as_str().contains("s3cr3t"), "{}", p.authority);
+
+        // An expanded value that is wrong is not quoted expanded either.
+        let settings = ProfileSettings { tenant_id: Some("${ENTRA_CLIENT_SECRET}!".into()), ..settings };
+        let err = resolve(ConfigSources { settings: settings.clone(), ..Default::default() }, &env).unwrap_err();
+        assert!(!err.message().contains("s3cr3t"), "{}", err.message());
+
+        // A flag overriding a setting with an unset variable: no error about the variable.
+        let settings = ProfileSettings { authority: Some("https://login.example.com/${UNSET_VARIABLE}".into()), tenant_id: None, ..settings };
+        let flags = ProfileSettings { authority: Some("https://login.microsoftonline.com/t".into()), ..Default::default() };
+        resolve(ConfigSources { flags, settings, ..Default::default() }, &env).unwrap();
+    }
 
     #[test]
     fn precedence_flags_env_connection_string_settings_defaults() {

@@ -60,7 +60,8 @@ pub(crate) fn parse_url(setting: &str, value: &str, fix: &str) -> Result<Url> {
         // Plain http only on loopback (the demo tenant); anything else would send tokens in clear.
         "http" if is_loopback(&url) => Ok(url),
         "http" => Err(Error::config(format!("Setting `{setting}` uses http:// for a host other than this machine: use https:// ({fix})"))),
-        other => Err(Error::config(format!("Setting `{setting}` has the scheme `{other}`: use https:// ({fix})"))),
+        // The scheme is not quoted: the value may have come from an expanded ${VARIABLE}.
+        _ => Err(Error::config(format!("Setting `{setting}` is not an https:// URL: use https:// ({fix})"))),
     }
 }
 
