@@ -25,14 +25,20 @@ use oauth2::{
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// Extra token-response fields: the OpenID Connect ID token.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Extra token-response fields: the OpenID Connect ID token (redacted in `Debug`).
+#[derive(Clone, Default, Serialize, Deserialize)]
 pub struct IdTokenField {
     /// The ID token (present when `openid` was requested).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
 }
 impl ExtraTokenFields for IdTokenField {}
+
+impl fmt::Debug for IdTokenField {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IdTokenField").field("id_token", &self.id_token.as_ref().map(|_| "[redacted]")).finish()
+    }
+}
 
 /// The token response type.
 pub type TokenResponse = StandardTokenResponse<IdTokenField, BasicTokenType>;
@@ -167,8 +173,8 @@ fn normalize_expires_in(body: Vec<u8>) -> Vec<u8> {
     serde_json::to_vec(&map).unwrap_or(body)
 }
 
-/// Tokens from one token response, in the core's secret types.
-#[derive(Debug, Clone)]
+/// Tokens from one token response, in the core's secret types (`Debug` prints none of them).
+#[derive(Clone)]
 pub struct Tokens {
     /// The access token.
     pub access_token: AccessToken,
@@ -180,6 +186,18 @@ pub struct Tokens {
     pub id_token: Option<String>,
     /// Granted scopes, when the provider says.
     pub scopes: Option<Vec<String>>,
+}
+
+impl fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_token", &self.access_token)
+            .field("expires_at", &self.expires_at)
+            .field("refresh_token", &self.refresh_token)
+            .field("id_token", &self.id_token.as_ref().map(|_| "[redacted]"))
+            .field("scopes", &self.scopes)
+            .finish()
+    }
 }
 
 impl Tokens {
@@ -258,6 +276,22 @@ mod tests {
         let mut r = TokenResponse::new(oauth2::AccessToken::new("at".into()), BasicTokenType::Bearer, IdTokenField::default());
         r.set_expires_in(expires_in.map(std::time::Duration::from_secs).as_ref());
         r
+    }
+
+    #[test]
+    fn debug_prints_no_token() {
+        let mut r = TokenResponse::new(
+            oauth2::AccessToken::new("eyJ0eXAi.access-secret.sig".into()),
+            BasicTokenType::Bearer,
+            IdTokenField { id_token: Some("eyJhbGci.id-secret.sig".into()) },
+        );
+        r.set_refresh_token(Some(oauth2::RefreshToken::new("0.AXoA-refresh-secret".into())));
+        let tokens = Tokens::from_response(&r, Utc::now());
+        for printed in [format!("{tokens:?}"), format!("{r:?}")] {
+            for secret in ["access-secret", "id-secret", "refresh-secret"] {
+                assert!(!printed.contains(secret), "{secret} in {printed}");
+            }
+        }
     }
 
     #[test]

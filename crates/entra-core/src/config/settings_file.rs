@@ -12,8 +12,8 @@ use serde::{Deserialize, Serialize};
 ///
 /// It may arrive hand-written with a `clientSecret` or a `connectionString` holding
 /// one; [`super::store::SettingsStore`] moves such a secret to the keychain and rewrites the file
-/// without it. Neither field is ever serialised.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// without it. Neither field is ever serialised, nor printed by `Debug`.
+#[derive(Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     /// The profile settings.
@@ -28,6 +28,18 @@ pub struct Settings {
     /// A hand-written client secret; moved to the keychain, never written back.
     #[serde(default, skip_serializing)]
     client_secret: Option<String>,
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let redacted = |present: bool| if present { "[redacted]" } else { "None" };
+        f.debug_struct("Settings")
+            .field("profile", &self.profile)
+            .field("sign_in_timeout_secs", &self.sign_in_timeout_secs)
+            .field("connection_string", &redacted(self.connection_string.is_some()))
+            .field("client_secret", &redacted(self.client_secret.is_some()))
+            .finish()
+    }
 }
 
 impl Settings {
@@ -54,6 +66,17 @@ impl Settings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn debug_never_prints_the_hand_written_secrets() {
+        let settings: Settings = serde_json::from_str(
+            r#"{"clientId":"c","clientSecret":"abc8Q~first-secret","connectionString":"MicrosoftEntra:ClientSecret=abc8Q~second-secret"}"#,
+        )
+        .unwrap();
+        let printed = format!("{settings:?}");
+        assert!(!printed.contains("first-secret") && !printed.contains("second-secret"), "{printed}");
+        assert!(printed.contains("[redacted]") && printed.contains("\"c\""), "{printed}");
+    }
 
     #[test]
     fn settings_file_secrets_are_taken_out_and_never_serialised() {
