@@ -16,6 +16,10 @@ pub const DEFAULT_SERVICE: &str = "entra-desk";
 #[derive(Debug, Clone)]
 pub struct Keychain {
     service: String,
+    /// Test seam: make writes fail as a full or locked keychain would (clones share it).
+    /// A real Secret Service cannot be made to refuse writes while still serving reads on
+    /// demand, so this is the one place a failure is simulated rather than provoked.
+    fail_writes: std::sync::Arc<std::sync::atomic::AtomicBool>,
 }
 
 fn keychain_error(action: &str, err: keyring::Error) -> Error {
@@ -34,7 +38,7 @@ fn keychain_error(action: &str, err: keyring::Error) -> Error {
 impl Keychain {
     /// Entries under `service`.
     pub fn new(service: impl Into<String>) -> Self {
-        Keychain { service: service.into() }
+        Keychain { service: service.into(), fail_writes: Default::default() }
     }
 
     /// The service name.
@@ -55,7 +59,16 @@ impl Keychain {
     }
 
     fn set(&self, name: &str, value: &str) -> Result<()> {
+        if self.fail_writes.load(std::sync::atomic::Ordering::Relaxed) {
+            return Err(keychain_error("store a secret", keyring::Error::NoStorageAccess("writes are failing (test seam)".into())));
+        }
         self.entry(name)?.set_password(value).map_err(|e| keychain_error("store a secret", e))
+    }
+
+    /// Makes every later write through this handle and its clones fail (tests only: see the field).
+    #[doc(hidden)]
+    pub fn fail_writes_for_tests(&self, fail: bool) {
+        self.fail_writes.store(fail, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn delete(&self, name: &str) -> Result<()> {

@@ -190,3 +190,54 @@ async fn sign_in_works_after_a_signing_key_rollover() {
     w.desk.sign_in_interactive(&profile, &w.browser(), CancellationToken::new(), &|_| {}, quick()).await.unwrap();
     w.tenant.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_keychain_that_refuses_the_rotated_token_keeps_the_session_in_memory_and_says_so() {
+    let w = world(false, 16).await;
+    let profile = w.public_profile().await;
+    let account = w.desk.sign_in_interactive(&profile, &w.browser(), CancellationToken::new(), &|_| {}, quick()).await.unwrap();
+    let rt1 = w.desk.keychain().refresh_token(&account.id).unwrap().unwrap();
+    assert_eq!(w.desk.session_warning(&account.id).await, None);
+
+    w.desk.keychain().fail_writes_for_tests(true);
+    w.advance(chrono::Duration::minutes(88));
+    w.desk.access_token(&account.id, None).await.expect("the refresh itself succeeded: the session goes on");
+    assert_eq!(w.desk.keychain().refresh_token(&account.id).unwrap().unwrap(), rt1, "the keychain kept the old token");
+    let warning = w.desk.session_warning(&account.id).await.expect("the user is told");
+    assert!(warning.contains("next start will ask you to sign in again"), "{warning}");
+    assert!(!warning.contains(rt1.expose()));
+    entra_core::signin::whoami(&w.desk, &account.id).await.unwrap();
+
+    // Still refusing: the next refresh redeems the token kept in memory.
+    w.advance(chrono::Duration::minutes(88));
+    w.desk.access_token(&account.id, None).await.unwrap();
+
+    // The keychain recovers: the next rotation is stored and the warning goes away.
+    w.desk.keychain().fail_writes_for_tests(false);
+    w.advance(chrono::Duration::minutes(88));
+    w.desk.access_token(&account.id, None).await.unwrap();
+    assert_ne!(w.desk.keychain().refresh_token(&account.id).unwrap().unwrap(), rt1);
+    assert_eq!(w.desk.session_warning(&account.id).await, None);
+    w.tenant.shutdown().await;
+}
+
+#[tokio::test]
+async fn sign_out_during_a_refresh_leaves_no_token_behind() {
+    let w = world(false, 17).await;
+    let profile = w.public_profile().await;
+    for round in 0..4u64 {
+        let account = w.desk.sign_in_interactive(&profile, &w.browser(), CancellationToken::new(), &|_| {}, quick()).await.unwrap();
+        w.advance(chrono::Duration::minutes(88));
+        let desk = w.desk.clone();
+        let id = account.id.clone();
+        let refresh = tokio::spawn(async move { desk.access_token(&id, None).await });
+        // Land the sign-out inside the refresh's round trip (or just before or after it).
+        tokio::time::sleep(Duration::from_millis(round * 3)).await;
+        w.desk.sign_out(&account.id).await.unwrap();
+        let _ = refresh.await.unwrap();
+        assert!(w.desk.keychain().refresh_token(&account.id).unwrap().is_none(), "round {round}: a refresh wrote its token back after sign-out");
+        assert!(w.desk.accounts().unwrap().is_empty());
+        assert_eq!(w.desk.access_token(&account.id, None).await.unwrap_err().code(), ErrorCode::NotSignedIn);
+    }
+    w.tenant.shutdown().await;
+}

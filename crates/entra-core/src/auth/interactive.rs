@@ -120,7 +120,7 @@ pub async fn sign_in(
     })?;
     let kid = jsonwebtoken::decode_header(raw_id_token).ok().and_then(|h| h.kid);
     let keys = providers.keys_with(http, &metadata.jwks_uri, kid.as_deref()).await?;
-    let claims = id_token::verify(raw_id_token, &keys, &metadata.issuer, &profile.client_id, nonce.secret())?;
+    let claims = id_token::verify(raw_id_token, &keys, &metadata.issuer, &profile.client_id, nonce.secret(), clock.now())?;
     progress(SignInProgress::Done);
     Ok(SignInOutcome { tokens, claims, metadata })
 }

@@ -5,7 +5,14 @@
 //! access tokens stay in memory and are refreshed silently when less than the
 //! refresh margin of their life remains. Each account has its own async lock,
 //! so two callers never redeem the same refresh token at once (a provider that
-//! revokes rotated tokens would sign the loser out).
+//! revokes rotated tokens would sign the loser out), and sign-out takes the same
+//! lock ([`TokenCache::begin_sign_out`]), so a refresh in flight finishes (and
+//! writes its rotated token) before sign-out deletes everything, never after.
+//!
+//! When the keychain refuses the rotated refresh token, the new token is kept in
+//! memory (the old one may already be revoked by the rotation), the session goes
+//! on, and [`TokenCache::session_warning`] tells the user that the next start will
+//! ask them to sign in again.
 
 use super::app_only::{self, AppCredential, Credential, GRAPH_DEFAULT_SCOPE};
 use super::discovery::ProviderCache;
@@ -33,6 +40,26 @@ struct AccountTokens {
     by_scopes: HashMap<String, CachedToken>,
     /// App-only: the built credential (azure_identity caches its own tokens too).
     credential: Option<Credential>,
+    /// A rotated refresh token the keychain refused to store; used before the keychain's.
+    unsaved_refresh_token: Option<RefreshToken>,
+    /// Why the keychain could not keep the session, for the user.
+    warning: Option<String>,
+    /// Signed out: whoever still holds this entry gets no token.
+    ended: bool,
+}
+
+/// Holds an account's token lock during sign-out; see [`TokenCache::begin_sign_out`].
+pub struct SignOutGuard<'a> {
+    cache: &'a TokenCache,
+    account_id: String,
+    _tokens: tokio::sync::OwnedMutexGuard<AccountTokens>,
+}
+
+impl SignOutGuard<'_> {
+    /// Forgets the account's entry; later callers start from nothing (and find no refresh token).
+    pub fn finish(self) {
+        self.cache.remove(&self.account_id);
+    }
 }
 
 /// An access token handed out, and whether getting it took a refresh.
@@ -97,7 +124,7 @@ impl TokenCache {
         }
         let entry = self.entry(&account.id);
         let mut tokens = entry.lock().await;
-        tokens.by_scopes.clear();
+        *tokens = AccountTokens::default();
         tokens.by_scopes.insert(scope_key(&account.scopes), CachedToken { token: access_token, expires_at });
         tokens.credential = credential;
         Ok(())
@@ -110,6 +137,9 @@ impl TokenCache {
         let key = scope_key(&scopes);
         let entry = self.entry(&account.id);
         let mut tokens = entry.lock().await;
+        if tokens.ended {
+            return Err(Error::new(ErrorCode::NotSignedIn, format!("{} has signed out: sign in again", account.username)));
+        }
         let now = self.clock.now();
         if let Some(cached) = tokens.by_scopes.get(&key) {
             if cached.expires_at - self.margin > now {
@@ -117,7 +147,7 @@ impl TokenCache {
             }
         }
         let fresh = match account.kind {
-            AccountKind::Interactive => self.refresh_interactive(account, &scopes, now).await?,
+            AccountKind::Interactive => self.refresh_interactive(account, &mut tokens, &scopes, now).await?,
             AccountKind::AppOnly => self.refresh_app_only(account, &mut tokens, &scopes, now).await?,
         };
         let token = fresh.token.clone();
@@ -125,10 +155,13 @@ impl TokenCache {
         Ok(Fetched { token, refreshed: true })
     }
 
-    async fn refresh_interactive(&self, account: &Account, scopes: &[String], now: DateTime<Utc>) -> Result<CachedToken> {
-        let rt = self.keychain.refresh_token(&account.id).await?.ok_or_else(|| {
-            Error::new(ErrorCode::NotSignedIn, format!("The session of {} has ended (no refresh token in the keychain): sign in again", account.username))
-        })?;
+    async fn refresh_interactive(&self, account: &Account, tokens_held: &mut AccountTokens, scopes: &[String], now: DateTime<Utc>) -> Result<CachedToken> {
+        let rt = match tokens_held.unsaved_refresh_token.clone() {
+            Some(rt) => rt,
+            None => self.keychain.refresh_token(&account.id).await?.ok_or_else(|| {
+                Error::new(ErrorCode::NotSignedIn, format!("The session of {} has ended (no refresh token in the keychain): sign in again", account.username))
+            })?,
+        };
         let http = crate::http::client(account.ca_cert.as_deref())?;
         let metadata = self.providers.metadata(&http, &account.discovery_candidates()).await?;
         let client = oauth_client(&account.client_id, &metadata.authorization_endpoint, &metadata.token_endpoint, None);
@@ -139,7 +172,23 @@ impl TokenCache {
         })?;
         if let Some(new_rt) = &tokens.refresh_token {
             // Rotation: the provider issued a new refresh token; keep only the newest.
-            self.keychain.set_refresh_token(&account.id, new_rt).await?;
+            match self.keychain.set_refresh_token(&account.id, new_rt).await {
+                Ok(()) => {
+                    tokens_held.unsaved_refresh_token = None;
+                    tokens_held.warning = None;
+                }
+                Err(e) => {
+                    // The old token may be revoked by the rotation: keep the new one in memory,
+                    // go on, and say what the next start will need.
+                    tracing::warn!(account = %account.id, "the keychain refused the rotated refresh token: {}", e.message());
+                    tokens_held.unsaved_refresh_token = Some(new_rt.clone());
+                    tokens_held.warning = Some(format!(
+                        "The OS keychain could not store {}'s renewed session ({}). Entra Desk keeps working until it closes; the next start will ask you to sign in again.",
+                        account.username,
+                        e.message()
+                    ));
+                }
+            }
         }
         tracing::debug!(account = %account.id, "access token refreshed");
         Ok(CachedToken { token: tokens.access_token, expires_at: tokens.expires_at })
@@ -174,6 +223,23 @@ impl TokenCache {
     /// Forgets an account's access tokens (e.g. after Graph rejected one); the refresh token stays.
     pub async fn forget_access_tokens(&self, account_id: &str) {
         self.entry(account_id).lock().await.by_scopes.clear();
+    }
+
+    /// Why the account's session will not survive a restart, if it will not (see the module doc).
+    pub async fn session_warning(&self, account_id: &str) -> Option<String> {
+        let entry = self.accounts.lock().unwrap_or_else(|p| p.into_inner()).get(account_id).cloned()?;
+        let tokens = entry.lock().await;
+        tokens.warning.clone()
+    }
+
+    /// Takes the account's token lock for a sign-out: waits for a refresh in flight, then
+    /// forgets every token and marks the entry ended, so nothing refreshed before can be
+    /// handed out or written back. The caller deletes the keychain entries while holding
+    /// the guard, then calls [`SignOutGuard::finish`].
+    pub async fn begin_sign_out(&self, account_id: &str) -> SignOutGuard<'_> {
+        let mut tokens = self.entry(account_id).lock_owned().await;
+        *tokens = AccountTokens { ended: true, ..AccountTokens::default() };
+        SignOutGuard { cache: self, account_id: account_id.to_string(), _tokens: tokens }
     }
 
     /// Forgets everything held in memory for an account (sign-out).

@@ -175,6 +175,12 @@ impl Desk {
         Ok(fetched.token)
     }
 
+    /// Why the account's session will not survive a restart (the keychain refused its renewed
+    /// refresh token), if so: show it to the user.
+    pub async fn session_warning(&self, account_id: &str) -> Option<String> {
+        self.inner.tokens.session_warning(account_id).await
+    }
+
     /// Forgets the in-memory access tokens of an account (e.g. after Graph rejected one).
     pub async fn forget_access_tokens(&self, account_id: &str) {
         self.inner.tokens.forget_access_tokens(account_id).await;
@@ -194,12 +200,14 @@ impl Desk {
     /// Signs an account out: deletes its keychain entries, forgets its tokens and removes it
     /// from the list. Returns whether the account was known.
     pub async fn sign_out(&self, account_id: &str) -> Result<bool> {
+        // The refresh lock: a refresh in flight writes its rotated token first, then we delete it.
+        let guard = self.inner.tokens.begin_sign_out(account_id).await;
         let account = self.inner.accounts.get(account_id)?;
         self.inner.keychain.delete_refresh_token(account_id).await?;
         if let Some(a) = account.as_ref().filter(|a| a.app_credential == Some(AppCredentialRef::ClientSecret)) {
             self.inner.keychain.delete_client_secret(&a.client_id, &a.tenant_id).await?;
         }
-        self.inner.tokens.remove(account_id);
+        guard.finish();
         let removed = self.with_accounts(|a| a.remove(account_id))?;
         tracing::info!(account = %account_id, "signed out");
         Ok(removed || account.is_some())
