@@ -169,10 +169,39 @@ pub struct ResolvedKeys {
     pub notes: Vec<String>,
 }
 
+/// Key addresses must be `https`, or `http` on this machine (the demo tenant); a `jwks_uri`
+/// named by an https metadata document must be https itself (no downgrade). Checked before
+/// anything is sent, so a `file:` or remote `http` address never reaches the network layer.
+fn check_key_url(url: &str, what: &str, named_by_https_document: bool) -> Result<()> {
+    let parsed = reqwest::Url::parse(url).map_err(|e| Error::Setting(format!("The {what} `{url}` is not a URL ({e}): give an https:// address")))?;
+    let loopback = match parsed.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if loopback && !named_by_https_document => Ok(()),
+        "http" if loopback => Err(Error::Fetch(format!(
+            "The https metadata document names an http jwks_uri ({url}); keys must come over https as well: check the Metadata Address"
+        ))),
+        _ => Err(Error::Setting(format!(
+            "The {what} must be an https:// address (plain http only on this machine, for the demo tenant), not {}://{}…: fix the address",
+            parsed.scheme(),
+            parsed.host_str().unwrap_or_default()
+        ))),
+    }
+}
+
 async fn fetch_jwks<F: Fetcher>(source: &KeySource, fetcher: &F) -> Result<(String, String)> {
     match source {
-        KeySource::JwksUrl(u) => Ok((u.clone(), fetcher.get(u).await?)),
+        KeySource::JwksUrl(u) => {
+            check_key_url(u, "JWKS address", false)?;
+            Ok((u.clone(), fetcher.get(u).await?))
+        }
         KeySource::Metadata(u) => {
+            check_key_url(u, "metadata address", false)?;
             let doc = fetcher.get(u).await?;
             let value: serde_json::Value = serde_json::from_str(&doc)
                 .map_err(|e| Error::Fetch(format!("the metadata document at {u} is not JSON ({e}); check the Metadata Address")))?;
@@ -181,6 +210,7 @@ async fn fetch_jwks<F: Fetcher>(source: &KeySource, fetcher: &F) -> Result<(Stri
                 .and_then(serde_json::Value::as_str)
                 .ok_or_else(|| Error::Fetch(format!("the metadata document at {u} has no jwks_uri; check the Metadata Address (it should end in /.well-known/openid-configuration)")))?
                 .to_string();
+            check_key_url(&jwks_uri, "metadata document's jwks_uri", u.starts_with("https:"))?;
             let jwks = fetcher.get(&jwks_uri).await?;
             Ok((jwks_uri, jwks))
         }

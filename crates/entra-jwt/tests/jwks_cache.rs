@@ -182,3 +182,47 @@ fn metadata_address_discovers_the_jwks_over_http_and_caches_it() {
         assert!(check(&ins, "signature").detail.contains("could not be loaded"));
     });
 }
+
+/// Answers a metadata document naming `jwks_uri` for `.well-known` addresses, the JWKS otherwise; records every URL asked for.
+struct Recorder {
+    jwks_uri: String,
+    asked: Mutex<Vec<String>>,
+}
+
+impl Fetcher for Recorder {
+    fn get(&self, url: &str) -> impl std::future::Future<Output = Result<String>> + Send {
+        self.asked.lock().unwrap().push(url.to_string());
+        let body = if url.contains(".well-known") { serde_json::json!({ "jwks_uri": self.jwks_uri }).to_string() } else { jwks_with(&["test-rsa"]) };
+        async move { Ok(body) }
+    }
+}
+
+#[test]
+fn key_addresses_must_be_https_or_loopback_http_and_nothing_else_is_fetched() {
+    let now = at(T0);
+    let run = |source: KeySource, jwks_uri: &str| {
+        let net = Recorder { jwks_uri: jwks_uri.into(), asked: Mutex::new(Vec::new()) };
+        let result = rt().block_on(resolve_keys(&source, Some("test-rsa"), None, &net, now)).map(|r| r.keys.keys.len());
+        (result, net.asked.into_inner().unwrap())
+    };
+    for bad in ["http://keys.example/jwks", "file:///etc/passwd", "ftp://keys.example/jwks", "javascript:alert(1)"] {
+        let (result, asked) = run(KeySource::JwksUrl(bad.into()), "");
+        let err = result.unwrap_err().to_string();
+        assert!(err.contains("https://"), "{bad}: {err}");
+        assert!(asked.is_empty(), "{bad} must not be fetched: {asked:?}");
+    }
+    // Loopback http (the demo tenant) is fine, and so is https.
+    assert_eq!(run(KeySource::JwksUrl("http://127.0.0.1:5000/keys".into()), "").0.unwrap(), 1);
+    assert_eq!(run(KeySource::JwksUrl(URL.into()), "").0.unwrap(), 1);
+    // An https metadata document may not send us to http, not even on this machine.
+    let metadata = "https://login.example/t/v2.0/.well-known/openid-configuration";
+    let (result, asked) = run(KeySource::Metadata(metadata.into()), "http://127.0.0.1:5000/keys");
+    assert!(result.unwrap_err().to_string().contains("jwks_uri"));
+    assert_eq!(asked, [metadata], "the http jwks_uri was not fetched");
+    let (result, _) = run(KeySource::Metadata(metadata.into()), "file:///etc/passwd");
+    assert!(result.is_err());
+    assert_eq!(run(KeySource::Metadata(metadata.into()), "https://login.example/t/keys").0.unwrap(), 1);
+    // A loopback http document may name loopback http keys (the demo tenant).
+    let local = "http://127.0.0.1:5000/t/v2.0/.well-known/openid-configuration";
+    assert_eq!(run(KeySource::Metadata(local.into()), "http://127.0.0.1:5000/t/keys").0.unwrap(), 1);
+}
