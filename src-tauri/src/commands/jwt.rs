@@ -18,6 +18,11 @@ pub async fn jwt_inspect(state: State<'_, AppState>, token: String, profile: Opt
 }
 
 /// The one command that sends a token to the webview: the user pressed "Inspect my current token".
+///
+/// Why only then: tokens never cross to the webview otherwise, so a script injected into it
+/// (a bug, a malicious paste rendered as HTML) could not take one. The UI calls this only from
+/// that button's click handler, never on load or on a timer; the token goes into the paste
+/// area the user can already see, and is never stored by the UI.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn jwt_inspect_current(
