@@ -127,6 +127,9 @@ const DAEMON_ROLES: &[&str] = &[
     "User.Read.All",
 ];
 
+/// Extra application permissions of the confidential client: it writes group memberships.
+const DAEMON_WRITE_ROLES: &[&str] = &["GroupMember.ReadWrite.All", "Group.ReadWrite.All"];
+
 impl Directory {
     /// Builds the directory for `seed`. Blocking: derives the certificate
     /// client's RSA key.
@@ -168,6 +171,8 @@ impl Directory {
         };
         let public_app = app("desktop", "Entra Desk (demo)", true);
         let mut confidential = app("daemon", "Entra Desk daemon (demo)", false);
+        // Tests change the tenant as an admin would, through this client.
+        confidential.app_roles.extend_from_slice(DAEMON_WRITE_ROLES);
         confidential.secrets.push(Secret {
             key_id: seeded_uuid(seed, "secret/daemon"),
             value: seeded_secret(seed, "daemon"),

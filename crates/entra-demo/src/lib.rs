@@ -14,11 +14,15 @@
 //! - [`keys`]: seeded RSA keys (token signing, certificate client) and rotation.
 //! - [`directory`]: the seeded tenant, users and the demo clients.
 //! - [`inventory`]: Graph's applications and service principals, generated
-//!   from the seed ([`DemoOptions::apps`] of them), with owners and credentials.
+//!   from the seed ([`DemoOptions::apps`] of them), with owners and credentials;
+//!   and the users Graph lists, devices and groups with their direct members
+//!   ([`DemoOptions::users`], [`DemoOptions::groups`], the shapes of
+//!   [`GroupFixture`]).
 //! - [`store`]: codes, sessions and refresh grants (persisted as hashes).
 //! - `oidc`: discovery, JWKS, authorize, token, the AADSTS error catalogue.
 //! - `graph`: the Graph v1.0 router, one module per resource (`applications`,
-//!   `service_principals`, `owners`, `credentials`, `delta`, `batch`), the
+//!   `service_principals`, `owners`, `credentials`, `delta`, `groups`, `users`,
+//!   `members`, `membership`, `groups_delta`, `batch`), the
 //!   shared `resource`/`handlers`/`collection`/`query`/`filter`/`paging`
 //!   machinery, and `faults`, `stats` (applied by `middleware`) and `emulator`
 //!   (the `/_emulator` control routes).
@@ -88,12 +92,26 @@
 //!   tokens expire after 7 days of emulator time with 410 Gone,
 //!   `syncStateNotFound` and a `Location` to start over; a token that does not
 //!   verify answers 400 `Request_BadRequest`.
+//! - Groups: `/groups/delta` pages hold at most 200 groups and 500
+//!   `members@delta` entries (a bigger group is split, its id repeated with
+//!   the next slice); without `$select` it returns the default properties and
+//!   members. From a delta link, a group reports its *net* member changes since
+//!   the link. Deleting a Microsoft 365 group reports `@removed.reason`
+//!   "changed" (restorable), any other group "deleted". Expired delta links
+//!   of groups and users send `Location: …/delta?[$select=…&]$deltatoken=`.
+//!   A group is not its own transitive member, even in the seeded cycle.
+//!   Adding a group to itself or to a dynamic group is 400 `Request_BadRequest`.
+//!   `$filter`/`$search`/`$orderby` are not emulated on membership lists
+//!   (400 saying so). Users do not change, so `/users/delta` links stay quiet.
+//!   `/users/{userPrincipalName}` is not emulated (ids only).
 //! - `$batch` answers in request order; items without `dependsOn` run
 //!   concurrently, otherwise in order. Outer 200 with item 429s and 424 for
 //!   dependents of a failed item (json-batching.md, not throttling.md's "the
 //!   batch fails with 424"). A body without a `Content-Type` item header, more
 //!   than 20 requests or duplicate ids fail the whole batch with 400. The outer
 //!   `$batch` is never throttled (its items are, one by one).
+//! - The `expire_delta_tokens` fault makes every delta link (not `latest`)
+//!   answer 410 as an expired one does.
 //! - Faults: throttled/unavailable requests are chosen by a seeded draw per
 //!   Graph request (the sequence restarts when faults change), so a sequential
 //!   test is reproducible. "Client" = the token's `azp`/`appid`. Retry-After
@@ -129,7 +147,12 @@
 //! `@odata.nextLink`), `GET …/$count`, `GET …/delta`, `GET …/{id}` and
 //! `…(appId='{appId}')`, `GET …/{id}/owners`, `POST …/{id}/addPassword`,
 //! `POST …/{id}/removePassword`, `DELETE /applications/{id}`,
-//! `DELETE /directory/deletedItems/{id}`, `POST /$batch`. Every Graph error
+//! `DELETE /directory/deletedItems/{id}`; `GET /groups`, `/users` (same
+//! options), `…/$count`, `…/delta`, `…/{id}`, `GET /groups/{id}/members`,
+//! `…/transitiveMembers`, `GET /users/{id}/memberOf`, `…/transitiveMemberOf`,
+//! `POST /groups/{id}/members/$ref`, `DELETE /groups/{id}/members/{id}/$ref`,
+//! `POST /groups`, `DELETE /groups/{id}`, `POST /directoryObjects/getByIds`;
+//! `POST /$batch`. Every Graph error
 //! is `{"error":{"code","message","innerError":{date,request-id,client-request-id}}}`
 //! with `request-id` and `client-request-id` headers. Control routes:
 //! `GET|POST /_emulator/faults`, `GET /_emulator/stats`,
@@ -160,6 +183,7 @@ pub mod browser;
 
 pub use graph::faults::{Faults, RetryAfter};
 pub use graph::stats::StatsSnapshot;
+pub use inventory::GroupFixture;
 
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
@@ -185,10 +209,24 @@ pub struct DemoOptions {
     /// Faults from the start (change them later with `POST /_emulator/faults`
     /// or [`DemoTenant::set_faults`]). Default: none.
     pub faults: Faults,
+    /// Groups in the tenant (at least the 9 special ones of
+    /// [`GroupFixture`]). Default [`DEFAULT_GROUPS`].
+    pub groups: usize,
+    /// Users in the tenant (the directory's plus generated ones). Default
+    /// [`DEFAULT_USERS`]; the large group has more than 10,000 members only
+    /// when there are more than 10,001 users.
+    pub users: usize,
+    /// Direct group memberships in total (about); `None`: about 15 per
+    /// ordinary group plus the special groups' (≈16,700 at the defaults).
+    pub group_memberships: Option<usize>,
 }
 
 /// Default number of generated app registrations.
 pub const DEFAULT_APPS: usize = 300;
+/// Default number of groups.
+pub const DEFAULT_GROUPS: usize = 400;
+/// Default number of users.
+pub const DEFAULT_USERS: usize = 12_000;
 
 impl Default for DemoOptions {
     fn default() -> Self {
@@ -199,6 +237,9 @@ impl Default for DemoOptions {
             state_dir: None,
             apps: DEFAULT_APPS,
             faults: Faults::default(),
+            groups: DEFAULT_GROUPS,
+            users: DEFAULT_USERS,
+            group_memberships: None,
         }
     }
 }
@@ -252,6 +293,9 @@ pub struct DemoInfo {
     /// App registrations in the tenant (generated plus the demo clients).
     #[serde(default)]
     pub apps: usize,
+    /// The seeded group shapes (see [`GroupFixture`]).
+    #[serde(default)]
+    pub groups: GroupFixture,
 }
 
 /// A running demo tenant. Dropping it stops the server too.
@@ -305,9 +349,13 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
     opts.faults.validate().map_err(|m| anyhow::anyhow!(m))?;
     let now = chrono::Utc::now();
     let n_apps = opts.apps;
+    let sizes = inventory::GroupSizes { users: opts.users, groups: opts.groups, memberships: opts.group_memberships };
     let (directory, inventory) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let mut directory = directory::Directory::new(seed, now)?;
-        let inventory = inventory::generate(seed, now, n_apps, &mut directory);
+        let mut inventory = inventory::generate(seed, now, n_apps, &mut directory);
+        let started = std::time::Instant::now();
+        inventory::populate(seed, now, sizes, &directory, &mut inventory);
+        tracing::debug!(elapsed = ?started.elapsed(), groups = inventory.groups.len(), users = inventory.people.len(), "groups generated");
         Ok((directory, inventory))
     })
     .await??;
@@ -357,6 +405,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
         ca_cert: tls_config.as_ref().map(|(_, p)| p.clone()),
         emulator: format!("{base}/_emulator"),
         apps: inventory.apps.len(),
+        groups: inventory.fixture.clone(),
     };
 
     let state = Arc::new(state::AppState {
@@ -413,6 +462,12 @@ impl DemoTenant {
     /// secrets expire accordingly.
     pub fn advance_clock(&self, by: chrono::Duration) {
         self.state.clock.advance(by);
+    }
+
+    /// The seeded group shapes: the nested chain, the cycle, the large group,
+    /// the admin and the overage user (also in [`DemoInfo::groups`]).
+    pub fn group_fixture(&self) -> GroupFixture {
+        self.state.inventory().fixture.clone()
     }
 
     /// Replaces the faults (as `POST /_emulator/faults` does).

@@ -9,7 +9,7 @@
 //! - `$expand=owners` caps the page at 100 and each object's owners at 20, and
 //!   is refused with the advanced-query parameters.
 
-use super::ctx::{Ctx, READ_APPS};
+use super::ctx::Ctx;
 use super::filter::{self, Expr, Field};
 use super::owners;
 use super::paging::{self, ListCursor};
@@ -187,7 +187,7 @@ fn context<R: Resource>(root: &str, select: Option<&[&'static str]>, entity: boo
 }
 
 pub fn list<R: Resource>(ctx: &Ctx) -> Result<Response, GraphError> {
-    ctx.require(READ_APPS)?;
+    ctx.require(R::READ)?;
     let q = Query::parse(&ctx.query)?;
     let plan = plan::<R>(&q, ctx.eventual())?;
     let offset = match &q.skiptoken {
@@ -221,7 +221,7 @@ pub fn list<R: Resource>(ctx: &Ctx) -> Result<Response, GraphError> {
 }
 
 pub fn get<R: Resource>(ctx: &Ctx, id: &str) -> Result<Response, GraphError> {
-    ctx.require(READ_APPS)?;
+    ctx.require(R::READ)?;
     check_id(id)?;
     let q = Query::parse(&ctx.query)?;
     let select = q.select.as_deref().map(resolve_select::<R>).transpose()?;
@@ -237,7 +237,7 @@ pub fn get<R: Resource>(ctx: &Ctx, id: &str) -> Result<Response, GraphError> {
 
 /// `/{set}/$count`: `text/plain`, needs `ConsistencyLevel: eventual`.
 pub fn count<R: Resource>(ctx: &Ctx) -> Result<Response, GraphError> {
-    ctx.require(READ_APPS)?;
+    ctx.require(R::READ)?;
     if !ctx.eventual() {
         return Err(GraphError::bad_request("Request_BadRequest", "$count is not currently supported."));
     }

@@ -22,6 +22,38 @@ pub const READ_APPS: &[&str] = &[
 /// Permissions that allow writing any application or service principal.
 pub const WRITE_APPS: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"];
 
+/// Group and membership reads (the contract of issue 10: any of these, delegated or app).
+pub const READ_GROUPS: &[&str] = &[
+    "Group.Read.All",
+    "GroupMember.Read.All",
+    "Group.ReadWrite.All",
+    "GroupMember.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+    "Directory.AccessAsUser.All",
+];
+
+/// User reads: the user permissions, or any group read permission (a member
+/// list names users, so the demo lets group readers list them too).
+pub const READ_USERS: &[&str] = &[
+    "User.Read.All",
+    "User.ReadBasic.All",
+    "User.ReadWrite.All",
+    "Group.Read.All",
+    "GroupMember.Read.All",
+    "Group.ReadWrite.All",
+    "GroupMember.ReadWrite.All",
+    "Directory.Read.All",
+    "Directory.ReadWrite.All",
+    "Directory.AccessAsUser.All",
+];
+
+/// Adding and removing members.
+pub const WRITE_MEMBERS: &[&str] = &["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"];
+
+/// Creating and deleting groups (`GroupMember.ReadWrite.All` is not enough, as in Graph).
+pub const WRITE_GROUPS: &[&str] = &["Group.ReadWrite.All", "Group.Create", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"];
+
 pub struct Ctx {
     pub state: Shared,
     pub graph: GraphRequest,

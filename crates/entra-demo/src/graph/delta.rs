@@ -8,12 +8,15 @@
 //! `{"id","@removed":{"reason":"changed"|"deleted"}}`, and a new deltaLink.
 //! Options are encoded in the tokens; `$top` is ignored (the server picks the
 //! page size, as Graph does); `$deltatoken=latest` answers just a deltaLink.
-//! A delta token older than 7 days (emulator clock) answers 410 Gone with a
-//! `Location` to start over; a token that does not verify answers 400.
+//! A delta token older than 7 days (emulator clock), or any delta token while
+//! the `expire_delta_tokens` fault is on, answers 410 Gone with a `Location`
+//! to start over; a token that does not verify answers 400; an empty
+//! `$deltatoken` (what that `Location` may carry) starts a new round.
+//! `/users/delta` is served here too; `/groups/delta` (members) is `groups_delta`.
 
 use super::collection::{render, resolve_select};
 use super::resource::{RenderCtx, Resource};
-use super::ctx::{Ctx, READ_APPS};
+use super::ctx::Ctx;
 use super::paging;
 use super::query::Query;
 use super::GraphError;
@@ -43,21 +46,28 @@ struct Cursor {
     t: i64,
 }
 
-fn gone(ctx: &Ctx, set: &str) -> Response {
+/// Has this delta token expired: older than 7 days on the emulator clock, or
+/// the `expire_delta_tokens` fault is on?
+pub fn expired(ctx: &Ctx, issued_at: i64) -> bool {
+    ctx.state.faults.settings().expire_delta_tokens || ctx.state.clock.now().timestamp() - issued_at > DELTA_TOKEN_DAYS * 86_400
+}
+
+/// 410 Gone, `syncStateNotFound`, with a `Location` to start a new round.
+pub fn gone(ctx: &Ctx, location: &str) -> Response {
     let mut response = ctx.graph.error(
         &ctx.state,
         StatusCode::GONE,
         "syncStateNotFound",
         "The delta token has expired (delta tokens of directory objects last 7 days). Start a new round with the link in the Location header.",
     );
-    if let Ok(v) = HeaderValue::from_str(&format!("{}/{set}/delta", ctx.root())) {
+    if let Ok(v) = HeaderValue::from_str(location) {
         response.headers_mut().insert(header::LOCATION, v);
     }
     response
 }
 
 pub fn delta<R: Resource>(ctx: &Ctx) -> Result<Response, GraphError> {
-    ctx.require(READ_APPS)?;
+    ctx.require(R::READ)?;
     let q = Query::parse(&ctx.query)?;
     if q.filter.is_some() || q.search.is_some() || q.orderby.is_some() || q.expand.is_some() {
         return Err(GraphError::bad_request("Request_UnsupportedQuery", "The delta function supports $select only (and the tokens of its links)."));
@@ -71,7 +81,7 @@ pub fn delta<R: Resource>(ctx: &Ctx) -> Result<Response, GraphError> {
             return Err(paging::invalid_skip_token());
         }
         cursor
-    } else if let Some(token) = &q.deltatoken {
+    } else if let Some(token) = q.deltatoken.as_ref().filter(|t| !t.is_empty()) {
         if token.eq_ignore_ascii_case("latest") {
             let select = q.select.as_deref().map(resolve_select::<R>).transpose()?;
             let link = Cursor { c: R::SET.into(), s: select.map(|s| s.iter().map(|p| p.to_string()).collect()), since: Some(current_seq), upto: current_seq, after: None, t: now };
@@ -81,8 +91,9 @@ pub fn delta<R: Resource>(ctx: &Ctx) -> Result<Response, GraphError> {
         if cursor.c != R::SET || cursor.since.is_none() {
             return Err(invalid());
         }
-        if now - cursor.t > DELTA_TOKEN_DAYS * 86_400 {
-            return Ok(gone(ctx, R::SET));
+        if expired(ctx, cursor.t) {
+            let empty = if R::GONE_WITH_EMPTY_TOKEN { "?$deltatoken=" } else { "" };
+            return Ok(gone(ctx, &format!("{}/{}/delta{empty}", ctx.root(), R::SET)));
         }
         Cursor { upto: current_seq, after: None, t: now, ..cursor }
     } else {

@@ -87,6 +87,9 @@ pub struct Faults {
     pub unavailable_fraction: f64,
     /// Every `$skiptoken` answers `Directory_ExpiredPageToken` while set.
     pub expire_skip_tokens: bool,
+    /// Every delta link (`$deltatoken`, except `latest`) answers 410 Gone
+    /// `syncStateNotFound` while set, as an expired one does after 7 days.
+    pub expire_delta_tokens: bool,
 }
 
 /// A partial update: absent fields keep their value.
@@ -98,6 +101,7 @@ pub struct FaultsPatch {
     retry_after: Option<RetryAfter>,
     unavailable_fraction: Option<f64>,
     expire_skip_tokens: Option<bool>,
+    expire_delta_tokens: Option<bool>,
 }
 
 impl Faults {
@@ -117,6 +121,7 @@ impl Faults {
             retry_after: patch.retry_after.unwrap_or_else(|| self.retry_after.clone()),
             unavailable_fraction: patch.unavailable_fraction.unwrap_or(self.unavailable_fraction),
             expire_skip_tokens: patch.expire_skip_tokens.unwrap_or(self.expire_skip_tokens),
+            expire_delta_tokens: patch.expire_delta_tokens.unwrap_or(self.expire_delta_tokens),
         }
     }
 }

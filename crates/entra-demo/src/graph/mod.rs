@@ -10,6 +10,11 @@
 //!   the shared list machinery in `collection` (with `query`, `filter` and
 //!   `paging`), their `owners` and `credentials` (add/removePassword), and
 //!   `delta`; `dates` has Graph's date-time form.
+//! - `groups`, `users`: `/groups` and `/users` as resources of the same
+//!   machinery, with `POST /groups` and `DELETE /groups/{id}`; `members`
+//!   (members, transitiveMembers, memberOf, transitiveMemberOf, getByIds),
+//!   `membership` (`members/$ref` add and remove) and `groups_delta`
+//!   (`/groups/delta` with `members@delta`; `/users/delta` is `delta`).
 //! - `batch`: JSON batching through this same router.
 //! - `faults`, `stats`: fault injection and request counts, applied to every
 //!   request by `middleware` (the `/_emulator` control routes are in `emulator`).
@@ -25,8 +30,12 @@ mod delta;
 pub mod emulator;
 pub mod faults;
 mod filter;
+mod groups;
+mod groups_delta;
 mod handlers;
 mod me;
+mod members;
+mod membership;
 mod middleware;
 mod organization;
 mod owners;
@@ -36,6 +45,7 @@ mod resource;
 mod service_principals;
 pub mod stats;
 mod userinfo;
+mod users;
 
 pub use userinfo::userinfo;
 
@@ -47,7 +57,7 @@ use axum::routing::{delete, get, post};
 use axum::Router;
 
 pub fn router(state: Shared) -> Router<Shared> {
-    use crate::inventory::{Application as App, ServicePrincipal as Sp};
+    use crate::inventory::{Application as App, Group, Person, ServicePrincipal as Sp};
     use applications as apps;
     use handlers as h;
     Router::new()
@@ -68,6 +78,21 @@ pub fn router(state: Shared) -> Router<Shared> {
         .route("/servicePrincipals/{id}/addPassword", post(h::add_password::<Sp>))
         .route("/servicePrincipals/{id}/removePassword", post(h::remove_password::<Sp>))
         .route("/directory/deletedItems/{id}", delete(apps::purge))
+        .route("/groups", get(h::list::<Group>).post(groups::post_group))
+        .route("/groups/$count", get(h::count::<Group>))
+        .route("/groups/delta", get(groups_delta::delta))
+        .route("/groups/{id}", get(h::get::<Group>).delete(groups::delete_group))
+        .route("/groups/{id}/members", get(members::members))
+        .route("/groups/{id}/members/$ref", post(membership::add_ref))
+        .route("/groups/{id}/members/{member}/$ref", delete(membership::remove_ref))
+        .route("/groups/{id}/transitiveMembers", get(members::transitive_members))
+        .route("/users", get(h::list::<Person>))
+        .route("/users/$count", get(h::count::<Person>))
+        .route("/users/delta", get(h::delta::<Person>))
+        .route("/users/{id}", get(h::get::<Person>))
+        .route("/users/{id}/memberOf", get(members::user_member_of))
+        .route("/users/{id}/transitiveMemberOf", get(members::user_transitive_member_of))
+        .route("/directoryObjects/getByIds", post(members::directory_objects_by_ids))
         .route("/{key}", get(apps::alternate_get).delete(apps::alternate_delete))
         .route("/{key}/{action}", get(apps::alternate_get_action).post(apps::alternate_post_action))
         .route("/$batch", post(batch::batch))
@@ -199,7 +224,7 @@ pub(crate) fn unknown(state: &Shared, method: &str, path: &str, headers: &Header
         StatusCode::BAD_REQUEST,
         "BadRequest",
         &format!(
-            "Resource not found for the segment '{segment}'. (The demo tenant serves /me, /organization, /applications, /servicePrincipals and /$batch; {method} {path} is not emulated.)"
+            "Resource not found for the segment '{segment}'. (The demo tenant serves /me, /organization, /applications, /servicePrincipals, /groups (with members, transitiveMembers, members/$ref and delta), /users (with memberOf, transitiveMemberOf and delta), /directoryObjects/getByIds and /$batch; {method} {path} is not emulated.)"
         ),
     )
 }

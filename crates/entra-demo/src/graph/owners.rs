@@ -3,7 +3,7 @@
 //! the objects `$expand=owners` embeds.
 
 use super::resource::{check_id, RenderCtx, Resource};
-use super::ctx::{Ctx, READ_APPS};
+use super::ctx::Ctx;
 use super::paging::{self, ListCursor};
 use super::query::{no_property, Query};
 use super::GraphError;
@@ -54,7 +54,7 @@ pub fn owner_json(owner: OwnerRef, select: Option<&[&'static str]>, r: &RenderCt
 }
 
 pub fn list<R: Resource>(ctx: &Ctx, id: &str) -> Result<Response, GraphError> {
-    ctx.require(READ_APPS)?;
+    ctx.require(R::READ)?;
     check_id(id)?;
     let q = Query::parse(&ctx.query)?;
     if q.filter.is_some() || q.search.is_some() || q.orderby.is_some() || q.expand.is_some() {

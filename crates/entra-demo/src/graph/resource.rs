@@ -1,7 +1,8 @@
 //! What a directory collection (`/applications`, `/servicePrincipals`) is to
 //! the shared machinery: a [`Resource`] describes its properties, filters and
 //! sort keys and renders one property through a [`RenderCtx`]. Used by
-//! `collection` (list, get, `$count`), `owners`, `delta` and `credentials`.
+//! `collection` (list, get, `$count`), `owners`, `delta` and `credentials`;
+//! `/groups` and `/users` are resources too (`groups`, `users`).
 
 use super::filter::{Field, FilterSpec};
 use super::GraphError;
@@ -26,6 +27,12 @@ pub trait Resource: Sized + 'static {
     const FILTERS: &'static [FilterSpec];
     const ORDERBY: &'static [&'static str];
     const SEARCH: &'static [&'static str];
+    /// Permissions that allow reading the collection (any one of them).
+    const READ: &'static [&'static str] = super::ctx::READ_APPS;
+    /// A delta token that expired sends the client to `{set}/delta` (the
+    /// applications' form) or, when set, to `{set}/delta?$deltatoken=` (the same
+    /// URL with an empty token, as the groups contract and REFERENCE §5 say).
+    const GONE_WITH_EMPTY_TOKEN: bool = false;
     fn all(inv: &Inventory) -> &[Self];
     fn find(inv: &Inventory, id: &str) -> Option<usize>;
     fn meta(&self) -> &Meta;

@@ -32,6 +32,13 @@ pub const GRAPH_ROLES: &[(&str, &str)] = &[
     ("Sites.Read.All", "332a536c-c7ef-4017-ab91-336970924f0d"),
 ];
 
+/// Graph application permissions only the demo clients hold (kept out of
+/// [`GRAPH_ROLES`], which the generator draws from, so generated apps stay as they were).
+pub const GRAPH_WRITE_ROLES: &[(&str, &str)] = &[
+    ("GroupMember.ReadWrite.All", "dbaae8cf-10b5-4b86-a4a1-f871c94c6695"),
+    ("Group.ReadWrite.All", "62a82d76-70ea-41e2-9197-370581804d09"),
+];
+
 /// SharePoint `AllSites.Read` (delegated).
 pub const SHAREPOINT_ALLSITES_READ: &str = "4e0d77b0-96ba-4398-af14-3baa780278f4";
 

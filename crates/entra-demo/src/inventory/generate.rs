@@ -174,7 +174,7 @@ fn demo_apps(dir: &Directory) -> (Vec<Application>, Vec<ServicePrincipal>) {
         app.meta.owners.push(OwnerRef::User(0));
         if !a.app_roles.is_empty() {
             app.required_resource_access[0].1.extend(
-                a.app_roles.iter().filter_map(|r| GRAPH_ROLES.iter().find(|(n, _)| n == r)).map(|(_, id)| (*id, "Role")),
+                a.app_roles.iter().filter_map(|r| GRAPH_ROLES.iter().chain(GRAPH_WRITE_ROLES).find(|(n, _)| n == r)).map(|(_, id)| (*id, "Role")),
             );
         }
         sps.push(sp_for(&app, a.sp_object_id.clone(), &dir.tenant_id));

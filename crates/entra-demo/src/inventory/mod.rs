@@ -8,13 +8,20 @@
 //! takes the next value of a tenant-wide sequence number; delta tokens are
 //! positions in that sequence.
 //!
-//! Users are the directory's ([`crate::directory::Directory::users`]): the
-//! generator adds owner users there so they can also sign in.
+//! Owners are the directory's users ([`crate::directory::Directory::users`]):
+//! the generator adds owner users there so they can also sign in. Groups, the
+//! users Graph lists (those plus generated ones) and devices are in `groups`
+//! (the model and its writes) and `populate` (their generation), sharing the
+//! same lock and sequence.
 
 mod catalog;
 mod generate;
+mod groups;
+mod populate;
 
 pub use generate::generate;
+pub use groups::{Device, Group, GroupFixture, Member, MembershipError, Parents, Person};
+pub use populate::{populate, GroupSizes};
 
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -151,6 +158,15 @@ pub struct Inventory {
     pub user_index: HashMap<String, usize>,
     /// The last sequence number handed out.
     pub seq: u64,
+    /// Users as Graph lists them, sorted by id.
+    pub people: Vec<Person>,
+    /// Groups sorted by id (deleted ones stay as tombstones).
+    pub groups: Vec<Group>,
+    pub devices: Vec<Device>,
+    /// For each object, the live groups it is directly in.
+    pub parents: Parents,
+    /// The seeded shapes (nested chain, cycle, large group, …).
+    pub fixture: GroupFixture,
 }
 
 impl Inventory {

@@ -31,6 +31,7 @@ pub const GRAPH_DELEGATED: &[&str] = &[
     "Group.Read.All",
     "Group.ReadWrite.All",
     "GroupMember.Read.All",
+    "GroupMember.ReadWrite.All",
     "Organization.Read.All",
     "AuditLog.Read.All",
     "Policy.Read.All",

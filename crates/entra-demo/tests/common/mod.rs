@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod apps;
+pub mod groups;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

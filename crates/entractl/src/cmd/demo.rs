@@ -7,7 +7,9 @@
 //! serves until Ctrl-C or SIGTERM. Exit code 2 with the reason on stderr when
 //! it cannot start (including a fault setting out of range).
 //!
-//! `--apps N` sizes the generated inventory; `--latency-ms`,
+//! `--apps N` sizes the generated inventory, `--groups N`, `--users N` and
+//! `--group-memberships N` the groups (the JSON line carries the seeded group
+//! shapes under `groups`: nested chain, cycle, large group, …); `--latency-ms`,
 //! `--throttle-fraction`, `--retry-after` and `--unavailable-fraction` set
 //! faults from the start (`POST {emulator}/faults` changes them later).
 
@@ -45,6 +47,15 @@ struct ServeArgs {
     /// Generated app registrations (each with a service principal), besides the demo clients.
     #[arg(long, default_value_t = entra_demo::DEFAULT_APPS)]
     apps: usize,
+    /// Groups in the tenant (at least the 9 special ones: nested chain, cycle, large group).
+    #[arg(long, default_value_t = entra_demo::DEFAULT_GROUPS)]
+    groups: usize,
+    /// Users in the tenant (the large group has >10,000 members only with more than 10,001 users).
+    #[arg(long, default_value_t = entra_demo::DEFAULT_USERS)]
+    users: usize,
+    /// Direct group memberships in total (about); default: about 15 per ordinary group plus the special groups'.
+    #[arg(long)]
+    group_memberships: Option<usize>,
     /// Added latency of every Graph request, in milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -71,7 +82,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         throttle_fraction: args.throttle_fraction,
         retry_after: args.retry_after,
         unavailable_fraction: args.unavailable_fraction,
-        expire_skip_tokens: false,
+        ..Default::default()
     };
     let options = entra_demo::DemoOptions {
         addr: args.addr,
@@ -80,6 +91,9 @@ async fn serve(args: ServeArgs) -> ExitCode {
         state_dir: args.state_dir,
         apps: args.apps,
         faults,
+        groups: args.groups,
+        users: args.users,
+        group_memberships: args.group_memberships,
     };
     let tenant = match entra_demo::start(options).await {
         Ok(tenant) => tenant,
