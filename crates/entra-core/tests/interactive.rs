@@ -241,3 +241,34 @@ async fn sign_out_during_a_refresh_leaves_no_token_behind() {
     }
     w.tenant.shutdown().await;
 }
+
+#[tokio::test]
+async fn prompt_is_sent_only_as_far_as_the_provider_advertises() {
+    let cases: [(Option<&[&str]>, Option<&str>); 3] = [
+        // Entra's published document lists no values: the OIDC Core value is sent.
+        (None, Some("select_account")),
+        // A strict provider that lists others (and refuses anything else): none is sent.
+        (Some(&["login", "none"]), None),
+        (Some(&["login", "select_account"]), Some("select_account")),
+    ];
+    for (advertised, expected) in cases {
+        let options = entra_demo::DemoOptions { seed: 18, prompt_values: advertised.map(|v| v.iter().map(|s| s.to_string()).collect()), ..Default::default() };
+        let tenant = entra_demo::start(options).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let clock = std::sync::Arc::new(entra_core::clock::OffsetClock::new());
+        let desk = common::desk_on(dir.path(), clock.clone());
+        let w = common::World { tenant, dir, desk, clock };
+        let profile = w.public_profile().await;
+        let authorize = Mutex::new(String::new());
+        let progress = |p: SignInProgress| {
+            if let SignInProgress::WaitingForBrowser { authorize_url } = p {
+                *authorize.lock().unwrap() = authorize_url;
+            }
+        };
+        w.desk.sign_in_interactive(&profile, &w.browser(), CancellationToken::new(), &progress, quick()).await.unwrap_or_else(|e| panic!("{advertised:?}: {e:?}"));
+        let url = url::Url::parse(&authorize.into_inner().unwrap()).unwrap();
+        let prompt = url.query_pairs().find(|(k, _)| k == "prompt").map(|(_, v)| v.into_owned());
+        assert_eq!(prompt.as_deref(), expected, "advertised {advertised:?}");
+        w.tenant.shutdown().await;
+    }
+}

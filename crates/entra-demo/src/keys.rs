@@ -208,14 +208,9 @@ struct PersistedKeys {
     key_generation: u64,
 }
 
-/// Writes JSON to `path` through a temporary file and a rename, so a crash
-/// never leaves half a file behind.
+/// Writes JSON to `path` atomically (see [`crate::files::write_atomic`]).
 pub fn write_atomic<T: serde::Serialize>(path: &std::path::Path, value: &T) -> anyhow::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, serde_json::to_vec_pretty(value)?)
-        .with_context(|| format!("writing {}", tmp.display()))?;
-    std::fs::rename(&tmp, path).with_context(|| format!("renaming to {}", path.display()))?;
-    Ok(())
+    crate::files::write_atomic(path, &serde_json::to_vec_pretty(value)?)
 }
 
 #[cfg(test)]

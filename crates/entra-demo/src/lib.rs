@@ -168,6 +168,7 @@
 
 pub mod clock;
 pub mod directory;
+pub mod files;
 pub mod inventory;
 pub mod keys;
 pub mod store;
@@ -188,7 +189,7 @@ pub use inventory::GroupFixture;
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// How to run a demo tenant.
@@ -219,6 +220,11 @@ pub struct DemoOptions {
     /// Direct group memberships in total (about); `None`: about 15 per
     /// ordinary group plus the special groups' (≈16,700 at the defaults).
     pub group_memberships: Option<usize>,
+    /// `prompt_values_supported` to advertise in discovery; the authorize endpoint then
+    /// refuses any other `prompt` with `invalid_request`, as a strict provider would.
+    /// `None` (the default): not advertised, as in Entra's published document, and every
+    /// OIDC Core value (`none`, `login`, `consent`, `select_account`) is accepted.
+    pub prompt_values: Option<Vec<String>>,
 }
 
 /// Default number of generated app registrations.
@@ -240,6 +246,7 @@ impl Default for DemoOptions {
             groups: DEFAULT_GROUPS,
             users: DEFAULT_USERS,
             group_memberships: None,
+            prompt_values: None,
         }
     }
 }
@@ -316,7 +323,7 @@ impl std::fmt::Debug for DemoTenant {
 pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
     let (dir_path, temp_dir) = match &opts.state_dir {
         Some(dir) => {
-            std::fs::create_dir_all(dir).with_context(|| format!("cannot create the state folder {}", dir.display()))?;
+            files::ensure_private_dir(dir)?;
             (dir.clone(), None)
         }
         None => {
@@ -366,13 +373,13 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
     let material = cert_client.certificates.first().context("certificate missing")?.clone();
     let certificate_path = dir_path.join("certificate-client.crt.pem");
     let private_key_path = dir_path.join("certificate-client.key.pem");
-    std::fs::write(&certificate_path, material.cert_pem())?;
-    write_private(&private_key_path, material.private_key_pem().as_bytes())?;
+    files::write_atomic(&certificate_path, material.cert_pem().as_bytes())?;
+    files::write_atomic(&private_key_path, material.private_key_pem().as_bytes())?;
 
     let tls_config = if opts.tls {
         let (config, ca_pem) = tls::server_config(seed)?;
         let ca_path = dir_path.join("demo-ca.pem");
-        std::fs::write(&ca_path, ca_pem)?;
+        files::write_atomic(&ca_path, ca_pem.as_bytes())?;
         Some((config, ca_path))
     } else {
         None
@@ -420,6 +427,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
         inventory: std::sync::RwLock::new(inventory),
         faults: graph::faults::FaultState::new(seed, opts.faults.clone()),
         stats: graph::stats::Stats::default(),
+        prompt_values: opts.prompt_values.clone(),
     });
     let server = server::spawn(listener, state.clone(), tls_config.map(|(c, _)| c));
     tracing::info!(authority = %info.authority, "demo tenant ready");
@@ -432,21 +440,6 @@ fn u64_from_seed(seed: u64) -> u64 {
     u64::from_le_bytes([d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7]])
 }
 
-/// Writes a private key file readable only by its owner.
-fn write_private(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
-    use std::io::Write;
-    let _ = std::fs::remove_file(path);
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut file = options.open(path).with_context(|| format!("cannot write {}", path.display()))?;
-    file.write_all(bytes)?;
-    Ok(())
-}
 
 impl DemoTenant {
     pub fn info(&self) -> &DemoInfo {

@@ -27,6 +27,8 @@ pub struct AppState {
     pub inventory: RwLock<Inventory>,
     pub faults: FaultState,
     pub stats: Stats,
+    /// `prompt_values_supported` when advertised (see `DemoOptions::prompt_values`).
+    pub prompt_values: Option<Vec<String>>,
 }
 
 pub type Shared = Arc<AppState>;

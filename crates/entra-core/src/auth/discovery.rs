@@ -36,7 +36,7 @@ pub struct ProviderMetadata {
     /// Supported PKCE methods, if the provider says.
     #[serde(default)]
     pub code_challenge_methods_supported: Option<Vec<String>>,
-    /// The `prompt` values the provider supports (OIDC Discovery 1.0 / OpenID Prompt Create). Absent: send none.
+    /// The `prompt` values the provider supports (from OpenID Connect Prompt Create 1.0).
     #[serde(default)]
     pub prompt_values_supported: Option<Vec<String>>,
     /// The URL the document was fetched from (filled in by [`discover`]).
@@ -97,11 +97,17 @@ impl ProviderMetadata {
         Ok(())
     }
 
-    /// The `prompt` value to send: `wanted` when the provider advertises it, otherwise none
-    /// (a provider that lists no `prompt_values_supported` gets no `prompt`).
+    /// The `prompt` value to send: `wanted` when the provider advertises it, none when it
+    /// advertises a list without it. A document without the list (Entra's published one has
+    /// none: `../shared/entra-reference`) gets `wanted`, which must then be one of the four
+    /// values OpenID Connect Core defines for every provider; the list itself comes from an
+    /// extension (Prompt Create 1.0), so its absence says nothing against the core values.
     pub fn supported_prompt(&self, wanted: &str) -> Option<String> {
-        let supported = self.prompt_values_supported.as_ref()?;
-        supported.iter().any(|v| v == wanted).then(|| wanted.to_string())
+        const CORE: &[&str] = &["none", "login", "consent", "select_account"];
+        match &self.prompt_values_supported {
+            Some(supported) => supported.iter().any(|v| v == wanted).then(|| wanted.to_string()),
+            None => CORE.contains(&wanted).then(|| wanted.to_string()),
+        }
     }
 }
 
@@ -232,7 +238,8 @@ mod tests {
     #[test]
     fn prompt_is_sent_only_when_advertised() {
         let mut m = metadata("https://a.example/authorize", "https://a.example/token", "https://a.example/keys", None);
-        assert_eq!(m.supported_prompt("select_account"), None, "no prompt_values_supported: send none");
+        assert_eq!(m.supported_prompt("select_account").as_deref(), Some("select_account"), "no list: the OIDC Core values");
+        assert_eq!(m.supported_prompt("create"), None, "no list: nothing beyond OIDC Core");
         m.prompt_values_supported = Some(vec!["login".into(), "consent".into()]);
         assert_eq!(m.supported_prompt("select_account"), None);
         assert_eq!(m.supported_prompt("login").as_deref(), Some("login"));

@@ -137,6 +137,12 @@ fn validate(state: &Shared, tenant: &str, params: Vec<(String, String)>) -> Resu
             Some((challenge.to_string(), method.to_string()))
         }
     };
+    let prompt = param(&params, "prompt").map(str::to_ascii_lowercase);
+    if let (Some(prompt), Some(supported)) = (&prompt, &state.prompt_values) {
+        if !supported.iter().any(|v| v.eq_ignore_ascii_case(prompt)) {
+            return Err(fail(mode, errors::unsupported_prompt(prompt)));
+        }
+    }
     Ok(AuthRequest {
         client_id: app.app_id.clone(),
         redirect_uri: redirect_uri.to_string(),
@@ -146,7 +152,7 @@ fn validate(state: &Shared, tenant: &str, params: Vec<(String, String)>) -> Resu
         scope: scope.to_string(),
         nonce: param(&params, "nonce").map(str::to_string),
         challenge,
-        prompt: param(&params, "prompt").map(str::to_ascii_lowercase),
+        prompt,
         login_hint: param(&params, "login_hint").map(str::to_string),
         fields: params,
     })

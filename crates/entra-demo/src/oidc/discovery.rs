@@ -47,7 +47,7 @@ pub async fn openid_configuration_v2(State(state): State<Shared>, Path(tenant): 
     let t = endpoint_tenant(&state, &tenant);
     let multi = Directory::is_multi_tenant_alias(&tenant);
     let issuer = if multi { format!("{base}/{{tenantid}}/v2.0") } else { state.issuer() };
-    cacheable(serde_json::json!({
+    let mut document = serde_json::json!({
         "token_endpoint": format!("{base}/{t}/oauth2/v2.0/token"),
         "token_endpoint_auth_methods_supported": ["client_secret_post", "private_key_jwt", "client_secret_basic"],
         "jwks_uri": format!("{base}/{t}/discovery/v2.0/keys"),
@@ -73,7 +73,12 @@ pub async fn openid_configuration_v2(State(state): State<Shared>, Path(tenant): 
         "cloud_graph_host_name": "graph.windows.net",
         "msgraph_host": "graph.microsoft.com",
         "rbac_url": "https://pas.windows.net",
-    }))
+    });
+    // Entra's published document lists no prompt values; a strict provider does (see DemoOptions::prompt_values).
+    if let Some(values) = &state.prompt_values {
+        document["prompt_values_supported"] = values.clone().into();
+    }
+    cacheable(document)
 }
 
 /// The v1 document (issuer `{base}/{tid}/` standing in for `https://sts.windows.net/{tid}/`).

@@ -182,6 +182,10 @@ pub fn invalid_code_challenge_method(value: &str) -> AadError {
     )
 }
 
+pub fn unsupported_prompt(value: &str) -> AadError {
+    AadError::new("invalid_request", 90023, format!("Invalid request. The prompt value '{value}' is not supported."))
+}
+
 pub fn invalid_code_challenge() -> AadError {
     AadError::new("invalid_request", 501491, "Invalid size of Code_Challenge parameter.")
 }

@@ -56,6 +56,10 @@ struct ServeArgs {
     /// Direct group memberships in total (about); default: about 15 per ordinary group plus the special groups'.
     #[arg(long)]
     group_memberships: Option<usize>,
+    /// Advertise these `prompt_values_supported` in discovery (comma-separated) and refuse other
+    /// `prompt` values, as a strict provider would. Default: not advertised, as in Entra's document.
+    #[arg(long, value_name = "VALUES", value_delimiter = ',')]
+    prompt_values: Option<Vec<String>>,
     /// Added latency of every Graph request, in milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -94,7 +98,15 @@ async fn serve(args: ServeArgs) -> ExitCode {
         groups: args.groups,
         users: args.users,
         group_memberships: args.group_memberships,
+        prompt_values: args.prompt_values,
     };
+    if !args.addr.ip().is_loopback() {
+        // Anyone who can reach the address can sign in: the users' password is published.
+        eprintln!(
+            "warning: the demo tenant listens on {}, beyond this machine; it has no real authentication (every demo password is public), so anyone who can reach it can sign in and change it",
+            args.addr
+        );
+    }
     let tenant = match entra_demo::start(options).await {
         Ok(tenant) => tenant,
         Err(err) => {
