@@ -147,14 +147,11 @@ impl JwksCache {
     }
 
     fn store(&self, entry: &Entry) -> Result<()> {
-        std::fs::create_dir_all(&self.dir)
+        entra_files::ensure_private_dir(&self.dir)
             .map_err(|e| Error::Io(format!("Cannot create the JWKS cache folder {}: {e}", self.dir.display())))?;
         let path = self.path_for(&entry.url);
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
         let text = serde_json::to_string_pretty(entry).map_err(|e| Error::Io(e.to_string()))?;
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, &path))
-            .map_err(|e| Error::Io(format!("Cannot write the JWKS cache {}: {e}", path.display())))
+        entra_files::write_atomic(&path, text.as_bytes()).map_err(|e| Error::Io(format!("Cannot write the JWKS cache {}: {e}", path.display())))
     }
 }
 

@@ -162,11 +162,9 @@ impl ProfileStore {
     pub fn save(&self, profile: &Profile) -> Result<PathBuf> {
         profile.check()?;
         let path = self.path(&profile.name)?;
-        std::fs::create_dir_all(&self.dir).map_err(|e| Error::Io(format!("Cannot create {}: {e}; check its permissions", self.dir.display())))?;
+        entra_files::ensure_private_dir(&self.dir).map_err(|e| Error::Io(format!("Cannot create {}: {e}; check its permissions", self.dir.display())))?;
         let text = serde_json::to_string_pretty(profile).map_err(|e| Error::Io(e.to_string()))?;
-        let tmp = self.dir.join(format!(".{}.{}.tmp", profile.name, std::process::id()));
-        std::fs::write(&tmp, text)
-            .and_then(|_| std::fs::rename(&tmp, &path))
+        entra_files::write_atomic(&path, text.as_bytes())
             .map_err(|e| Error::Io(format!("Cannot write {}: {e}; check free space and permissions", path.display())))?;
         Ok(path)
     }
