@@ -12,7 +12,8 @@
 //! - One service per screen, named as the screen is in every layer (`ui/src/lib/api/X.ts` →
 //!   `src-tauri/src/commands/X.rs` → here → `entra-ipc/src/X.rs`): [`signin`] ([`signin::SignIn`]),
 //!   [`jwt`] ([`jwt::JwtWorkspace`]), [`apps`] ([`apps::Apps`]: the inventory cache and its refresh),
-//!   [`credentials`] ([`credentials::Credentials`]: expiry report, exports, rotation, crossings).
+//!   [`credentials`] ([`credentials::Credentials`]: expiry report, exports, rotation, crossings),
+//!   [`groups`] ([`groups::Groups`]: the delta-synced group cache, transitive membership, "why").
 //! - [`config`]: where the tenant, app and endpoints come from, and the settings file.
 //! - [`auth`]: interactive (PKCE + loopback) and app-only sign-in, discovery, ID-token checks,
 //!   the token endpoint and the access-token cache.
@@ -41,6 +42,7 @@ pub mod credentials;
 pub mod desk;
 pub mod error;
 pub mod graph;
+pub mod groups;
 pub mod http;
 pub mod jwt;
 pub mod keychain;

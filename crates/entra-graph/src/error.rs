@@ -118,6 +118,14 @@ impl GraphError {
     pub fn is_cancelled(&self) -> bool {
         matches!(self, GraphError::Cancelled)
     }
+    /// Whether Graph refused a delta link because its sync state is gone: 410 Gone (a token
+    /// older than 7 days), or an error code such as `syncStateNotFound`, `syncStateInvalid`,
+    /// `resyncRequired` or `ResyncRequired`, whatever the status. The fix is a full round from
+    /// scratch.
+    pub fn is_delta_expired(&self) -> bool {
+        const CODES: &[&str] = &["syncstatenotfound", "syncstateinvalid", "resyncrequired", "resyncapplydifferences", "resyncuploaddifferences"];
+        self.status() == Some(410) || self.graph_code().is_some_and(|c| CODES.contains(&c.to_ascii_lowercase().as_str()))
+    }
 }
 
 /// The fix to suggest for a Graph failure.

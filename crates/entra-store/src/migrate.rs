@@ -38,6 +38,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0002_expiry_seen",
         sql: include_str!("../migrations/0002_expiry_seen.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_groups",
+        sql: include_str!("../migrations/0003_groups.sql"),
+    },
 ];
 
 /// The schema version this build writes.

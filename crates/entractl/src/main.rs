@@ -37,6 +37,8 @@ enum Command {
     Jwt(cmd::jwt::JwtArgs),
     /// Client secrets and certificates that are expired or expire soon (exit 1 with --fail-on-expiring).
     Expiry(cmd::expiry::ExpiryArgs),
+    /// The group cache: sync by delta, a user's groups, why a user is in a group, stats, policy.
+    Groups(cmd::groups::GroupsArgs),
 }
 
 fn main() -> ExitCode {
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
             Command::Accounts(args) => cmd::auth::accounts(args).await,
             Command::Jwt(args) => cmd::jwt::run(args).await,
             Command::Expiry(args) => cmd::expiry::run(args).await,
+            Command::Groups(args) => cmd::groups::run(args).await,
         }
     })
 }

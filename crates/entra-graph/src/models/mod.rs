@@ -10,6 +10,7 @@ mod application;
 mod credential;
 mod directory_object;
 mod group;
+mod group_delta;
 mod organization;
 mod service_principal;
 mod user;
@@ -18,6 +19,7 @@ pub use application::{Application, DeltaEntry, RedirectUris, RequiredResourceAcc
 pub use credential::{AddedPassword, KeyCredential, PasswordCredential};
 pub use directory_object::{DirectoryObject, OtherObject};
 pub use group::{Group, GROUP_SELECT};
+pub use group_delta::{short_type, GroupDelta, MemberRef, UserDelta};
 pub use organization::{Organization, VerifiedDomain};
 pub use service_principal::ServicePrincipal;
 pub use user::{User, USER_SELECT};

@@ -3,10 +3,12 @@
 
 pub mod applications;
 pub mod directory;
+pub mod groups;
 pub mod me;
 pub mod owners;
 pub mod service_principals;
 
 pub use applications::{DeltaRound, APPLICATION_SELECT};
+pub use groups::{GroupDeltaPage, UserDeltaPage, GROUP_DELTA_SELECT, MAX_GET_BY_IDS, USER_DELTA_SELECT};
 pub use owners::{AppOwners, OwnersStream, OWNER_SELECT};
 pub use service_principals::SERVICE_PRINCIPAL_SELECT;

@@ -4,4 +4,5 @@
 
 pub mod apps;
 pub mod expiry_seen;
+pub mod groups;
 pub mod scope;

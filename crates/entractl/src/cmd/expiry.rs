@@ -2,24 +2,18 @@
 //! pipelines. Glue over [`entra_core::apps::Apps`] (refresh the local cache, by delta when
 //! it can) and [`entra_core::credentials::Credentials`] (judge, format).
 //!
-//! Who it signs in as: `--demo` starts the demo tenant in-process (TLS) and signs in app-only
-//! as its confidential client, in a throwaway data folder and keychain service that are
-//! removed afterwards; `--account ID` uses a remembered account; `--client-id` with the secret
-//! in `ENTRA_CLIENT_SECRET` (or `--certificate` + `--private-key`) signs in app-only, as
-//! `entractl login --app-only` does; otherwise the most recent account matching the tenant flags.
+//! Who it signs in as: see [`super::session`] (`--demo` reads the demo tenant in a throwaway
+//! data folder and keychain service that are removed afterwards).
 //!
 //! Output: only expired and expiring credentials unless `--all`. Exit codes: 0; 1 with
 //! `--fail-on-expiring` when anything (after `--app-id` filtering) is expired or inside the
 //! window; 2 on bad input or failure (reason on stderr).
 
-use super::auth::TenantArgs;
+use super::session::{self, DemoSession, SessionArgs};
 use entra_core::apps::Apps;
-use entra_core::config::ProfileSettings;
 use entra_core::credentials::{Credentials, ExpiringCredential, ExpiryReport, ExpiryStatus};
-use entra_core::{AppCredential, Desk, DeskOptions, Error};
-use std::path::PathBuf;
+use entra_core::{Desk, Error};
 use std::process::ExitCode;
-use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 /// Output formats.
@@ -37,19 +31,7 @@ pub enum Format {
 #[derive(Debug, clap::Args)]
 pub struct ExpiryArgs {
     #[command(flatten)]
-    pub tenant: TenantArgs,
-    /// Account ID (see `entractl accounts`).
-    #[arg(long, value_name = "ID", conflicts_with = "demo")]
-    pub account: Option<String>,
-    /// Use the built-in demo tenant, started in-process (no sign-in needed).
-    #[arg(long, conflicts_with_all = ["authority", "client_id", "graph_url", "tenant_id", "ca_cert"])]
-    pub demo: bool,
-    /// App-only: certificate (PEM) uploaded to the app registration.
-    #[arg(long, value_name = "PEM", requires = "private_key", requires = "client_id")]
-    pub certificate: Option<PathBuf>,
-    /// App-only: the certificate's private key (PEM).
-    #[arg(long, value_name = "PEM", requires = "certificate")]
-    pub private_key: Option<PathBuf>,
+    pub session: SessionArgs,
     /// The window: e.g. 30d, 2w, 12h (rounded up to whole days; 1 to 3650 days). Default: 7, 30 and 90 days.
     #[arg(long, value_name = "DURATION", value_parser = parse_within)]
     pub within: Option<u32>,
@@ -115,7 +97,7 @@ pub async fn run(args: ExpiryArgs) -> ExitCode {
 
 async fn report(args: &ExpiryArgs) -> Result<Vec<ExpiringCredential>, Error> {
     let windows = args.within.map(|w| vec![w]);
-    let report = if args.demo {
+    let report = if args.session.demo {
         demo_report(windows).await?
     } else {
         let data_dir = entra_core::paths::data_dir()?;
@@ -124,7 +106,7 @@ async fn report(args: &ExpiryArgs) -> Result<Vec<ExpiringCredential>, Error> {
         let credentials = if args.no_refresh {
             Credentials::new(apps)
         } else {
-            let account = account(&desk, args).await?;
+            let account = session::account(&desk, &args.session).await?;
             refreshed(apps, &account).await?
         };
         credentials.report(windows, chrono::Utc::now()).await?
@@ -145,56 +127,16 @@ async fn refreshed(apps: Apps, account: &str) -> Result<Credentials, Error> {
     Ok(Credentials::new(apps))
 }
 
-/// The account to read the tenant as (see the module doc).
-async fn account(desk: &Desk, args: &ExpiryArgs) -> Result<String, Error> {
-    if let Some(id) = &args.account {
-        return Ok(desk.account(Some(id))?.id);
-    }
-    let app_only = args.certificate.is_some() || (args.tenant.client_id.is_some() && std::env::var_os("ENTRA_CLIENT_SECRET").is_some());
-    if !app_only {
-        return Ok(super::auth::pick_account(desk, None, &args.tenant)?.id);
-    }
-    let profile = desk.settings().resolve_profile(args.tenant.settings()).await?;
-    let credential = match (&args.certificate, &args.private_key) {
-        (Some(c), Some(k)) => AppCredential::Certificate { certificate_path: c.clone(), private_key_path: k.clone() },
-        _ => AppCredential::ClientSecret(desk.settings().client_secret(&profile.client_id, &profile.tenant_id, profile.client_secret.as_ref()).await?),
-    };
-    Ok(desk.sign_in_app_only(&profile, credential).await?.id)
-}
-
 /// The report of the demo tenant, started in-process, read in a throwaway data folder and
 /// keychain service that are removed afterwards.
 async fn demo_report(windows: Option<Vec<u32>>) -> Result<ExpiryReport, Error> {
-    let options = entra_demo::DemoOptions { tls: true, ..Default::default() };
-    let tenant = entra_demo::start(options).await.map_err(|e| Error::internal(format!("The demo tenant could not start: {e:#}")))?;
-    let info = tenant.info().clone();
-    let stamp = chrono::Utc::now().timestamp_nanos_opt().unwrap_or_default();
-    let data_dir = std::env::temp_dir().join(format!("entractl-expiry-demo-{}-{stamp}", std::process::id()));
-    let mut desk_options = DeskOptions::new(&data_dir);
-    desk_options.keychain_service = format!("entra-desk-expiry-demo-{}-{stamp}", std::process::id());
-    // The demo's addresses, not whatever ENTRA_* the environment holds.
-    desk_options.env = Arc::new(|_: &str| None);
-    let desk = Desk::open_with(desk_options)?;
+    let demo = DemoSession::start("expiry", entra_demo::DemoOptions::default()).await?;
     let result = async {
-        let flags = ProfileSettings {
-            authority: Some(info.authority.clone()),
-            client_id: Some(info.confidential_client.client_id.clone()),
-            graph_url: Some(info.graph.clone()),
-            ca_cert: info.ca_cert.as_ref().map(|p| p.to_string_lossy().into_owned()),
-            ..Default::default()
-        };
-        let profile = desk.settings().resolve_profile(flags).await?;
-        let secret = entra_core::secret::ClientSecret::new(info.confidential_client.client_secret.clone());
-        let account = desk.sign_in_app_only(&profile, AppCredential::ClientSecret(secret)).await?;
-        let credentials = refreshed(Apps::open(desk.clone(), &data_dir)?, &account.id).await?;
+        let credentials = refreshed(Apps::open(demo.desk.clone(), demo.desk.data_dir())?, &demo.account_id).await?;
         credentials.report(windows, chrono::Utc::now()).await
     }
     .await;
-    // The demo client's secret leaves the keychain, the folder goes, whatever happened.
-    let _ = desk.sign_out_all().await;
-    drop(desk);
-    let _ = std::fs::remove_dir_all(&data_dir);
-    tenant.shutdown().await;
+    demo.close().await;
     result
 }
 

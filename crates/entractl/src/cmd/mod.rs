@@ -3,4 +3,6 @@
 pub mod auth;
 pub mod demo;
 pub mod expiry;
+pub mod groups;
 pub mod jwt;
+pub mod session;

@@ -1,0 +1,241 @@
+//! [`Groups::refresh`]'s work.
+//!
+//! # Full
+//! `/groups/delta?$select=…,members` and `/users/delta?$select=id,displayName,userPrincipalName,mail`
+//! walked from scratch side by side, to their delta links; the service principals, devices and
+//! other non-user members named through `POST /directoryObjects/getByIds` (1,000 a request);
+//! then everything replaces the cache in one transaction, delta links included.
+//!
+//! # Incremental
+//! Both stored delta links followed to their new links (a quiet round: one page each, two
+//! requests); new non-user members named; the round's net effect ([`super::round`]) applied in
+//! one transaction with the new links. Applying is idempotent, so a replayed page is harmless.
+//!
+//! A delta link Graph refuses (410 Gone, `syncStateNotFound` and kin, or a 400 for a link it
+//! cannot read) makes this a full sync by itself, and the summary's `fell_back` says why; so
+//! does a cache filled for another tenant or Graph URL. Nothing is written before a round is
+//! complete: a cancelled or failed refresh leaves the previous cache as it was.
+
+use super::round::{name_of, GroupsRound, UsersRound};
+use super::{reads, Groups, GroupsSyncProgress, GroupsSyncSummary, SyncPhase};
+use crate::apps::blocking;
+use crate::graph::map_error;
+use crate::{Error, ErrorCode, Result};
+use entra_graph::{GraphClient, GraphError, Page};
+use entra_store::queries::groups::{self as q, Round, SyncRecord};
+use futures::TryStreamExt;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+type Progress<'a> = &'a (dyn Fn(GroupsSyncProgress) + Send + Sync);
+
+/// Counters shared by the two walks, reported after each page.
+struct Meter<'a> {
+    progress: Progress<'a>,
+    state: Mutex<GroupsSyncProgress>,
+}
+
+impl Meter<'_> {
+    fn step(&self, update: impl FnOnce(&mut GroupsSyncProgress)) {
+        let event = {
+            let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            update(&mut s);
+            s.clone()
+        };
+        (self.progress)(event);
+    }
+    fn requests(&self) -> u64 {
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).requests
+    }
+}
+
+/// One refresh (the caller holds the sync lock).
+pub(super) async fn run(groups: &Groups, account_id: &str, full: bool, progress: Progress<'_>, cancel: CancellationToken) -> Result<GroupsSyncSummary> {
+    let started = Instant::now();
+    let account = groups.desk().account(Some(account_id))?;
+    let scope = format!("{} {}", account.tenant_id, account.graph_url);
+    let graph = groups.desk().graph(account_id)?.with_cancellation(cancel.clone());
+    let meter = Meter {
+        progress,
+        state: Mutex::new(GroupsSyncProgress { phase: SyncPhase::Groups, pages: 0, groups: 0, memberships: 0, requests: 0 }),
+    };
+    let stored = blocking(groups.store(), |s| s.read(q::state)).await?.sync;
+    let links = match &stored {
+        Some(s) if !full && s.scope == scope => s.groups_delta_link.clone().zip(s.users_delta_link.clone()),
+        _ => None,
+    };
+    let mut fell_back = match &stored {
+        Some(s) if !full && s.scope != scope => {
+            Some("The cache held another tenant or Graph URL, so everything was read again".to_string())
+        }
+        Some(_) if !full && links.is_none() => Some("No delta link was stored, so everything was read again".to_string()),
+        _ => None,
+    };
+    let job = Job { groups, graph: &graph, meter: &meter, cancel: &cancel, scope, started };
+    if let Some((groups_link, users_link)) = links {
+        match walk(&job, Some(groups_link), Some(users_link)).await {
+            Ok(walked) => return job.save(walked, false, None).await,
+            Err(e) if e.is_delta_expired() || e.status() == Some(400) => {
+                let code = e.graph_code().unwrap_or("refused").to_string();
+                tracing::info!(status = ?e.status(), code, "Graph refused the stored group delta link; reading everything");
+                fell_back = Some(format!(
+                    "Graph refused the stored delta link (HTTP {}, {code}; delta links expire after 7 days), so everything was read again",
+                    e.status().unwrap_or_default()
+                ));
+            }
+            Err(e) => return Err(map_error(e)),
+        }
+    }
+    let walked = walk(&job, None, None).await.map_err(map_error)?;
+    job.save(walked, true, fell_back).await
+}
+
+struct Job<'a> {
+    groups: &'a Groups,
+    graph: &'a GraphClient,
+    meter: &'a Meter<'a>,
+    cancel: &'a CancellationToken,
+    scope: String,
+    started: Instant,
+}
+
+/// Both rounds, read to their delta links.
+struct Walked {
+    groups: GroupsRound,
+    users: UsersRound,
+    groups_link: String,
+    users_link: String,
+}
+
+fn no_delta_link(what: &str) -> GraphError {
+    GraphError::Decode {
+        what: format!("GET /{what}/delta"),
+        path: "@odata.deltaLink".into(),
+        message: "the last page carried neither a nextLink nor a deltaLink".into(),
+        request_id: None,
+        client_request_id: None,
+    }
+}
+
+async fn walk(job: &Job<'_>, groups_link: Option<String>, users_link: Option<String>) -> std::result::Result<Walked, GraphError> {
+    let groups_walk = async {
+        let mut round = GroupsRound::default();
+        let mut pages = job.graph.groups_delta(groups_link.as_deref());
+        while let Some(page) = pages.try_next().await? {
+            let Page { value, delta_link, .. } = page;
+            round.add(value);
+            job.meter.step(|s| {
+                s.phase = SyncPhase::Groups;
+                s.pages += 1;
+                s.requests += 1;
+                s.groups = round.entries;
+                s.memberships = round.references;
+            });
+            if let Some(link) = delta_link {
+                return Ok((round, link));
+            }
+        }
+        Err(no_delta_link("groups"))
+    };
+    let users_walk = async {
+        let mut round = UsersRound::default();
+        let mut pages = job.graph.users_delta(users_link.as_deref());
+        while let Some(page) = pages.try_next().await? {
+            let Page { value, delta_link, .. } = page;
+            round.add(value);
+            job.meter.step(|s| {
+                s.phase = SyncPhase::Users;
+                s.pages += 1;
+                s.requests += 1;
+            });
+            if let Some(link) = delta_link {
+                return Ok((round, link));
+            }
+        }
+        Err(no_delta_link("users"))
+    };
+    let ((groups, groups_link), (users, users_link)) = futures::try_join!(groups_walk, users_walk)?;
+    Ok(Walked { groups, users, groups_link, users_link })
+}
+
+impl Job<'_> {
+    /// Names the new non-user members, then writes the round (or the whole cache) and the
+    /// sync record in one transaction.
+    async fn save(&self, walked: Walked, full: bool, fell_back: Option<String>) -> Result<GroupsSyncSummary> {
+        let Walked { groups: groups_round, users, groups_link, users_link } = walked;
+        let index = if full { None } else { Some(reads::current_index(self.groups).await?) };
+        let unnamed: Vec<String> = groups_round.added_others().into_iter().filter(|id| index.as_ref().is_none_or(|i| !i.has_name(id))).collect();
+        let mut others = Vec::new();
+        if !unnamed.is_empty() {
+            self.meter.step(|s| s.phase = SyncPhase::Names);
+            for chunk in unnamed.chunks(entra_graph::resources::MAX_GET_BY_IDS) {
+                let found = self.graph.directory_objects_by_ids(chunk, &[]).await.map_err(map_error)?;
+                self.meter.step(|s| s.requests += 1);
+                others.extend(found.iter().map(name_of));
+            }
+        }
+        let partial = groups_round.partial_groups();
+        let known: HashMap<String, _> = if full || partial.is_empty() {
+            HashMap::new()
+        } else {
+            blocking(self.groups.store(), move |s| {
+                s.read(|c| partial.iter().filter_map(|id| q::group(c, id).transpose()).collect::<entra_store::Result<Vec<_>>>())
+            })
+            .await?
+            .into_iter()
+            .map(|g| (g.id.clone(), g))
+            .collect()
+        };
+        let finished = groups_round.finish(&known);
+        let (mut names, removed_names) = users.finish(|id| index.as_ref().and_then(|i| i.name_record(id)));
+        names.extend(others);
+        if self.cancel.is_cancelled() {
+            return Err(Error::new(ErrorCode::Cancelled, "The group cache refresh was cancelled; the cache is as it was before"));
+        }
+        self.meter.step(|s| s.phase = SyncPhase::Saving);
+        let as_of = self.groups.now();
+        let record = SyncRecord {
+            scope: self.scope.clone(),
+            groups_delta_link: Some(groups_link),
+            users_delta_link: Some(users_link),
+            as_of,
+            full,
+            requests: self.meter.requests(),
+            duration_ms: self.started.elapsed().as_millis() as u64,
+            fallback: fell_back.clone(),
+        };
+        let (changes, stats) = blocking(self.groups.store(), move |s| {
+            s.write(|tx| {
+                let changes = if full {
+                    q::replace_all(tx, &finished.groups, &finished.added, &names)?
+                } else {
+                    let round = Round {
+                        groups: finished.groups,
+                        removed_groups: finished.removed_groups,
+                        added: finished.added,
+                        removed: finished.removed,
+                        names,
+                        removed_names,
+                    };
+                    q::apply_round(tx, &round)?.total()
+                };
+                q::set_sync(tx, &record)?;
+                Ok((changes, q::stats(tx)?))
+            })
+        })
+        .await?;
+        Ok(GroupsSyncSummary {
+            full,
+            fell_back,
+            groups: stats.groups,
+            users: stats.users,
+            memberships: stats.memberships,
+            changes,
+            requests: self.meter.requests(),
+            duration_ms: self.started.elapsed().as_millis() as u64,
+            as_of,
+        })
+    }
+}

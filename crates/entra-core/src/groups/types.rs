@@ -1,0 +1,292 @@
+//! What the Group caches service returns: the cache policy, statistics, freshness, group and
+//! member rows, "member of" and "why" answers, resolved names, and refresh progress and
+//! summary. Plain data with `chrono` times, serialised in camelCase; the IPC layer
+//! (`entra-ipc/src/groups.rs`) mirrors them with dates as RFC 3339 strings.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// How long the cache is trusted before a read refreshes it first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CachePolicy {
+    /// The duration in seconds (0: the cache is disabled).
+    pub duration_secs: u64,
+    /// The same, as `hh:mm:ss`.
+    pub duration: String,
+    /// Whether reads may be served from the cache (`duration_secs > 0`).
+    pub enabled: bool,
+}
+
+/// Whether a read's data is within the cache duration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Freshness {
+    /// Synced within the cache duration (or just refreshed).
+    Fresh,
+    /// Older than the cache duration, and not refreshed (offline, or the refresh failed).
+    Stale,
+    /// Never synced (or cleared).
+    Empty,
+}
+
+/// How fresh the data of one answer is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CacheState {
+    /// When the cache was last synced.
+    pub as_of: Option<DateTime<Utc>>,
+    /// Fresh, stale or empty.
+    pub freshness: Freshness,
+    /// Why the data is stale (e.g. the refresh's error), when it is.
+    pub stale_reason: Option<String>,
+    /// Whether this read refreshed the cache first (a "miss").
+    pub refreshed: bool,
+}
+
+/// The cache's size and its last sync.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupsStats {
+    /// Groups cached.
+    pub groups: u64,
+    /// Users cached (names for the member lists).
+    pub users: u64,
+    /// Direct memberships cached.
+    pub memberships: u64,
+    /// The database on disk, its write-ahead log included (the whole `cache.sqlite`, shared with other screens).
+    pub size_bytes: u64,
+    /// When the last sync finished.
+    pub last_sync_at: Option<DateTime<Utc>>,
+    /// How long it took.
+    pub last_sync_duration_ms: Option<u64>,
+    /// How many Graph requests it used.
+    pub last_sync_requests: Option<u64>,
+    /// Whether it was a full sync.
+    pub last_sync_full: Option<bool>,
+    /// Why it fell back to a full sync, when it did.
+    pub last_sync_fallback: Option<String>,
+    /// Reads served from the cache.
+    pub hits: u64,
+    /// Reads that refreshed the cache first.
+    pub misses: u64,
+}
+
+/// The Group caches screen's header: policy, statistics and freshness.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupsOverview {
+    /// The cache policy.
+    pub policy: CachePolicy,
+    /// The statistics.
+    pub stats: GroupsStats,
+    /// The cache's freshness (never refreshed by this call).
+    pub cache: CacheState,
+}
+
+/// One group of the list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupRow {
+    /// Object ID.
+    pub id: String,
+    /// Display name.
+    pub display_name: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Mail address.
+    pub mail: Option<String>,
+    /// Security-enabled.
+    pub security_enabled: bool,
+    /// Mail-enabled.
+    pub mail_enabled: bool,
+    /// `Unified`, `DynamicMembership`, …
+    pub group_types: Vec<String>,
+    /// Dynamic membership rule.
+    pub membership_rule: Option<String>,
+    /// Direct members.
+    pub direct_members: u32,
+}
+
+/// Every cached group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupList {
+    /// The groups, by display name.
+    pub groups: Vec<GroupRow>,
+    /// Freshness.
+    pub cache: CacheState,
+}
+
+/// The kind of a directory object (a group member).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MemberKind {
+    /// `#microsoft.graph.user`.
+    User,
+    /// `#microsoft.graph.group`.
+    Group,
+    /// `#microsoft.graph.servicePrincipal`.
+    ServicePrincipal,
+    /// `#microsoft.graph.device`.
+    Device,
+    /// Any other type (organizational contacts, …).
+    Other,
+}
+
+/// A directory object, named from the cache.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DirectoryRef {
+    /// Object ID.
+    pub id: String,
+    /// Display name, when known.
+    pub display_name: Option<String>,
+    /// Its kind.
+    pub kind: MemberKind,
+    /// User principal name (users).
+    pub user_principal_name: Option<String>,
+}
+
+/// A group, by ID and name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupRef {
+    /// Object ID.
+    pub id: String,
+    /// Display name, when known.
+    pub display_name: Option<String>,
+}
+
+/// One member of a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberRow {
+    /// The member.
+    pub member: DirectoryRef,
+    /// 1: a direct member; n: through n-1 nested groups (the shortest way).
+    pub depth: u32,
+    /// Transitive lists: the group it is directly in (one of them, on a shortest way).
+    pub via: Option<GroupRef>,
+}
+
+/// A group's members.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberList {
+    /// The group.
+    pub group: GroupRef,
+    /// Whether nested members are included.
+    pub transitive: bool,
+    /// The members, by depth then name.
+    pub members: Vec<MemberRow>,
+    /// Freshness.
+    pub cache: CacheState,
+}
+
+/// A group a user is in, and how deep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupWithDepth {
+    /// The group.
+    pub group: GroupRef,
+    /// 1: directly; n: through n-1 nested groups (the shortest way).
+    pub depth: u32,
+}
+
+/// The groups a user (or any directory object) is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MemberOf {
+    /// The user.
+    pub user: DirectoryRef,
+    /// Whether nested memberships are included.
+    pub transitive: bool,
+    /// The groups, by depth then name.
+    pub groups: Vec<GroupWithDepth>,
+    /// Freshness.
+    pub cache: CacheState,
+}
+
+/// Why a user is (or is not) in a group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WhyAnswer {
+    /// The user.
+    pub user: DirectoryRef,
+    /// The group asked about.
+    pub group: GroupRef,
+    /// Whether the user is in it, directly or through nested groups.
+    pub member: bool,
+    /// The shortest chain: from the group that directly contains the user to the asked group
+    /// (one element for a direct membership); empty when not a member.
+    pub chain: Vec<GroupRef>,
+    /// Freshness.
+    pub cache: CacheState,
+}
+
+/// Group IDs resolved to names (for the JWT inspector's `groups` claim).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResolvedNames {
+    /// In the asked order; `display_name` is `None` for an ID the cache does not know.
+    pub names: Vec<GroupRef>,
+    /// When the cache was last synced.
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+/// The step a refresh is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum SyncPhase {
+    /// Reading `/groups/delta`.
+    Groups,
+    /// Reading `/users/delta`.
+    Users,
+    /// Naming service principals and devices (`/directoryObjects/getByIds`).
+    Names,
+    /// Writing the cache (one transaction).
+    Saving,
+}
+
+/// A refresh's progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupsSyncProgress {
+    /// The current step.
+    pub phase: SyncPhase,
+    /// Delta pages read so far (groups and users).
+    pub pages: u64,
+    /// Group entries read so far.
+    pub groups: u64,
+    /// Membership changes read so far.
+    pub memberships: u64,
+    /// Graph requests so far.
+    pub requests: u64,
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupsSyncSummary {
+    /// A full sync (first one, asked for, or fallen back to).
+    pub full: bool,
+    /// Why an incremental refresh became a full one (an expired or refused delta link, or a
+    /// cache of another tenant).
+    pub fell_back: Option<String>,
+    /// Groups in the cache afterwards.
+    pub groups: u64,
+    /// Users in the cache afterwards.
+    pub users: u64,
+    /// Direct memberships in the cache afterwards.
+    pub memberships: u64,
+    /// Changes applied: groups, users and memberships added, changed or removed (a full sync
+    /// counts everything it wrote).
+    pub changes: u64,
+    /// Graph requests used.
+    pub requests: u64,
+    /// Wall time.
+    pub duration_ms: u64,
+    /// The cache's new "as of".
+    pub as_of: DateTime<Utc>,
+}

@@ -1,0 +1,122 @@
+//! Reading the group cache: whole tables for the in-memory index, one group, the state row
+//! and the statistics.
+
+use super::{GroupRecord, GroupStats, GroupsState, Membership, NameRecord, SyncRecord};
+use crate::error::{Result, StoreError};
+use crate::sql::parse_ts;
+use rusqlite::{Connection, OptionalExtension, Row};
+
+fn decode(table: &'static str, column: &'static str) -> StoreError {
+    StoreError::Decode { table, column }
+}
+
+fn group_row(r: &Row<'_>) -> Result<GroupRecord> {
+    let types: String = r.get(6)?;
+    Ok(GroupRecord {
+        id: r.get(0)?,
+        display_name: r.get(1)?,
+        description: r.get(2)?,
+        mail: r.get(3)?,
+        security_enabled: r.get(4)?,
+        mail_enabled: r.get(5)?,
+        group_types: serde_json::from_str(&types).map_err(|_| decode("groups", "group_types"))?,
+        membership_rule: r.get(7)?,
+    })
+}
+
+const GROUP_COLUMNS: &str = "id, display_name, description, mail, security_enabled, mail_enabled, group_types, membership_rule";
+
+/// Every group, by id.
+pub fn groups(conn: &Connection) -> Result<Vec<GroupRecord>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {GROUP_COLUMNS} FROM groups ORDER BY id"))?;
+    let mut rows = stmt.query([])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(group_row(r)?);
+    }
+    Ok(out)
+}
+
+/// One group.
+pub fn group(conn: &Connection, id: &str) -> Result<Option<GroupRecord>> {
+    let mut stmt = conn.prepare_cached(&format!("SELECT {GROUP_COLUMNS} FROM groups WHERE id = ?1"))?;
+    let mut rows = stmt.query([id])?;
+    rows.next()?.map(group_row).transpose()
+}
+
+/// Every direct membership, by group.
+pub fn memberships(conn: &Connection) -> Result<Vec<Membership>> {
+    let mut stmt = conn.prepare_cached("SELECT group_id, member_id, member_type FROM group_members ORDER BY group_id, member_id")?;
+    let rows = stmt.query_map([], |r| Ok(Membership { group_id: r.get(0)?, member_id: r.get(1)?, member_type: r.get(2)? }))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Every named user, service principal and device.
+pub fn names(conn: &Connection) -> Result<Vec<NameRecord>> {
+    let mut stmt = conn.prepare_cached("SELECT id, kind, display_name, user_principal_name, mail FROM directory_names ORDER BY id")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(NameRecord { id: r.get(0)?, kind: r.get(1)?, display_name: r.get(2)?, user_principal_name: r.get(3)?, mail: r.get(4)? })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The state row: last sync, policy, counters.
+pub fn state(conn: &Connection) -> Result<GroupsState> {
+    let row = conn
+        .query_row(
+            "SELECT scope, groups_delta_link, users_delta_link, as_of, full, requests, duration_ms, fallback, policy_secs, hits, misses
+             FROM groups_state WHERE id = 1",
+            [],
+            |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?,
+                    r.get::<_, Option<String>>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, Option<bool>>(4)?,
+                    r.get::<_, Option<i64>>(5)?,
+                    r.get::<_, Option<i64>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                    r.get::<_, i64>(8)?,
+                    r.get::<_, i64>(9)?,
+                    r.get::<_, i64>(10)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| decode("groups_state", "id"))?;
+    let (scope, groups_delta_link, users_delta_link, as_of, full, requests, duration_ms, fallback, policy, hits, misses) = row;
+    let unsigned = |v: i64, column| u64::try_from(v).map_err(|_| decode("groups_state", column));
+    let sync = match as_of {
+        None => None,
+        Some(as_of) => Some(SyncRecord {
+            scope: scope.unwrap_or_default(),
+            groups_delta_link,
+            users_delta_link,
+            as_of: parse_ts(&as_of, "groups_state", "as_of")?,
+            full: full.unwrap_or(true),
+            requests: unsigned(requests.unwrap_or(0), "requests")?,
+            duration_ms: unsigned(duration_ms.unwrap_or(0), "duration_ms")?,
+            fallback,
+        }),
+    };
+    Ok(GroupsState { sync, policy_secs: unsigned(policy, "policy_secs")?, hits: unsigned(hits, "hits")?, misses: unsigned(misses, "misses")? })
+}
+
+/// Row counts.
+pub fn stats(conn: &Connection) -> Result<GroupStats> {
+    let count = |sql: &str| -> Result<u64> { Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as u64) };
+    Ok(GroupStats {
+        groups: count("SELECT count(*) FROM groups")?,
+        memberships: count("SELECT count(*) FROM group_members")?,
+        users: count("SELECT count(*) FROM directory_names WHERE kind = 'user'")?,
+        other_names: count("SELECT count(*) FROM directory_names WHERE kind <> 'user'")?,
+    })
+}
+
+/// The database's size (`page_count * page_size`), not counting the `-wal` file.
+pub fn db_size_bytes(conn: &Connection) -> Result<u64> {
+    let pages: i64 = conn.query_row("PRAGMA page_count", [], |r| r.get(0))?;
+    let size: i64 = conn.query_row("PRAGMA page_size", [], |r| r.get(0))?;
+    Ok((pages.max(0) as u64) * (size.max(0) as u64))
+}
