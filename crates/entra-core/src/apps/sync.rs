@@ -130,9 +130,10 @@ async fn refresh(run: &Run, full: bool) -> Result<SyncSummary> {
     }
 }
 
-/// 410 Gone (`syncStateNotFound`: older than 7 days) or 400 (a link Graph cannot read).
+/// An expired link ([`GraphError::is_delta_expired`]: 410, `syncStateNotFound` and kin), or a
+/// 400 for a link Graph cannot read. The groups sync (`groups::sync`) makes the same call.
 fn delta_link_refused(e: &GraphError) -> bool {
-    matches!(e.status(), Some(410) | Some(400)) || e.graph_code() == Some("syncStateNotFound")
+    e.is_delta_expired() || e.status() == Some(400)
 }
 
 async fn full_read(run: &Run) -> Result<SyncSummary> {
