@@ -5,6 +5,8 @@ const COMMANDS: &[&str] = &[
     "app_status", "sign_in", "cancel_sign_in", "resume_account", "sign_out", "save_preferences",
     "apps_list", "apps_refresh", "apps_cancel_refresh", "apps_detail", "apps_open_in_portal",
     "credentials_list", "credentials_export", "credentials_rotate", "credentials_remove", "credentials_crossings",
+    "groups_overview", "groups_set_policy", "groups_refresh", "groups_cancel_refresh", "groups_clear", "groups_list",
+    "groups_members", "groups_member_of", "groups_why", "groups_search_users", "groups_resolve",
     "jwt_inspect",
     "jwt_inspect_current",
     "jwt_profiles",

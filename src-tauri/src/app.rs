@@ -31,8 +31,9 @@ pub fn run() {
             // Opening the cache reads no network: the first screen never waits on Graph.
             let apps = entra_core::apps::Apps::open(desk.clone(), &data_dir)?;
             let credentials = entra_core::credentials::Credentials::new(apps.clone());
+            let groups = entra_core::groups::Groups::open(desk.clone(), &data_dir)?;
             let jwt = entra_core::jwt::JwtWorkspace::new(&data_dir);
-            app.manage(AppState { desk, signin, apps, credentials, jwt, data_dir });
+            app.manage(AppState { desk, signin, apps, credentials, groups, jwt, data_dir });
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -57,6 +58,17 @@ pub fn run() {
             commands::credentials::credentials_rotate,
             commands::credentials::credentials_remove,
             commands::credentials::credentials_crossings,
+            commands::groups::groups_overview,
+            commands::groups::groups_set_policy,
+            commands::groups::groups_refresh,
+            commands::groups::groups_cancel_refresh,
+            commands::groups::groups_clear,
+            commands::groups::groups_list,
+            commands::groups::groups_members,
+            commands::groups::groups_member_of,
+            commands::groups::groups_why,
+            commands::groups::groups_search_users,
+            commands::groups::groups_resolve,
             commands::jwt::jwt_inspect,
             commands::jwt::jwt_inspect_current,
             commands::jwt::jwt_profiles,

@@ -3,6 +3,7 @@
 
 use entra_core::apps::Apps;
 use entra_core::credentials::Credentials;
+use entra_core::groups::Groups;
 use entra_core::jwt::JwtWorkspace;
 use entra_core::signin::SignIn;
 use entra_core::Desk;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub apps: Apps,
     /// Credential expiry: the report, exports, rotation.
     pub credentials: Credentials,
+    /// Group caches: groups and memberships synced with Graph's delta query, the cache policy.
+    pub groups: Groups,
     /// The JWT inspector's profiles and key cache.
     pub jwt: JwtWorkspace,
     /// The data folder (the UI's preferences live here too).

@@ -3,7 +3,7 @@
 //! One file, committed, so a reviewer sees every change to the IPC surface in
 //! the diff. The test below fails when the file and the Rust types disagree.
 
-use crate::{apps, commands, credentials, error, jwt, signin};
+use crate::{apps, commands, credentials, error, groups, jwt, signin};
 use ts_rs::{Config, TS};
 
 /// Where the bindings live, relative to this crate's manifest.
@@ -57,6 +57,25 @@ pub fn typescript() -> String {
         credentials::ExportResult::decl(&cfg),
         credentials::RotatedSecret::decl(&cfg),
         credentials::Crossing::decl(&cfg),
+        groups::CachePolicy::decl(&cfg),
+        groups::Freshness::decl(&cfg),
+        groups::CacheState::decl(&cfg),
+        groups::GroupsStats::decl(&cfg),
+        groups::GroupsOverview::decl(&cfg),
+        groups::GroupRow::decl(&cfg),
+        groups::GroupList::decl(&cfg),
+        groups::MemberKind::decl(&cfg),
+        groups::DirectoryRef::decl(&cfg),
+        groups::GroupRef::decl(&cfg),
+        groups::MemberRow::decl(&cfg),
+        groups::MemberList::decl(&cfg),
+        groups::GroupWithDepth::decl(&cfg),
+        groups::MemberOf::decl(&cfg),
+        groups::WhyAnswer::decl(&cfg),
+        groups::ResolvedNames::decl(&cfg),
+        groups::GroupsSyncPhase::decl(&cfg),
+        groups::GroupsSyncProgress::decl(&cfg),
+        groups::GroupsSyncSummary::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/entra-ipc by `UPDATE_BINDINGS=1 cargo test -p entra-ipc`. Do not edit.\n\nimport type { Channel } from \"@tauri-apps/api/core\";\n",

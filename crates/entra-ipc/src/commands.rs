@@ -8,7 +8,7 @@
 //! argument on one side without the other fails a test instead of a click.
 
 use crate::error::IpcError;
-use crate::{apps, credentials, jwt, signin};
+use crate::{apps, credentials, groups, jwt, signin};
 use std::marker::PhantomData;
 use ts_rs::{Config, TS};
 
@@ -86,6 +86,17 @@ commands! {
     credentials::credentials_rotate(account_id: String, object_id: String, object_type: apps::ObjectType, lifetime_days: u32) -> credentials::RotatedSecret;
     credentials::credentials_remove(account_id: String, object_id: String, object_type: apps::ObjectType, key_id: String) -> ();
     credentials::credentials_crossings(windows: Option<Vec<u32>>) -> Vec<credentials::Crossing>;
+    groups::groups_overview() -> groups::GroupsOverview;
+    groups::groups_set_policy(duration: String) -> groups::CachePolicy;
+    groups::groups_refresh(account_id: String, full: bool, on_progress: Channel<groups::GroupsSyncProgress>) -> groups::GroupsSyncSummary;
+    groups::groups_cancel_refresh() -> bool;
+    groups::groups_clear() -> ();
+    groups::groups_list(account_id: Option<String>) -> groups::GroupList;
+    groups::groups_members(account_id: Option<String>, group_id: String, transitive: bool) -> groups::MemberList;
+    groups::groups_member_of(account_id: Option<String>, user_id: String, transitive: bool) -> groups::MemberOf;
+    groups::groups_why(account_id: Option<String>, user_id: String, group_id: String) -> groups::WhyAnswer;
+    groups::groups_search_users(query: String) -> Vec<groups::DirectoryRef>;
+    groups::groups_resolve(ids: Vec<String>) -> groups::ResolvedNames;
     jwt::jwt_inspect(token: String, profile: Option<String>, fetch_keys: bool) -> entra_jwt::Inspection;
     jwt::jwt_inspect_current(account_id: String, profile: Option<String>, fetch_keys: bool) -> jwt::CurrentTokenInspection;
     jwt::jwt_profiles() -> Vec<entra_jwt::Profile>;
@@ -151,5 +162,6 @@ mod tests {
         assert!(ts.contains("  sign_out: { args: { accountId: string }; result: void };"), "{ts}");
         assert!(ts.contains("  jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };"), "{ts}");
         assert!(ts.contains("  app_status: { args: Record<string, never>; result: AppStatus };"), "{ts}");
+        assert!(ts.contains("  groups_members: { args: { accountId: string | null; groupId: string; transitive: boolean }; result: MemberList };"), "{ts}");
     }
 }

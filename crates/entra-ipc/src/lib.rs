@@ -9,7 +9,7 @@
 //!
 //! One module per screen, named as the screen is in every layer
 //! (`ui/src/lib/api/X.ts` → `src-tauri/src/commands/X.rs` → `entra_core::X` →
-//! here `X.rs`): [`signin`], [`apps`], [`credentials`], [`jwt`]. [`commands`] declares the whole command
+//! here `X.rs`): [`signin`], [`apps`], [`credentials`], [`groups`], [`jwt`]. [`commands`] declares the whole command
 //! surface once; the TypeScript `Commands` map is generated from it.
 //!
 //! Architecture invariant: no type here holds a token or a secret, except
@@ -23,6 +23,7 @@ pub mod bindings;
 pub mod commands;
 pub mod credentials;
 pub mod error;
+pub mod groups;
 pub mod jwt;
 pub mod signin;
 

@@ -5,5 +5,6 @@
 
 pub mod apps;
 pub mod credentials;
+pub mod groups;
 pub mod jwt;
 pub mod signin;

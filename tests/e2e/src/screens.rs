@@ -96,3 +96,32 @@ pub async fn refresh_inventory(app: &Session, full: bool, timeout: Duration) -> 
     println!("refresh: {}", text.trim());
     wait_rows(app, "apps-table", timeout, |n| n > 0).await
 }
+
+/// On the Group caches screen: starts "Refresh now" (or, with `full`, "Rebuild" and its confirmation) and waits
+/// until the sync has finished, returning the outcome line. Fails with the error banner's text if one shows.
+pub async fn sync_groups(app: &Session, full: bool, timeout: Duration) -> Result<String> {
+    press_ctrl(app, "3").await?;
+    app.wait_for("[data-testid=groups-refresh]", timeout).await?;
+    // A previous outcome line would satisfy the wait below: it goes away when a sync starts.
+    if full {
+        click_testid(app, "groups-rebuild").await?;
+        app.wait_for("[data-testid=groups-rebuild-confirm]", timeout).await?;
+        click_testid(app, "groups-rebuild-confirm").await?;
+    } else {
+        click_testid(app, "groups-refresh").await?;
+    }
+    let outcome = app
+        .wait_until(
+            "const e = document.querySelector('[data-testid=groups-screen] [data-testid=error-message]'); if (e) return 'error: ' + e.textContent; \
+             const o = document.querySelector('[data-testid=groups-outcome]'); \
+             return o && document.querySelector('[data-testid=groups-refresh]') ? o.textContent : null;",
+            timeout,
+            "the group sync to finish",
+        )
+        .await?;
+    let text = outcome.as_str().unwrap_or_default().trim().to_string();
+    if text.starts_with("error: ") {
+        bail!("the group sync failed: {text}");
+    }
+    Ok(text)
+}

@@ -763,6 +763,332 @@ credential: CredentialRow,
  */
 now_in: number, };
 
+export type CachePolicy = { 
+/**
+ * The duration in seconds; 0 turns the cache off.
+ */
+duration_secs: number, 
+/**
+ * The same duration as `hh:mm:ss`, e.g. `00:30:00`.
+ */
+duration: string, 
+/**
+ * False when the duration is `00:00:00`: every read goes to Graph.
+ */
+enabled: boolean, };
+
+export type Freshness = "fresh" | "stale" | "empty";
+
+export type CacheState = { 
+/**
+ * The last sync's time, RFC 3339; `null` when the cache was never synced.
+ */
+as_of: string | null, 
+/**
+ * Fresh, stale or empty.
+ */
+freshness: Freshness, 
+/**
+ * Why the data is stale (e.g. Graph could not be reached), for the screen to say.
+ */
+stale_reason: string | null, 
+/**
+ * True when this read ran a refresh first (a cache miss under the policy).
+ */
+refreshed: boolean, };
+
+export type GroupsStats = { 
+/**
+ * Groups cached.
+ */
+groups: number, 
+/**
+ * Users cached (names for members and the user picker).
+ */
+users: number, 
+/**
+ * Direct memberships cached.
+ */
+memberships: number, 
+/**
+ * The cache's size on disk, bytes.
+ */
+size_bytes: number, 
+/**
+ * The last sync's end, RFC 3339.
+ */
+last_sync_at: string | null, 
+/**
+ * The last sync's wall time, milliseconds.
+ */
+last_sync_duration_ms: number | null, 
+/**
+ * Requests the last sync sent to Graph.
+ */
+last_sync_requests: number | null, 
+/**
+ * True when the last sync was a full one, false for an incremental (delta) one.
+ */
+last_sync_full: boolean | null, 
+/**
+ * Why the last sync fell back to a full one (e.g. the delta link expired), if it did.
+ */
+last_sync_fallback: string | null, 
+/**
+ * Reads served from the cache.
+ */
+hits: number, 
+/**
+ * Reads that refreshed first (the cache was older than the duration, or off).
+ */
+misses: number, };
+
+export type GroupsOverview = { 
+/**
+ * The cache duration.
+ */
+policy: CachePolicy, 
+/**
+ * What the cache holds.
+ */
+stats: GroupsStats, 
+/**
+ * As of when, fresh or stale.
+ */
+cache: CacheState, };
+
+export type GroupRow = { 
+/**
+ * Object ID.
+ */
+id: string, 
+/**
+ * Display name.
+ */
+display_name: string | null, 
+/**
+ * Description.
+ */
+description: string | null, 
+/**
+ * Mail address (mail-enabled groups).
+ */
+mail: string | null, 
+/**
+ * A security group.
+ */
+security_enabled: boolean, 
+/**
+ * A mail-enabled group.
+ */
+mail_enabled: boolean, 
+/**
+ * `Unified` (Microsoft 365), `DynamicMembership`, …
+ */
+group_types: Array<string>, 
+/**
+ * The rule of a dynamic group.
+ */
+membership_rule: string | null, 
+/**
+ * Direct members.
+ */
+direct_members: number, };
+
+export type GroupList = { 
+/**
+ * Every cached group.
+ */
+groups: Array<GroupRow>, 
+/**
+ * As of when, fresh or stale.
+ */
+cache: CacheState, };
+
+export type MemberKind = "user" | "group" | "servicePrincipal" | "device" | "other";
+
+export type DirectoryRef = { 
+/**
+ * Object ID.
+ */
+id: string, 
+/**
+ * Display name.
+ */
+display_name: string | null, 
+/**
+ * User, group, service principal, device.
+ */
+kind: MemberKind, 
+/**
+ * User principal name (users).
+ */
+user_principal_name: string | null, };
+
+export type GroupRef = { 
+/**
+ * Object ID.
+ */
+id: string, 
+/**
+ * Display name; `null` when the cache does not know the group.
+ */
+display_name: string | null, };
+
+export type MemberRow = { 
+/**
+ * The member.
+ */
+member: DirectoryRef, 
+/**
+ * 1 for a direct member; 2 and more through nested groups.
+ */
+depth: number, 
+/**
+ * For a transitive member: a group it is directly in (one of them).
+ */
+via: GroupRef | null, };
+
+export type MemberList = { 
+/**
+ * The group.
+ */
+group: GroupRef, 
+/**
+ * True when nested groups' members are included.
+ */
+transitive: boolean, 
+/**
+ * The members.
+ */
+members: Array<MemberRow>, 
+/**
+ * As of when, fresh or stale.
+ */
+cache: CacheState, };
+
+export type GroupWithDepth = { 
+/**
+ * The group.
+ */
+group: GroupRef, 
+/**
+ * 1 when the user is a direct member; 2 and more through nested groups.
+ */
+depth: number, };
+
+export type MemberOf = { 
+/**
+ * The user.
+ */
+user: DirectoryRef, 
+/**
+ * True when groups reached through nesting are included.
+ */
+transitive: boolean, 
+/**
+ * The groups.
+ */
+groups: Array<GroupWithDepth>, 
+/**
+ * As of when, fresh or stale.
+ */
+cache: CacheState, };
+
+export type WhyAnswer = { 
+/**
+ * The user.
+ */
+user: DirectoryRef, 
+/**
+ * The group asked about.
+ */
+group: GroupRef, 
+/**
+ * Whether the user is a member, directly or through nesting.
+ */
+member: boolean, 
+/**
+ * From the group that directly contains the user to the asked group; empty when not a member.
+ */
+chain: Array<GroupRef>, 
+/**
+ * As of when, fresh or stale.
+ */
+cache: CacheState, };
+
+export type ResolvedNames = { 
+/**
+ * In the asked order; a `null` name when the cache does not know the group.
+ */
+names: Array<GroupRef>, 
+/**
+ * The cache's last sync, RFC 3339.
+ */
+as_of: string | null, };
+
+export type GroupsSyncPhase = "groups" | "users" | "names" | "saving";
+
+export type GroupsSyncProgress = { 
+/**
+ * The stage.
+ */
+phase: GroupsSyncPhase, 
+/**
+ * Pages read so far.
+ */
+pages: number, 
+/**
+ * Groups read so far.
+ */
+groups: number, 
+/**
+ * Membership changes read so far.
+ */
+memberships: number, 
+/**
+ * Requests sent so far.
+ */
+requests: number, };
+
+export type GroupsSyncSummary = { 
+/**
+ * True for a full sync, false for an incremental (delta) one.
+ */
+full: boolean, 
+/**
+ * Why an incremental sync fell back to a full one (e.g. the delta link expired), if it did.
+ */
+fell_back: string | null, 
+/**
+ * Groups in the cache afterwards.
+ */
+groups: number, 
+/**
+ * Users in the cache afterwards.
+ */
+users: number, 
+/**
+ * Direct memberships in the cache afterwards.
+ */
+memberships: number, 
+/**
+ * Changes applied (groups and memberships added, changed or removed).
+ */
+changes: number, 
+/**
+ * Requests sent to Graph.
+ */
+requests: number, 
+/**
+ * Wall time, milliseconds.
+ */
+duration_ms: number, 
+/**
+ * The cache's new "as of" time, RFC 3339.
+ */
+as_of: string, };
+
 /** A JWT validation profile's defaults: `entra_jwt::Profile::default()`. */
 export const DEFAULT_JWT_PROFILE: Profile = {"name":"","tenant_id":null,"client_id":null,"audience":null,"issuer":"https://sts.windows.net/{TenantId}/","authority":"https://login.microsoftonline.com/{TenantId}/","metadata_address":null,"required_claims":"tid={TenantId}","clock_skew":"00:05:00","jwks_cache_duration":"01:00:00"};
 
@@ -784,6 +1110,17 @@ export interface Commands {
   credentials_rotate: { args: { accountId: string; objectId: string; objectType: ObjectType; lifetimeDays: number }; result: RotatedSecret };
   credentials_remove: { args: { accountId: string; objectId: string; objectType: ObjectType; keyId: string }; result: void };
   credentials_crossings: { args: { windows: Array<number> | null }; result: Array<Crossing> };
+  groups_overview: { args: Record<string, never>; result: GroupsOverview };
+  groups_set_policy: { args: { duration: string }; result: CachePolicy };
+  groups_refresh: { args: { accountId: string; full: boolean; onProgress: Channel<GroupsSyncProgress> }; result: GroupsSyncSummary };
+  groups_cancel_refresh: { args: Record<string, never>; result: boolean };
+  groups_clear: { args: Record<string, never>; result: void };
+  groups_list: { args: { accountId: string | null }; result: GroupList };
+  groups_members: { args: { accountId: string | null; groupId: string; transitive: boolean }; result: MemberList };
+  groups_member_of: { args: { accountId: string | null; userId: string; transitive: boolean }; result: MemberOf };
+  groups_why: { args: { accountId: string | null; userId: string; groupId: string }; result: WhyAnswer };
+  groups_search_users: { args: { query: string }; result: Array<DirectoryRef> };
+  groups_resolve: { args: { ids: Array<string> }; result: ResolvedNames };
   jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };
   jwt_inspect_current: { args: { accountId: string; profile: string | null; fetchKeys: boolean }; result: CurrentTokenInspection };
   jwt_profiles: { args: Record<string, never>; result: Array<Profile> };

@@ -1,0 +1,79 @@
+// Group caches commands: the cache policy and statistics, a sync with Graph's
+// delta query (progress, cancel), clearing the cache, and the reads: groups,
+// members, a user's groups, "why", user search and group names for other
+// screens. Mirrors src-tauri/src/commands/groups.rs and entra_core::groups.
+//
+// Reads take the signed-in account's id when there is one: then the cache
+// policy applies (past the duration, a delta refresh runs first). With `null`
+// they read the cache only, which works offline.
+import { Channel } from "@tauri-apps/api/core";
+import { call } from "./ipc";
+import type {
+  CachePolicy,
+  DirectoryRef,
+  GroupList,
+  GroupsOverview,
+  GroupsSyncProgress,
+  GroupsSyncSummary,
+  MemberList,
+  MemberOf,
+  ResolvedNames,
+  WhyAnswer,
+} from "../bindings";
+
+/** The policy, the statistics and the cache's state: the cache only, never the network. */
+export function groupsOverview(): Promise<GroupsOverview> {
+  return call("groups_overview", {});
+}
+
+/** Sets the cache duration (`hh:mm:ss`; `00:00:00` turns the cache off). Bad text fails with `invalid_input`. */
+export function setCachePolicy(duration: string): Promise<CachePolicy> {
+  return call("groups_set_policy", { duration });
+}
+
+/** Syncs the cache with Graph: a delta (`full` false) or everything again; `onProgress` hears each page. */
+export function refreshGroups(accountId: string, full: boolean, onProgress: (p: GroupsSyncProgress) => void): Promise<GroupsSyncSummary> {
+  const channel = new Channel<GroupsSyncProgress>();
+  channel.onmessage = onProgress;
+  return call("groups_refresh", { accountId, full, onProgress: channel });
+}
+
+/** Cancels a sync in progress (the previous cache stays intact); resolves to whether one was running. */
+export function cancelGroupsRefresh(): Promise<boolean> {
+  return call("groups_cancel_refresh", {});
+}
+
+/** Empties the cache (groups, memberships, users, the delta links and the statistics). */
+export function clearGroups(): Promise<void> {
+  return call("groups_clear", {});
+}
+
+/** Every cached group. */
+export function listGroups(accountId: string | null): Promise<GroupList> {
+  return call("groups_list", { accountId });
+}
+
+/** A group's members, direct or transitive (with depth and "via"). */
+export function groupMembers(accountId: string | null, groupId: string, transitive: boolean): Promise<MemberList> {
+  return call("groups_members", { accountId, groupId, transitive });
+}
+
+/** The groups a user is in, direct or transitive. */
+export function memberOf(accountId: string | null, userId: string, transitive: boolean): Promise<MemberOf> {
+  return call("groups_member_of", { accountId, userId, transitive });
+}
+
+/** Why a user is in a group: the chain of nested groups, or "not a member". */
+export function whyMember(accountId: string | null, userId: string, groupId: string): Promise<WhyAnswer> {
+  return call("groups_why", { accountId, userId, groupId });
+}
+
+/** Users in the cache whose name or UPN matches (the user picker). Cache only. */
+export function searchUsers(query: string): Promise<DirectoryRef[]> {
+  return call("groups_search_users", { query });
+}
+
+/** Group IDs to names from the cache, in the asked order (the JWT inspector). Cache only: no network. */
+export function resolveGroupNames(ids: string[]): Promise<ResolvedNames> {
+  return call("groups_resolve", { ids });
+}
