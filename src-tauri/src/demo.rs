@@ -1,6 +1,8 @@
-//! The demo tenant embedded in the app: started in-process on loopback the
-//! first time it is needed, with its state kept in `<data dir>/demo-tenant` so
-//! that a refresh token issued before a restart still works after it.
+//! The demo tenant embedded in the app: started in-process on loopback, in the
+//! background once the first screen has its status when it will be needed (see
+//! `entra_core::signin::SignIn::status`), otherwise the first time it is needed;
+//! its state is kept in `<data dir>/demo-tenant` so that a refresh token issued
+//! before a restart still works after it.
 //!
 //! The port is remembered too (an account's authority URL contains it): the
 //! next start asks for the same port and takes a free one only if it is busy,
@@ -10,15 +12,18 @@ use entra_core::{Error, Result};
 use entra_demo::{DemoInfo, DemoOptions, DemoTenant};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::Arc;
 use tokio::sync::OnceCell;
 
 /// The demo tenant's seed: the same tenant, users and apps on every machine.
 const SEED: u64 = 1;
 
-/// The lazily started demo tenant.
+/// The demo tenant, started once: in the background ([`EmbeddedDemo::warm_up`]) or on first
+/// use. A cheap `Clone` (one tenant shared).
+#[derive(Clone)]
 pub struct EmbeddedDemo {
     state_dir: PathBuf,
-    tenant: OnceCell<DemoTenant>,
+    tenant: Arc<OnceCell<DemoTenant>>,
 }
 
 #[async_trait::async_trait]
@@ -33,11 +38,31 @@ impl entra_core::signin::DemoTenant for EmbeddedDemo {
             username: info.user.username.clone(),
         })
     }
+
+    fn username(&self) -> String {
+        entra_demo::directory::ADMIN_UPN.to_string()
+    }
+
+    fn warm_up(&self) {
+        EmbeddedDemo::warm_up(self);
+    }
 }
 
 impl EmbeddedDemo {
     pub fn new(data_dir: &std::path::Path) -> Self {
-        EmbeddedDemo { state_dir: data_dir.join("demo-tenant"), tenant: OnceCell::new() }
+        EmbeddedDemo { state_dir: data_dir.join("demo-tenant"), tenant: Arc::new(OnceCell::new()) }
+    }
+
+    /// Starts the tenant on a background task, so that the first screen draws without waiting
+    /// for its keys and directory, and "Try the demo tenant" (or resuming a demo account)
+    /// finds it running. A failure here is reported again, to the user, on first use.
+    pub fn warm_up(&self) {
+        let demo = self.clone();
+        tauri::async_runtime::spawn(async move {
+            if let Err(err) = demo.info().await {
+                tracing::warn!("the demo tenant did not start in the background: {}", err.message());
+            }
+        });
     }
 
     /// The running demo tenant's description, starting it if needed.

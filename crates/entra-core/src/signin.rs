@@ -20,8 +20,13 @@ use tokio_util::sync::CancellationToken;
 /// Where the embedded demo tenant is; starting it if it is not running yet.
 #[async_trait::async_trait]
 pub trait DemoTenant: Send + Sync {
-    /// The running demo tenant's addresses and sign-in name.
+    /// The running demo tenant's addresses and sign-in name, starting it if needed.
     async fn target(&self) -> Result<DemoTarget>;
+    /// The demo user's sign-in name, known without starting the tenant (the first screen
+    /// shows it and must not wait for the tenant's keys and directory to be made).
+    fn username(&self) -> String;
+    /// Starts the tenant in the background, if it is not running, without waiting for it.
+    fn warm_up(&self) {}
 }
 
 /// The demo tenant's addresses, as the sign-in needs them.
@@ -60,10 +65,10 @@ pub enum Target {
 pub struct DefaultTenant {
     /// True for the built-in demo tenant (nothing is configured).
     pub demo: bool,
-    /// Its authority.
-    pub authority: String,
-    /// The client ID used to sign in.
-    pub client_id: String,
+    /// Its authority; `None` for the demo tenant, which starts on first use at a port chosen then.
+    pub authority: Option<String>,
+    /// The client ID used to sign in; `None` for the demo tenant (its own public client).
+    pub client_id: Option<String>,
     /// The demo tenant's sign-in name.
     pub demo_username: Option<String>,
 }
@@ -137,13 +142,20 @@ impl SignIn {
     /// The default tenant (the demo one when nothing is configured) and the remembered accounts.
     pub async fn status(&self) -> Result<Status> {
         let default_tenant = if self.desk.settings().is_unconfigured(&ProfileSettings::default())? {
-            let demo = self.demo.target().await?;
-            DefaultTenant { demo: true, authority: demo.authority, client_id: demo.client_id, demo_username: Some(demo.username) }
+            // Not `target()`: the first screen must not wait for the demo tenant to start.
+            DefaultTenant { demo: true, authority: None, client_id: None, demo_username: Some(self.demo.username()) }
         } else {
             let profile = self.desk.settings().resolve_profile(ProfileSettings::default()).await?;
-            DefaultTenant { demo: false, authority: profile.authority.to_string(), client_id: profile.client_id, demo_username: None }
+            DefaultTenant { demo: false, authority: Some(profile.authority.to_string()), client_id: Some(profile.client_id), demo_username: None }
         };
-        Ok(Status { default_tenant, accounts: self.desk.accounts()? })
+        let accounts = self.desk.accounts()?;
+        // The demo tenant will be wanted soon ("Try the demo tenant", or resuming a demo
+        // account): start it now, in the background. Not earlier (it would compete with the
+        // webview for the first screen) and not on this call's path (the screen would wait).
+        if default_tenant.demo || accounts.iter().any(|a| a.demo_tenant) {
+            self.demo.warm_up();
+        }
+        Ok(Status { default_tenant, accounts })
     }
 
     /// The profile for a target: the demo tenant's addresses, or the tenant given (over the configuration).
@@ -231,19 +243,39 @@ impl SignIn {
 mod tests {
     use super::*;
 
-    struct NoDemo;
+    /// A demo tenant that cannot start; remembers whether it was asked to warm up.
+    #[derive(Default)]
+    struct NoDemo(std::sync::Arc<std::sync::atomic::AtomicBool>);
 
     #[async_trait::async_trait]
     impl DemoTenant for NoDemo {
         async fn target(&self) -> Result<DemoTarget> {
             Err(crate::Error::internal("no demo tenant in this test"))
         }
+        fn username(&self) -> String {
+            "admin@demo.example".into()
+        }
+        fn warm_up(&self) {
+            self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+
+    #[tokio::test]
+    async fn the_status_never_starts_the_demo_tenant() {
+        // NoDemo fails if started: the first screen's status must not need it, only warm it up.
+        let dir = tempfile::tempdir().unwrap();
+        let demo = NoDemo::default();
+        let warmed = demo.0.clone();
+        let service = SignIn::new(Desk::open(dir.path()).unwrap(), Box::new(demo));
+        let status = service.status().await.unwrap();
+        assert_eq!(status.default_tenant, DefaultTenant { demo: true, authority: None, client_id: None, demo_username: Some("admin@demo.example".into()) });
+        assert!(warmed.load(std::sync::atomic::Ordering::SeqCst), "the demo tenant is started in the background for the button below");
     }
 
     #[tokio::test]
     async fn an_older_sign_in_never_clears_a_newer_ones_slot() {
         let dir = tempfile::tempdir().unwrap();
-        let service = SignIn::new(Desk::open(dir.path()).unwrap(), Box::new(NoDemo));
+        let service = SignIn::new(Desk::open(dir.path()).unwrap(), Box::new(NoDemo::default()));
         let (first, first_cancel) = service.begin();
         let (_second, second_cancel) = service.begin();
         assert!(first_cancel.is_cancelled(), "a newer sign-in cancels the older one");

@@ -17,6 +17,8 @@ use std::sync::Arc;
 pub const DOMAIN: &str = "demo.onmicrosoft.com";
 /// The tenant's display name.
 pub const TENANT_NAME: &str = "Entra Desk Demo";
+/// The demo admin's sign-in name (the first seeded user; the same for every seed).
+pub const ADMIN_UPN: &str = "admin@demo.onmicrosoft.com";
 /// The password of every seeded user.
 pub const DEMO_PASSWORD: &str = "EntraDesk!Demo1";
 
@@ -235,6 +237,13 @@ impl Directory {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_admin_is_the_same_for_every_seed() {
+        for seed in [1, 2, 99] {
+            assert_eq!(Directory::new(seed, chrono::Utc::now()).unwrap().admin().upn, ADMIN_UPN);
+        }
+    }
 
     #[test]
     fn ids_and_secrets_follow_the_seed() {

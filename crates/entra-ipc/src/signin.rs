@@ -33,10 +33,11 @@ pub enum TenantKind {
 pub struct TenantSummary {
     /// Demo or configured.
     pub kind: TenantKind,
-    /// The authority URL, e.g. `https://login.microsoftonline.com/<tenant>`.
-    pub authority: String,
-    /// The application (client) ID used to sign in.
-    pub client_id: String,
+    /// The authority URL, e.g. `https://login.microsoftonline.com/<tenant>`; none for the demo
+    /// tenant, which starts on first use.
+    pub authority: Option<String>,
+    /// The application (client) ID used to sign in; none for the demo tenant.
+    pub client_id: Option<String>,
     /// The demo tenant's sign-in name, to help a newcomer; never a password.
     pub demo_username: Option<String>,
 }

@@ -58,13 +58,14 @@ export type TenantSummary = {
  */
 kind: TenantKind, 
 /**
- * The authority URL, e.g. `https://login.microsoftonline.com/<tenant>`.
+ * The authority URL, e.g. `https://login.microsoftonline.com/<tenant>`; none for the demo
+ * tenant, which starts on first use.
  */
-authority: string, 
+authority: string | null, 
 /**
- * The application (client) ID used to sign in.
+ * The application (client) ID used to sign in; none for the demo tenant.
  */
-client_id: string, 
+client_id: string | null, 
 /**
  * The demo tenant's sign-in name, to help a newcomer; never a password.
  */
