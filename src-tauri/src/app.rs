@@ -48,6 +48,7 @@ pub fn run() {
             commands::signin::resume_account,
             commands::signin::sign_out,
             commands::signin::save_preferences,
+            commands::signin::session_warning,
             commands::apps::apps_list,
             commands::apps::apps_refresh,
             commands::apps::apps_cancel_refresh,

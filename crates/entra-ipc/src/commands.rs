@@ -76,6 +76,7 @@ commands! {
     signin::resume_account(account_id: String) -> signin::SignedInUser;
     signin::sign_out(account_id: String) -> ();
     signin::save_preferences(preferences: signin::Preferences) -> ();
+    signin::session_warning(account_id: String) -> Option<String>;
     apps::apps_list() -> apps::AppInventory;
     apps::apps_refresh(account_id: String, full: bool, on_progress: Channel<apps::SyncProgress>) -> apps::SyncSummary;
     apps::apps_cancel_refresh() -> bool;

@@ -1,5 +1,6 @@
 //! Sign-in commands: the app's status, sign-in (with progress and cancel),
-//! silent resume from the keychain, sign-out, preferences. Core: `entra_core::signin`.
+//! silent resume from the keychain, sign-out, preferences, and the warning that a session
+//! will not survive a restart. Core: `entra_core::signin`.
 
 use crate::browser::SystemBrowserViaTauri;
 use crate::preferences;
@@ -50,4 +51,11 @@ pub async fn sign_out(state: State<'_, AppState>, account_id: String) -> Result<
 #[tauri::command]
 pub fn save_preferences(state: State<'_, AppState>, preferences: Preferences) -> Result<(), IpcError> {
     Ok(preferences::save(&state.data_dir, &preferences)?)
+}
+
+/// Why the account's session will not survive a restart (the OS keychain refused its renewed
+/// refresh token), if so. Memory only: the UI asks now and then and shows it.
+#[tauri::command]
+pub async fn session_warning(state: State<'_, AppState>, account_id: String) -> Result<Option<String>, IpcError> {
+    Ok(state.desk.session_warning(&account_id).await)
 }

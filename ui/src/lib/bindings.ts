@@ -1101,6 +1101,7 @@ export interface Commands {
   resume_account: { args: { accountId: string }; result: SignedInUser };
   sign_out: { args: { accountId: string }; result: void };
   save_preferences: { args: { preferences: Preferences }; result: void };
+  session_warning: { args: { accountId: string }; result: string | null };
   apps_list: { args: Record<string, never>; result: AppInventory };
   apps_refresh: { args: { accountId: string; full: boolean; onProgress: Channel<SyncProgress> }; result: SyncSummary };
   apps_cancel_refresh: { args: Record<string, never>; result: boolean };

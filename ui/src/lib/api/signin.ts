@@ -33,3 +33,8 @@ export function signOut(accountId: string): Promise<void> {
 export function savePreferences(preferences: Preferences): Promise<void> {
   return call("save_preferences", { preferences });
 }
+
+/** Why the account's session will not survive a restart (the keychain refused its renewed token), or null. */
+export function sessionWarning(accountId: string): Promise<string | null> {
+  return call("session_warning", { accountId });
+}
