@@ -23,6 +23,13 @@ pub struct Keychain {
 }
 
 fn keychain_error(action: &str, err: keyring::Error) -> Error {
+    if let keyring::Error::BadEncoding(_) = err {
+        // It carries the stored bytes (a secret that is not UTF-8): neither print nor keep it.
+        return Error::new(
+            ErrorCode::Keychain,
+            format!("Cannot {action} in the OS keychain (the stored entry is not text): delete the Entra Desk entry in the keychain, then sign in again"),
+        );
+    }
     let fix = match &err {
         keyring::Error::NoStorageAccess(_) | keyring::Error::PlatformFailure(_) => {
             "make sure the OS keychain is running and unlocked (on Linux: a Secret Service such as gnome-keyring or KWallet in the desktop session)"
@@ -178,5 +185,19 @@ impl AsyncKeychain {
     pub async fn delete_client_secret(&self, client_id: &str, tenant: &str) -> Result<()> {
         let (client, tenant) = (client_id.to_string(), tenant.to_string());
         self.run(move |k| k.delete_client_secret(&client, &tenant)).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_badly_encoded_entry_is_never_printed() {
+        let err = keychain_error("read a secret", keyring::Error::BadEncoding(b"s3cr3t-\xff".to_vec()));
+        for printed in [format!("{err:?}"), err.to_string()] {
+            assert!(!printed.contains("s3cr3t") && !printed.contains("115, 51"), "{printed}");
+        }
+        assert_eq!(err.code(), ErrorCode::Keychain);
     }
 }

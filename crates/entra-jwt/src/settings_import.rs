@@ -150,7 +150,9 @@ pub fn import_settings(name: &str, text: &str) -> ImportReport {
         if let Some((label, value)) = split_line(line) {
             match field(label) {
                 Some(f) => apply(&mut report, f, label, value),
-                None => report.unknown.push(format!("{label}: {}", clean_value(value))),
+                // The label only: an unknown line may hold a secret ("Client Secret: …"), and the
+                // report is shown and kept; its value is neither echoed nor stored.
+                None => report.unknown.push(label.to_string()),
             }
         }
     }

@@ -52,8 +52,9 @@ fn split_pairs(input: &str) -> Result<Vec<(usize, String, String)>> {
         if !saw_eq {
             if !key.is_empty() {
                 position += 1;
+                // Not quoted: text without '=' may be a value (a secret pasted on its own).
                 return Err(Error::config(format!(
-                    "Connection string: pair {position} (`{key}`) has no '=': write it as {key}=value, separated from the next pair by ';'"
+                    "Connection string: pair {position} has no '=': write each pair as Key=value, separated from the next pair by ';'"
                 )));
             }
             if chars.peek().is_none() {
@@ -118,6 +119,18 @@ fn split_pairs(input: &str) -> Result<Vec<(usize, String, String)>> {
     Ok(pairs)
 }
 
+/// A key for an error message: quoted when it looks like a key name (letters, digits, `:`, `_`,
+/// `.`, `-`, at most 40 characters), otherwise "a key that is not a name", so that a value pasted
+/// where a key belongs (possibly a secret) is never echoed.
+fn quoted_key(key: &str) -> String {
+    let looks_like_a_name = !key.is_empty() && key.len() <= 40 && key.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, ':' | '_' | '.' | '-' | ' '));
+    if looks_like_a_name {
+        format!("the key `{key}`")
+    } else {
+        "a key that is not a name".to_string()
+    }
+}
+
 /// Parses a connection string. Errors name the offending pair and the fix, never a value.
 pub fn parse(input: &str) -> Result<ConnectionString> {
     let mut out = ConnectionString::default();
@@ -130,14 +143,15 @@ pub fn parse(input: &str) -> Result<ConnectionString> {
             Some((prefix, rest)) if prefix.trim().eq_ignore_ascii_case("MicrosoftEntra") || prefix.trim().eq_ignore_ascii_case("AzureAd") => rest.trim(),
             Some(_) => {
                 return Err(Error::config(format!(
-                    "Connection string: pair {position} has the key `{raw_key}`, whose prefix is not `MicrosoftEntra:`: use MicrosoftEntra:<Key> with a key among {}",
+                    "Connection string: pair {position} has {}, whose prefix is not `MicrosoftEntra:`: use MicrosoftEntra:<Key> with a key among {}",
+                    quoted_key(&raw_key),
                     KEYS.join(", ")
                 )))
             }
             None => raw_key.as_str(),
         };
         let canonical = KEYS.iter().find(|k| k.eq_ignore_ascii_case(key)).copied().ok_or_else(|| {
-            Error::config(format!("Connection string: unknown key `{raw_key}` (pair {position}): use one of {}", KEYS.join(", ")))
+            Error::config(format!("Connection string: {} (pair {position}) is not a known key: use one of {}", quoted_key(&raw_key), KEYS.join(", ")))
         })?;
         if seen.iter().any(|k| k == canonical) {
             return Err(Error::config(format!("Connection string: `{canonical}` is given twice (pair {position}): keep one")));
@@ -214,7 +228,10 @@ mod tests {
     fn malformed_strings_give_config_errors_that_never_echo_values() {
         let cases = [
             ("MicrosoftEntra:TenantId", "has no '='"),
-            ("ClientId=a;Bogus=secretvalue", "unknown key `Bogus`"),
+            ("ClientId=a;Bogus=secretvalue", "the key `Bogus` (pair 2) is not a known key"),
+            // A secret pasted alone, or where a key belongs, is never quoted.
+            ("ClientId=a;abc8Q~secretvalue", "pair 2 has no '='"),
+            ("ClientId=a;secretvalue/+==x", "a key that is not a name"),
             ("ClientId=a;clientid=b", "given twice"),
             ("ClientSecret=\"secretvalue", "never closed"),
             ("ClientSecret=\"secretvalue\"x", "after the quoted value"),
