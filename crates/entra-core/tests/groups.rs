@@ -188,6 +188,7 @@ async fn an_expired_delta_link_falls_back_to_a_full_sync_and_says_so() {
     assert_eq!((summary.groups, summary.memberships), (first.groups, first.memberships));
     let stats = groups.overview().await.unwrap().stats;
     assert_eq!(stats.last_sync_fallback.as_deref(), Some(why.as_str()));
+    assert_eq!(stats.last_sync_duration_ms, Some(summary.duration_ms), "the statistics and the summary tell the same time");
     w.tenant.set_faults(entra_demo::Faults::default()).unwrap();
     let (next, _) = sync(&groups, &account, false).await;
     assert!(!next.full && next.fell_back.is_none(), "{next:?}");

@@ -226,6 +226,9 @@ impl Job<'_> {
             })
         })
         .await?;
+        // The statistics and the summary tell the same time: the whole sync, the write included.
+        let duration_ms = self.started.elapsed().as_millis() as u64;
+        blocking(self.groups.store(), move |s| s.write(|tx| q::set_sync_duration(tx, duration_ms))).await?;
         Ok(GroupsSyncSummary {
             full,
             fell_back,
@@ -234,7 +237,7 @@ impl Job<'_> {
             memberships: stats.memberships,
             changes,
             requests: self.meter.requests(),
-            duration_ms: self.started.elapsed().as_millis() as u64,
+            duration_ms,
             as_of,
         })
     }

@@ -12,7 +12,7 @@ mod read;
 mod write;
 
 pub use read::{db_size_bytes, group, groups, memberships, names, state, stats};
-pub use write::{apply_round, clear, count_read, replace_all, set_policy_secs, set_sync};
+pub use write::{apply_round, clear, count_read, replace_all, set_policy_secs, set_sync, set_sync_duration};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

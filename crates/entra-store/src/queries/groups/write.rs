@@ -117,6 +117,14 @@ pub fn set_sync(tx: &Transaction<'_>, sync: &SyncRecord) -> Result<()> {
     Ok(())
 }
 
+/// Records how long the last sync took in all, once its data is committed (the record written
+/// with the data can only know the time up to its own transaction).
+pub fn set_sync_duration(tx: &Transaction<'_>, duration_ms: u64) -> Result<()> {
+    let duration_ms = i64::try_from(duration_ms).map_err(|_| StoreError::Invalid("sync duration out of range"))?;
+    tx.execute("UPDATE groups_state SET duration_ms = ?1 WHERE id = 1", [duration_ms])?;
+    Ok(())
+}
+
 /// Sets the cache duration in seconds (0 disables the cache).
 pub fn set_policy_secs(tx: &Transaction<'_>, secs: u64) -> Result<()> {
     let secs = i64::try_from(secs).map_err(|_| StoreError::Invalid("cache duration out of range"))?;
