@@ -47,6 +47,7 @@ pub mod http;
 pub mod jwt;
 pub mod keychain;
 pub mod paths;
+mod refresh_slot;
 pub mod secret;
 pub mod signin;
 

@@ -28,7 +28,7 @@ use chrono::{DateTime, Utc};
 use entra_store::queries::apps::{self as q, SyncCollection};
 use entra_store::{Store, StoreError};
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 pub use entra_store::queries::apps::{CredentialType, ObjectType};
@@ -63,10 +63,8 @@ pub fn open_store(data_dir: &Path) -> Result<Store> {
 struct Shared {
     desk: Desk,
     store: Store,
-    /// The refresh in progress, for [`Apps::cancel_refresh`].
-    running: Mutex<Option<CancellationToken>>,
-    /// One refresh at a time: a second waits, then runs (as a cheap delta).
-    sync_lock: tokio::sync::Mutex<()>,
+    /// One refresh at a time, and its cancel handle for [`Apps::cancel_refresh`].
+    refresh: crate::refresh_slot::RefreshSlot,
 }
 
 /// The App registrations screen's service. See the module doc. A cheap `Clone`.
@@ -91,7 +89,7 @@ impl Apps {
 
     /// The service over an open store.
     pub fn new(desk: Desk, store: Store) -> Apps {
-        let shared = Shared { desk, store, running: Mutex::new(None), sync_lock: tokio::sync::Mutex::new(()) };
+        let shared = Shared { desk, store, refresh: Default::default() };
         Apps { shared: Arc::new(shared), refresh_interval: DEFAULT_REFRESH_INTERVAL, clock: Arc::new(SystemClock) }
     }
 
@@ -170,23 +168,13 @@ impl Apps {
         progress: &(dyn Fn(SyncProgress) + Send + Sync),
         cancel: CancellationToken,
     ) -> Result<SyncSummary> {
-        let _one_at_a_time = self.shared.sync_lock.lock().await;
-        let token = cancel.child_token();
-        *self.shared.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
-        let result = sync::run(self, account_id, full, progress, token).await;
-        self.shared.running.lock().unwrap_or_else(|p| p.into_inner()).take();
-        result
+        let _turn = self.shared.refresh.turn().await;
+        self.shared.refresh.run(&cancel, |token| sync::run(self, account_id, full, progress, token)).await
     }
 
     /// Cancels the refresh in progress; returns whether there was one.
     pub fn cancel_refresh(&self) -> bool {
-        match self.shared.running.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            Some(token) => {
-                token.cancel();
-                true
-            }
-            None => false,
-        }
+        self.shared.refresh.cancel()
     }
 
     /// Re-reads one object from Graph and writes it to the cache (deleting it if Graph no

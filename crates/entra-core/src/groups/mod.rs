@@ -34,10 +34,8 @@ use tokio_util::sync::CancellationToken;
 struct Shared {
     desk: Desk,
     store: Store,
-    /// The refresh in progress, for [`Groups::cancel_refresh`].
-    running: Mutex<Option<CancellationToken>>,
-    /// One refresh at a time.
-    sync_lock: tokio::sync::Mutex<()>,
+    /// One refresh (or clear) at a time, and its cancel handle for [`Groups::cancel_refresh`].
+    pub(super) refresh: crate::refresh_slot::RefreshSlot,
     /// The membership index of the cache as last read (rebuilt when the cache's stamp changes).
     index: Mutex<Option<Arc<Index>>>,
 }
@@ -63,7 +61,7 @@ impl Groups {
 
     /// The service over an open store.
     pub fn new(desk: Desk, store: Store) -> Groups {
-        let shared = Shared { desk, store, running: Mutex::new(None), sync_lock: tokio::sync::Mutex::new(()), index: Mutex::new(None) };
+        let shared = Shared { desk, store, refresh: Default::default(), index: Mutex::new(None) };
         Groups { shared: Arc::new(shared), clock: Arc::new(SystemClock) }
     }
 
@@ -111,7 +109,7 @@ impl Groups {
         progress: &(dyn Fn(GroupsSyncProgress) + Send + Sync),
         cancel: CancellationToken,
     ) -> Result<GroupsSyncSummary> {
-        let _one_at_a_time = self.shared.sync_lock.lock().await;
+        let _turn = self.shared.refresh.turn().await;
         self.refresh_locked(account_id, full, progress, cancel).await
     }
 
@@ -122,10 +120,7 @@ impl Groups {
         progress: &(dyn Fn(GroupsSyncProgress) + Send + Sync),
         cancel: CancellationToken,
     ) -> Result<GroupsSyncSummary> {
-        let token = cancel.child_token();
-        *self.shared.running.lock().unwrap_or_else(|p| p.into_inner()) = Some(token.clone());
-        let result = sync::run(self, account_id, full, progress, token).await;
-        self.shared.running.lock().unwrap_or_else(|p| p.into_inner()).take();
+        let result = self.shared.refresh.run(&cancel, |token| sync::run(self, account_id, full, progress, token)).await;
         if result.is_ok() {
             // The next read rebuilds the index from what was just written.
             self.forget_index();
@@ -135,19 +130,13 @@ impl Groups {
 
     /// Cancels the refresh in progress; returns whether there was one.
     pub fn cancel_refresh(&self) -> bool {
-        match self.shared.running.lock().unwrap_or_else(|p| p.into_inner()).take() {
-            Some(token) => {
-                token.cancel();
-                true
-            }
-            None => false,
-        }
+        self.shared.refresh.cancel()
     }
 
     /// Empties the group cache (groups, memberships, names, delta links, statistics of the last
     /// sync). The policy and the hit/miss counters stay.
     pub async fn clear(&self) -> Result<()> {
-        let _one_at_a_time = self.shared.sync_lock.lock().await;
+        let _turn = self.shared.refresh.turn().await;
         blocking(self.store(), |s| s.write(entra_store::queries::groups::clear)).await?;
         self.forget_index();
         Ok(())

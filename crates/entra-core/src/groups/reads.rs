@@ -72,7 +72,7 @@ pub(super) async fn prepare(groups: &Groups, account_id: Option<&str>) -> Result
 
 /// A miss: refresh (unless a refresh that finished while we waited made the cache fresh).
 async fn refresh_first(groups: &Groups, account: &str) -> Result<(CacheState, bool)> {
-    let _one_at_a_time = groups.shared.sync_lock.lock().await;
+    let _turn = groups.shared.refresh.turn().await;
     let state = read_state(groups).await?;
     if is_fresh(&state, groups.now()) && state.policy_secs > 0 {
         return Ok((freshness(state.sync.as_ref(), state.policy_secs, groups.now()), true));
