@@ -278,6 +278,52 @@ mod tests {
         r
     }
 
+    /// A one-shot HTTP server answering `body` with the given Content-Length (none: chunked).
+    async fn serve_once(body: Vec<u8>, declared: Option<usize>) -> url::Url {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf).await;
+            let head = match declared {
+                Some(n) => format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {n}\r\n\r\n"),
+                None => "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n".to_string(),
+            };
+            let _ = s.write_all(head.as_bytes()).await;
+            if declared.is_none() {
+                for chunk in body.chunks(64 * 1024) {
+                    if s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).await.is_err() || s.write_all(chunk).await.is_err() || s.write_all(b"\r\n").await.is_err() {
+                        return;
+                    }
+                }
+                let _ = s.write_all(b"0\r\n\r\n").await;
+            } else {
+                let _ = s.write_all(&body).await;
+            }
+        });
+        url::Url::parse(&format!("http://127.0.0.1:{port}/token")).unwrap()
+    }
+
+    fn token_request(url: &url::Url) -> oauth2::HttpRequest {
+        oauth2::http::Request::builder().method("POST").uri(url.as_str()).body(b"grant_type=refresh_token".to_vec()).unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_token_answer_past_the_cap_is_refused_while_reading() {
+        let huge = vec![b' '; entra_http::caps::TOKEN + 1];
+        for declared in [Some(huge.len()), None] {
+            let url = serve_once(huge.clone(), declared).await;
+            let err = exchange(reqwest::Client::new(), token_request(&url)).await.unwrap_err();
+            assert!(err.to_string().contains("refused"), "{declared:?}: {err:?}");
+        }
+        let body = br#"{"access_token":"a","token_type":"Bearer","expires_in":"3599"}"#.to_vec();
+        let url = serve_once(body.clone(), Some(body.len())).await;
+        let ok = exchange(reqwest::Client::new(), token_request(&url)).await.unwrap();
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(ok.body()).unwrap()["expires_in"], 3599);
+    }
+
     #[test]
     fn debug_prints_no_token() {
         let mut r = TokenResponse::new(
