@@ -179,7 +179,7 @@ pub fn build(target: AppTarget<'_>, credential: &AppCredential, http: reqwest::C
 pub async fn token(credential: &Credential, scope: &str, what: &str, now: DateTime<Utc>) -> Result<(AccessToken, DateTime<Utc>)> {
     let token = credential.get_token(&[scope], None).await.map_err(|e| map_error(e, what))?;
     let remaining = (token.expires_on - azure_core::time::OffsetDateTime::now_utc()).whole_seconds();
-    Ok((AccessToken::new(token.token.secret().to_string()), now + chrono::Duration::seconds(remaining)))
+    Ok((AccessToken::new(token.token.secret().to_string()), super::token_endpoint::expires_at(now, remaining)))
 }
 
 fn raw_provider_error(err: &azure_core::Error) -> Option<ProviderError> {

@@ -138,6 +138,13 @@ impl<'c> oauth2::AsyncHttpClient<'c> for TokenHttp {
     }
 }
 
+/// When a token that lives `seconds` from `now` expires: clamped to `0..=MAX_TOKEN_LIFETIME_SECS`,
+/// never overflowing (a provider's or library's lifetime is input like any other).
+pub fn expires_at(now: DateTime<Utc>, seconds: i64) -> DateTime<Utc> {
+    let seconds = seconds.clamp(0, MAX_TOKEN_LIFETIME_SECS as i64);
+    now.checked_add_signed(chrono::Duration::seconds(seconds)).unwrap_or(now)
+}
+
 /// One token-endpoint exchange: sent with our client, the answer read with a cap,
 /// `expires_in` normalised.
 pub async fn exchange(http: reqwest::Client, request: oauth2::HttpRequest) -> std::result::Result<oauth2::HttpResponse, HttpClientError<reqwest::Error>> {
@@ -204,11 +211,10 @@ impl Tokens {
     /// Converts a token response received at `now`.
     pub fn from_response(response: &TokenResponse, now: DateTime<Utc>) -> Tokens {
         // Without expires_in, assume the shortest lifetime Entra issues (60 minutes); never more than a day.
-        let lifetime = response.expires_in().map_or(3600, |d| d.as_secs()).min(MAX_TOKEN_LIFETIME_SECS);
-        let lifetime = chrono::Duration::seconds(i64::try_from(lifetime).unwrap_or(3600));
+        let lifetime = response.expires_in().map_or(3600, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
         Tokens {
             access_token: AccessToken::new(response.access_token().secret().clone()),
-            expires_at: now.checked_add_signed(lifetime).unwrap_or(now),
+            expires_at: expires_at(now, lifetime),
             refresh_token: response.refresh_token().map(|r| RefreshToken::new(r.secret().clone())),
             id_token: response.extra_fields().id_token.clone(),
             scopes: response.scopes().map(|s| s.iter().map(|s| s.to_string()).collect()),
@@ -349,5 +355,8 @@ mod tests {
         let t = Tokens::from_response(&response(Some(3600)), DateTime::<Utc>::MAX_UTC);
         assert_eq!(t.expires_at, DateTime::<Utc>::MAX_UTC);
         assert_eq!(Tokens::from_response(&response(None), now).expires_at, now + chrono::Duration::seconds(3600));
+        assert_eq!(expires_at(now, -50), now);
+        assert_eq!(expires_at(now, i64::MAX), now + chrono::Duration::seconds(MAX_TOKEN_LIFETIME_SECS as i64));
+        assert_eq!(expires_at(DateTime::<Utc>::MAX_UTC, 60), DateTime::<Utc>::MAX_UTC);
     }
 }
