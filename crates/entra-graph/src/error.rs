@@ -126,6 +126,12 @@ impl GraphError {
         const CODES: &[&str] = &["syncstatenotfound", "syncstateinvalid", "resyncrequired", "resyncapplydifferences", "resyncuploaddifferences"];
         self.status() == Some(410) || self.graph_code().is_some_and(|c| CODES.contains(&c.to_ascii_lowercase().as_str()))
     }
+
+    /// Graph will not continue from a stored delta link: it expired ([`GraphError::is_delta_expired`])
+    /// or Graph cannot read it (400). Either way the cure is a full round from scratch.
+    pub fn is_delta_link_refused(&self) -> bool {
+        self.is_delta_expired() || self.status() == Some(400)
+    }
 }
 
 /// The fix to suggest for a Graph failure.

@@ -122,18 +122,12 @@ async fn refresh(run: &Run, full: bool) -> Result<SyncSummary> {
     let rounds = futures::try_join!(delta_round::<Application>(&run.graph, apps_link), delta_round::<ServicePrincipal>(&run.graph, sps_link));
     match rounds {
         Ok((apps, sps)) => apply_delta(run, apps, sps).await,
-        Err(e) if delta_link_refused(&e) => {
+        Err(e) if e.is_delta_link_refused() => {
             tracing::info!(status = ?e.status(), "Graph refused the stored delta link; reading everything");
             full_read(run).await
         }
         Err(e) => Err(map_error(e)),
     }
-}
-
-/// An expired link ([`GraphError::is_delta_expired`]: 410, `syncStateNotFound` and kin), or a
-/// 400 for a link Graph cannot read. The groups sync (`groups::sync`) makes the same call.
-fn delta_link_refused(e: &GraphError) -> bool {
-    e.is_delta_expired() || e.status() == Some(400)
 }
 
 async fn full_read(run: &Run) -> Result<SyncSummary> {

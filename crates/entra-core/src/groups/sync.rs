@@ -77,7 +77,7 @@ pub(super) async fn run(groups: &Groups, account_id: &str, full: bool, progress:
     if let Some((groups_link, users_link)) = links {
         match walk(&job, Some(groups_link), Some(users_link)).await {
             Ok(walked) => return job.save(walked, false, None).await,
-            Err(e) if e.is_delta_expired() || e.status() == Some(400) => {
+            Err(e) if e.is_delta_link_refused() => {
                 let code = e.graph_code().unwrap_or("refused").to_string();
                 tracing::info!(status = ?e.status(), code, "Graph refused the stored group delta link; reading everything");
                 fell_back = Some(format!(
