@@ -298,6 +298,8 @@ async fn scenario(app: &Session, harness: &AppHarness, reference: &entra_demo::D
     // Offline: with the cache off and Graph unavailable, a read is served from the cache and says it is stale.
     press_ctrl(app, "3").await?;
     click_testid(app, "groups-tab-groups").await?;
+    // The screen was just opened again: its cache panel appears once the overview is read.
+    wait_css(app, "[data-testid=groups-duration]").await?;
     set_input(app, "groups-duration", "00:00:00").await?;
     let explained = app.wait_for_text("[data-testid=groups-duration-explain]", WAIT, |t| t.contains("Cache off")).await?;
     println!("{explained}");
