@@ -40,7 +40,8 @@ pub enum StoreError {
     /// The file is not an SQLite database, or it is damaged. It was left untouched.
     #[error(
         "{} is not a readable Entra Desk cache (not an SQLite database, or damaged) and was left as it is; \
-         quit Entra Desk and move the file aside (it is only a cache: it is rebuilt from Microsoft Graph)",
+         quit Entra Desk and move the file aside (cache.sqlite is only a cache, rebuilt from Microsoft Graph; \
+         keep a moved leases.sqlite: it is the record of the leases you issued)",
         path.display()
     )]
     NotADatabase {
@@ -94,7 +95,8 @@ pub enum StoreError {
 
     /// SQLite found the file damaged while it was in use.
     #[error(
-        "the local cache {} is damaged; quit Entra Desk and move the file aside (it is rebuilt from Microsoft Graph)",
+        "the local cache {} is damaged; quit Entra Desk and move the file aside (cache.sqlite is rebuilt from \
+         Microsoft Graph; keep a moved leases.sqlite: it is the record of the leases you issued)",
         path.display()
     )]
     Damaged {

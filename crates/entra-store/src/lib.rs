@@ -10,6 +10,9 @@
 //! - [`meta`]: facts about the store itself ([`meta::store_id`]).
 //! - [`queries::expiry_seen`] (migration `0002`): what the last expiry check saw, for
 //!   "crossed a window since the last run"; [`queries::scope`]: which tenant the cache holds.
+//! - [`leases`] (its own file, `leases.sqlite`, [`Schema::Leases`]): lease definitions, leases
+//!   and the append-only audit log, behind the [`leases::LeaseStore`] trait with SQLite as its
+//!   embedded implementation.
 //! - [`StoreError`]: each message names the problem and the fix, never a row value.
 //!
 //! ```no_run
@@ -30,6 +33,7 @@
 
 mod error;
 pub mod meta;
+pub mod leases;
 mod migrate;
 pub mod queries;
 mod sql;
@@ -39,7 +43,8 @@ pub use error::{Result, StoreError};
 /// The SQLite binding the query functions take, re-exported so callers use the same version.
 pub use rusqlite;
 pub use rusqlite::{Connection, Transaction};
+pub use migrate::Schema;
 pub use store::{Store, BUSY_TIMEOUT};
 
-/// The schema version this build writes (the number of its migrations).
+/// The cache schema version this build writes (the number of its migrations).
 pub const SCHEMA_VERSION: u32 = migrate::LATEST;

@@ -26,7 +26,52 @@ pub(crate) struct Migration {
     pub sql: &'static str,
 }
 
-/// Every migration this build knows, in order.
+/// Which database a file is: each has its own migrations and `application_id`, so one can
+/// never be opened as the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    /// `cache.sqlite`: what Graph returned (apps, credentials, groups). Rebuilt from Graph.
+    Cache,
+    /// `leases.sqlite`: lease definitions, leases and their audit log. The only record of the
+    /// leases issued: never a cache.
+    Leases,
+}
+
+impl Schema {
+    /// Its migrations, in order.
+    pub(crate) fn migrations(self) -> &'static [Migration] {
+        match self {
+            Schema::Cache => MIGRATIONS,
+            Schema::Leases => LEASE_MIGRATIONS,
+        }
+    }
+
+    /// The schema version this build writes.
+    pub fn latest(self) -> u32 {
+        let list = self.migrations();
+        list[list.len() - 1].version
+    }
+
+    /// `PRAGMA application_id`: "EDsk" for the cache, "EDsL" for the lease store.
+    pub(crate) fn application_id(self) -> i32 {
+        match self {
+            Schema::Cache => APPLICATION_ID,
+            Schema::Leases => LEASE_APPLICATION_ID,
+        }
+    }
+}
+
+/// The lease store's migrations (`migrations/leases/`), in order.
+pub(crate) const LEASE_MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "0001_leases",
+    sql: include_str!("../migrations/leases/0001_leases.sql"),
+}];
+
+/// `PRAGMA application_id` of a lease store ("EDsL").
+pub(crate) const LEASE_APPLICATION_ID: i32 = 0x4544_734C;
+
+/// Every migration of the cache this build knows, in order.
 pub(crate) const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 1,
@@ -54,9 +99,9 @@ pub(crate) const APPLICATION_ID: i32 = 0x4544_736B;
 
 /// Refuses a valid SQLite file that belongs to another program: it has tables but neither
 /// our application id nor our migrations table. An empty database (a new file) is ours.
-pub(crate) fn ensure_ours(conn: &Connection, path: &Path) -> Result<()> {
+pub(crate) fn ensure_ours(conn: &Connection, path: &Path, schema: Schema) -> Result<()> {
     let id: i32 = conn.pragma_query_value(None, "application_id", |r| r.get(0))?;
-    if id == APPLICATION_ID {
+    if id == schema.application_id() {
         return Ok(());
     }
     let tables: i64 = conn.query_row(
@@ -73,7 +118,8 @@ pub(crate) fn ensure_ours(conn: &Connection, path: &Path) -> Result<()> {
 }
 
 /// Brings the schema up to [`LATEST`], or refuses a newer file. Returns how many migrations ran.
-pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<usize> {
+pub(crate) fn migrate(conn: &mut Connection, path: &Path, schema: Schema) -> Result<usize> {
+    let latest = schema.latest();
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (
              version    INTEGER PRIMARY KEY NOT NULL,
@@ -82,16 +128,16 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<usize> {
          )",
     )?;
     let mut applied = 0;
-    for migration in MIGRATIONS {
+    for migration in schema.migrations() {
         // IMMEDIATE: take the write lock before looking, so two processes opening a new file
         // together cannot both decide to apply the same version.
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let current = current_version(&tx)?;
-        if current > LATEST {
+        if current > latest {
             return Err(StoreError::NewerSchema {
                 path: path.to_path_buf(),
                 found: current,
-                known: LATEST,
+                known: latest,
             });
         }
         if migration.version <= current {
@@ -107,18 +153,18 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<usize> {
             rusqlite::params![migration.version, migration.name, crate::sql::ts(&chrono::Utc::now())],
         )
         .map_err(fail)?;
-        tx.pragma_update(None, "application_id", APPLICATION_ID).map_err(fail)?;
+        tx.pragma_update(None, "application_id", schema.application_id()).map_err(fail)?;
         tx.commit().map_err(fail)?;
         tracing::info!(migration = migration.name, "applied a local cache migration");
         applied += 1;
     }
     // Also catches a newer file when this build has nothing left to apply.
     let current = current_version(conn)?;
-    if current > LATEST {
+    if current > latest {
         return Err(StoreError::NewerSchema {
             path: path.to_path_buf(),
             found: current,
-            known: LATEST,
+            known: latest,
         });
     }
     Ok(applied)
@@ -139,7 +185,7 @@ mod tests {
 
     #[test]
     fn versions_are_contiguous_and_named_after_them() {
-        for (i, m) in MIGRATIONS.iter().enumerate() {
+        for (i, m) in MIGRATIONS.iter().enumerate().chain(LEASE_MIGRATIONS.iter().enumerate()) {
             assert_eq!(
                 m.version as usize,
                 i + 1,
@@ -159,18 +205,23 @@ mod tests {
 
     #[test]
     fn list_matches_the_folder() {
-        // A new .sql file that nobody added to MIGRATIONS would silently never run.
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        list_matches(MIGRATIONS, "migrations");
+        list_matches(LEASE_MIGRATIONS, "migrations/leases");
+    }
+
+    fn list_matches(list: &[Migration], folder: &str) {
+        // A new .sql file that nobody added to the list would silently never run.
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(folder);
         let mut files: Vec<String> = std::fs::read_dir(dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().into_string().unwrap())
             .filter(|n| n.ends_with(".sql"))
             .collect();
         files.sort();
-        let listed: Vec<String> = MIGRATIONS.iter().map(|m| format!("{}.sql", m.name)).collect();
+        let listed: Vec<String> = list.iter().map(|m| format!("{}.sql", m.name)).collect();
         assert_eq!(
             files, listed,
-            "migrations/ and MIGRATIONS in src/migrate.rs must list the same files"
+            "{folder}/ and its list in src/migrate.rs must name the same files"
         );
     }
 }

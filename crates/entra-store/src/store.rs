@@ -16,7 +16,7 @@
 //! WAL mode lets `entractl` read while the app writes; writers wait up to [`BUSY_TIMEOUT`].
 
 use crate::error::{is_damage, Result, StoreError};
-use crate::migrate;
+use crate::migrate::{self, Schema};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -59,6 +59,13 @@ impl Store {
     /// belongs to another program, or was made by a newer Entra Desk is refused with an error
     /// that names it, and is never modified.
     pub fn open(path: impl AsRef<Path>) -> Result<Store> {
+        Store::open_schema(path, Schema::Cache)
+    }
+
+    /// Opens (or creates) a database of the given [`Schema`] at `path`, as [`Store::open`] does
+    /// for the cache. A lease store is also set to `synchronous = FULL`: a recorded intent
+    /// must survive a power cut, not only a crash.
+    pub fn open_schema(path: impl AsRef<Path>, schema: Schema) -> Result<Store> {
         let path = path.as_ref().to_path_buf();
         let io = |source| StoreError::Io {
             path: path.clone(),
@@ -76,17 +83,22 @@ impl Store {
         create_private(&path).map_err(io)?;
 
         let conn = Connection::open(&path).map_err(|source| open_error(&path, source))?;
-        Store::set_up(conn, path)
+        Store::set_up(conn, path, schema)
     }
 
     /// Opens a fresh, empty in-memory cache (for tests and the demo).
     pub fn open_in_memory() -> Result<Store> {
-        let path = PathBuf::from(":memory:");
-        let conn = Connection::open_in_memory().map_err(|source| open_error(&path, source))?;
-        Store::set_up(conn, path)
+        Store::open_in_memory_schema(Schema::Cache)
     }
 
-    fn set_up(mut conn: Connection, path: PathBuf) -> Result<Store> {
+    /// Opens a fresh, empty in-memory database of the given schema (for tests).
+    pub fn open_in_memory_schema(schema: Schema) -> Result<Store> {
+        let path = PathBuf::from(":memory:");
+        let conn = Connection::open_in_memory().map_err(|source| open_error(&path, source))?;
+        Store::set_up(conn, path, schema)
+    }
+
+    fn set_up(mut conn: Connection, path: PathBuf, schema: Schema) -> Result<Store> {
         let fail = |source| open_error(&path, source);
         conn.busy_timeout(BUSY_TIMEOUT).map_err(fail)?;
         // WAL: readers (entractl, the UI) never block the writer and a crash loses at most the
@@ -100,7 +112,11 @@ impl Store {
         }
         // NORMAL is durable in WAL mode except for the very last commits on power loss: fine
         // for a cache that Graph can rebuild, and much faster than FULL.
-        conn.pragma_update(None, "synchronous", "NORMAL").map_err(fail)?;
+        let synchronous = match schema {
+            Schema::Cache => "NORMAL",
+            Schema::Leases => "FULL",
+        };
+        conn.pragma_update(None, "synchronous", synchronous).map_err(fail)?;
         // Off by default in SQLite; the CASCADE deletes of credentials and owners depend on it.
         conn.pragma_update(None, "foreign_keys", true).map_err(fail)?;
 
@@ -111,8 +127,8 @@ impl Store {
             }
             other => other,
         };
-        migrate::ensure_ours(&conn, &path).map_err(damaged)?;
-        migrate::migrate(&mut conn, &path).map_err(damaged)?;
+        migrate::ensure_ours(&conn, &path, schema).map_err(damaged)?;
+        migrate::migrate(&mut conn, &path, schema).map_err(damaged)?;
         Ok(Store {
             inner: Arc::new(Inner {
                 conn: Mutex::new(conn),

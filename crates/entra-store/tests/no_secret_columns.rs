@@ -56,6 +56,19 @@ fn message(found: &[(String, String)]) -> String {
 }
 
 #[test]
+fn no_column_of_the_lease_store_is_named_like_a_secret() {
+    let store = Store::open_in_memory_schema(entra_store::Schema::Leases).unwrap();
+    let (tables, found) = store
+        .read(|conn| {
+            let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))?;
+            Ok((tables, secret_like_columns(conn)))
+        })
+        .unwrap();
+    assert!(tables >= 4, "the check must see the migrated lease schema");
+    assert!(found.is_empty(), "{}", message(&found));
+}
+
+#[test]
 fn no_column_is_named_like_a_secret() {
     let store = Store::open_in_memory().unwrap();
     let (tables, found) = store
