@@ -13,7 +13,8 @@
 //!   `src-tauri/src/commands/X.rs` → here → `entra-ipc/src/X.rs`): [`signin`] ([`signin::SignIn`]),
 //!   [`jwt`] ([`jwt::JwtWorkspace`]), [`apps`] ([`apps::Apps`]: the inventory cache and its refresh),
 //!   [`credentials`] ([`credentials::Credentials`]: expiry report, exports, rotation, crossings),
-//!   [`groups`] ([`groups::Groups`]: the delta-synced group cache, transitive membership, "why").
+//!   [`groups`] ([`groups::Groups`]: the delta-synced group cache, transitive membership, "why"),
+//!   [`leases`] ([`leases::Leases`]: dynamic secrets with TTLs, crash-safe, reconciled and audited).
 //! - [`config`]: where the tenant, app and endpoints come from, and the settings file.
 //! - [`auth`]: interactive (PKCE + loopback) and app-only sign-in, discovery, ID-token checks,
 //!   the token endpoint and the access-token cache.
@@ -46,6 +47,7 @@ pub mod groups;
 pub mod http;
 pub mod jwt;
 pub mod keychain;
+pub mod leases;
 pub mod paths;
 mod refresh_slot;
 pub mod secret;

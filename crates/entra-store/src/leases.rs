@@ -77,6 +77,8 @@ pub struct LeaseRow {
     pub last_error: Option<String>,
     /// A remark.
     pub note: Option<String>,
+    /// The process (`host:pid`) issuing or revoking it, while it does.
+    pub owner: Option<String>,
 }
 
 /// An audit line to append.
@@ -175,7 +177,7 @@ impl SqliteLeaseStore {
 }
 
 const LEASE_COLUMNS: &str = "id, definition, kind, target, status, issued_at, expires_at, max_expires_at, renewed_at, \
-     ended_at, key_id, hint, marker, revoke_attempts, next_attempt_at, last_error, note";
+     ended_at, key_id, hint, marker, revoke_attempts, next_attempt_at, last_error, note, owner";
 
 fn lease_from_row(r: &Row<'_>) -> rusqlite::Result<Result<LeaseRow>> {
     let issued: String = r.get(5)?;
@@ -187,7 +189,7 @@ fn lease_from_row(r: &Row<'_>) -> rusqlite::Result<Result<LeaseRow>> {
     let (id, definition, kind, target, status) = (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
     let (key_id, hint, marker) = (r.get(10)?, r.get(11)?, r.get(12)?);
     let revoke_attempts: u32 = r.get(13)?;
-    let (last_error, note) = (r.get(15)?, r.get(16)?);
+    let (last_error, note, owner) = (r.get(15)?, r.get(16)?, r.get(17)?);
     Ok((|| {
         Ok(LeaseRow {
             id,
@@ -207,6 +209,7 @@ fn lease_from_row(r: &Row<'_>) -> rusqlite::Result<Result<LeaseRow>> {
             next_attempt_at: parse_ts_opt(next, "leases", "next_attempt_at")?,
             last_error,
             note,
+            owner,
         })
     })())
 }
@@ -271,6 +274,7 @@ fn lease_params(l: &LeaseRow, now: &DateTime<Utc>) -> Vec<Box<dyn rusqlite::ToSq
         Box::new(ts_opt(&l.next_attempt_at)),
         Box::new(l.last_error.clone()),
         Box::new(l.note.clone()),
+        Box::new(l.owner.clone()),
         Box::new(ts(now)),
     ]
 }
@@ -278,7 +282,7 @@ fn lease_params(l: &LeaseRow, now: &DateTime<Utc>) -> Vec<Box<dyn rusqlite::ToSq
 #[async_trait::async_trait]
 impl LeaseStore for SqliteLeaseStore {
     async fn store_id(&self) -> Result<String> {
-        self.run(|s| s.read(|c| crate::meta::store_id(c))).await
+        self.run(|s| s.read(crate::meta::store_id)).await
     }
 
     async fn insert_definition(&self, d: &DefinitionRow, audit: &NewAudit) -> Result<bool> {
@@ -351,7 +355,7 @@ impl LeaseStore for SqliteLeaseStore {
                 tx.execute(
                     &format!(
                         "INSERT INTO leases ({LEASE_COLUMNS}, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)"
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)"
                     ),
                     rusqlite::params_from_iter(p.iter().map(|b| b.as_ref())),
                 )?;
@@ -372,8 +376,8 @@ impl LeaseStore for SqliteLeaseStore {
                     "UPDATE leases SET definition = ?2, kind = ?3, target = ?4, status = ?5, issued_at = ?6,
                          expires_at = ?7, max_expires_at = ?8, renewed_at = ?9, ended_at = ?10, key_id = ?11,
                          hint = ?12, marker = ?13, revoke_attempts = ?14, next_attempt_at = ?15,
-                         last_error = ?16, note = ?17, updated_at = ?18
-                     WHERE id = ?1 AND status = ?19",
+                         last_error = ?16, note = ?17, owner = ?18, updated_at = ?19
+                     WHERE id = ?1 AND status = ?20",
                     rusqlite::params_from_iter(p.iter().map(|b| b.as_ref())),
                 )? == 1;
                 if changed {

@@ -38,6 +38,7 @@ fn lease(id: &str, status: &str) -> LeaseRow {
         next_attempt_at: None,
         last_error: None,
         note: None,
+        owner: Some("host:1".into()),
     }
 }
 
@@ -117,10 +118,10 @@ fn a_lease_store_and_a_cache_cannot_be_opened_as_each_other() {
     assert!(matches!(Store::open_schema(&cache, Schema::Leases), Err(StoreError::ForeignDatabase { .. })));
     // Reopening each as itself works, and the store id survives.
     let a = SqliteLeaseStore::open(&leases).unwrap();
-    let id = a.store().read(|c| entra_store::meta::store_id(c)).unwrap();
+    let id = a.store().read(entra_store::meta::store_id).unwrap();
     drop(a);
     let b = SqliteLeaseStore::open(&leases).unwrap();
-    assert_eq!(b.store().read(|c| entra_store::meta::store_id(c)).unwrap(), id);
+    assert_eq!(b.store().read(entra_store::meta::store_id).unwrap(), id);
     let sync: i64 = b.store().read(|c| Ok(c.pragma_query_value(None, "synchronous", |r| r.get(0))?)).unwrap();
     assert_eq!(sync, 2, "the lease store is synchronous = FULL");
 }

@@ -46,6 +46,9 @@ CREATE TABLE leases (
     next_attempt_at TEXT,
     last_error      TEXT,
     note            TEXT,
+    -- Who is issuing or revoking it right now (`host:pid`), so reconciliation in another
+    -- process never closes an intent whose Graph call is still in flight.
+    owner           TEXT,
     updated_at      TEXT NOT NULL,
     CHECK (expires_at <= max_expires_at)
 );

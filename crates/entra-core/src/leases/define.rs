@@ -1,0 +1,200 @@
+//! Definitions: a name, a kind, a target, a default TTL and a max TTL. Checked here once, so
+//! every lease issued from one starts from sound values.
+
+use super::duration::{format_duration, parse_duration};
+use super::rows;
+use super::types::{AuditAction, DefineRequest, Definition, LeaseKind};
+use super::{store_error, Leases};
+use crate::graph::map_error;
+use crate::secret::ClientSecret;
+use crate::{Error, ErrorCode, Result};
+use entra_store::leases::NewAudit;
+
+fn is_guid(text: &str) -> bool {
+    uuid::Uuid::parse_str(text).is_ok() && text.len() == 36
+}
+
+fn check_name(name: &str) -> Result<()> {
+    let ok = (1..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        let shown: String = name.chars().take(64).collect();
+        Err(Error::invalid_input(format!(
+            "'{shown}' cannot name a dynamic secret: use 1 to 64 letters, digits, '-', '_' or '.'"
+        )))
+    }
+}
+
+fn check_target(kind: LeaseKind, target: &str) -> Result<()> {
+    let shown: String = target.chars().take(80).collect();
+    match kind {
+        LeaseKind::AppSecret if !is_guid(target) => Err(Error::invalid_input(format!(
+            "'{shown}' is not an application object ID: give the Object ID shown on the App registrations screen (a GUID), not the app's name"
+        ))),
+        LeaseKind::UserPassword if !is_guid(target) => Err(Error::invalid_input(format!(
+            "'{shown}' is not a user object ID: give the user's Object ID (a GUID)"
+        ))),
+        LeaseKind::AccessToken if !target.ends_with("/.default") || target.chars().any(char::is_whitespace) => {
+            Err(Error::invalid_input(format!(
+                "'{shown}' is not an app-only scope: give a resource's .default scope, e.g. https://graph.microsoft.com/.default"
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+impl Leases {
+    /// Defines a dynamic secret. With `account_id`, the target is looked up in Graph (its
+    /// name is kept for the screen; a target that does not exist is refused); without one, or
+    /// when Graph cannot be reached, it is defined as given.
+    pub async fn define(&self, account_id: Option<&str>, request: DefineRequest) -> Result<Definition> {
+        let name = request.name.trim().to_string();
+        check_name(&name)?;
+        let target = request.target.trim().to_string();
+        check_target(request.kind, &target)?;
+        let ttl_secs = parse_duration(&request.ttl)?;
+        let max_ttl_secs = parse_duration(&request.max_ttl)?;
+        if ttl_secs > max_ttl_secs {
+            return Err(Error::invalid_input(format!(
+                "The TTL {} is longer than the max TTL {}: a lease can never outlive its max TTL; raise the max TTL or shorten the TTL",
+                format_duration(ttl_secs),
+                format_duration(max_ttl_secs)
+            )));
+        }
+        if request.kind == LeaseKind::UserPassword && !request.acknowledge_password_reset {
+            return Err(Error::invalid_input(
+                "A user-password lease resets a real user's password (and the revocation signs them out everywhere); \
+                 it needs User.ReadWrite.All. Confirm that you mean it (--i-understand-this-resets-a-password, or tick the box)",
+            ));
+        }
+        let mut client_id = None;
+        if request.kind == LeaseKind::AccessToken {
+            let id = request.client_id.as_deref().map(str::trim).unwrap_or_default();
+            if !is_guid(id) {
+                return Err(Error::invalid_input(
+                    "An access-token definition needs the client (application) ID of the app the token is for, a GUID",
+                ));
+            }
+            let account_id = account_id.ok_or_else(|| {
+                Error::new(ErrorCode::NotSignedIn, "Sign in first: an access-token definition keeps its client secret for the tenant you are signed in to")
+            })?;
+            let tenant = self.desk().account(Some(account_id))?.tenant_id;
+            let keychain = crate::keychain::AsyncKeychain::new(self.desk().keychain().clone());
+            match &request.client_secret {
+                Some(secret) if !secret.expose().trim().is_empty() => {
+                    keychain.set_client_secret(id, &tenant, &ClientSecret::new(secret.expose().trim())).await?
+                }
+                _ if keychain.client_secret(id, &tenant).await?.is_some() => {}
+                _ => {
+                    return Err(Error::invalid_input(format!(
+                        "No client secret is known for {id}: give it (ENTRA_LEASE_CLIENT_SECRET for entractl, or the form's secret field); it is kept in the OS keychain"
+                    )))
+                }
+            }
+            client_id = Some(id.to_string());
+        }
+        let target_name = match account_id {
+            Some(account) if request.kind != LeaseKind::AccessToken => self.target_name(account, request.kind, &target).await?,
+            _ => None,
+        };
+        let definition = Definition {
+            name,
+            kind: request.kind,
+            target,
+            target_name,
+            client_id,
+            ttl_secs,
+            max_ttl_secs,
+            created_at: self.now(),
+        };
+        let actor = account_id.map(|a| self.actor(a)).unwrap_or_else(rows::local_actor);
+        let audit = NewAudit {
+            at: definition.created_at,
+            action: AuditAction::Defined.as_str().to_string(),
+            lease_id: None,
+            definition: Some(definition.name.clone()),
+            target: Some(definition.target.clone()),
+            actor,
+            detail: format!(
+                "defined {} on {} (TTL {}, max TTL {})",
+                definition.kind.as_str(),
+                definition.target_name.as_deref().unwrap_or(&definition.target),
+                format_duration(ttl_secs),
+                format_duration(max_ttl_secs)
+            ),
+            request_id: None,
+        };
+        let added = self.store().insert_definition(&rows::definition_row(&definition), &audit).await.map_err(store_error)?;
+        if !added {
+            return Err(Error::invalid_input(format!(
+                "A dynamic secret named '{}' already exists: choose another name, or remove it first",
+                definition.name
+            )));
+        }
+        Ok(definition)
+    }
+
+    /// The target's display name from Graph; `None` when Graph cannot say (offline). A target
+    /// Graph says does not exist is refused.
+    async fn target_name(&self, account_id: &str, kind: LeaseKind, target: &str) -> Result<Option<String>> {
+        let graph = self.graph(account_id)?;
+        let looked_up = match kind {
+            LeaseKind::AppSecret => graph.application_credentials(target).await.map(|a| a.display_name),
+            LeaseKind::UserPassword => graph.get_user(target).await.map(|u| u.user_principal_name.or(u.display_name)),
+            LeaseKind::AccessToken => return Ok(None),
+        };
+        match looked_up {
+            Ok(name) => Ok(name),
+            Err(e) if e.status() == Some(404) => Err(Error::invalid_input(format!(
+                "Microsoft Entra has no {} with object ID {target}: check the ID (App registrations shows it)",
+                if kind == LeaseKind::AppSecret { "application" } else { "user" }
+            ))),
+            Err(e) if matches!(e.status(), Some(401 | 403)) => Err(map_error(e)),
+            Err(e) => {
+                tracing::warn!(error = %e, "could not look up a lease target; defining it without its name");
+                Ok(None)
+            }
+        }
+    }
+
+    /// Every definition, by name.
+    pub async fn definitions(&self) -> Result<Vec<Definition>> {
+        let rows = self.store().definitions().await.map_err(store_error)?;
+        rows.into_iter().map(rows::definition).collect()
+    }
+
+    pub(crate) async fn definition(&self, name: &str) -> Result<Definition> {
+        let name = name.trim();
+        let row = self.store().definition(name).await.map_err(store_error)?;
+        let row = row.ok_or_else(|| {
+            Error::invalid_input(format!("There is no dynamic secret named '{name}': define it first, or list the definitions"))
+        })?;
+        rows::definition(row)
+    }
+
+    /// Removes a definition. Refused while one of its leases is still live (revoke them first);
+    /// ended leases keep their history.
+    pub async fn remove_definition(&self, name: &str) -> Result<()> {
+        let definition = self.definition(name).await?;
+        let live = self.list().await?.into_iter().filter(|l| l.definition == definition.name && !l.status.is_final()).count();
+        if live > 0 {
+            return Err(Error::invalid_input(format!(
+                "'{}' still has {live} live lease(s): revoke them first, then remove the definition",
+                definition.name
+            )));
+        }
+        let audit = NewAudit {
+            at: self.now(),
+            action: AuditAction::Undefined.as_str().to_string(),
+            lease_id: None,
+            definition: Some(definition.name.clone()),
+            target: Some(definition.target.clone()),
+            actor: rows::local_actor(),
+            detail: format!("removed the definition of {}", definition.kind.as_str()),
+            request_id: None,
+        };
+        self.store().delete_definition(&definition.name, &audit).await.map_err(store_error)?;
+        Ok(())
+    }
+}

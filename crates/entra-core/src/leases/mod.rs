@@ -1,0 +1,234 @@
+//! The Leases screen's service, [`Leases`]: dynamic secrets with a TTL and a max TTL that are
+//! never lost track of, even if the process is killed.
+//!
+//! - `types`: what the service takes and returns.
+//! - `define`: definitions (name, kind, target, TTL, max TTL) and their checks.
+//! - `issue`: intent → Graph write → commit, for each kind; `probe` waits until a new app
+//!   secret works (Entra needs a few seconds: AADSTS7000215 meanwhile).
+//! - `revoke`: revocation (recorded before the Graph call), renewal, and the retry backoff of
+//!   failed revocations.
+//! - `reconcile`: what the tenant holds against what the store says; only credentials whose
+//!   marker names this store are ever removed (`marker`).
+//! - `sweep`: expired leases revoked, failed revocations retried, access tokens refreshed,
+//!   and `maintain`, the background run (sweep + reconciliation when due).
+//! - `tokens`: access-token leases' tokens, in memory only.
+//! - `audit`: the append-only log and its export.
+//! - `fault`: `ENTRA_DESK_FAULT` crash points for tests.
+//!
+//! # Durability
+//! The lease store is its own SQLite file (`leases.sqlite`, synchronous = FULL), reached only
+//! through [`entra_store::leases::LeaseStore`] so a shared store can replace it. Every Graph
+//! write is preceded by a durable record of what is about to happen (a `pending` lease, or a
+//! `revoking` status) and followed by a commit; a crash in between leaves a record that
+//! reconciliation finishes. An app secret's `endDateTime` is the lease's max TTL, so Entra
+//! itself ends it even if Entra Desk never runs again.
+
+mod audit;
+mod define;
+pub mod duration;
+mod fault;
+mod issue;
+pub mod marker;
+mod probe;
+mod reconcile;
+mod revoke;
+mod rows;
+mod sweep;
+mod tokens;
+mod types;
+
+pub use duration::{format_duration, parse_duration};
+pub use fault::{FAULT_ENV, FAULT_POINTS};
+pub use types::*;
+
+use crate::clock::{Clock, SystemClock};
+use crate::graph::GraphClient;
+use crate::{Desk, Error, ErrorCode, Result};
+use chrono::{DateTime, Utc};
+use entra_store::leases::{LeaseStore, SqliteLeaseStore};
+use entra_store::StoreError;
+use std::collections::HashSet;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The lease store's file name in the data folder.
+pub const LEASES_FILE: &str = "leases.sqlite";
+
+/// How long an intent recorded by a process we cannot check (another host sharing the store,
+/// or a platform without `/proc`) is left alone before reconciliation decides it.
+pub const INTENT_GRACE: chrono::Duration = chrono::Duration::minutes(10);
+
+/// How often the background maintenance reconciles (it sweeps on every run).
+pub const RECONCILE_EVERY: chrono::Duration = chrono::Duration::minutes(10);
+
+/// The longest issuing waits, by default, for a new secret to work.
+pub const DEFAULT_USABLE_WAIT: Duration = Duration::from_secs(120);
+
+struct Shared {
+    desk: Desk,
+    store: Arc<dyn LeaseStore>,
+    /// Leases whose issue or revocation this process is running right now.
+    in_flight: Mutex<HashSet<String>>,
+    /// Access-token leases' tokens (never stored).
+    tokens: tokens::TokenShelf,
+    /// Set once this process has reconciled: the first maintenance run always does.
+    reconciled: AtomicBool,
+}
+
+/// The Leases screen's service. See the module doc. A cheap `Clone`.
+#[derive(Clone)]
+pub struct Leases {
+    shared: Arc<Shared>,
+    clock: Arc<dyn Clock>,
+    usable_wait: Duration,
+}
+
+impl std::fmt::Debug for Leases {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Leases").field("store", &self.shared.store).finish_non_exhaustive()
+    }
+}
+
+/// The core error for a lease store failure.
+pub(crate) fn store_error(err: StoreError) -> Error {
+    Error::new(ErrorCode::Storage, format!("The lease store failed: {err}")).with_source(err)
+}
+
+impl Leases {
+    /// The service over `<data_dir>/leases.sqlite` (created if missing).
+    pub fn open(desk: Desk, data_dir: &Path) -> Result<Leases> {
+        let store = SqliteLeaseStore::open(data_dir.join(LEASES_FILE)).map_err(store_error)?;
+        Ok(Leases::new(desk, Arc::new(store)))
+    }
+
+    /// The service over any lease store.
+    pub fn new(desk: Desk, store: Arc<dyn LeaseStore>) -> Leases {
+        let shared = Shared {
+            desk,
+            store,
+            in_flight: Mutex::new(HashSet::new()),
+            tokens: Default::default(),
+            reconciled: AtomicBool::new(false),
+        };
+        Leases { shared: Arc::new(shared), clock: Arc::new(SystemClock), usable_wait: DEFAULT_USABLE_WAIT }
+    }
+
+    /// The clock lease times are judged by (tests move it).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Leases {
+        self.clock = clock;
+        self
+    }
+
+    /// The longest [`IssueRequest::wait_until_usable`] waits.
+    pub fn with_usable_wait(mut self, limit: Duration) -> Leases {
+        self.usable_wait = limit;
+        self
+    }
+
+    pub(crate) fn store(&self) -> &dyn LeaseStore {
+        self.shared.store.as_ref()
+    }
+
+    pub(crate) fn desk(&self) -> &Desk {
+        &self.shared.desk
+    }
+
+    pub(crate) fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub(crate) fn graph(&self, account_id: &str) -> Result<GraphClient> {
+        self.desk().graph(account_id)
+    }
+
+    /// Who the audit log names for an action by `account_id`.
+    pub(crate) fn actor(&self, account_id: &str) -> String {
+        self.desk().account(Some(account_id)).map(|a| a.username).unwrap_or_else(|_| account_id.to_string())
+    }
+
+    pub(crate) async fn store_id(&self) -> Result<String> {
+        self.store().store_id().await.map_err(store_error)
+    }
+
+    /// Marks a lease as being worked on by this process until the guard drops.
+    pub(crate) fn hold(&self, lease_id: &str) -> InFlight {
+        self.shared.in_flight.lock().unwrap_or_else(|p| p.into_inner()).insert(lease_id.to_string());
+        InFlight { leases: self.clone(), id: lease_id.to_string() }
+    }
+
+    pub(crate) fn is_in_flight(&self, lease_id: &str) -> bool {
+        self.shared.in_flight.lock().unwrap_or_else(|p| p.into_inner()).contains(lease_id)
+    }
+
+    pub(crate) fn tokens(&self) -> &tokens::TokenShelf {
+        &self.shared.tokens
+    }
+
+    /// Every lease, newest first.
+    pub async fn list(&self) -> Result<Vec<Lease>> {
+        let rows = self.store().leases().await.map_err(store_error)?;
+        rows.into_iter().map(|r| rows::lease(r).map(|s| s.lease)).collect()
+    }
+
+    /// One lease.
+    pub async fn lease(&self, id: &str) -> Result<Lease> {
+        Ok(self.stored(id).await?.lease)
+    }
+
+    pub(crate) async fn stored(&self, id: &str) -> Result<rows::Stored> {
+        let id = id.trim();
+        let row = self.store().lease(id).await.map_err(store_error)?;
+        let row = row.ok_or_else(|| {
+            Error::new(ErrorCode::InvalidInput, format!("There is no lease '{id}': list the leases to find its ID"))
+        })?;
+        rows::lease(row)
+    }
+
+    /// Leases, definitions and the last maintenance run, from the store only.
+    pub async fn overview(&self) -> Result<LeasesOverview> {
+        let last_maintenance = match self.store().maintenance().await.map_err(store_error)? {
+            Some((json, _)) => serde_json::from_str::<MaintenanceRun>(&json).ok(),
+            None => None,
+        };
+        Ok(LeasesOverview {
+            store_id: self.store_id().await?,
+            leases: self.list().await?,
+            definitions: self.definitions().await?,
+            now: self.now(),
+            last_maintenance,
+        })
+    }
+
+    pub(crate) fn mark_reconciled(&self) {
+        self.shared.reconciled.store(true, Ordering::SeqCst);
+    }
+
+    pub(crate) fn has_reconciled(&self) -> bool {
+        self.shared.reconciled.load(Ordering::SeqCst)
+    }
+}
+
+/// See [`Leases::hold`].
+pub(crate) struct InFlight {
+    leases: Leases,
+    id: String,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.leases.shared.in_flight.lock().unwrap_or_else(|p| p.into_inner()).remove(&self.id);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn leases_is_send_sync_and_clone() {
+        fn check<T: Send + Sync + Clone>() {}
+        check::<Leases>();
+    }
+}

@@ -1,0 +1,366 @@
+//! What the Leases service takes and returns. Times are UTC; durations are whole seconds.
+//! Nothing here holds a secret except [`IssuedLease::secret`], a [`SecretString`] (no
+//! `Serialize`, redacted `Debug`).
+
+use crate::secret::SecretString;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What a lease hands out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeaseKind {
+    /// A client secret added to an app registration (`addPassword`), removed on revoke.
+    AppSecret,
+    /// A random password set on a real user (opt-in); revoke sets another and ends the user's sessions.
+    UserPassword,
+    /// An app-only access token for a scope, from a client secret kept in the keychain.
+    AccessToken,
+}
+
+impl LeaseKind {
+    /// `app-secret`, `user-password` or `access-token`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeaseKind::AppSecret => "app-secret",
+            LeaseKind::UserPassword => "user-password",
+            LeaseKind::AccessToken => "access-token",
+        }
+    }
+
+    /// The kind named `text` (as [`LeaseKind::as_str`] writes it).
+    pub fn parse(text: &str) -> Option<LeaseKind> {
+        match text.trim() {
+            "app-secret" => Some(LeaseKind::AppSecret),
+            "user-password" => Some(LeaseKind::UserPassword),
+            "access-token" => Some(LeaseKind::AccessToken),
+            _ => None,
+        }
+    }
+}
+
+/// Where a lease is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeaseStatus {
+    /// The intent is recorded; the Graph call may or may not have happened (reconciliation decides).
+    Pending,
+    /// Issued and not yet expired.
+    Active,
+    /// A revocation has started (recorded before the Graph call).
+    Revoking,
+    /// Revocation failed; retried with backoff until it succeeds (see `last_error`, `next_attempt_at`).
+    RevokeFailed,
+    /// Revoked on request (or by reconciliation).
+    Revoked,
+    /// Expired and revoked by the sweeper.
+    Expired,
+    /// The Graph call never happened or failed: nothing was created.
+    Abandoned,
+}
+
+impl LeaseStatus {
+    /// The stored name (kebab-case).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeaseStatus::Pending => "pending",
+            LeaseStatus::Active => "active",
+            LeaseStatus::Revoking => "revoking",
+            LeaseStatus::RevokeFailed => "revoke-failed",
+            LeaseStatus::Revoked => "revoked",
+            LeaseStatus::Expired => "expired",
+            LeaseStatus::Abandoned => "abandoned",
+        }
+    }
+
+    /// The status named `text`.
+    pub fn parse(text: &str) -> Option<LeaseStatus> {
+        [
+            LeaseStatus::Pending,
+            LeaseStatus::Active,
+            LeaseStatus::Revoking,
+            LeaseStatus::RevokeFailed,
+            LeaseStatus::Revoked,
+            LeaseStatus::Expired,
+            LeaseStatus::Abandoned,
+        ]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+    }
+
+    /// True once nothing more will happen to the lease.
+    pub fn is_final(self) -> bool {
+        matches!(self, LeaseStatus::Revoked | LeaseStatus::Expired | LeaseStatus::Abandoned)
+    }
+}
+
+/// A dynamic secret: what to hand out, where, and for how long.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Definition {
+    /// Unique name (letters, digits, `-`, `_`, `.`; 1–64 characters).
+    pub name: String,
+    /// What a lease of it hands out.
+    pub kind: LeaseKind,
+    /// App-secret: the application's object ID; user-password: the user's object ID; access-token: the scope.
+    pub target: String,
+    /// The target's display name when known (app or user), for the screen.
+    pub target_name: Option<String>,
+    /// Access-token only: the client (application) ID whose secret (in the keychain) gets the token.
+    pub client_id: Option<String>,
+    /// The default lease TTL, seconds.
+    pub ttl_secs: u64,
+    /// The longest a lease may live from its issue, renewals included, seconds.
+    pub max_ttl_secs: u64,
+    /// When it was defined.
+    pub created_at: DateTime<Utc>,
+}
+
+/// How to define a dynamic secret (durations as `15m`, `1h`, `7d`, `1h30m`).
+#[derive(Debug, Clone, Deserialize)]
+pub struct DefineRequest {
+    /// The name (see [`Definition::name`]).
+    pub name: String,
+    /// The kind.
+    pub kind: LeaseKind,
+    /// Object ID (app-secret: application object; user-password: user) or scope (access-token).
+    pub target: String,
+    /// Default TTL.
+    pub ttl: String,
+    /// Max TTL (at least the TTL).
+    pub max_ttl: String,
+    /// User-password only: the caller confirmed that leases reset a real account's password.
+    #[serde(default)]
+    pub acknowledge_password_reset: bool,
+    /// Access-token only: the client ID.
+    #[serde(default)]
+    pub client_id: Option<String>,
+    /// Access-token only: its client secret (stored in the keychain, never in the database).
+    #[serde(skip)]
+    pub client_secret: Option<SecretString>,
+}
+
+/// A lease: its record (never its secret).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Lease {
+    /// The lease ID (a UUID; also in the credential's marker).
+    pub id: String,
+    /// The definition it was issued from.
+    pub definition: String,
+    /// Its kind.
+    pub kind: LeaseKind,
+    /// Object ID or scope.
+    pub target: String,
+    /// Its status.
+    pub status: LeaseStatus,
+    /// When it was issued (the intent's time for a pending lease).
+    pub issued_at: DateTime<Utc>,
+    /// When it expires (renewals move it, never past `max_expires_at`).
+    pub expires_at: DateTime<Utc>,
+    /// Issue time + max TTL (an app secret's `endDateTime` in Entra).
+    pub max_expires_at: DateTime<Utc>,
+    /// The last renewal, if any.
+    pub renewed_at: Option<DateTime<Utc>>,
+    /// When it was revoked, expired or abandoned.
+    pub ended_at: Option<DateTime<Utc>>,
+    /// App-secret: the credential's key ID.
+    pub key_id: Option<String>,
+    /// App-secret: the secret's first characters, as Graph shows them.
+    pub hint: Option<String>,
+    /// App-secret: the credential's display name (the marker).
+    pub marker: Option<String>,
+    /// Failed revocation attempts so far.
+    pub revoke_attempts: u32,
+    /// When the next revocation attempt is due (revoke-failed).
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    /// The last failure, in words (revoke-failed; or why it was abandoned).
+    pub last_error: Option<String>,
+    /// A remark, e.g. "adopted by reconciliation: its secret was never shown".
+    pub note: Option<String>,
+}
+
+/// A newly issued lease and its secret, to show once.
+#[derive(Debug)]
+pub struct IssuedLease {
+    /// The lease.
+    pub lease: Lease,
+    /// The client secret, password or access token. Never stored.
+    pub secret: SecretString,
+    /// App-secret with `wait_until_usable`: how long until a token could be obtained with it, ms.
+    pub usable_after_ms: Option<u64>,
+    /// Set when the lease was issued but something after it did not work (e.g. the wait timed out).
+    pub warning: Option<String>,
+}
+
+/// How to issue a lease.
+#[derive(Debug, Clone, Deserialize)]
+pub struct IssueRequest {
+    /// The definition's name.
+    pub definition: String,
+    /// The TTL (default: the definition's); refused above its max TTL.
+    #[serde(default)]
+    pub ttl: Option<String>,
+    /// App-secret: wait until Entra accepts the new secret (AADSTS7000215 while it propagates).
+    #[serde(default)]
+    pub wait_until_usable: bool,
+}
+
+/// One line of the append-only audit log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuditEntry {
+    /// Its position in the log (increasing).
+    pub seq: i64,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What happened.
+    pub action: AuditAction,
+    /// The lease, if any.
+    pub lease_id: Option<String>,
+    /// The definition, if any.
+    pub definition: Option<String>,
+    /// The target, if any.
+    pub target: Option<String>,
+    /// Who: the account's user name or client ID, or `sweeper` / `reconciliation`.
+    pub actor: String,
+    /// What happened, in words (never a secret).
+    pub detail: String,
+    /// Graph's `request-id` of the call, when there was one.
+    pub request_id: Option<String>,
+}
+
+/// The kinds of audit lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuditAction {
+    /// A definition was created.
+    Defined,
+    /// A definition was removed.
+    Undefined,
+    /// An intent was recorded (before the Graph call).
+    Intent,
+    /// A lease was issued.
+    Issued,
+    /// Issuing failed; nothing was created.
+    IssueFailed,
+    /// A lease was renewed.
+    Renewed,
+    /// A lease was revoked.
+    Revoked,
+    /// A revocation failed (it will be retried).
+    RevokeFailed,
+    /// A lease expired and its credential was removed.
+    Expired,
+    /// Reconciliation removed, adopted or closed something.
+    Reconciled,
+}
+
+impl AuditAction {
+    /// The stored name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AuditAction::Defined => "defined",
+            AuditAction::Undefined => "undefined",
+            AuditAction::Intent => "intent",
+            AuditAction::Issued => "issued",
+            AuditAction::IssueFailed => "issue-failed",
+            AuditAction::Renewed => "renewed",
+            AuditAction::Revoked => "revoked",
+            AuditAction::RevokeFailed => "revoke-failed",
+            AuditAction::Expired => "expired",
+            AuditAction::Reconciled => "reconciled",
+        }
+    }
+
+    /// The action named `text`.
+    pub fn parse(text: &str) -> Option<AuditAction> {
+        [
+            AuditAction::Defined,
+            AuditAction::Undefined,
+            AuditAction::Intent,
+            AuditAction::Issued,
+            AuditAction::IssueFailed,
+            AuditAction::Renewed,
+            AuditAction::Revoked,
+            AuditAction::RevokeFailed,
+            AuditAction::Expired,
+            AuditAction::Reconciled,
+        ]
+        .into_iter()
+        .find(|a| a.as_str() == text)
+    }
+}
+
+/// What a reconciliation found and did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReconcileReport {
+    /// App registrations whose credentials were listed.
+    pub targets: u32,
+    /// Credentials seen on them.
+    pub credentials_seen: u32,
+    /// Credentials not carrying this store's marker (left alone).
+    pub foreign: u32,
+    /// Credentials of ours removed (no committed lease, or the lease is over).
+    pub removed: u32,
+    /// Credentials adopted (intent recorded, Graph call made, commit lost).
+    pub adopted: u32,
+    /// Intents closed because their Graph call never happened.
+    pub abandoned: u32,
+    /// Leases whose credential was already gone, closed.
+    pub closed: u32,
+    /// Problems that need another run (e.g. a target that could not be read), in words.
+    pub errors: Vec<String>,
+    /// Graph requests made.
+    pub requests: u32,
+    /// Wall time, ms.
+    pub duration_ms: u64,
+}
+
+/// What a sweep did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepReport {
+    /// Expired leases whose credential was removed.
+    pub expired: u32,
+    /// Revocations retried after a failure that now succeeded.
+    pub recovered: u32,
+    /// Leases still failing to revoke.
+    pub failing: u32,
+    /// Access tokens refreshed ahead of their expiry.
+    pub tokens_refreshed: u32,
+}
+
+/// The screen's whole state, from the store only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LeasesOverview {
+    /// This store's ID (the middle of every marker).
+    pub store_id: String,
+    /// Leases, newest first (final ones of the last 30 days included).
+    pub leases: Vec<Lease>,
+    /// Definitions by name.
+    pub definitions: Vec<Definition>,
+    /// The server-side time the countdowns are relative to.
+    pub now: DateTime<Utc>,
+    /// The last maintenance (sweep + reconciliation) run, if any.
+    pub last_maintenance: Option<MaintenanceRun>,
+}
+
+/// One background maintenance run (the app runs one at start-up and then periodically).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MaintenanceRun {
+    /// When it ended.
+    pub at: DateTime<Utc>,
+    /// The sweep's result.
+    pub sweep: SweepReport,
+    /// The reconciliation's, when one ran.
+    pub reconcile: Option<ReconcileReport>,
+    /// Why it could not run or finish (e.g. not signed in, Graph unreachable).
+    pub error: Option<String>,
+}
+
+/// Audit export formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuditFormat {
+    /// One JSON object per line.
+    Jsonl,
+    /// RFC 4180 CSV with a header.
+    Csv,
+}
