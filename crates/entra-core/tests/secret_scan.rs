@@ -73,6 +73,25 @@ async fn a_whole_session_leaves_no_secret_in_files_or_logs() {
     let rotated = Credentials::new(apps.clone()).rotate(&account.id, &target.id, ObjectType::Application, 30).await.unwrap();
     secrets.push(rotated.secret.expose().to_string());
 
+    // A lease: its secret is shown once; the lease store keeps only its key ID and hint.
+    let leases = entra_core::leases::Leases::open(w.desk.clone(), w.desk.data_dir()).unwrap().with_clock(w.clock.clone());
+    let define = entra_core::leases::DefineRequest {
+        name: "scan".into(),
+        kind: entra_core::leases::LeaseKind::AppSecret,
+        target: target.id.clone(),
+        ttl: "1h".into(),
+        max_ttl: "1d".into(),
+        acknowledge_password_reset: false,
+        client_id: None,
+        client_secret: None,
+    };
+    leases.define(Some(&account.id), define).await.unwrap();
+    let issue = entra_core::leases::IssueRequest { definition: "scan".into(), ttl: None, wait_until_usable: false };
+    let issued = leases.issue(&account.id, issue).await.unwrap();
+    secrets.push(issued.secret.expose().to_string());
+    leases.revoke(&account.id, &issued.lease.id).await.unwrap();
+    leases.export_audit(entra_core::leases::AuditFormat::Jsonl).await.unwrap();
+
     // The inspector, on the current token, with the provider's keys fetched and cached on disk.
     let jwt = JwtWorkspace::new(w.desk.data_dir());
     let mut request = InspectRequest::new(access.expose(), None, w.clock.now());
@@ -82,9 +101,11 @@ async fn a_whole_session_leaves_no_secret_in_files_or_logs() {
 
     w.desk.sign_out(&account.id).await.unwrap();
     drop(apps);
+    drop(leases);
 
     let files = files_under(w.desk.data_dir());
     assert!(files.iter().any(|f| f.to_string_lossy().contains("cache.sqlite")), "the SQLite cache was written: {files:?}");
+    assert!(files.iter().any(|f| f.to_string_lossy().contains("leases.sqlite")), "the lease store was written: {files:?}");
     assert!(files.len() >= 3, "{files:?}");
     let log = String::from_utf8_lossy(&log.0.lock().unwrap()).into_owned();
     assert!(log.len() > 10_000, "the log was written at TRACE ({} bytes)", log.len());

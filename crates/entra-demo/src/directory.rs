@@ -129,8 +129,9 @@ const DAEMON_ROLES: &[&str] = &[
     "User.Read.All",
 ];
 
-/// Extra application permissions of the confidential client: it writes group memberships.
-const DAEMON_WRITE_ROLES: &[&str] = &["GroupMember.ReadWrite.All", "Group.ReadWrite.All"];
+/// Extra application permissions of the confidential client: it writes group memberships,
+/// and resets users' passwords and revokes their sessions (the user-password leases).
+const DAEMON_WRITE_ROLES: &[&str] = &["GroupMember.ReadWrite.All", "Group.ReadWrite.All", "User.ReadWrite.All"];
 
 impl Directory {
     /// Builds the directory for `seed`. Blocking: derives the certificate

@@ -19,10 +19,12 @@
 //!   ([`DemoOptions::users`], [`DemoOptions::groups`], the shapes of
 //!   [`GroupFixture`]).
 //! - [`store`]: codes, sessions and refresh grants (persisted as hashes).
-//! - `oidc`: discovery, JWKS, authorize, token, the AADSTS error catalogue.
+//! - `accounts`: passwords set and sessions revoked through Graph (hashes and times).
+//! - `oidc`: discovery, JWKS, authorize, token (its confidential clients and
+//!   secret checks in `oidc::clients`), the AADSTS error catalogue.
 //! - `graph`: the Graph v1.0 router, one module per resource (`applications`,
 //!   `service_principals`, `owners`, `credentials`, `delta`, `groups`, `users`,
-//!   `members`, `membership`, `groups_delta`, `batch`), the
+//!   `members`, `membership`, `groups_delta`, `user_writes`, `batch`), the
 //!   shared `resource`/`handlers`/`collection`/`query`/`filter`/`paging`
 //!   machinery, and `faults`, `stats` (applied by `middleware`) and `emulator`
 //!   (the `/_emulator` control routes).
@@ -79,12 +81,48 @@
 //!   filled when `keyCredentials` is `$select`ed, and only the certificate
 //!   client has real key material; generated certificates answer `key: null`.
 //! - addPassword secrets are random (OS RNG), in Entra's `xxx8Q~…` 40-character
-//!   form; they are shown once and not stored, so a secret added to a demo
-//!   client does not (yet) work at the token endpoint. removePassword with an
+//!   form; they are shown once, and the tenant keeps only their SHA-256. They
+//!   work at the token endpoint (`client_credentials`, `client_id` = the app's
+//!   appId, for any app registration of the inventory, generated ones
+//!   included) only after [`DemoOptions::secret_propagation`] has passed on the
+//!   emulator clock (Entra takes seconds to minutes; the demo default is 0):
+//!   before that the answer is 401 `invalid_client` AADSTS7000215 "Invalid
+//!   client secret provided…", word for word what Entra answers for a wrong
+//!   secret. A removed secret (the demo clients' seeded ones included) is
+//!   refused at once: Entra does not say how long a removed secret keeps
+//!   working, and "at once" is what a revocation test must be able to rely
+//!   on. An inventory app's token carries as `roles` the Graph application
+//!   permissions its `requiredResourceAccess` asks for. removePassword with an
 //!   unknown keyId answers 400 `Request_BadRequest` (Graph's exact answer is
 //!   not documented). Writes need `Application.ReadWrite.All`,
 //!   `Directory.ReadWrite.All` or `Directory.AccessAsUser.All`, or
 //!   `Application.ReadWrite.OwnedBy` on an object the caller owns.
+//! - Users' passwords: `PATCH /users/{id}` with `passwordProfile` (204) makes
+//!   the sign-in form accept only the new password (kept as a SHA-256). It
+//!   needs `User-PasswordProfile.ReadWrite.All`, `User.ReadWrite.All`,
+//!   `Directory.ReadWrite.All` or delegated `Directory.AccessAsUser.All`, and a
+//!   delegated caller must be the demo admin (Entra wants an admin role);
+//!   otherwise 403. The confidential client holds `User.ReadWrite.All` as an
+//!   application permission; the public client may ask for the delegated
+//!   `User.ReadWrite.All` by name (it is not in its `.default`). Entra's
+//!   complexity rule is enforced (8–256 printable ASCII characters, three of
+//!   lower, upper, digit, symbol). `forceChangePasswordNextSignIn` defaults to
+//!   true when left out, as Graph does; such a user is refused by the form
+//!   with AADSTS50055 (the demo form cannot change passwords). A reset also
+//!   revokes the user's refresh tokens held by public clients and ends the
+//!   user's browser sessions, while a confidential client's refresh tokens
+//!   survive (Entra's refresh-token revocation table, "Admin resets
+//!   password"). Only `passwordProfile` is emulated: any other property
+//!   answers 400 saying so.
+//! - `POST /users/{id}/revokeSignInSessions` (200 `{"value":true}`, needs
+//!   `User.RevokeSessions.All`, `User.ReadWrite.All` or
+//!   `Directory.ReadWrite.All`; delegated callers act on themselves or are
+//!   the admin) revokes every refresh token issued to the user before it
+//!   (`invalid_grant` AADSTS50173 with Entra's "TokensValidFrom" wording) and
+//!   ends its browser sessions. Access tokens already issued stay valid until
+//!   they expire, as in Entra without continuous access evaluation. Password
+//!   changes and revocations last as long as the tenant process (the refresh
+//!   grants persisted in `state_dir` do not remember them).
 //! - `DELETE /applications/{id}` soft-deletes (delta reports `@removed.reason:
 //!   "changed"`); `DELETE /directory/deletedItems/{id}` purges ("deleted").
 //!   The app's service principal stays.
@@ -116,7 +154,10 @@
 //!   Graph request (the sequence restarts when faults change), so a sequential
 //!   test is reproducible. "Client" = the token's `azp`/`appid`. Retry-After
 //!   deadlines use real time (SDKs sleep in real time), not the emulator
-//!   clock. 503s use Graph's `serviceNotAvailable` code.
+//!   clock. 503s use Graph's `serviceNotAvailable` code. `only_paths` (path
+//!   substrings below `/v1.0`) and `only_methods` narrow latency, 429s and
+//!   503s to the matching requests (e.g. only `removePassword`); the others
+//!   pass and do not advance the seeded draw.
 //! - Early retries: a 429/503 carrying a `Retry-After` is *delivered* at the
 //!   end of its injected latency; from then until `delivered_at + Retry-After`
 //!   the client (same `azp`/`appid`) must stay away. A request is judged when
@@ -152,6 +193,7 @@
 //! `…/transitiveMembers`, `GET /users/{id}/memberOf`, `…/transitiveMemberOf`,
 //! `POST /groups/{id}/members/$ref`, `DELETE /groups/{id}/members/{id}/$ref`,
 //! `POST /groups`, `DELETE /groups/{id}`, `POST /directoryObjects/getByIds`;
+//! `PATCH /users/{id}` (`passwordProfile`), `POST /users/{id}/revokeSignInSessions`;
 //! `POST /$batch`. Every Graph error
 //! is `{"error":{"code","message","innerError":{date,request-id,client-request-id}}}`
 //! with `request-id` and `client-request-id` headers. Control routes:
@@ -166,6 +208,7 @@
 //! mode 0600), because clients under test need a file to pass as
 //! `--private-key`. Signing keys are re-derived from the seed instead.
 
+mod accounts;
 pub mod clock;
 pub mod directory;
 pub mod files;
@@ -225,6 +268,10 @@ pub struct DemoOptions {
     /// `None` (the default): not advertised, as in Entra's published document, and every
     /// OIDC Core value (`none`, `login`, `consent`, `select_account`) is accepted.
     pub prompt_values: Option<Vec<String>>,
+    /// How long a secret made by addPassword is refused at the token endpoint
+    /// (AADSTS7000215) before it works, on the emulator clock: Entra takes a
+    /// while to propagate a new secret. Default 0 (usable at once).
+    pub secret_propagation: std::time::Duration,
 }
 
 /// Default number of generated app registrations.
@@ -247,6 +294,7 @@ impl Default for DemoOptions {
             users: DEFAULT_USERS,
             group_memberships: None,
             prompt_values: None,
+            secret_propagation: std::time::Duration::ZERO,
         }
     }
 }
@@ -272,6 +320,48 @@ pub struct CertificateClientInfo {
 pub struct DemoUser {
     pub username: String,
     pub password: String,
+}
+
+/// An app registration of the tenant, by its two ids.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoApp {
+    /// The application object's id (`/applications/{id}`, a lease's target).
+    pub object_id: String,
+    /// The application (client) id: `client_id` at the token endpoint.
+    pub app_id: String,
+    pub display_name: String,
+}
+
+/// A user of the tenant.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DemoUserRef {
+    /// Object id (`/users/{id}`).
+    pub id: String,
+    pub user_principal_name: String,
+    pub display_name: String,
+}
+
+/// What the lease tests aim at.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseTargets {
+    /// An app registration for app-secret leases: the first generated one in object-id
+    /// order (it has a service principal, so its secrets work at the token endpoint), or
+    /// the confidential client's application when the tenant has no generated apps.
+    pub application: DemoApp,
+    /// A user for user-password leases: Adele Vance, not the admin (resetting the admin's
+    /// password would end the admin's own public-client sessions).
+    pub user: DemoUserRef,
+}
+
+/// A client secret as the tenant holds it: metadata only, as Graph lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoPassword {
+    pub key_id: String,
+    pub display_name: Option<String>,
+    /// The first three characters of the secret (empty for a SAML signing credential's password half).
+    pub hint: String,
+    pub start: chrono::DateTime<chrono::Utc>,
+    pub end: chrono::DateTime<chrono::Utc>,
 }
 
 /// Everything a client needs to use a running demo tenant.
@@ -303,6 +393,12 @@ pub struct DemoInfo {
     /// The seeded group shapes (see [`GroupFixture`]).
     #[serde(default)]
     pub groups: GroupFixture,
+    /// The application and user the lease tests aim at.
+    #[serde(default)]
+    pub lease_targets: LeaseTargets,
+    /// [`DemoOptions::secret_propagation`] in milliseconds, as set at start.
+    #[serde(default)]
+    pub secret_propagation_ms: u64,
 }
 
 /// A running demo tenant. Dropping it stops the server too.
@@ -413,6 +509,8 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
         emulator: format!("{base}/_emulator"),
         apps: inventory.apps.len(),
         groups: inventory.fixture.clone(),
+        lease_targets: lease_targets(&directory, &inventory),
+        secret_propagation_ms: u64::try_from(opts.secret_propagation.as_millis()).unwrap_or(u64::MAX),
     };
 
     let state = Arc::new(state::AppState {
@@ -424,6 +522,8 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
         access_token_lifetime: 3600 + (u64_from_seed(seed) % 1800) as i64,
         dir: directory,
         store,
+        accounts: accounts::Accounts::default(),
+        secret_propagation: std::sync::Mutex::new(opts.secret_propagation),
         inventory: std::sync::RwLock::new(inventory),
         faults: graph::faults::FaultState::new(seed, opts.faults.clone()),
         stats: graph::stats::Stats::default(),
@@ -432,6 +532,25 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
     let server = server::spawn(listener, state.clone(), tls_config.map(|(c, _)| c));
     tracing::info!(authority = %info.authority, "demo tenant ready");
     Ok(DemoTenant { info, state, server: Some(server), _temp_dir: temp_dir })
+}
+
+/// See [`LeaseTargets`].
+fn lease_targets(dir: &directory::Directory, inv: &inventory::Inventory) -> LeaseTargets {
+    let demo_client = |a: &&inventory::Application| dir.app(&a.app_id).is_some();
+    let application = inv
+        .apps
+        .iter()
+        .find(|a| a.meta.removed.is_none() && !demo_client(a))
+        .or_else(|| inv.app_by_app_id(&dir.confidential_client_id).map(|i| &inv.apps[i]))
+        .map(demo_app)
+        .unwrap_or_default();
+    // The directory's second user; every seed has it (see `directory`).
+    let user = dir.users.get(1).map(|u| DemoUserRef { id: u.oid.clone(), user_principal_name: u.upn.clone(), display_name: u.display_name.clone() }).unwrap_or_default();
+    LeaseTargets { application, user }
+}
+
+fn demo_app(a: &inventory::Application) -> DemoApp {
+    DemoApp { object_id: a.meta.id.clone(), app_id: a.app_id.clone(), display_name: a.display_name.clone() }
 }
 
 fn u64_from_seed(seed: u64) -> u64 {
@@ -461,6 +580,71 @@ impl DemoTenant {
     /// the admin and the overage user (also in [`DemoInfo::groups`]).
     pub fn group_fixture(&self) -> GroupFixture {
         self.state.inventory().fixture.clone()
+    }
+
+    /// The application and user the lease tests aim at (also in [`DemoInfo::lease_targets`]).
+    pub fn lease_targets(&self) -> LeaseTargets {
+        self.info.lease_targets.clone()
+    }
+
+    /// Every live app registration (demo clients and generated ones), in object-id order.
+    pub fn applications(&self) -> Vec<DemoApp> {
+        self.state.inventory().apps.iter().filter(|a| a.meta.removed.is_none()).map(demo_app).collect()
+    }
+
+    /// A live app registration by object id or appId.
+    pub fn application(&self, id_or_app_id: &str) -> Option<DemoApp> {
+        let inv = self.state.inventory();
+        inv.app(id_or_app_id).or_else(|| inv.app_by_app_id(id_or_app_id)).map(|i| demo_app(&inv.apps[i]))
+    }
+
+    /// The client secrets of an application straight from the tenant (no Graph call, no
+    /// request counted), as Graph would list them. Empty for an unknown or deleted application.
+    pub fn application_passwords(&self, app_object_id: &str) -> Vec<DemoPassword> {
+        let inv = self.state.inventory();
+        let Some(i) = inv.app(app_object_id) else { return Vec::new() };
+        inv.apps[i]
+            .passwords
+            .iter()
+            .map(|p| DemoPassword { key_id: p.key_id.clone(), display_name: p.display_name.clone(), hint: p.hint.clone(), start: p.start, end: p.end })
+            .collect()
+    }
+
+    /// Adds a client secret to an application as someone else would (a person in the admin
+    /// center, another tool, another Entra Desk store), without going through Graph; returns
+    /// its key id. The secret's value is not kept, so it cannot sign in. Delta rounds see the
+    /// change. Fails for an unknown or deleted application, or an `end` before now.
+    pub fn add_foreign_password(&self, app_object_id: &str, display_name: &str, end: chrono::DateTime<chrono::Utc>) -> anyhow::Result<String> {
+        let now = self.state.clock.now();
+        anyhow::ensure!(end > now, "the end of a foreign password ({end}) must be after the emulator's now ({now})");
+        let mut inv = self.state.inventory_mut();
+        let i = inv.app(app_object_id).with_context(|| format!("no application with object id {app_object_id} in the demo tenant"))?;
+        let key_id = uuid::Uuid::new_v4().to_string();
+        let hint: String = store::random_token(3).chars().take(3).collect();
+        let seq = inv.next_seq();
+        let app = &mut inv.apps[i];
+        app.passwords.push(inventory::PasswordCred {
+            key_id: key_id.clone(),
+            display_name: Some(display_name.to_string()),
+            hint,
+            start: now,
+            end,
+            custom_key_identifier: None,
+            secret: None,
+        });
+        app.meta.changed = seq;
+        Ok(key_id)
+    }
+
+    /// Whether the sign-in form would accept `password` for the user with object id
+    /// `user_id` now (the seeded password, or the one last set through Graph).
+    pub fn password_accepted(&self, user_id: &str, password: &str) -> bool {
+        self.state.dir.user_by_oid(user_id).is_some_and(|u| self.state.accounts.check_password(u, password) == accounts::PasswordCheck::Accepted)
+    }
+
+    /// Changes [`DemoOptions::secret_propagation`] for secrets added from now on.
+    pub fn set_secret_propagation(&self, delay: std::time::Duration) {
+        *self.state.secret_propagation.lock().unwrap_or_else(|e| e.into_inner()) = delay;
     }
 
     /// Replaces the faults (as `POST /_emulator/faults` does).

@@ -1,5 +1,6 @@
 //! The shared state of one running demo tenant, handed to every handler.
 
+use crate::accounts::Accounts;
 use crate::clock::Clock;
 use crate::directory::Directory;
 use crate::keys::{self, KeyRing, RsaMaterial};
@@ -20,6 +21,10 @@ pub struct AppState {
     pub keys: KeyRing,
     pub dir: Directory,
     pub store: Store,
+    /// Passwords and revocations set through Graph (`PATCH /users/{id}`, `revokeSignInSessions`).
+    pub accounts: Accounts,
+    /// How long a secret made by addPassword is refused before it works (`DemoOptions::secret_propagation`).
+    pub secret_propagation: std::sync::Mutex<std::time::Duration>,
     /// Access-token lifetime in seconds: Entra picks 60–90 minutes at random;
     /// the demo picks once per seed so runs are reproducible.
     pub access_token_lifetime: i64,
@@ -45,6 +50,10 @@ impl AppState {
 
     pub fn inventory_mut(&self) -> RwLockWriteGuard<'_, Inventory> {
         self.inventory.write().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn secret_propagation(&self) -> std::time::Duration {
+        *self.secret_propagation.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub fn error_ctx(&self, headers: &HeaderMap) -> ErrorContext {

@@ -125,6 +125,11 @@ impl Store {
         self.sessions.lock().unwrap_or_else(|e| e.into_inner()).remove(id);
     }
 
+    /// Ends every browser session of `user_oid` (password reset, revoked sessions).
+    pub fn end_sessions_of(&self, user_oid: &str) {
+        self.sessions.lock().unwrap_or_else(|e| e.into_inner()).retain(|_, oid| !oid.eq_ignore_ascii_case(user_oid));
+    }
+
     /// Issues a new refresh token for `grant` and returns it.
     pub fn issue_refresh_token(&self, grant: RefreshGrant) -> String {
         let token = format!("1.A{}", random_token(128));

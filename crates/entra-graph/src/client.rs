@@ -5,10 +5,12 @@
 //! `client-request-id` per request, `ConsistencyLevel: eventual` when the request
 //! asks for it, the client-wide throttle gate and concurrency limit, the retry
 //! policy ([`crate::retry`], bursts while wary included), one re-send with a new token after a 401, the body
-//! size cap, cancellation, and the decoding of Graph's error envelope.
+//! size cap, cancellation, and the decoding of Graph's error envelope. It also
+//! counts the HTTP requests it puts on the wire ([`GraphClient::request_count`]).
 
 use crate::error::{decode_api_error, decode_json, GraphError};
 use crate::progress::{Progress, ProgressSink, RetryReason};
+use crate::receipt::WriteReceipt;
 use crate::retry::{is_retryable_status, retry_after, Clock, RetryPolicy, SystemClock, ThrottleGate};
 use crate::token::TokenSource;
 pub use crate::request::{path_segment, GraphRequest};
@@ -16,6 +18,7 @@ use reqwest::header::{HeaderMap, ACCEPT};
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 use std::fmt;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, Semaphore};
@@ -55,6 +58,8 @@ struct Shared {
     /// Requests on the wire, for the burst rule while wary ([`crate::retry`]).
     wire: std::sync::Mutex<Wire>,
     wire_changed: Notify,
+    /// HTTP requests sent, over all clones (see [`GraphClient::request_count`]).
+    sent: AtomicU64,
 }
 
 /// Requests on the wire, and whether one of them came back since the burst left.
@@ -105,6 +110,10 @@ impl Answer {
     pub(crate) fn decode<T: DeserializeOwned>(&self) -> Result<T, GraphError> {
         decode_json(&self.what, &self.body, self.request_id.as_deref(), Some(&self.client_request_id))
     }
+
+    pub(crate) fn receipt(&self) -> WriteReceipt {
+        WriteReceipt { request_id: self.request_id.clone() }
+    }
 }
 
 enum Exchange {
@@ -122,7 +131,7 @@ impl GraphClient {
     /// A client with explicit options.
     pub fn with_options(base_url: Url, http: reqwest::Client, tokens: Arc<dyn TokenSource>, options: ClientOptions) -> GraphClient {
         let in_flight = Semaphore::new(options.max_concurrent_requests.max(1));
-        let shared = Shared { base_url, http, tokens, options, gate: ThrottleGate::default(), in_flight, wire: Default::default(), wire_changed: Notify::new() };
+        let shared = Shared { base_url, http, tokens, options, gate: ThrottleGate::default(), in_flight, wire: Default::default(), wire_changed: Notify::new(), sent: AtomicU64::new(0) };
         GraphClient { shared: Arc::new(shared), cancel: CancellationToken::new(), progress: None }
     }
 
@@ -145,6 +154,14 @@ impl GraphClient {
     /// The retry policy.
     pub fn retry_policy(&self) -> &RetryPolicy {
         &self.shared.options.retry
+    }
+
+    /// HTTP requests this client and its clones have put on the wire so far: every attempt
+    /// counts (retries after 429/503/504 or a transport error, and the re-send after a 401),
+    /// and a `$batch` counts once, whatever it carries. For reports and benchmarks
+    /// ("reconciliation took N requests"): take it before and after a call.
+    pub fn request_count(&self) -> u64 {
+        self.shared.sent.load(Ordering::Relaxed)
     }
 
     pub(crate) fn report(&self, event: Progress) {
@@ -213,6 +230,11 @@ impl GraphClient {
     /// Sends `request` and ignores the answer's body (e.g. a 204).
     pub async fn send_no_content(&self, request: &GraphRequest) -> Result<(), GraphError> {
         self.send_raw(request).await.map(|_| ())
+    }
+
+    /// Sends a write and returns its [`WriteReceipt`] (the answer's `request-id`), ignoring the body.
+    pub async fn send_write(&self, request: &GraphRequest) -> Result<WriteReceipt, GraphError> {
+        self.send_raw(request).await.map(|answer| answer.receipt())
     }
 
     pub(crate) async fn send_raw(&self, request: &GraphRequest) -> Result<Answer, GraphError> {
@@ -339,6 +361,7 @@ impl GraphClient {
     }
 
     async fn send_now(&self, builder: reqwest::RequestBuilder) -> Exchange {
+        self.shared.sent.fetch_add(1, Ordering::Relaxed);
         let response = match builder.send().await {
             Ok(r) => r,
             Err(e) => return Exchange::NoAnswer(e),

@@ -13,6 +13,7 @@
 //! - [`paging`]: collections as streams over `@odata.nextLink`.
 //! - [`batch`]: JSON `$batch` (20 requests at most, per-item status and retries).
 //! - [`error`]: [`GraphError`], which keeps Graph's own words and ids.
+//! - [`receipt`]: [`WriteReceipt`], the `request-id` a write leaves for an audit log.
 //! - [`token`]: the [`TokenSource`] trait and the secret types.
 //! - [`progress`]: the events a long call reports.
 //! - [`models`]: serde types for the resources the screens show.
@@ -30,6 +31,7 @@ pub mod error;
 pub mod models;
 pub mod paging;
 pub mod progress;
+pub mod receipt;
 pub mod request;
 pub mod resources;
 pub mod retry;
@@ -40,5 +42,6 @@ pub use client::{GraphClient, GraphRequest};
 pub use error::{ApiError, GraphError};
 pub use paging::Page;
 pub use progress::{Progress, ProgressSink};
+pub use receipt::WriteReceipt;
 pub use retry::{Clock, RetryPolicy, SystemClock};
 pub use token::{BearerToken, SecretText, TokenError, TokenSource};

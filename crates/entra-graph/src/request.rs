@@ -49,6 +49,10 @@ impl GraphRequest {
     pub fn delete(path: &str) -> GraphRequest {
         GraphRequest::new(Method::DELETE, path, None)
     }
+    /// A PATCH of a JSON body (Graph's update). Not idempotent by default; see [`GraphRequest::idempotent`].
+    pub fn patch(path: &str, body: serde_json::Value) -> GraphRequest {
+        GraphRequest::new(Method::PATCH, path, Some(body))
+    }
     /// Adds a query option as is (`key` unencoded, e.g. `$filter`; `value` encoded where needed).
     pub fn query(mut self, key: &str, value: &str) -> GraphRequest {
         self.query.retain(|(k, _)| k != key);
@@ -134,5 +138,7 @@ mod tests {
         assert_eq!(s.relative_url(), "applications?$search=%22displayName:Web%22&$count=true");
         assert_eq!(path_segment("../x y"), "%2E%2E%2Fx%20y");
         assert!(!GraphRequest::post("x", serde_json::json!({})).idempotent);
+        let patch = GraphRequest::patch("/users/u1", serde_json::json!({"a": 1}));
+        assert_eq!((patch.method(), patch.relative_url().as_str(), patch.idempotent), (&Method::PATCH, "users/u1", false));
     }
 }

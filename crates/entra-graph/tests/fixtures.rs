@@ -103,6 +103,7 @@ fn add_and_remove_password() {
     let printed = format!("{added:?}");
     assert!(!printed.contains("6gyXA5S20") && printed.contains("[redacted]"), "{printed}");
     assert_eq!(docs[2]["keyId"], added.credential.key_id);
+    assert_eq!(added.request_id, None, "the request-id is a header, never read from the body");
 }
 
 #[derive(Deserialize)]

@@ -6,7 +6,9 @@
 //!   `@odata.context …#microsoft.graph.passwordCredential`, a new `keyId`, the
 //!   `secretText` (Entra's 40-character `xxx8Q~…` form, from the OS RNG) and
 //!   `hint` = its first three characters; start defaults to now and end to
-//!   start + 2 years. The secret is never stored: lists return `secretText: null`.
+//!   start + 2 years. The secret is never stored, only its SHA-256 and the time
+//!   it starts to work at the token endpoint (now + the propagation delay; see
+//!   `oidc::clients`): lists return `secretText: null`.
 //! - removePassword: `{"keyId":"…"}` → 204; an unknown keyId → 400
 //!   `Request_BadRequest` (see the crate's Choices).
 //! - Writes need `Application.ReadWrite.All` (or `Directory.ReadWrite.All`,
@@ -17,11 +19,12 @@ use super::dates::graph_date;
 use super::resource::{check_id, Resource};
 use super::ctx::{Ctx, WRITE_APPS};
 use super::GraphError;
-use crate::inventory::{Application, Inventory, KeyCred, Meta, OwnerRef, PasswordCred, ServicePrincipal};
+use crate::inventory::{Application, Inventory, KeyCred, Meta, OwnerRef, PasswordCred, SecretCheck, ServicePrincipal};
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
 use rand::Rng;
 use serde_json::{json, Value};
+use sha2::{Digest, Sha256};
 
 pub fn password_json(p: &PasswordCred) -> Value {
     json!({
@@ -107,7 +110,7 @@ pub fn authorize_write(ctx: &Ctx, inv: &Inventory, meta: &Meta) -> Result<(), Gr
     Err(GraphError::denied())
 }
 
-fn bad_json() -> GraphError {
+pub(super) fn bad_json() -> GraphError {
     GraphError::bad_request(
         "BadRequest",
         "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
@@ -132,7 +135,7 @@ fn new_secret() -> String {
     format!("{}8Q~{}", pick(3), pick(34))
 }
 
-fn parse_body(body: &[u8]) -> Result<Value, GraphError> {
+pub(super) fn parse_body(body: &[u8]) -> Result<Value, GraphError> {
     if body.iter().all(u8::is_ascii_whitespace) {
         return Ok(json!({}));
     }
@@ -155,6 +158,8 @@ pub fn add_password<R: Credentialed>(ctx: &Ctx, id: &str, body: &[u8]) -> Result
     }
     let display_name = cred.get("displayName").and_then(Value::as_str).map(str::to_string);
     let secret = new_secret();
+    // A delay past the end of time means "never", not a panic.
+    let usable_from = Duration::from_std(ctx.state.secret_propagation()).ok().and_then(|d| now.checked_add_signed(d)).unwrap_or(DateTime::<Utc>::MAX_UTC);
     let created = PasswordCred {
         key_id: uuid::Uuid::new_v4().to_string(),
         display_name,
@@ -162,6 +167,7 @@ pub fn add_password<R: Credentialed>(ctx: &Ctx, id: &str, body: &[u8]) -> Result
         start,
         end,
         custom_key_identifier: None,
+        secret: Some(SecretCheck { sha256: Sha256::digest(secret.as_bytes()).into(), usable_from }),
     };
     {
         let mut inv = ctx.state.inventory_mut();

@@ -4,7 +4,9 @@
 //! - `GET /_emulator/faults` → the current [`Faults`]; `POST` with a partial
 //!   JSON body (`{"throttle_fraction":0.2,"retry_after":"1.5",…}`) changes them
 //!   and answers the new settings (400 `{"error":…}` for a bad value);
-//!   `{"expire_delta_tokens":true}` makes every delta link answer 410 Gone.
+//!   `{"expire_delta_tokens":true}` makes every delta link answer 410 Gone;
+//!   `{"only_paths":["removePassword"],"throttle_fraction":0.5}` throttles only
+//!   the requests whose path contains `removePassword` (`only_methods` likewise).
 //! - `GET /_emulator/stats` → `{total, requests:{"GET /v1.0/applications":n,…},
 //!   throttled, unavailable, early_retries}`; `POST /_emulator/stats/reset` zeroes them.
 

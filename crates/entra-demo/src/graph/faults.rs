@@ -20,6 +20,15 @@
 //! statuses and `Retry-After`s from it); batch items themselves are not
 //! judged (they arrive together, inside their `$batch`), the outer `$batch` is.
 //!
+//! **Limited faults.** `only_paths` (substrings of the request's path below
+//! `/v1.0`, e.g. `removePassword`) and `only_methods` (e.g. `POST`) narrow the
+//! per-request faults (latency, 429, 503, and the re-throttling of early
+//! retries) to the matching requests; the others pass untouched and do not
+//! advance the seeded draw, so "every request of the revocation" sees the same
+//! pattern whatever else runs beside it. Empty lists match every request. The
+//! token-expiry faults (`expire_skip_tokens`, `expire_delta_tokens`) are not
+//! narrowed.
+//!
 //! This module holds the settings and the seeded decisions; the Graph
 //! middleware that applies them to requests is in `middleware`.
 
@@ -90,6 +99,12 @@ pub struct Faults {
     /// Every delta link (`$deltatoken`, except `latest`) answers 410 Gone
     /// `syncStateNotFound` while set, as an expired one does after 7 days.
     pub expire_delta_tokens: bool,
+    /// Latency, 429s and 503s only for requests whose path below `/v1.0` contains one of
+    /// these (e.g. `removePassword`, `/revokeSignInSessions`); empty: every Graph request.
+    pub only_paths: Vec<String>,
+    /// Latency, 429s and 503s only for these methods (`POST`, `PATCH`, …, any case);
+    /// empty: every method.
+    pub only_methods: Vec<String>,
 }
 
 /// A partial update: absent fields keep their value.
@@ -102,6 +117,8 @@ pub struct FaultsPatch {
     unavailable_fraction: Option<f64>,
     expire_skip_tokens: Option<bool>,
     expire_delta_tokens: Option<bool>,
+    only_paths: Option<Vec<String>>,
+    only_methods: Option<Vec<String>>,
 }
 
 impl Faults {
@@ -122,7 +139,16 @@ impl Faults {
             unavailable_fraction: patch.unavailable_fraction.unwrap_or(self.unavailable_fraction),
             expire_skip_tokens: patch.expire_skip_tokens.unwrap_or(self.expire_skip_tokens),
             expire_delta_tokens: patch.expire_delta_tokens.unwrap_or(self.expire_delta_tokens),
+            only_paths: patch.only_paths.unwrap_or_else(|| self.only_paths.clone()),
+            only_methods: patch.only_methods.unwrap_or_else(|| self.only_methods.clone()),
         }
+    }
+
+    /// Whether the per-request faults apply to `method path` (path below `/v1.0`).
+    pub fn applies_to(&self, method: &str, path: &str) -> bool {
+        let path_ok = self.only_paths.is_empty() || self.only_paths.iter().any(|p| path.contains(p.as_str()));
+        let method_ok = self.only_methods.is_empty() || self.only_methods.iter().any(|m| m.trim().eq_ignore_ascii_case(method));
+        path_ok && method_ok
     }
 }
 
@@ -197,11 +223,15 @@ impl FaultState {
         *entry = (*entry).max(until);
     }
 
-    /// The fault for the next request: throttled if `early` (judged at its arrival) while
-    /// throttling is on, else by the seeded draw. Records nothing about the client: the
-    /// caller calls [`FaultState::delivered`] when the answer leaves.
-    pub(super) fn decide(&self, early: bool, stats: &Stats) -> Decision {
+    /// The fault for the next request (`method path`, path below `/v1.0`): none unless the
+    /// faults apply to it ([`Faults::applies_to`]); else throttled if `early` (judged at its
+    /// arrival) while throttling is on, else by the seeded draw. Records nothing about the
+    /// client: the caller calls [`FaultState::delivered`] when the answer leaves.
+    pub(super) fn decide(&self, method: &str, path: &str, early: bool, stats: &Stats) -> Decision {
         let s = self.settings();
+        if !s.applies_to(method, path) {
+            return Decision::Pass;
+        }
         let n = self.counter.fetch_add(1, Ordering::SeqCst);
         let throttle = s.throttle_fraction > 0.0 && (early || self.draw(n, 1) < s.throttle_fraction);
         let unavailable = !throttle && s.unavailable_fraction > 0.0 && self.draw(n, 2) < s.unavailable_fraction;

@@ -1,7 +1,7 @@
 //! The middleware of the Graph router: counts every request in the stats,
 //! judges at arrival (before any injected latency) whether it is an early
 //! retry, then applies the tenant's faults (latency, 429, 503) as decided by
-//! `faults`, and records the client's stay-away deadline when a 429/503 is
+//! `faults` (only to the requests `only_paths`/`only_methods` select), and records the client's stay-away deadline when a 429/503 is
 //! delivered. The outer `$batch` request is counted and judged but never
 //! faulted; its items are, one by one, and their 429/503s count as delivered
 //! when the outer `$batch` answer is (see `faults`).
@@ -44,12 +44,14 @@ pub async fn layer(State(state): State<Shared>, request: Request, next: Next) ->
         let response = next.run(request).await;
         return delivered_batch(&state, &client, response).await;
     }
-    let latency = state.faults.settings().latency_ms;
+    let method = request.method().as_str().to_string();
+    let settings = state.faults.settings();
+    let latency = if settings.applies_to(&method, &path) { settings.latency_ms } else { 0 };
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;
     }
     let graph = GraphRequest::from_headers(request.headers());
-    let (mut response, retry_after) = match state.faults.decide(early, &state.stats) {
+    let (mut response, retry_after) = match state.faults.decide(&method, &path, early, &state.stats) {
         Decision::Pass => return next.run(request).await,
         Decision::Throttle(after) => (graph.json(StatusCode::TOO_MANY_REQUESTS, throttled_body(&state, &graph)), after),
         Decision::Unavailable(after) => {

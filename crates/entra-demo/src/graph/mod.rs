@@ -11,7 +11,8 @@
 //!   `paging`), their `owners` and `credentials` (add/removePassword), and
 //!   `delta`; `dates` has Graph's date-time form.
 //! - `groups`, `users`: `/groups` and `/users` as resources of the same
-//!   machinery, with `POST /groups` and `DELETE /groups/{id}`; `members`
+//!   machinery, with `POST /groups` and `DELETE /groups/{id}`; `user_writes`
+//!   (`PATCH /users/{id}` `passwordProfile`, `revokeSignInSessions`); `members`
 //!   (members, transitiveMembers, memberOf, transitiveMemberOf, getByIds),
 //!   `membership` (`members/$ref` add and remove) and `groups_delta`
 //!   (`/groups/delta` with `members@delta`; `/users/delta` is `delta`).
@@ -44,6 +45,7 @@ mod query;
 mod resource;
 mod service_principals;
 pub mod stats;
+mod user_writes;
 mod userinfo;
 mod users;
 
@@ -89,7 +91,8 @@ pub fn router(state: Shared) -> Router<Shared> {
         .route("/users", get(h::list::<Person>))
         .route("/users/$count", get(h::count::<Person>))
         .route("/users/delta", get(h::delta::<Person>))
-        .route("/users/{id}", get(h::get::<Person>))
+        .route("/users/{id}", get(h::get::<Person>).patch(user_writes::patch_user))
+        .route("/users/{id}/revokeSignInSessions", post(user_writes::revoke_sign_in_sessions))
         .route("/users/{id}/memberOf", get(members::user_member_of))
         .route("/users/{id}/transitiveMemberOf", get(members::user_transitive_member_of))
         .route("/directoryObjects/getByIds", post(members::directory_objects_by_ids))
@@ -224,7 +227,7 @@ pub(crate) fn unknown(state: &Shared, method: &str, path: &str, headers: &Header
         StatusCode::BAD_REQUEST,
         "BadRequest",
         &format!(
-            "Resource not found for the segment '{segment}'. (The demo tenant serves /me, /organization, /applications, /servicePrincipals, /groups (with members, transitiveMembers, members/$ref and delta), /users (with memberOf, transitiveMemberOf and delta), /directoryObjects/getByIds and /$batch; {method} {path} is not emulated.)"
+            "Resource not found for the segment '{segment}'. (The demo tenant serves /me, /organization, /applications, /servicePrincipals, /groups (with members, transitiveMembers, members/$ref and delta), /users (with memberOf, transitiveMemberOf, delta, PATCH of passwordProfile and revokeSignInSessions), /directoryObjects/getByIds and /$batch; {method} {path} is not emulated.)"
         ),
     )
 }

@@ -37,6 +37,7 @@ pub const GRAPH_ROLES: &[(&str, &str)] = &[
 pub const GRAPH_WRITE_ROLES: &[(&str, &str)] = &[
     ("GroupMember.ReadWrite.All", "dbaae8cf-10b5-4b86-a4a1-f871c94c6695"),
     ("Group.ReadWrite.All", "62a82d76-70ea-41e2-9197-370581804d09"),
+    ("User.ReadWrite.All", "741f803b-c850-494e-b5df-cde7c675a1ca"),
 ];
 
 /// SharePoint `AllSites.Read` (delegated).

@@ -53,7 +53,7 @@ fn password(rng: &mut ChaCha20Rng, now: DateTime<Utc>, created: DateTime<Utc>, n
     let end = end_date(rng, now);
     let life = *pick(rng, &[180, 365, 730]);
     let start = (end - Duration::days(life)).max(created).min(end - Duration::hours(1));
-    PasswordCred { key_id: guid(rng), display_name: Some(name.to_string()), hint: hint(rng), start, end, custom_key_identifier: None }
+    PasswordCred { key_id: guid(rng), display_name: Some(name.to_string()), hint: hint(rng), start, end, custom_key_identifier: None, secret: None }
 }
 
 /// A certificate: `Verify` alone, or a `Sign`+`Verify` pair sharing the thumbprint.
@@ -153,6 +153,8 @@ fn demo_apps(dir: &Directory) -> (Vec<Application>, Vec<ServicePrincipal>) {
                     start: s.start,
                     end: s.end,
                     custom_key_identifier: None,
+                    // The directory checks the demo clients' seeded secrets itself.
+                    secret: None,
                 })
                 .collect(),
             keys: a
@@ -293,6 +295,7 @@ pub fn generate(seed: u64, now: DateTime<Utc>, n_apps: usize, dir: &mut Director
                 start: pair[0].start,
                 end: pair[0].end,
                 custom_key_identifier: Some(pair[0].custom_key_identifier.clone()),
+                secret: None,
             });
             sp.keys = pair;
             sp.preferred_single_sign_on_mode = Some("saml");

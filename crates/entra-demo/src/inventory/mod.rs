@@ -26,8 +26,10 @@ pub use populate::{populate, GroupSizes};
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 
-/// A password credential (client secret). The value itself is never kept
-/// for generated objects; for the demo clients it lives in the directory.
+/// A password credential (client secret). The value itself is never kept:
+/// for the demo clients it lives in the directory, for a secret made by
+/// addPassword only its SHA-256 is kept ([`PasswordCred::secret`]), so the
+/// token endpoint can accept it.
 #[derive(Clone)]
 pub struct PasswordCred {
     pub key_id: String,
@@ -37,6 +39,18 @@ pub struct PasswordCred {
     pub end: DateTime<Utc>,
     /// Base64, set on the password half of a SAML signing credential.
     pub custom_key_identifier: Option<String>,
+    /// How the token endpoint recognises the secret, for those made by addPassword.
+    pub secret: Option<SecretCheck>,
+}
+
+/// What the token endpoint needs to accept a secret made by addPassword: its
+/// SHA-256 (never the value) and when it starts to work (Entra takes a while to
+/// propagate a new secret: `DemoOptions::secret_propagation`).
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretCheck {
+    pub sha256: [u8; 32],
+    /// On the emulator clock: before it, the secret is refused with AADSTS7000215.
+    pub usable_from: DateTime<Utc>,
 }
 
 impl std::fmt::Debug for PasswordCred {
@@ -167,6 +181,21 @@ pub struct Inventory {
     pub parents: Parents,
     /// The seeded shapes (nested chain, cycle, large group, …).
     pub fixture: GroupFixture,
+}
+
+impl Application {
+    /// The Graph application permissions this app asks for (`requiredResourceAccess` entries of
+    /// type `Role` on Graph), by name: what its app-only tokens carry in `roles`, since every
+    /// permission has admin consent in the demo tenant.
+    pub fn graph_app_roles(&self) -> Vec<&'static str> {
+        self.required_resource_access
+            .iter()
+            .filter(|(resource, _)| *resource == catalog::GRAPH)
+            .flat_map(|(_, access)| access.iter())
+            .filter(|(_, kind)| *kind == "Role")
+            .filter_map(|(id, _)| catalog::GRAPH_ROLES.iter().chain(catalog::GRAPH_WRITE_ROLES).find(|(_, role_id)| role_id == id).map(|(name, _)| *name))
+            .collect()
+    }
 }
 
 impl Inventory {

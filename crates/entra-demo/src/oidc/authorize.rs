@@ -14,6 +14,7 @@
 //! and case-sensitive path with any port. `localhost` and `127.0.0.1` are
 //! different hosts.
 
+use crate::accounts::PasswordCheck;
 use crate::clock::entra_timestamp;
 use crate::directory::App;
 use crate::oidc::errors::{self, AadError, ErrorContext};
@@ -312,9 +313,16 @@ pub async fn login(State(state): State<Shared>, Path(tenant): Path<String>, head
         tracing::info!("sign-in failed: unknown user");
         return sign_in_form(&tenant, &req, &login, Some(&errors::user_not_found(&state.dir.tenant_id)));
     };
-    if user.password != password {
-        tracing::info!("sign-in failed: wrong password");
-        return sign_in_form(&tenant, &req, &login, Some(&errors::bad_password()));
+    match state.accounts.check_password(user, &password) {
+        PasswordCheck::Accepted => {}
+        PasswordCheck::Wrong => {
+            tracing::info!("sign-in failed: wrong password");
+            return sign_in_form(&tenant, &req, &login, Some(&errors::bad_password()));
+        }
+        PasswordCheck::MustChange => {
+            tracing::info!("sign-in refused: the password must be changed first");
+            return sign_in_form(&tenant, &req, &login, Some(&errors::password_must_change()));
+        }
     }
     let session = state.store.new_session(&user.oid);
     let mut response = complete(&state, &req, &user.oid);

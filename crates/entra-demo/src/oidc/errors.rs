@@ -283,6 +283,38 @@ pub fn refresh_token_expired(issued: DateTime<Utc>) -> AadError {
     )
 }
 
+/// A refresh token issued before the user's sessions were revoked or password reset.
+pub fn grant_revoked(issued: DateTime<Utc>, valid_from: DateTime<Utc>) -> AadError {
+    let at = |t: DateTime<Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+    AadError::new(
+        "invalid_grant",
+        50173,
+        format!(
+            "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '{}' and the TokensValidFrom date (before which tokens are not valid) for this user is '{}'.",
+            at(issued),
+            at(valid_from)
+        ),
+    )
+}
+
+/// The password is right, but was set with `forceChangePasswordNextSignIn`.
+pub fn password_must_change() -> AadError {
+    AadError::new(
+        "invalid_grant",
+        50055,
+        "The password is expired. You need to update your password because this is the first time you are signing in, or because your password has expired. (The demo tenant's form cannot change passwords: set one through Graph with forceChangePasswordNextSignIn false.)",
+    )
+}
+
+/// An app registration without a service principal in the tenant asked for a token.
+pub fn missing_service_principal(client_id: &str, tenant_id: &str) -> AadError {
+    AadError::new(
+        "invalid_client",
+        7000229,
+        format!("The client application {client_id} is missing service principal in the tenant {tenant_id}. See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119"),
+    )
+}
+
 pub fn refresh_token_invalid() -> AadError {
     AadError::new(
         "invalid_grant",

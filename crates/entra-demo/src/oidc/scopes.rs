@@ -23,6 +23,8 @@ pub const GRAPH_DELEGATED: &[&str] = &[
     "User.Read.All",
     "User.ReadWrite",
     "User.ReadWrite.All",
+    "User-PasswordProfile.ReadWrite.All",
+    "User.RevokeSessions.All",
     "Directory.Read.All",
     "Directory.ReadWrite.All",
     "Directory.AccessAsUser.All",

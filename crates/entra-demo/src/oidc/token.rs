@@ -2,9 +2,13 @@
 //! `refresh_token` and `client_credentials` grants, client authentication
 //! (none for public clients; `client_secret` in the body or HTTP Basic;
 //! `private_key_jwt` assertions with either `RS256` + `x5t` or `PS256` +
-//! `x5t#S256`), and Entra's success and error bodies.
+//! `x5t#S256`), and Entra's success and error bodies. Clients are the
+//! directory's demo clients and, through `clients`, any inventory application;
+//! refresh tokens revoked by a password reset or `revokeSignInSessions` answer
+//! AADSTS50173.
 
 use crate::directory::App;
+use crate::oidc::clients;
 use crate::oidc::errors::{self, no_store, AadError};
 use crate::oidc::issue::{self, ClientAuth};
 use crate::oidc::scopes::{self, Delegated};
@@ -19,6 +23,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use jsonwebtoken::{Algorithm, Validation};
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
@@ -112,7 +117,11 @@ async fn handle(state: &Shared, tenant: &str, headers: &HeaderMap, body: &[u8]) 
         "authorization_code" | "refresh_token" | "client_credentials" => {}
         other => return Err(errors::unsupported_grant_type(other)),
     }
-    let app = state.dir.app(&req.client_id).ok_or_else(|| errors::app_not_found(&req.client_id, tenant))?;
+    let app: Cow<'_, App> = match state.dir.app(&req.client_id) {
+        Some(app) => Cow::Borrowed(app),
+        None => Cow::Owned(clients::inventory_client(state, &req.client_id).ok_or_else(|| errors::app_not_found(&req.client_id, tenant))??),
+    };
+    let app = app.as_ref();
 
     match grant_type.as_str() {
         "authorization_code" => {
@@ -165,10 +174,7 @@ fn authenticate(state: &Shared, tenant: &str, app: &App, req: &Request) -> Resul
     match &req.credential {
         Credential::None => Err(errors::credential_missing()),
         Credential::Secret(given) => {
-            let secret = app.secrets.iter().find(|s| s.value == *given).ok_or_else(|| errors::bad_secret(&app.app_id))?;
-            if state.clock.now() >= secret.end {
-                return Err(errors::secret_expired(&app.app_id));
-            }
+            clients::check_secret(state, app, given)?;
             Ok(ClientAuth::Secret)
         }
         Credential::Assertion { kind, jwt } => {
@@ -319,6 +325,10 @@ async fn refresh_token(state: &Shared, app: &App, req: &Request, auth: ClientAut
     }
     if state.clock.now() > grant.expires {
         return Err(errors::refresh_token_expired(grant.issued));
+    }
+    // A password reset revokes what public clients hold; revoked sessions revoke everything.
+    if let Some(valid_from) = state.accounts.revoked_since(&grant.user_oid, grant.issued, app.public) {
+        return Err(errors::grant_revoked(grant.issued, valid_from));
     }
     let original = scopes::parse_delegated(&grant.scope)?;
     let mut scopes = merge_scopes(req, &original)?;

@@ -4,6 +4,7 @@
 
 pub mod apps;
 pub mod groups;
+pub mod leases;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;

@@ -65,4 +65,7 @@ pub struct AddedPassword {
     /// The secret (redacted in `Debug`, never serialized, zeroed on drop).
     #[serde(rename = "secretText")]
     pub secret_text: SecretText,
+    /// Graph's `request-id` response header of the addPassword call (not part of the body).
+    #[serde(skip)]
+    pub request_id: Option<String>,
 }

@@ -4,6 +4,7 @@ use crate::client::{path_segment, GraphClient, GraphRequest};
 use crate::error::GraphError;
 use crate::models::{AddedPassword, Application, DeltaEntry};
 use crate::paging::Page;
+use crate::receipt::WriteReceipt;
 use chrono::{DateTime, Utc};
 use futures::stream::{BoxStream, TryStreamExt};
 
@@ -27,6 +28,10 @@ pub const APPLICATION_SELECT: &[&str] = &[
     "notes",
     "tags",
 ];
+
+/// The `$select` of [`GraphClient::application_credentials`]: enough to name the app and
+/// list its client secrets, nothing a lease's reconciliation does not read.
+pub const APPLICATION_CREDENTIALS_SELECT: &[&str] = &["id", "appId", "displayName", "passwordCredentials"];
 
 /// One finished delta round: what changed, and the link to ask for the next changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,14 +58,22 @@ impl GraphClient {
         self.send(&GraphRequest::get(&format!("applications/{}", path_segment(id))).select(APPLICATION_SELECT)).await
     }
 
+    /// `GET /applications/{id}?$select=id,appId,displayName,passwordCredentials`: one app
+    /// registration's client secrets (metadata only; Graph never lists a secret's text).
+    /// Every other field of the returned [`Application`] is left empty.
+    pub async fn application_credentials(&self, id: &str) -> Result<Application, GraphError> {
+        self.send(&GraphRequest::get(&format!("applications/{}", path_segment(id))).select(APPLICATION_CREDENTIALS_SELECT)).await
+    }
+
     /// `POST /applications/{id}/addPassword`: a new client secret, valid until `end` (Graph's default: two years).
-    /// The secret text is returned once, in [`AddedPassword::secret_text`].
+    /// The secret text is returned once, in [`AddedPassword::secret_text`]; the answer's `request-id`
+    /// in [`AddedPassword::request_id`].
     pub async fn add_application_password(&self, id: &str, display_name: &str, end: Option<DateTime<Utc>>) -> Result<AddedPassword, GraphError> {
         self.add_password("applications", id, display_name, end).await
     }
 
-    /// `POST /applications/{id}/removePassword` (204).
-    pub async fn remove_application_password(&self, id: &str, key_id: &str) -> Result<(), GraphError> {
+    /// `POST /applications/{id}/removePassword` (204). The receipt carries Graph's `request-id`.
+    pub async fn remove_application_password(&self, id: &str, key_id: &str) -> Result<WriteReceipt, GraphError> {
         self.remove_password("applications", id, key_id).await
     }
 
@@ -70,12 +83,15 @@ impl GraphClient {
             credential["endDateTime"] = end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true).into();
         }
         let request = GraphRequest::post(&format!("{collection}/{}/addPassword", path_segment(id)), serde_json::json!({ "passwordCredential": credential }));
-        self.send(&request).await
+        let answer = self.send_raw(&request).await?;
+        let mut added: AddedPassword = answer.decode()?;
+        added.request_id = answer.request_id.clone();
+        Ok(added)
     }
 
-    pub(crate) async fn remove_password(&self, collection: &str, id: &str, key_id: &str) -> Result<(), GraphError> {
+    pub(crate) async fn remove_password(&self, collection: &str, id: &str, key_id: &str) -> Result<WriteReceipt, GraphError> {
         let request = GraphRequest::post(&format!("{collection}/{}/removePassword", path_segment(id)), serde_json::json!({ "keyId": key_id }));
-        self.send_no_content(&request).await
+        self.send_write(&request).await
     }
 
     /// One delta round of `/applications`: from the start (`None`: `GET /applications/delta?$select=…`)

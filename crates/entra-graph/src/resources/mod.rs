@@ -7,8 +7,10 @@ pub mod groups;
 pub mod me;
 pub mod owners;
 pub mod service_principals;
+pub mod users;
 
-pub use applications::{DeltaRound, APPLICATION_SELECT};
+pub use applications::{DeltaRound, APPLICATION_CREDENTIALS_SELECT, APPLICATION_SELECT};
 pub use groups::{GroupDeltaPage, UserDeltaPage, GROUP_DELTA_SELECT, MAX_GET_BY_IDS, USER_DELTA_SELECT};
 pub use owners::{AppOwners, OwnersStream, OWNER_SELECT};
 pub use service_principals::SERVICE_PRINCIPAL_SELECT;
+pub use users::USER_NAME_SELECT;

@@ -3,6 +3,7 @@
 use crate::client::{GraphClient, GraphRequest};
 use crate::error::GraphError;
 use crate::models::{AddedPassword, ServicePrincipal};
+use crate::receipt::WriteReceipt;
 use chrono::{DateTime, Utc};
 use futures::stream::BoxStream;
 
@@ -36,8 +37,8 @@ impl GraphClient {
         self.add_password("servicePrincipals", id, display_name, end).await
     }
 
-    /// `POST /servicePrincipals/{id}/removePassword` (204).
-    pub async fn remove_service_principal_password(&self, id: &str, key_id: &str) -> Result<(), GraphError> {
+    /// `POST /servicePrincipals/{id}/removePassword` (204). The receipt carries Graph's `request-id`.
+    pub async fn remove_service_principal_password(&self, id: &str, key_id: &str) -> Result<WriteReceipt, GraphError> {
         self.remove_password("servicePrincipals", id, key_id).await
     }
 }

@@ -12,6 +12,9 @@
 //! shapes under `groups`: nested chain, cycle, large group, …); `--latency-ms`,
 //! `--throttle-fraction`, `--retry-after` and `--unavailable-fraction` set
 //! faults from the start (`POST {emulator}/faults` changes them later).
+//! `--secret-propagation-ms N` makes a secret added by addPassword fail at the
+//! token endpoint (AADSTS7000215) for its first N ms, as Entra's propagation
+//! does; the JSON line names the lease tests' targets under `lease_targets`.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -72,6 +75,10 @@ struct ServeArgs {
     /// Share of Graph requests answered 503 (0.0–1.0).
     #[arg(long, default_value_t = 0.0)]
     unavailable_fraction: f64,
+    /// A secret added by addPassword is refused at the token endpoint (AADSTS7000215) for this
+    /// many milliseconds of emulator time, as a new secret is while Entra propagates it.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    secret_propagation_ms: u64,
 }
 
 pub async fn run(args: DemoArgs) -> ExitCode {
@@ -99,6 +106,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         users: args.users,
         group_memberships: args.group_memberships,
         prompt_values: args.prompt_values,
+        secret_propagation: std::time::Duration::from_millis(args.secret_propagation_ms),
     };
     if !args.addr.ip().is_loopback() {
         // Anyone who can reach the address can sign in: the users' password is published.
