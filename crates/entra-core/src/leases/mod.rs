@@ -135,8 +135,11 @@ impl Leases {
         &self.shared.desk
     }
 
+    /// Now, to the millisecond: the precision the store keeps, so a lease returned by a call
+    /// equals the same lease read back.
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        self.clock.now()
+        use chrono::SubsecRound;
+        self.clock.now().trunc_subsecs(3)
     }
 
     pub(crate) fn graph(&self, account_id: &str) -> Result<GraphClient> {
