@@ -1,8 +1,9 @@
 //! Builds and runs the Tauri application: logging, managed state, the main
-//! window's remembered size, plugins and commands.
+//! window's remembered size, plugins, commands and the leases' background maintenance.
 
 use crate::commands;
 use crate::demo::EmbeddedDemo;
+use crate::maintenance::{self, SignedInAccount};
 use crate::preferences::{self, WindowSize};
 use crate::state::AppState;
 use tauri::{Manager, WindowEvent};
@@ -33,7 +34,11 @@ pub fn run() {
             let credentials = entra_core::credentials::Credentials::new(apps.clone());
             let groups = entra_core::groups::Groups::open(desk.clone(), &data_dir)?;
             let jwt = entra_core::jwt::JwtWorkspace::new(&data_dir);
-            app.manage(AppState { desk, signin, apps, credentials, groups, jwt, data_dir });
+            let leases = entra_core::leases::Leases::open(desk.clone(), &data_dir)?;
+            let signed_in = SignedInAccount::default();
+            // Sweeps and reconciles in the background once an account is signed in, then every minute.
+            maintenance::start(leases.clone(), &signed_in);
+            app.manage(AppState { desk, signin, apps, credentials, groups, leases, signed_in, jwt, data_dir });
             Ok(())
         })
         .on_window_event(|window, event| {
@@ -70,6 +75,16 @@ pub fn run() {
             commands::groups::groups_why,
             commands::groups::groups_search_users,
             commands::groups::groups_resolve,
+            commands::leases::leases_overview,
+            commands::leases::leases_define,
+            commands::leases::leases_remove_definition,
+            commands::leases::leases_issue,
+            commands::leases::leases_renew,
+            commands::leases::leases_revoke,
+            commands::leases::leases_reconcile,
+            commands::leases::leases_audit,
+            commands::leases::leases_export_audit,
+            commands::leases::leases_access_token,
             commands::jwt::jwt_inspect,
             commands::jwt::jwt_inspect_current,
             commands::jwt::jwt_profiles,

@@ -3,7 +3,8 @@
 //! Hides the console window on Windows release builds; everything else lives
 //! in [`app`]. Code map: `app` (builder), `state` (managed state), `demo` (the
 //! embedded demo tenant, behind the core's `DemoTenant`), `browser` (the system
-//! browser for sign-in), `preferences` (UI preferences, window size),
+//! browser for sign-in), `preferences` (UI preferences, window size), `maintenance` (the
+//! leases' background sweep and reconciliation),
 //! `commands/` (IPC commands, one file per screen).
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -12,6 +13,7 @@ mod app;
 mod browser;
 mod commands;
 mod demo;
+mod maintenance;
 mod preferences;
 mod state;
 

@@ -1,10 +1,12 @@
 //! The app's managed state: the core's identity facade ([`Desk`]) and one
 //! service per screen, each named as its screen is in every layer.
 
+use crate::maintenance::SignedInAccount;
 use entra_core::apps::Apps;
 use entra_core::credentials::Credentials;
 use entra_core::groups::Groups;
 use entra_core::jwt::JwtWorkspace;
+use entra_core::leases::Leases;
 use entra_core::signin::SignIn;
 use entra_core::Desk;
 use std::path::PathBuf;
@@ -21,6 +23,10 @@ pub struct AppState {
     pub credentials: Credentials,
     /// Group caches: groups and memberships synced with Graph's delta query, the cache policy.
     pub groups: Groups,
+    /// Leases: dynamic secrets with a TTL, their definitions, the audit log, maintenance.
+    pub leases: Leases,
+    /// The account the webview is signed in as (told by the sign-in commands), for the lease maintenance task.
+    pub signed_in: SignedInAccount,
     /// The JWT inspector's profiles and key cache.
     pub jwt: JwtWorkspace,
     /// The data folder (the UI's preferences live here too).

@@ -131,6 +131,14 @@ impl Error {
         self
     }
 
+    /// The same error (code, identity and Graph details, cause) with its message replaced: for a
+    /// caller that adds what the failure means ("… Nothing was issued") without losing the
+    /// request IDs an admin pastes into a support ticket.
+    pub fn reworded(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
     /// Shorthand for [`ErrorCode::Config`].
     pub fn config(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::Config, message)

@@ -3,7 +3,7 @@
 //! One file, committed, so a reviewer sees every change to the IPC surface in
 //! the diff. The test below fails when the file and the Rust types disagree.
 
-use crate::{apps, commands, credentials, error, groups, jwt, signin};
+use crate::{apps, commands, credentials, error, groups, jwt, leases, signin};
 use ts_rs::{Config, TS};
 
 /// Where the bindings live, relative to this crate's manifest.
@@ -76,6 +76,20 @@ pub fn typescript() -> String {
         groups::GroupsSyncPhase::decl(&cfg),
         groups::GroupsSyncProgress::decl(&cfg),
         groups::GroupsSyncSummary::decl(&cfg),
+        leases::LeaseKind::decl(&cfg),
+        leases::LeaseStatus::decl(&cfg),
+        leases::Definition::decl(&cfg),
+        leases::DefineRequest::decl(&cfg),
+        leases::Lease::decl(&cfg),
+        leases::IssuedLease::decl(&cfg),
+        leases::IssueRequest::decl(&cfg),
+        leases::AuditAction::decl(&cfg),
+        leases::AuditEntry::decl(&cfg),
+        leases::AuditFormat::decl(&cfg),
+        leases::ReconcileReport::decl(&cfg),
+        leases::SweepReport::decl(&cfg),
+        leases::MaintenanceRun::decl(&cfg),
+        leases::LeasesOverview::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/entra-ipc by `UPDATE_BINDINGS=1 cargo test -p entra-ipc`. Do not edit.\n\nimport type { Channel } from \"@tauri-apps/api/core\";\n",

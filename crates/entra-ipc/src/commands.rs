@@ -8,7 +8,7 @@
 //! argument on one side without the other fails a test instead of a click.
 
 use crate::error::IpcError;
-use crate::{apps, credentials, groups, jwt, signin};
+use crate::{apps, credentials, groups, jwt, leases, signin};
 use std::marker::PhantomData;
 use ts_rs::{Config, TS};
 
@@ -98,6 +98,16 @@ commands! {
     groups::groups_why(account_id: Option<String>, user_id: String, group_id: String) -> groups::WhyAnswer;
     groups::groups_search_users(query: String) -> Vec<groups::DirectoryRef>;
     groups::groups_resolve(ids: Vec<String>) -> groups::ResolvedNames;
+    leases::leases_overview() -> leases::LeasesOverview;
+    leases::leases_define(account_id: Option<String>, request: leases::DefineRequest, client_secret: Option<String>) -> leases::Definition;
+    leases::leases_remove_definition(name: String) -> ();
+    leases::leases_issue(account_id: String, request: leases::IssueRequest) -> leases::IssuedLease;
+    leases::leases_renew(lease_id: String, ttl: Option<String>) -> leases::Lease;
+    leases::leases_revoke(account_id: String, lease_id: String) -> leases::Lease;
+    leases::leases_reconcile(account_id: String) -> leases::ReconcileReport;
+    leases::leases_audit(limit: Option<u32>) -> Vec<leases::AuditEntry>;
+    leases::leases_export_audit(format: leases::AuditFormat) -> String;
+    leases::leases_access_token(account_id: String, lease_id: String) -> String;
     jwt::jwt_inspect(token: String, profile: Option<String>, fetch_keys: bool) -> entra_jwt::Inspection;
     jwt::jwt_inspect_current(account_id: String, profile: Option<String>, fetch_keys: bool) -> jwt::CurrentTokenInspection;
     jwt::jwt_profiles() -> Vec<entra_jwt::Profile>;
@@ -164,5 +174,7 @@ mod tests {
         assert!(ts.contains("  jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };"), "{ts}");
         assert!(ts.contains("  app_status: { args: Record<string, never>; result: AppStatus };"), "{ts}");
         assert!(ts.contains("  groups_members: { args: { accountId: string | null; groupId: string; transitive: boolean }; result: MemberList };"), "{ts}");
+        assert!(ts.contains("  leases_define: { args: { accountId: string | null; request: DefineRequest; clientSecret: string | null }; result: Definition };"), "{ts}");
+        assert!(ts.contains("  leases_export_audit: { args: { format: AuditFormat }; result: string };"), "{ts}");
     }
 }

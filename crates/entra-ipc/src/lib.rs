@@ -9,12 +9,13 @@
 //!
 //! One module per screen, named as the screen is in every layer
 //! (`ui/src/lib/api/X.ts` → `src-tauri/src/commands/X.rs` → `entra_core::X` →
-//! here `X.rs`): [`signin`], [`apps`], [`credentials`], [`groups`], [`jwt`]. [`commands`] declares the whole command
+//! here `X.rs`): [`signin`], [`apps`], [`credentials`], [`groups`], [`leases`], [`jwt`]. [`commands`] declares the whole command
 //! surface once; the TypeScript `Commands` map is generated from it.
 //!
 //! Architecture invariant: no type here holds a token or a secret, except
 //! [`jwt::CurrentTokenInspection`], which the UI gets only when the user asks
-//! to inspect their own token.
+//! to inspect their own token, and [`leases::IssuedLease`], which carries a
+//! lease's secret once, when the admin issues it.
 
 #![deny(missing_docs)]
 
@@ -25,6 +26,7 @@ pub mod credentials;
 pub mod error;
 pub mod groups;
 pub mod jwt;
+pub mod leases;
 pub mod signin;
 
 pub use error::{ErrorCode, IpcError};

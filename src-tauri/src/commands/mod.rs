@@ -7,4 +7,5 @@ pub mod apps;
 pub mod credentials;
 pub mod groups;
 pub mod jwt;
+pub mod leases;
 pub mod signin;

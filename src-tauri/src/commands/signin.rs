@@ -1,6 +1,7 @@
 //! Sign-in commands: the app's status, sign-in (with progress and cancel),
 //! silent resume from the keychain, sign-out, preferences, and the warning that a session
-//! will not survive a restart. Core: `entra_core::signin`.
+//! will not survive a restart. Core: `entra_core::signin`. Signing in, resuming and signing out
+//! also tell the lease maintenance task which account it may use (`crate::maintenance`).
 
 use crate::browser::SystemBrowserViaTauri;
 use crate::preferences;
@@ -27,6 +28,7 @@ pub async fn sign_in(
     // The window may have gone away; the sign-in goes on regardless.
     let report = move |p: entra_core::SignInProgress| drop(on_progress.send(p.into()));
     let account = state.signin.sign_in(target.into(), &SystemBrowserViaTauri(&app), &report).await?;
+    state.signed_in.signed_in(&account.id);
     Ok((&account).into())
 }
 
@@ -38,12 +40,15 @@ pub fn cancel_sign_in(state: State<'_, AppState>) -> bool {
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn resume_account(state: State<'_, AppState>, account_id: String) -> Result<SignedInUser, IpcError> {
-    Ok(state.signin.signed_in_user(&account_id).await?.into())
+    let user = state.signin.signed_in_user(&account_id).await?;
+    state.signed_in.signed_in(&account_id);
+    Ok(user.into())
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn sign_out(state: State<'_, AppState>, account_id: String) -> Result<(), IpcError> {
+    state.signed_in.signed_out(&account_id);
     state.desk.sign_out(&account_id).await?;
     Ok(())
 }

@@ -2,11 +2,13 @@
 //! `WebKitWebDriver`, which starts the real app binary (`target/debug/entra-desk`,
 //! built with the UI embedded) in a fresh data folder, and gives the test a
 //! small WebDriver client to find elements, click, type, read text and save
-//! screenshots under `target/e2e-artifacts/`.
+//! screenshots under `target/e2e-artifacts/`; `tenant` reads and changes the
+//! app's demo tenant through Graph beside it.
 //!
 //! The tests run under Xvfb and a private D-Bus session with gnome-keyring
 //! (see `tests/e2e/run.sh`), so the app uses the real OS keychain.
 
 pub mod app;
 pub mod screens;
+pub mod tenant;
 pub mod webdriver;

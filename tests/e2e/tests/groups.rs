@@ -18,78 +18,18 @@
 //! confidential client from it; writes go to the app's own tenant, whose port
 //! is in `<data dir>/demo-tenant/port`.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use base64::Engine;
 use entra_demo::browser::DemoBrowser;
 use entra_e2e::app::{artifacts_dir, sign_in_to_demo, AppHarness};
 use entra_e2e::screens::{click_testid, js, press_ctrl, set_input, sync_groups, wait_rows};
+use entra_e2e::tenant::AppTenant;
 use entra_e2e::webdriver::Session;
 use serde_json::{json, Value};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(60);
 const SYNC: Duration = Duration::from_secs(300);
-
-/// Graph on the app's embedded demo tenant, as the demo's confidential client (app-only).
-struct AppTenant {
-    http: reqwest::Client,
-    base: String,
-    graph: String,
-    token: String,
-}
-
-impl AppTenant {
-    async fn connect(data_dir: &std::path::Path, reference: &entra_demo::DemoInfo) -> Result<AppTenant> {
-        let port = std::fs::read_to_string(data_dir.join("demo-tenant/port")).context("the app's demo tenant remembers its port")?;
-        let base = format!("http://127.0.0.1:{}", port.trim());
-        let http = reqwest::Client::new();
-        let cc = &reference.confidential_client;
-        let answer: Value = http
-            .post(format!("{base}/{}/oauth2/v2.0/token", reference.tenant_id))
-            .form(&[
-                ("client_id", cc.client_id.as_str()),
-                ("client_secret", cc.client_secret.as_str()),
-                ("grant_type", "client_credentials"),
-                ("scope", "https://graph.microsoft.com/.default"),
-            ])
-            .send()
-            .await?
-            .json()
-            .await?;
-        let token = answer["access_token"].as_str().with_context(|| format!("an app-only token from the app's demo tenant: {answer}"))?.to_string();
-        Ok(AppTenant { http, graph: format!("{base}/v1.0"), base, token })
-    }
-
-    async fn display_name(&self, kind: &str, id: &str) -> Result<String> {
-        let v: Value = self.http.get(format!("{}/{kind}/{id}?$select=displayName", self.graph)).bearer_auth(&self.token).send().await?.json().await?;
-        v["displayName"].as_str().map(str::to_string).with_context(|| format!("{kind}/{id}: {v}"))
-    }
-
-    async fn add_member(&self, group: &str, member: &str) -> Result<()> {
-        let body = json!({"@odata.id": format!("https://graph.microsoft.com/v1.0/directoryObjects/{member}")});
-        let r = self.http.post(format!("{}/groups/{group}/members/$ref", self.graph)).bearer_auth(&self.token).json(&body).send().await?;
-        if r.status().as_u16() != 204 {
-            bail!("adding {member} to {group}: {} {}", r.status(), r.text().await?);
-        }
-        Ok(())
-    }
-
-    async fn remove_member(&self, group: &str, member: &str) -> Result<()> {
-        let r = self.http.delete(format!("{}/groups/{group}/members/{member}/$ref", self.graph)).bearer_auth(&self.token).send().await?;
-        if r.status().as_u16() != 204 {
-            bail!("removing {member} from {group}: {} {}", r.status(), r.text().await?);
-        }
-        Ok(())
-    }
-
-    async fn faults(&self, patch: Value) -> Result<()> {
-        let r = self.http.post(format!("{}/_emulator/faults", self.base)).json(&patch).send().await?;
-        if !r.status().is_success() {
-            bail!("faults {patch}: {} {}", r.status(), r.text().await?);
-        }
-        Ok(())
-    }
-}
 
 /// The ids of the "why" path on screen, user first.
 async fn why_path(app: &Session) -> Result<Vec<String>> {

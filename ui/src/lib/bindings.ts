@@ -1090,6 +1090,326 @@ duration_ms: number,
  */
 as_of: string, };
 
+export type LeaseKind = "app-secret" | "user-password" | "access-token";
+
+export type LeaseStatus = "pending" | "active" | "revoking" | "revoke-failed" | "revoked" | "expired" | "abandoned";
+
+export type Definition = { 
+/**
+ * Unique name.
+ */
+name: string, 
+/**
+ * What a lease of it hands out.
+ */
+kind: LeaseKind, 
+/**
+ * App-secret: the application's object ID; user-password: the user's object ID; access-token: the scope.
+ */
+target: string, 
+/**
+ * The target's display name when known.
+ */
+target_name: string | null, 
+/**
+ * Access-token only: the client (application) ID whose secret gets the token.
+ */
+client_id: string | null, 
+/**
+ * The default lease TTL, seconds.
+ */
+ttl_secs: number, 
+/**
+ * The longest a lease may live from its issue, renewals included, seconds.
+ */
+max_ttl_secs: number, 
+/**
+ * The default TTL as a duration (`1h30m`).
+ */
+ttl: string, 
+/**
+ * The max TTL as a duration.
+ */
+max_ttl: string, 
+/**
+ * When it was defined, RFC 3339.
+ */
+created_at: string, };
+
+export type DefineRequest = { 
+/**
+ * The name (letters, digits, `-`, `_`, `.`; 1–64 characters).
+ */
+name: string, 
+/**
+ * The kind.
+ */
+kind: LeaseKind, 
+/**
+ * Object ID (app-secret: application object; user-password: user) or scope (access-token).
+ */
+target: string, 
+/**
+ * Default TTL.
+ */
+ttl: string, 
+/**
+ * Max TTL (at least the TTL).
+ */
+max_ttl: string, 
+/**
+ * User-password only: the admin ticked that leases reset a real account's password.
+ */
+acknowledge_password_reset: boolean, 
+/**
+ * Access-token only: the client ID.
+ */
+client_id: string | null, };
+
+export type Lease = { 
+/**
+ * The lease ID (also in the credential's marker).
+ */
+id: string, 
+/**
+ * The definition it was issued from.
+ */
+definition: string, 
+/**
+ * Its kind.
+ */
+kind: LeaseKind, 
+/**
+ * Object ID or scope.
+ */
+target: string, 
+/**
+ * Its status.
+ */
+status: LeaseStatus, 
+/**
+ * When it was issued, RFC 3339.
+ */
+issued_at: string, 
+/**
+ * When it expires, RFC 3339 (renewals move it, never past `max_expires_at`).
+ */
+expires_at: string, 
+/**
+ * Issue time + max TTL, RFC 3339 (an app secret's `endDateTime` in Entra).
+ */
+max_expires_at: string, 
+/**
+ * The last renewal, RFC 3339.
+ */
+renewed_at: string | null, 
+/**
+ * When it was revoked, expired or abandoned, RFC 3339.
+ */
+ended_at: string | null, 
+/**
+ * App-secret: the credential's key ID.
+ */
+key_id: string | null, 
+/**
+ * App-secret: the secret's first characters.
+ */
+hint: string | null, 
+/**
+ * App-secret: the credential's display name (the marker `entra-desk:<store>:<lease>`).
+ */
+marker: string | null, 
+/**
+ * Failed revocation attempts so far.
+ */
+revoke_attempts: number, 
+/**
+ * When the next revocation attempt is due (revoke-failed), RFC 3339.
+ */
+next_attempt_at: string | null, 
+/**
+ * The last failure, in words.
+ */
+last_error: string | null, 
+/**
+ * A remark, e.g. that reconciliation adopted it.
+ */
+note: string | null, };
+
+export type IssuedLease = { 
+/**
+ * The lease.
+ */
+lease: Lease, 
+/**
+ * The client secret, password or access token.
+ */
+secret: string, 
+/**
+ * App-secret with `wait_until_usable`: how long until a token could be obtained with it, ms.
+ */
+usable_after_ms: number | null, 
+/**
+ * Set when the lease was issued but something after it did not work (e.g. the wait timed out).
+ */
+warning: string | null, };
+
+export type IssueRequest = { 
+/**
+ * The definition's name.
+ */
+definition: string, 
+/**
+ * The TTL (`null`: the definition's); refused above its max TTL.
+ */
+ttl: string | null, 
+/**
+ * App-secret: wait until Entra accepts the new secret (it may take seconds to propagate).
+ */
+wait_until_usable: boolean, };
+
+export type AuditAction = "defined" | "undefined" | "intent" | "issued" | "issue-failed" | "renewed" | "revoked" | "revoke-failed" | "expired" | "reconciled";
+
+export type AuditEntry = { 
+/**
+ * Its position in the log (increasing).
+ */
+seq: number, 
+/**
+ * When, RFC 3339.
+ */
+at: string, 
+/**
+ * What happened.
+ */
+action: AuditAction, 
+/**
+ * The lease, if any.
+ */
+lease_id: string | null, 
+/**
+ * The definition, if any.
+ */
+definition: string | null, 
+/**
+ * The target, if any.
+ */
+target: string | null, 
+/**
+ * Who: the account's user name or client ID, or `sweeper` / `reconciliation`.
+ */
+actor: string, 
+/**
+ * What happened, in words.
+ */
+detail: string, 
+/**
+ * Graph's `request-id` of the call, when there was one.
+ */
+request_id: string | null, };
+
+export type AuditFormat = "jsonl" | "csv";
+
+export type ReconcileReport = { 
+/**
+ * App registrations whose credentials were listed.
+ */
+targets: number, 
+/**
+ * Credentials seen on them.
+ */
+credentials_seen: number, 
+/**
+ * Credentials not carrying this store's marker (left alone).
+ */
+foreign: number, 
+/**
+ * Credentials of ours removed.
+ */
+removed: number, 
+/**
+ * Credentials adopted (intent recorded, Graph call made, commit lost).
+ */
+adopted: number, 
+/**
+ * Intents closed because their Graph call never happened.
+ */
+abandoned: number, 
+/**
+ * Leases whose credential was already gone, closed.
+ */
+closed: number, 
+/**
+ * Problems that need another run, in words.
+ */
+errors: Array<string>, 
+/**
+ * Graph requests made.
+ */
+requests: number, 
+/**
+ * Wall time, ms.
+ */
+duration_ms: number, };
+
+export type SweepReport = { 
+/**
+ * Expired leases whose credential was removed.
+ */
+expired: number, 
+/**
+ * Revocations retried after a failure that now succeeded.
+ */
+recovered: number, 
+/**
+ * Leases still failing to revoke.
+ */
+failing: number, 
+/**
+ * Access tokens refreshed ahead of their expiry.
+ */
+tokens_refreshed: number, };
+
+export type MaintenanceRun = { 
+/**
+ * When it ended, RFC 3339.
+ */
+at: string, 
+/**
+ * The sweep's result.
+ */
+sweep: SweepReport, 
+/**
+ * The reconciliation's, when one ran.
+ */
+reconcile: ReconcileReport | null, 
+/**
+ * Why it could not run or finish (e.g. not signed in, Graph unreachable).
+ */
+error: string | null, };
+
+export type LeasesOverview = { 
+/**
+ * This store's ID (the middle of every marker).
+ */
+store_id: string, 
+/**
+ * Leases, newest first (final ones of the last 30 days included).
+ */
+leases: Array<Lease>, 
+/**
+ * Definitions by name.
+ */
+definitions: Array<Definition>, 
+/**
+ * The time the countdowns are relative to, RFC 3339 with milliseconds (the UI corrects for its own clock).
+ */
+now: string, 
+/**
+ * The last maintenance run, if any.
+ */
+last_maintenance: MaintenanceRun | null, };
+
 /** A JWT validation profile's defaults: `entra_jwt::Profile::default()`. */
 export const DEFAULT_JWT_PROFILE: Profile = {"name":"","tenant_id":null,"client_id":null,"audience":null,"issuer":"https://sts.windows.net/{TenantId}/","authority":"https://login.microsoftonline.com/{TenantId}/","metadata_address":null,"required_claims":"tid={TenantId}","clock_skew":"00:05:00","jwks_cache_duration":"01:00:00"};
 
@@ -1123,6 +1443,16 @@ export interface Commands {
   groups_why: { args: { accountId: string | null; userId: string; groupId: string }; result: WhyAnswer };
   groups_search_users: { args: { query: string }; result: Array<DirectoryRef> };
   groups_resolve: { args: { ids: Array<string> }; result: ResolvedNames };
+  leases_overview: { args: Record<string, never>; result: LeasesOverview };
+  leases_define: { args: { accountId: string | null; request: DefineRequest; clientSecret: string | null }; result: Definition };
+  leases_remove_definition: { args: { name: string }; result: void };
+  leases_issue: { args: { accountId: string; request: IssueRequest }; result: IssuedLease };
+  leases_renew: { args: { leaseId: string; ttl: string | null }; result: Lease };
+  leases_revoke: { args: { accountId: string; leaseId: string }; result: Lease };
+  leases_reconcile: { args: { accountId: string }; result: ReconcileReport };
+  leases_audit: { args: { limit: number | null }; result: Array<AuditEntry> };
+  leases_export_audit: { args: { format: AuditFormat }; result: string };
+  leases_access_token: { args: { accountId: string; leaseId: string }; result: string };
   jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };
   jwt_inspect_current: { args: { accountId: string; profile: string | null; fetchKeys: boolean }; result: CurrentTokenInspection };
   jwt_profiles: { args: Record<string, never>; result: Array<Profile> };

@@ -61,7 +61,7 @@ pub(super) async fn rotate(apps: &Apps, account_id: &str, object_id: &str, objec
     let added = added.map_err(|e| {
         let mapped = map_error(e);
         let message = format!("No secret was created on the {} {object_id}: {} Nothing was changed", kind(object_type), mapped.message());
-        Error::new(mapped.code(), message).with_source(mapped)
+        mapped.reworded(message)
     })?;
     let key_id = added.credential.key_id.clone();
     tracing::info!(object = %object_id, key = %key_id, "added a client secret");
@@ -102,7 +102,7 @@ pub(super) async fn remove(apps: &Apps, account_id: &str, object_id: &str, objec
     removed.map_err(|e| {
         let mapped = map_error(e);
         let message = format!("The secret {key_id} was not removed from the {} {object_id}: {} Nothing was changed", kind(object_type), mapped.message());
-        Error::new(mapped.code(), message).with_source(mapped)
+        mapped.reworded(message)
     })?;
     tracing::info!(object = %object_id, key = %key_id, "removed a client secret");
     apps.reload_object(&graph, object_id, object_type).await.map_err(|e| {

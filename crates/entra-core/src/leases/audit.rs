@@ -54,6 +54,21 @@ impl Leases {
     }
 }
 
+impl Leases {
+    /// Writes the whole log (see [`Leases::export_audit`]) to a new file in `dir` (created if
+    /// missing; owner-only, written atomically) and returns its path.
+    pub async fn export_audit_file(&self, format: AuditFormat, dir: &std::path::Path) -> Result<std::path::PathBuf> {
+        let body = self.export_audit(format).await?;
+        let extension = match format {
+            AuditFormat::Jsonl => "jsonl",
+            AuditFormat::Csv => "csv",
+        };
+        let path = dir.join(format!("entra-leases-audit-{}.{extension}", self.now().format("%Y%m%d-%H%M%S")));
+        crate::paths::write_atomic(&path, body.as_bytes())?;
+        Ok(path)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

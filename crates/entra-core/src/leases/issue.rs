@@ -172,7 +172,8 @@ impl Leases {
         if let Err(e) = self.store().update_lease(&rows::lease_row(&lease, None), LeaseStatus::Pending.as_str(), Some(&audit)).await {
             tracing::warn!(error = %e, "could not close an abandoned intent; reconciliation will");
         }
-        Err(Error::new(err.code(), format!("{} Nothing was issued", err.message())).with_source(err))
+        let message = format!("{} Nothing was issued", err.message());
+        Err(err.reworded(message))
     }
 }
 

@@ -172,11 +172,12 @@ impl Leases {
                 let audit = audit_for(&lease, now, AuditAction::RevokeFailed, actor, detail, request_id);
                 self.store().update_lease(&rows::lease_row(&lease, None), LeaseStatus::Revoking.as_str(), Some(&audit)).await.map_err(store_error)?;
                 let when = lease.next_attempt_at.map(rows::when).unwrap_or_default();
-                Err(Error::new(
-                    err.code(),
-                    format!("Lease {} could not be revoked: {} Entra Desk retries it (next at {when}) and shows it as failing until it succeeds", lease.id, err.message()),
-                )
-                .with_source(err))
+                let message = format!(
+                    "Lease {} could not be revoked: {} Entra Desk retries it (next at {when}) and shows it as failing until it succeeds",
+                    lease.id,
+                    err.message()
+                );
+                Err(err.reworded(message))
             }
         }
     }

@@ -1,0 +1,88 @@
+//! Leases commands: the overview (leases, definitions, the last maintenance
+//! run), defining and removing dynamic secrets, issuing (the one command that
+//! returns a lease's secret, once, on the admin's request), renewing,
+//! revoking, reconciling, the audit log and its export, and an access-token
+//! lease's token on an explicit "show token". Core: `entra_core::leases`.
+
+use crate::state::AppState;
+use entra_ipc::leases::{AuditEntry, AuditFormat, DefineRequest, Definition, IssueRequest, IssuedLease, Lease, LeasesOverview, ReconcileReport};
+use entra_ipc::IpcError;
+use tauri::State;
+
+/// Leases, definitions and the last maintenance run: the local store only, never the network.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn leases_overview(state: State<'_, AppState>) -> Result<LeasesOverview, IpcError> {
+    Ok(state.leases.overview().await?.into())
+}
+
+/// Defines a dynamic secret. `client_secret` (access-token definitions) goes to the keychain and never comes back;
+/// `account_id`, when given, names the target.
+#[tauri::command]
+#[tracing::instrument(skip(state, client_secret), err(Debug))]
+pub async fn leases_define(
+    state: State<'_, AppState>,
+    account_id: Option<String>,
+    request: DefineRequest,
+    client_secret: Option<String>,
+) -> Result<Definition, IpcError> {
+    Ok(state.leases.define(account_id.as_deref(), request.into_core(client_secret)).await?.into())
+}
+
+/// Removes a definition; refused while it has live leases.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn leases_remove_definition(state: State<'_, AppState>, name: String) -> Result<(), IpcError> {
+    Ok(state.leases.remove_definition(&name).await?)
+}
+
+/// Issues a lease and returns its secret: the one time the value crosses to the webview, on the admin's request.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn leases_issue(state: State<'_, AppState>, account_id: String, request: IssueRequest) -> Result<IssuedLease, IpcError> {
+    Ok(state.leases.issue(&account_id, request.into()).await?.into())
+}
+
+/// Moves the lease's expiry (by `ttl`, else the definition's), never past its max TTL. Local only.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn leases_renew(state: State<'_, AppState>, lease_id: String, ttl: Option<String>) -> Result<Lease, IpcError> {
+    let ttl = ttl.filter(|t| !t.trim().is_empty());
+    Ok(state.leases.renew(&lease_id, ttl.as_deref()).await?.into())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn leases_revoke(state: State<'_, AppState>, account_id: String, lease_id: String) -> Result<Lease, IpcError> {
+    Ok(state.leases.revoke(&account_id, &lease_id).await?.into())
+}
+
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn leases_reconcile(state: State<'_, AppState>, account_id: String) -> Result<ReconcileReport, IpcError> {
+    Ok(state.leases.reconcile(&account_id).await?.into())
+}
+
+/// The audit log, newest first (`limit` lines, else all).
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn leases_audit(state: State<'_, AppState>, limit: Option<u32>) -> Result<Vec<AuditEntry>, IpcError> {
+    Ok(state.leases.audit(limit.map(|l| l as usize)).await?.into_iter().map(AuditEntry::from).collect())
+}
+
+/// Writes the whole audit log (oldest first) to a file where the Credential expiry exports go (Downloads, else
+/// `<data dir>/exports`) and returns its path.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn leases_export_audit(state: State<'_, AppState>, format: AuditFormat) -> Result<String, IpcError> {
+    let dir = entra_core::credentials::export::default_dir(&state.data_dir);
+    let path = state.leases.export_audit_file(format.into(), &dir).await?;
+    Ok(path.to_string_lossy().into_owned())
+}
+
+/// An access-token lease's current token: only on the admin's explicit "show token".
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn leases_access_token(state: State<'_, AppState>, account_id: String, lease_id: String) -> Result<String, IpcError> {
+    Ok(state.leases.access_token(&account_id, &lease_id).await?.expose().to_string())
+}

@@ -1,0 +1,72 @@
+// Leases commands: the overview (leases, definitions, the last maintenance
+// run), defining and removing dynamic secrets, issuing, renewing, revoking,
+// reconciling, the audit log and its export, and an access-token lease's
+// token. Mirrors src-tauri/src/commands/leases.rs and entra_core::leases.
+//
+// Two calls return a secret, each only because the admin asked: `issueLease`
+// (the new secret, shown once) and `leaseAccessToken` ("show token").
+import { call } from "./ipc";
+import type {
+  AuditEntry,
+  AuditFormat,
+  DefineRequest,
+  Definition,
+  IssueRequest,
+  IssuedLease,
+  Lease,
+  LeasesOverview,
+  ReconcileReport,
+} from "../bindings";
+
+/** Leases, definitions and the last maintenance run, from the local store only (never the network). */
+export function leasesOverview(): Promise<LeasesOverview> {
+  return call("leases_overview", {});
+}
+
+/**
+ * Defines a dynamic secret. `clientSecret` (access-token definitions only) goes to the OS keychain and is never
+ * sent back; `accountId` lets the core look up the target's name.
+ */
+export function defineLease(accountId: string | null, request: DefineRequest, clientSecret: string | null): Promise<Definition> {
+  return call("leases_define", { accountId, request, clientSecret });
+}
+
+/** Removes a definition; refused while it has live leases. */
+export function removeDefinition(name: string): Promise<void> {
+  return call("leases_remove_definition", { name });
+}
+
+/** Issues a lease; its secret comes back this once and is never stored. */
+export function issueLease(accountId: string, request: IssueRequest): Promise<IssuedLease> {
+  return call("leases_issue", { accountId, request });
+}
+
+/** Extends a lease by `ttl` (null: the definition's TTL), never past its max TTL. */
+export function renewLease(leaseId: string, ttl: string | null): Promise<Lease> {
+  return call("leases_renew", { leaseId, ttl });
+}
+
+/** Revokes a lease (removes the secret, resets the password, or forgets the token). */
+export function revokeLease(accountId: string, leaseId: string): Promise<Lease> {
+  return call("leases_revoke", { accountId, leaseId });
+}
+
+/** Lists the targets' credentials and settles what the store and Entra disagree on (only this store's markers). */
+export function reconcileLeases(accountId: string): Promise<ReconcileReport> {
+  return call("leases_reconcile", { accountId });
+}
+
+/** The audit log, newest first (`limit` lines, null: all). */
+export function leaseAudit(limit: number | null): Promise<AuditEntry[]> {
+  return call("leases_audit", { limit });
+}
+
+/** Writes the whole audit log (JSON lines or CSV) to a file; resolves to its path. */
+export function exportLeaseAudit(format: AuditFormat): Promise<string> {
+  return call("leases_export_audit", { format });
+}
+
+/** An access-token lease's current token: only on an explicit "show token". */
+export function leaseAccessToken(accountId: string, leaseId: string): Promise<string> {
+  return call("leases_access_token", { accountId, leaseId });
+}

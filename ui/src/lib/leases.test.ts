@@ -1,0 +1,224 @@
+import { describe, expect, it } from "vitest";
+import type { Definition, Lease, MaintenanceRun, ReconcileReport } from "./bindings";
+import {
+  EMPTY_DEFINE_FORM,
+  canRenew,
+  canRevoke,
+  checkDefineForm,
+  clockOffset,
+  describeDuration,
+  formatCountdown,
+  formatDuration,
+  leaseCountdown,
+  maintenanceSummary,
+  msUntil,
+  parseDuration,
+  reconcileSummary,
+  renewalPreview,
+  statusBadge,
+  targetLabel,
+  whenShort,
+} from "./leases";
+
+const T0 = Date.parse("2026-03-01T12:00:00Z");
+const lease = (over: Partial<Lease> = {}): Lease => ({
+  id: "5d1c1c3e-0000-4000-8000-000000000001",
+  definition: "ci-deploy",
+  kind: "app-secret",
+  target: "11111111-2222-3333-4444-555555555555",
+  status: "active",
+  issued_at: "2026-03-01T11:00:00Z",
+  expires_at: "2026-03-01T13:00:00Z",
+  max_expires_at: "2026-03-02T11:00:00Z",
+  renewed_at: null,
+  ended_at: null,
+  key_id: "k-1",
+  hint: "abc",
+  marker: "entra-desk:store:5d1c1c3e",
+  revoke_attempts: 0,
+  next_attempt_at: null,
+  last_error: null,
+  note: null,
+  ...over,
+});
+const definition = (over: Partial<Definition> = {}): Definition => ({
+  name: "ci-deploy",
+  kind: "app-secret",
+  target: "11111111-2222-3333-4444-555555555555",
+  target_name: "Payroll API",
+  client_id: null,
+  ttl_secs: 3600,
+  max_ttl_secs: 86_400,
+  ttl: "1h",
+  max_ttl: "1d",
+  created_at: "2026-03-01T10:00:00Z",
+  ...over,
+});
+
+describe("the clock", () => {
+  it("corrects countdowns by how far the store's clock is from this machine's", () => {
+    // The store says 12:00:00; this machine says 11:59:50: it is 10 s behind.
+    const offset = clockOffset("2026-03-01T12:00:00.000Z", T0 - 10_000);
+    expect(offset).toBe(10_000);
+    // One local second later, an expiry at 12:00:05 is 4 s away on the store's clock.
+    expect(msUntil("2026-03-01T12:00:05Z", T0 - 9_000, offset)).toBe(4_000);
+    expect(clockOffset("not a time", T0)).toBe(0);
+    expect(msUntil("nope", T0, 0)).toBeNull();
+  });
+});
+
+describe("durations", () => {
+  it("reads what the core reads and writes it back the core's way", () => {
+    expect(parseDuration("15m")).toEqual({ ok: true, secs: 900, text: "15m" });
+    expect(parseDuration(" 1h30m ")).toEqual({ ok: true, secs: 5400, text: "1h30m" });
+    expect(parseDuration("7d")).toEqual({ ok: true, secs: 604_800, text: "7d" });
+    expect(parseDuration("90s")).toEqual({ ok: true, secs: 90, text: "1m30s" });
+    expect(parseDuration("1H")).toMatchObject({ ok: true, secs: 3600 });
+    expect(parseDuration("2w")).toEqual({ ok: true, secs: 1_209_600, text: "14d" });
+    expect(parseDuration("30m1h")).toMatchObject({ ok: true, secs: 5400, text: "1h30m" });
+  });
+
+  it("refuses what is not a duration, naming the field and the form", () => {
+    for (const bad of ["", "15", "1 h", "1h 30m", "m15", "1y", "1h30", "1.5h", "-5m", "9999999999h"]) {
+      const p = parseDuration(bad, "The TTL");
+      expect(p.ok, bad).toBe(false);
+      if (!p.ok) {
+        expect(p.error.startsWith("The TTL")).toBe(true);
+        expect(p.error).toContain("1h30m");
+      }
+    }
+    expect(parseDuration("0m")).toMatchObject({ ok: false, error: expect.stringContaining("at least 1s") });
+    expect(parseDuration("731d")).toMatchObject({ ok: false, error: expect.stringContaining("730d") });
+    expect(parseDuration("730d")).toMatchObject({ ok: true });
+  });
+
+  it("formats and explains seconds", () => {
+    expect(formatDuration(0)).toBe("0s");
+    expect(formatDuration(5400)).toBe("1h30m");
+    expect(formatDuration(86_400 + 61)).toBe("1d1m1s");
+    expect(describeDuration(5400)).toBe("1 hour 30 minutes");
+    expect(describeDuration(86_401)).toBe("1 day 1 second");
+  });
+});
+
+describe("countdowns", () => {
+  it("count down in the largest units that matter", () => {
+    expect(formatCountdown(42_900)).toBe("42s");
+    expect(formatCountdown(14 * 60_000 + 5_000)).toBe("14m 05s");
+    expect(formatCountdown(3_723_000)).toBe("1h 02m 03s");
+    expect(formatCountdown(7 * 86_400_000 - 60_000)).toBe("6d 23h 59m");
+    expect(formatCountdown(0)).toBe("0s");
+    expect(formatCountdown(-5_000)).toBe("0s");
+  });
+
+  it("run to the lease's expiry, say when it is due, and stop for an ended lease", () => {
+    const active = lease();
+    const one = leaseCountdown(active, T0, 0);
+    expect(one).toEqual({ text: "1h 00m 00s", secondsLeft: 3600, state: "running" });
+    const later = leaseCountdown(active, T0 + 1000, 0);
+    expect(later.secondsLeft).toBe(3599);
+    expect(later.text).toBe("59m 59s");
+    // The same local time with the store's clock 2 h ahead: already due.
+    expect(leaseCountdown(active, T0, 2 * 3_600_000)).toMatchObject({ secondsLeft: 0, state: "due" });
+    expect(leaseCountdown(lease({ status: "revoked" }), T0, 0)).toEqual({ text: "—", secondsLeft: null, state: "ended" });
+  });
+});
+
+describe("statuses and actions", () => {
+  it("make a failing revocation clear: attempts, last error, next attempt", () => {
+    const failing = lease({ status: "revoke-failed", revoke_attempts: 3, last_error: "Graph answered 503 Service Unavailable", next_attempt_at: "2026-03-01T12:05:00Z" });
+    const b = statusBadge(failing, T0, 0);
+    expect(b.text).toBe("Revoke failing");
+    expect(b.cls).toBe("bad");
+    expect(b.detail).toContain("3 failed attempts");
+    expect(b.detail).toContain("503 Service Unavailable");
+    expect(b.detail).toBe(
+      "3 failed attempts; next attempt in 5m 00s (12:05:00 UTC). It is retried until it succeeds; the secret still works meanwhile. Last error: Graph answered 503 Service Unavailable",
+    );
+    expect(statusBadge(lease({ status: "revoke-failed", revoke_attempts: 1 }), T0, 0).detail).toContain("1 failed attempt. It is retried");
+    expect(statusBadge(failing, T0 + 6 * 60_000, 0).detail).toContain("next attempt due now (12:05:00 UTC)");
+  });
+
+  it("badge an active lease past its expiry as expiring, and the rest plainly", () => {
+    expect(statusBadge(lease(), T0, 0)).toMatchObject({ text: "Active", cls: "ok" });
+    expect(statusBadge(lease({ expires_at: "2026-03-01T11:59:00Z" }), T0, 0)).toMatchObject({ text: "Expiring", cls: "warn" });
+    expect(statusBadge(lease({ status: "pending" }), T0, 0).cls).toBe("warn");
+    expect(statusBadge(lease({ status: "revoked" }), T0, 0)).toMatchObject({ text: "Revoked", cls: "" });
+  });
+
+  it("renew only a live lease short of its max, revoke a live or failing one", () => {
+    expect(canRenew(lease(), T0, 0)).toBe(true);
+    expect(canRenew(lease({ expires_at: "2026-03-02T11:00:00Z" }), T0, 0)).toBe(false);
+    expect(canRenew(lease({ status: "revoke-failed" }), T0, 0)).toBe(false);
+    // Past its expiry on the store's clock: the sweeper's, not renewable.
+    expect(canRenew(lease(), T0, 2 * 3_600_000)).toBe(false);
+    expect(canRevoke(lease())).toBe(true);
+    expect(canRevoke(lease({ status: "revoke-failed" }))).toBe(true);
+    expect(canRevoke(lease({ status: "expired" }))).toBe(false);
+    expect(canRevoke(lease({ status: "pending" }))).toBe(false);
+  });
+
+  it("preview a renewal, capped at the max", () => {
+    expect(renewalPreview(lease(), 3600, T0, 0)).toEqual({ at: T0 + 3_600_000, capped: false });
+    expect(renewalPreview(lease(), 7 * 86_400, T0, 0)).toEqual({ at: Date.parse("2026-03-02T11:00:00Z"), capped: true });
+  });
+
+  it("name the target when a definition knows it", () => {
+    expect(targetLabel(lease(), [definition()])).toEqual({ name: "Payroll API", id: lease().target });
+    expect(targetLabel(lease({ definition: "gone" }), [definition({ name: "other" })]).name).toBe("Payroll API");
+    expect(targetLabel(lease(), [definition({ target_name: null })]).name).toBeNull();
+  });
+});
+
+describe("times in cells", () => {
+  it("show the time of day for today and the date with minutes otherwise", () => {
+    expect(whenShort("2026-03-01T06:07:18Z", T0)).toBe("06:07:18");
+    expect(whenShort("2026-03-02T11:00:00Z", T0)).toBe("2026-03-02 11:00");
+    expect(whenShort(null, T0)).toBe("—");
+    expect(whenShort("soon", T0)).toBe("soon");
+  });
+});
+
+describe("the define form", () => {
+  const ok = { ...EMPTY_DEFINE_FORM, name: "ci-deploy", target: "11111111-2222-3333-4444-555555555555" };
+
+  it("accepts a complete app-secret definition", () => {
+    expect(checkDefineForm(ok)).toEqual({});
+  });
+
+  it("names every problem by field", () => {
+    const p = checkDefineForm({ ...ok, name: "has space", target: "Payroll API", ttl: "2d", maxTtl: "1d" });
+    expect(Object.keys(p).sort()).toEqual(["maxTtl", "name", "target"]);
+    expect(p.maxTtl).toContain("shorter than the TTL");
+    expect(p.target).toContain("object ID");
+  });
+
+  it("asks for the explicit tick before a user-password definition", () => {
+    const form = { ...ok, kind: "user-password" as const };
+    expect(checkDefineForm(form).acknowledge).toContain("real account");
+    expect(checkDefineForm({ ...form, acknowledge: true })).toEqual({});
+  });
+
+  it("asks for a scope and a client ID for an access-token definition (the secret may already be in the keychain)", () => {
+    const form = { ...ok, kind: "access-token" as const, target: "https://graph.microsoft.com/.default" };
+    expect(Object.keys(checkDefineForm(form)).sort()).toEqual(["clientId"]);
+    expect(checkDefineForm({ ...form, clientId: "11111111-2222-3333-4444-555555555555", clientSecret: "s3cr3t" })).toEqual({});
+    expect(checkDefineForm({ ...form, target: "User.Read", clientId: "11111111-2222-3333-4444-555555555555", clientSecret: "x" }).target).toContain("/.default");
+  });
+});
+
+describe("maintenance and reconciliation lines", () => {
+  const report: ReconcileReport = { targets: 2, credentials_seen: 7, foreign: 4, removed: 1, adopted: 1, abandoned: 0, closed: 0, errors: [], requests: 3, duration_ms: 41 };
+
+  it("say what reconciliation saw and did", () => {
+    expect(reconcileSummary(report)).toBe("2 targets, 7 credentials (4 not ours, left alone): removed 1, adopted 1. 3 Graph requests, 41 ms.");
+    expect(reconcileSummary({ ...report, removed: 0, adopted: 0, errors: ["app X could not be read"] })).toContain("nothing to fix. 3 Graph requests, 41 ms. 1 problem: app X could not be read");
+  });
+
+  it("say when maintenance last ran and why it did not finish", () => {
+    expect(maintenanceSummary(null, T0, 0)).toContain("Not run yet");
+    const run: MaintenanceRun = { at: "2026-03-01T11:58:00Z", sweep: { expired: 1, recovered: 0, failing: 2, tokens_refreshed: 0 }, reconcile: null, error: "not signed in" };
+    expect(maintenanceSummary(run, T0, 0)).toBe("2 min ago: 1 expired lease revoked, 2 still failing. Did not finish: not signed in");
+    expect(maintenanceSummary({ ...run, sweep: { expired: 0, recovered: 0, failing: 0, tokens_refreshed: 0 }, reconcile: report, error: null }, T0, 0)).toContain("nothing to sweep; reconciled: 2 targets");
+  });
+});

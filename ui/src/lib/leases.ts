@@ -1,0 +1,332 @@
+// The Leases screen's logic: the clock the countdowns run on (the store's
+// "now" corrected by this machine's clock), countdowns and durations as text,
+// durations as the core reads them (`15m`, `1h30m`, `7d`), status badges
+// with the clear states of a failing revocation, what a row may do, the
+// define form's checks, and the maintenance and reconciliation lines. Pure;
+// tested in leases.test.ts.
+import type { AuditAction, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun, ReconcileReport } from "./bindings";
+import { relativeTime } from "./apps";
+
+// ---- the clock ------------------------------------------------------------------------------
+
+/**
+ * How far the store's clock is ahead of this machine's, in ms: the overview's `now` minus the local time it
+ * arrived at. Countdowns use `Date.now() + offset`, so they agree with the sweeper even when the clocks differ.
+ */
+export function clockOffset(serverNow: string, localNow: number): number {
+  const t = Date.parse(serverNow);
+  return Number.isNaN(t) ? 0 : t - localNow;
+}
+
+/** Milliseconds from the corrected now to `iso` (negative once passed); null when `iso` is not a time. */
+export function msUntil(iso: string, localNow: number, offset: number): number | null {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? null : t - (localNow + offset);
+}
+
+// ---- durations ------------------------------------------------------------------------------
+
+const UNIT_SECS = { w: 604_800, d: 86_400, h: 3_600, m: 60, s: 1 } as const;
+type Unit = keyof typeof UNIT_SECS;
+
+/** The longest TTL or max TTL (the core's `MAX_DURATION_SECS`): 730 days, the longest a secret lives in Entra. */
+export const MAX_DURATION_SECS = 730 * 86_400;
+
+/** What the duration fields say when their text is not a duration. */
+export const DURATION_HELP = "Write a number and a unit, e.g. 90s, 15m, 1h, 7d or 1h30m (s, m, h, d, w).";
+
+export type DurationParse = { ok: true; secs: number; text: string } | { ok: false; error: string };
+
+/**
+ * Seconds as the core writes durations (`format_duration`): days, hours, minutes, seconds, zero parts left out
+ * (`5400` → `1h30m`, `0` → `0s`).
+ */
+export function formatDuration(secs: number): string {
+  let left = Math.max(0, Math.floor(secs));
+  if (left === 0) return "0s";
+  let out = "";
+  for (const unit of ["d", "h", "m", "s"] as Unit[]) {
+    const n = Math.floor(left / UNIT_SECS[unit]);
+    if (n > 0) out += `${n}${unit}`;
+    left -= n * UNIT_SECS[unit];
+  }
+  return out;
+}
+
+/**
+ * Reads a duration as the core's `parse_duration` does: one or more `<number><unit>` parts (units `s`, `m`, `h`,
+ * `d`, `w`, any case, summed), no spaces inside, more than zero and at most 730 days. `what` names the field in
+ * the error ("The TTL").
+ */
+export function parseDuration(text: string, what = "The duration"): DurationParse {
+  const t = text.trim().toLowerCase();
+  const shown = text.trim();
+  if (t === "") return { ok: false, error: `${what} is empty. ${DURATION_HELP}` };
+  const parts = [...t.matchAll(/(\d{1,9})([smhdw])/g)];
+  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== t) {
+    return { ok: false, error: `${what} “${shown}” is not a duration. ${DURATION_HELP}` };
+  }
+  const secs = parts.reduce((sum, [, digits, unit]) => sum + Number(digits) * UNIT_SECS[unit as Unit], 0);
+  if (secs === 0) return { ok: false, error: `${what} “${shown}” is zero: give at least 1s.` };
+  if (secs > MAX_DURATION_SECS) return { ok: false, error: `${what} “${shown}” is longer than 730d, the longest a secret lives in Entra: choose 730d or less.` };
+  return { ok: true, secs, text: formatDuration(secs) };
+}
+
+/** A duration in words for the field's explanation: `1 hour 30 minutes`. */
+export function describeDuration(secs: number): string {
+  const names: Record<Exclude<Unit, "w">, string> = { d: "day", h: "hour", m: "minute", s: "second" };
+  let left = Math.max(0, Math.floor(secs));
+  const words: string[] = [];
+  for (const unit of ["d", "h", "m", "s"] as const) {
+    const n = Math.floor(left / UNIT_SECS[unit]);
+    if (n > 0) words.push(`${n} ${names[unit]}${n === 1 ? "" : "s"}`);
+    left -= n * UNIT_SECS[unit];
+  }
+  return words.length ? words.join(" ") : "0 seconds";
+}
+
+// ---- countdowns -----------------------------------------------------------------------------
+
+/**
+ * A countdown: `42s`, `14m 05s`, `1h 02m 03s`, `6d 23h 59m`. Negative or zero is `0s` (the expiry has passed;
+ * the sweeper revokes the lease within a minute).
+ */
+export function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000));
+  const d = Math.floor(total / 86_400);
+  const h = Math.floor((total % 86_400) / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  const two = (n: number) => String(n).padStart(2, "0");
+  if (d > 0) return `${d}d ${h}h ${two(m)}m`;
+  if (h > 0) return `${h}h ${two(m)}m ${two(s)}s`;
+  if (m > 0) return `${m}m ${two(s)}s`;
+  return `${s}s`;
+}
+
+export interface Countdown {
+  /** What the cell shows. */
+  text: string;
+  /** Whole seconds left (0 once passed); null for a lease that has ended. */
+  secondsLeft: number | null;
+  /** `running` until the expiry, `due` once passed and not yet swept, `ended` for a final lease. */
+  state: "running" | "due" | "ended";
+}
+
+/** The countdown of a lease to its expiry, on the corrected clock. */
+export function leaseCountdown(lease: Pick<Lease, "status" | "expires_at">, localNow: number, offset: number): Countdown {
+  if (isFinal(lease.status)) return { text: "—", secondsLeft: null, state: "ended" };
+  const ms = msUntil(lease.expires_at, localNow, offset);
+  if (ms === null) return { text: lease.expires_at, secondsLeft: null, state: "running" };
+  if (ms <= 0) return { text: "expired, revoking soon", secondsLeft: 0, state: "due" };
+  return { text: formatCountdown(ms), secondsLeft: Math.floor(ms / 1000), state: "running" };
+}
+
+// ---- statuses and actions --------------------------------------------------------------------
+
+/** True once nothing more will happen to the lease (as the core's `LeaseStatus::is_final`). */
+export function isFinal(status: LeaseStatus): boolean {
+  return status === "revoked" || status === "expired" || status === "abandoned";
+}
+
+export const KIND_LABEL: Record<LeaseKind, string> = {
+  "app-secret": "App secret",
+  "user-password": "User password",
+  "access-token": "Access token",
+};
+
+export interface StatusBadge {
+  text: string;
+  /** The badge class: `ok`, `warn`, `bad` or `` (plain). */
+  cls: "ok" | "warn" | "bad" | "";
+  /** A sentence under the badge, for states that need one (a failing revocation, a pending intent). */
+  detail: string | null;
+}
+
+/** The status badge of a lease, with the clear words a failing revocation needs. */
+export function statusBadge(lease: Lease, localNow: number, offset: number): StatusBadge {
+  switch (lease.status) {
+    case "active": {
+      const ms = msUntil(lease.expires_at, localNow, offset);
+      if (ms !== null && ms <= 0) return { text: "Expiring", cls: "warn", detail: "Past its expiry: the sweeper revokes it within a minute while Entra Desk runs." };
+      return { text: "Active", cls: "ok", detail: null };
+    }
+    case "pending":
+      return { text: "Pending", cls: "warn", detail: "The intent is recorded; reconciliation will find out whether Entra made the credential." };
+    case "revoking":
+      return { text: "Revoking", cls: "warn", detail: null };
+    case "revoke-failed": {
+      const attempts = `${lease.revoke_attempts} failed attempt${lease.revoke_attempts === 1 ? "" : "s"}`;
+      const next = nextAttemptText(lease.next_attempt_at, localNow, offset);
+      const error = lease.last_error ? ` Last error: ${lease.last_error}` : "";
+      return { text: "Revoke failing", cls: "bad", detail: `${attempts}${next ? `; next attempt ${next}` : ""}. It is retried until it succeeds; the secret still works meanwhile.${error}` };
+    }
+    case "revoked":
+      return { text: "Revoked", cls: "", detail: null };
+    case "expired":
+      return { text: "Expired", cls: "", detail: null };
+    case "abandoned":
+      return { text: "Abandoned", cls: "", detail: lease.last_error };
+  }
+}
+
+/** When the next revocation attempt is due: `in 29s (06:12:00 UTC)`, or `due now (…)`; null without one. */
+export function nextAttemptText(iso: string | null, localNow: number, offset: number): string | null {
+  if (!iso) return null;
+  const ms = msUntil(iso, localNow, offset);
+  if (ms === null) return iso;
+  const at = whenShort(iso, localNow + offset);
+  return ms > 0 ? `in ${formatCountdown(ms)} (${at} UTC)` : `due now (${at} UTC)`;
+}
+
+/** A lease can be renewed while active, not yet expired on the store's clock, and short of its max TTL. */
+export function canRenew(lease: Pick<Lease, "status" | "expires_at" | "max_expires_at">, localNow: number, offset: number): boolean {
+  const left = msUntil(lease.expires_at, localNow, offset);
+  return lease.status === "active" && left !== null && left > 0 && Date.parse(lease.expires_at) < Date.parse(lease.max_expires_at);
+}
+
+/** A lease can be revoked while it lives, or retried at once while its revocation fails. */
+export function canRevoke(lease: Pick<Lease, "status">): boolean {
+  return lease.status === "active" || lease.status === "revoke-failed" || lease.status === "revoking";
+}
+
+/** Where a renewal by `ttlSecs` would put the expiry: from now, never past the max (and whether it was capped). */
+export function renewalPreview(lease: Pick<Lease, "max_expires_at">, ttlSecs: number, localNow: number, offset: number): { at: number; capped: boolean } {
+  const wanted = localNow + offset + ttlSecs * 1000;
+  const max = Date.parse(lease.max_expires_at);
+  return wanted > max ? { at: max, capped: true } : { at: wanted, capped: false };
+}
+
+/** The target as the table shows it: its name when a definition knows it, else the object ID or scope. */
+export function targetLabel(lease: Pick<Lease, "target" | "definition">, definitions: readonly Definition[]): { name: string | null; id: string } {
+  const own = definitions.find((d) => d.name === lease.definition && d.target === lease.target);
+  const named = own?.target_name ? own : definitions.find((d) => d.target === lease.target && d.target_name);
+  return { name: named?.target_name ?? null, id: lease.target };
+}
+
+/** Leases that are neither ended nor fine: what the screen's header counts. */
+export function attentionCount(leases: readonly Pick<Lease, "status">[]): number {
+  return leases.filter((l) => l.status === "revoke-failed" || l.status === "pending").length;
+}
+
+// ---- the define form ------------------------------------------------------------------------
+
+export interface DefineForm {
+  name: string;
+  kind: LeaseKind;
+  target: string;
+  ttl: string;
+  maxTtl: string;
+  acknowledge: boolean;
+  clientId: string;
+  clientSecret: string;
+}
+
+export const EMPTY_DEFINE_FORM: DefineForm = { name: "", kind: "app-secret", target: "", ttl: "1h", maxTtl: "24h", acknowledge: false, clientId: "", clientSecret: "" };
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** What the target field asks for, per kind. */
+export const TARGET_HELP: Record<LeaseKind, string> = {
+  "app-secret": "The app registration's object ID (not its client ID). Pick one of the cached apps or paste it.",
+  "user-password": "The user's object ID.",
+  "access-token": "The scope, e.g. https://graph.microsoft.com/.default",
+};
+
+/** The form's problems, by field (empty when it may be sent). The core checks again; its message wins. */
+export function checkDefineForm(form: DefineForm): Partial<Record<keyof DefineForm, string>> {
+  const problems: Partial<Record<keyof DefineForm, string>> = {};
+  const name = form.name.trim();
+  if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) {
+    problems.name = name === "" ? "Give the definition a name." : "A name has 1–64 letters, digits, “-”, “_” or “.”.";
+  }
+  const target = form.target.trim();
+  if (target === "") problems.target = `The target is empty. ${TARGET_HELP[form.kind]}`;
+  else if (form.kind !== "access-token" && !GUID.test(target)) problems.target = `“${target}” is not an object ID. ${TARGET_HELP[form.kind]}`;
+  else if (form.kind === "access-token" && !target.endsWith("/.default")) problems.target = `App-only tokens are for a resource's “/.default” scope. ${TARGET_HELP[form.kind]}`;
+  const ttl = parseDuration(form.ttl, "The TTL");
+  const max = parseDuration(form.maxTtl, "The max TTL");
+  if (!ttl.ok) problems.ttl = ttl.error;
+  if (!max.ok) problems.maxTtl = max.error;
+  if (ttl.ok && max.ok && ttl.secs > max.secs) problems.maxTtl = `The max TTL (${max.text}) is shorter than the TTL (${ttl.text}).`;
+  if (form.kind === "user-password" && !form.acknowledge) {
+    problems.acknowledge = "Tick the box: each lease resets this real account's password.";
+  }
+  if (form.kind === "access-token") {
+    if (!GUID.test(form.clientId.trim())) problems.clientId = "The client (application) ID of the app whose secret gets the tokens.";
+    // The secret may be left empty when the keychain already holds this client's: the core says so otherwise.
+  }
+  return problems;
+}
+
+// ---- maintenance, reconciliation, audit -----------------------------------------------------
+
+/** The reconciliation's outcome in one line. */
+export function reconcileSummary(r: ReconcileReport): string {
+  const did = [
+    r.removed ? `removed ${r.removed}` : null,
+    r.adopted ? `adopted ${r.adopted}` : null,
+    r.abandoned ? `closed ${r.abandoned} unfinished intent${r.abandoned === 1 ? "" : "s"}` : null,
+    r.closed ? `closed ${r.closed} lease${r.closed === 1 ? "" : "s"} whose credential was gone` : null,
+  ].filter((x): x is string => x !== null);
+  const seen = `${r.targets} target${r.targets === 1 ? "" : "s"}, ${r.credentials_seen} credential${r.credentials_seen === 1 ? "" : "s"} (${r.foreign} not ours, left alone)`;
+  const outcome = did.length ? did.join(", ") : "nothing to fix";
+  const errors = r.errors.length ? ` ${r.errors.length} problem${r.errors.length === 1 ? "" : "s"}: ${r.errors.join("; ")}` : "";
+  return `${seen}: ${outcome}. ${r.requests} Graph request${r.requests === 1 ? "" : "s"}, ${r.duration_ms} ms.${errors}`;
+}
+
+/** The last maintenance run in one line. */
+export function maintenanceSummary(run: MaintenanceRun | null, localNow: number, offset: number): string {
+  if (!run) return "Not run yet: it runs once an account is signed in, then every minute.";
+  const when = relativeTime(run.at, localNow + offset);
+  const s = run.sweep;
+  const sweep = [
+    s.expired ? `${s.expired} expired lease${s.expired === 1 ? "" : "s"} revoked` : null,
+    s.recovered ? `${s.recovered} failed revocation${s.recovered === 1 ? "" : "s"} recovered` : null,
+    s.failing ? `${s.failing} still failing` : null,
+    s.tokens_refreshed ? `${s.tokens_refreshed} token${s.tokens_refreshed === 1 ? "" : "s"} refreshed` : null,
+  ].filter((x): x is string => x !== null);
+  const parts = [sweep.length ? sweep.join(", ") : "nothing to sweep"];
+  if (run.reconcile) parts.push(`reconciled: ${reconcileSummary(run.reconcile)}`);
+  const error = run.error ? ` Did not finish: ${run.error}` : "";
+  return `${when}: ${parts.join("; ")}.${error}`;
+}
+
+export const ACTION_LABEL: Record<AuditAction, string> = {
+  defined: "Defined",
+  undefined: "Removed definition",
+  intent: "Intent",
+  issued: "Issued",
+  "issue-failed": "Issue failed",
+  renewed: "Renewed",
+  revoked: "Revoked",
+  "revoke-failed": "Revoke failed",
+  expired: "Expired",
+  reconciled: "Reconciled",
+};
+
+/** The badge class of an audit line. */
+export function actionClass(action: AuditAction): "ok" | "warn" | "bad" | "" {
+  if (action === "issue-failed" || action === "revoke-failed") return "bad";
+  if (action === "issued" || action === "renewed") return "ok";
+  if (action === "reconciled" || action === "expired") return "warn";
+  return "";
+}
+
+/**
+ * A time for a narrow cell, in UTC as the other screens show times: `06:07:18` on the day of `now`, else
+ * `2026-12-01 18:30`. Leases live minutes to days, so the date alone says too little.
+ */
+export function whenShort(iso: string | null, now: number): string {
+  if (!iso) return "—";
+  const t = new Date(iso);
+  if (Number.isNaN(t.getTime())) return iso;
+  const text = t.toISOString();
+  return text.slice(0, 10) === new Date(now).toISOString().slice(0, 10) ? text.slice(11, 19) : `${text.slice(0, 10)} ${text.slice(11, 16)}`;
+}
+
+/** The first characters of an ID, for narrow cells (the whole ID goes in the title). */
+export function shortId(id: string | null): string {
+  if (!id) return "—";
+  return id.length > 13 ? `${id.slice(0, 8)}…` : id;
+}
