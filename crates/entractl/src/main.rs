@@ -39,6 +39,8 @@ enum Command {
     Expiry(cmd::expiry::ExpiryArgs),
     /// The group cache: sync by delta, a user's groups, why a user is in a group, stats, policy.
     Groups(cmd::groups::GroupsArgs),
+    /// Leases: dynamic secrets with a TTL (app secrets, user passwords, access tokens), reconciled and audited.
+    Lease(cmd::lease::LeaseArgs),
 }
 
 fn main() -> ExitCode {
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
             Command::Jwt(args) => cmd::jwt::run(args).await,
             Command::Expiry(args) => cmd::expiry::run(args).await,
             Command::Groups(args) => cmd::groups::run(args).await,
+            Command::Lease(args) => cmd::lease::run(args).await,
         }
     })
 }

@@ -5,4 +5,5 @@ pub mod demo;
 pub mod expiry;
 pub mod groups;
 pub mod jwt;
+pub mod lease;
 pub mod session;
