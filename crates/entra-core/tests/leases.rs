@@ -348,7 +348,7 @@ async fn an_access_token_lease_hands_out_a_token_and_forgets_it_on_revoke() {
     let mut request = define("tok", LeaseKind::AccessToken, scope, "30m", "1h");
     request.client_id = Some(app.app_id.clone());
     let err = leases.define(Some(&account), request.clone()).await.unwrap_err();
-    assert!(err.message().contains("No client secret is known"), "{}", err.message());
+    assert!(err.message().contains("needs the client secret of"), "{}", err.message());
     request.client_secret = Some(SecretString::new(app_secret.secret.expose()));
     let def = leases.define(Some(&account), request).await.unwrap();
     assert_eq!(def.client_id.as_deref(), Some(app.app_id.as_str()));

@@ -254,7 +254,7 @@ export function checkDefineForm(form: DefineForm): Partial<Record<keyof DefineFo
   }
   if (form.kind === "access-token") {
     if (!GUID.test(form.clientId.trim())) problems.clientId = "The client (application) ID of the app whose secret gets the tokens.";
-    // The secret may be left empty when the keychain already holds this client's: the core says so otherwise.
+    // An empty secret is refused by the core with a message naming the field (each definition keeps its own).
   }
   return problems;
 }

@@ -10,6 +10,14 @@ use crate::secret::ClientSecret;
 use crate::{Error, ErrorCode, Result};
 use entra_store::leases::NewAudit;
 
+/// The keychain scope of an access-token definition's client secret: its own entry
+/// (`client-secret:<client id>@lease:<name>`), never an app-only sign-in's, so defining a
+/// lease neither reuses nor overwrites the secret a sign-in keeps, and signing out does not
+/// take it away.
+pub(crate) fn lease_secret_scope(definition: &str) -> String {
+    format!("lease:{definition}")
+}
+
 fn is_guid(text: &str) -> bool {
     uuid::Uuid::parse_str(text).is_ok() && text.len() == 36
 }
@@ -79,16 +87,16 @@ impl Leases {
             let account_id = account_id.ok_or_else(|| {
                 Error::new(ErrorCode::NotSignedIn, "Sign in first: an access-token definition keeps its client secret for the tenant you are signed in to")
             })?;
-            let tenant = self.desk().account(Some(account_id))?.tenant_id;
+            // The token comes from the signed-in account's tenant, so defining one needs an account.
+            self.desk().account(Some(account_id))?;
             let keychain = crate::keychain::AsyncKeychain::new(self.desk().keychain().clone());
             match &request.client_secret {
                 Some(secret) if !secret.expose().trim().is_empty() => {
-                    keychain.set_client_secret(id, &tenant, &ClientSecret::new(secret.expose().trim())).await?
+                    keychain.set_client_secret(id, &lease_secret_scope(&name), &ClientSecret::new(secret.expose().trim())).await?
                 }
-                _ if keychain.client_secret(id, &tenant).await?.is_some() => {}
                 _ => {
                     return Err(Error::invalid_input(format!(
-                        "No client secret is known for {id}: give it (ENTRA_LEASE_CLIENT_SECRET for entractl, or the form's secret field); it is kept in the OS keychain"
+                        "An access-token definition needs the client secret of {id}: give it (ENTRA_LEASE_CLIENT_SECRET for entractl, or the form's secret field); it is kept in the OS keychain for this definition only"
                     )))
                 }
             }
@@ -195,6 +203,12 @@ impl Leases {
             request_id: None,
         };
         self.store().delete_definition(&definition.name, &audit).await.map_err(store_error)?;
+        if let (LeaseKind::AccessToken, Some(client_id)) = (definition.kind, definition.client_id.as_deref()) {
+            let keychain = crate::keychain::AsyncKeychain::new(self.desk().keychain().clone());
+            if let Err(e) = keychain.delete_client_secret(client_id, &lease_secret_scope(&definition.name)).await {
+                tracing::warn!(error = %e, "could not delete a removed definition's client secret from the keychain");
+            }
+        }
         Ok(())
     }
 }

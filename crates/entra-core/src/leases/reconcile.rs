@@ -19,16 +19,20 @@
 //! ever shown the password it may have set.
 
 use super::marker::lease_id_of;
-use super::revoke::Why;
+use super::revoke::{already_gone, Why};
 use super::rows::{self, audit_for, Owner, Stored};
 use super::types::{AuditAction, Lease, LeaseKind, LeaseStatus, ReconcileReport};
 use super::{store_error, Leases, INTENT_GRACE};
 use crate::graph::{map_error, GraphClient};
 use crate::Result;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use futures::StreamExt;
 use std::time::Instant;
 
 const ACTOR: &str = "reconciliation";
+
+/// How many removals reconciliation sends at once (the Graph client's own fan-out).
+const REMOVALS_IN_FLIGHT: usize = 8;
 
 impl Leases {
     /// Reconciles the tenant with the store as `account_id`; see the module doc.
@@ -58,6 +62,7 @@ impl Leases {
             self.reconcile_off_tenant(&graph, stored, &mut report).await;
         }
         self.mark_reconciled();
+        report.requests = u32::try_from(graph.request_count()).unwrap_or(u32::MAX);
         report.duration_ms = started.elapsed().as_millis() as u64;
         let detail = format!(
             "reconciled {} application(s): {} credential(s), {} foreign left alone, {} removed, {} adopted, {} intent(s) closed, {} lease(s) closed",
@@ -98,7 +103,6 @@ impl Leases {
         by_id: &HashMap<String, Stored>,
         report: &mut ReconcileReport,
     ) -> Result<()> {
-        report.requests += 1;
         let app = match graph.application_credentials(target).await {
             Ok(app) => Some(app),
             Err(e) if e.status() == Some(404) => None,
@@ -108,6 +112,7 @@ impl Leases {
         let credentials = app.map(|a| a.password_credentials).unwrap_or_default();
         let now = self.now();
         let mut seen: HashSet<String> = HashSet::new();
+        let mut removals: Vec<(String, String, Option<&Stored>)> = Vec::new();
         for credential in &credentials {
             report.credentials_seen += 1;
             let Some(lease_id) = lease_id_of(credential.display_name.as_deref(), store_id) else {
@@ -132,28 +137,37 @@ impl Leases {
                 Some((s, LeaseStatus::Active | LeaseStatus::RevokeFailed)) if s.lease.expires_at > now => None,
                 Some((s, _)) => Some(Some(s)),
             };
-            let Some(lease) = decision else { continue };
-            // Ours and over (or unknown to the store): remove this credential.
-            report.requests += 1;
-            match graph.remove_application_password(target, &credential.key_id).await {
+            if let Some(lease) = decision {
+                removals.push((credential.key_id.clone(), lease_id.to_string(), lease));
+            }
+        }
+        // Ours and over (or unknown to the store): remove them, several at a time (the Graph
+        // client's gate still honours any Retry-After), then record each result in order.
+        let results: Vec<_> = futures::stream::iter(removals.iter())
+            .map(|(key_id, _, _)| async move { graph.remove_application_password(target, key_id).await })
+            .buffered(REMOVALS_IN_FLIGHT)
+            .collect()
+            .await;
+        for ((key_id, lease_id, lease), result) in removals.iter().zip(results) {
+            match result {
                 Ok(_) => report.removed += 1,
-                Err(e) if e.status() == Some(404) => report.removed += 1,
+                Err(e) if already_gone(&e) => report.removed += 1,
                 Err(e) => {
-                    report.errors.push(format!("could not remove credential {} from {target}: {}", credential.key_id, map_error(e).message()));
+                    report.errors.push(format!("could not remove credential {key_id} from {target}: {}", map_error(e).message()));
                     continue;
                 }
             }
             if let Some(stored) = lease {
-                self.close(stored, &credential.key_id, now).await?;
+                self.close(stored, key_id, now).await?;
             } else {
                 let audit = entra_store::leases::NewAudit {
                     at: now,
                     action: AuditAction::Reconciled.as_str().to_string(),
-                    lease_id: Some(lease_id.to_string()),
+                    lease_id: Some(lease_id.clone()),
                     definition: None,
                     target: Some(target.to_string()),
                     actor: ACTOR.to_string(),
-                    detail: format!("removed credential {} that carries this store's marker but has no lease", credential.key_id),
+                    detail: format!("removed credential {key_id} that carries this store's marker but has no lease"),
                     request_id: None,
                 };
                 self.store().append_audit(&audit).await.map_err(store_error)?;
@@ -195,7 +209,6 @@ impl Leases {
             }
             (LeaseKind::UserPassword, LeaseStatus::Pending) => {
                 // The password may or may not have been set; nobody saw it. Settle it the safe way.
-                report.requests += 2;
                 match self.revoke_lease(graph, lease.clone(), Why::Reconciled, ACTOR).await {
                     Ok(_) => report.abandoned += 1,
                     Err(e) => report.errors.push(format!("user {}: {}", lease.target, e.message())),

@@ -37,11 +37,12 @@ pub(crate) enum Why {
 }
 
 /// Whether Graph says the credential is already gone (removing it again is then a success).
-fn already_gone(err: &entra_graph::GraphError) -> bool {
+pub(crate) fn already_gone(err: &entra_graph::GraphError) -> bool {
     match err.status() {
         Some(404) => true,
-        // Entra answers an unknown keyId on removePassword with 400 and this message.
-        Some(400) => err.to_string().to_ascii_lowercase().contains("no password credential found"),
+        // An unknown keyId on removePassword is a 400 whose message names it ("No password
+        // credential with keyId '…' exists on object '…'"; older wordings say "… found").
+        Some(400) => err.to_string().to_ascii_lowercase().contains("no password credential"),
         _ => false,
     }
 }

@@ -49,7 +49,7 @@ impl Leases {
         let account = self.desk().account(Some(account_id))?;
         let client_id = definition.client_id.as_deref().ok_or_else(|| Error::invalid_input(format!("'{}' names no client ID: define it again", definition.name)))?;
         let keychain = AsyncKeychain::new(self.desk().keychain().clone());
-        let secret = keychain.client_secret(client_id, &account.tenant_id).await?.ok_or_else(|| {
+        let secret = keychain.client_secret(client_id, &super::define::lease_secret_scope(&definition.name)).await?.ok_or_else(|| {
             Error::new(
                 ErrorCode::Keychain,
                 format!("The keychain holds no client secret for {client_id}: define '{}' again with its secret", definition.name),
