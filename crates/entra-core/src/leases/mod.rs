@@ -234,4 +234,21 @@ mod tests {
         fn check<T: Send + Sync + Clone>() {}
         check::<Leases>();
     }
+
+    /// The shell spawns these futures on a multi-threaded runtime: a borrow the compiler cannot
+    /// prove `Send` (e.g. a stream of futures borrowing a local) breaks only the shell's build.
+    /// This makes it break here, under plain `cargo test`.
+    #[allow(dead_code)]
+    fn the_service_futures_are_send(leases: Leases) {
+        fn check<T: Send>(_: T) {}
+        let l = leases.clone();
+        check(async move { l.maintain(Some("a")).await });
+        let l = leases.clone();
+        check(async move { l.reconcile("a").await });
+        let l = leases.clone();
+        check(async move { l.issue("a", IssueRequest { definition: "d".into(), ttl: None, wait_until_usable: true }).await });
+        let l = leases.clone();
+        check(async move { l.revoke("a", "l").await });
+        check(async move { leases.overview().await });
+    }
 }

@@ -143,11 +143,16 @@ impl Leases {
         }
         // Ours and over (or unknown to the store): remove them, several at a time (the Graph
         // client's gate still honours any Retry-After), then record each result in order.
-        let results: Vec<_> = futures::stream::iter(removals.iter())
-            .map(|(key_id, _, _)| async move { graph.remove_application_password(target, key_id).await })
-            .buffered(REMOVALS_IN_FLIGHT)
-            .collect()
-            .await;
+        // Each future owns what it uses: a stream of futures borrowing from this frame makes the
+        // whole maintenance future not `Send` (a higher-ranked lifetime the compiler cannot prove).
+        let calls: Vec<_> = removals
+            .iter()
+            .map(|(key_id, _, _)| {
+                let (graph, target, key_id) = (graph.clone(), target.to_string(), key_id.clone());
+                async move { graph.remove_application_password(&target, &key_id).await }
+            })
+            .collect();
+        let results: Vec<_> = futures::stream::iter(calls).buffered(REMOVALS_IN_FLIGHT).collect().await;
         for ((key_id, lease_id, lease), result) in removals.iter().zip(results) {
             match result {
                 Ok(_) => report.removed += 1,
