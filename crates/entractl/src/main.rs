@@ -10,7 +10,7 @@
 
 mod cmd;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;
 
 /// Entra Desk from the command line: sign in, inspect tokens, run the demo tenant.
@@ -44,6 +44,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `entractl completions <SHELL>` and `entractl man` (for packagers), generated from `Cli` and kept out of it.
+    if let Some(code) = cmd::completions::run_if_asked(Cli::command) {
+        return code;
+    }
     init_logging();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
