@@ -86,6 +86,11 @@ impl Desk {
         &self.inner.data_dir
     }
 
+    /// The keychain, with its calls moved off the async threads (what the services use).
+    pub(crate) fn async_keychain(&self) -> &AsyncKeychain {
+        &self.inner.keychain
+    }
+
     /// The keychain entries of this desk (blocking calls; for tests and inspection).
     pub fn keychain(&self) -> &Keychain {
         self.inner.keychain.blocking()

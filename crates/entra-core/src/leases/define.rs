@@ -89,7 +89,7 @@ impl Leases {
             })?;
             // The token comes from the signed-in account's tenant, so defining one needs an account.
             self.desk().account(Some(account_id))?;
-            let keychain = crate::keychain::AsyncKeychain::new(self.desk().keychain().clone());
+            let keychain = self.desk().async_keychain();
             match &request.client_secret {
                 Some(secret) if !secret.expose().trim().is_empty() => {
                     keychain.set_client_secret(id, &lease_secret_scope(&name), &ClientSecret::new(secret.expose().trim())).await?
@@ -204,7 +204,7 @@ impl Leases {
         };
         self.store().delete_definition(&definition.name, &audit).await.map_err(store_error)?;
         if let (LeaseKind::AccessToken, Some(client_id)) = (definition.kind, definition.client_id.as_deref()) {
-            let keychain = crate::keychain::AsyncKeychain::new(self.desk().keychain().clone());
+            let keychain = self.desk().async_keychain();
             if let Err(e) = keychain.delete_client_secret(client_id, &lease_secret_scope(&definition.name)).await {
                 tracing::warn!(error = %e, "could not delete a removed definition's client secret from the keychain");
             }

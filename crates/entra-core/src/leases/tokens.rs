@@ -9,7 +9,6 @@ use super::probe::{client_credentials, tenant_token_endpoint, Answer};
 use super::types::{Definition, Lease, LeaseKind, LeaseStatus};
 use super::Leases;
 use crate::auth::app_only::{self, AppTarget};
-use crate::keychain::AsyncKeychain;
 use crate::secret::SecretString;
 use crate::{AppCredential, Error, ErrorCode, Result};
 use chrono::{DateTime, Duration, Utc};
@@ -48,7 +47,7 @@ impl Leases {
     pub(crate) async fn fetch_token(&self, account_id: &str, definition: &Definition, lease: &Lease) -> Result<SecretString> {
         let account = self.desk().account(Some(account_id))?;
         let client_id = definition.client_id.as_deref().ok_or_else(|| Error::invalid_input(format!("'{}' names no client ID: define it again", definition.name)))?;
-        let keychain = AsyncKeychain::new(self.desk().keychain().clone());
+        let keychain = self.desk().async_keychain();
         let secret = keychain.client_secret(client_id, &super::define::lease_secret_scope(&definition.name)).await?.ok_or_else(|| {
             Error::new(
                 ErrorCode::Keychain,
