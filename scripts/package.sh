@@ -86,6 +86,9 @@ for page in "$stage"/man1/*.1; do
   gzip -9n < "$page" > "$stage/man1-gz/$(basename "$page").gz"
 done
 gzip -9n < CHANGELOG.md > "$stage/doc/changelog.gz"
+# Entra Desk's licence (Debian's copyright file) and every statically linked crate's, from Cargo's graph.
+python3 scripts/third-party-licenses.py "$stage/doc"
+gzip -9n < "$stage/doc/third-party-licenses.txt" > "$stage/doc/third-party-licenses.txt.gz"
 # The hicolor sizes the desktop looks up that icons/ lacks, from the same source (icons/ has 32, 64, 128, 256, 512).
 "${tauri[@]}" icon icons/source.svg --output "$stage/icons" --png 16,24,48,256 > /dev/null
 chmod -R u=rwX,go=rX "$stage"

@@ -4,11 +4,22 @@
 #   2. every Rust crate but the Tauri shell, against the real OS keychain
 #      (gnome-keyring in a private D-Bus session) and the demo tenant on loopback;
 #   3. the demo tenant's conformance with a standard client never written for it (MSAL Python);
-#   4. the real desktop app end to end, under Xvfb, over WebDriver.
+#   4. the real desktop app end to end, under Xvfb, over WebDriver;
+#   5. the install proof: the release .deb and .rpm built, inspected, installed into this machine
+#      with dpkg (root or sudo), the installed app launched from its menu entry, then removed.
 # Ends with one line "suite: N passed, M failed".
-# Usage: scripts/test.sh [--no-e2e]
+# Usage: scripts/test.sh [--no-e2e] [--no-package]
 set -uo pipefail
 cd "$(dirname "$0")/.."
+run_e2e=yes
+run_package=yes
+for arg in "$@"; do
+  case "$arg" in
+    --no-e2e) run_e2e=no ;;
+    --no-package) run_package=no ;;
+    *) echo "usage: scripts/test.sh [--no-e2e] [--no-package]" >&2; exit 2 ;;
+  esac
+done
 root=$(pwd)
 logs="$root/target/test-logs"
 mkdir -p "$logs"
@@ -49,7 +60,7 @@ if [ -x tests/conformance/run.sh ]; then
   if [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_stages+=("conformance"); fi
 fi
 
-if [ "${1:-}" != "--no-e2e" ] && [ -x tests/e2e/run.sh ]; then
+if [ "$run_e2e" = yes ] && [ -x tests/e2e/run.sh ]; then
   stage "e2e: the real app under Xvfb over WebDriver"
   tests/e2e/run.sh 2>&1 | tee "$logs/e2e.log" | tail -n 25
   if [ "${PIPESTATUS[0]}" -eq 0 ]; then
@@ -58,6 +69,17 @@ if [ "${1:-}" != "--no-e2e" ] && [ -x tests/e2e/run.sh ]; then
   else
     failed=$((failed + 1)); failed_stages+=("e2e")
   fi
+fi
+
+if [ "$run_package" = yes ] && [ -x tests/package/run.sh ]; then
+  stage "package: build the .deb and .rpm, install, launch, remove"
+  tests/package/run.sh 2>&1 | tee "$logs/package.log" | grep -vE '^\s+\|' | tail -n 60
+  k=$(grep -E '^package: [0-9]+ passed, [0-9]+ failed' "$logs/package.log" | tail -1)
+  if [ -n "$k" ]; then
+    k=${k#package: }; k=${k% failed}
+    passed=$((passed + ${k%% passed*})); failed=$((failed + ${k##*, }))
+  fi
+  grep -qE '^package: [0-9]+ passed, 0 failed' "$logs/package.log" || { failed_stages+=("package"); [ -n "$k" ] || failed=$((failed + 1)); }
 fi
 
 echo

@@ -90,6 +90,7 @@ expect=(
   ./usr/share/man/man1/entractl.1.gz ./usr/share/man/man1/entractl-login.1.gz
   ./usr/share/bash-completion/completions/entractl ./usr/share/zsh/vendor-completions/_entractl
   ./usr/share/fish/vendor_completions.d/entractl.fish ./usr/share/doc/entra-desk/changelog.gz
+  ./usr/share/doc/entra-desk/copyright ./usr/share/doc/entra-desk/third-party-licenses.txt.gz
   ./usr/share/icons/hicolor/scalable/apps/entra-desk.svg
 )
 for size in 16x16 24x24 32x32 48x48 64x64 128x128 128x128@2 256x256 512x512; do
@@ -97,7 +98,7 @@ for size in 16x16 24x24 32x32 48x48 64x64 128x128 128x128@2 256x256 512x512; do
 done
 missing=()
 for p in "${expect[@]}"; do grep -qxF "$p" <<< "$paths" || missing+=("$p"); done
-if [ "${#missing[@]}" -eq 0 ]; then ok "contents: the app, entractl, menu entry, icons 16–512 + scalable, man pages, completions, changelog"; else ko "contents" "missing: ${missing[*]}"; fi
+if [ "${#missing[@]}" -eq 0 ]; then ok "contents: the app, entractl, menu entry, icons 16–512 + scalable, man pages, completions, changelog, licences"; else ko "contents" "missing: ${missing[*]}"; fi
 check "every entry is owned by root (uid/gid 0)" test -z "$(awk '$2 != "root/root" && $2 != "0/0"' <<< "$contents")"
 bin_entries=$(grep -E ' (\./)?usr/bin/.' <<< "$contents")
 check "/usr/bin holds exactly entra-desk and entractl, both -rwxr-xr-x" \
@@ -121,6 +122,9 @@ for bin in "$unpacked/usr/bin/entra-desk" "$unpacked/usr/bin/entractl"; do
   done
 done
 if [ "${#uncovered[@]}" -eq 0 ]; then ok "every library the binaries link is covered by Depends"; else ko "libraries not covered by Depends" "${uncovered[*]}"; fi
+check "both binaries are stripped (no symbol table, no debug info)" \
+  bash -c 'for b in "$@"; do ! readelf -S "$b" | grep -qE "\.(symtab|debug_info)\b" || { echo "$b is not stripped"; exit 1; }; done' _ \
+  "$unpacked/usr/bin/entra-desk" "$unpacked/usr/bin/entractl"
 desktop_in_deb=$(find "$unpacked/usr/share/applications" -name '*.desktop' | head -n 1)
 printf '  | %s\n' "$(basename "$desktop_in_deb")" && sed 's/^/  | /' "$desktop_in_deb"
 check "menu entry: Exec=entra-desk, Icon=entra-desk, Categories set" \
@@ -128,6 +132,15 @@ check "menu entry: Exec=entra-desk, Icon=entra-desk, Categories set" \
 if command -v desktop-file-validate > /dev/null; then
   check "desktop-file-validate accepts the menu entry" desktop-file-validate "$desktop_in_deb"
 fi
+doc="$unpacked/usr/share/doc/entra-desk"
+check "copyright: Debian's machine-readable format, Entra Desk under MIT with its text" \
+  bash -c 'head -n 1 "$1" | grep -q "^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" &&
+    grep -qx "License: MIT" "$1" && grep -q "Permission is hereby granted" "$1"' _ "$doc/copyright"
+third_party=$(zcat "$doc/third-party-licenses.txt.gz" 2>/dev/null)
+echo "  | $(sed -n 3p <<< "$third_party")"
+check "third-party licences: the linked crates (tauri, rusqlite, reqwest, keyring) with their licence texts" \
+  bash -c 'for c in tauri rusqlite reqwest keyring; do grep -qE "^$c [0-9]" <<< "$1" || { echo "no $c"; exit 1; }; done;
+    grep -q "Apache License" <<< "$1" && grep -q "Permission is hereby granted" <<< "$1"' _ "$third_party"
 rm -rf "$unpacked"
 
 if [ -n "$rpm_file" ]; then
@@ -138,6 +151,7 @@ if [ -n "$rpm_file" ]; then
     rpm_files=$(rpm -qlp "$rpm_file" 2>/dev/null)
     check "rpm: ships both binaries, menu entry, man page, completions" bash -c 'for p in /usr/bin/entra-desk /usr/bin/entractl "/usr/share/applications/Entra Desk.desktop" /usr/share/man/man1/entractl.1.gz /usr/share/bash-completion/completions/entractl /usr/share/zsh/site-functions/_entractl /usr/share/fish/vendor_completions.d/entractl.fish /usr/share/icons/hicolor/48x48/apps/entra-desk.png; do grep -qxF "$p" <<< "$1" || { echo "missing $p"; exit 1; }; done' _ "$rpm_files"
     check "rpm: requires webkit2gtk 4.1, gtk 3, libdbus, libssl" bash -c 'r=$(rpm -qRp "$1" 2>/dev/null); for d in "libwebkit2gtk-4.1.so.0()(64bit)" "libgtk-3.so.0()(64bit)" "libdbus-1.so.3()(64bit)" "libssl.so.3()(64bit)"; do grep -qxF "$d" <<< "$r" || { echo "missing $d in: $r"; exit 1; }; done' _ "$rpm_file"
+    check "rpm: licences in /usr/share/licenses/entra-desk" bash -c 'grep -qx /usr/share/licenses/entra-desk/LICENSE <<< "$1" && grep -qx /usr/share/licenses/entra-desk/third-party-licenses.txt <<< "$1"' _ "$rpm_files"
     check "rpm: binaries are -rwxr-xr-x root root" bash -c 'rpm -qlvp "$1" 2>/dev/null | grep -E " /usr/bin/" | awk "\$1 != \"-rwxr-xr-x\" || \$3 != \"root\" || \$4 != \"root\" { bad = 1; print } END { exit bad }"' _ "$rpm_file"
   else
     check "rpm: $(basename "$rpm_file") is an RPM file (rpm(8) is not installed: contents not inspected)" \

@@ -1,6 +1,7 @@
 //! Steps several screens' tests share: keyboard shortcuts, setting an input
-//! the way a person's typing does, reading data attributes, and syncing the
-//! app inventory from the App registrations screen.
+//! the way a person's typing does, reading data attributes, scrolling a part of
+//! the screen into a screenshot, recording what the screen showed when a test
+//! failed, and syncing the app inventory and the group cache.
 
 use crate::webdriver::Session;
 use anyhow::{bail, Result};
@@ -10,6 +11,27 @@ use std::time::Duration;
 /// Quotes `s` as a JavaScript string literal.
 pub fn js(s: &str) -> String {
     serde_json::to_string(s).expect("a string serialises")
+}
+
+/// Scrolls the screen (the shell's content pane, and the page) so that `css` sits near its top, for a screenshot.
+pub async fn scroll_to(app: &Session, css: &str) -> Result<()> {
+    app.execute(&format!(
+        "const el = document.querySelector({}); const pane = document.querySelector('[data-testid^=screen-]'); \
+         if (el && pane) pane.scrollTop += el.getBoundingClientRect().top - pane.getBoundingClientRect().top - 120; \
+         if (el) document.scrollingElement.scrollTop += el.getBoundingClientRect().top - 120;",
+        js(css)
+    ))
+    .await?;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    Ok(())
+}
+
+/// Keeps what the screen showed when a scenario failed: `failure.png` in `shots` and the page's text on stdout
+/// (cargo test prints a failed test's output). Best effort: the app may be the thing that broke.
+pub async fn record_failure(app: &Session, shots: &std::path::Path) {
+    let _ = app.screenshot(&shots.join("failure.png")).await;
+    let text = app.execute("return document.body.innerText").await.unwrap_or_default();
+    println!("the screen when the test failed:\n{}", text.as_str().unwrap_or_default());
 }
 
 /// Presses Ctrl + `key` on the window (the shell's screen shortcuts).

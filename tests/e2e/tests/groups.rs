@@ -22,7 +22,7 @@ use anyhow::{bail, Result};
 use base64::Engine;
 use entra_demo::browser::DemoBrowser;
 use entra_e2e::app::{artifacts_dir, sign_in_to_demo, AppHarness};
-use entra_e2e::screens::{click_testid, js, press_ctrl, set_input, sync_groups, wait_rows};
+use entra_e2e::screens::{click_testid, js, press_ctrl, record_failure, scroll_to, set_input, sync_groups, wait_rows};
 use entra_e2e::tenant::AppTenant;
 use entra_e2e::webdriver::Session;
 use serde_json::{json, Value};
@@ -77,18 +77,6 @@ async fn wait_css(app: &Session, css: &str) -> Result<()> {
     app.wait_until(&format!("return !!document.querySelector({})", js(css)), WAIT, css).await.map(drop)
 }
 
-/// Scrolls the screen (the shell's content pane) so that `css` sits near its top, for a screenshot.
-async fn scroll_to(app: &Session, css: &str) -> Result<()> {
-    app.execute(&format!(
-        "const el = document.querySelector({}); const pane = document.querySelector('[data-testid^=screen-]'); \
-         if (el && pane) pane.scrollTop += el.getBoundingClientRect().top - pane.getBoundingClientRect().top - 120; \
-         if (el) document.scrollingElement.scrollTop += el.getBoundingClientRect().top - 120;",
-        js(css)
-    ))
-    .await?;
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    Ok(())
-}
 
 /// The statistics panel, by line.
 async fn statistics(app: &Session) -> Result<Value> {
@@ -113,10 +101,7 @@ async fn sync_search_members_why_change_and_refresh() -> Result<()> {
     let app = harness.launch().await?;
     let outcome = scenario(&app, &harness, &reference, &shots).await;
     if outcome.is_err() {
-        // What the screen showed when it failed.
-        let _ = app.screenshot(&shots.join("failure.png")).await;
-        let text = app.execute("return document.body.innerText").await.unwrap_or_default();
-        println!("the screen when the test failed:\n{}", text.as_str().unwrap_or_default());
+        record_failure(&app, &shots).await;
     }
     drop(reference);
     outcome?;

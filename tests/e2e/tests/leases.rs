@@ -18,7 +18,7 @@
 use anyhow::{bail, Context, Result};
 use entra_demo::browser::DemoBrowser;
 use entra_e2e::app::{artifacts_dir, sign_in_to_demo, AppHarness};
-use entra_e2e::screens::{click_testid, js, press_ctrl, set_input};
+use entra_e2e::screens::{click_testid, js, press_ctrl, record_failure, scroll_to, set_input};
 use entra_e2e::tenant::AppTenant;
 use entra_e2e::webdriver::Session;
 use serde_json::{json, Value};
@@ -72,12 +72,6 @@ async fn click_in_row(app: &Session, lease_id: &str, testid: &str) -> Result<()>
     Ok(())
 }
 
-/// Scrolls `css` into view, for a screenshot.
-async fn scroll_to(app: &Session, css: &str) -> Result<()> {
-    app.execute(&format!("const el = document.querySelector({}); if (el) el.scrollIntoView({{block: 'start'}});", js(css))).await?;
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    Ok(())
-}
 
 /// The audit log's actions for `lease_id`, newest first.
 async fn audit_actions(app: &Session, lease_id: &str) -> Result<Vec<String>> {
@@ -99,10 +93,7 @@ async fn define_issue_countdown_renew_revoke_and_audit() -> Result<()> {
     let app = harness.launch().await?;
     let outcome = scenario(&app, &harness, &reference, &shots).await;
     if outcome.is_err() {
-        // What the screen showed when it failed.
-        let _ = app.screenshot(&shots.join("failure.png")).await;
-        let text = app.execute("return document.body.innerText").await.unwrap_or_default();
-        println!("the screen when the test failed:\n{}", text.as_str().unwrap_or_default());
+        record_failure(&app, &shots).await;
     }
     drop(reference);
     outcome?;
