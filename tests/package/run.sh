@@ -74,6 +74,7 @@ field() { dpkg-deb --field "$deb" "$1"; }
 check "Package is entra-desk" test "$(field Package)" = entra-desk
 check "Version is $version (the workspace's)" test "$(field Version)" = "$version"
 check "Architecture is $arch" test "$(field Architecture)" = "$arch"
+check "Maintainer is a name and an e-mail address ($(field Maintainer))" bash -c '[[ "$1" =~ ^[^\<]+\ \<[^@\>]+@[^\>]+\>$ ]]' _ "$(field Maintainer)"
 check "Description is set" test -n "$(field Description | sed -n 1p | grep -v '(none)')"
 depends=$(field Depends)
 for dep in libwebkit2gtk-4.1-0 libgtk-3-0 libdbus-1-3 libssl3 xdg-utils 'default-dbus-session-bus | dbus-session-bus'; do

@@ -62,6 +62,33 @@ fn the_webview_csp_allows_no_remote_origin() {
     }
 }
 
+#[test]
+fn the_version_lives_only_in_the_workspace_manifest() {
+    let root = workspace_root();
+    // tauri.conf.json's `version` would override the crate's for the app and the packages; the UI's package.json
+    // is never shipped, and a version there would only drift (the UI shows the one the shell reports).
+    for file in ["src-tauri/tauri.conf.json", "ui/package.json"] {
+        let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(root.join(file)).unwrap()).unwrap();
+        assert!(json.get("version").is_none(), "{file} has a version of its own: the only one is [workspace.package] in Cargo.toml");
+    }
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let version = manifest
+        .split("[workspace.package]")
+        .nth(1)
+        .and_then(|section| section.lines().find_map(|l| l.trim().strip_prefix("version = ")))
+        .expect("[workspace.package] sets a version")
+        .trim_matches('"');
+    for shipped in ["src-tauri/Cargo.toml", "crates/entractl/Cargo.toml"] {
+        let crate_manifest = std::fs::read_to_string(root.join(shipped)).unwrap();
+        assert!(crate_manifest.contains("version.workspace = true"), "{shipped} inherits the workspace's version");
+    }
+    let changelog = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap();
+    assert!(
+        changelog.contains("## [Unreleased]") || changelog.contains(&format!("## [{version}]")),
+        "CHANGELOG.md has an [Unreleased] or a [{version}] section"
+    );
+}
+
 /// The parameter names of `fn name(...)` in `source`, without the ones Tauri injects (state, app handle, window).
 fn command_params(source: &str, name: &str) -> Option<Vec<String>> {
     let start = [format!("pub async fn {name}("), format!("pub fn {name}(")].iter().find_map(|sig| source.find(sig.as_str()).map(|at| at + sig.len()))?;
