@@ -137,11 +137,13 @@ doc="$unpacked/usr/share/doc/entra-desk"
 check "copyright: Debian's machine-readable format, Entra Desk under MIT with its text" \
   bash -c 'head -n 1 "$1" | grep -q "^Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/" &&
     grep -qx "License: MIT" "$1" && grep -q "Permission is hereby granted" "$1"' _ "$doc/copyright"
-third_party=$(zcat "$doc/third-party-licenses.txt.gz" 2>/dev/null)
-echo "  | $(sed -n 3p <<< "$third_party")"
+# (Read from a file: the text is close to a megabyte, too long for an argument.)
+third_party="$unpacked/third-party-licenses.txt"
+zcat "$doc/third-party-licenses.txt.gz" > "$third_party" 2>/dev/null
+echo "  | $(sed -n 3p "$third_party")"
 check "third-party licences: the linked crates (tauri, rusqlite, reqwest, keyring) with their licence texts" \
-  bash -c 'for c in tauri rusqlite reqwest keyring; do grep -qE "^$c [0-9]" <<< "$1" || { echo "no $c"; exit 1; }; done;
-    grep -q "Apache License" <<< "$1" && grep -q "Permission is hereby granted" <<< "$1"' _ "$third_party"
+  bash -c 'for c in tauri rusqlite reqwest keyring; do grep -qE "^$c [0-9]" "$1" || { echo "no $c"; exit 1; }; done;
+    grep -q "Apache License" "$1" && grep -q "Permission is hereby granted" "$1"' _ "$third_party"
 rm -rf "$unpacked"
 
 if [ -n "$rpm_file" ]; then
