@@ -32,10 +32,11 @@ fi
 
 scripts/setup.sh
 
-# The Tauri CLI, 2.12.x like the tauri crate: `cargo tauri` when installed, else the npm package
+# The Tauri CLI, of the tauri crate's minor version: `cargo tauri` when installed, else the npm package
 # (@tauri-apps/cli ships a prebuilt binary: seconds), else `cargo install tauri-cli` from crates.io into
 # $CARGO_TARGET_DIR/tools (about half an hour of compiling on two cores). ENTRA_TAURI_CLI=cargo|npm picks one.
-tauri_cli_version="~2.12"
+# Pinned, so that the same commit bundles the same way next month; move it with the tauri crate.
+tauri_cli_version="2.12.6"
 tools="$target_dir/tools"
 choice=${ENTRA_TAURI_CLI:-}
 if [ -z "$choice" ]; then

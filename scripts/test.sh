@@ -27,7 +27,9 @@ failed_stages=()
 passed=0
 failed=0
 
-stage() { printf '\n=== %s ===\n' "$1"; }
+suite_started=$(date +%s)
+# Each stage says when it starts, so that a slow one shows in CI's log (CI allows 90 minutes; we aim under 60).
+stage() { printf '\n=== %s === (%d min %02d s into the suite)\n' "$1" $(( ($(date +%s) - suite_started) / 60 )) $(( ($(date +%s) - suite_started) % 60 )); }
 count_cargo() { # adds a cargo test log's passed and failed counts to the totals
   local sums
   sums=$(scripts/sum-cargo-results.sh "$1")
@@ -87,5 +89,6 @@ if [ "${#failed_stages[@]}" -gt 0 ]; then
   echo "failed stages: ${failed_stages[*]} (logs in target/test-logs/)"
   [ "$failed" -gt 0 ] || failed=${#failed_stages[@]}
 fi
+echo "the suite took $(( ($(date +%s) - suite_started) / 60 )) min $(( ($(date +%s) - suite_started) % 60 )) s"
 echo "suite: $passed passed, $failed failed"
 [ "${#failed_stages[@]}" -eq 0 ]
