@@ -3,7 +3,7 @@
 //! then restart the app and get back in silently from the keychain.
 
 use entra_demo::browser::DemoBrowser;
-use entra_e2e::app::{artifacts_dir, sign_in_to_demo, AppHarness, DEMO_USER};
+use entra_e2e::app::{artifacts_dir, assert_no_jwt_under, sign_in_to_demo, AppHarness, DEMO_USER};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -52,25 +52,7 @@ async fn sign_in_sign_out_and_silent_sign_in_after_restart() -> anyhow::Result<(
     app.screenshot(&shots.join("05-after-restart.png")).await?;
 
     // Nothing secret in the data folder.
-    for entry in walk(harness.data_dir()) {
-        let text = std::fs::read_to_string(&entry).unwrap_or_default();
-        assert!(!text.contains("eyJ"), "{} holds something that looks like a JWT", entry.display());
-    }
+    assert_no_jwt_under(harness.data_dir());
     app.quit().await?;
     Ok(())
-}
-
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                out.extend(walk(&path));
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out
 }
