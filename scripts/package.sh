@@ -23,9 +23,7 @@ out="$root/target/package"
 started=$(date +%s)
 say() { printf 'package: %s\n' "$*" >&2; }
 
-version=$(awk '/^\[workspace.package\]/ { in_section = 1; next } /^\[/ { in_section = 0 }
-               in_section && $1 == "version" { gsub(/"/, "", $3); print $3; exit }' Cargo.toml)
-[ -n "$version" ] || { say "no version under [workspace.package] in Cargo.toml"; exit 2; }
+version=$(scripts/version.sh) || exit 2
 if ! grep -qE "^## \[(Unreleased|${version//./\\.})\]" CHANGELOG.md; then
   say "CHANGELOG.md has neither an [Unreleased] nor a [$version] section"; exit 2
 fi

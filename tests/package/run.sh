@@ -42,7 +42,7 @@ finish() {
 proof_started=$(date +%s)
 stage() { printf '\n=== package: %s ===\n' "$1"; }
 
-version=$(awk '/^\[workspace.package\]/ { s = 1; next } /^\[/ { s = 0 } s && $1 == "version" { gsub(/"/, "", $3); print $3; exit }' Cargo.toml)
+version=$(scripts/version.sh) || { echo "package: 0 passed, 1 failed"; exit 1; }
 arch=$(dpkg --print-architecture)
 deb="$root/target/package/entra-desk_${version}_${arch}.deb"
 rpm_file=$(ls "$root"/target/package/entra-desk-"$version"-*.rpm 2>/dev/null | head -n 1)
