@@ -4,7 +4,7 @@
 use crate::commands;
 use crate::demo::EmbeddedDemo;
 use crate::maintenance::{self, SignedInAccount};
-use crate::preferences::{self, WindowSize};
+use crate::window_size::{self, WindowSize};
 use crate::state::AppState;
 use tauri::{Manager, WindowEvent};
 
@@ -25,7 +25,7 @@ pub fn run() {
             let desk = entra_core::Desk::open(data_dir.clone())?;
             let signin = entra_core::signin::SignIn::new(desk.clone(), Box::new(EmbeddedDemo::new(&data_dir)));
             if let Some(window) = app.get_webview_window("main") {
-                if let Some(size) = preferences::load_window_size(&data_dir) {
+                if let Some(size) = window_size::load_window_size(&data_dir) {
                     let _ = window.set_size(tauri::LogicalSize::new(size.width, size.height));
                 }
             }
@@ -53,7 +53,7 @@ pub fn run() {
             commands::signin::resume_account,
             commands::signin::sign_out,
             commands::signin::save_preferences,
-            commands::signin::session_warning,
+            commands::signin::keychain_warning,
             commands::apps::apps_list,
             commands::apps::apps_refresh,
             commands::apps::apps_cancel_refresh,
@@ -103,6 +103,6 @@ fn remember_window_size(window: &tauri::Window) {
     let (Ok(size), Ok(scale)) = (window.inner_size(), window.scale_factor()) else { return };
     let logical = size.to_logical::<f64>(scale);
     if let Some(state) = window.try_state::<AppState>() {
-        let _ = preferences::save_window_size(&state.data_dir, WindowSize { width: logical.width, height: logical.height });
+        let _ = window_size::save_window_size(&state.data_dir, WindowSize { width: logical.width, height: logical.height });
     }
 }

@@ -14,7 +14,7 @@ mod browser;
 mod commands;
 mod demo;
 mod maintenance;
-mod preferences;
+mod window_size;
 mod state;
 
 fn main() {

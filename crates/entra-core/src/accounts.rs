@@ -24,29 +24,37 @@ use url::Url;
 pub const ACCOUNTS_FILE: &str = "accounts.json";
 
 /// How the account signs in.
+// camelCase like every JSON we write; the aliases read `accounts.json` files written before.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub enum AccountKind {
     /// A person, through the browser (delegated permissions).
     Interactive,
     /// An application, with its own credential (application permissions).
+    #[serde(alias = "app_only")]
     AppOnly,
 }
 
 /// Which credential an app-only account uses. Paths only; secrets stay in the keychain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case", tag = "type")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "type")]
 pub enum AppCredentialRef {
     /// A client secret, from `ENTRA_CLIENT_SECRET` or the keychain.
+    #[serde(alias = "client_secret")]
     ClientSecret,
     /// A certificate and its private key (PEM files).
     Certificate {
         /// The certificate (PEM).
+        #[serde(alias = "certificate_path")]
         certificate_path: PathBuf,
         /// The private key (PEM).
+        #[serde(alias = "private_key_path")]
         private_key_path: PathBuf,
     },
     /// The Azure CLI's signed-in session (`az login`).
+    #[serde(alias = "azure_cli")]
     AzureCli,
 }
 
@@ -63,6 +71,7 @@ impl AppCredentialRef {
 
 /// One remembered account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct Account {
     /// Stable ID: `<oid>.<tid>` for people (MSAL's home account ID), `app:<client id>.<tenant>` for apps.

@@ -23,6 +23,7 @@
 //! - [`aadsts`]: AADSTS codes → meaning and fix.
 //! - [`graph`]: a small Microsoft Graph client.
 //! - [`secret`]: secret types with redacted `Debug` and no `Serialize`.
+//! - [`duration`]: the one duration grammar (`15m`, `1h30m`, `7d`, Entra's `hh:mm:ss`) every setting reads.
 //! - [`http`], [`clock`], [`paths`], [`error`]: plumbing.
 //!
 //! # Architecture invariants
@@ -37,10 +38,12 @@ pub mod aadsts;
 pub mod accounts;
 pub mod apps;
 pub mod auth;
+pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod credentials;
 pub mod desk;
+pub mod duration;
 pub mod error;
 pub mod graph;
 pub mod groups;
@@ -49,7 +52,7 @@ pub mod jwt;
 pub mod keychain;
 pub mod leases;
 pub mod paths;
-mod refresh_slot;
+pub mod preferences;
 pub mod secret;
 pub mod signin;
 

@@ -13,7 +13,8 @@ use crate::config::{Profile, ProfileSettings};
 use crate::graph::map_error as graph_error;
 use crate::graph::models::{Organization, User};
 use crate::{Desk, Result};
-use serde::Serialize;
+use crate::preferences::Preferences;
+use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use tokio_util::sync::CancellationToken;
 
@@ -45,8 +46,10 @@ pub struct DemoTarget {
 }
 
 /// Where to sign in.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Target {
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum SignInTarget {
     /// The built-in demo tenant.
     Demo,
     /// A tenant (or any OpenID provider) by authority and client ID.
@@ -55,13 +58,15 @@ pub enum Target {
         authority: String,
         /// Application (client) ID.
         client_id: String,
-        /// Extra scopes.
+        /// Extra scopes; `openid profile offline_access` are always asked for.
         scopes: Option<Vec<String>>,
     },
 }
 
 /// The tenant the app signs in to unless told otherwise.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct DefaultTenant {
     /// True for the built-in demo tenant (nothing is configured).
     pub demo: bool,
@@ -73,23 +78,37 @@ pub struct DefaultTenant {
     pub demo_username: Option<String>,
 }
 
-/// What the app shows at start.
-#[derive(Debug, Clone)]
-pub struct Status {
+/// What the first screen shows: the version, the tenant it talks to, who has signed in before,
+/// and the UI preferences the last run saved. Holds no secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct SignInStatus {
+    /// Entra Desk's version, e.g. `0.1.0`.
+    pub version: String,
     /// The default tenant.
     pub default_tenant: DefaultTenant,
     /// Remembered accounts, most recently used first.
     pub accounts: Vec<Account>,
+    /// The UI preferences saved by the last run.
+    pub preferences: Preferences,
 }
 
-/// The signed-in user or app, as Graph describes it.
-#[derive(Debug, Clone, Serialize)]
+/// The signed-in user or app, as Graph describes it (`/me` for people, the token for apps).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct SignedInUser {
     /// The remembered account.
     pub account: Account,
-    /// Graph `/me` (people).
-    pub me: Option<User>,
+    /// Graph's display name (or the account's, for apps).
+    pub display_name: Option<String>,
+    /// The user principal name.
+    pub user_principal_name: Option<String>,
+    /// The mail address.
+    pub mail: Option<String>,
+    /// The job title.
+    pub job_title: Option<String>,
     /// The tenant's display name from `/organization` (best effort for people).
     pub organization: Option<String>,
 }
@@ -140,7 +159,7 @@ impl SignIn {
     }
 
     /// The default tenant (the demo one when nothing is configured) and the remembered accounts.
-    pub async fn status(&self) -> Result<Status> {
+    pub async fn status(&self) -> Result<SignInStatus> {
         let default_tenant = if self.desk.settings().is_unconfigured(&ProfileSettings::default())? {
             // Not `target()`: the first screen must not wait for the demo tenant to start.
             DefaultTenant { demo: true, authority: None, client_id: None, demo_username: Some(self.demo.username()) }
@@ -155,13 +174,14 @@ impl SignIn {
         if default_tenant.demo || accounts.iter().any(|a| a.demo_tenant) {
             self.demo.warm_up();
         }
-        Ok(Status { default_tenant, accounts })
+        let preferences = crate::preferences::load(self.desk.data_dir());
+        Ok(SignInStatus { version: env!("CARGO_PKG_VERSION").to_string(), default_tenant, accounts, preferences })
     }
 
     /// The profile for a target: the demo tenant's addresses, or the tenant given (over the configuration).
-    pub async fn profile_for(&self, target: Target) -> Result<Profile> {
+    pub async fn profile_for(&self, target: SignInTarget) -> Result<Profile> {
         let (flags, demo) = match target {
-            Target::Demo => {
+            SignInTarget::Demo => {
                 let demo = self.demo.target().await?;
                 let flags = ProfileSettings {
                     tenant_id: Some(demo.tenant_id),
@@ -172,7 +192,7 @@ impl SignIn {
                 };
                 (flags, true)
             }
-            Target::Tenant { authority, client_id, scopes } => {
+            SignInTarget::Tenant { authority, client_id, scopes } => {
                 (ProfileSettings { authority: Some(authority), client_id: Some(client_id), scopes, ..Default::default() }, false)
             }
         };
@@ -182,7 +202,7 @@ impl SignIn {
     }
 
     /// Signs in to `target` in the browser. A newer sign-in cancels this one; [`SignIn::cancel`] too.
-    pub async fn sign_in(&self, target: Target, opener: &dyn BrowserOpener, progress: &(dyn Fn(SignInProgress) + Send + Sync)) -> Result<Account> {
+    pub async fn sign_in(&self, target: SignInTarget, opener: &dyn BrowserOpener, progress: &(dyn Fn(SignInProgress) + Send + Sync)) -> Result<Account> {
         let profile = self.profile_for(target).await?;
         let (id, cancel) = self.begin();
         let result = self.desk.sign_in_interactive(&profile, opener, cancel, progress, SignInOptions::default()).await;
@@ -235,7 +255,15 @@ impl SignIn {
                 self.desk.graph(account_id)?.organization().await.ok().and_then(|orgs| orgs.into_iter().next()).and_then(|o| o.display_name)
             }
         };
-        Ok(SignedInUser { account: who.account, me: who.me, organization })
+        let me = who.me;
+        Ok(SignedInUser {
+            display_name: me.as_ref().and_then(|m| m.display_name.clone()).or_else(|| who.account.display_name.clone()),
+            user_principal_name: me.as_ref().and_then(|m| m.user_principal_name.clone()),
+            mail: me.as_ref().and_then(|m| m.mail.clone()),
+            job_title: me.as_ref().and_then(|m| m.job_title.clone()),
+            account: who.account,
+            organization,
+        })
     }
 }
 

@@ -121,7 +121,7 @@ async fn exports_read_back() {
     for field in ["object_id", "app_id", "display_name", "object_type", "credential_type", "key_id", "credential_name", "start", "end", "days_left", "status", "owners"] {
         assert!(items.iter().all(|i| i.get(field).is_some()), "{field}");
     }
-    assert!(items.iter().all(|i| ["application", "servicePrincipal"].contains(&i["object_type"].as_str().unwrap())));
+    assert!(items.iter().all(|i| ["application", "servicePrincipal"].contains(&i["objectType"].as_str().unwrap())));
     assert!(items.iter().all(|i| chrono::DateTime::parse_from_rfc3339(i["end"].as_str().unwrap()).is_ok()));
 
     let notify = credentials.export(None, ExportFormat::Notify, Some(out.path()), now).await.unwrap();
@@ -132,15 +132,15 @@ async fn exports_read_back() {
     for g in &groups {
         for c in g["credentials"].as_array().unwrap() {
             assert_ne!(c["status"], "ok");
-            seen.insert((c["object_id"].as_str().unwrap().to_string(), c["key_id"].as_str().unwrap().to_string()));
+            seen.insert((c["objectId"].as_str().unwrap().to_string(), c["keyId"].as_str().unwrap().to_string()));
         }
-        if g["owner_id"].is_string() {
-            assert!(g["mail"].is_string() || g["user_principal_name"].is_string() || g["owner_type"] != "user", "{g}");
+        if g["ownerId"].is_string() {
+            assert!(g["mail"].is_string() || g["userPrincipalName"].is_string() || g["ownerType"] != "user", "{g}");
         }
     }
     assert_eq!(seen.len(), due.len(), "every due credential is in some group");
     if due.iter().any(|r| r.owners.as_ref().is_some_and(Vec::is_empty)) {
-        assert!(groups.iter().any(|g| g["display_name"] == "no owner" && g["owner_id"].is_null()));
+        assert!(groups.iter().any(|g| g["displayName"] == "no owner" && g["ownerId"].is_null()));
     }
     w.tenant.shutdown().await;
 }

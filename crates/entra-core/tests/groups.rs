@@ -52,7 +52,7 @@ async fn a_full_sync_equals_the_tenant_and_transitive_answers_match_graph() {
     let groups = groups_of(&w);
     let (summary, events) = sync(&groups, &account, false).await;
     assert!(summary.full && summary.fell_back.is_none(), "{summary:?}");
-    assert!(events.iter().any(|e| e.phase == entra_core::groups::SyncPhase::Saving));
+    assert!(events.iter().any(|e| e.phase == entra_core::groups::GroupsSyncPhase::Saving));
     assert_eq!(events.last().unwrap().requests, summary.requests);
 
     use futures::TryStreamExt;
@@ -229,7 +229,7 @@ async fn the_cache_policy_decides_between_a_hit_and_a_refresh() {
     let groups = groups_of(&w);
     let policy = groups.overview().await.unwrap().policy;
     assert_eq!((policy.duration.as_str(), policy.enabled), ("00:30:00", true));
-    for bad in ["30m", "00:61:00", "200:00:00", ""] {
+    for bad in ["half an hour", "00:61:00", "200:00:00", ""] {
         let err = groups.set_policy(bad).await.unwrap_err();
         assert_eq!(err.code(), ErrorCode::InvalidInput, "{bad}");
         assert!(err.message().contains("hh:mm:ss") || err.message().contains("168:00:00"), "{}", err.message());

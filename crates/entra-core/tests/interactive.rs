@@ -197,13 +197,13 @@ async fn a_keychain_that_refuses_the_rotated_token_keeps_the_session_in_memory_a
     let profile = w.public_profile().await;
     let account = w.desk.sign_in_interactive(&profile, &w.browser(), CancellationToken::new(), &|_| {}, quick()).await.unwrap();
     let rt1 = w.desk.keychain().refresh_token(&account.id).unwrap().unwrap();
-    assert_eq!(w.desk.session_warning(&account.id).await, None);
+    assert_eq!(w.desk.keychain_warning(&account.id).await, None);
 
     w.desk.keychain().fail_writes_for_tests(true);
     w.advance(chrono::Duration::minutes(88));
     w.desk.access_token(&account.id, None).await.expect("the refresh itself succeeded: the session goes on");
     assert_eq!(w.desk.keychain().refresh_token(&account.id).unwrap().unwrap(), rt1, "the keychain kept the old token");
-    let warning = w.desk.session_warning(&account.id).await.expect("the user is told");
+    let warning = w.desk.keychain_warning(&account.id).await.expect("the user is told");
     assert!(warning.contains("next start will ask you to sign in again"), "{warning}");
     assert!(!warning.contains(rt1.expose()));
     entra_core::signin::whoami(&w.desk, &account.id).await.unwrap();
@@ -217,7 +217,7 @@ async fn a_keychain_that_refuses_the_rotated_token_keeps_the_session_in_memory_a
     w.advance(chrono::Duration::minutes(88));
     w.desk.access_token(&account.id, None).await.unwrap();
     assert_ne!(w.desk.keychain().refresh_token(&account.id).unwrap().unwrap(), rt1);
-    assert_eq!(w.desk.session_warning(&account.id).await, None);
+    assert_eq!(w.desk.keychain_warning(&account.id).await, None);
     w.tenant.shutdown().await;
 }
 

@@ -12,11 +12,14 @@ mod common;
 
 use common::{assert_no_secret_on_disk, desk_on, DemoOpener, World};
 use entra_core::clock::OffsetClock;
-use entra_core::leases::{AuditAction, AuditFormat, DefineRequest, IssueRequest, LeaseKind, LeaseStatus, Leases};
+use entra_core::leases::maintenance::{self, SignedInAccount};
+use entra_core::leases::{
+    AuditAction, AuditFormat, AuditLine, DefineRequest, IssueRequest, Lease, LeaseKind, LeaseStatus, LeaseStore, Leases, MaintenanceRun,
+    SqliteLeaseStore,
+};
 use entra_core::secret::SecretString;
 use entra_core::{ErrorCode, SignInOptions};
 use entra_demo::{DemoOptions, DemoPassword, Faults, RetryAfter};
-use entra_store::leases::{LeaseRow, LeaseStore, NewAudit, SqliteLeaseStore};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio_util::sync::CancellationToken;
@@ -140,15 +143,15 @@ async fn an_app_secret_lease_is_marked_capped_at_max_ttl_renewed_and_revoked() {
 
     // The audit log: each step, with Graph's request IDs for the Graph writes.
     let audit = leases.audit(None).await.unwrap();
-    let actions: Vec<AuditAction> = audit.iter().rev().map(|e| e.action).collect();
+    let actions: Vec<AuditAction> = audit.iter().rev().map(|e| e.line.action).collect();
     assert_eq!(
         actions,
         [AuditAction::Defined, AuditAction::Intent, AuditAction::Issued, AuditAction::Renewed, AuditAction::Renewed, AuditAction::Revoked]
     );
-    for e in audit.iter().filter(|e| matches!(e.action, AuditAction::Issued | AuditAction::Revoked)) {
-        assert!(e.request_id.as_deref().is_some_and(|r| r.len() >= 32), "{e:?}");
-        assert_eq!(e.lease_id.as_deref(), Some(lease.id.as_str()));
-        assert_eq!(e.actor, w.desk.account(Some(&account)).unwrap().username);
+    for e in audit.iter().filter(|e| matches!(e.line.action, AuditAction::Issued | AuditAction::Revoked)) {
+        assert!(e.line.request_id.as_deref().is_some_and(|r| r.len() >= 32), "{e:?}");
+        assert_eq!(e.line.lease_id.as_deref(), Some(lease.id.as_str()));
+        assert_eq!(e.line.actor, w.desk.account(Some(&account)).unwrap().username);
     }
     assert!(audit.windows(2).all(|p| p[0].seq > p[1].seq), "newest first");
     assert_eq!(leases.audit(Some(2)).await.unwrap(), audit[..2].to_vec());
@@ -160,8 +163,8 @@ async fn an_app_secret_lease_is_marked_capped_at_max_ttl_renewed_and_revoked() {
     assert_eq!(rows.len(), audit.len() + 1);
     assert!(rows[1].contains(",defined,"));
     let issued_row = rows.iter().find(|r| r.contains(",issued,")).unwrap();
-    let issued_line = audit.iter().find(|e| e.action == AuditAction::Issued).unwrap();
-    assert!(issued_row.ends_with(issued_line.request_id.as_deref().unwrap()), "{issued_row}");
+    let issued_line = audit.iter().find(|e| e.line.action == AuditAction::Issued).unwrap();
+    assert!(issued_row.ends_with(issued_line.line.request_id.as_deref().unwrap()), "{issued_row}");
     let jsonl = leases.export_audit(AuditFormat::Jsonl).await.unwrap();
     let lines: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), audit.len());
@@ -327,10 +330,10 @@ async fn a_user_password_lease_resets_the_password_and_its_revocation_ends_the_s
     // Graph accepted both writes: their request IDs are in the log.
     let audit = leases.audit(None).await.unwrap();
     for action in [AuditAction::Issued, AuditAction::Revoked] {
-        let line = audit.iter().find(|e| e.action == action).unwrap();
-        assert!(line.request_id.is_some(), "{line:?}");
+        let line = audit.iter().find(|e| e.line.action == action).unwrap();
+        assert!(line.line.request_id.is_some(), "{line:?}");
     }
-    assert!(audit.iter().find(|e| e.action == AuditAction::Revoked).unwrap().detail.contains("revoked the user's sessions"));
+    assert!(audit.iter().find(|e| e.line.action == AuditAction::Revoked).unwrap().line.detail.contains("revoked the user's sessions"));
     assert_no_secret_on_disk(w.desk.data_dir(), &[&password]);
 }
 
@@ -369,21 +372,21 @@ async fn an_access_token_lease_hands_out_a_token_and_forgets_it_on_revoke() {
     assert_eq!(err.code(), ErrorCode::InvalidInput);
     assert!(err.message().contains("revoked"), "{}", err.message());
     let audit = leases.audit(None).await.unwrap();
-    assert!(audit.iter().any(|e| e.action == AuditAction::Revoked && e.detail.contains("forgot the access token")));
+    assert!(audit.iter().any(|e| e.line.action == AuditAction::Revoked && e.line.detail.contains("forgot the access token")));
     assert_no_secret_on_disk(w.desk.data_dir(), &[&token, app_secret.secret.expose()]);
     // Not an access-token lease: asking for its "token" is refused.
     let err = leases.access_token(&account, &app_secret.lease.id).await.unwrap_err();
     assert!(err.message().contains("shown once"), "{}", err.message());
 }
 
-/// A lease row as an interrupted process leaves it.
-fn pending_row(id: &str, definition: &str, target: &str, marker: Option<String>, owner: &str, now: chrono::DateTime<chrono::Utc>) -> LeaseRow {
-    LeaseRow {
+/// A lease as an interrupted process leaves it (its owner is given to the store beside it).
+fn pending_lease(id: &str, definition: &str, target: &str, marker: Option<String>, now: chrono::DateTime<chrono::Utc>) -> Lease {
+    Lease {
         id: id.into(),
         definition: definition.into(),
-        kind: "app-secret".into(),
+        kind: LeaseKind::AppSecret,
         target: target.into(),
-        status: "pending".into(),
+        status: LeaseStatus::Pending,
         issued_at: now,
         expires_at: now + chrono::Duration::hours(1),
         max_expires_at: now + chrono::Duration::days(1),
@@ -396,14 +399,13 @@ fn pending_row(id: &str, definition: &str, target: &str, marker: Option<String>,
         next_attempt_at: None,
         last_error: None,
         note: None,
-        owner: Some(owner.into()),
     }
 }
 
-fn intent(id: &str, now: chrono::DateTime<chrono::Utc>) -> NewAudit {
-    NewAudit {
+fn intent(id: &str, now: chrono::DateTime<chrono::Utc>) -> AuditLine {
+    AuditLine {
         at: now,
-        action: "intent".into(),
+        action: AuditAction::Intent,
         lease_id: Some(id.into()),
         definition: Some("ci".into()),
         target: None,
@@ -433,17 +435,17 @@ async fn reconciliation_adopts_interrupted_issues_closes_dead_intents_removes_or
     // A: intent recorded, addPassword made, the process died before the commit.
     let a = uuid::Uuid::new_v4().to_string();
     let added = graph.add_application_password(target, &marker(&a), Some(now + chrono::Duration::days(1))).await.unwrap();
-    store.insert_lease(&pending_row(&a, "ci", target, Some(marker(&a)), &dead, now), &intent(&a, now)).await.unwrap();
+    store.insert_lease(&pending_lease(&a, "ci", target, Some(marker(&a)), now), Some(&dead), &intent(&a, now)).await.unwrap();
     // B: intent recorded, the process died before addPassword.
     let b = uuid::Uuid::new_v4().to_string();
-    store.insert_lease(&pending_row(&b, "ci", target, Some(marker(&b)), &dead, now), &intent(&b, now)).await.unwrap();
+    store.insert_lease(&pending_lease(&b, "ci", target, Some(marker(&b)), now), Some(&dead), &intent(&b, now)).await.unwrap();
     // C: a credential of ours the store knows nothing of.
     let c = uuid::Uuid::new_v4().to_string();
     let orphan = graph.add_application_password(target, &marker(&c), Some(now + chrono::Duration::days(1))).await.unwrap();
     // D: an intent of a process on another host (maybe still running): left alone for the grace period.
     let d = uuid::Uuid::new_v4().to_string();
     let elsewhere = graph.add_application_password(target, &marker(&d), Some(now + chrono::Duration::days(1))).await.unwrap();
-    store.insert_lease(&pending_row(&d, "ci", target, Some(marker(&d)), "elsewhere.example:4242", now), &intent(&d, now)).await.unwrap();
+    store.insert_lease(&pending_lease(&d, "ci", target, Some(marker(&d)), now), Some("elsewhere.example:4242"), &intent(&d, now)).await.unwrap();
     // E: an active lease whose credential someone removed in the admin center.
     let e = leases.issue(&account, issue("ci", None)).await.unwrap().lease;
     graph.remove_application_password(target, e.key_id.as_deref().unwrap()).await.unwrap();
@@ -493,7 +495,7 @@ async fn reconciliation_adopts_interrupted_issues_closes_dead_intents_removes_or
         }
     }
     let audit = leases.audit(None).await.unwrap();
-    let reconciled: Vec<&str> = audit.iter().filter(|e| e.action == AuditAction::Reconciled).map(|e| e.detail.as_str()).collect();
+    let reconciled: Vec<&str> = audit.iter().filter(|e| e.line.action == AuditAction::Reconciled).map(|e| e.line.detail.as_str()).collect();
     assert!(reconciled.iter().any(|d| d.contains("adopted credential")), "{reconciled:?}");
     assert!(reconciled.iter().any(|d| d.contains("has no lease")), "{reconciled:?}");
     assert!(reconciled.iter().any(|d| d.contains("never happened")), "{reconciled:?}");
@@ -547,13 +549,78 @@ async fn the_sweeper_catches_up_after_the_app_was_closed_past_an_expiry() {
     assert_eq!(leases.lease(&long.id).await.unwrap().status, LeaseStatus::Expired);
     assert!(credential(&w, target, long.key_id.as_deref().unwrap()).is_none());
     let audit = leases.audit(None).await.unwrap();
-    let expired = audit.iter().find(|e| e.action == AuditAction::Expired).unwrap();
-    assert_eq!((expired.actor.as_str(), expired.lease_id.as_deref()), ("sweeper", Some(long.id.as_str())));
-    assert!(expired.request_id.is_some());
+    let expired = audit.iter().find(|e| e.line.action == AuditAction::Expired).unwrap();
+    assert_eq!((expired.line.actor.as_str(), expired.line.lease_id.as_deref()), ("sweeper", Some(long.id.as_str())));
+    assert!(expired.line.request_id.is_some());
     assert_foreign_survive(&w, target, &foreign);
     // Not signed in: the run says so and changes nothing.
     let run = leases.maintain(None).await;
     assert!(run.error.as_deref().unwrap().contains("Not signed in"));
+}
+
+/// The next run the loop reports.
+async fn next(runs: &mut tokio::sync::mpsc::UnboundedReceiver<MaintenanceRun>) -> MaintenanceRun {
+    let run = tokio::time::timeout(Duration::from_secs(20), runs.recv()).await;
+    run.expect("a maintenance run within 20 s").expect("the loop is running")
+}
+
+#[tokio::test]
+async fn the_maintenance_loop_waits_for_an_account_sweeps_on_its_period_and_stops_when_cancelled() {
+    let w = world(410, Duration::ZERO).await;
+    let account = w.sign_in_app_only().await;
+    let leases = leases_of(&w);
+    let app = w.tenant.lease_targets().application;
+    let target = app.object_id.as_str();
+    let foreign = seed_foreign(&w, target);
+    leases.define(Some(&account), define("ci", LeaseKind::AppSecret, target, "1h", "1d")).await.unwrap();
+    let short = leases.issue(&account, issue("ci", Some("2s"))).await.unwrap().lease;
+    let long = leases.issue(&account, issue("ci", None)).await.unwrap().lease;
+
+    let signed_in = SignedInAccount::default();
+    let cancel = CancellationToken::new();
+    let (sent, mut runs) = tokio::sync::mpsc::unbounded_channel();
+    let every = Duration::from_millis(250);
+    let task = tokio::spawn(maintenance::run_loop(leases.clone(), signed_in.subscribe(), every, cancel.clone(), move |run| {
+        let _ = sent.send(run.clone());
+    }));
+
+    // Nobody signed in: nothing runs.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert!(runs.try_recv().is_err(), "no run before an account is signed in");
+    // A sign-in runs at once: the process's first run reconciles; nothing has expired yet.
+    signed_in.signed_in(&account);
+    let first = next(&mut runs).await;
+    assert!(first.error.is_none() && first.reconcile.is_some(), "{first:?}");
+    // Later runs, one per period, sweep the short lease once it expires.
+    let mut swept = first.sweep.expired;
+    let mut later = 0;
+    while swept == 0 {
+        let run = next(&mut runs).await;
+        assert!(run.error.is_none() && run.reconcile.is_none(), "within the reconcile period a run only sweeps: {run:?}");
+        swept += run.sweep.expired;
+        later += 1;
+    }
+    assert!(later >= 2, "the short lease (2 s) outlived several 250 ms periods: {later}");
+    assert_eq!(leases.lease(&short.id).await.unwrap().status, LeaseStatus::Expired);
+    assert!(credential(&w, target, short.key_id.as_deref().unwrap()).is_none(), "its credential was removed");
+    assert_eq!(leases.lease(&long.id).await.unwrap().status, LeaseStatus::Active);
+    assert_foreign_survive(&w, target, &foreign);
+    assert!(leases.overview().await.unwrap().last_maintenance.is_some());
+
+    // A sign-out: the runs go on and say why nothing is revoked.
+    signed_in.signed_out(&account);
+    let mut run = next(&mut runs).await;
+    while run.error.is_none() {
+        run = next(&mut runs).await;
+    }
+    assert!(run.error.as_deref().unwrap().contains("Not signed in"), "{run:?}");
+
+    // Cancelled: the loop ends (between runs), and no run follows.
+    cancel.cancel();
+    tokio::time::timeout(Duration::from_secs(20), task).await.expect("the loop stops once cancelled").unwrap();
+    while runs.try_recv().is_ok() {}
+    tokio::time::sleep(every * 3).await;
+    assert!(runs.try_recv().is_err(), "no run after the loop stopped");
 }
 
 fn faults(throttle: f64, unavailable: f64) -> Faults {
@@ -600,8 +667,8 @@ async fn failed_revocations_show_as_failing_back_off_and_are_retried_until_they_
     }
     let failing = leases.list().await.unwrap().into_iter().filter(|l| l.status == LeaseStatus::RevokeFailed).count();
     let audit = leases.audit(None).await.unwrap();
-    assert_eq!(audit.iter().filter(|e| e.action == AuditAction::RevokeFailed).count(), failing);
-    assert!(audit.iter().filter(|e| e.action == AuditAction::RevokeFailed).all(|e| e.request_id.is_some()), "{audit:?}");
+    assert_eq!(audit.iter().filter(|e| e.line.action == AuditAction::RevokeFailed).count(), failing);
+    assert!(audit.iter().filter(|e| e.line.action == AuditAction::RevokeFailed).all(|e| e.line.request_id.is_some()), "{audit:?}");
 
     // Still failing, backoff not over: the sweeper leaves them.
     w.tenant.set_faults(faults(1.0, 0.0)).unwrap();

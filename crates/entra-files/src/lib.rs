@@ -1,5 +1,6 @@
 //! Entra Desk's one policy for the files it writes, shared by the core (settings, accounts,
-//! exports), the JWT inspector (profiles, the key cache) and the demo tenant (its state).
+//! exports), the JWT inspector (profiles, the key cache), the demo tenant (its state) and the
+//! store (its SQLite files).
 //!
 //! - [`write_atomic`]: a crash never leaves half a file, and a reader sees the old file or
 //!   the new one. The bytes go to a temporary file in the same folder whose name no other
@@ -8,6 +9,8 @@
 //!   flushed to disk, then renamed over the target (which replaces a symlink there itself,
 //!   never its target), and the folder is flushed so the rename survives a power cut.
 //! - [`ensure_private_dir`]: folders are created owner-only (0700 on Unix).
+//! - [`create_private_file`]: a file another library writes itself (SQLite) exists owner-only
+//!   before that library opens it.
 //! - [`with_lock`]: an exclusive lock on `.<name>.lock` beside a file, shared by every
 //!   process (the app and `entractl`), around a read-modify-write.
 //!
@@ -26,6 +29,25 @@ pub fn ensure_private_dir(dir: &Path) -> io::Result<()> {
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// Creates `path` empty and owner-only (0600 on Unix) when it does not exist, and makes an
+/// existing file owner-only; never truncates it. For a file another library opens and writes
+/// itself, such as a SQLite database (whose `-wal` and `-shm` files take the database's mode):
+/// its first byte is private, never readable by others even for a moment. On Windows the file
+/// inherits the ACL of the user's profile folder.
+pub fn create_private_file(path: &Path) -> io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
     }
     Ok(())
 }
@@ -119,6 +141,23 @@ mod tests {
         assert!(!std::fs::symlink_metadata(&path).unwrap().file_type().is_symlink());
         assert_eq!(std::fs::read(&path).unwrap(), b"{}");
         assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn create_private_file_makes_a_new_or_existing_file_0600_and_keeps_its_bytes() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        let new = root.path().join("cache.sqlite");
+        create_private_file(&new).unwrap();
+        assert_eq!(std::fs::metadata(&new).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::read(&new).unwrap(), b"");
+        let old = root.path().join("leases.sqlite");
+        std::fs::write(&old, b"SQLite format 3\0").unwrap();
+        std::fs::set_permissions(&old, std::fs::Permissions::from_mode(0o644)).unwrap();
+        create_private_file(&old).unwrap();
+        assert_eq!(std::fs::metadata(&old).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(std::fs::read(&old).unwrap(), b"SQLite format 3\0", "never truncated");
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Generates `ui/src/lib/bindings.ts` from the IPC types.
+//! Generates `ui/src/lib/bindings.ts` from the types that cross IPC: the core's own types
+//! (derived behind its `ts` feature) and the few wire types defined in this crate.
 //!
 //! One file, committed, so a reviewer sees every change to the IPC surface in
 //! the diff. The test below fails when the file and the Rust types disagree.
@@ -16,11 +17,11 @@ pub fn typescript() -> String {
         serde_json::Value::decl(&cfg),
         error::ErrorCode::decl(&cfg),
         error::IpcError::decl(&cfg),
-        signin::AppStatus::decl(&cfg),
-        signin::TenantKind::decl(&cfg),
-        signin::TenantSummary::decl(&cfg),
+        signin::SignInStatus::decl(&cfg),
+        signin::DefaultTenant::decl(&cfg),
+        signin::Account::decl(&cfg),
         signin::AccountKind::decl(&cfg),
-        signin::AccountSummary::decl(&cfg),
+        signin::AppCredentialRef::decl(&cfg),
         signin::SignInTarget::decl(&cfg),
         signin::SignInProgress::decl(&cfg),
         signin::SignedInUser::decl(&cfg),
@@ -41,9 +42,11 @@ pub fn typescript() -> String {
         entra_jwt::settings_import::ImportReport::decl(&cfg),
         jwt::CurrentTokenInspection::decl(&cfg),
         apps::ObjectType::decl(&cfg),
-        apps::OwnerSummary::decl(&cfg),
+        apps::CredentialType::decl(&cfg),
+        apps::Owner::decl(&cfg),
         apps::AppRow::decl(&cfg),
         apps::AppInventory::decl(&cfg),
+        apps::Credential::decl(&cfg),
         apps::CredentialSummary::decl(&cfg),
         apps::RedirectUris::decl(&cfg),
         apps::ApiPermission::decl(&cfg),
@@ -51,7 +54,7 @@ pub fn typescript() -> String {
         apps::SyncProgress::decl(&cfg),
         apps::SyncSummary::decl(&cfg),
         credentials::ExpiryStatus::decl(&cfg),
-        credentials::CredentialRow::decl(&cfg),
+        credentials::ExpiringCredential::decl(&cfg),
         credentials::ExpiryReport::decl(&cfg),
         credentials::ExportFormat::decl(&cfg),
         credentials::ExportResult::decl(&cfg),
@@ -84,6 +87,7 @@ pub fn typescript() -> String {
         leases::IssuedLease::decl(&cfg),
         leases::IssueRequest::decl(&cfg),
         leases::AuditAction::decl(&cfg),
+        leases::AuditLine::decl(&cfg),
         leases::AuditEntry::decl(&cfg),
         leases::AuditFormat::decl(&cfg),
         leases::ReconcileReport::decl(&cfg),

@@ -70,13 +70,13 @@ macro_rules! commands {
 }
 
 commands! {
-    signin::app_status() -> signin::AppStatus;
-    signin::sign_in(target: signin::SignInTarget, on_progress: Channel<signin::SignInProgress>) -> signin::AccountSummary;
+    signin::app_status() -> signin::SignInStatus;
+    signin::sign_in(target: signin::SignInTarget, on_progress: Channel<signin::SignInProgress>) -> signin::Account;
     signin::cancel_sign_in() -> bool;
     signin::resume_account(account_id: String) -> signin::SignedInUser;
     signin::sign_out(account_id: String) -> ();
     signin::save_preferences(preferences: signin::Preferences) -> ();
-    signin::session_warning(account_id: String) -> Option<String>;
+    signin::keychain_warning(account_id: String) -> Option<String>;
     apps::apps_list() -> apps::AppInventory;
     apps::apps_refresh(account_id: String, full: bool, on_progress: Channel<apps::SyncProgress>) -> apps::SyncSummary;
     apps::apps_cancel_refresh() -> bool;
@@ -169,10 +169,10 @@ mod tests {
     #[test]
     fn the_map_types_arguments_and_results() {
         let ts = typescript(&Config::default());
-        assert!(ts.contains("  sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: AccountSummary };"), "{ts}");
+        assert!(ts.contains("  sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: Account };"), "{ts}");
         assert!(ts.contains("  sign_out: { args: { accountId: string }; result: void };"), "{ts}");
         assert!(ts.contains("  jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };"), "{ts}");
-        assert!(ts.contains("  app_status: { args: Record<string, never>; result: AppStatus };"), "{ts}");
+        assert!(ts.contains("  app_status: { args: Record<string, never>; result: SignInStatus };"), "{ts}");
         assert!(ts.contains("  groups_members: { args: { accountId: string | null; groupId: string; transitive: boolean }; result: MemberList };"), "{ts}");
         assert!(ts.contains("  leases_define: { args: { accountId: string | null; request: DefineRequest; clientSecret: string | null }; result: Definition };"), "{ts}");
         assert!(ts.contains("  leases_export_audit: { args: { format: AuditFormat }; result: string };"), "{ts}");

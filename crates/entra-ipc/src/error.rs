@@ -14,6 +14,7 @@ use ts_rs::TS;
 
 /// The error every command returns to the webview.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct IpcError {
     /// What kind of failure, for the UI to branch on.
     pub code: ErrorCode,
@@ -63,7 +64,7 @@ mod tests {
         assert_eq!(ipc.aadsts, Some(700082));
         let json = serde_json::to_value(&ipc).unwrap();
         assert_eq!(json["code"], "identity");
-        assert_eq!(json["correlation_id"], "c0ffee");
+        assert_eq!(json["correlationId"], "c0ffee");
     }
 
     #[test]
@@ -75,6 +76,6 @@ mod tests {
             client_request_id: Some("c-1".into()),
         });
         let json = serde_json::to_value(IpcError::from(err)).unwrap();
-        assert_eq!((json["code"].as_str(), json["request_id"].as_str(), json["client_request_id"].as_str()), (Some("graph"), Some("r-1"), Some("c-1")));
+        assert_eq!((json["code"].as_str(), json["requestId"].as_str(), json["clientRequestId"].as_str()), (Some("graph"), Some("r-1"), Some("c-1")));
     }
 }

@@ -1,5 +1,6 @@
-//! Types of the JWT inspector screen. The inspection itself is
-//! `entra_jwt::Inspection` (its TypeScript comes from the `ts` feature).
+//! The JWT inspector screen's one wire type: the signed-in account's own token with its
+//! inspection, which carries a token and so is defined here. The inspection itself, profiles
+//! and import reports are `entra_jwt`'s types (their TypeScript comes from its `ts` feature).
 
 use entra_jwt::Inspection;
 use serde::Serialize;
@@ -8,6 +9,7 @@ use ts_rs::TS;
 /// The signed-in account's current access token and its inspection, returned
 /// only when the user explicitly asks to inspect their own token.
 #[derive(Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
 pub struct CurrentTokenInspection {
     /// The access token, shown in the inspector's paste area.
     pub token: String,
@@ -19,21 +21,5 @@ pub struct CurrentTokenInspection {
 impl std::fmt::Debug for CurrentTokenInspection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CurrentTokenInspection").field("token", &"[redacted]").field("inspection", &self.inspection).finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn secrets_sent_to_the_webview_do_not_print_in_debug() {
-        let rotated = crate::credentials::RotatedSecret {
-            key_id: "k".into(),
-            secret_text: "abc8Q~very-secret".into(),
-            end: "2027-01-01T00:00:00Z".into(),
-            hint: Some("abc".into()),
-            warning: None,
-        };
-        let printed = format!("{rotated:?}");
-        assert!(!printed.contains("very-secret") && printed.contains("[redacted]"), "{printed}");
     }
 }

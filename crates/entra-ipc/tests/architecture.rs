@@ -1,4 +1,7 @@
-//! Architecture invariants checked as ordinary tests (like rust-analyzer's tidy).
+//! Architecture invariants checked as ordinary tests (like rust-analyzer's tidy). The checks of
+//! the repository as a whole (file sizes, ARCHITECTURE.md's code map) are in
+//! `crates/entra-testkit/tests/tidy.rs`; README's `entractl` synopsis in
+//! `crates/entractl/tests/readme_synopsis.rs`.
 
 use std::path::{Path, PathBuf};
 
@@ -175,27 +178,19 @@ fn the_argument_reader_sees_what_the_shell_declares() {
 /// (test modules and comments cut off: they are not part of the module graph).
 fn modules_of(src: &Path) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    let mut stack = vec![src.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            if path.extension().is_none_or(|e| e != "rs") {
-                continue;
-            }
-            let rel = path.strip_prefix(src).unwrap().with_extension("");
-            let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
-            if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
-                parts.pop();
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
-            let code: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
-            out.push((parts.join("::"), code));
+    for path in entra_testkit::files_under(src) {
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
         }
+        let rel = path.strip_prefix(src).unwrap().with_extension("");
+        let mut parts: Vec<String> = rel.iter().map(|p| p.to_string_lossy().into_owned()).collect();
+        if matches!(parts.last().map(String::as_str), Some("mod" | "lib" | "main")) {
+            parts.pop();
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let code: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+        out.push((parts.join("::"), code));
     }
     out
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 /// One validation check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct Check {
     /// Stable identifier: `algorithm`, `signing_key`, `key_type`, `signature`, `key_issuer`, `expiry`,
     /// `not_before`, `issued_at`, `audience`, `issuer`, `tenant`, `required_claim:<name>`.

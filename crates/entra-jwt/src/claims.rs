@@ -36,6 +36,7 @@ impl<S: std::hash::BuildHasher + Send + Sync> GroupNames for std::collections::H
 /// One row of the claims table.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct ClaimRow {
     /// The claim name as in the token.
     pub name: String,
@@ -53,6 +54,7 @@ pub struct ClaimRow {
 /// What the token says about groups.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct GroupsInfo {
     /// Group IDs with names where the cache knows them.
     pub groups: Vec<NamedId>,
@@ -68,6 +70,7 @@ pub struct GroupsInfo {
 /// An ID with an optional display name.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct NamedId {
     /// The object or template ID.
     pub id: String,

@@ -15,7 +15,7 @@ use x509_cert::spki::{ObjectIdentifier, SubjectPublicKeyInfoRef};
 
 /// The key type, which decides which algorithms the key may verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "camelCase")]
 pub enum KeyFamily {
     /// RSA: RS256/384/512 and PS256/384/512.
     Rsa,

@@ -9,7 +9,7 @@ use serde_json::Value;
 /// The Entra token format version.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "camelCase")]
 pub enum TokenVersion {
     /// `ver: "1.0"`, issuer `https://sts.windows.net/{tid}/`.
     V1,
@@ -22,7 +22,7 @@ pub enum TokenVersion {
 /// Access token or ID token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "camelCase")]
 pub enum TokenUse {
     /// Meant for an API (has `scp`/`roles`, or `appid`/`azp`).
     Access,
@@ -35,7 +35,7 @@ pub enum TokenUse {
 /// Who the token acts for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
+#[serde(rename_all = "camelCase")]
 pub enum Actor {
     /// A user signed in; the app acts on their behalf (`scp` present).
     Delegated,
@@ -48,6 +48,7 @@ pub enum Actor {
 /// The classification shown at the top of the inspector.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct TokenKind {
     /// v1 or v2.
     pub version: TokenVersion,

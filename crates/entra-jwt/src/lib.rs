@@ -57,6 +57,7 @@ use std::path::Path;
 /// Everything the inspector shows about one token. Serialisable for the UI and `--format json`.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct Inspection {
     /// The JOSE header.
     pub header: Map<String, Value>,
@@ -90,6 +91,7 @@ pub struct Inspection {
 /// Signature facts from the header.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct SignatureInfo {
     /// `alg`.
     pub alg: Option<String>,

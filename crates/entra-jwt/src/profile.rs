@@ -29,13 +29,17 @@ pub const DEFAULT_JWKS_CACHE: &str = "01:00:00";
 /// A named set of validation settings. Empty or missing fields are not checked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+// camelCase like every JSON we write; the aliases read profile files saved before.
+#[serde(rename_all = "camelCase")]
 #[serde(default)]
 pub struct Profile {
     /// The profile's name (also its file name).
     pub name: String,
     /// Tenant ID; fills `{TenantId}` elsewhere. Default: none.
+    #[serde(alias = "tenant_id")]
     pub tenant_id: Option<String>,
     /// The API's client ID (accepted as audience, also as `api://…`). Default: none.
+    #[serde(alias = "client_id")]
     pub client_id: Option<String>,
     /// Expected audience. Default: none.
     pub audience: Option<String>,
@@ -44,12 +48,16 @@ pub struct Profile {
     /// Authority, `{TenantId}` allowed (informational). Default: [`DEFAULT_AUTHORITY`].
     pub authority: Option<String>,
     /// OpenID Connect metadata address, `{TenantId}` allowed; keys are fetched from it only when asked. Default: none.
+    #[serde(alias = "metadata_address")]
     pub metadata_address: Option<String>,
     /// Required claims, `claim;claim=value`. Default: [`DEFAULT_REQUIRED_CLAIMS`].
+    #[serde(alias = "required_claims")]
     pub required_claims: Option<String>,
     /// Clock skew `hh:mm:ss`. Default: [`DEFAULT_CLOCK_SKEW`].
+    #[serde(alias = "clock_skew")]
     pub clock_skew: String,
     /// JWKS cache duration `hh:mm:ss`; `00:00:00` disables the cache. Default: [`DEFAULT_JWKS_CACHE`].
+    #[serde(alias = "jwks_cache_duration")]
     pub jwks_cache_duration: String,
 }
 

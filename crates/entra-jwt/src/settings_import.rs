@@ -11,6 +11,7 @@ use serde::Serialize;
 /// What an import found.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct ImportReport {
     /// The profile built from the block (defaults for fields not given).
     pub profile: Profile,

@@ -58,6 +58,7 @@ pub fn relative(at: i64, now: DateTime<Utc>) -> String {
 /// A numeric date claim shown for people.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct TimeView {
     /// Seconds since the epoch, as in the token.
     #[cfg_attr(feature = "ts", ts(type = "number"))]

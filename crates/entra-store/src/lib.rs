@@ -5,14 +5,15 @@
 //! - [`Store`] (`store`): opens the file safely (0600, refuses foreign, damaged or newer
 //!   files without touching them) and runs closures in read or IMMEDIATE write transactions.
 //! - `migrate`: the ordered `migrations/NNNN_name.sql` files, embedded and applied at open.
-//! - [`queries`]: one module per screen, e.g. [`queries::apps`] for the App registrations
-//!   and Credential expiry screens. Reads take a `&Connection`, writes a `&Transaction`.
+//! - [`queries`]: one module per group of tables, e.g. [`queries::apps`] (read by the App
+//!   registrations and Credential expiry screens). Reads take a `&Connection`, writes a `&Transaction`.
 //! - [`meta`]: facts about the store itself ([`meta::store_id`]).
 //! - [`queries::expiry_seen`] (migration `0002`): what the last expiry check saw, for
 //!   "crossed a window since the last run"; [`queries::scope`]: which tenant the cache holds.
-//! - [`leases`] (its own file, `leases.sqlite`, [`Schema::Leases`]): lease definitions, leases
-//!   and the append-only audit log, behind the [`leases::LeaseStore`] trait with SQLite as its
-//!   embedded implementation.
+//! - [`leases`]: the lease store's own file (`leases.sqlite`, [`Schema::Leases`]) and the time
+//!   text of its columns. Its migrations are here (`migrations/leases/`); the lease port, the
+//!   lease types and their SQL are the core's (`entra_core::leases::store`), since this crate
+//!   cannot name the core's types.
 //! - [`StoreError`]: each message names the problem and the fix, never a row value.
 //!
 //! ```no_run
@@ -25,7 +26,8 @@
 //! From async code, run these calls in `tokio::task::spawn_blocking` (see [`Store`]).
 //!
 //! # What is never stored
-//! This crate is a leaf (no dependency on the rest of Entra Desk) and has its own plain row
+//! This crate depends on nothing of Entra Desk but `entra-files` (the one policy for files it
+//! writes: the database is created owner-only before SQLite opens it) and has its own plain row
 //! types. It never receives a secret type: tokens, client secrets, passwords and private
 //! keys belong in the OS keychain or in memory. `tests/no_secret_columns.rs` fails when a
 //! column name suggests otherwise.

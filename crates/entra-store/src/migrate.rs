@@ -62,11 +62,18 @@ impl Schema {
 }
 
 /// The lease store's migrations (`migrations/leases/`), in order.
-pub(crate) const LEASE_MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "0001_leases",
-    sql: include_str!("../migrations/leases/0001_leases.sql"),
-}];
+pub(crate) const LEASE_MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "0001_leases",
+        sql: include_str!("../migrations/leases/0001_leases.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "0002_row_version",
+        sql: include_str!("../migrations/leases/0002_row_version.sql"),
+    },
+];
 
 /// `PRAGMA application_id` of a lease store ("EDsL").
 pub(crate) const LEASE_APPLICATION_ID: i32 = 0x4544_734C;

@@ -71,8 +71,9 @@ impl Store {
             path: path.clone(),
             source,
         };
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).map_err(|source| StoreError::Io {
+        // A missing folder is created owner-only; an existing one is the caller's and left as it is.
+        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+            entra_files::ensure_private_dir(parent).map_err(|source| StoreError::Io {
                 path: parent.to_path_buf(),
                 source,
             })?;
@@ -80,7 +81,8 @@ impl Store {
         // Look at the bytes before SQLite does: some damage SQLite only notices later, and we
         // must never let it write over a file that is not ours.
         check_header(&path)?;
-        create_private(&path).map_err(io)?;
+        // Owner-only before SQLite opens it (its `-wal` and `-shm` take the same mode).
+        entra_files::create_private_file(&path).map_err(io)?;
 
         let conn = Connection::open(&path).map_err(|source| open_error(&path, source))?;
         Store::set_up(conn, path, schema)
@@ -213,27 +215,6 @@ fn check_header(path: &Path) -> Result<()> {
             path: path.to_path_buf(),
         })
     }
-}
-
-/// Creates the file owner-only before SQLite opens it (so it is never readable by others,
-/// even for a moment), and tightens an existing file's mode. On Windows the file inherits
-/// the ACL of the user's profile folder.
-fn create_private(path: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .mode(0o600)
-            .open(path)?;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-    }
-    Ok(())
 }
 
 fn open_error(path: &Path, source: rusqlite::Error) -> StoreError {

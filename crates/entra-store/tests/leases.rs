@@ -1,110 +1,110 @@
-//! The lease store: intents and commits, the status guard, the append-only audit log, and
-//! that a lease store and a cache can never be opened as each other.
+//! The lease store's file, as this crate promises it: the audit log is append-only in the
+//! schema itself, the CHECKs refuse what no caller may write, every lease row has a version,
+//! a file written before the row version opens and keeps its leases, and a lease store and a
+//! cache can never be opened as each other. (The port's behaviour — intents, commits, the
+//! version guard — is tested against the adapter in entra-core's `tests/lease_store.rs`.)
 
-use chrono::{Duration, TimeZone, Utc};
-use entra_store::leases::{DefinitionRow, LeaseRow, LeaseStore, NewAudit, SqliteLeaseStore};
+use entra_store::rusqlite::params;
 use entra_store::{Schema, Store, StoreError};
 
-fn audit(action: &str, lease: Option<&str>) -> NewAudit {
-    NewAudit {
-        at: Utc.with_ymd_and_hms(2026, 12, 2, 10, 0, 0).unwrap(),
-        action: action.into(),
-        lease_id: lease.map(str::to_string),
-        definition: Some("ci".into()),
-        target: Some("app-1".into()),
-        actor: "admin@contoso.test".into(),
-        detail: format!("{action} for a test"),
-        request_id: Some("req-1".into()),
-    }
+const AT: &str = "2026-12-02T10:00:00.000Z";
+
+fn lease_store() -> Store {
+    Store::open_in_memory_schema(Schema::Leases).unwrap()
 }
 
-fn lease(id: &str, status: &str) -> LeaseRow {
-    let issued = Utc.with_ymd_and_hms(2026, 12, 2, 10, 0, 0).unwrap();
-    LeaseRow {
-        id: id.into(),
-        definition: "ci".into(),
-        kind: "app-secret".into(),
-        target: "app-1".into(),
-        status: status.into(),
-        issued_at: issued,
-        expires_at: issued + Duration::hours(1),
-        max_expires_at: issued + Duration::hours(24),
-        renewed_at: None,
-        ended_at: None,
-        key_id: None,
-        hint: None,
-        marker: Some(format!("entra-desk:abc:{id}")),
-        revoke_attempts: 0,
-        next_attempt_at: None,
-        last_error: None,
-        note: None,
-        owner: Some("host:1".into()),
-    }
+/// Inserts a lease row as the core's adapter does (kebab-case kind and status).
+fn insert_lease(store: &Store, id: &str, kind: &str, status: &str) -> entra_store::Result<()> {
+    store.write(|tx| {
+        tx.execute(
+            "INSERT INTO leases (id, definition, kind, target, status, issued_at, expires_at, max_expires_at, updated_at)
+             VALUES (?1, 'ci', ?2, 'app-1', ?3, ?4, ?4, ?4, ?4)",
+            params![id, kind, status, AT],
+        )?;
+        Ok(())
+    })
 }
 
-#[tokio::test]
-async fn an_intent_is_committed_once_and_the_log_follows_the_table() {
-    let store = SqliteLeaseStore::open_in_memory().unwrap();
-    let id = store.store_id().await.unwrap();
-    assert_eq!(id.len(), 32);
-    store.insert_lease(&lease("l1", "pending"), &audit("intent", Some("l1"))).await.unwrap();
-    let mut active = lease("l1", "active");
-    active.key_id = Some("key-1".into());
-    assert!(store.update_lease(&active, "pending", Some(&audit("issued", Some("l1")))).await.unwrap());
-    // A second writer that still believes the lease is pending changes nothing, and logs nothing.
-    assert!(!store.update_lease(&lease("l1", "abandoned"), "pending", Some(&audit("reconciled", Some("l1")))).await.unwrap());
-    assert_eq!(store.lease("l1").await.unwrap().unwrap(), active);
-    let log = store.audit(None).await.unwrap();
-    assert_eq!(log.iter().map(|a| a.entry.action.as_str()).collect::<Vec<_>>(), ["issued", "intent"]);
-    assert!(log[0].seq > log[1].seq);
-    assert_eq!(store.audit(Some(1)).await.unwrap().len(), 1);
-    assert_eq!(store.leases_with_status(&["active", "revoke-failed"]).await.unwrap().len(), 1);
-    assert!(store.leases_with_status(&["pending"]).await.unwrap().is_empty());
+fn append_audit(store: &Store, detail: &str) {
+    store
+        .write(|tx| {
+            tx.execute("INSERT INTO audit_log (at, action, actor, detail) VALUES (?1, 'issued', 'admin', ?2)", params![AT, detail])?;
+            Ok(())
+        })
+        .unwrap();
 }
 
-#[tokio::test]
-async fn the_audit_log_refuses_updates_and_deletes() {
-    let store = SqliteLeaseStore::open_in_memory().unwrap();
-    store.append_audit(&audit("issued", Some("l1"))).await.unwrap();
+#[test]
+fn the_audit_log_refuses_updates_and_deletes() {
+    let store = lease_store();
+    append_audit(&store, "issued for a test");
     for sql in ["UPDATE audit_log SET detail = 'rewritten'", "DELETE FROM audit_log"] {
-        let err = store.store().write(|tx| Ok(tx.execute(sql, [])?)).unwrap_err();
+        let err = store.write(|tx| Ok(tx.execute(sql, [])?)).unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
-    assert_eq!(store.audit(None).await.unwrap()[0].entry.detail, "issued for a test");
+    let detail: String = store.read(|c| Ok(c.query_row("SELECT detail FROM audit_log", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(detail, "issued for a test");
 }
 
-#[tokio::test]
-async fn definitions_are_unique_by_name_and_keep_their_durations() {
-    let store = SqliteLeaseStore::open_in_memory().unwrap();
-    let def = DefinitionRow {
-        name: "ci".into(),
-        kind: "app-secret".into(),
-        target: "app-1".into(),
-        target_name: Some("CI app".into()),
-        client_id: None,
-        ttl_secs: 3600,
-        max_ttl_secs: 7 * 86400,
-        created_at: Utc.with_ymd_and_hms(2026, 12, 2, 10, 0, 0).unwrap(),
+#[test]
+fn the_schema_refuses_unknown_kinds_and_statuses_and_a_max_ttl_below_the_ttl() {
+    let store = lease_store();
+    insert_lease(&store, "ok", "app-secret", "revoke-failed").unwrap();
+    // The JSON names are not the stored ones: the adapter maps them, the schema holds it to that.
+    assert!(insert_lease(&store, "camel-kind", "appSecret", "active").is_err());
+    assert!(insert_lease(&store, "camel-status", "app-secret", "revokeFailed").is_err());
+    let definition = |name: &str, ttl: i64, max: i64| {
+        store.write(|tx| {
+            tx.execute(
+                "INSERT INTO lease_definitions (name, kind, target, ttl_secs, max_ttl_secs, created_at)
+                 VALUES (?1, 'app-secret', 'app-1', ?2, ?3, ?4)",
+                params![name, ttl, max, AT],
+            )?;
+            Ok(())
+        })
     };
-    assert!(store.insert_definition(&def, &audit("defined", None)).await.unwrap());
-    assert!(!store.insert_definition(&def, &audit("defined", None)).await.unwrap());
-    assert_eq!(store.definition("ci").await.unwrap().unwrap(), def);
-    assert_eq!(store.audit(None).await.unwrap().len(), 1, "a refused definition is not logged");
-    // The schema refuses a max TTL below the TTL even if a caller forgot to check.
-    let bad = DefinitionRow { name: "bad".into(), max_ttl_secs: 60, ..def.clone() };
-    assert!(store.insert_definition(&bad, &audit("defined", None)).await.is_err());
-    assert!(store.delete_definition("ci", &audit("undefined", None)).await.unwrap());
-    assert!(!store.delete_definition("ci", &audit("undefined", None)).await.unwrap());
+    definition("fine", 3600, 7200).unwrap();
+    assert!(definition("short-max", 3600, 60).is_err(), "a max TTL below the TTL");
 }
 
-#[tokio::test]
-async fn maintenance_keeps_the_last_reconciliation_time() {
-    let store = SqliteLeaseStore::open_in_memory().unwrap();
-    assert!(store.maintenance().await.unwrap().is_none());
-    let at = Utc.with_ymd_and_hms(2026, 12, 2, 10, 0, 0).unwrap();
-    store.set_maintenance("{\"a\":1}", Some(at)).await.unwrap();
-    store.set_maintenance("{\"a\":2}", None).await.unwrap();
-    assert_eq!(store.maintenance().await.unwrap().unwrap(), ("{\"a\":2}".to_string(), Some(at)));
+#[test]
+fn every_lease_row_starts_at_version_1_and_never_below() {
+    let store = lease_store();
+    insert_lease(&store, "l1", "app-secret", "pending").unwrap();
+    let version: i64 = store.read(|c| Ok(c.query_row("SELECT row_version FROM leases WHERE id = 'l1'", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(version, 1);
+    let err = store.write(|tx| Ok(tx.execute("UPDATE leases SET row_version = 0 WHERE id = 'l1'", [])?));
+    assert!(err.is_err(), "row_version >= 1");
+}
+
+#[test]
+fn a_file_written_before_the_row_version_keeps_its_leases() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leases.sqlite");
+    {
+        // What a lease file of the first release holds: migration 0001 alone, and a lease in it.
+        let conn = entra_store::rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(include_str!("../migrations/leases/0001_leases.sql")).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+             INSERT INTO schema_migrations VALUES (1, '0001_leases', '2026-01-01T00:00:00.000Z');",
+        )
+        .unwrap();
+        // "EDsL", the lease store's application_id: the file is ours.
+        conn.pragma_update(None, "application_id", 0x4544_734C).unwrap();
+        conn.execute(
+            "INSERT INTO leases (id, definition, kind, target, status, issued_at, expires_at, max_expires_at, updated_at)
+             VALUES ('old', 'ci', 'user-password', 'user-1', 'revoke-failed', ?1, ?1, ?1, ?1)",
+            [AT],
+        )
+        .unwrap();
+    }
+    let store = Store::open_schema(&path, Schema::Leases).unwrap();
+    let (status, version): (String, i64) = store
+        .read(|c| Ok(c.query_row("SELECT status, row_version FROM leases WHERE id = 'old'", [], |r| Ok((r.get(0)?, r.get(1)?)))?))
+        .unwrap();
+    assert_eq!((status.as_str(), version), ("revoke-failed", 1));
+    assert_eq!(Schema::Leases.latest(), 2);
 }
 
 #[test]
@@ -112,16 +112,17 @@ fn a_lease_store_and_a_cache_cannot_be_opened_as_each_other() {
     let dir = tempfile::tempdir().unwrap();
     let leases = dir.path().join("leases.sqlite");
     let cache = dir.path().join("cache.sqlite");
-    drop(SqliteLeaseStore::open(&leases).unwrap());
+    drop(Store::open_schema(&leases, Schema::Leases).unwrap());
     drop(Store::open(&cache).unwrap());
     assert!(matches!(Store::open(&leases), Err(StoreError::ForeignDatabase { .. })));
     assert!(matches!(Store::open_schema(&cache, Schema::Leases), Err(StoreError::ForeignDatabase { .. })));
     // Reopening each as itself works, and the store id survives.
-    let a = SqliteLeaseStore::open(&leases).unwrap();
-    let id = a.store().read(entra_store::meta::store_id).unwrap();
+    let a = Store::open_schema(&leases, Schema::Leases).unwrap();
+    let id = a.read(entra_store::meta::store_id).unwrap();
+    assert_eq!(id.len(), 32);
     drop(a);
-    let b = SqliteLeaseStore::open(&leases).unwrap();
-    assert_eq!(b.store().read(entra_store::meta::store_id).unwrap(), id);
-    let sync: i64 = b.store().read(|c| Ok(c.pragma_query_value(None, "synchronous", |r| r.get(0))?)).unwrap();
+    let b = Store::open_schema(&leases, Schema::Leases).unwrap();
+    assert_eq!(b.read(entra_store::meta::store_id).unwrap(), id);
+    let sync: i64 = b.read(|c| Ok(c.pragma_query_value(None, "synchronous", |r| r.get(0))?)).unwrap();
     assert_eq!(sync, 2, "the lease store is synchronous = FULL");
 }

@@ -30,10 +30,9 @@
 use entra_core::clock::SystemClock;
 use entra_core::config::ProfileSettings;
 use entra_core::graph::GraphClient;
-use entra_core::leases::{DefineRequest, IssueRequest, LeaseKind, Leases, LEASES_FILE};
+use entra_core::leases::{AuditAction, AuditLine, DefineRequest, IssueRequest, Lease, LeaseKind, LeaseStatus, LeaseStore, Leases, SqliteLeaseStore, LEASES_FILE};
 use entra_core::{AppCredential, Desk, DeskOptions};
 use entra_demo::{DemoOptions, DemoTenant, Faults};
-use entra_store::leases::{LeaseRow, LeaseStore, NewAudit, SqliteLeaseStore};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -153,12 +152,12 @@ async fn scene(tenant: &DemoTenant, desk: &Desk, account: &str, dir: &Path, targ
     let end = now + chrono::Duration::days(1);
     let dead = format!("{}:999999", host_name());
     let marker = |id: &str| format!("entra-desk:{store_id}:{id}");
-    let row = |id: &str, status: &str| LeaseRow {
+    let pending = |id: &str| Lease {
         id: id.into(),
         definition: "bench".into(),
-        kind: "app-secret".into(),
+        kind: LeaseKind::AppSecret,
         target: target.into(),
-        status: status.into(),
+        status: LeaseStatus::Pending,
         issued_at: now,
         expires_at: now + chrono::Duration::hours(1),
         max_expires_at: end,
@@ -171,11 +170,10 @@ async fn scene(tenant: &DemoTenant, desk: &Desk, account: &str, dir: &Path, targ
         next_attempt_at: None,
         last_error: None,
         note: None,
-        owner: Some(dead.clone()),
     };
-    let intent = |id: &str| NewAudit {
+    let intent = |id: &str| AuditLine {
         at: now,
-        action: "intent".into(),
+        action: AuditAction::Intent,
         lease_id: Some(id.into()),
         definition: Some("bench".into()),
         target: Some(target.into()),
@@ -191,10 +189,9 @@ async fn scene(tenant: &DemoTenant, desk: &Desk, account: &str, dir: &Path, targ
     }
     for _ in 0..split.revoking {
         let lease = leases.issue(account, issue("1h")).await.unwrap().lease;
-        let mut r = store.lease(&lease.id).await.unwrap().unwrap();
-        r.status = "revoking".into();
-        r.owner = Some(dead.clone());
-        assert!(store.update_lease(&r, "active", None).await.unwrap());
+        let stored = store.lease(&lease.id).await.unwrap().unwrap();
+        let revoking = Lease { status: LeaseStatus::Revoking, ..stored.lease };
+        assert!(store.update_lease(&revoking, Some(&dead), stored.version, None).await.unwrap().is_some());
     }
     for _ in 0..split.lost {
         let id = uuid::Uuid::new_v4().to_string();
@@ -203,11 +200,11 @@ async fn scene(tenant: &DemoTenant, desk: &Desk, account: &str, dir: &Path, targ
     for _ in 0..split.adopt {
         let id = uuid::Uuid::new_v4().to_string();
         tenant.add_foreign_password(target, &marker(&id), end).unwrap();
-        store.insert_lease(&row(&id, "pending"), &intent(&id)).await.unwrap();
+        store.insert_lease(&pending(&id), Some(&dead), &intent(&id)).await.unwrap();
     }
     for _ in 0..split.never {
         let id = uuid::Uuid::new_v4().to_string();
-        store.insert_lease(&row(&id, "pending"), &intent(&id)).await.unwrap();
+        store.insert_lease(&pending(&id), Some(&dead), &intent(&id)).await.unwrap();
     }
     for i in 0..foreign.saturating_sub(existing) {
         let name = match i % 4 {
@@ -229,25 +226,26 @@ async fn scene(tenant: &DemoTenant, desk: &Desk, account: &str, dir: &Path, targ
 async fn per_lease(graph: &GraphClient, scene: &Scene) -> (u32, u32, u32, u32) {
     let now = chrono::Utc::now();
     let (mut requests, mut removed, mut adopted, mut closed) = (0u32, 0u32, 0u32, 0u32);
-    for row in scene.store.leases().await.unwrap() {
-        if !matches!(row.status.as_str(), "pending" | "active" | "revoking" | "revoke-failed") {
+    for stored in scene.store.leases().await.unwrap() {
+        let lease = stored.lease;
+        if lease.status.is_final() {
             continue;
         }
         requests += 1;
-        let app = graph.application_credentials(&row.target).await.unwrap();
-        let found = app.password_credentials.iter().find(|c| Some(&c.key_id) == row.key_id.as_ref() || c.display_name == row.marker);
-        let must_go = match row.status.as_str() {
-            "pending" => false,
-            "revoking" | "revoke-failed" => true,
-            _ => row.expires_at <= now,
+        let app = graph.application_credentials(&lease.target).await.unwrap();
+        let found = app.password_credentials.iter().find(|c| Some(&c.key_id) == lease.key_id.as_ref() || c.display_name == lease.marker);
+        let must_go = match lease.status {
+            LeaseStatus::Pending => false,
+            LeaseStatus::Revoking | LeaseStatus::RevokeFailed => true,
+            _ => lease.expires_at <= now,
         };
         match (found, must_go) {
             (Some(c), true) => {
                 requests += 1;
-                graph.remove_application_password(&row.target, &c.key_id).await.unwrap();
+                graph.remove_application_password(&lease.target, &c.key_id).await.unwrap();
                 removed += 1;
             }
-            (Some(_), false) if row.status == "pending" => adopted += 1,
+            (Some(_), false) if lease.status == LeaseStatus::Pending => adopted += 1,
             (None, _) => closed += 1,
             _ => {}
         }

@@ -9,6 +9,7 @@
 //! stderr.
 
 mod cmd;
+mod output;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use std::process::ExitCode;

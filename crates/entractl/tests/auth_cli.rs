@@ -4,6 +4,7 @@
 //! Run under scripts/with-keyring.sh (real Secret Service, private keyring).
 
 use entra_demo::browser::DemoBrowser;
+use entra_testkit::{assert_nothing_secret_under, Needle};
 use std::process::Stdio;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
 use tokio::process::Command;
@@ -74,11 +75,14 @@ async fn login_no_browser_whoami_accounts_logout() {
     assert_eq!(who["me"]["userPrincipalName"], info.user.username.as_str());
     assert_eq!(who["account"]["id"], id.as_str());
 
-    // No token is written to the data folder.
-    for entry in std::fs::read_dir(&data).unwrap() {
-        let text = std::fs::read_to_string(entry.unwrap().path()).unwrap_or_default();
-        assert!(!text.contains("eyJ"), "something token-like on disk: {text}");
-    }
+    // No token is written to the data folder: every file at any depth, read as bytes (SQLite files
+    // are not text), holds neither the refresh token (in the keychain only) nor any JWT (access and
+    // ID tokens live in memory) nor the password.
+    let keychain = entra_core::keychain::Keychain::new(entra_core::keychain::DEFAULT_SERVICE);
+    let refresh_token = keychain.refresh_token(&id).unwrap().expect("the refresh token is in the keychain");
+    let needles = [Needle::new("the refresh token", refresh_token.expose()), Needle::new("the user's password", &info.user.password)];
+    let scan = assert_nothing_secret_under(&data, &needles);
+    assert!(scan.has_file("accounts.json"), "the account list was read: {:?}", scan.files);
 
     let (code, out, err) = run(&data, &["logout", "--all"]).await;
     assert_eq!(code, 0, "{err}");

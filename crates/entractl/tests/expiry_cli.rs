@@ -40,12 +40,12 @@ async fn json_has_the_pipeline_fields_and_table_and_csv_print() {
     assert_eq!(code, 0, "{err}");
     let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
     assert!(rows.len() > 100, "{}", rows.len());
-    for field in ["object_id", "app_id", "display_name", "object_type", "credential_type", "key_id", "credential_name", "start", "end", "days_left", "status", "owners"] {
+    for field in ["objectId", "appId", "displayName", "objectType", "credentialType", "keyId", "credentialName", "start", "end", "daysLeft", "status", "owners"] {
         assert!(rows.iter().all(|r| r.get(field).is_some()), "{field}");
     }
     for r in &rows {
-        assert!(["application", "servicePrincipal"].contains(&r["object_type"].as_str().unwrap()), "{r}");
-        assert!(["password", "certificate"].contains(&r["credential_type"].as_str().unwrap()), "{r}");
+        assert!(["application", "servicePrincipal"].contains(&r["objectType"].as_str().unwrap()), "{r}");
+        assert!(["password", "certificate"].contains(&r["credentialType"].as_str().unwrap()), "{r}");
         assert!(["expired", "expiring", "ok"].contains(&r["status"].as_str().unwrap()), "{r}");
         assert!(chrono::DateTime::parse_from_rfc3339(r["end"].as_str().unwrap()).is_ok());
         assert!(r["owners"].is_array());
@@ -55,7 +55,7 @@ async fn json_has_the_pipeline_fields_and_table_and_csv_print() {
     assert_eq!(code, 0);
     let due: Vec<Value> = serde_json::from_str(&out).unwrap();
     assert!(!due.is_empty() && due.len() < rows.len());
-    assert!(due.iter().all(|r| r["status"] != "ok" && r["days_left"].as_i64().unwrap() <= 30));
+    assert!(due.iter().all(|r| r["status"] != "ok" && r["daysLeft"].as_i64().unwrap() <= 30));
 
     let (code, out, err) = entractl(dir.path(), &["expiry", "--demo", "--format", "table"], &[]).await;
     assert_eq!(code, 0, "{err}");
@@ -86,7 +86,7 @@ async fn fail_on_expiring_is_1_inside_the_window_and_0_outside() {
     let (code, out, err) = entractl(dir.path(), &["expiry", "--demo", "--app-id", app, "--within", "400d", "--fail-on-expiring"], &[]).await;
     assert_eq!(code, 1, "{err}");
     let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
-    assert!(!rows.is_empty() && rows.iter().all(|r| r["app_id"] == app && r["status"] == "expiring"));
+    assert!(!rows.is_empty() && rows.iter().all(|r| r["appId"] == app && r["status"] == "expiring"));
     // Without --fail-on-expiring the same answer exits 0.
     let (code, _, _) = entractl(dir.path(), &["expiry", "--demo", "--app-id", app, "--within", "400d"], &[]).await;
     assert_eq!(code, 0);
@@ -130,7 +130,7 @@ async fn app_only_against_a_running_tenant_with_the_secret_in_the_environment() 
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("full read"), "{err}");
     let rows: Vec<Value> = serde_json::from_str(&out).unwrap();
-    assert!(rows.iter().any(|r| r["app_id"] == info.certificate_client.client_id.as_str()));
+    assert!(rows.iter().any(|r| r["appId"] == info.certificate_client.client_id.as_str()));
     assert!(dir.path().join("cache.sqlite").exists());
     // Again: the cache is reused and only the changes are read.
     let (code, _, err) = entractl(dir.path(), &args, &env).await;

@@ -40,30 +40,35 @@ async fn sync_member_of_why_stats_and_policy() {
 
     let (code, sync, err) = entractl(dir.path(), &["groups", "sync", "--demo"]).await;
     assert_eq!(code, 0, "{err}");
-    for field in ["groups", "memberships", "full", "requests", "duration_ms"] {
+    for field in ["groups", "memberships", "full", "requests", "durationMs", "asOf"] {
         assert!(sync.get(field).is_some(), "{field}: {sync}");
     }
     assert_eq!(sync["full"], true);
     assert!(sync["groups"].as_u64().unwrap() >= 400 && sync["memberships"].as_u64().unwrap() > 10_000, "{sync}");
 
     // The cache is in the data folder: offline reads need no sign-in.
-    let (code, chain, err) = entractl(dir.path(), &["groups", "why", &fixture.nested_user, &fixture.nested_chain[0], "--offline"]).await;
+    // The answers are the core's types, as the screen reads them over IPC.
+    let (code, why, err) = entractl(dir.path(), &["groups", "why", &fixture.nested_user, &fixture.nested_chain[0], "--offline"]).await;
     assert_eq!(code, 0, "{err}");
     let mut expected = fixture.nested_chain.clone();
     expected.reverse();
-    assert_eq!(chain, serde_json::json!(expected));
-    let (code, chain, _) = entractl(dir.path(), &["groups", "why", &fixture.nested_user, &fixture.cycle[0], "--offline"]).await;
-    assert_eq!((code, chain), (1, serde_json::json!([])), "not a member: [] and exit 1");
+    let chain: Vec<&str> = why["chain"].as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap()).collect();
+    assert_eq!(chain, expected);
+    assert_eq!((why["member"].as_bool(), why["user"]["id"].as_str()), (Some(true), Some(fixture.nested_user.as_str())));
+    assert!(why["cache"]["asOf"].is_string(), "{why}");
+    let (code, why, _) = entractl(dir.path(), &["groups", "why", &fixture.nested_user, &fixture.cycle[0], "--offline"]).await;
+    assert_eq!((code, &why["member"], &why["chain"]), (1, &Value::Bool(false), &serde_json::json!([])), "not a member: exit 1");
 
     let (code, direct, err) = entractl(dir.path(), &["groups", "member-of", &fixture.nested_user, "--offline"]).await;
     assert_eq!(code, 0, "{err}");
-    assert_eq!(direct.as_array().unwrap().len(), 1);
-    assert_eq!(direct[0]["id"], fixture.nested_chain[4].as_str());
-    assert!(direct[0]["displayName"].is_string());
+    assert_eq!(direct["groups"].as_array().unwrap().len(), 1, "{direct}");
+    assert_eq!(direct["groups"][0]["group"]["id"], fixture.nested_chain[4].as_str());
+    assert!(direct["groups"][0]["group"]["displayName"].is_string());
+    assert_eq!((direct["groups"][0]["depth"].as_u64(), direct["transitive"].as_bool()), (Some(1), Some(false)));
     // With --demo: the cache is fresh (a hit), ids match across runs of the seeded tenant.
     let (code, all, err) = entractl(dir.path(), &["groups", "member-of", &fixture.nested_user, "--transitive", "--demo"]).await;
     assert_eq!(code, 0, "{err}");
-    let ids: Vec<&str> = all.as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = all["groups"].as_array().unwrap().iter().map(|g| g["group"]["id"].as_str().unwrap()).collect();
     for g in &fixture.nested_chain {
         assert!(ids.contains(&g.as_str()), "{g} in {ids:?}");
     }
@@ -74,11 +79,17 @@ async fn sync_member_of_why_stats_and_policy() {
 
     let (code, policy, _) = entractl(dir.path(), &["groups", "policy"]).await;
     assert_eq!((code, policy["duration"].as_str()), (0, Some("00:30:00")));
+    // The policy reads the desk's one duration grammar and shows hh:mm:ss, as Entra does.
+    let (code, policy, _) = entractl(dir.path(), &["groups", "policy", "1h"]).await;
+    assert_eq!((code, policy["duration"].as_str(), policy["durationSecs"].as_u64()), (0, Some("01:00:00"), Some(3600)));
     let (code, policy, _) = entractl(dir.path(), &["groups", "policy", "01:15:00"]).await;
     assert_eq!((code, policy["durationSecs"].as_u64()), (0, Some(4500)));
-    let (code, _, err) = entractl(dir.path(), &["groups", "policy", "1h"]).await;
+    let (code, _, err) = entractl(dir.path(), &["groups", "policy", "half an hour"]).await;
     assert_eq!(code, 2);
-    assert!(err.contains("hh:mm:ss"), "{err}");
+    assert!(err.contains("hh:mm:ss") && err.contains("1h30m"), "{err}");
+    let (code, _, err) = entractl(dir.path(), &["groups", "policy", "7d1s"]).await;
+    assert_eq!(code, 2);
+    assert!(err.contains("longer than 168:00:00"), "{err}");
 
     let (code, stats, _) = entractl(dir.path(), &["groups", "stats"]).await;
     assert_eq!(code, 0);
@@ -91,5 +102,5 @@ async fn sync_member_of_why_stats_and_policy() {
     let (code, again, err) = entractl(dir.path(), &["groups", "sync", "--demo"]).await;
     assert_eq!(code, 0, "{err}");
     assert_eq!(again["full"], true);
-    assert!(again["fell_back"].is_string(), "{again}");
+    assert!(again["fellBack"].is_string(), "{again}");
 }

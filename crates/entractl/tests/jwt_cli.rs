@@ -65,7 +65,7 @@ fn valid_token_exits_0_with_the_json_shape() {
         assert!(c["name"].is_string() && c["ok"] == true && c["detail"].is_string(), "{c}");
     }
     assert_eq!(v["kind"]["version"], "v1");
-    assert_eq!(v["kind"]["actor"], "app_only");
+    assert_eq!(v["kind"]["actor"], "appOnly");
     assert!(v["claims"].as_array().unwrap().iter().any(|c| c["name"] == "appidacr"));
     // The token is never written anywhere.
     assert_eq!(std::fs::read_dir(data.path()).unwrap().count(), 0);
@@ -96,7 +96,7 @@ fn graph_token_exits_1_and_explains_why() {
     let v = json(&out);
     let sig = v["checks"].as_array().unwrap().iter().find(|c| c["name"] == "signature").unwrap();
     assert!(sig["detail"].as_str().unwrap().contains("Microsoft Graph"));
-    assert_eq!(v["kind"]["graph_nonce"], true);
+    assert_eq!(v["kind"]["graphNonce"], true);
 }
 
 #[test]
@@ -172,7 +172,7 @@ fn profiles_save_list_show_import_delete_and_use() {
     let names: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["api1", "db"]);
     let show = json(&entractl(d, &["jwt", "profile", "show", "db"], None));
-    assert_eq!(show["clock_skew"], "00:01:00");
+    assert_eq!(show["clockSkew"], "00:01:00");
     assert_eq!(show["issuer"], "https://sts.windows.net/{TenantId}/");
 
     let jwks = fixture("entra-jwks-common.json");
@@ -219,10 +219,10 @@ fn metadata_keys_are_fetched_then_used_offline_from_the_cache() {
     let args = ["jwt", "inspect", "--metadata", &metadata, "--now", INSIDE, "--format", "json", &t];
     let out = entractl(data.path(), &args, None);
     assert_eq!(out.status.code(), Some(0), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(json(&out)["keys_from"].as_str().unwrap().contains("fetched"));
+    assert!(json(&out)["keysFrom"].as_str().unwrap().contains("fetched"));
     assert_eq!(std::fs::read_dir(data.path().join("jwks-cache")).unwrap().count(), 1);
     // The server has stopped answering: the cached keys still verify.
     let out = entractl(data.path(), &args, None);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stdout));
-    assert!(json(&out)["keys_from"].as_str().unwrap().contains("cached"));
+    assert!(json(&out)["keysFrom"].as_str().unwrap().contains("cached"));
 }

@@ -6,6 +6,7 @@
 mod common;
 
 use common::{seed_foreign, start};
+use entra_testkit::{assert_nothing_secret_under, Needle};
 use serde_json::Value;
 use std::time::Duration;
 
@@ -142,31 +143,20 @@ async fn define_issue_list_renew_revoke_reconcile_and_audit_an_app_secret() {
     for text in [&csv, &jsonl, &table] {
         assert!(!text.contains(&secret) && !text.contains(human_secret));
     }
-    for (path, bytes) in files_under(cli.dir.path()) {
-        let text = String::from_utf8_lossy(&bytes);
-        assert!(!text.contains(&secret) && !text.contains(human_secret), "a secret was written to {}", path.display());
-    }
+    let sign_in_secret = cli.tenant.info().confidential_client.client_secret.clone();
+    assert_nothing_secret_under(
+        cli.dir.path(),
+        &[
+            Needle::new("the secret issued as JSON", &secret),
+            Needle::new("the secret printed for people", human_secret),
+            Needle::new("the app-only sign-in secret (keychain only)", &sign_in_secret),
+        ],
+    );
 
     // Nothing foreign was touched on the way.
     let left: Vec<String> = cli.passwords(&target.object_id).into_iter().map(|c| c.key_id).collect();
     assert!(foreign.iter().all(|k| left.contains(k)));
     assert_eq!(left.len(), before);
-}
-
-fn files_under(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out
 }
 
 #[tokio::test]
@@ -311,7 +301,8 @@ async fn an_access_token_lease_keeps_its_client_secret_in_the_keychain() {
     // Another process: the token is fetched again with the secret from the keychain.
     let again = cli.run(&["lease", "token", id], &[]).await.ok().stdout;
     assert_eq!(again.trim().split('.').count(), 3);
-    assert!(files_under(cli.dir.path()).iter().all(|(_, b)| !String::from_utf8_lossy(b).contains(&app_secret)), "the client secret is only in the keychain");
+    // The client secret is only in the keychain, and the tokens (JWTs) only in memory.
+    assert_nothing_secret_under(cli.dir.path(), &[Needle::new("the definition's client secret", &app_secret)]);
     cli.run(&["lease", "revoke", id], &[]).await.ok();
     let out = cli.run(&["lease", "token", id], &[]).await;
     assert_eq!(out.code, Some(2));

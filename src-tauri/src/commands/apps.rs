@@ -14,7 +14,7 @@ use tokio_util::sync::CancellationToken;
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn apps_list(state: State<'_, AppState>) -> Result<AppInventory, IpcError> {
-    Ok(state.apps.list().await?.into())
+    Ok(state.apps.list().await?)
 }
 
 #[tauri::command]
@@ -26,8 +26,8 @@ pub async fn apps_refresh(
     on_progress: Channel<SyncProgress>,
 ) -> Result<SyncSummary, IpcError> {
     // The window may have gone away; the refresh goes on regardless.
-    let report = move |p: entra_core::apps::SyncProgress| drop(on_progress.send(p.into()));
-    Ok(state.apps.refresh(&account_id, full, &report, CancellationToken::new()).await?.into())
+    let report = move |p: entra_core::apps::SyncProgress| drop(on_progress.send(p));
+    Ok(state.apps.refresh(&account_id, full, &report, CancellationToken::new()).await?)
 }
 
 #[tauri::command]
@@ -38,7 +38,7 @@ pub fn apps_cancel_refresh(state: State<'_, AppState>) -> bool {
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn apps_detail(state: State<'_, AppState>, id: String) -> Result<AppDetail, IpcError> {
-    Ok(state.apps.detail(&id).await?.into())
+    Ok(state.apps.detail(&id).await?)
 }
 
 /// Opens the object's page in the Entra admin center in the system browser.

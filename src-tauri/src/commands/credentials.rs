@@ -12,13 +12,13 @@ use tauri_plugin_notification::NotificationExt;
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn credentials_list(state: State<'_, AppState>, windows: Option<Vec<u32>>) -> Result<ExpiryReport, IpcError> {
-    Ok(state.credentials.report(windows, chrono::Utc::now()).await?.into())
+    Ok(state.credentials.report(windows, chrono::Utc::now()).await?)
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn credentials_export(state: State<'_, AppState>, windows: Option<Vec<u32>>, format: ExportFormat) -> Result<ExportResult, IpcError> {
-    Ok(state.credentials.export(windows, format.into(), None, chrono::Utc::now()).await?.into())
+    Ok(state.credentials.export(windows, format, None, chrono::Utc::now()).await?)
 }
 
 /// Adds a new client secret and returns it: the one time its value crosses to the webview, on the user's request.
@@ -31,7 +31,7 @@ pub async fn credentials_rotate(
     object_type: ObjectType,
     lifetime_days: u32,
 ) -> Result<RotatedSecret, IpcError> {
-    Ok(state.credentials.rotate(&account_id, &object_id, object_type.into(), lifetime_days).await?.into())
+    Ok(state.credentials.rotate(&account_id, &object_id, object_type, lifetime_days).await?.into())
 }
 
 #[tauri::command]
@@ -43,14 +43,14 @@ pub async fn credentials_remove(
     object_type: ObjectType,
     key_id: String,
 ) -> Result<(), IpcError> {
-    Ok(state.credentials.remove(&account_id, &object_id, object_type.into(), &key_id).await?)
+    Ok(state.credentials.remove(&account_id, &object_id, object_type, &key_id).await?)
 }
 
 /// What crossed a window since the last run; a desktop notification says so when anything did.
 #[tauri::command]
 #[tracing::instrument(skip(app, state), err(Debug))]
 pub async fn credentials_crossings(app: AppHandle, state: State<'_, AppState>, windows: Option<Vec<u32>>) -> Result<Vec<Crossing>, IpcError> {
-    let crossings: Vec<Crossing> = state.credentials.crossings(windows, chrono::Utc::now()).await?.into_iter().map(Into::into).collect();
+    let crossings: Vec<Crossing> = state.credentials.crossings(windows, chrono::Utc::now()).await?;
     if !crossings.is_empty() {
         let expired = crossings.iter().filter(|c| c.now_in == 0).count();
         let body = format!("{} credential(s) crossed an expiry window since the last run, {expired} of them now expired.", crossings.len());

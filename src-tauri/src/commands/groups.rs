@@ -19,13 +19,13 @@ const USER_SEARCH_LIMIT: usize = 50;
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn groups_overview(state: State<'_, AppState>) -> Result<GroupsOverview, IpcError> {
-    Ok(state.groups.overview().await?.into())
+    Ok(state.groups.overview().await?)
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn groups_set_policy(state: State<'_, AppState>, duration: String) -> Result<CachePolicy, IpcError> {
-    Ok(state.groups.set_policy(&duration).await?.into())
+    Ok(state.groups.set_policy(&duration).await?)
 }
 
 #[tauri::command]
@@ -37,8 +37,8 @@ pub async fn groups_refresh(
     on_progress: Channel<GroupsSyncProgress>,
 ) -> Result<GroupsSyncSummary, IpcError> {
     // The window may have gone away; the sync goes on regardless.
-    let report = move |p: entra_core::groups::GroupsSyncProgress| drop(on_progress.send(p.into()));
-    Ok(state.groups.refresh(&account_id, full, &report, CancellationToken::new()).await?.into())
+    let report = move |p: entra_core::groups::GroupsSyncProgress| drop(on_progress.send(p));
+    Ok(state.groups.refresh(&account_id, full, &report, CancellationToken::new()).await?)
 }
 
 #[tauri::command]
@@ -55,37 +55,37 @@ pub async fn groups_clear(state: State<'_, AppState>) -> Result<(), IpcError> {
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn groups_list(state: State<'_, AppState>, account_id: Option<String>) -> Result<GroupList, IpcError> {
-    Ok(state.groups.list(account_id.as_deref()).await?.into())
+    Ok(state.groups.list(account_id.as_deref()).await?)
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn groups_members(state: State<'_, AppState>, account_id: Option<String>, group_id: String, transitive: bool) -> Result<MemberList, IpcError> {
-    Ok(state.groups.members(account_id.as_deref(), &group_id, transitive).await?.into())
+    Ok(state.groups.members(account_id.as_deref(), &group_id, transitive).await?)
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn groups_member_of(state: State<'_, AppState>, account_id: Option<String>, user_id: String, transitive: bool) -> Result<MemberOf, IpcError> {
-    Ok(state.groups.member_of(account_id.as_deref(), &user_id, transitive).await?.into())
+    Ok(state.groups.member_of(account_id.as_deref(), &user_id, transitive).await?)
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn groups_why(state: State<'_, AppState>, account_id: Option<String>, user_id: String, group_id: String) -> Result<WhyAnswer, IpcError> {
-    Ok(state.groups.why(account_id.as_deref(), &user_id, &group_id).await?.into())
+    Ok(state.groups.why(account_id.as_deref(), &user_id, &group_id).await?)
 }
 
 /// Users in the cache whose name or sign-in name matches (the user picker): the cache only.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn groups_search_users(state: State<'_, AppState>, query: String) -> Result<Vec<DirectoryRef>, IpcError> {
-    Ok(state.groups.search_users(&query, USER_SEARCH_LIMIT).await?.into_iter().map(DirectoryRef::from).collect())
+    Ok(state.groups.search_users(&query, USER_SEARCH_LIMIT).await?)
 }
 
 /// Group IDs to names for other screens (the JWT inspector): the cache only, never the network.
 #[tauri::command]
 #[tracing::instrument(skip(state, ids), err(Debug))]
 pub async fn groups_resolve(state: State<'_, AppState>, ids: Vec<String>) -> Result<ResolvedNames, IpcError> {
-    Ok(state.groups.resolve(&ids).await?.into())
+    Ok(state.groups.resolve(&ids).await?)
 }

@@ -5,6 +5,7 @@
 //! lease's token on an explicit "show token". Core: `entra_core::leases`.
 
 use crate::state::AppState;
+use entra_core::secret::SecretString;
 use entra_ipc::leases::{AuditEntry, AuditFormat, DefineRequest, Definition, IssueRequest, IssuedLease, Lease, LeasesOverview, ReconcileReport};
 use entra_ipc::IpcError;
 use tauri::State;
@@ -13,7 +14,7 @@ use tauri::State;
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn leases_overview(state: State<'_, AppState>) -> Result<LeasesOverview, IpcError> {
-    Ok(state.leases.overview().await?.into())
+    Ok(state.leases.overview().await?)
 }
 
 /// Defines a dynamic secret. `client_secret` (access-token definitions) goes to the keychain and never comes back;
@@ -26,7 +27,9 @@ pub async fn leases_define(
     request: DefineRequest,
     client_secret: Option<String>,
 ) -> Result<Definition, IpcError> {
-    Ok(state.leases.define(account_id.as_deref(), request.into_core(client_secret)).await?.into())
+    // Boxed at once; the core treats an empty one as none given.
+    let request = DefineRequest { client_secret: client_secret.map(SecretString::new), ..request };
+    Ok(state.leases.define(account_id.as_deref(), request).await?)
 }
 
 /// Removes a definition; refused while it has live leases.
@@ -40,34 +43,33 @@ pub async fn leases_remove_definition(state: State<'_, AppState>, name: String) 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn leases_issue(state: State<'_, AppState>, account_id: String, request: IssueRequest) -> Result<IssuedLease, IpcError> {
-    Ok(state.leases.issue(&account_id, request.into()).await?.into())
+    Ok(state.leases.issue(&account_id, request).await?.into())
 }
 
 /// Moves the lease's expiry (by `ttl`, else the definition's), never past its max TTL. Local only.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn leases_renew(state: State<'_, AppState>, lease_id: String, ttl: Option<String>) -> Result<Lease, IpcError> {
-    let ttl = ttl.filter(|t| !t.trim().is_empty());
-    Ok(state.leases.renew(&lease_id, ttl.as_deref()).await?.into())
+    Ok(state.leases.renew(&lease_id, ttl.as_deref()).await?)
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn leases_revoke(state: State<'_, AppState>, account_id: String, lease_id: String) -> Result<Lease, IpcError> {
-    Ok(state.leases.revoke(&account_id, &lease_id).await?.into())
+    Ok(state.leases.revoke(&account_id, &lease_id).await?)
 }
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn leases_reconcile(state: State<'_, AppState>, account_id: String) -> Result<ReconcileReport, IpcError> {
-    Ok(state.leases.reconcile(&account_id).await?.into())
+    Ok(state.leases.reconcile(&account_id).await?)
 }
 
 /// The audit log, newest first (`limit` lines, else all).
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn leases_audit(state: State<'_, AppState>, limit: Option<u32>) -> Result<Vec<AuditEntry>, IpcError> {
-    Ok(state.leases.audit(limit.map(|l| l as usize)).await?.into_iter().map(AuditEntry::from).collect())
+    Ok(state.leases.audit(limit.map(|l| l as usize)).await?)
 }
 
 /// Writes the whole audit log (oldest first) to a file where the Credential expiry exports go (Downloads, else
@@ -76,7 +78,7 @@ pub async fn leases_audit(state: State<'_, AppState>, limit: Option<u32>) -> Res
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn leases_export_audit(state: State<'_, AppState>, format: AuditFormat) -> Result<String, IpcError> {
     let dir = entra_core::credentials::export::default_dir(&state.data_dir);
-    let path = state.leases.export_audit_file(format.into(), &dir).await?;
+    let path = state.leases.export_audit_file(format, &dir).await?;
     Ok(path.to_string_lossy().into_owned())
 }
 

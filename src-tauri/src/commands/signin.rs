@@ -4,17 +4,16 @@
 //! also tell the lease maintenance task which account it may use (`crate::maintenance`).
 
 use crate::browser::SystemBrowserViaTauri;
-use crate::preferences;
 use crate::state::AppState;
-use entra_ipc::signin::{AccountSummary, AppStatus, Preferences, SignInProgress, SignInTarget, SignedInUser};
+use entra_ipc::signin::{Account, Preferences, SignInProgress, SignInStatus, SignInTarget, SignedInUser};
 use entra_ipc::IpcError;
 use tauri::ipc::Channel;
 use tauri::{AppHandle, State};
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn app_status(state: State<'_, AppState>) -> Result<AppStatus, IpcError> {
-    Ok(AppStatus::new(state.signin.status().await?, preferences::load(&state.data_dir)))
+pub async fn app_status(state: State<'_, AppState>) -> Result<SignInStatus, IpcError> {
+    Ok(state.signin.status().await?)
 }
 
 #[tauri::command]
@@ -24,12 +23,12 @@ pub async fn sign_in(
     state: State<'_, AppState>,
     target: SignInTarget,
     on_progress: Channel<SignInProgress>,
-) -> Result<AccountSummary, IpcError> {
+) -> Result<Account, IpcError> {
     // The window may have gone away; the sign-in goes on regardless.
-    let report = move |p: entra_core::SignInProgress| drop(on_progress.send(p.into()));
-    let account = state.signin.sign_in(target.into(), &SystemBrowserViaTauri(&app), &report).await?;
+    let report = move |p: SignInProgress| drop(on_progress.send(p));
+    let account = state.signin.sign_in(target, &SystemBrowserViaTauri(&app), &report).await?;
     state.signed_in.signed_in(&account.id);
-    Ok((&account).into())
+    Ok(account)
 }
 
 #[tauri::command]
@@ -42,7 +41,7 @@ pub fn cancel_sign_in(state: State<'_, AppState>) -> bool {
 pub async fn resume_account(state: State<'_, AppState>, account_id: String) -> Result<SignedInUser, IpcError> {
     let user = state.signin.signed_in_user(&account_id).await?;
     state.signed_in.signed_in(&account_id);
-    Ok(user.into())
+    Ok(user)
 }
 
 #[tauri::command]
@@ -55,12 +54,12 @@ pub async fn sign_out(state: State<'_, AppState>, account_id: String) -> Result<
 
 #[tauri::command]
 pub fn save_preferences(state: State<'_, AppState>, preferences: Preferences) -> Result<(), IpcError> {
-    Ok(preferences::save(&state.data_dir, &preferences)?)
+    Ok(entra_core::preferences::save(&state.data_dir, &preferences)?)
 }
 
 /// Why the account's session will not survive a restart (the OS keychain refused its renewed
 /// refresh token), if so. Memory only: the UI asks now and then and shows it.
 #[tauri::command]
-pub async fn session_warning(state: State<'_, AppState>, account_id: String) -> Result<Option<String>, IpcError> {
-    Ok(state.desk.session_warning(&account_id).await)
+pub async fn keychain_warning(state: State<'_, AppState>, account_id: String) -> Result<Option<String>, IpcError> {
+    Ok(state.desk.keychain_warning(&account_id).await)
 }

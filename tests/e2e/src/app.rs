@@ -27,58 +27,14 @@ pub fn artifacts_dir(test: &str) -> PathBuf {
     workspace_root().join("target/e2e-artifacts").join(test)
 }
 
-/// Every file under `dir`, recursively.
-pub fn files_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                out.extend(files_under(&path));
-            } else {
-                out.push(path);
-            }
-        }
-    }
-    out
-}
+/// Every file under `dir`, at any depth (symbolic links not followed): `entra_testkit::files_under`.
+pub use entra_testkit::files_under;
 
-/// Whether `bytes` hold a JWT's header and payload (`eyJ…` `.` `eyJ…`), read as bytes so that binary files
-/// (SQLite, its WAL) are searched too.
-pub fn holds_a_jwt(bytes: &[u8]) -> bool {
-    let base64url = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'_';
-    bytes.windows(3).enumerate().filter(|(_, w)| *w == b"eyJ").any(|(start, _)| {
-        let header = bytes[start..].iter().take_while(|b| base64url(b)).count();
-        let rest = &bytes[start + header..];
-        header >= 10 && rest.len() > 3 && rest[0] == b'.' && &rest[1..4] == b"eyJ"
-    })
-}
-
-/// Fails when a file under `dir` holds a JWT; returns how many files were read.
+/// Fails when a file under `dir` (read as bytes: SQLite and the webview's UTF-16 storage too) holds a JWT, naming
+/// the file and never the token, or when there is no file to read; returns how many files were read.
+#[track_caller]
 pub fn assert_no_jwt_under(dir: &Path) -> usize {
-    let files = files_under(dir);
-    for file in &files {
-        let bytes = std::fs::read(file).unwrap_or_default();
-        assert!(!holds_a_jwt(&bytes), "{} holds a JWT: tokens belong in the keychain only", file.display());
-    }
-    files.len()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::holds_a_jwt;
-
-    #[test]
-    fn finds_a_jwt_in_text_and_binary_but_not_a_lone_prefix() {
-        let jwt = b"eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln";
-        assert!(holds_a_jwt(jwt));
-        let mut binary = vec![0u8, 0xff, 0x13, 0x00];
-        binary.extend_from_slice(jwt);
-        binary.extend_from_slice(&[0xfe, 0x00]);
-        assert!(holds_a_jwt(&binary));
-        assert!(!holds_a_jwt(b"eyJ is how base64 of {\" starts"));
-        assert!(!holds_a_jwt(b"eyJhbGciOiJSUzI1NiJ9 and nothing after"));
-    }
+    entra_testkit::assert_nothing_secret_under(dir, &[]).files.len()
 }
 
 /// A WebKitWebDriver server whose sessions launch the app with one data folder,

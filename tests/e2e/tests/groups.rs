@@ -226,10 +226,11 @@ async fn scenario(app: &Session, harness: &AppHarness, reference: &entra_demo::D
     // The screen was just opened again: its cache panel appears once the overview is read.
     wait_css(app, "[data-testid=groups-duration]").await?;
     set_input(app, "groups-duration", "00:00:00").await?;
-    let explained = app.wait_for_text("[data-testid=groups-duration-explain]", WAIT, |t| t.contains("Cache off")).await?;
-    println!("{explained}");
     click_testid(app, "groups-duration-apply").await?;
     app.wait_for("[data-testid=groups-duration-saved]", WAIT).await?;
+    // The core read the duration; the saved policy is explained.
+    let explained = app.wait_for_text("[data-testid=groups-duration-explain]", WAIT, |t| t.contains("Cache off")).await?;
+    println!("{explained}");
     tenant.faults(json!({"unavailable_fraction": 1.0, "retry_after": 0})).await?;
     open_transitive_members(app, &g1_name, &chain[0], SYNC).await?;
     let badge = app.wait_for_text("[data-testid=groups-members-cache-badge]", SYNC, |t| t == "Stale" || t == "Fresh").await?;

@@ -122,7 +122,7 @@ async fn scenario(app: &Session, harness: &AppHarness, reference: &entra_demo::D
     set_input(app, "leases-define-max-ttl", "5m").await?;
     click_testid(app, "leases-define-submit").await?;
     let problem = app.wait_for_text("[data-testid=leases-define-form] [role=alert]", WAIT, |t| !t.is_empty()).await?;
-    assert!(problem.contains("shorter than the TTL"), "{problem}");
+    assert!(problem.contains("longer than the max TTL"), "the core's refusal: {problem}");
     set_input(app, "leases-define-max-ttl", "1h").await?;
     scroll_to(app, "[data-testid=leases-define-form]").await?;
     app.screenshot(&shots.join("02-define.png")).await?;

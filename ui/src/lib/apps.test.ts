@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { AppRow } from "./bindings";
 import { syntheticInventory } from "./perf";
-import { AppIndex, NO_FILTERS, REFRESH_START, asOfText, describeProgress, foldProgress, progressFraction, relativeTime, type AppFilters, type SortKey } from "./apps";
+import { AppIndex, NO_FILTERS, REFRESH_START, describeProgress, foldProgress, progressFraction, type AppFilters, type SortKey } from "./apps";
 
 const inventory = syntheticInventory;
 
@@ -14,30 +14,30 @@ describe("AppIndex", () => {
   it("searches name and appId, case-insensitive, ignoring surrounding blanks", () => {
     const hits = index.select(f({ query: "  PAYROLL " }), { key: "name", dir: 1 });
     expect(hits.length).toBeGreaterThan(0);
-    expect(hits.every((r) => r.display_name.toLowerCase().includes("payroll"))).toBe(true);
-    expect(hits.length).toBe(rows.filter((r) => r.display_name.toLowerCase().includes("payroll")).length);
-    const byAppId = index.select(f({ query: rows[123]!.app_id.toUpperCase() }), { key: "name", dir: 1 });
+    expect(hits.every((r) => r.displayName.toLowerCase().includes("payroll"))).toBe(true);
+    expect(hits.length).toBe(rows.filter((r) => r.displayName.toLowerCase().includes("payroll")).length);
+    const byAppId = index.select(f({ query: rows[123]!.appId.toUpperCase() }), { key: "name", dir: 1 });
     expect(byAppId.map((r) => r.id)).toEqual(["obj-123"]);
   });
 
   it("does not match across the name/appId boundary", () => {
     const r = rows[7]!;
-    const across = `${r.display_name.slice(-2)}${r.app_id.slice(0, 2)}`.toLowerCase();
+    const across = `${r.displayName.slice(-2)}${r.appId.slice(0, 2)}`.toLowerCase();
     const hits = index.select(f({ query: across }), { key: "name", dir: 1 });
-    expect(hits.some((h) => h.id === r.id && !`${h.display_name}${h.app_id}`.toLowerCase().includes(across))).toBe(false);
+    expect(hits.some((h) => h.id === r.id && !`${h.displayName}${h.appId}`.toLowerCase().includes(across))).toBe(false);
   });
 
   it("filters by audience, type, expired credentials and no owner", () => {
     const sort = { key: "name" as const, dir: 1 as const };
-    expect(index.select(f({ audience: "AzureADMyOrg" }), sort).every((r) => r.sign_in_audience === "AzureADMyOrg")).toBe(true);
-    expect(index.select(f({ objectType: "servicePrincipal" }), sort).every((r) => r.object_type === "servicePrincipal")).toBe(true);
+    expect(index.select(f({ audience: "AzureADMyOrg" }), sort).every((r) => r.signInAudience === "AzureADMyOrg")).toBe(true);
+    expect(index.select(f({ objectType: "servicePrincipal" }), sort).every((r) => r.objectType === "servicePrincipal")).toBe(true);
     const expired = index.select(f({ expired: true }), sort);
-    expect(expired.length).toBe(rows.filter((r) => r.expired_count > 0).length);
+    expect(expired.length).toBe(rows.filter((r) => r.expiredCount > 0).length);
     const orphans = index.select(f({ noOwner: true }), sort);
     expect(orphans.length).toBeGreaterThan(0);
     expect(orphans.every((r) => r.owners !== null && r.owners.length === 0)).toBe(true);
     const both = index.select(f({ expired: true, noOwner: true }), sort);
-    expect(both.every((r) => r.expired_count > 0 && r.owners?.length === 0)).toBe(true);
+    expect(both.every((r) => r.expiredCount > 0 && r.owners?.length === 0)).toBe(true);
   });
 
   it("sorts every column both ways, blanks last", () => {
@@ -47,13 +47,13 @@ describe("AppIndex", () => {
         const out = index.select(NO_FILTERS, { key, dir });
         expect(out.length).toBe(rows.length);
         const val = (r: AppRow): string | number | null =>
-          key === "name" ? r.display_name.toLowerCase()
-          : key === "type" ? (r.object_type === "application" ? 0 : 1)
-          : key === "appId" ? r.app_id.toLowerCase()
-          : key === "audience" ? r.sign_in_audience
+          key === "name" ? r.displayName.toLowerCase()
+          : key === "type" ? (r.objectType === "application" ? 0 : 1)
+          : key === "appId" ? r.appId.toLowerCase()
+          : key === "audience" ? r.signInAudience
           : key === "created" ? (r.created ? Date.parse(r.created) : null)
-          : key === "credentials" ? r.credential_count
-          : r.next_expiry ? Date.parse(r.next_expiry) : null;
+          : key === "credentials" ? r.credentialCount
+          : r.nextExpiry ? Date.parse(r.nextExpiry) : null;
         const vals = out.map(val);
         const firstBlank = vals.indexOf(null);
         if (firstBlank >= 0) expect(vals.slice(firstBlank).every((v) => v === null)).toBe(true);
@@ -146,8 +146,8 @@ describe("AppIndex", () => {
     );
     expect(firstSort.length).toBe(10_000);
     expect(last.length).toBeGreaterThan(0);
-    expect(last.every((i) => big[i]!.display_name.toLowerCase().includes("payroll 1") && big[i]!.expired_count > 0)).toBe(true);
-    expect(desc.every((i) => big[i]!.display_name.toLowerCase().includes("contoso"))).toBe(true);
+    expect(last.every((i) => big[i]!.displayName.toLowerCase().includes("payroll 1") && big[i]!.expiredCount > 0)).toBe(true);
+    expect(desc.every((i) => big[i]!.displayName.toLowerCase().includes("contoso"))).toBe(true);
   });
 });
 
@@ -160,22 +160,11 @@ describe("refresh progress", () => {
     expect(progressFraction(s)).toBeNull();
     s = foldProgress(s, { stage: "throttled", seconds: 3 });
     expect(describeProgress(s)).toContain("waiting 3 s");
-    s = foldProgress(s, { stage: "list_ready", rows: 140 });
+    s = foldProgress(s, { stage: "listReady", rows: 140 });
     expect(describeProgress(s)).toBe("List ready (140 rows) · owners…");
     s = foldProgress(s, { stage: "owners", done: 70, total: 140 });
     s = foldProgress(s, { stage: "retrying", attempt: 2, reason: "HTTP 503" });
     expect(describeProgress(s)).toBe("List ready (140 rows) · owners 70/140 · retrying (attempt 2: HTTP 503)");
     expect(progressFraction(s)).toBe(0.75);
-  });
-});
-
-describe("as of", () => {
-  const now = Date.parse("2025-06-01T12:00:00Z");
-  it("says never synced, or the time and how long ago", () => {
-    expect(asOfText(null, now)).toBe("never synced");
-    expect(asOfText("2025-06-01T11:57:00Z", now)).toContain("3 min ago");
-    expect(relativeTime("2025-06-01T11:59:50Z", now)).toBe("just now");
-    expect(relativeTime("2025-05-29T12:00:00Z", now)).toBe("3 days ago");
-    expect(relativeTime("2025-06-01T14:00:00Z", now)).toBe("in 2 h");
   });
 });

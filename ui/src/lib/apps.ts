@@ -83,19 +83,19 @@ export class AppIndex {
     this.isApp = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       const r = rows[i]!;
-      const name = r.display_name.toLowerCase();
-      const appId = r.app_id.toLowerCase();
+      const name = r.displayName.toLowerCase();
+      const appId = r.appId.toLowerCase();
       this.nameKey[i] = name;
       this.appIdKey[i] = appId;
       // A separator no search text contains, so a query never matches across the two fields.
       this.haystack[i] = `${name}\u0000${appId}`;
-      this.audience[i] = r.sign_in_audience;
+      this.audience[i] = r.signInAudience;
       this.created[i] = time(r.created);
-      this.nextExpiry[i] = time(r.next_expiry);
-      this.credentials[i] = r.credential_count;
-      this.expired[i] = r.expired_count > 0 ? 1 : 0;
+      this.nextExpiry[i] = time(r.nextExpiry);
+      this.credentials[i] = r.credentialCount;
+      this.expired[i] = r.expiredCount > 0 ? 1 : 0;
       this.noOwner[i] = r.owners !== null && r.owners.length === 0 ? 1 : 0;
-      this.isApp[i] = r.object_type === "application" ? 1 : 0;
+      this.isApp[i] = r.objectType === "application" ? 1 : 0;
     }
   }
 
@@ -336,7 +336,7 @@ export function foldProgress(state: RefreshState, p: SyncProgress): RefreshState
       return p.collection === "servicePrincipals"
         ? { ...state, servicePrincipals: p.items, throttled: null, retry: null }
         : { ...state, applications: p.items, throttled: null, retry: null };
-    case "list_ready":
+    case "listReady":
       return { ...state, listReady: p.rows, throttled: null, retry: null };
     case "owners":
       return { ...state, owners: { done: p.done, total: p.total }, throttled: null, retry: null };
@@ -366,32 +366,4 @@ export function progressFraction(s: RefreshState): number | null {
   if (s.owners && s.owners.total > 0) return 0.5 + 0.5 * Math.min(1, s.owners.done / s.owners.total);
   if (s.listReady !== null) return 0.5;
   return null;
-}
-
-/** "3 min ago", "2 h ago", "5 days ago", "just now". */
-export function relativeTime(iso: string, now: number): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  const s = Math.round((now - t) / 1000);
-  const future = s < 0;
-  const a = Math.abs(s);
-  const text =
-    a < 45 ? null : a < 3600 ? `${Math.round(a / 60)} min` : a < 86_400 ? `${Math.round(a / 3600)} h` : `${Math.round(a / 86_400)} days`;
-  if (text === null) return "just now";
-  return future ? `in ${text}` : `${text} ago`;
-}
-
-/** "as of 14:02, 3 min ago" or "never synced". */
-export function asOfText(asOf: string | null, now: number): string {
-  if (!asOf) return "never synced";
-  const t = new Date(asOf);
-  if (Number.isNaN(t.getTime())) return `as of ${asOf}`;
-  return `as of ${t.toLocaleString()} (${relativeTime(asOf, now)})`;
-}
-
-/** A date for a table cell: `2025-03-01`. */
-export function shortDate(iso: string | null): string {
-  if (!iso) return "—";
-  const t = new Date(iso);
-  return Number.isNaN(t.getTime()) ? iso : t.toISOString().slice(0, 10);
 }

@@ -22,120 +22,155 @@ aadsts: number | null,
 /**
  * Entra's correlation ID, for a support ticket.
  */
-correlation_id: string | null, 
+correlationId: string | null, 
 /**
  * Microsoft Graph's `request-id` when Graph answered with the error, for a support ticket.
  */
-request_id: string | null, 
+requestId: string | null, 
 /**
  * The `client-request-id` Entra Desk sent with that Graph request.
  */
-client_request_id: string | null, };
+clientRequestId: string | null, };
 
-export type AppStatus = { 
+export type SignInStatus = { 
 /**
- * The app's version, e.g. `0.1.0`.
+ * Entra Desk's version, e.g. `0.1.0`.
  */
 version: string, 
 /**
- * The tenant the app signs in to when the user does not pick another.
+ * The default tenant.
  */
-default_tenant: TenantSummary, 
+defaultTenant: DefaultTenant, 
 /**
- * Remembered accounts, most recently used first. Holds no secret.
+ * Remembered accounts, most recently used first.
  */
-accounts: Array<AccountSummary>, 
+accounts: Array<Account>, 
 /**
  * The UI preferences saved by the last run.
  */
 preferences: Preferences, };
 
-export type TenantKind = "demo" | "configured";
-
-export type TenantSummary = { 
+export type DefaultTenant = { 
 /**
- * Demo or configured.
+ * True for the built-in demo tenant (nothing is configured).
  */
-kind: TenantKind, 
+demo: boolean, 
 /**
- * The authority URL, e.g. `https://login.microsoftonline.com/<tenant>`; none for the demo
- * tenant, which starts on first use.
+ * Its authority; `None` for the demo tenant, which starts on first use at a port chosen then.
  */
 authority: string | null, 
 /**
- * The application (client) ID used to sign in; none for the demo tenant.
+ * The client ID used to sign in; `None` for the demo tenant (its own public client).
  */
-client_id: string | null, 
+clientId: string | null, 
 /**
- * The demo tenant's sign-in name, to help a newcomer; never a password.
+ * The demo tenant's sign-in name.
  */
-demo_username: string | null, };
+demoUsername: string | null, };
 
-export type AccountKind = "interactive" | "app_only";
-
-export type AccountSummary = { 
+export type Account = { 
 /**
- * Stable account ID (`<object id>.<tenant id>`).
+ * Stable ID: `<oid>.<tid>` for people (MSAL's home account ID), `app:<client id>.<tenant>` for apps.
  */
 id: string, 
 /**
- * The sign-in name, e.g. `admin@contoso.onmicrosoft.com`.
+ * The user principal name, or the app's client ID.
  */
 username: string, 
 /**
  * The person's or app's display name, when known.
  */
-display_name: string | null, 
+displayName: string | null, 
 /**
- * The tenant (directory) ID.
+ * The tenant ID.
  */
-tenant_id: string, 
+tenantId: string, 
 /**
  * The authority signed in with.
  */
 authority: string, 
 /**
+ * The discovery document used (to find the token endpoint after a restart).
+ */
+metadataUrl: string | null, 
+/**
+ * The application (client) ID.
+ */
+clientId: string, 
+/**
+ * The scopes granted (or requested).
+ */
+scopes: Array<string>, 
+/**
  * Person or app.
  */
 kind: AccountKind, 
 /**
- * When the account was last used, RFC 3339.
+ * The Graph base URL for this account.
  */
-last_used: string | null, };
+graphUrl: string, 
+/**
+ * Extra trusted root certificate (PEM path), for a TLS demo tenant.
+ */
+caCert: string | null, 
+/**
+ * For app-only accounts, which credential to use.
+ */
+appCredential: AppCredentialRef | null, 
+/**
+ * When the account was last used.
+ */
+lastUsed: string, 
+/**
+ * True for an account of the app's built-in demo tenant (which must be running to refresh).
+ */
+demoTenant: boolean, };
+
+export type AccountKind = "interactive" | "appOnly";
+
+export type AppCredentialRef = { "type": "clientSecret" } | { "type": "certificate", 
+/**
+ * The certificate (PEM).
+ */
+certificatePath: string, 
+/**
+ * The private key (PEM).
+ */
+privateKeyPath: string, } | { "type": "azureCli" };
 
 export type SignInTarget = { "kind": "demo" } | { "kind": "tenant", 
 /**
- * The authority or issuer URL.
+ * Authority or issuer URL.
  */
 authority: string, 
 /**
- * The application (client) ID.
+ * Application (client) ID.
  */
-client_id: string, 
+clientId: string, 
 /**
  * Extra scopes; `openid profile offline_access` are always asked for.
  */
 scopes: Array<string> | null, };
 
-export type SignInProgress = { "stage": "discovering" } | { "stage": "waiting_for_browser", 
+export type SignInProgress = { "step": "discoveringProvider" } | { "step": "waitingForBrowser", 
 /**
- * The authorize URL, for the user to open by hand if the browser did not start.
+ * The authorize URL (carries state, nonce and PKCE challenge; none of them is a secret on its own).
  */
-authorize_url: string, } | { "stage": "redeeming" } | { "stage": "done" };
+authorizeUrl: string, } | { "step": "redeemingCode" } | { "step": "done" };
 
 export type SignedInUser = { 
 /**
- * The account.
+ * The remembered account.
  */
-account: AccountSummary, 
+account: Account, 
 /**
- * Graph's display name (or the token's, for apps).
+ * Graph's display name (or the account's, for apps).
  */
-display_name: string | null, 
+displayName: string | null, 
 /**
  * The user principal name.
  */
-user_principal_name: string | null, 
+userPrincipalName: string | null, 
 /**
  * The mail address.
  */
@@ -143,9 +178,9 @@ mail: string | null,
 /**
  * The job title.
  */
-job_title: string | null, 
+jobTitle: string | null, 
 /**
- * The tenant's display name, from Graph `/organization`.
+ * The tenant's display name from `/organization` (best effort for people).
  */
 organization: string | null, };
 
@@ -155,11 +190,11 @@ export type Preferences = {
 /**
  * The screen shown last; reopened at start.
  */
-last_screen: Screen | null, 
+lastScreen: Screen | null, 
 /**
  * The account used last; signed in silently at start when its refresh token is still good.
  */
-last_account_id: string | null, };
+lastAccountId: string | null, };
 
 export type Inspection = { 
 /**
@@ -185,7 +220,7 @@ claims: Array<ClaimRow>,
 /**
  * Directory roles from `wids`, named.
  */
-directory_roles: Array<NamedId>, 
+directoryRoles: Array<NamedId>, 
 /**
  * Groups, overage.
  */
@@ -213,7 +248,7 @@ now: string,
 /**
  * Where the keys came from, if any.
  */
-keys_from: string | null, };
+keysFrom: string | null, };
 
 export type SignatureInfo = { 
 /**
@@ -237,7 +272,7 @@ version: TokenVersion,
 /**
  * Access or ID token.
  */
-token_use: TokenUse, 
+tokenUse: TokenUse, 
 /**
  * Delegated or app-only.
  */
@@ -245,7 +280,7 @@ actor: Actor,
 /**
  * The header carries a `nonce`: a Microsoft Graph (or other Microsoft first-party) access token.
  */
-graph_nonce: boolean, 
+graphNonce: boolean, 
 /**
  * A one-line summary: "v1 access token, app-only (Microsoft Graph)".
  */
@@ -255,7 +290,7 @@ export type TokenVersion = "v1" | "v2" | "unknown";
 
 export type TokenUse = "access" | "id" | "unknown";
 
-export type Actor = "delegated" | "app_only" | "unknown";
+export type Actor = "delegated" | "appOnly" | "unknown";
 
 export type ClaimRow = { 
 /**
@@ -319,7 +354,7 @@ overage: boolean,
 /**
  * Where the overage claim says the full list can be fetched, if given.
  */
-overage_endpoint: string | null, 
+overageEndpoint: string | null, 
 /**
  * The explanation shown to the admin; empty when there is nothing to say.
  */
@@ -348,11 +383,11 @@ name: string,
 /**
  * Tenant ID; fills `{TenantId}` elsewhere. Default: none.
  */
-tenant_id: string | null, 
+tenantId: string | null, 
 /**
  * The API's client ID (accepted as audience, also as `api://…`). Default: none.
  */
-client_id: string | null, 
+clientId: string | null, 
 /**
  * Expected audience. Default: none.
  */
@@ -368,19 +403,19 @@ authority: string | null,
 /**
  * OpenID Connect metadata address, `{TenantId}` allowed; keys are fetched from it only when asked. Default: none.
  */
-metadata_address: string | null, 
+metadataAddress: string | null, 
 /**
  * Required claims, `claim;claim=value`. Default: [`DEFAULT_REQUIRED_CLAIMS`].
  */
-required_claims: string | null, 
+requiredClaims: string | null, 
 /**
  * Clock skew `hh:mm:ss`. Default: [`DEFAULT_CLOCK_SKEW`].
  */
-clock_skew: string, 
+clockSkew: string, 
 /**
  * JWKS cache duration `hh:mm:ss`; `00:00:00` disables the cache. Default: [`DEFAULT_JWKS_CACHE`].
  */
-jwks_cache_duration: string, };
+jwksCacheDuration: string, };
 
 export type ImportReport = { 
 /**
@@ -412,7 +447,9 @@ inspection: Inspection, };
 
 export type ObjectType = "application" | "servicePrincipal";
 
-export type OwnerSummary = { 
+export type CredentialType = "password" | "certificate";
+
+export type Owner = { 
 /**
  * The owner's object ID.
  */
@@ -420,17 +457,17 @@ id: string,
 /**
  * `user`, `servicePrincipal`, `group` or another directory object type.
  */
-owner_type: string, 
+ownerType: string, 
 /**
  * Display name.
  */
-display_name: string | null, 
+displayName: string | null, 
 /**
  * User principal name (users).
  */
-user_principal_name: string | null, 
+userPrincipalName: string | null, 
 /**
- * Mail address (users).
+ * Mail address.
  */
 mail: string | null, };
 
@@ -442,87 +479,133 @@ id: string,
 /**
  * App registration or service principal.
  */
-object_type: ObjectType, 
+objectType: ObjectType, 
 /**
  * Application (client) ID.
  */
-app_id: string, 
+appId: string, 
 /**
- * Display name.
+ * Display name (empty when Graph gave none).
  */
-display_name: string, 
+displayName: string, 
 /**
- * `AzureADMyOrg`, `AzureADMultipleOrgs`, `AzureADandPersonalMicrosoftAccount`, `PersonalMicrosoftAccount`.
+ * Sign-in audience (app registrations).
  */
-sign_in_audience: string | null, 
+signInAudience: string | null, 
 /**
- * Created, RFC 3339.
+ * Created (app registrations).
  */
 created: string | null, 
 /**
- * Client secrets and certificates (Sign/Verify twins counted once).
+ * Client secrets and certificates, twins counted once.
  */
-credential_count: number, 
+credentialCount: number, 
 /**
  * Of which expired.
  */
-expired_count: number, 
+expiredCount: number, 
 /**
- * The earliest end date among credentials that have not expired, RFC 3339.
+ * The earliest end among credentials not yet expired.
  */
-next_expiry: string | null, 
+nextExpiry: string | null, 
 /**
- * Owners; `null` while they are still loading behind the list.
+ * Owners; `None` while they have not been loaded.
  */
-owners: Array<OwnerSummary> | null, };
+owners: Array<Owner> | null, };
 
 export type AppInventory = { 
 /**
- * Every cached app registration and service principal.
+ * Every cached object, by display name.
  */
 rows: Array<AppRow>, 
 /**
- * When the cache was last synced with Graph, RFC 3339; `null` when it never was.
+ * When the cache was last synced (the older of the two collections); `None`: never.
  */
-as_of: string | null, 
+asOf: string | null, 
 /**
- * True when the cache is older than the refresh interval (or empty): the screen says so and offers a refresh.
+ * The cache is empty, never synced, or older than the refresh interval.
  */
 stale: boolean, };
 
-export type CredentialSummary = { 
+export type Credential = { 
 /**
- * The key ID.
+ * The key ID (of a merged twin: the first of `key_ids`).
  */
-key_id: string, 
+keyId: string, 
 /**
- * `password` (client secret) or `certificate`.
+ * Every key ID this credential stands for (one, or the twins').
  */
-credential_type: string, 
+keyIds: Array<string>, 
 /**
- * Its display name.
+ * Password (client secret) or certificate.
  */
-display_name: string | null, 
+credentialType: CredentialType, 
 /**
- * Starts, RFC 3339.
+ * `Sign`, `Verify` or `Sign+Verify` (certificates).
  */
-start: string | null, 
+usage: string | null, 
 /**
- * Ends, RFC 3339.
+ * The credential's display name.
  */
-end: string | null, 
+displayName: string | null, 
 /**
- * Whole days left (negative once expired).
+ * `customKeyIdentifier` (a certificate's thumbprint).
  */
-days_left: number | null, 
+customKeyIdentifier: string | null, 
 /**
  * A secret's first characters, as Graph shows them (not the secret).
  */
 hint: string | null, 
 /**
- * `Sign`, `Verify`, or `Sign+Verify` for a certificate present twice.
+ * Valid from.
  */
-usage: string | null, };
+start: string | null, 
+/**
+ * Valid until.
+ */
+end: string | null, };
+
+export type CredentialSummary = { 
+/**
+ * Whole days left, rounded down (negative once expired).
+ */
+daysLeft: number | null, 
+/**
+ * The key ID (of a merged twin: the first of `key_ids`).
+ */
+keyId: string, 
+/**
+ * Every key ID this credential stands for (one, or the twins').
+ */
+keyIds: Array<string>, 
+/**
+ * Password (client secret) or certificate.
+ */
+credentialType: CredentialType, 
+/**
+ * `Sign`, `Verify` or `Sign+Verify` (certificates).
+ */
+usage: string | null, 
+/**
+ * The credential's display name.
+ */
+displayName: string | null, 
+/**
+ * `customKeyIdentifier` (a certificate's thumbprint).
+ */
+customKeyIdentifier: string | null, 
+/**
+ * A secret's first characters, as Graph shows them (not the secret).
+ */
+hint: string | null, 
+/**
+ * Valid from.
+ */
+start: string | null, 
+/**
+ * Valid until.
+ */
+end: string | null, };
 
 export type RedirectUris = { 
 /**
@@ -536,55 +619,55 @@ spa: Array<string>,
 /**
  * Public client (mobile and desktop).
  */
-public_client: Array<string>, };
+publicClient: Array<string>, };
 
 export type ApiPermission = { 
 /**
- * The API's application ID.
+ * The API's appId.
  */
-resource_app_id: string, 
+resourceAppId: string, 
 /**
- * Its name when known (e.g. `Microsoft Graph`).
+ * Its name, for well-known APIs.
  */
-resource_name: string | null, 
+resourceName: string | null, 
 /**
- * Delegated permissions (scopes) asked.
+ * Delegated permissions (scopes).
  */
 delegated: number, 
 /**
- * Application permissions (app roles) asked.
+ * Application permissions (app roles).
  */
 application: number, };
 
 export type AppDetail = { 
 /**
- * The row.
+ * The inventory row.
  */
 row: AppRow, 
 /**
- * Its credentials, soonest end first.
+ * Credentials, soonest end first, twins merged.
  */
 credentials: Array<CredentialSummary>, 
 /**
- * Redirect URIs by platform (app registrations).
+ * Redirect URIs (app registrations).
  */
-redirect_uris: RedirectUris, 
+redirectUris: RedirectUris, 
 /**
- * API permissions summary (app registrations).
+ * API permissions (app registrations).
  */
-api_permissions: Array<ApiPermission>, 
+apiPermissions: Array<ApiPermission>, 
 /**
- * The publisher domain.
+ * Publisher domain (app registrations).
  */
-publisher_domain: string | null, 
+publisherDomain: string | null, 
 /**
- * The service principal's type (`Application`, `ManagedIdentity`, …).
+ * Service principal type.
  */
-service_principal_type: string | null, 
+servicePrincipalType: string | null, 
 /**
- * The Entra admin center page of the object.
+ * The object's page in the Entra admin center.
  */
-portal_url: string, };
+portalUrl: string, };
 
 export type SyncProgress = { "stage": "page", 
 /**
@@ -592,11 +675,11 @@ export type SyncProgress = { "stage": "page",
  */
 collection: string, 
 /**
- * Items so far in this collection.
+ * Items so far.
  */
-items: number, } | { "stage": "list_ready", 
+items: number, } | { "stage": "listReady", 
 /**
- * Rows in the inventory.
+ * Objects in the cache.
  */
 rows: number, } | { "stage": "owners", 
 /**
@@ -604,97 +687,101 @@ rows: number, } | { "stage": "owners",
  */
 done: number, 
 /**
- * Objects in all.
+ * Objects whose owners are being loaded.
  */
 total: number, } | { "stage": "throttled", 
 /**
- * Seconds to wait.
+ * Seconds.
  */
 seconds: number, } | { "stage": "retrying", 
 /**
- * The attempt about to be made (2 for the first retry).
+ * The attempt about to be made.
  */
 attempt: number, 
 /**
- * Why (e.g. `HTTP 503`).
+ * Why, e.g. `HTTP 503`.
  */
 reason: string, };
 
 export type SyncSummary = { 
 /**
- * True for a full read, false for a delta (incremental) one.
+ * A full read (first time, asked for, or the delta link was refused) or a delta.
  */
 full: boolean, 
 /**
- * Objects added or changed.
+ * Objects written (a full read counts every object).
  */
 changed: number, 
 /**
- * Objects removed.
+ * Objects removed from the cache.
  */
 removed: number, 
 /**
- * Requests sent to Graph.
+ * HTTP requests sent to Graph (a `$batch` counts once; retries count).
  */
 requests: number, 
 /**
- * Wall time, milliseconds.
+ * Wall time.
  */
-duration_ms: number, 
+durationMs: number, 
 /**
- * The cache's new "as of" time, RFC 3339.
+ * The cache's new "as of" time.
  */
-as_of: string, };
+asOf: string, };
 
 export type ExpiryStatus = "expired" | "expiring" | "ok";
 
-export type CredentialRow = { 
+export type ExpiringCredential = { 
 /**
  * The owning object's ID.
  */
-object_id: string, 
+objectId: string, 
 /**
  * Its application (client) ID.
  */
-app_id: string, 
+appId: string, 
 /**
  * Its display name.
  */
-display_name: string, 
+displayName: string, 
 /**
- * App registration or service principal.
+ * `application` or `servicePrincipal`.
  */
-object_type: ObjectType, 
+objectType: ObjectType, 
 /**
- * `password` (client secret) or `certificate`.
+ * `password` or `certificate`.
  */
-credential_type: string, 
+credentialType: CredentialType, 
 /**
- * The key ID.
+ * The key ID (of a pair: see [`crate::cache::twins`]).
  */
-key_id: string, 
+keyId: string, 
+/**
+ * Every key ID the row stands for.
+ */
+keyIds: Array<string>, 
 /**
  * The credential's own display name.
  */
-credential_name: string | null, 
+credentialName: string | null, 
 /**
- * Starts, RFC 3339.
+ * Starts.
  */
 start: string | null, 
 /**
- * Ends, RFC 3339.
+ * Ends.
  */
 end: string, 
 /**
- * Whole days left (negative once expired).
+ * Whole days left, rounded down (negative once expired).
  */
-days_left: number, 
+daysLeft: number, 
 /**
  * Expired, expiring or ok.
  */
 status: ExpiryStatus, 
 /**
- * The smallest window (days) it falls in, if any.
+ * The smallest window it is in.
  */
 window: number | null, 
 /**
@@ -702,29 +789,33 @@ window: number | null,
  */
 usage: string | null, 
 /**
- * The object's owners (empty when it has none; `null` while they load).
+ * The object's owners; `None` while they have not been loaded.
  */
-owners: Array<OwnerSummary> | null, };
+owners: Array<Owner> | null, };
 
 export type ExpiryReport = { 
 /**
- * Every credential, soonest end first.
+ * The credentials.
  */
-rows: Array<CredentialRow>, 
+rows: Array<ExpiringCredential>, 
 /**
- * The windows in days, ascending (default 7, 30, 90).
+ * The windows, ascending.
  */
 windows: Array<number>, 
 /**
- * When the inventory was last synced, RFC 3339.
+ * When the inventory was last synced.
  */
-as_of: string | null, };
+asOf: string | null, 
+/**
+ * The time the report was judged at.
+ */
+now: string, };
 
 export type ExportFormat = "csv" | "json" | "notify";
 
 export type ExportResult = { 
 /**
- * The file's path.
+ * The file.
  */
 path: string, 
 /**
@@ -736,13 +827,13 @@ export type RotatedSecret = {
 /**
  * The new credential's key ID.
  */
-key_id: string, 
+keyId: string, 
 /**
  * The new secret's value: shown once, never stored by Entra Desk.
  */
-secret_text: string, 
+secretText: string, 
 /**
- * When it ends, RFC 3339.
+ * When it ends.
  */
 end: string, 
 /**
@@ -756,25 +847,29 @@ warning: string | null, };
 
 export type Crossing = { 
 /**
- * The credential.
+ * The credential, as the report shows it now.
  */
-credential: CredentialRow, 
+credential: ExpiringCredential, 
 /**
- * The window it is in now, in days (0 for expired).
+ * The level it is at now, in days (0: expired).
  */
-now_in: number, };
+nowIn: number, 
+/**
+ * The level recorded last time (`None`: outside every window).
+ */
+wasIn: number | null, };
 
 export type CachePolicy = { 
 /**
- * The duration in seconds; 0 turns the cache off.
+ * The duration in seconds (0: the cache is disabled).
  */
-duration_secs: number, 
+durationSecs: number, 
 /**
- * The same duration as `hh:mm:ss`, e.g. `00:30:00`.
+ * The same, as `hh:mm:ss`.
  */
 duration: string, 
 /**
- * False when the duration is `00:00:00`: every read goes to Graph.
+ * Whether reads may be served from the cache (`duration_secs > 0`).
  */
 enabled: boolean, };
 
@@ -782,19 +877,19 @@ export type Freshness = "fresh" | "stale" | "empty";
 
 export type CacheState = { 
 /**
- * The last sync's time, RFC 3339; `null` when the cache was never synced.
+ * When the cache was last synced.
  */
-as_of: string | null, 
+asOf: string | null, 
 /**
  * Fresh, stale or empty.
  */
 freshness: Freshness, 
 /**
- * Why the data is stale (e.g. Graph could not be reached), for the screen to say.
+ * Why the data is stale (e.g. the refresh's error), when it is.
  */
-stale_reason: string | null, 
+staleReason: string | null, 
 /**
- * True when this read ran a refresh first (a cache miss under the policy).
+ * Whether this read refreshed the cache first (a "miss").
  */
 refreshed: boolean, };
 
@@ -804,7 +899,7 @@ export type GroupsStats = {
  */
 groups: number, 
 /**
- * Users cached (names for members and the user picker).
+ * Users cached (names for the member lists).
  */
 users: number, 
 /**
@@ -812,49 +907,49 @@ users: number,
  */
 memberships: number, 
 /**
- * The cache's size on disk, bytes.
+ * The database on disk, its write-ahead log included (the whole `cache.sqlite`, shared with other screens).
  */
-size_bytes: number, 
+sizeBytes: number, 
 /**
- * The last sync's end, RFC 3339.
+ * When the last sync finished.
  */
-last_sync_at: string | null, 
+lastSyncAt: string | null, 
 /**
- * The last sync's wall time, milliseconds.
+ * How long it took.
  */
-last_sync_duration_ms: number | null, 
+lastSyncDurationMs: number | null, 
 /**
- * Requests the last sync sent to Graph.
+ * How many Graph requests it used.
  */
-last_sync_requests: number | null, 
+lastSyncRequests: number | null, 
 /**
- * True when the last sync was a full one, false for an incremental (delta) one.
+ * Whether it was a full sync.
  */
-last_sync_full: boolean | null, 
+lastSyncFull: boolean | null, 
 /**
- * Why the last sync fell back to a full one (e.g. the delta link expired), if it did.
+ * Why it fell back to a full sync, when it did.
  */
-last_sync_fallback: string | null, 
+lastSyncFallback: string | null, 
 /**
  * Reads served from the cache.
  */
 hits: number, 
 /**
- * Reads that refreshed first (the cache was older than the duration, or off).
+ * Reads that refreshed the cache first.
  */
 misses: number, };
 
 export type GroupsOverview = { 
 /**
- * The cache duration.
+ * The cache policy.
  */
 policy: CachePolicy, 
 /**
- * What the cache holds.
+ * The statistics.
  */
 stats: GroupsStats, 
 /**
- * As of when, fresh or stale.
+ * The cache's freshness (never refreshed by this call).
  */
 cache: CacheState, };
 
@@ -866,43 +961,43 @@ id: string,
 /**
  * Display name.
  */
-display_name: string | null, 
+displayName: string | null, 
 /**
  * Description.
  */
 description: string | null, 
 /**
- * Mail address (mail-enabled groups).
+ * Mail address.
  */
 mail: string | null, 
 /**
- * A security group.
+ * Security-enabled.
  */
-security_enabled: boolean, 
+securityEnabled: boolean, 
 /**
- * A mail-enabled group.
+ * Mail-enabled.
  */
-mail_enabled: boolean, 
+mailEnabled: boolean, 
 /**
- * `Unified` (Microsoft 365), `DynamicMembership`, …
+ * `Unified`, `DynamicMembership`, …
  */
-group_types: Array<string>, 
+groupTypes: Array<string>, 
 /**
- * The rule of a dynamic group.
+ * Dynamic membership rule.
  */
-membership_rule: string | null, 
+membershipRule: string | null, 
 /**
  * Direct members.
  */
-direct_members: number, };
+directMembers: number, };
 
 export type GroupList = { 
 /**
- * Every cached group.
+ * The groups, by display name.
  */
 groups: Array<GroupRow>, 
 /**
- * As of when, fresh or stale.
+ * Freshness.
  */
 cache: CacheState, };
 
@@ -914,17 +1009,17 @@ export type DirectoryRef = {
  */
 id: string, 
 /**
- * Display name.
+ * Display name, when known.
  */
-display_name: string | null, 
+displayName: string | null, 
 /**
- * User, group, service principal, device.
+ * Its kind.
  */
 kind: MemberKind, 
 /**
  * User principal name (users).
  */
-user_principal_name: string | null, };
+userPrincipalName: string | null, };
 
 export type GroupRef = { 
 /**
@@ -932,9 +1027,9 @@ export type GroupRef = {
  */
 id: string, 
 /**
- * Display name; `null` when the cache does not know the group.
+ * Display name, when known.
  */
-display_name: string | null, };
+displayName: string | null, };
 
 export type MemberRow = { 
 /**
@@ -942,11 +1037,11 @@ export type MemberRow = {
  */
 member: DirectoryRef, 
 /**
- * 1 for a direct member; 2 and more through nested groups.
+ * 1: a direct member; n: through n-1 nested groups (the shortest way).
  */
 depth: number, 
 /**
- * For a transitive member: a group it is directly in (one of them).
+ * Transitive lists: the group it is directly in (one of them, on a shortest way).
  */
 via: GroupRef | null, };
 
@@ -956,15 +1051,15 @@ export type MemberList = {
  */
 group: GroupRef, 
 /**
- * True when nested groups' members are included.
+ * Whether nested members are included.
  */
 transitive: boolean, 
 /**
- * The members.
+ * The members, by depth then name.
  */
 members: Array<MemberRow>, 
 /**
- * As of when, fresh or stale.
+ * Freshness.
  */
 cache: CacheState, };
 
@@ -974,7 +1069,7 @@ export type GroupWithDepth = {
  */
 group: GroupRef, 
 /**
- * 1 when the user is a direct member; 2 and more through nested groups.
+ * 1: directly; n: through n-1 nested groups (the shortest way).
  */
 depth: number, };
 
@@ -984,15 +1079,15 @@ export type MemberOf = {
  */
 user: DirectoryRef, 
 /**
- * True when groups reached through nesting are included.
+ * Whether nested memberships are included.
  */
 transitive: boolean, 
 /**
- * The groups.
+ * The groups, by depth then name.
  */
 groups: Array<GroupWithDepth>, 
 /**
- * As of when, fresh or stale.
+ * Freshness.
  */
 cache: CacheState, };
 
@@ -1006,41 +1101,42 @@ user: DirectoryRef,
  */
 group: GroupRef, 
 /**
- * Whether the user is a member, directly or through nesting.
+ * Whether the user is in it, directly or through nested groups.
  */
 member: boolean, 
 /**
- * From the group that directly contains the user to the asked group; empty when not a member.
+ * The shortest chain: from the group that directly contains the user to the asked group
+ * (one element for a direct membership); empty when not a member.
  */
 chain: Array<GroupRef>, 
 /**
- * As of when, fresh or stale.
+ * Freshness.
  */
 cache: CacheState, };
 
 export type ResolvedNames = { 
 /**
- * In the asked order; a `null` name when the cache does not know the group.
+ * In the asked order; `display_name` is `None` for an ID the cache does not know.
  */
 names: Array<GroupRef>, 
 /**
- * The cache's last sync, RFC 3339.
+ * When the cache was last synced.
  */
-as_of: string | null, };
+asOf: string | null, };
 
 export type GroupsSyncPhase = "groups" | "users" | "names" | "saving";
 
 export type GroupsSyncProgress = { 
 /**
- * The stage.
+ * The current step.
  */
 phase: GroupsSyncPhase, 
 /**
- * Pages read so far.
+ * Delta pages read so far (groups and users).
  */
 pages: number, 
 /**
- * Groups read so far.
+ * Group entries read so far.
  */
 groups: number, 
 /**
@@ -1048,19 +1144,20 @@ groups: number,
  */
 memberships: number, 
 /**
- * Requests sent so far.
+ * Graph requests so far.
  */
 requests: number, };
 
 export type GroupsSyncSummary = { 
 /**
- * True for a full sync, false for an incremental (delta) one.
+ * A full sync (first one, asked for, or fallen back to).
  */
 full: boolean, 
 /**
- * Why an incremental sync fell back to a full one (e.g. the delta link expired), if it did.
+ * Why an incremental refresh became a full one (an expired or refused delta link, or a
+ * cache of another tenant).
  */
-fell_back: string | null, 
+fellBack: string | null, 
 /**
  * Groups in the cache afterwards.
  */
@@ -1074,29 +1171,30 @@ users: number,
  */
 memberships: number, 
 /**
- * Changes applied (groups and memberships added, changed or removed).
+ * Changes applied: groups, users and memberships added, changed or removed (a full sync
+ * counts everything it wrote).
  */
 changes: number, 
 /**
- * Requests sent to Graph.
+ * Graph requests used.
  */
 requests: number, 
 /**
- * Wall time, milliseconds.
+ * Wall time.
  */
-duration_ms: number, 
+durationMs: number, 
 /**
- * The cache's new "as of" time, RFC 3339.
+ * The cache's new "as of".
  */
-as_of: string, };
+asOf: string, };
 
-export type LeaseKind = "app-secret" | "user-password" | "access-token";
+export type LeaseKind = "appSecret" | "userPassword" | "accessToken";
 
-export type LeaseStatus = "pending" | "active" | "revoking" | "revoke-failed" | "revoked" | "expired" | "abandoned";
+export type LeaseStatus = "pending" | "active" | "revoking" | "revokeFailed" | "revoked" | "expired" | "abandoned";
 
 export type Definition = { 
 /**
- * Unique name.
+ * Unique name (letters, digits, `-`, `_`, `.`; 1–64 characters).
  */
 name: string, 
 /**
@@ -1108,37 +1206,29 @@ kind: LeaseKind,
  */
 target: string, 
 /**
- * The target's display name when known.
+ * The target's display name when known (app or user), for the screen.
  */
-target_name: string | null, 
+targetName: string | null, 
 /**
- * Access-token only: the client (application) ID whose secret gets the token.
+ * Access-token only: the client (application) ID whose secret (in the keychain) gets the token.
  */
-client_id: string | null, 
+clientId: string | null, 
 /**
  * The default lease TTL, seconds.
  */
-ttl_secs: number, 
+ttlSecs: number, 
 /**
  * The longest a lease may live from its issue, renewals included, seconds.
  */
-max_ttl_secs: number, 
+maxTtlSecs: number, 
 /**
- * The default TTL as a duration (`1h30m`).
+ * When it was defined.
  */
-ttl: string, 
-/**
- * The max TTL as a duration.
- */
-max_ttl: string, 
-/**
- * When it was defined, RFC 3339.
- */
-created_at: string, };
+createdAt: string, };
 
 export type DefineRequest = { 
 /**
- * The name (letters, digits, `-`, `_`, `.`; 1–64 characters).
+ * The name (see [`Definition::name`]).
  */
 name: string, 
 /**
@@ -1156,19 +1246,19 @@ ttl: string,
 /**
  * Max TTL (at least the TTL).
  */
-max_ttl: string, 
+maxTtl: string, 
 /**
- * User-password only: the admin ticked that leases reset a real account's password.
+ * User-password only: the caller confirmed that leases reset a real account's password.
  */
-acknowledge_password_reset: boolean, 
+acknowledgePasswordReset: boolean, 
 /**
  * Access-token only: the client ID.
  */
-client_id: string | null, };
+clientId: string | null, };
 
 export type Lease = { 
 /**
- * The lease ID (also in the credential's marker).
+ * The lease ID (a UUID; also in the credential's marker).
  */
 id: string, 
 /**
@@ -1188,51 +1278,51 @@ target: string,
  */
 status: LeaseStatus, 
 /**
- * When it was issued, RFC 3339.
+ * When it was issued (the intent's time for a pending lease).
  */
-issued_at: string, 
+issuedAt: string, 
 /**
- * When it expires, RFC 3339 (renewals move it, never past `max_expires_at`).
+ * When it expires (renewals move it, never past `max_expires_at`).
  */
-expires_at: string, 
+expiresAt: string, 
 /**
- * Issue time + max TTL, RFC 3339 (an app secret's `endDateTime` in Entra).
+ * Issue time + max TTL (an app secret's `endDateTime` in Entra).
  */
-max_expires_at: string, 
+maxExpiresAt: string, 
 /**
- * The last renewal, RFC 3339.
+ * The last renewal, if any.
  */
-renewed_at: string | null, 
+renewedAt: string | null, 
 /**
- * When it was revoked, expired or abandoned, RFC 3339.
+ * When it was revoked, expired or abandoned.
  */
-ended_at: string | null, 
+endedAt: string | null, 
 /**
  * App-secret: the credential's key ID.
  */
-key_id: string | null, 
+keyId: string | null, 
 /**
- * App-secret: the secret's first characters.
+ * App-secret: the secret's first characters, as Graph shows them.
  */
 hint: string | null, 
 /**
- * App-secret: the credential's display name (the marker `entra-desk:<store>:<lease>`).
+ * App-secret: the credential's display name (the marker).
  */
 marker: string | null, 
 /**
  * Failed revocation attempts so far.
  */
-revoke_attempts: number, 
+revokeAttempts: number, 
 /**
- * When the next revocation attempt is due (revoke-failed), RFC 3339.
+ * When the next revocation attempt is due (revoke-failed).
  */
-next_attempt_at: string | null, 
+nextAttemptAt: string | null, 
 /**
- * The last failure, in words.
+ * The last failure, in words (revoke-failed; or why it was abandoned).
  */
-last_error: string | null, 
+lastError: string | null, 
 /**
- * A remark, e.g. that reconciliation adopted it.
+ * A remark, e.g. "adopted by reconciliation: its secret was never shown".
  */
 note: string | null, };
 
@@ -1246,9 +1336,9 @@ lease: Lease,
  */
 secret: string, 
 /**
- * App-secret with `wait_until_usable`: how long until a token could be obtained with it, ms.
+ * App-secret with `waitUntilUsable`: how long until a token could be obtained with it, ms.
  */
-usable_after_ms: number | null, 
+usableAfterMs: number | null, 
 /**
  * Set when the lease was issued but something after it did not work (e.g. the wait timed out).
  */
@@ -1260,23 +1350,19 @@ export type IssueRequest = {
  */
 definition: string, 
 /**
- * The TTL (`null`: the definition's); refused above its max TTL.
+ * The TTL as the admin wrote it (`null` or empty: the definition's); refused above its max TTL.
  */
 ttl: string | null, 
 /**
- * App-secret: wait until Entra accepts the new secret (it may take seconds to propagate).
+ * App-secret: wait until Entra accepts the new secret (AADSTS7000215 while it propagates).
  */
-wait_until_usable: boolean, };
+waitUntilUsable: boolean, };
 
-export type AuditAction = "defined" | "undefined" | "intent" | "issued" | "issue-failed" | "renewed" | "revoked" | "revoke-failed" | "expired" | "reconciled";
+export type AuditAction = "defined" | "undefined" | "intent" | "issued" | "issueFailed" | "renewed" | "revoked" | "revokeFailed" | "expired" | "reconciled";
 
-export type AuditEntry = { 
+export type AuditLine = { 
 /**
- * Its position in the log (increasing).
- */
-seq: number, 
-/**
- * When, RFC 3339.
+ * When.
  */
 at: string, 
 /**
@@ -1286,7 +1372,7 @@ action: AuditAction,
 /**
  * The lease, if any.
  */
-lease_id: string | null, 
+leaseId: string | null, 
 /**
  * The definition, if any.
  */
@@ -1300,13 +1386,51 @@ target: string | null,
  */
 actor: string, 
 /**
- * What happened, in words.
+ * What happened, in words (never a secret).
  */
 detail: string, 
 /**
  * Graph's `request-id` of the call, when there was one.
  */
-request_id: string | null, };
+requestId: string | null, };
+
+export type AuditEntry = { 
+/**
+ * Its position in the log (increasing).
+ */
+seq: number, 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * What happened.
+ */
+action: AuditAction, 
+/**
+ * The lease, if any.
+ */
+leaseId: string | null, 
+/**
+ * The definition, if any.
+ */
+definition: string | null, 
+/**
+ * The target, if any.
+ */
+target: string | null, 
+/**
+ * Who: the account's user name or client ID, or `sweeper` / `reconciliation`.
+ */
+actor: string, 
+/**
+ * What happened, in words (never a secret).
+ */
+detail: string, 
+/**
+ * Graph's `request-id` of the call, when there was one.
+ */
+requestId: string | null, };
 
 export type AuditFormat = "jsonl" | "csv";
 
@@ -1318,13 +1442,13 @@ targets: number,
 /**
  * Credentials seen on them.
  */
-credentials_seen: number, 
+credentialsSeen: number, 
 /**
  * Credentials not carrying this store's marker (left alone).
  */
 foreign: number, 
 /**
- * Credentials of ours removed.
+ * Credentials of ours removed (no committed lease, or the lease is over).
  */
 removed: number, 
 /**
@@ -1340,7 +1464,7 @@ abandoned: number,
  */
 closed: number, 
 /**
- * Problems that need another run, in words.
+ * Problems that need another run (e.g. a target that could not be read), in words.
  */
 errors: Array<string>, 
 /**
@@ -1350,7 +1474,7 @@ requests: number,
 /**
  * Wall time, ms.
  */
-duration_ms: number, };
+durationMs: number, };
 
 export type SweepReport = { 
 /**
@@ -1368,11 +1492,11 @@ failing: number,
 /**
  * Access tokens refreshed ahead of their expiry.
  */
-tokens_refreshed: number, };
+tokensRefreshed: number, };
 
 export type MaintenanceRun = { 
 /**
- * When it ended, RFC 3339.
+ * When it ended.
  */
 at: string, 
 /**
@@ -1392,7 +1516,7 @@ export type LeasesOverview = {
 /**
  * This store's ID (the middle of every marker).
  */
-store_id: string, 
+storeId: string, 
 /**
  * Leases, newest first (final ones of the last 30 days included).
  */
@@ -1402,26 +1526,26 @@ leases: Array<Lease>,
  */
 definitions: Array<Definition>, 
 /**
- * The time the countdowns are relative to, RFC 3339 with milliseconds (the UI corrects for its own clock).
+ * The store's time the countdowns are relative to (the screen corrects for its own clock).
  */
 now: string, 
 /**
- * The last maintenance run, if any.
+ * The last maintenance (sweep + reconciliation) run, if any.
  */
-last_maintenance: MaintenanceRun | null, };
+lastMaintenance: MaintenanceRun | null, };
 
 /** A JWT validation profile's defaults: `entra_jwt::Profile::default()`. */
-export const DEFAULT_JWT_PROFILE: Profile = {"name":"","tenant_id":null,"client_id":null,"audience":null,"issuer":"https://sts.windows.net/{TenantId}/","authority":"https://login.microsoftonline.com/{TenantId}/","metadata_address":null,"required_claims":"tid={TenantId}","clock_skew":"00:05:00","jwks_cache_duration":"01:00:00"};
+export const DEFAULT_JWT_PROFILE: Profile = {"name":"","tenantId":null,"clientId":null,"audience":null,"issuer":"https://sts.windows.net/{TenantId}/","authority":"https://login.microsoftonline.com/{TenantId}/","metadataAddress":null,"requiredClaims":"tid={TenantId}","clockSkew":"00:05:00","jwksCacheDuration":"01:00:00"};
 
 /** Every command: its arguments (as the UI sends them) and its result. Generated from entra_ipc::commands. */
 export interface Commands {
-  app_status: { args: Record<string, never>; result: AppStatus };
-  sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: AccountSummary };
+  app_status: { args: Record<string, never>; result: SignInStatus };
+  sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: Account };
   cancel_sign_in: { args: Record<string, never>; result: boolean };
   resume_account: { args: { accountId: string }; result: SignedInUser };
   sign_out: { args: { accountId: string }; result: void };
   save_preferences: { args: { preferences: Preferences }; result: void };
-  session_warning: { args: { accountId: string }; result: string | null };
+  keychain_warning: { args: { accountId: string }; result: string | null };
   apps_list: { args: Record<string, never>; result: AppInventory };
   apps_refresh: { args: { accountId: string; full: boolean; onProgress: Channel<SyncProgress> }; result: SyncSummary };
   apps_cancel_refresh: { args: Record<string, never>; result: boolean };

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import type { CredentialRow, OwnerSummary } from "./bindings";
+import type { ExpiringCredential, Owner } from "./bindings";
 import {
   CredentialIndex,
   NO_CREDENTIAL_FILTERS,
@@ -14,21 +14,22 @@ import {
 } from "./credentials";
 
 const NOW = Date.parse("2025-06-15T12:00:00Z");
-const owner = (name: string, upn: string): OwnerSummary => ({ id: upn, owner_type: "user", display_name: name, user_principal_name: upn, mail: upn });
+const owner = (name: string, upn: string): Owner => ({ id: upn, ownerType: "user", displayName: name, userPrincipalName: upn, mail: upn });
 
-function row(daysLeft: number, extra: Partial<CredentialRow> = {}): CredentialRow {
+function row(daysLeft: number, extra: Partial<ExpiringCredential> = {}): ExpiringCredential {
   const end = new Date(NOW + daysLeft * 86_400_000 + 3_600_000).toISOString();
   return {
-    object_id: "o1",
-    app_id: "11111111-0000-0000-0000-000000000000",
-    display_name: "Payroll API",
-    object_type: "application",
-    credential_type: "password",
-    key_id: `k${daysLeft}`,
-    credential_name: "prod secret",
+    objectId: "o1",
+    appId: "11111111-0000-0000-0000-000000000000",
+    displayName: "Payroll API",
+    objectType: "application",
+    credentialType: "password",
+    keyId: `k${daysLeft}`,
+    keyIds: [`k${daysLeft}`],
+    credentialName: "prod secret",
     start: null,
     end,
-    days_left: daysLeft,
+    daysLeft: daysLeft,
     status: daysLeft < 0 ? "expired" : daysLeft <= 90 ? "expiring" : "ok",
     window: null,
     usage: null,
@@ -78,13 +79,13 @@ describe("windows", () => {
 
 describe("CredentialIndex", () => {
   const rows = [
-    row(-3, { key_id: "a", credential_type: "certificate", usage: "Sign+Verify" }),
-    row(5, { key_id: "b", display_name: "HR Portal", object_type: "servicePrincipal", owners: [] }),
-    row(25, { key_id: "c", owners: [owner("Alex Wilber", "alexw@contoso.com")] }),
-    row(200, { key_id: "d", owners: null }),
+    row(-3, { keyId: "a", credentialType: "certificate", usage: "Sign+Verify" }),
+    row(5, { keyId: "b", displayName: "HR Portal", objectType: "servicePrincipal", owners: [] }),
+    row(25, { keyId: "c", owners: [owner("Alex Wilber", "alexw@contoso.com")] }),
+    row(200, { keyId: "d", owners: null }),
   ];
   const index = new CredentialIndex(rows);
-  const keys = (f: Partial<typeof NO_CREDENTIAL_FILTERS>) => index.select({ ...NO_CREDENTIAL_FILTERS, ...f }).map((r) => r.key_id);
+  const keys = (f: Partial<typeof NO_CREDENTIAL_FILTERS>) => index.select({ ...NO_CREDENTIAL_FILTERS, ...f }).map((r) => r.keyId);
 
   it("filters by kind, object type, window and text", () => {
     expect(keys({})).toEqual(["a", "b", "c", "d"]);
@@ -129,7 +130,7 @@ describe("expiryBins", () => {
 
 describe("crossingsSummary", () => {
   it("says how many expired and how many entered each window", () => {
-    const c = (n: number) => ({ credential: row(n), now_in: n < 0 ? 0 : n <= 7 ? 7 : 30 });
+    const c = (n: number) => ({ credential: row(n), nowIn: n < 0 ? 0 : n <= 7 ? 7 : 30, wasIn: null });
     expect(crossingsSummary([c(-1), c(3), c(4), c(20)])).toBe(
       "4 credentials crossed an expiry window since the last check: 1 expired, 2 now within 7 days, 1 now within 30 days.",
     );

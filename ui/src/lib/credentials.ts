@@ -2,7 +2,7 @@
 // bucketing into windows, filters, the chart's bins, and the clipboard that
 // clears itself after a rotated secret was copied. Pure (the clipboard class
 // takes its clipboard and timers as arguments); tested in credentials.test.ts.
-import type { CredentialRow, Crossing, ObjectType, OwnerSummary } from "./bindings";
+import type { ExpiringCredential, Crossing, ObjectType, Owner } from "./bindings";
 
 export const DEFAULT_WINDOWS: readonly number[] = [7, 30, 90];
 /** The longest window accepted, in days (ten years). The server checks too. */
@@ -42,9 +42,9 @@ export function formatWindows(windows: readonly number[]): string {
 /** The bucket a credential falls in: expired, the smallest window holding it, or null (later). */
 export type Bucket = "expired" | number | null;
 
-export function bucketOf(row: Pick<CredentialRow, "status" | "days_left">, windows: readonly number[]): Bucket {
+export function bucketOf(row: Pick<ExpiringCredential, "status" | "daysLeft">, windows: readonly number[]): Bucket {
   if (row.status === "expired") return "expired";
-  const d = days(row.days_left)!;
+  const d = days(row.daysLeft)!;
   for (const w of windows) if (d <= w) return w;
   return null;
 }
@@ -56,7 +56,7 @@ export interface WindowCounts {
   later: number;
 }
 
-export function windowCounts(rows: readonly CredentialRow[], windows: readonly number[]): WindowCounts {
+export function windowCounts(rows: readonly ExpiringCredential[], windows: readonly number[]): WindowCounts {
   const per = new Map<number, number>(windows.map((w) => [w, 0]));
   let expired = 0;
   let later = 0;
@@ -82,36 +82,36 @@ export interface CredentialFilters {
 
 export const NO_CREDENTIAL_FILTERS: CredentialFilters = { query: "", kind: null, objectType: null, owner: "", window: null };
 
-export function ownerNames(owners: OwnerSummary[] | null): string {
+export function ownerNames(owners: Owner[] | null): string {
   if (owners === null) return "loading…";
   if (owners.length === 0) return "no owner";
-  return owners.map((o) => o.display_name ?? o.user_principal_name ?? o.mail ?? o.id).join(", ");
+  return owners.map((o) => o.displayName ?? o.userPrincipalName ?? o.mail ?? o.id).join(", ");
 }
 
 /** Lowercase search keys computed once per report, so typing only scans. */
 export class CredentialIndex {
-  readonly rows: readonly CredentialRow[];
+  readonly rows: readonly ExpiringCredential[];
   private readonly text: string[];
   private readonly owners: (string | null)[];
 
-  constructor(rows: readonly CredentialRow[]) {
+  constructor(rows: readonly ExpiringCredential[]) {
     this.rows = rows;
-    this.text = rows.map((r) => `${r.display_name}\u0000${r.app_id}\u0000${r.credential_name ?? ""}\u0000${r.key_id}`.toLowerCase());
+    this.text = rows.map((r) => `${r.displayName}\u0000${r.appId}\u0000${r.credentialName ?? ""}\u0000${r.keyId}`.toLowerCase());
     this.owners = rows.map((r) =>
-      r.owners === null ? null : r.owners.map((o) => `${o.display_name ?? ""}\u0000${o.user_principal_name ?? ""}\u0000${o.mail ?? ""}`).join("\u0001").toLowerCase(),
+      r.owners === null ? null : r.owners.map((o) => `${o.displayName ?? ""}\u0000${o.userPrincipalName ?? ""}\u0000${o.mail ?? ""}`).join("\u0001").toLowerCase(),
     );
   }
 
-  select(filters: CredentialFilters): CredentialRow[] {
+  select(filters: CredentialFilters): ExpiringCredential[] {
     const q = filters.query.trim().toLowerCase();
     const owner = filters.owner.trim().toLowerCase();
-    const out: CredentialRow[] = [];
+    const out: ExpiringCredential[] = [];
     for (let i = 0; i < this.rows.length; i++) {
       const r = this.rows[i]!;
-      if (filters.kind !== null && r.credential_type !== filters.kind) continue;
-      if (filters.objectType !== null && r.object_type !== filters.objectType) continue;
+      if (filters.kind !== null && r.credentialType !== filters.kind) continue;
+      if (filters.objectType !== null && r.objectType !== filters.objectType) continue;
       if (filters.window === "expired" && r.status !== "expired") continue;
-      if (typeof filters.window === "number" && (r.status === "expired" || days(r.days_left)! > filters.window)) continue;
+      if (typeof filters.window === "number" && (r.status === "expired" || days(r.daysLeft)! > filters.window)) continue;
       if (owner !== "") {
         const o = this.owners[i];
         if (o === null || o === undefined) continue;
@@ -152,7 +152,7 @@ function dayLabel(t: number): string {
  * Bins for the expiry chart: one "Expired" bar, then one per week (52) or
  * calendar month (12, UTC, the current one first) of the next twelve months.
  */
-export function expiryBins(rows: readonly Pick<CredentialRow, "end" | "status">[], now: number, unit: "week" | "month"): ChartData {
+export function expiryBins(rows: readonly Pick<ExpiringCredential, "end" | "status">[], now: number, unit: "week" | "month"): ChartData {
   const starts: number[] = [];
   const labels: Array<{ label: string; title: string }> = [];
   const base = new Date(now);
@@ -203,9 +203,9 @@ export function expiryBins(rows: readonly Pick<CredentialRow, "end" | "status">[
 
 /** One sentence for the crossings notice. */
 export function crossingsSummary(crossings: readonly Crossing[]): string {
-  const expired = crossings.filter((c) => c.now_in === 0).length;
+  const expired = crossings.filter((c) => c.nowIn === 0).length;
   const byWindow = new Map<number, number>();
-  for (const c of crossings) if (c.now_in > 0) byWindow.set(c.now_in, (byWindow.get(c.now_in) ?? 0) + 1);
+  for (const c of crossings) if (c.nowIn > 0) byWindow.set(c.nowIn, (byWindow.get(c.nowIn) ?? 0) + 1);
   const parts: string[] = [];
   if (expired > 0) parts.push(`${expired} expired`);
   for (const [w, n] of [...byWindow].sort((a, b) => a[0] - b[0])) parts.push(`${n} now within ${w} days`);

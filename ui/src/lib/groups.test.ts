@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import type { CacheState, GroupRow, MemberRow, WhyAnswer } from "./bindings";
 import {
   GroupIndex,
-  MAX_DURATION_SECS,
   depthText,
   describeDuration,
   describeSummary,
@@ -10,54 +9,26 @@ import {
   filterMemberOf,
   filterMembers,
   formatBytes,
-  formatDuration,
   formatMs,
   freshnessBadge,
   groupTypeLabel,
   memberCounts,
-  overageSource,
-  parseDuration,
   statLines,
-  tokenGroups,
   whyPath,
 } from "./groups";
 
-const cache = (over: Partial<CacheState> = {}): CacheState => ({ as_of: "2025-06-01T12:00:00Z", freshness: "fresh", stale_reason: null, refreshed: false, ...over });
+const cache = (over: Partial<CacheState> = {}): CacheState => ({ asOf: "2025-06-01T12:00:00Z", freshness: "fresh", staleReason: null, refreshed: false, ...over });
 
 function group(id: string, name: string | null, extra: Partial<GroupRow> = {}): GroupRow {
-  return { id, display_name: name, description: null, mail: null, security_enabled: true, mail_enabled: false, group_types: [], membership_rule: null, direct_members: 0, ...extra };
+  return { id, displayName: name, description: null, mail: null, securityEnabled: true, mailEnabled: false, groupTypes: [], membershipRule: null, directMembers: 0, ...extra };
 }
 
 function member(id: string, name: string, depth: number, via: string | null = null, kind: MemberRow["member"]["kind"] = "user"): MemberRow {
-  return { member: { id, display_name: name, kind, user_principal_name: `${id}@demo` }, depth, via: via ? { id: `g-${via}`, display_name: via } : null };
+  return { member: { id, displayName: name, kind, userPrincipalName: `${id}@demo` }, depth, via: via ? { id: `g-${via}`, displayName: via } : null };
 }
 
 describe("the cache duration", () => {
-  it("formats seconds as hh:mm:ss, hours past 99 included", () => {
-    expect(formatDuration(0)).toBe("00:00:00");
-    expect(formatDuration(1800)).toBe("00:30:00");
-    expect(formatDuration(3661)).toBe("01:01:01");
-    expect(formatDuration(100 * 3600)).toBe("100:00:00");
-  });
-
-  it("parses hh:mm:ss and normalises it", () => {
-    expect(parseDuration("00:30:00")).toEqual({ ok: true, secs: 1800, text: "00:30:00" });
-    expect(parseDuration(" 1:05:09 ")).toEqual({ ok: true, secs: 3909, text: "01:05:09" });
-    expect(parseDuration("00:00:00")).toEqual({ ok: true, secs: 0, text: "00:00:00" });
-    expect(parseDuration("999:59:59")).toMatchObject({ ok: true, secs: MAX_DURATION_SECS });
-  });
-
-  it("refuses other text with a message that shows the form", () => {
-    for (const bad of ["", "30", "30m", "00:30", "00:60:00", "00:00:75", "1000:00:00", "-1:00:00", "aa:bb:cc", "00:30:00:00"]) {
-      const r = parseDuration(bad);
-      expect(r.ok, bad).toBe(false);
-      if (!r.ok) expect(r.error).toContain("hh:mm:ss");
-    }
-    const minutes = parseDuration("00:61:00");
-    expect(!minutes.ok && minutes.error).toContain("Minutes go from 00 to 59");
-  });
-
-  it("explains a duration, and 00:00:00 as the cache off", () => {
+  it("explains the saved duration, and zero as the cache off", () => {
     expect(describeDuration(0)).toBe("Cache off: every read goes to Graph.");
     expect(describeDuration(1800)).toContain("30 minutes");
     expect(describeDuration(5401)).toContain("1 hour 30 minutes 1 second");
@@ -67,8 +38,8 @@ describe("the cache duration", () => {
 describe("freshness and statistics", () => {
   it("badges fresh, stale (with the reason) and empty", () => {
     expect(freshnessBadge(cache())).toMatchObject({ label: "Fresh", cls: "ok" });
-    expect(freshnessBadge(cache({ freshness: "stale", stale_reason: "Graph could not be reached" }))).toMatchObject({ label: "Stale", cls: "warn", title: expect.stringContaining("Graph could not be reached") });
-    expect(freshnessBadge(cache({ freshness: "empty", as_of: null }))).toMatchObject({ label: "Empty", cls: "bad" });
+    expect(freshnessBadge(cache({ freshness: "stale", staleReason: "Graph could not be reached" }))).toMatchObject({ label: "Stale", cls: "warn", title: expect.stringContaining("Graph could not be reached") });
+    expect(freshnessBadge(cache({ freshness: "empty", asOf: null }))).toMatchObject({ label: "Empty", cls: "bad" });
   });
 
   it("formats sizes and times", () => {
@@ -82,7 +53,7 @@ describe("freshness and statistics", () => {
 
   it("lists every statistic the issue names", () => {
     const lines = statLines(
-      { groups: 400, users: 12000, memberships: 25000, size_bytes: 3 * 1024 * 1024, last_sync_at: "2025-06-01T12:00:00Z", last_sync_duration_ms: 2400, last_sync_requests: 7, last_sync_full: false, last_sync_fallback: null, hits: 3, misses: 1 },
+      { groups: 400, users: 12000, memberships: 25000, sizeBytes: 3 * 1024 * 1024, lastSyncAt: "2025-06-01T12:00:00Z", lastSyncDurationMs: 2400, lastSyncRequests: 7, lastSyncFull: false, lastSyncFallback: null, hits: 3, misses: 1 },
       Date.parse("2025-06-01T12:10:00Z"),
     );
     const byId = Object.fromEntries(lines.map((l) => [l.id, l.value]));
@@ -93,7 +64,7 @@ describe("freshness and statistics", () => {
   it("describes progress and the outcome, fallback included", () => {
     expect(describeSyncProgress(null)).toBe("Starting…");
     expect(describeSyncProgress({ phase: "groups", pages: 3, groups: 600, memberships: 1500, requests: 3 })).toBe("Reading groups and members: 600 groups, 1,500 memberships, 3 pages, 3 requests");
-    const text = describeSummary({ full: true, fell_back: "the delta link expired (410)", groups: 400, users: 10, memberships: 900, changes: 1310, requests: 9, duration_ms: 1200, as_of: "2025-06-01T12:00:00Z" });
+    const text = describeSummary({ full: true, fellBack: "the delta link expired (410)", groups: 400, users: 10, memberships: 900, changes: 1310, requests: 9, durationMs: 1200, asOf: "2025-06-01T12:00:00Z" });
     expect(text).toContain("Full sync done");
     expect(text).toContain("fell back to a full sync: the delta link expired (410)");
   });
@@ -130,26 +101,26 @@ describe("searching", () => {
 
   it("filters a user's groups, direct first", () => {
     const groups = [
-      { group: { id: "g1", display_name: "Level 1" }, depth: 5 },
-      { group: { id: "g5", display_name: "Level 5" }, depth: 1 },
-      { group: { id: "gx", display_name: "Admins" }, depth: 1 },
+      { group: { id: "g1", displayName: "Level 1" }, depth: 5 },
+      { group: { id: "g5", displayName: "Level 5" }, depth: 1 },
+      { group: { id: "gx", displayName: "Admins" }, depth: 1 },
     ];
     expect(filterMemberOf(groups, "").map((g) => g.group.id)).toEqual(["gx", "g5", "g1"]);
     expect(filterMemberOf(groups, "level").map((g) => g.group.id)).toEqual(["g5", "g1"]);
   });
 
   it("labels group types", () => {
-    expect(groupTypeLabel(group("a", "a", { group_types: ["Unified"], mail_enabled: true }))).toBe("Microsoft 365");
+    expect(groupTypeLabel(group("a", "a", { groupTypes: ["Unified"], mailEnabled: true }))).toBe("Microsoft 365");
     expect(groupTypeLabel(group("a", "a"))).toBe("Security");
-    expect(groupTypeLabel(group("a", "a", { mail_enabled: true }))).toBe("Mail-enabled security");
-    expect(groupTypeLabel(group("a", "a", { security_enabled: false, mail_enabled: true }))).toBe("Distribution");
-    expect(groupTypeLabel(group("a", "a", { group_types: ["DynamicMembership"], membership_rule: "user.department -eq \"x\"" }))).toBe("Security, dynamic");
+    expect(groupTypeLabel(group("a", "a", { mailEnabled: true }))).toBe("Mail-enabled security");
+    expect(groupTypeLabel(group("a", "a", { securityEnabled: false, mailEnabled: true }))).toBe("Distribution");
+    expect(groupTypeLabel(group("a", "a", { groupTypes: ["DynamicMembership"], membershipRule: "user.department -eq \"x\"" }))).toBe("Security, dynamic");
   });
 });
 
 describe("why is U in G", () => {
-  const user = { id: "u", display_name: "Nina Nested", kind: "user" as const, user_principal_name: "nina@demo" };
-  const g = (n: number) => ({ id: `g${n}`, display_name: `Level ${n}` });
+  const user = { id: "u", displayName: "Nina Nested", kind: "user" as const, userPrincipalName: "nina@demo" };
+  const g = (n: number) => ({ id: `g${n}`, displayName: `Level ${n}` });
 
   it("draws user → G5 → … → G1 from the chain", () => {
     const answer: WhyAnswer = { user, group: g(1), member: true, chain: [g(5), g(4), g(3), g(2), g(1)], cache: cache() };
@@ -174,29 +145,3 @@ describe("why is U in G", () => {
   });
 });
 
-describe("groups in a token", () => {
-  it("reads the groups claim", () => {
-    expect(tokenGroups({ oid: "o1", groups: ["a", "b", 3] })).toEqual({ ids: ["a", "b"], overage: false, overageClaim: null, oid: "o1" });
-    expect(tokenGroups({})).toEqual({ ids: [], overage: false, overageClaim: null, oid: null });
-    expect(tokenGroups(null)).toMatchObject({ overage: false });
-  });
-
-  it("detects an overage by _claim_names/_claim_sources", () => {
-    const t = tokenGroups({ oid: "o2", _claim_names: { groups: "src1" }, _claim_sources: { src1: { endpoint: "https://graph.windows.net/t/users/o2/getMemberObjects" } } });
-    expect(t).toEqual({ ids: [], overage: true, overageClaim: "_claim_names", oid: "o2" });
-  });
-
-  it("detects an overage by hasgroups (implicit flow), but not hasgroups false or other claim names", () => {
-    expect(tokenGroups({ oid: "o3", hasgroups: true })).toMatchObject({ overage: true, overageClaim: "hasgroups" });
-    expect(tokenGroups({ oid: "o3", hasgroups: "true" })).toMatchObject({ overage: true });
-    expect(tokenGroups({ oid: "o3", hasgroups: false })).toMatchObject({ overage: false });
-    expect(tokenGroups({ oid: "o3", _claim_names: { roles: "src1" } })).toMatchObject({ overage: false });
-    expect(tokenGroups({ oid: "", hasgroups: true })).toMatchObject({ overage: true, oid: null });
-  });
-
-  it("says where the overage list came from", () => {
-    const text = overageSource("2025-06-01T12:00:00Z", "hasgroups", Date.parse("2025-06-01T12:00:10Z"));
-    expect(text).toMatch(/^From the local group cache, as of .+ \(just now\); the token itself carries no groups because of the overage \(hasgroups\)\.$/);
-    expect(overageSource(null, "_claim_names", 0)).toContain("never synced");
-  });
-});

@@ -1,5 +1,5 @@
-// The Group caches screen's logic: the cache duration as hh:mm:ss (parse,
-// format, explain), the freshness badge, statistics as words, sync progress,
+// The Group caches screen's logic: the saved cache duration explained (the
+// core reads the field's text), the freshness badge, statistics as words, sync progress,
 // searching groups, members and a user's groups, and the "why" path. Pure;
 // tested in groups.test.ts.
 import type {
@@ -15,56 +15,17 @@ import type {
   MemberRow,
   WhyAnswer,
 } from "./bindings";
-import { relativeTime } from "./apps";
+import { durationWords, relativeTime } from "./time";
 
 // ---- the cache duration ---------------------------------------------------------------------
 
-/** What the duration field says when its text is not a duration. */
-export const DURATION_FORMAT_HELP = "Enter the cache duration as hh:mm:ss, e.g. 00:30:00 for 30 minutes; 00:00:00 turns the cache off.";
-
-/** The longest duration the field accepts: 999:59:59 (about six weeks); Graph's delta links last 7 days anyway. */
-export const MAX_DURATION_SECS = 999 * 3600 + 59 * 60 + 59;
-
-export type DurationParse = { ok: true; secs: number; text: string } | { ok: false; error: string };
-
-/** Seconds as `hh:mm:ss` (hours may pass 99). */
-export function formatDuration(secs: number): string {
-  const s = Math.max(0, Math.floor(secs));
-  const two = (n: number) => String(n).padStart(2, "0");
-  return `${two(Math.floor(s / 3600))}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}`;
-}
-
 /**
- * Reads `hh:mm:ss` (hours 0–999, minutes and seconds 00–59; surrounding spaces ignored).
- * The error says what is wrong and shows the form, so the field can show it as is.
+ * The saved cache duration explained (`secs` comes from the core: the field's text is sent as typed and the core
+ * reads it, `00:30:00` or `30m` alike); 0 is the cache turned off.
  */
-export function parseDuration(text: string): DurationParse {
-  const t = text.trim();
-  if (t === "") return { ok: false, error: `The cache duration is empty. ${DURATION_FORMAT_HELP}` };
-  const m = /^(\d{1,3}):(\d{2}):(\d{2})$/.exec(t);
-  if (!m) return { ok: false, error: `“${t}” is not a duration. ${DURATION_FORMAT_HELP}` };
-  const [h, min, sec] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  if (min > 59) return { ok: false, error: `Minutes go from 00 to 59 (“${t}” has ${m[2]}). ${DURATION_FORMAT_HELP}` };
-  if (sec > 59) return { ok: false, error: `Seconds go from 00 to 59 (“${t}” has ${m[3]}). ${DURATION_FORMAT_HELP}` };
-  const secs = h * 3600 + min * 60 + sec;
-  return { ok: true, secs, text: formatDuration(secs) };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-/** A duration in words: "30 minutes", "1 hour 30 minutes"; 0 is the cache turned off. */
 export function describeDuration(secs: number): string {
   if (secs <= 0) return "Cache off: every read goes to Graph.";
-  const h = Math.floor(secs / 3600);
-  const m = Math.floor((secs % 3600) / 60);
-  const s = secs % 60;
-  const parts: string[] = [];
-  if (h) parts.push(plural(h, "hour"));
-  if (m) parts.push(plural(m, "minute"));
-  if (s) parts.push(plural(s, "second"));
-  return `Reads within ${parts.join(" ")} of the last sync come from the cache; older ones refresh first (a delta).`;
+  return `Reads within ${durationWords(secs)} of the last sync come from the cache; older ones refresh first (a delta).`;
 }
 
 // ---- freshness and statistics ---------------------------------------------------------------
@@ -86,19 +47,11 @@ export function freshnessBadge(cache: CacheState): Badge {
       return {
         label: "Stale",
         cls: "warn",
-        title: cache.stale_reason ? `Older than the cache duration: ${cache.stale_reason}` : "Older than the cache duration. Refresh to bring it up to date.",
+        title: cache.staleReason ? `Older than the cache duration: ${cache.staleReason}` : "Older than the cache duration. Refresh to bring it up to date.",
       };
     default:
       return { label: "Empty", cls: "bad", title: "The cache was never synced. Press Refresh now to read the tenant's groups from Graph." };
   }
-}
-
-/** "as of <time> (<relative>)", or "never synced". */
-export function asOfLine(asOf: string | null, now: number): string {
-  if (!asOf) return "never synced";
-  const t = new Date(asOf);
-  if (Number.isNaN(t.getTime())) return `as of ${asOf}`;
-  return `as of ${t.toLocaleString()} (${relativeTime(asOf, now)})`;
 }
 
 /** Bytes in KiB/MiB/GiB. */
@@ -137,17 +90,17 @@ export interface StatLine {
 export function statLines(s: GroupsStats, now: number): StatLine[] {
   const reads = s.hits + s.misses;
   const hitRate = reads > 0 ? ` (${Math.round((s.hits / reads) * 100)}% hits)` : "";
-  const kind = s.last_sync_full === null ? "—" : s.last_sync_full ? "Full" : "Incremental (delta)";
+  const kind = s.lastSyncFull === null ? "—" : s.lastSyncFull ? "Full" : "Incremental (delta)";
   return [
     { id: "groups", label: "Groups", value: count(s.groups) },
     { id: "users", label: "Users", value: count(s.users) },
     { id: "memberships", label: "Direct memberships", value: count(s.memberships) },
-    { id: "size", label: "Size on disk", value: formatBytes(s.size_bytes) },
-    { id: "last-sync", label: "Last sync", value: s.last_sync_at ? `${new Date(s.last_sync_at).toLocaleString()} (${relativeTime(s.last_sync_at, now)})` : "never" },
-    { id: "duration", label: "Took", value: s.last_sync_duration_ms === null ? "—" : formatMs(s.last_sync_duration_ms) },
-    { id: "requests", label: "Requests", value: s.last_sync_requests === null ? "—" : count(s.last_sync_requests) },
+    { id: "size", label: "Size on disk", value: formatBytes(s.sizeBytes) },
+    { id: "last-sync", label: "Last sync", value: s.lastSyncAt ? `${new Date(s.lastSyncAt).toLocaleString()} (${relativeTime(s.lastSyncAt, now)})` : "never" },
+    { id: "duration", label: "Took", value: s.lastSyncDurationMs === null ? "—" : formatMs(s.lastSyncDurationMs) },
+    { id: "requests", label: "Requests", value: s.lastSyncRequests === null ? "—" : count(s.lastSyncRequests) },
     { id: "kind", label: "Kind", value: kind },
-    { id: "fallback", label: "Fell back to full", value: s.last_sync_fallback ?? "no" },
+    { id: "fallback", label: "Fell back to full", value: s.lastSyncFallback ?? "no" },
     { id: "hits", label: "Hits / misses", value: `${count(s.hits)} / ${count(s.misses)}${hitRate}` },
   ];
 }
@@ -168,18 +121,18 @@ export function describeSyncProgress(p: GroupsSyncProgress | null): string {
 
 export function describeSummary(s: GroupsSyncSummary): string {
   const kind = s.full ? "Full sync" : "Incremental sync";
-  const fell = s.fell_back ? ` It fell back to a full sync: ${s.fell_back}.` : "";
-  return `${kind} done: ${count(s.changes)} changes, ${count(s.groups)} groups, ${count(s.memberships)} memberships, ${count(s.requests)} requests, ${formatMs(s.duration_ms)}.${fell}`;
+  const fell = s.fellBack ? ` It fell back to a full sync: ${s.fellBack}.` : "";
+  return `${kind} done: ${count(s.changes)} changes, ${count(s.groups)} groups, ${count(s.memberships)} memberships, ${count(s.requests)} requests, ${formatMs(s.durationMs)}.${fell}`;
 }
 
 // ---- names and kinds ------------------------------------------------------------------------
 
 export function groupName(g: GroupRef | GroupRow): string {
-  return g.display_name ?? g.id;
+  return g.displayName ?? g.id;
 }
 
 export function memberName(m: DirectoryRef): string {
-  return m.display_name ?? m.user_principal_name ?? m.id;
+  return m.displayName ?? m.userPrincipalName ?? m.id;
 }
 
 const KINDS: Record<MemberKind, string> = { user: "User", group: "Group", servicePrincipal: "Service principal", device: "Device", other: "Other" };
@@ -188,14 +141,14 @@ export function memberKindLabel(kind: MemberKind): string {
 }
 
 /** "Microsoft 365", "Security", "Mail-enabled security", "Distribution", with "dynamic" when it has a rule. */
-export function groupTypeLabel(g: Pick<GroupRow, "group_types" | "security_enabled" | "mail_enabled" | "membership_rule">): string {
+export function groupTypeLabel(g: Pick<GroupRow, "groupTypes" | "securityEnabled" | "mailEnabled" | "membershipRule">): string {
   let label: string;
-  if (g.group_types.includes("Unified")) label = "Microsoft 365";
-  else if (g.security_enabled && g.mail_enabled) label = "Mail-enabled security";
-  else if (g.security_enabled) label = "Security";
-  else if (g.mail_enabled) label = "Distribution";
+  if (g.groupTypes.includes("Unified")) label = "Microsoft 365";
+  else if (g.securityEnabled && g.mailEnabled) label = "Mail-enabled security";
+  else if (g.securityEnabled) label = "Security";
+  else if (g.mailEnabled) label = "Distribution";
   else label = "Other";
-  return g.group_types.includes("DynamicMembership") || g.membership_rule ? `${label}, dynamic` : label;
+  return g.groupTypes.includes("DynamicMembership") || g.membershipRule ? `${label}, dynamic` : label;
 }
 
 // ---- searching ------------------------------------------------------------------------------
@@ -219,9 +172,9 @@ export class GroupIndex {
   private readonly haystack: string[];
 
   constructor(groups: readonly GroupRow[]) {
-    const sorted = [...groups].sort((a, b) => norm(a.display_name ?? a.id).localeCompare(norm(b.display_name ?? b.id)) || a.id.localeCompare(b.id));
+    const sorted = [...groups].sort((a, b) => norm(a.displayName ?? a.id).localeCompare(norm(b.displayName ?? b.id)) || a.id.localeCompare(b.id));
     this.rows = sorted;
-    this.haystack = sorted.map((g) => [g.display_name, g.mail, g.description, g.id].map(norm).join("\u0000"));
+    this.haystack = sorted.map((g) => [g.displayName, g.mail, g.description, g.id].map(norm).join("\u0000"));
   }
 
   get size(): number {
@@ -246,7 +199,7 @@ export function filterMembers(rows: readonly MemberRow[], query: string): Member
   const w = words(query);
   const hit = (r: MemberRow) => {
     if (w.length === 0) return true;
-    const h = [r.member.display_name, r.member.user_principal_name, r.member.id, r.via?.display_name].map(norm).join("\u0000");
+    const h = [r.member.displayName, r.member.userPrincipalName, r.member.id, r.via?.displayName].map(norm).join("\u0000");
     return w.every((x) => h.includes(x));
   };
   return rows.filter(hit).sort((a, b) => a.depth - b.depth || norm(memberName(a.member)).localeCompare(norm(memberName(b.member))) || a.member.id.localeCompare(b.member.id));
@@ -256,7 +209,7 @@ export function filterMembers(rows: readonly MemberRow[], query: string): Member
 export function filterMemberOf(groups: readonly GroupWithDepth[], query: string): GroupWithDepth[] {
   const w = words(query);
   return groups
-    .filter((g) => w.length === 0 || w.every((x) => `${norm(g.group.display_name)}\u0000${norm(g.group.id)}`.includes(x)))
+    .filter((g) => w.length === 0 || w.every((x) => `${norm(g.group.displayName)}\u0000${norm(g.group.id)}`.includes(x)))
     .sort((a, b) => a.depth - b.depth || norm(groupName(a.group)).localeCompare(norm(groupName(b.group))) || a.group.id.localeCompare(b.group.id));
 }
 
@@ -306,47 +259,4 @@ export function whyPath(answer: WhyAnswer): WhyView {
       ? `${user} is a direct member of ${target}.`
       : `${user} is in ${target} through ${chain.length - 1} nested group${chain.length === 2 ? "" : "s"}, directly in ${groupName(chain[0]!)}.`;
   return { member: true, path, sentence };
-}
-
-// ---- for the JWT inspector ------------------------------------------------------------------
-
-type Json = number | string | boolean | Json[] | { [key: string]: Json } | null;
-
-export interface TokenGroups {
-  /** Group IDs the token's `groups` claim lists (empty when it has none). */
-  ids: string[];
-  /** True when the token says the groups were left out: `hasgroups`, or `_claim_names.groups` (pointing into `_claim_sources`). */
-  overage: boolean;
-  /** Which claim said so, for the sentence the inspector shows. */
-  overageClaim: "hasgroups" | "_claim_names" | null;
-  /** The principal's object ID (`oid`), whose groups the cache can list. */
-  oid: string | null;
-}
-
-function isObject(v: Json | undefined): v is { [key: string]: Json } {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/**
- * What a token's payload says about groups: the IDs it lists, or that there
- * were too many (a groups overage: `hasgroups: true` in the implicit flow, or
- * `_claim_names: {groups: "src1"}` with `_claim_sources` instead of `groups`).
- */
-export function tokenGroups(payload: { [key: string]: Json } | null | undefined): TokenGroups {
-  const p = payload ?? {};
-  const raw = p["groups"];
-  const ids = Array.isArray(raw) ? raw.filter((g): g is string => typeof g === "string") : [];
-  const names = p["_claim_names"];
-  const fromClaimNames = isObject(names) && typeof names["groups"] === "string";
-  const has = p["hasgroups"];
-  // As entra_jwt reads it: `true`, or any text but "false".
-  const hasgroups = has === true || (typeof has === "string" && has.toLowerCase() !== "false");
-  const oid = typeof p["oid"] === "string" && p["oid"] !== "" ? (p["oid"] as string) : null;
-  return { ids, overage: fromClaimNames || hasgroups, overageClaim: fromClaimNames ? "_claim_names" : hasgroups ? "hasgroups" : null, oid };
-}
-
-/** Where the overage list comes from, said plainly. */
-export function overageSource(asOf: string | null, claim: TokenGroups["overageClaim"], now: number): string {
-  const why = claim === "hasgroups" ? "hasgroups" : "_claim_names/_claim_sources";
-  return `From the local group cache, ${asOfLine(asOf, now)}; the token itself carries no groups because of the overage (${why}).`;
 }

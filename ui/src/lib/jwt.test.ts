@@ -25,11 +25,11 @@ describe("segments", () => {
 
 describe("profiles", () => {
   it("turns blank fields into null and keeps the documented defaults", () => {
-    const p = normaliseProfile({ ...blankProfile(" api "), audience: "  ", clock_skew: " ", tenant_id: " t " });
+    const p = normaliseProfile({ ...blankProfile(" api "), audience: "  ", clockSkew: " ", tenantId: " t " });
     expect(p.name).toBe("api");
     expect(p.audience).toBeNull();
-    expect(p.tenant_id).toBe("t");
-    expect(p.clock_skew).toBe("00:05:00");
-    expect(p.jwks_cache_duration).toBe("01:00:00");
+    expect(p.tenantId).toBe("t");
+    expect(p.clockSkew).toBe("00:05:00");
+    expect(p.jwksCacheDuration).toBe("01:00:00");
   });
 });

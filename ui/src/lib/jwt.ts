@@ -37,14 +37,14 @@ export function normaliseProfile(p: Profile): Profile {
   return {
     ...p,
     name: p.name.trim(),
-    tenant_id: opt(p.tenant_id),
-    client_id: opt(p.client_id),
+    tenantId: opt(p.tenantId),
+    clientId: opt(p.clientId),
     audience: opt(p.audience),
     issuer: opt(p.issuer),
     authority: opt(p.authority),
-    metadata_address: opt(p.metadata_address),
-    required_claims: opt(p.required_claims),
-    clock_skew: p.clock_skew.trim() || DEFAULT_JWT_PROFILE.clock_skew,
-    jwks_cache_duration: p.jwks_cache_duration.trim() || DEFAULT_JWT_PROFILE.jwks_cache_duration,
+    metadataAddress: opt(p.metadataAddress),
+    requiredClaims: opt(p.requiredClaims),
+    clockSkew: p.clockSkew.trim() || DEFAULT_JWT_PROFILE.clockSkew,
+    jwksCacheDuration: p.jwksCacheDuration.trim() || DEFAULT_JWT_PROFILE.jwksCacheDuration,
   };
 }

@@ -1,11 +1,11 @@
 // The Leases screen's logic: the clock the countdowns run on (the store's
-// "now" corrected by this machine's clock), countdowns and durations as text,
-// durations as the core reads them (`15m`, `1h30m`, `7d`), status badges
-// with the clear states of a failing revocation, what a row may do, the
-// define form's checks, and the maintenance and reconciliation lines. Pure;
+// "now" corrected by this machine's clock), countdowns, status badges with
+// the clear states of a failing revocation, what a row may do, the define
+// form's checks (not its durations: the TTLs are sent as typed and the core
+// reads them, `15m`, `1h30m`, `7d`), and the maintenance and reconciliation lines. Pure;
 // tested in leases.test.ts.
 import type { AuditAction, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun, ReconcileReport } from "./bindings";
-import { relativeTime } from "./apps";
+import { relativeTime } from "./time";
 
 // ---- the clock ------------------------------------------------------------------------------
 
@@ -22,67 +22,6 @@ export function clockOffset(serverNow: string, localNow: number): number {
 export function msUntil(iso: string, localNow: number, offset: number): number | null {
   const t = Date.parse(iso);
   return Number.isNaN(t) ? null : t - (localNow + offset);
-}
-
-// ---- durations ------------------------------------------------------------------------------
-
-const UNIT_SECS = { w: 604_800, d: 86_400, h: 3_600, m: 60, s: 1 } as const;
-type Unit = keyof typeof UNIT_SECS;
-
-/** The longest TTL or max TTL (the core's `MAX_DURATION_SECS`): 730 days, the longest a secret lives in Entra. */
-export const MAX_DURATION_SECS = 730 * 86_400;
-
-/** What the duration fields say when their text is not a duration. */
-export const DURATION_HELP = "Write a number and a unit, e.g. 90s, 15m, 1h, 7d or 1h30m (s, m, h, d, w).";
-
-export type DurationParse = { ok: true; secs: number; text: string } | { ok: false; error: string };
-
-/**
- * Seconds as the core writes durations (`format_duration`): days, hours, minutes, seconds, zero parts left out
- * (`5400` → `1h30m`, `0` → `0s`).
- */
-export function formatDuration(secs: number): string {
-  let left = Math.max(0, Math.floor(secs));
-  if (left === 0) return "0s";
-  let out = "";
-  for (const unit of ["d", "h", "m", "s"] as Unit[]) {
-    const n = Math.floor(left / UNIT_SECS[unit]);
-    if (n > 0) out += `${n}${unit}`;
-    left -= n * UNIT_SECS[unit];
-  }
-  return out;
-}
-
-/**
- * Reads a duration as the core's `parse_duration` does: one or more `<number><unit>` parts (units `s`, `m`, `h`,
- * `d`, `w`, any case, summed), no spaces inside, more than zero and at most 730 days. `what` names the field in
- * the error ("The TTL").
- */
-export function parseDuration(text: string, what = "The duration"): DurationParse {
-  const t = text.trim().toLowerCase();
-  const shown = text.trim();
-  if (t === "") return { ok: false, error: `${what} is empty. ${DURATION_HELP}` };
-  const parts = [...t.matchAll(/(\d{1,9})([smhdw])/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== t) {
-    return { ok: false, error: `${what} “${shown}” is not a duration. ${DURATION_HELP}` };
-  }
-  const secs = parts.reduce((sum, [, digits, unit]) => sum + Number(digits) * UNIT_SECS[unit as Unit], 0);
-  if (secs === 0) return { ok: false, error: `${what} “${shown}” is zero: give at least 1s.` };
-  if (secs > MAX_DURATION_SECS) return { ok: false, error: `${what} “${shown}” is longer than 730d, the longest a secret lives in Entra: choose 730d or less.` };
-  return { ok: true, secs, text: formatDuration(secs) };
-}
-
-/** A duration in words for the field's explanation: `1 hour 30 minutes`. */
-export function describeDuration(secs: number): string {
-  const names: Record<Exclude<Unit, "w">, string> = { d: "day", h: "hour", m: "minute", s: "second" };
-  let left = Math.max(0, Math.floor(secs));
-  const words: string[] = [];
-  for (const unit of ["d", "h", "m", "s"] as const) {
-    const n = Math.floor(left / UNIT_SECS[unit]);
-    if (n > 0) words.push(`${n} ${names[unit]}${n === 1 ? "" : "s"}`);
-    left -= n * UNIT_SECS[unit];
-  }
-  return words.length ? words.join(" ") : "0 seconds";
 }
 
 // ---- countdowns -----------------------------------------------------------------------------
@@ -233,7 +172,7 @@ export const TARGET_HELP: Record<LeaseKind, string> = {
   "access-token": "The scope, e.g. https://graph.microsoft.com/.default",
 };
 
-/** The form's problems, by field (empty when it may be sent). The core checks again; its message wins. */
+/** The form's problems, by field (empty when it may be sent); not the durations, which only the core reads. The core checks again; its message wins. */
 export function checkDefineForm(form: DefineForm): Partial<Record<keyof DefineForm, string>> {
   const problems: Partial<Record<keyof DefineForm, string>> = {};
   const name = form.name.trim();
@@ -244,11 +183,7 @@ export function checkDefineForm(form: DefineForm): Partial<Record<keyof DefineFo
   if (target === "") problems.target = `The target is empty. ${TARGET_HELP[form.kind]}`;
   else if (form.kind !== "access-token" && !GUID.test(target)) problems.target = `“${target}” is not an object ID. ${TARGET_HELP[form.kind]}`;
   else if (form.kind === "access-token" && !target.endsWith("/.default")) problems.target = `App-only tokens are for a resource's “/.default” scope. ${TARGET_HELP[form.kind]}`;
-  const ttl = parseDuration(form.ttl, "The TTL");
-  const max = parseDuration(form.maxTtl, "The max TTL");
-  if (!ttl.ok) problems.ttl = ttl.error;
-  if (!max.ok) problems.maxTtl = max.error;
-  if (ttl.ok && max.ok && ttl.secs > max.secs) problems.maxTtl = `The max TTL (${max.text}) is shorter than the TTL (${ttl.text}).`;
+  // The TTL and max TTL are sent as typed: the core reads them (entra_core::duration) and its message says what is wrong.
   if (form.kind === "user-password" && !form.acknowledge) {
     problems.acknowledge = "Tick the box: each lease resets this real account's password.";
   }

@@ -21,15 +21,15 @@ export function syntheticInventory(n: number): AppRow[] {
     const expired = creds > 0 && rand() < 0.2 ? 1 : 0;
     rows.push({
       id: `obj-${i}`,
-      object_type: type,
-      app_id: `${hex}-0000-4000-8000-${String(i).padStart(12, "0")}`,
-      display_name: `${WORDS[Math.floor(rand() * 10)]} ${WORDS[Math.floor(rand() * 10)]} ${i}`,
-      sign_in_audience: AUD[Math.floor(rand() * AUD.length)] ?? null,
+      objectType: type,
+      appId: `${hex}-0000-4000-8000-${String(i).padStart(12, "0")}`,
+      displayName: `${WORDS[Math.floor(rand() * 10)]} ${WORDS[Math.floor(rand() * 10)]} ${i}`,
+      signInAudience: AUD[Math.floor(rand() * AUD.length)] ?? null,
       created: rand() < 0.05 ? null : new Date(Date.UTC(2020, 0, 1) + Math.floor(rand() * 1.5e11)).toISOString(),
-      credential_count: creds,
-      expired_count: expired,
-      next_expiry: creds > expired ? new Date(Date.UTC(2026, 0, 1) + Math.floor(rand() * 3e10)).toISOString() : null,
-      owners: rand() < 0.1 ? null : rand() < 0.15 ? [] : [{ id: "u", owner_type: "user", display_name: "Adele", user_principal_name: null, mail: null }],
+      credentialCount: creds,
+      expiredCount: expired,
+      nextExpiry: creds > expired ? new Date(Date.UTC(2026, 0, 1) + Math.floor(rand() * 3e10)).toISOString() : null,
+      owners: rand() < 0.1 ? null : rand() < 0.15 ? [] : [{ id: "u", ownerType: "user", displayName: "Adele", userPrincipalName: null, mail: null }],
     });
   }
   return rows;

@@ -20,51 +20,29 @@ pub mod rows;
 mod sync;
 mod types;
 
+pub use crate::cache::twins::Credential;
 pub use types::*;
 
 use crate::clock::{Clock, SystemClock};
 use crate::{Desk, Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
 use entra_store::queries::apps::{self as q, SyncCollection};
-use entra_store::{Store, StoreError};
+use crate::cache::{blocking, open as open_store};
+use entra_store::Store;
 use std::path::Path;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 pub use entra_store::queries::apps::{CredentialType, ObjectType};
 
-/// The cache's file name in the data folder.
-pub const CACHE_FILE: &str = "cache.sqlite";
 /// How old the cache may get before the screen calls it stale.
 pub const DEFAULT_REFRESH_INTERVAL: chrono::Duration = chrono::Duration::minutes(30);
-
-pub(crate) fn store_error(err: StoreError) -> Error {
-    Error::storage(format!("The local cache failed: {err}")).with_source(err)
-}
-
-/// Runs a blocking store call off the async workers.
-pub(crate) async fn blocking<T: Send + 'static>(
-    store: &Store,
-    f: impl FnOnce(&Store) -> std::result::Result<T, StoreError> + Send + 'static,
-) -> Result<T> {
-    let store = store.clone();
-    tokio::task::spawn_blocking(move || f(&store))
-        .await
-        .map_err(|e| Error::internal(format!("A cache task ended abnormally ({e}): try again")))?
-        .map_err(store_error)
-}
-
-/// Opens the cache in `data_dir`.
-pub fn open_store(data_dir: &Path) -> Result<Store> {
-    crate::paths::ensure_dir(data_dir)?;
-    Store::open(data_dir.join(CACHE_FILE)).map_err(store_error)
-}
 
 struct Shared {
     desk: Desk,
     store: Store,
     /// One refresh at a time, and its cancel handle for [`Apps::cancel_refresh`].
-    refresh: crate::refresh_slot::RefreshSlot,
+    refresh: crate::cache::refresh_slot::RefreshSlot,
 }
 
 /// The App registrations screen's service. See the module doc. A cheap `Clone`.

@@ -7,7 +7,8 @@
 
 use super::rows::owner_row;
 use super::run::{collection_of, Run, CONCURRENCY};
-use super::{blocking, SyncProgress};
+use super::SyncProgress;
+use crate::cache::blocking;
 use crate::graph::map_error;
 use crate::graph::models::DirectoryObject;
 use crate::Result;

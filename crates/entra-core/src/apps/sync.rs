@@ -21,7 +21,8 @@
 use super::owners::{load_owners, Target};
 use super::run::{Run, CONCURRENCY};
 use super::rows::{application_row, service_principal_row};
-use super::{blocking, Apps, SyncProgress, SyncSummary};
+use super::{Apps, SyncProgress, SyncSummary};
+use crate::cache::blocking;
 use crate::graph::map_error;
 use crate::graph::models::{Application, DeltaEntry, ServicePrincipal};
 use crate::{ErrorCode, Result};

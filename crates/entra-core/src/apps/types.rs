@@ -1,13 +1,17 @@
 //! What the App registrations service returns: inventory rows, detail, refresh progress and
-//! summary. Plain data with `chrono` times; the IPC layer (`entra-ipc`) converts them.
+//! summary. Plain data with `chrono` times; these are the types the screen and `entractl` receive
+//! (camelCase JSON, TypeScript derived behind the `ts` feature).
 
-use super::{CredentialType, ObjectType};
+use super::ObjectType;
+use crate::cache::twins::Credential;
 use chrono::{DateTime, Utc};
 use entra_store::queries::apps::OwnerRow;
 use serde::Serialize;
 
 /// An owner of an app registration or service principal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct Owner {
     /// The owner's object ID.
     pub id: String,
@@ -33,31 +37,10 @@ impl From<&OwnerRow> for Owner {
     }
 }
 
-/// A client secret or certificate, twins merged (see [`rows`]). Metadata only.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Credential {
-    /// The key ID (of a merged twin: the first of `key_ids`).
-    pub key_id: String,
-    /// Every key ID this credential stands for (one, or the twins').
-    pub key_ids: Vec<String>,
-    /// Password (client secret) or certificate.
-    pub credential_type: CredentialType,
-    /// `Sign`, `Verify` or `Sign+Verify` (certificates).
-    pub usage: Option<String>,
-    /// The credential's display name.
-    pub display_name: Option<String>,
-    /// `customKeyIdentifier` (a certificate's thumbprint).
-    pub custom_key_identifier: Option<String>,
-    /// A secret's first characters, as Graph shows them (not the secret).
-    pub hint: Option<String>,
-    /// Valid from.
-    pub start: Option<DateTime<Utc>>,
-    /// Valid until.
-    pub end: Option<DateTime<Utc>>,
-}
-
 /// One row of the inventory.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct AppRow {
     /// Object ID.
     pub id: String,
@@ -83,6 +66,8 @@ pub struct AppRow {
 
 /// The inventory as the cache holds it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct AppInventory {
     /// Every cached object, by display name.
     pub rows: Vec<AppRow>,
@@ -94,15 +79,21 @@ pub struct AppInventory {
 
 /// A credential in the detail pane.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct CredentialSummary {
-    /// The credential.
+    /// The credential (its fields sit beside `daysLeft` in JSON).
+    #[serde(flatten)]
     pub credential: Credential,
     /// Whole days left, rounded down (negative once expired).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub days_left: Option<i64>,
 }
 
 /// Redirect URIs by platform.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct RedirectUris {
     /// Web.
     pub web: Vec<String>,
@@ -114,6 +105,8 @@ pub struct RedirectUris {
 
 /// The permissions an app registration asks of one API.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct ApiPermission {
     /// The API's appId.
     pub resource_app_id: String,
@@ -127,6 +120,8 @@ pub struct ApiPermission {
 
 /// Everything the detail pane shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct AppDetail {
     /// The inventory row.
     pub row: AppRow,
@@ -146,6 +141,8 @@ pub struct AppDetail {
 
 /// What a refresh is doing.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "stage", rename_all = "camelCase", rename_all_fields = "camelCase")]
 pub enum SyncProgress {
     /// A page of a collection arrived (`items`: so far in that collection).
     Page {
@@ -182,6 +179,8 @@ pub enum SyncProgress {
 
 /// What a finished refresh did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct SyncSummary {
     /// A full read (first time, asked for, or the delta link was refused) or a delta.
     pub full: bool,
@@ -192,6 +191,7 @@ pub struct SyncSummary {
     /// HTTP requests sent to Graph (a `$batch` counts once; retries count).
     pub requests: u32,
     /// Wall time.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub duration_ms: u64,
     /// The cache's new "as of" time.
     pub as_of: DateTime<Utc>,

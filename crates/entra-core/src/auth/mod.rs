@@ -27,7 +27,8 @@ use serde::Serialize;
 
 /// Where an interactive sign-in has got to; the shell shows it, the CLI prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "step")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", rename_all_fields = "camelCase", tag = "step")]
 pub enum SignInProgress {
     /// Fetching the provider's OpenID configuration.
     DiscoveringProvider,

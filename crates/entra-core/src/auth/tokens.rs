@@ -11,7 +11,7 @@
 //!
 //! When the keychain refuses the rotated refresh token, the new token is kept in
 //! memory (the old one may already be revoked by the rotation), the session goes
-//! on, and [`TokenCache::session_warning`] tells the user that the next start will
+//! on, and [`TokenCache::keychain_warning`] tells the user that the next start will
 //! ask them to sign in again.
 
 use super::app_only::{self, AppCredential, Credential, GRAPH_DEFAULT_SCOPE};
@@ -226,7 +226,7 @@ impl TokenCache {
     }
 
     /// Why the account's session will not survive a restart, if it will not (see the module doc).
-    pub async fn session_warning(&self, account_id: &str) -> Option<String> {
+    pub async fn keychain_warning(&self, account_id: &str) -> Option<String> {
         let entry = self.accounts.lock().unwrap_or_else(|p| p.into_inner()).get(account_id).cloned()?;
         let tokens = entry.lock().await;
         tokens.warning.clone()

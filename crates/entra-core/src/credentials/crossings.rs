@@ -14,7 +14,7 @@
 //!   recorded in the 30-day window and now in the 14-day one has crossed).
 
 use super::expiry::ExpiringCredential;
-use crate::apps::blocking;
+use crate::cache::blocking;
 use crate::Result;
 use chrono::{DateTime, Utc};
 use entra_store::queries::expiry_seen::{self, SeenLevel};
@@ -23,6 +23,8 @@ use serde::Serialize;
 
 /// A credential that crossed into a window, or expired, since the last check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct Crossing {
     /// The credential, as the report shows it now.
     pub credential: ExpiringCredential,

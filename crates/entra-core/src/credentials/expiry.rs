@@ -7,7 +7,8 @@
 //! contains it (none when expired or ok). Credentials without an end date (Graph always sends
 //! one) are left out of the report.
 
-use crate::apps::rows::{days_left, merge_twins, owners_of};
+use crate::apps::rows::owners_of;
+use crate::cache::twins::{days_left, merge_twins};
 use crate::apps::{CredentialType, ObjectType, Owner};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -39,7 +40,8 @@ pub fn validate_windows(windows: Option<Vec<u32>>) -> Result<Vec<u32>> {
 
 /// A credential's state against the windows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub enum ExpiryStatus {
     /// Its end has passed.
     Expired,
@@ -75,6 +77,8 @@ pub fn judge(end: DateTime<Utc>, now: DateTime<Utc>, windows: &[u32]) -> (Expiry
 /// One client secret or certificate of the report (a Sign/Verify pair is one row).
 /// Serialised as `entractl expiry --format json` prints it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct ExpiringCredential {
     /// The owning object's ID.
     pub object_id: String,
@@ -86,7 +90,7 @@ pub struct ExpiringCredential {
     pub object_type: ObjectType,
     /// `password` or `certificate`.
     pub credential_type: CredentialType,
-    /// The key ID (of a pair: see [`crate::apps::rows`]).
+    /// The key ID (of a pair: see [`crate::cache::twins`]).
     pub key_id: String,
     /// Every key ID the row stands for.
     pub key_ids: Vec<String>,
@@ -97,6 +101,7 @@ pub struct ExpiringCredential {
     /// Ends.
     pub end: DateTime<Utc>,
     /// Whole days left, rounded down (negative once expired).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub days_left: i64,
     /// Expired, expiring or ok.
     pub status: ExpiryStatus,
@@ -120,6 +125,8 @@ impl ExpiringCredential {
 
 /// The report: every credential, soonest end first, and what it was judged against.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct ExpiryReport {
     /// The credentials.
     pub rows: Vec<ExpiringCredential>,

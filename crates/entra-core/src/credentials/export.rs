@@ -16,7 +16,8 @@ use std::path::{Path, PathBuf};
 
 /// Export formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub enum ExportFormat {
     /// CSV, one credential a line.
     Csv,
@@ -28,6 +29,8 @@ pub enum ExportFormat {
 
 /// Where an export went.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct ExportResult {
     /// The file.
     pub path: PathBuf,
@@ -102,6 +105,8 @@ pub fn to_csv(rows: &[ExpiringCredential]) -> String {
 
 /// One group of the "who to notify" export.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct NotifyGroup {
     /// The owner's object ID; `None` for the "no owner" and "owners not loaded" groups.
     pub owner_id: Option<String>,

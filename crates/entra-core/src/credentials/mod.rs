@@ -11,7 +11,8 @@ pub mod expiry;
 pub mod export;
 pub mod rotate;
 
-use crate::apps::{blocking, Apps, ObjectType};
+use crate::apps::{Apps, ObjectType};
+use crate::cache::blocking;
 use crate::Result;
 use chrono::{DateTime, Utc};
 use entra_store::queries::apps::{self as q, SyncCollection};

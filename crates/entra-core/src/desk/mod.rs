@@ -182,8 +182,8 @@ impl Desk {
 
     /// Why the account's session will not survive a restart (the keychain refused its renewed
     /// refresh token), if so: show it to the user.
-    pub async fn session_warning(&self, account_id: &str) -> Option<String> {
-        self.inner.tokens.session_warning(account_id).await
+    pub async fn keychain_warning(&self, account_id: &str) -> Option<String> {
+        self.inner.tokens.keychain_warning(account_id).await
     }
 
     /// Forgets the in-memory access tokens of an account (e.g. after Graph rejected one).

@@ -22,7 +22,7 @@ mod types;
 
 pub use types::*;
 
-use crate::apps::{blocking, open_store};
+use crate::cache::{self, blocking};
 use crate::clock::{Clock, SystemClock};
 use crate::{Desk, Result};
 use entra_store::Store;
@@ -35,7 +35,7 @@ struct Shared {
     desk: Desk,
     store: Store,
     /// One refresh (or clear) at a time, and its cancel handle for [`Groups::cancel_refresh`].
-    pub(super) refresh: crate::refresh_slot::RefreshSlot,
+    pub(super) refresh: crate::cache::refresh_slot::RefreshSlot,
     /// The membership index of the cache as last read (rebuilt when the cache's stamp changes).
     index: Mutex<Option<Arc<Index>>>,
 }
@@ -56,7 +56,7 @@ impl std::fmt::Debug for Groups {
 impl Groups {
     /// The service over the cache `<data_dir>/cache.sqlite` (created if missing).
     pub fn open(desk: Desk, data_dir: &Path) -> Result<Groups> {
-        Ok(Groups::new(desk, open_store(data_dir)?))
+        Ok(Groups::new(desk, cache::open(data_dir)?))
     }
 
     /// The service over an open store.

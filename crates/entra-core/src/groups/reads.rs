@@ -6,7 +6,7 @@
 
 use super::index::Index;
 use super::{policy, CacheState, Freshness, Groups, GroupsOverview, GroupsStats};
-use crate::apps::blocking;
+use crate::cache::blocking;
 use crate::{ErrorCode, Result};
 use chrono::{DateTime, Utc};
 use entra_store::queries::groups::{self as q, GroupsState, SyncRecord};

@@ -17,8 +17,8 @@
 //! complete: a cancelled or failed refresh leaves the previous cache as it was.
 
 use super::round::{name_of, GroupsRound, UsersRound};
-use super::{reads, Groups, GroupsSyncProgress, GroupsSyncSummary, SyncPhase};
-use crate::apps::blocking;
+use super::{reads, Groups, GroupsSyncProgress, GroupsSyncSummary, GroupsSyncPhase};
+use crate::cache::blocking;
 use crate::graph::map_error;
 use crate::{Error, ErrorCode, Result};
 use entra_graph::{GraphClient, GraphError, Page};
@@ -59,7 +59,7 @@ pub(super) async fn run(groups: &Groups, account_id: &str, full: bool, progress:
     let graph = groups.desk().graph(account_id)?.with_cancellation(cancel.clone());
     let meter = Meter {
         progress,
-        state: Mutex::new(GroupsSyncProgress { phase: SyncPhase::Groups, pages: 0, groups: 0, memberships: 0, requests: 0 }),
+        state: Mutex::new(GroupsSyncProgress { phase: GroupsSyncPhase::Groups, pages: 0, groups: 0, memberships: 0, requests: 0 }),
     };
     let stored = blocking(groups.store(), |s| s.read(q::state)).await?.sync;
     let links = match &stored {
@@ -127,7 +127,7 @@ async fn walk(job: &Job<'_>, groups_link: Option<String>, users_link: Option<Str
             let Page { value, delta_link, .. } = page;
             round.add(value);
             job.meter.step(|s| {
-                s.phase = SyncPhase::Groups;
+                s.phase = GroupsSyncPhase::Groups;
                 s.pages += 1;
                 s.requests += 1;
                 s.groups = round.entries;
@@ -146,7 +146,7 @@ async fn walk(job: &Job<'_>, groups_link: Option<String>, users_link: Option<Str
             let Page { value, delta_link, .. } = page;
             round.add(value);
             job.meter.step(|s| {
-                s.phase = SyncPhase::Users;
+                s.phase = GroupsSyncPhase::Users;
                 s.pages += 1;
                 s.requests += 1;
             });
@@ -169,7 +169,7 @@ impl Job<'_> {
         let unnamed: Vec<String> = groups_round.added_others().into_iter().filter(|id| index.as_ref().is_none_or(|i| !i.has_name(id))).collect();
         let mut others = Vec::new();
         if !unnamed.is_empty() {
-            self.meter.step(|s| s.phase = SyncPhase::Names);
+            self.meter.step(|s| s.phase = GroupsSyncPhase::Names);
             for chunk in unnamed.chunks(entra_graph::resources::MAX_GET_BY_IDS) {
                 let found = self.graph.directory_objects_by_ids(chunk, &[]).await.map_err(map_error)?;
                 self.meter.step(|s| s.requests += 1);
@@ -194,7 +194,7 @@ impl Job<'_> {
         if self.cancel.is_cancelled() {
             return Err(Error::new(ErrorCode::Cancelled, "The group cache refresh was cancelled; the cache is as it was before"));
         }
-        self.meter.step(|s| s.phase = SyncPhase::Saving);
+        self.meter.step(|s| s.phase = GroupsSyncPhase::Saving);
         let as_of = self.groups.now();
         let record = SyncRecord {
             scope: self.scope.clone(),

@@ -8,9 +8,11 @@ use serde::Serialize;
 
 /// How long the cache is trusted before a read refreshes it first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CachePolicy {
     /// The duration in seconds (0: the cache is disabled).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub duration_secs: u64,
     /// The same, as `hh:mm:ss`.
     pub duration: String,
@@ -20,6 +22,7 @@ pub struct CachePolicy {
 
 /// Whether a read's data is within the cache duration.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Freshness {
     /// Synced within the cache duration (or just refreshed).
@@ -32,6 +35,7 @@ pub enum Freshness {
 
 /// How fresh the data of one answer is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct CacheState {
     /// When the cache was last synced.
@@ -46,34 +50,44 @@ pub struct CacheState {
 
 /// The cache's size and its last sync.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupsStats {
     /// Groups cached.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub groups: u64,
     /// Users cached (names for the member lists).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub users: u64,
     /// Direct memberships cached.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub memberships: u64,
     /// The database on disk, its write-ahead log included (the whole `cache.sqlite`, shared with other screens).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub size_bytes: u64,
     /// When the last sync finished.
     pub last_sync_at: Option<DateTime<Utc>>,
     /// How long it took.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub last_sync_duration_ms: Option<u64>,
     /// How many Graph requests it used.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub last_sync_requests: Option<u64>,
     /// Whether it was a full sync.
     pub last_sync_full: Option<bool>,
     /// Why it fell back to a full sync, when it did.
     pub last_sync_fallback: Option<String>,
     /// Reads served from the cache.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub hits: u64,
     /// Reads that refreshed the cache first.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub misses: u64,
 }
 
 /// The Group caches screen's header: policy, statistics and freshness.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupsOverview {
     /// The cache policy.
@@ -86,6 +100,7 @@ pub struct GroupsOverview {
 
 /// One group of the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupRow {
     /// Object ID.
@@ -110,6 +125,7 @@ pub struct GroupRow {
 
 /// Every cached group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupList {
     /// The groups, by display name.
@@ -120,6 +136,7 @@ pub struct GroupList {
 
 /// The kind of a directory object (a group member).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum MemberKind {
     /// `#microsoft.graph.user`.
@@ -136,6 +153,7 @@ pub enum MemberKind {
 
 /// A directory object, named from the cache.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct DirectoryRef {
     /// Object ID.
@@ -150,6 +168,7 @@ pub struct DirectoryRef {
 
 /// A group, by ID and name.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupRef {
     /// Object ID.
@@ -160,6 +179,7 @@ pub struct GroupRef {
 
 /// One member of a group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MemberRow {
     /// The member.
@@ -172,6 +192,7 @@ pub struct MemberRow {
 
 /// A group's members.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MemberList {
     /// The group.
@@ -186,6 +207,7 @@ pub struct MemberList {
 
 /// A group a user is in, and how deep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupWithDepth {
     /// The group.
@@ -196,6 +218,7 @@ pub struct GroupWithDepth {
 
 /// The groups a user (or any directory object) is in.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct MemberOf {
     /// The user.
@@ -210,6 +233,7 @@ pub struct MemberOf {
 
 /// Why a user is (or is not) in a group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct WhyAnswer {
     /// The user.
@@ -227,6 +251,7 @@ pub struct WhyAnswer {
 
 /// Group IDs resolved to names (for the JWT inspector's `groups` claim).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct ResolvedNames {
     /// In the asked order; `display_name` is `None` for an ID the cache does not know.
@@ -237,8 +262,9 @@ pub struct ResolvedNames {
 
 /// The step a refresh is in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
-pub enum SyncPhase {
+pub enum GroupsSyncPhase {
     /// Reading `/groups/delta`.
     Groups,
     /// Reading `/users/delta`.
@@ -251,22 +277,28 @@ pub enum SyncPhase {
 
 /// A refresh's progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupsSyncProgress {
     /// The current step.
-    pub phase: SyncPhase,
+    pub phase: GroupsSyncPhase,
     /// Delta pages read so far (groups and users).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub pages: u64,
     /// Group entries read so far.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub groups: u64,
     /// Membership changes read so far.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub memberships: u64,
     /// Graph requests so far.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub requests: u64,
 }
 
 /// What a refresh did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct GroupsSyncSummary {
     /// A full sync (first one, asked for, or fallen back to).
@@ -275,17 +307,23 @@ pub struct GroupsSyncSummary {
     /// cache of another tenant).
     pub fell_back: Option<String>,
     /// Groups in the cache afterwards.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub groups: u64,
     /// Users in the cache afterwards.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub users: u64,
     /// Direct memberships in the cache afterwards.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub memberships: u64,
     /// Changes applied: groups, users and memberships added, changed or removed (a full sync
     /// counts everything it wrote).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub changes: u64,
     /// Graph requests used.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub requests: u64,
     /// Wall time.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub duration_ms: u64,
     /// The cache's new "as of".
     pub as_of: DateTime<Utc>,

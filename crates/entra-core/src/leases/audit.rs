@@ -1,10 +1,41 @@
-//! The audit log: read (newest first) and exported whole (oldest first) as JSON lines or CSV.
-//! The store keeps it append-only; nothing here can change it.
+//! The audit log: its lines as the service writes them (who, what, in words, with Graph's
+//! request-id), read back (newest first) and exported whole (oldest first) as JSON lines or
+//! CSV. The store keeps it append-only; nothing here can change a line once written.
 
-use super::rows;
-use super::types::{AuditEntry, AuditFormat};
-use super::{store_error, Leases};
+use super::types::{AuditAction, AuditEntry, AuditFormat, AuditLine, Lease};
+use super::Leases;
 use crate::Result;
+use chrono::{DateTime, Utc};
+
+/// An audit line about `lease`.
+pub(crate) fn audit_for(lease: &Lease, at: DateTime<Utc>, action: AuditAction, actor: &str, detail: String, request_id: Option<String>) -> AuditLine {
+    AuditLine {
+        at,
+        action,
+        lease_id: Some(lease.id.clone()),
+        definition: Some(lease.definition.clone()),
+        target: Some(lease.target.clone()),
+        actor: actor.to_string(),
+        detail,
+        request_id,
+    }
+}
+
+/// A time as the audit log's details write it: RFC 3339 to the second, UTC.
+pub(crate) fn when(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+/// Who the audit log names for an action that needs no account (renewing, removing a
+/// definition): the operating-system user, as `local:<name>`.
+pub(crate) fn local_actor() -> String {
+    let user = std::env::var("USER").or_else(|_| std::env::var("USERNAME")).unwrap_or_default();
+    if user.trim().is_empty() {
+        "local".to_string()
+    } else {
+        format!("local:{}", user.trim())
+    }
+}
 
 /// CSV's quoting (RFC 4180), with a leading `'` for cells a spreadsheet would run as a formula.
 fn csv_cell(text: &str) -> String {
@@ -17,10 +48,12 @@ fn csv_cell(text: &str) -> String {
 }
 
 fn csv(entries: &[AuditEntry]) -> String {
+    // The header and the action names are the CSV's own (snake_case, kebab-case), as they have
+    // always been: spreadsheets and scripts built on the export keep working.
     let mut out = String::from("seq,at,action,lease_id,definition,target,actor,detail,request_id\r\n");
-    for e in entries {
+    for AuditEntry { seq, line: e } in entries {
         let cells = [
-            e.seq.to_string(),
+            seq.to_string(),
             e.at.to_rfc3339(),
             e.action.as_str().to_string(),
             e.lease_id.clone().unwrap_or_default(),
@@ -39,8 +72,7 @@ fn csv(entries: &[AuditEntry]) -> String {
 impl Leases {
     /// The newest `limit` audit lines (all when `None`), newest first.
     pub async fn audit(&self, limit: Option<usize>) -> Result<Vec<AuditEntry>> {
-        let rows = self.store().audit(limit).await.map_err(store_error)?;
-        Ok(rows.into_iter().map(rows::audit_entry).collect())
+        self.store().audit(limit).await
     }
 
     /// The whole log, oldest first, as JSON lines or CSV.

@@ -1,14 +1,13 @@
 //! Definitions: a name, a kind, a target, a default TTL and a max TTL. Checked here once, so
 //! every lease issued from one starts from sound values.
 
+use super::audit::local_actor;
 use super::duration::{format_duration, parse_duration};
-use super::rows;
-use super::types::{AuditAction, DefineRequest, Definition, LeaseKind};
-use super::{store_error, Leases};
+use super::types::{AuditAction, AuditLine, DefineRequest, Definition, LeaseKind};
+use super::Leases;
 use crate::graph::map_error;
 use crate::secret::ClientSecret;
 use crate::{Error, ErrorCode, Result};
-use entra_store::leases::NewAudit;
 
 /// The keychain scope of an access-token definition's client secret: its own entry
 /// (`client-secret:<client id>@lease:<name>`), never an app-only sign-in's, so defining a
@@ -116,10 +115,10 @@ impl Leases {
             max_ttl_secs,
             created_at: self.now(),
         };
-        let actor = account_id.map(|a| self.actor(a)).unwrap_or_else(rows::local_actor);
-        let audit = NewAudit {
+        let actor = account_id.map(|a| self.actor(a)).unwrap_or_else(local_actor);
+        let audit = AuditLine {
             at: definition.created_at,
-            action: AuditAction::Defined.as_str().to_string(),
+            action: AuditAction::Defined,
             lease_id: None,
             definition: Some(definition.name.clone()),
             target: Some(definition.target.clone()),
@@ -133,7 +132,7 @@ impl Leases {
             ),
             request_id: None,
         };
-        let added = self.store().insert_definition(&rows::definition_row(&definition), &audit).await.map_err(store_error)?;
+        let added = self.store().insert_definition(&definition, &audit).await?;
         if !added {
             return Err(Error::invalid_input(format!(
                 "A dynamic secret named '{}' already exists: choose another name, or remove it first",
@@ -168,17 +167,14 @@ impl Leases {
 
     /// Every definition, by name.
     pub async fn definitions(&self) -> Result<Vec<Definition>> {
-        let rows = self.store().definitions().await.map_err(store_error)?;
-        rows.into_iter().map(rows::definition).collect()
+        self.store().definitions().await
     }
 
     pub(crate) async fn definition(&self, name: &str) -> Result<Definition> {
         let name = name.trim();
-        let row = self.store().definition(name).await.map_err(store_error)?;
-        let row = row.ok_or_else(|| {
+        self.store().definition(name).await?.ok_or_else(|| {
             Error::invalid_input(format!("There is no dynamic secret named '{name}': define it first, or list the definitions"))
-        })?;
-        rows::definition(row)
+        })
     }
 
     /// Removes a definition. Refused while one of its leases is still live (revoke them first);
@@ -192,17 +188,17 @@ impl Leases {
                 definition.name
             )));
         }
-        let audit = NewAudit {
+        let audit = AuditLine {
             at: self.now(),
-            action: AuditAction::Undefined.as_str().to_string(),
+            action: AuditAction::Undefined,
             lease_id: None,
             definition: Some(definition.name.clone()),
             target: Some(definition.target.clone()),
-            actor: rows::local_actor(),
+            actor: local_actor(),
             detail: format!("removed the definition of {}", definition.kind.as_str()),
             request_id: None,
         };
-        self.store().delete_definition(&definition.name, &audit).await.map_err(store_error)?;
+        self.store().delete_definition(&definition.name, &audit).await?;
         if let (LeaseKind::AccessToken, Some(client_id)) = (definition.kind, definition.client_id.as_deref()) {
             let keychain = self.desk().async_keychain();
             if let Err(e) = keychain.delete_client_secret(client_id, &lease_secret_scope(&definition.name)).await {

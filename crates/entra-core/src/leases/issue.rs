@@ -4,11 +4,12 @@
 //!
 //! The secret is returned once and never stored: only an app secret's key ID and hint are.
 
+use super::audit::{audit_for, when};
 use super::duration::{format_duration, parse_duration};
 use super::marker::marker;
-use super::rows::{self, audit_for};
+use super::owner::this_process;
 use super::types::{AuditAction, IssueRequest, IssuedLease, Lease, LeaseKind, LeaseStatus};
-use super::{fault, store_error, Leases};
+use super::{fault, Leases};
 use crate::graph::map_error;
 use crate::secret::SecretString;
 use crate::{Error, Result};
@@ -89,8 +90,10 @@ impl Leases {
             LeaseKind::UserPassword => "reset the password",
             LeaseKind::AccessToken => "get a token",
         };
-        let intent = audit_for(&lease, now, AuditAction::Intent, &actor, format!("about to {what} (valid until {})", rows::when(max_expires_at)), None);
-        self.store().insert_lease(&rows::lease_row(&lease, Some(rows::this_process())), &intent).await.map_err(store_error)?;
+        let intent = audit_for(&lease, now, AuditAction::Intent, &actor, format!("about to {what} (valid until {})", when(max_expires_at)), None);
+        // Every later write of this lease is over the version this one made: one that finds a
+        // newer version (another process closed the intent meanwhile) writes nothing.
+        let version = self.store().insert_lease(&lease, Some(&this_process()), &intent).await?;
         fault::point("lease.after_intent");
 
         // The Graph (or token) call.
@@ -109,12 +112,12 @@ impl Leases {
             }
             LeaseKind::AccessToken => match self.fetch_token(account_id, &definition, &lease).await {
                 Ok(token) => Ok((token, None)),
-                Err(e) => return self.abandon(lease, &actor, e).await,
+                Err(e) => return self.abandon(lease, version, &actor, e).await,
             },
         };
         let (secret, request_id) = match made {
             Ok(made) => made,
-            Err(e) if certainly_not_made(&e) => return self.abandon(lease, &actor, map_error(e)).await,
+            Err(e) if certainly_not_made(&e) => return self.abandon(lease, version, &actor, map_error(e)).await,
             Err(e) => {
                 let err = map_error(e);
                 lease.last_error = Some(err.message().to_string());
@@ -122,8 +125,7 @@ impl Leases {
                 // Still pending: reconciliation decides (adopt, or close the intent).
                 // Owned by this process: once it is no longer in flight, this process's reconciliation
                 // settles it at once; another process's waits for ours to end (or the grace period).
-                let row = rows::lease_row(&lease, Some(rows::this_process()));
-                let _ = self.store().update_lease(&row, LeaseStatus::Pending.as_str(), None).await;
+                let _ = self.store().update_lease(&lease, Some(&this_process()), version, None).await;
                 return Err(err);
             }
         };
@@ -134,21 +136,18 @@ impl Leases {
             LeaseKind::AppSecret => format!(
                 "issued a client secret (key {}) until {}; Entra ends it at {}",
                 lease.key_id.as_deref().unwrap_or("?"),
-                rows::when(lease.expires_at),
-                rows::when(lease.max_expires_at)
+                when(lease.expires_at),
+                when(lease.max_expires_at)
             ),
-            LeaseKind::UserPassword => format!("reset the password until {}", rows::when(lease.expires_at)),
-            LeaseKind::AccessToken => format!("issued an access token for {} until {}", lease.target, rows::when(lease.expires_at)),
+            LeaseKind::UserPassword => format!("reset the password until {}", when(lease.expires_at)),
+            LeaseKind::AccessToken => format!("issued an access token for {} until {}", lease.target, when(lease.expires_at)),
         };
         let issued = audit_for(&lease, self.now(), AuditAction::Issued, &actor, detail, request_id);
-        let committed = self.store().update_lease(&rows::lease_row(&lease, None), LeaseStatus::Pending.as_str(), Some(&issued)).await;
+        let committed = self.store().update_lease(&lease, None, version, Some(&issued)).await;
         let mut warning = match committed {
-            Ok(true) => None,
-            Ok(false) => Some("Another Entra Desk closed this lease's intent while it was being issued: reconciliation will remove the credential; issue a new lease".to_string()),
-            Err(e) => Some(format!(
-                "The secret was created but the lease could not be recorded ({}): reconciliation will adopt it",
-                store_error(e).message()
-            )),
+            Ok(Some(_)) => None,
+            Ok(None) => Some("Another Entra Desk closed this lease's intent while it was being issued: reconciliation will remove the credential; issue a new lease".to_string()),
+            Err(e) => Some(format!("The secret was created but the lease could not be recorded ({}): reconciliation will adopt it", e.message())),
         };
         fault::point("lease.after_commit");
 
@@ -163,13 +162,13 @@ impl Leases {
     }
 
     /// Closes an intent whose call certainly made nothing, and returns the call's error.
-    async fn abandon(&self, mut lease: Lease, actor: &str, err: Error) -> Result<IssuedLease> {
+    async fn abandon(&self, mut lease: Lease, version: u64, actor: &str, err: Error) -> Result<IssuedLease> {
         lease.status = LeaseStatus::Abandoned;
         lease.ended_at = Some(self.now());
         lease.last_error = Some(err.message().to_string());
         let request_id = err.graph().and_then(|g| g.request_id.clone());
         let audit = audit_for(&lease, self.now(), AuditAction::IssueFailed, actor, format!("nothing was issued: {}", err.message()), request_id);
-        if let Err(e) = self.store().update_lease(&rows::lease_row(&lease, None), LeaseStatus::Pending.as_str(), Some(&audit)).await {
+        if let Err(e) = self.store().update_lease(&lease, None, version, Some(&audit)).await {
             tracing::warn!(error = %e, "could not close an abandoned intent; reconciliation will");
         }
         let message = format!("{} Nothing was issued", err.message());

@@ -9,15 +9,18 @@
 //!   failed revocations.
 //! - `reconcile`: what the tenant holds against what the store says; only credentials whose
 //!   marker names this store are ever removed (`marker`).
-//! - `sweep`: expired leases revoked, failed revocations retried, access tokens refreshed,
-//!   and `maintain`, the background run (sweep + reconciliation when due).
+//! - `sweep`: expired leases revoked, failed revocations retried, access tokens refreshed.
+//! - [`maintenance`]: the background run ([`Leases::maintain`]: a sweep, and a reconciliation
+//!   when due) and the loop that repeats it, which the app and `entractl lease maintain` share.
 //! - `tokens`: access-token leases' tokens, in memory only.
-//! - `audit`: the append-only log and its export.
+//! - `audit`: the append-only log, its lines and its export.
+//! - `owner`: which process owns an unfinished intent or revocation.
+//! - [`store`]: the lease store port ([`LeaseStore`]) and its SQLite adapter.
 //! - `fault`: `ENTRA_DESK_FAULT` crash points for tests.
 //!
 //! # Durability
 //! The lease store is its own SQLite file (`leases.sqlite`, synchronous = FULL), reached only
-//! through [`entra_store::leases::LeaseStore`] so a shared store can replace it. Every Graph
+//! through the [`LeaseStore`] port so a shared store can replace it. Every Graph
 //! write is preceded by a durable record of what is about to happen (a `pending` lease, or a
 //! `revoking` status) and followed by a commit; a crash in between leaves a record that
 //! reconciliation finishes. An app secret's `endDateTime` is the lease's max TTL, so Entra
@@ -28,25 +31,26 @@ mod define;
 pub mod duration;
 mod fault;
 mod issue;
+pub mod maintenance;
 pub mod marker;
+mod owner;
 mod probe;
 mod reconcile;
 mod revoke;
-mod rows;
+pub mod store;
 mod sweep;
 mod tokens;
 mod types;
 
 pub use duration::{format_duration, parse_duration};
 pub use fault::{FAULT_ENV, FAULT_POINTS};
+pub use store::{LeaseStore, SqliteLeaseStore, StoredLease};
 pub use types::*;
 
 use crate::clock::{Clock, SystemClock};
 use crate::graph::GraphClient;
 use crate::{Desk, Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
-use entra_store::leases::{LeaseStore, SqliteLeaseStore};
-use entra_store::StoreError;
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -91,19 +95,14 @@ impl std::fmt::Debug for Leases {
     }
 }
 
-/// The core error for a lease store failure.
-pub(crate) fn store_error(err: StoreError) -> Error {
-    Error::new(ErrorCode::Storage, format!("The lease store failed: {err}")).with_source(err)
-}
-
 impl Leases {
     /// The service over `<data_dir>/leases.sqlite` (created if missing).
     pub fn open(desk: Desk, data_dir: &Path) -> Result<Leases> {
-        let store = SqliteLeaseStore::open(data_dir.join(LEASES_FILE)).map_err(store_error)?;
+        let store = SqliteLeaseStore::open(data_dir.join(LEASES_FILE))?;
         Ok(Leases::new(desk, Arc::new(store)))
     }
 
-    /// The service over any lease store.
+    /// The service over any lease store (a shared one, or a test's).
     pub fn new(desk: Desk, store: Arc<dyn LeaseStore>) -> Leases {
         let shared = Shared {
             desk,
@@ -152,7 +151,7 @@ impl Leases {
     }
 
     pub(crate) async fn store_id(&self) -> Result<String> {
-        self.store().store_id().await.map_err(store_error)
+        self.store().store_id().await
     }
 
     /// Marks a lease as being worked on by this process until the guard drops.
@@ -171,8 +170,7 @@ impl Leases {
 
     /// Every lease, newest first.
     pub async fn list(&self) -> Result<Vec<Lease>> {
-        let rows = self.store().leases().await.map_err(store_error)?;
-        rows.into_iter().map(|r| rows::lease(r).map(|s| s.lease)).collect()
+        Ok(self.store().leases().await?.into_iter().map(|s| s.lease).collect())
     }
 
     /// One lease.
@@ -180,21 +178,16 @@ impl Leases {
         Ok(self.stored(id).await?.lease)
     }
 
-    pub(crate) async fn stored(&self, id: &str) -> Result<rows::Stored> {
+    pub(crate) async fn stored(&self, id: &str) -> Result<StoredLease> {
         let id = id.trim();
-        let row = self.store().lease(id).await.map_err(store_error)?;
-        let row = row.ok_or_else(|| {
+        self.store().lease(id).await?.ok_or_else(|| {
             Error::new(ErrorCode::InvalidInput, format!("There is no lease '{id}': list the leases to find its ID"))
-        })?;
-        rows::lease(row)
+        })
     }
 
     /// Leases, definitions and the last maintenance run, from the store only.
     pub async fn overview(&self) -> Result<LeasesOverview> {
-        let last_maintenance = match self.store().maintenance().await.map_err(store_error)? {
-            Some((json, _)) => serde_json::from_str::<MaintenanceRun>(&json).ok(),
-            None => None,
-        };
+        let last_maintenance = self.store().maintenance().await?.last_run;
         Ok(LeasesOverview {
             store_id: self.store_id().await?,
             leases: self.list().await?,
@@ -249,6 +242,10 @@ mod tests {
         check(async move { l.issue("a", IssueRequest { definition: "d".into(), ttl: None, wait_until_usable: true }).await });
         let l = leases.clone();
         check(async move { l.revoke("a", "l").await });
-        check(async move { leases.overview().await });
+        let l = leases.clone();
+        check(async move { l.overview().await });
+        let account = maintenance::SignedInAccount::default();
+        let cancel = tokio_util::sync::CancellationToken::new();
+        check(maintenance::run_loop(leases, account.subscribe(), maintenance::INTERVAL, cancel, |_| {}));
     }
 }

@@ -14,15 +14,17 @@
 //! Then the leases that no credential answered for: a dead `pending` intent is closed
 //! (`abandoned`: its call never happened); `revoking` is committed (the removal happened);
 //! `active` is closed as removed outside Entra Desk. Intents of a live process are skipped
-//! (see `rows::Owner`). User-password intents cannot be seen in the tenant: a dead one is
+//! (see `owner::Owner`). User-password intents cannot be seen in the tenant: a dead one is
 //! settled by resetting the password again and ending the user's sessions, since nobody was
 //! ever shown the password it may have set.
 
+use super::audit::audit_for;
 use super::marker::lease_id_of;
+use super::owner::{self, Owner};
 use super::revoke::{already_gone, Why};
-use super::rows::{self, audit_for, Owner, Stored};
-use super::types::{AuditAction, Lease, LeaseKind, LeaseStatus, ReconcileReport};
-use super::{store_error, Leases, INTENT_GRACE};
+use super::store::StoredLease;
+use super::types::{AuditAction, AuditLine, Lease, LeaseKind, LeaseStatus, ReconcileReport};
+use super::{Leases, INTENT_GRACE};
 use crate::graph::{map_error, GraphClient};
 use crate::Result;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -41,11 +43,8 @@ impl Leases {
         let graph = self.graph(account_id)?;
         let store_id = self.store_id().await?;
         let mut report = ReconcileReport::default();
-        let all: Vec<Stored> = {
-            let rows = self.store().leases().await.map_err(store_error)?;
-            rows.into_iter().map(rows::lease).collect::<Result<_>>()?
-        };
-        let by_id: HashMap<String, Stored> = all.iter().map(|s| (s.lease.id.clone(), s.clone())).collect();
+        let all: Vec<StoredLease> = self.store().leases().await?;
+        let by_id: HashMap<String, StoredLease> = all.iter().map(|s| (s.lease.id.clone(), s.clone())).collect();
 
         let mut targets: BTreeSet<String> = all.iter().filter(|s| s.lease.kind == LeaseKind::AppSecret).map(|s| s.lease.target.clone()).collect();
         for d in self.definitions().await? {
@@ -69,9 +68,9 @@ impl Leases {
             report.targets, report.credentials_seen, report.foreign, report.removed, report.adopted, report.abandoned, report.closed
         );
         if report.removed + report.adopted + report.abandoned + report.closed > 0 || !report.errors.is_empty() {
-            let audit = entra_store::leases::NewAudit {
+            let audit = AuditLine {
                 at: self.now(),
-                action: AuditAction::Reconciled.as_str().to_string(),
+                action: AuditAction::Reconciled,
                 lease_id: None,
                 definition: None,
                 target: None,
@@ -79,17 +78,17 @@ impl Leases {
                 detail,
                 request_id: None,
             };
-            self.store().append_audit(&audit).await.map_err(store_error)?;
+            self.store().append_audit(&audit).await?;
         }
         Ok(report)
     }
 
     /// Whether an unfinished record (pending or revoking) may be decided now.
-    fn may_decide(&self, stored: &Stored) -> bool {
+    fn may_decide(&self, stored: &StoredLease) -> bool {
         if self.is_in_flight(&stored.lease.id) {
             return false;
         }
-        match rows::owner(stored.owner.as_deref()) {
+        match owner::owner(stored.owner.as_deref()) {
             Owner::ThisProcess | Owner::Gone => true,
             Owner::MaybeAlive => self.now() - stored.lease.issued_at.max(stored.lease.renewed_at.unwrap_or(stored.lease.issued_at)) > INTENT_GRACE,
         }
@@ -100,7 +99,7 @@ impl Leases {
         graph: &GraphClient,
         target: &str,
         store_id: &str,
-        by_id: &HashMap<String, Stored>,
+        by_id: &HashMap<String, StoredLease>,
         report: &mut ReconcileReport,
     ) -> Result<()> {
         let app = match graph.application_credentials(target).await {
@@ -112,7 +111,7 @@ impl Leases {
         let credentials = app.map(|a| a.password_credentials).unwrap_or_default();
         let now = self.now();
         let mut seen: HashSet<String> = HashSet::new();
-        let mut removals: Vec<(String, String, Option<&Stored>)> = Vec::new();
+        let mut removals: Vec<(String, String, Option<&StoredLease>)> = Vec::new();
         for credential in &credentials {
             report.credentials_seen += 1;
             let Some(lease_id) = lease_id_of(credential.display_name.as_deref(), store_id) else {
@@ -165,9 +164,9 @@ impl Leases {
             if let Some(stored) = lease {
                 self.close(stored, key_id, now).await?;
             } else {
-                let audit = entra_store::leases::NewAudit {
+                let audit = AuditLine {
                     at: now,
-                    action: AuditAction::Reconciled.as_str().to_string(),
+                    action: AuditAction::Reconciled,
                     lease_id: Some(lease_id.clone()),
                     definition: None,
                     target: Some(target.to_string()),
@@ -175,7 +174,7 @@ impl Leases {
                     detail: format!("removed credential {key_id} that carries this store's marker but has no lease"),
                     request_id: None,
                 };
-                self.store().append_audit(&audit).await.map_err(store_error)?;
+                self.store().append_audit(&audit).await?;
             }
         }
         // Leases on this target that no credential answered for.
@@ -201,7 +200,7 @@ impl Leases {
     }
 
     /// Leases whose kind leaves no mark in the tenant (user passwords, access tokens).
-    async fn reconcile_off_tenant(&self, graph: &GraphClient, stored: &Stored, report: &mut ReconcileReport) {
+    async fn reconcile_off_tenant(&self, graph: &GraphClient, stored: &StoredLease, report: &mut ReconcileReport) {
         let lease = &stored.lease;
         let unfinished = matches!(lease.status, LeaseStatus::Pending | LeaseStatus::Revoking);
         if !unfinished || !self.may_decide(stored) {
@@ -214,19 +213,19 @@ impl Leases {
             }
             (LeaseKind::UserPassword, LeaseStatus::Pending) => {
                 // The password may or may not have been set; nobody saw it. Settle it the safe way.
-                match self.revoke_lease(graph, lease.clone(), Why::Reconciled, ACTOR).await {
+                match self.revoke_lease(graph, stored.clone(), Why::Reconciled, ACTOR).await {
                     Ok(_) => report.abandoned += 1,
                     Err(e) => report.errors.push(format!("user {}: {}", lease.target, e.message())),
                 }
             }
-            _ => match self.revoke_lease(graph, lease.clone(), Why::Reconciled, ACTOR).await {
+            _ => match self.revoke_lease(graph, stored.clone(), Why::Reconciled, ACTOR).await {
                 Ok(_) => report.closed += 1,
                 Err(e) => report.errors.push(format!("{} {}: {}", lease.kind.as_str(), lease.target, e.message())),
             },
         }
     }
 
-    async fn adopt(&self, stored: &Stored, key_id: &str, hint: Option<String>) -> Result<()> {
+    async fn adopt(&self, stored: &StoredLease, key_id: &str, hint: Option<String>) -> Result<()> {
         let mut lease = stored.lease.clone();
         lease.status = LeaseStatus::Active;
         lease.key_id = Some(key_id.to_string());
@@ -234,16 +233,17 @@ impl Leases {
         lease.last_error = None;
         lease.note = Some("adopted by reconciliation after an interrupted issue: its secret was never shown; revoke it or let it expire".into());
         let audit = audit_for(&lease, self.now(), AuditAction::Reconciled, ACTOR, format!("adopted credential {key_id}: its intent was recorded"), None);
-        self.store().update_lease(&rows::lease_row(&lease, None), LeaseStatus::Pending.as_str(), Some(&audit)).await.map_err(store_error)?;
+        // Over the version read at the start: a process that moved it meanwhile wins.
+        self.store().update_lease(&lease, None, stored.version, Some(&audit)).await?;
         Ok(())
     }
 
     /// Commits a lease whose credential reconciliation just removed.
-    async fn close(&self, stored: &Stored, key_id: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    async fn close(&self, stored: &StoredLease, key_id: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
         let status = match stored.lease.status {
             s if s.is_final() => {
                 let audit = audit_for(&stored.lease, now, AuditAction::Reconciled, ACTOR, format!("removed credential {key_id}, left behind by a {} lease", s.as_str()), None);
-                return self.store().append_audit(&audit).await.map_err(store_error);
+                return self.store().append_audit(&audit).await;
             }
             _ if stored.lease.expires_at <= now => LeaseStatus::Expired,
             _ => LeaseStatus::Revoked,
@@ -252,9 +252,8 @@ impl Leases {
     }
 
     /// Moves a lease to a final status with an audit line (nothing if it moved meanwhile).
-    async fn finish(&self, stored: &Stored, status: LeaseStatus, detail: String) -> Result<()> {
+    async fn finish(&self, stored: &StoredLease, status: LeaseStatus, detail: String) -> Result<()> {
         let mut lease: Lease = stored.lease.clone();
-        let before = lease.status;
         lease.status = status;
         lease.ended_at = Some(self.now());
         lease.next_attempt_at = None;
@@ -264,7 +263,7 @@ impl Leases {
         self.tokens().forget(&lease.id);
         let action = if status == LeaseStatus::Expired { AuditAction::Expired } else { AuditAction::Reconciled };
         let audit = audit_for(&lease, self.now(), action, ACTOR, detail, None);
-        self.store().update_lease(&rows::lease_row(&lease, None), before.as_str(), Some(&audit)).await.map_err(store_error)?;
+        self.store().update_lease(&lease, None, stored.version, Some(&audit)).await?;
         Ok(())
     }
 }

@@ -5,10 +5,12 @@
 //! `revoke-failed` with the error and the time of the next attempt (exponential backoff); the
 //! sweeper retries it until it succeeds, and the screen shows it as failing meanwhile.
 
+use super::audit::{audit_for, local_actor, when};
 use super::duration::{format_duration, parse_duration};
-use super::rows::{self, audit_for};
+use super::owner::this_process;
+use super::store::StoredLease;
 use super::types::{AuditAction, Lease, LeaseKind, LeaseStatus};
-use super::{fault, issue, store_error, Leases};
+use super::{fault, issue, Leases};
 use crate::graph::{map_error, GraphClient};
 use crate::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
@@ -65,7 +67,7 @@ impl Leases {
             return Err(Error::invalid_input(format!(
                 "Lease {} expired at {}: an expired lease cannot be renewed; issue a new one",
                 lease.id,
-                rows::when(lease.expires_at)
+                when(lease.expires_at)
             )));
         }
         let definition = self.definition(&lease.definition).await.ok();
@@ -86,7 +88,7 @@ impl Leases {
             return Err(Error::invalid_input(format!(
                 "Lease {} already runs to its max TTL ({}): it cannot be renewed further; issue a new lease before then",
                 lease.id,
-                rows::when(lease.max_expires_at)
+                when(lease.max_expires_at)
             )));
         }
         let wanted = now + Duration::seconds(ttl_secs as i64);
@@ -94,13 +96,13 @@ impl Leases {
         lease.expires_at = wanted.min(lease.max_expires_at);
         lease.renewed_at = Some(now);
         let detail = if capped {
-            format!("renewed until {} (capped at the max TTL; {} was asked)", rows::when(lease.expires_at), format_duration(ttl_secs))
+            format!("renewed until {} (capped at the max TTL; {} was asked)", when(lease.expires_at), format_duration(ttl_secs))
         } else {
-            format!("renewed until {} ({})", rows::when(lease.expires_at), format_duration(ttl_secs))
+            format!("renewed until {} ({})", when(lease.expires_at), format_duration(ttl_secs))
         };
-        let audit = audit_for(&lease, now, AuditAction::Renewed, &rows::local_actor(), detail, None);
-        let saved = self.store().update_lease(&rows::lease_row(&lease, None), LeaseStatus::Active.as_str(), Some(&audit)).await;
-        if !saved.map_err(store_error)? {
+        let audit = audit_for(&lease, now, AuditAction::Renewed, &local_actor(), detail, None);
+        // Over the version read above: a renewal, revocation or sweep that came between wins.
+        if self.store().update_lease(&lease, None, stored.version, Some(&audit)).await?.is_none() {
             return Err(Error::invalid_input(format!("Lease {} changed while it was being renewed: look at it again", lease.id)));
         }
         Ok(lease)
@@ -110,7 +112,7 @@ impl Leases {
     /// and ends their sessions, or forgets the access token. A failure is recorded and retried.
     pub async fn revoke(&self, account_id: &str, lease_id: &str) -> Result<Lease> {
         let stored = self.stored(lease_id).await?;
-        let lease = stored.lease;
+        let lease = &stored.lease;
         match lease.status {
             LeaseStatus::Active | LeaseStatus::RevokeFailed | LeaseStatus::Revoking => {}
             LeaseStatus::Pending => {
@@ -125,19 +127,19 @@ impl Leases {
         }
         let graph = self.graph(account_id)?;
         let actor = self.actor(account_id);
-        self.revoke_lease(&graph, lease, Why::Asked, &actor).await
+        self.revoke_lease(&graph, stored, Why::Asked, &actor).await
     }
 
-    /// Revokes `lease` (whatever its live status) and commits the result; see the module doc.
-    pub(crate) async fn revoke_lease(&self, graph: &GraphClient, mut lease: Lease, why: Why, actor: &str) -> Result<Lease> {
+    /// Revokes a stored lease (whatever its live status) and commits the result; see the module
+    /// doc. Each write is over the version the one before it made.
+    pub(crate) async fn revoke_lease(&self, graph: &GraphClient, stored: StoredLease, why: Why, actor: &str) -> Result<Lease> {
+        let StoredLease { mut lease, mut version, .. } = stored;
         let _held = self.hold(&lease.id);
-        let before = lease.status;
-        if before != LeaseStatus::Revoking {
+        if lease.status != LeaseStatus::Revoking {
             lease.status = LeaseStatus::Revoking;
-            let row = rows::lease_row(&lease, Some(rows::this_process()));
-            if !self.store().update_lease(&row, before.as_str(), None).await.map_err(store_error)? {
-                return Err(Error::invalid_input(format!("Lease {} changed meanwhile (another Entra Desk is working on it): look at it again", lease.id)));
-            }
+            version = self.store().update_lease(&lease, Some(&this_process()), version, None).await?.ok_or_else(|| {
+                Error::invalid_input(format!("Lease {} changed meanwhile (another Entra Desk is working on it): look at it again", lease.id))
+            })?;
         }
         fault::point("lease.revoke.after_intent");
 
@@ -159,7 +161,7 @@ impl Leases {
                 };
                 let detail = if lease.revoke_attempts > 0 { format!("{detail}, after {} failed attempt(s)", lease.revoke_attempts) } else { detail };
                 let audit = audit_for(&lease, now, action, actor, detail, request_id);
-                self.store().update_lease(&rows::lease_row(&lease, None), LeaseStatus::Revoking.as_str(), Some(&audit)).await.map_err(store_error)?;
+                self.store().update_lease(&lease, None, version, Some(&audit)).await?;
                 self.tokens().forget(&lease.id);
                 Ok(lease)
             }
@@ -171,10 +173,10 @@ impl Leases {
                 let request_id = err.graph().and_then(|g| g.request_id.clone());
                 let detail = format!("revocation failed (attempt {}): {}", lease.revoke_attempts, err.message());
                 let audit = audit_for(&lease, now, AuditAction::RevokeFailed, actor, detail, request_id);
-                self.store().update_lease(&rows::lease_row(&lease, None), LeaseStatus::Revoking.as_str(), Some(&audit)).await.map_err(store_error)?;
-                let when = lease.next_attempt_at.map(rows::when).unwrap_or_default();
+                self.store().update_lease(&lease, None, version, Some(&audit)).await?;
+                let next = lease.next_attempt_at.map(when).unwrap_or_default();
                 let message = format!(
-                    "Lease {} could not be revoked: {} Entra Desk retries it (next at {when}) and shows it as failing until it succeeds",
+                    "Lease {} could not be revoked: {} Entra Desk retries it (next at {next}) and shows it as failing until it succeeds",
                     lease.id,
                     err.message()
                 );

@@ -1,6 +1,13 @@
-//! What the Leases service takes and returns. Times are UTC; durations are whole seconds.
-//! Nothing here holds a secret except [`IssuedLease::secret`], a [`SecretString`] (no
-//! `Serialize`, redacted `Debug`).
+//! What the Leases service takes and returns: the one definition of each lease type. The app's
+//! screen (through entra-ipc's generated bindings, behind the `ts` feature), `entractl --format
+//! json` and the lease store all use these. JSON is camelCase, keys and enum values alike
+//! (`appSecret`, `revokeFailed`), as Graph writes it; the kebab-case names of
+//! [`LeaseKind::as_str`] and its siblings belong to the command line and the SQLite columns
+//! (text output, `--kind app-secret`, the CSV export), which keep the names they always had.
+//!
+//! Times are UTC; durations are whole seconds. Nothing here holds a secret except
+//! [`IssuedLease::secret`], a [`SecretString`] (no `Serialize`, redacted `Debug`); the wire form
+//! that lets it out, once, is entra-ipc's `IssuedLease`.
 
 use crate::secret::SecretString;
 use chrono::{DateTime, Utc};
@@ -8,7 +15,8 @@ use serde::{Deserialize, Serialize};
 
 /// What a lease hands out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub enum LeaseKind {
     /// A client secret added to an app registration (`addPassword`), removed on revoke.
     AppSecret,
@@ -19,7 +27,10 @@ pub enum LeaseKind {
 }
 
 impl LeaseKind {
-    /// `app-secret`, `user-password` or `access-token`.
+    /// Every kind, in the order the command line and the screen offer them.
+    pub const ALL: [LeaseKind; 3] = [LeaseKind::AppSecret, LeaseKind::UserPassword, LeaseKind::AccessToken];
+
+    /// `app-secret`, `user-password` or `access-token`: the command line's and the store's name.
     pub fn as_str(self) -> &'static str {
         match self {
             LeaseKind::AppSecret => "app-secret",
@@ -30,18 +41,27 @@ impl LeaseKind {
 
     /// The kind named `text` (as [`LeaseKind::as_str`] writes it).
     pub fn parse(text: &str) -> Option<LeaseKind> {
-        match text.trim() {
-            "app-secret" => Some(LeaseKind::AppSecret),
-            "user-password" => Some(LeaseKind::UserPassword),
-            "access-token" => Some(LeaseKind::AccessToken),
-            _ => None,
-        }
+        LeaseKind::ALL.into_iter().find(|k| k.as_str() == text.trim())
+    }
+}
+
+impl std::str::FromStr for LeaseKind {
+    type Err = crate::Error;
+
+    /// For `--kind`: the kebab-case name, or an error that lists them.
+    fn from_str(text: &str) -> crate::Result<LeaseKind> {
+        LeaseKind::parse(text).ok_or_else(|| {
+            let names: Vec<&str> = LeaseKind::ALL.iter().map(|k| k.as_str()).collect();
+            let shown: String = text.chars().take(40).collect();
+            crate::Error::invalid_input(format!("'{shown}' is not a lease kind: give one of {}", names.join(", ")))
+        })
     }
 }
 
 /// Where a lease is in its life.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub enum LeaseStatus {
     /// The intent is recorded; the Graph call may or may not have happened (reconciliation decides).
     Pending,
@@ -60,7 +80,18 @@ pub enum LeaseStatus {
 }
 
 impl LeaseStatus {
-    /// The stored name (kebab-case).
+    /// Every status, in the order of a lease's life.
+    pub const ALL: [LeaseStatus; 7] = [
+        LeaseStatus::Pending,
+        LeaseStatus::Active,
+        LeaseStatus::Revoking,
+        LeaseStatus::RevokeFailed,
+        LeaseStatus::Revoked,
+        LeaseStatus::Expired,
+        LeaseStatus::Abandoned,
+    ];
+
+    /// The kebab-case name text output and the store use (`revoke-failed`).
     pub fn as_str(self) -> &'static str {
         match self {
             LeaseStatus::Pending => "pending",
@@ -73,19 +104,9 @@ impl LeaseStatus {
         }
     }
 
-    /// The status named `text`.
+    /// The status named `text` (as [`LeaseStatus::as_str`] writes it).
     pub fn parse(text: &str) -> Option<LeaseStatus> {
-        [
-            LeaseStatus::Pending,
-            LeaseStatus::Active,
-            LeaseStatus::Revoking,
-            LeaseStatus::RevokeFailed,
-            LeaseStatus::Revoked,
-            LeaseStatus::Expired,
-            LeaseStatus::Abandoned,
-        ]
-        .into_iter()
-        .find(|s| s.as_str() == text)
+        LeaseStatus::ALL.into_iter().find(|s| s.as_str() == text)
     }
 
     /// True once nothing more will happen to the lease.
@@ -96,6 +117,8 @@ impl LeaseStatus {
 
 /// A dynamic secret: what to hand out, where, and for how long.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct Definition {
     /// Unique name (letters, digits, `-`, `_`, `.`; 1–64 characters).
     pub name: String,
@@ -108,15 +131,21 @@ pub struct Definition {
     /// Access-token only: the client (application) ID whose secret (in the keychain) gets the token.
     pub client_id: Option<String>,
     /// The default lease TTL, seconds.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub ttl_secs: u64,
     /// The longest a lease may live from its issue, renewals included, seconds.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub max_ttl_secs: u64,
     /// When it was defined.
     pub created_at: DateTime<Utc>,
 }
 
-/// How to define a dynamic secret (durations as `15m`, `1h`, `7d`, `1h30m`).
+/// How to define a dynamic secret (durations as `15m`, `1h`, `7d`, `1h30m`: the admin's text,
+/// read by the core alone). Over IPC the access-token client secret is not part of it but a
+/// separate command argument, so the request itself never carries a secret.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct DefineRequest {
     /// The name (see [`Definition::name`]).
     pub name: String,
@@ -141,6 +170,8 @@ pub struct DefineRequest {
 
 /// A lease: its record (never its secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct Lease {
     /// The lease ID (a UUID; also in the credential's marker).
     pub id: String,
@@ -193,10 +224,12 @@ pub struct IssuedLease {
 
 /// How to issue a lease.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct IssueRequest {
     /// The definition's name.
     pub definition: String,
-    /// The TTL (default: the definition's); refused above its max TTL.
+    /// The TTL as the admin wrote it (`null` or empty: the definition's); refused above its max TTL.
     #[serde(default)]
     pub ttl: Option<String>,
     /// App-secret: wait until Entra accepts the new secret (AADSTS7000215 while it propagates).
@@ -204,11 +237,11 @@ pub struct IssueRequest {
     pub wait_until_usable: bool,
 }
 
-/// One line of the append-only audit log.
+/// One line of the append-only audit log, as written: [`AuditEntry`] adds its place in the log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditEntry {
-    /// Its position in the log (increasing).
-    pub seq: i64,
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditLine {
     /// When.
     pub at: DateTime<Utc>,
     /// What happened.
@@ -227,9 +260,24 @@ pub struct AuditEntry {
     pub request_id: Option<String>,
 }
 
+/// A line of the audit log as read back: the line and its position, which the store assigns.
+/// Serialised flat (`{seq, at, action, …}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    /// Its position in the log (increasing).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub seq: i64,
+    /// The line.
+    #[serde(flatten)]
+    pub line: AuditLine,
+}
+
 /// The kinds of audit lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub enum AuditAction {
     /// A definition was created.
     Defined,
@@ -254,7 +302,21 @@ pub enum AuditAction {
 }
 
 impl AuditAction {
-    /// The stored name.
+    /// Every action.
+    pub const ALL: [AuditAction; 10] = [
+        AuditAction::Defined,
+        AuditAction::Undefined,
+        AuditAction::Intent,
+        AuditAction::Issued,
+        AuditAction::IssueFailed,
+        AuditAction::Renewed,
+        AuditAction::Revoked,
+        AuditAction::RevokeFailed,
+        AuditAction::Expired,
+        AuditAction::Reconciled,
+    ];
+
+    /// The kebab-case name text output, the CSV export and the store use (`issue-failed`).
     pub fn as_str(self) -> &'static str {
         match self {
             AuditAction::Defined => "defined",
@@ -270,31 +332,24 @@ impl AuditAction {
         }
     }
 
-    /// The action named `text`.
+    /// The action named `text` (as [`AuditAction::as_str`] writes it).
     pub fn parse(text: &str) -> Option<AuditAction> {
-        [
-            AuditAction::Defined,
-            AuditAction::Undefined,
-            AuditAction::Intent,
-            AuditAction::Issued,
-            AuditAction::IssueFailed,
-            AuditAction::Renewed,
-            AuditAction::Revoked,
-            AuditAction::RevokeFailed,
-            AuditAction::Expired,
-            AuditAction::Reconciled,
-        ]
-        .into_iter()
-        .find(|a| a.as_str() == text)
+        AuditAction::ALL.into_iter().find(|a| a.as_str() == text)
     }
 }
 
+// The three `alias`es below read the maintenance record a lease file kept before JSON turned
+// camelCase (the store keeps the last run as JSON), so an existing file still shows it.
+
 /// What a reconciliation found and did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct ReconcileReport {
     /// App registrations whose credentials were listed.
     pub targets: u32,
     /// Credentials seen on them.
+    #[serde(alias = "credentials_seen")]
     pub credentials_seen: u32,
     /// Credentials not carrying this store's marker (left alone).
     pub foreign: u32,
@@ -311,11 +366,15 @@ pub struct ReconcileReport {
     /// Graph requests made.
     pub requests: u32,
     /// Wall time, ms.
+    #[serde(alias = "duration_ms")]
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub duration_ms: u64,
 }
 
 /// What a sweep did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct SweepReport {
     /// Expired leases whose credential was removed.
     pub expired: u32,
@@ -324,11 +383,14 @@ pub struct SweepReport {
     /// Leases still failing to revoke.
     pub failing: u32,
     /// Access tokens refreshed ahead of their expiry.
+    #[serde(alias = "tokens_refreshed")]
     pub tokens_refreshed: u32,
 }
 
 /// The screen's whole state, from the store only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct LeasesOverview {
     /// This store's ID (the middle of every marker).
     pub store_id: String,
@@ -336,14 +398,17 @@ pub struct LeasesOverview {
     pub leases: Vec<Lease>,
     /// Definitions by name.
     pub definitions: Vec<Definition>,
-    /// The server-side time the countdowns are relative to.
+    /// The store's time the countdowns are relative to (the screen corrects for its own clock).
     pub now: DateTime<Utc>,
     /// The last maintenance (sweep + reconciliation) run, if any.
     pub last_maintenance: Option<MaintenanceRun>,
 }
 
-/// One background maintenance run (the app runs one at start-up and then periodically).
+/// One background maintenance run (the app and `entractl lease maintain` run one at start-up
+/// and then periodically).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub struct MaintenanceRun {
     /// When it ended.
     pub at: DateTime<Utc>,
@@ -356,11 +421,72 @@ pub struct MaintenanceRun {
 }
 
 /// Audit export formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
 pub enum AuditFormat {
     /// One JSON object per line.
     Jsonl,
     /// RFC 4180 CSV with a header.
     Csv,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn json_is_camel_case_keys_and_values_and_the_text_names_stay_kebab() {
+        assert_eq!(serde_json::to_value(LeaseKind::AppSecret).unwrap(), "appSecret");
+        assert_eq!(serde_json::to_value(LeaseStatus::RevokeFailed).unwrap(), "revokeFailed");
+        assert_eq!(serde_json::to_value(AuditAction::IssueFailed).unwrap(), "issueFailed");
+        assert_eq!(serde_json::to_value(AuditFormat::Jsonl).unwrap(), "jsonl");
+        for kind in LeaseKind::ALL {
+            assert_eq!(LeaseKind::parse(kind.as_str()), Some(kind));
+            assert_eq!(kind.as_str().parse::<LeaseKind>().unwrap(), kind);
+        }
+        for status in LeaseStatus::ALL {
+            assert_eq!(LeaseStatus::parse(status.as_str()), Some(status));
+        }
+        for action in AuditAction::ALL {
+            assert_eq!(AuditAction::parse(action.as_str()), Some(action));
+        }
+        let err = "appSecret".parse::<LeaseKind>().unwrap_err();
+        assert!(err.message().contains("app-secret, user-password, access-token"), "{}", err.message());
+    }
+
+    #[test]
+    fn an_audit_entry_is_one_flat_object() {
+        let at = Utc.with_ymd_and_hms(2026, 12, 2, 10, 0, 0).unwrap();
+        let entry = AuditEntry {
+            seq: 7,
+            line: AuditLine {
+                at,
+                action: AuditAction::RevokeFailed,
+                lease_id: Some("l".into()),
+                definition: None,
+                target: None,
+                actor: "sweeper".into(),
+                detail: "d".into(),
+                request_id: None,
+            },
+        };
+        let json = serde_json::to_value(&entry).unwrap();
+        assert_eq!(json["seq"], 7);
+        assert_eq!(json["action"], "revokeFailed");
+        assert_eq!(json["leaseId"], "l");
+        assert!(json.get("line").is_none(), "{json}");
+    }
+
+    #[test]
+    fn a_maintenance_run_stored_before_camel_case_still_reads() {
+        let old = r#"{"at":"2026-12-02T10:00:00Z","sweep":{"expired":1,"recovered":0,"failing":0,"tokens_refreshed":2},
+            "reconcile":{"targets":1,"credentials_seen":3,"foreign":1,"removed":0,"adopted":0,"abandoned":0,"closed":0,"errors":[],"requests":1,"duration_ms":9},"error":null}"#;
+        let run: MaintenanceRun = serde_json::from_str(old).unwrap();
+        assert_eq!(run.sweep.tokens_refreshed, 2);
+        assert_eq!(run.reconcile.as_ref().map(|r| (r.credentials_seen, r.duration_ms)), Some((3, 9)));
+        let again: MaintenanceRun = serde_json::from_value(serde_json::to_value(&run).unwrap()).unwrap();
+        assert_eq!(again, run);
+    }
 }

@@ -97,34 +97,11 @@ impl BrowserOpener for DemoOpener {
     }
 }
 
-/// Every file under `dir`, as bytes.
-pub fn all_files(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.push((path.clone(), std::fs::read(&path).unwrap()));
-            }
-        }
-    }
-    out
-}
-
-/// Asserts that none of `secrets` appears in any file under `dir`.
+/// Asserts that no file under `dir` (at any depth, read as bytes: SQLite and its WAL included)
+/// holds one of `secrets` or a JWT, and that there are files to read (`entra_testkit`).
+#[track_caller]
 pub fn assert_no_secret_on_disk(dir: &Path, secrets: &[&str]) {
-    let files = all_files(dir);
-    assert!(!files.is_empty(), "expected some files under {}", dir.display());
-    for (path, bytes) in files {
-        let text = String::from_utf8_lossy(&bytes);
-        for secret in secrets {
-            assert!(!secret.is_empty());
-            assert!(!text.contains(secret), "a secret was written to {}", path.display());
-        }
-    }
+    entra_testkit::assert_nothing_secret_under(dir, &entra_testkit::Needle::numbered(secrets));
 }
 
 /// A world whose demo tenant has `apps` generated app registrations (TLS, for app-only sign-in).

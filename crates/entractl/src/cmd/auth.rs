@@ -2,15 +2,15 @@
 //!
 //! Glue over [`entra_core::Desk`]: parse flags into [`ProfileSettings`] (flags
 //! beat environment, connection string and settings file), call the desk,
-//! print JSON on stdout. Errors go to stderr as `error[code]: message` with
-//! exit status 2; AADSTS errors already carry code, meaning and fix in the
+//! print the core's JSON on stdout ([`crate::output`]). Errors go to stderr as
+//! `error[code]: message` with exit status 2; AADSTS errors already carry code, meaning and fix in the
 //! message. Secrets are never accepted as flags: the client secret comes from
 //! `ENTRA_CLIENT_SECRET` or the keychain.
 
+use crate::output::print_json_or_fail;
 use entra_core::config::ProfileSettings;
 use entra_core::config::split_scopes;
 use entra_core::{AppCredential, BrowserOpener, Desk, Error, SignInOptions, SignInProgress, SystemBrowser};
-use serde::Serialize;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -109,21 +109,6 @@ pub struct LogoutArgs {
 #[derive(Debug, clap::Args)]
 pub struct AccountsArgs {}
 
-fn fail(err: &Error) -> ExitCode {
-    eprintln!("error[{}]: {}", err.code(), err.message());
-    ExitCode::from(2)
-}
-
-fn print_json(value: &impl Serialize) -> ExitCode {
-    match serde_json::to_string_pretty(value) {
-        Ok(json) => {
-            println!("{json}");
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(&Error::internal(format!("Cannot print JSON: {e}"))),
-    }
-}
-
 fn open_desk() -> Result<Desk, Error> {
     Desk::open(entra_core::paths::data_dir()?)
 }
@@ -155,10 +140,7 @@ impl BrowserOpener for BrowserOrPrint {
 
 /// `entractl login`.
 pub async fn login(args: LoginArgs) -> ExitCode {
-    match run_login(args).await {
-        Ok(account) => print_json(&account),
-        Err(e) => fail(&e),
-    }
+    print_json_or_fail(run_login(args).await)
 }
 
 async fn run_login(args: LoginArgs) -> Result<entra_core::accounts::Account, Error> {
@@ -224,10 +206,7 @@ pub async fn whoami(args: WhoamiArgs) -> ExitCode {
         entra_core::signin::whoami(&desk, &account.id).await
     }
     .await;
-    match result {
-        Ok(who) => print_json(&who),
-        Err(e) => fail(&e),
-    }
+    print_json_or_fail(result)
 }
 
 /// `entractl logout`.
@@ -242,16 +221,10 @@ pub async fn logout(args: LogoutArgs) -> ExitCode {
         Ok(vec![account.id])
     }
     .await;
-    match result {
-        Ok(ids) => print_json(&serde_json::json!({ "signedOut": ids })),
-        Err(e) => fail(&e),
-    }
+    print_json_or_fail(result.map(|ids| serde_json::json!({ "signedOut": ids })))
 }
 
 /// `entractl accounts`.
 pub async fn accounts(_args: AccountsArgs) -> ExitCode {
-    match open_desk().and_then(|desk| desk.accounts()) {
-        Ok(accounts) => print_json(&accounts),
-        Err(e) => fail(&e),
-    }
+    print_json_or_fail(open_desk().and_then(|desk| desk.accounts()))
 }

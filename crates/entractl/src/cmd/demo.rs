@@ -16,6 +16,7 @@
 //! token endpoint (AADSTS7000215) for its first N ms, as Entra's propagation
 //! does; the JSON line names the lease tests' targets under `lease_targets`.
 
+use crate::output::{self, fail_plain};
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -117,17 +118,11 @@ async fn serve(args: ServeArgs) -> ExitCode {
     }
     let tenant = match entra_demo::start(options).await {
         Ok(tenant) => tenant,
-        Err(err) => {
-            eprintln!("error: cannot start the demo tenant: {err:#}");
-            return ExitCode::from(2);
-        }
+        Err(err) => return fail_plain(format!("cannot start the demo tenant: {err:#}")),
     };
-    let line = match serde_json::to_string(tenant.info()) {
+    let line = match output::json_line(tenant.info()) {
         Ok(line) => line,
-        Err(err) => {
-            eprintln!("error: cannot describe the demo tenant: {err}");
-            return ExitCode::from(2);
-        }
+        Err(err) => return fail_plain(format!("cannot describe the demo tenant: {}", err.message())),
     };
     {
         let mut stdout = std::io::stdout().lock();
@@ -142,7 +137,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
 }
 
 /// Ctrl-C, or SIGTERM on Unix (what CI and process supervisors send).
-async fn wait_for_stop() {
+pub(crate) async fn wait_for_stop() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};

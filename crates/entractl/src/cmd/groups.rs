@@ -3,22 +3,27 @@
 //! shared with the app, also with `--demo` (the demo tenant is deterministic from its seed, so
 //! its ids are the same from run to run).
 //!
-//! - `sync [--full]`: prints `{groups, users, memberships, full, fell_back, changes, requests, duration_ms, as_of}`.
-//! - `member-of USER_ID [--transitive]`: a JSON array of `{id, displayName, depth}`.
-//! - `members GROUP_ID [--transitive]`: a JSON array of `{id, displayName, kind, depth, via}`.
-//! - `why USER_ID GROUP_ID`: the chain as a JSON array of group IDs, from the group that
-//!   directly contains the user up to the group; `[]` and exit code 1 when the user is not in it.
-//! - `stats`, `policy [HH:MM:SS]`: from the cache only, no sign-in.
+//! Every command prints, as JSON ([`crate::output`]), the core's answer: the same type, and so
+//! the same camelCase keys, the Group caches screen reads over IPC.
+//!
+//! - `sync [--full]`: the sync summary (`{full, fellBack, groups, users, memberships, changes,
+//!   requests, durationMs, asOf}`).
+//! - `member-of USER_ID [--transitive]`: `{user, transitive, groups: [{group: {id, displayName}, depth}], cache}`.
+//! - `members GROUP_ID [--transitive]`: `{group, transitive, members: [{member, depth, via}], cache}`.
+//! - `why USER_ID GROUP_ID`: `{user, group, member, chain, cache}`, the chain running from the
+//!   group that directly contains the user up to the group; exit code 1 when the user is not in it.
+//! - `stats`, `policy [DURATION]`: from the cache only, no sign-in. The duration is read in the
+//!   desk's one grammar ([`entra_core::duration`]: `00:30:00`, `30m`, `1h30m`) and shown `hh:mm:ss`.
 //!
 //! Reads apply the cache policy: a cache older than the duration is refreshed first (by delta)
 //! as the signed-in account; `--offline` answers from the cache as it is. Sign-in options as
-//! `entractl expiry` ([`super::session`]). Exit codes: 0; 1 "not a member" (`why`); 2 bad input
+//! `entractl expiry` ([`super::signin_args`]). Exit codes: 0; 1 "not a member" (`why`); 2 bad input
 //! or failure (reason on stderr).
 
-use super::session::{self, DemoSession, SessionArgs};
+use super::signin_args::{self, SignInArgs, ThrowawayDemo};
+use crate::output;
 use entra_core::groups::{CacheState, Freshness, Groups};
 use entra_core::{Desk, Error};
-use serde_json::{json, Value};
 use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
 
@@ -33,7 +38,7 @@ pub struct GroupsArgs {
 #[derive(Debug, clap::Args)]
 pub struct ReadArgs {
     #[command(flatten)]
-    pub session: SessionArgs,
+    pub sign_in: SignInArgs,
     /// Answer from the local cache as it is, without signing in or refreshing.
     #[arg(long, conflicts_with_all = ["demo", "account"])]
     pub offline: bool,
@@ -45,7 +50,7 @@ pub enum GroupsCommand {
     /// Bring the cache up to date: the changes since the last sync, or everything (`--full`).
     Sync {
         #[command(flatten)]
-        session: SessionArgs,
+        sign_in: SignInArgs,
         /// Read everything again instead of the changes.
         #[arg(long)]
         full: bool,
@@ -81,9 +86,9 @@ pub enum GroupsCommand {
     },
     /// Entries, memberships, size on disk, the last sync, hits and misses (cache only).
     Stats,
-    /// Show the cache duration, or set it (HH:MM:SS; 00:00:00 disables the cache).
+    /// Show the cache duration, or set it (e.g. 00:30:00 or 30m; zero disables the cache; at most 7 days).
     Policy {
-        /// The new duration, e.g. 00:30:00.
+        /// The new duration: hh:mm:ss as in Entra (00:30:00), or units (30m, 1h30m, 2d).
         duration: Option<String>,
     },
 }
@@ -91,44 +96,35 @@ pub enum GroupsCommand {
 /// `entractl groups`.
 pub async fn run(args: GroupsArgs) -> ExitCode {
     match command(args.command).await {
-        Ok((value, code)) => match serde_json::to_string_pretty(&value) {
-            Ok(text) => {
-                println!("{text}");
-                code
-            }
-            Err(e) => {
-                eprintln!("error[internal]: {e}");
-                ExitCode::from(2)
-            }
-        },
-        Err(e) => {
-            eprintln!("error[{}]: {}", e.code(), e.message());
-            ExitCode::from(2)
+        Ok((json, code)) => {
+            println!("{json}");
+            code
         }
+        Err(e) => output::fail(&e),
     }
 }
 
 /// What a command works with: the service over the data folder's cache, the account to
-/// refresh as (none: offline), and the demo session to close afterwards.
+/// refresh as (none: offline), and the throwaway demo to close afterwards.
 struct Context {
     groups: Groups,
     account: Option<String>,
-    demo: Option<DemoSession>,
+    demo: Option<ThrowawayDemo>,
 }
 
 impl Context {
-    async fn open(session_args: Option<&SessionArgs>) -> Result<Context, Error> {
+    async fn open(sign_in: Option<&SignInArgs>) -> Result<Context, Error> {
         let data_dir = entra_core::paths::data_dir()?;
-        let store = entra_core::apps::open_store(&data_dir)?;
-        match session_args {
+        let store = entra_core::cache::open(&data_dir)?;
+        match sign_in {
             Some(args) if args.demo => {
-                let demo = DemoSession::start("groups", entra_demo::DemoOptions::default()).await?;
+                let demo = ThrowawayDemo::start("groups", entra_demo::DemoOptions::default()).await?;
                 let groups = Groups::new(demo.desk.clone(), store);
                 Ok(Context { groups, account: Some(demo.account_id.clone()), demo: Some(demo) })
             }
             Some(args) => {
                 let desk = Desk::open(&data_dir)?;
-                let account = session::account(&desk, args).await?;
+                let account = signin_args::account(&desk, args).await?;
                 Ok(Context { groups: Groups::new(desk, store), account: Some(account), demo: None })
             }
             None => Ok(Context { groups: Groups::new(Desk::open(&data_dir)?, store), account: None, demo: None }),
@@ -142,66 +138,56 @@ impl Context {
     }
 }
 
-async fn command(command: GroupsCommand) -> Result<(Value, ExitCode), Error> {
-    let session_args = match &command {
-        GroupsCommand::Sync { session, .. } => Some(session),
+async fn command(command: GroupsCommand) -> Result<(String, ExitCode), Error> {
+    let sign_in = match &command {
+        GroupsCommand::Sync { sign_in, .. } => Some(sign_in),
         GroupsCommand::MemberOf { read, .. } | GroupsCommand::Members { read, .. } | GroupsCommand::Why { read, .. } => {
-            (!read.offline).then_some(&read.session)
+            (!read.offline).then_some(&read.sign_in)
         }
         GroupsCommand::Stats | GroupsCommand::Policy { .. } => None,
     };
-    let context = Context::open(session_args).await?;
+    let context = Context::open(sign_in).await?;
     let result = answer(&context, command).await;
     context.close().await;
     result
 }
 
-async fn answer(context: &Context, command: GroupsCommand) -> Result<(Value, ExitCode), Error> {
+/// The answer as JSON text (the core's type, as IPC returns it) and the exit code.
+async fn answer(context: &Context, command: GroupsCommand) -> Result<(String, ExitCode), Error> {
     let (groups, account) = (&context.groups, context.account.as_deref());
+    let ok = |json: String| Ok((json, ExitCode::SUCCESS));
     match command {
         GroupsCommand::Sync { full, .. } => {
             let account = account.ok_or_else(|| Error::internal("no account to sync as"))?;
-            let s = groups.refresh(account, full, &|_| {}, CancellationToken::new()).await?;
-            if let Some(why) = &s.fell_back {
+            let summary = groups.refresh(account, full, &|_| {}, CancellationToken::new()).await?;
+            if let Some(why) = &summary.fell_back {
                 eprintln!("Full sync: {why}.");
             }
-            let value = json!({
-                "groups": s.groups, "users": s.users, "memberships": s.memberships, "full": s.full,
-                "fell_back": s.fell_back, "changes": s.changes, "requests": s.requests,
-                "duration_ms": s.duration_ms, "as_of": s.as_of,
-            });
-            Ok((value, ExitCode::SUCCESS))
+            ok(output::json(&summary)?)
         }
         GroupsCommand::MemberOf { user_id, transitive, .. } => {
             let answer = groups.member_of(account, &user_id, transitive).await?;
             note(&answer.cache);
-            let rows: Vec<Value> = answer.groups.iter().map(|g| json!({"id": g.group.id, "displayName": g.group.display_name, "depth": g.depth})).collect();
-            Ok((Value::Array(rows), ExitCode::SUCCESS))
+            ok(output::json(&answer)?)
         }
         GroupsCommand::Members { group_id, transitive, .. } => {
             let answer = groups.members(account, &group_id, transitive).await?;
             note(&answer.cache);
-            let rows: Vec<Value> = answer
-                .members
-                .iter()
-                .map(|m| json!({"id": m.member.id, "displayName": m.member.display_name, "kind": m.member.kind, "depth": m.depth, "via": m.via.as_ref().map(|g| &g.id)}))
-                .collect();
-            Ok((Value::Array(rows), ExitCode::SUCCESS))
+            ok(output::json(&answer)?)
         }
         GroupsCommand::Why { user_id, group_id, .. } => {
             let answer = groups.why(account, &user_id, &group_id).await?;
             note(&answer.cache);
-            let chain: Vec<&str> = answer.chain.iter().map(|g| g.id.as_str()).collect();
             let code = if answer.member { ExitCode::SUCCESS } else { ExitCode::from(1) };
-            Ok((json!(chain), code))
+            Ok((output::json(&answer)?, code))
         }
-        GroupsCommand::Stats => Ok((serde_json::to_value(groups.overview().await?).map_err(|e| Error::internal(e.to_string()))?, ExitCode::SUCCESS)),
+        GroupsCommand::Stats => ok(output::json(&groups.overview().await?)?),
         GroupsCommand::Policy { duration } => {
             let policy = match duration {
                 Some(text) => groups.set_policy(&text).await?,
                 None => groups.overview().await?.policy,
             };
-            Ok((serde_json::to_value(policy).map_err(|e| Error::internal(e.to_string()))?, ExitCode::SUCCESS))
+            ok(output::json(&policy)?)
         }
     }
 }

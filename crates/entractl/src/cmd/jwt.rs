@@ -3,11 +3,12 @@
 //! Glue only: `entra_core::jwt::JwtWorkspace::inspect` (the same call the
 //! app's screen makes) decodes, explains and validates; this module reads the
 //! token (stdin by default, or `--file`; an argument still works but is warned
-//! about: it lands in shell history and the process list), turns flags into overrides, prints JSON or
-//! text, and maps the verdict to the exit code: 0 valid, 1 decodable but
+//! about: it lands in shell history and the process list), turns flags into overrides, prints JSON
+//! ([`crate::output`]) or text, and maps the verdict to the exit code: 0 valid, 1 decodable but
 //! invalid, 2 not a decodable JWT or a usage error (reason on stderr).
 //! The token itself is never written anywhere.
 
+use crate::output::{self, fail_plain as fail};
 use chrono::{DateTime, Utc};
 use entra_core::jwt::{InspectRequest, JwtWorkspace, Overrides};
 use entra_jwt::settings_import::import_settings;
@@ -138,11 +139,6 @@ pub async fn run(args: JwtArgs) -> ExitCode {
     }
 }
 
-fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(2)
-}
-
 fn data_dir() -> Result<PathBuf, String> {
     entra_core::paths::data_dir().map_err(|e| e.to_string())
 }
@@ -212,10 +208,11 @@ async fn inspect(a: InspectArgs) -> ExitCode {
         Err(e) => return fail(e.message()),
     };
     match a.format {
-        Format::Json => match serde_json::to_string_pretty(&ins) {
-            Ok(s) => println!("{s}"),
-            Err(e) => return fail(e),
-        },
+        Format::Json => {
+            if let Err(e) = output::print_json(&ins) {
+                return fail(e.message());
+            }
+        }
         Format::Text => print_text(&ins),
     }
     if ins.valid {
@@ -251,10 +248,9 @@ fn print_text(ins: &Inspection) {
     println!("\n{}", ins.verdict);
 }
 
-fn print_json<T: serde::Serialize>(v: &T) -> Result<(), String> {
-    let s = serde_json::to_string_pretty(v).map_err(|e| e.to_string())?;
-    println!("{s}");
-    Ok(())
+/// A core error as this module's string errors.
+fn message(err: entra_core::Error) -> String {
+    err.message().to_string()
 }
 
 fn profile(cmd: ProfileCommand) -> ExitCode {
@@ -263,8 +259,8 @@ fn profile(cmd: ProfileCommand) -> ExitCode {
         Err(e) => return fail(e),
     };
     let result = match cmd {
-        ProfileCommand::List => store.list().map_err(|e| e.to_string()).and_then(|l| print_json(&l)),
-        ProfileCommand::Show { name } => store.load(&name).map_err(|e| e.to_string()).and_then(|p| print_json(&p)),
+        ProfileCommand::List => store.list().map_err(|e| e.to_string()).and_then(|l| output::print_json(&l).map_err(message)),
+        ProfileCommand::Show { name } => store.load(&name).map_err(|e| e.to_string()).and_then(|p| output::print_json(&p).map_err(message)),
         ProfileCommand::Delete { name } => store.delete(&name).map_err(|e| e.to_string()).map(|_| eprintln!("deleted profile '{name}'")),
         ProfileCommand::Save(a) => save(&store, a),
         ProfileCommand::Import { name, file } => import(&store, &name, file),
@@ -301,7 +297,7 @@ fn save(store: &ProfileStore, a: SaveArgs) -> Result<(), String> {
     }
     let path = store.save(&p).map_err(|e| e.to_string())?;
     eprintln!("saved profile '{}' to {}", p.name, path.display());
-    print_json(&p)
+    output::print_json(&p).map_err(message)
 }
 
 fn import(store: &ProfileStore, name: &str, file: Option<PathBuf>) -> Result<(), String> {
@@ -321,5 +317,5 @@ fn import(store: &ProfileStore, name: &str, file: Option<PathBuf>) -> Result<(),
         eprintln!("warning: not a JWT validation setting, ignored: {u}");
     }
     store.save(&report.profile).map_err(|e| e.to_string())?;
-    print_json(&report)
+    output::print_json(&report).map_err(message)
 }

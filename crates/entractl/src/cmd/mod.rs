@@ -1,4 +1,5 @@
-//! One module per command group; each exposes its clap `Args` and an async `run` returning an exit code.
+//! One module per command group; each exposes its clap `Args` and an async `run` returning an exit
+//! code. [`signin_args`] holds the sign-in options the tenant-reading groups share.
 
 pub mod auth;
 pub mod completions;
@@ -7,4 +8,4 @@ pub mod expiry;
 pub mod groups;
 pub mod jwt;
 pub mod lease;
-pub mod session;
+pub mod signin_args;

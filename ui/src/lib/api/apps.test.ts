@@ -9,8 +9,8 @@ import { appDetail, cancelRefresh, listApps, openInPortal, refreshApps } from ".
 import { credentialCrossings, exportCredentials, listCredentials, removeSecret, rotateSecret } from "./credentials";
 import type { AppInventory, SyncProgress, SyncSummary } from "../bindings";
 
-const inventory: AppInventory = { rows: [], as_of: null, stale: true };
-const summary = { full: true, changed: 3, removed: 0, requests: 4, duration_ms: 120, as_of: "2025-06-01T12:00:00Z" } as unknown as SyncSummary;
+const inventory: AppInventory = { rows: [], asOf: null, stale: true };
+const summary = { full: true, changed: 3, removed: 0, requests: 4, durationMs: 120, asOf: "2025-06-01T12:00:00Z" } as unknown as SyncSummary;
 
 /** Sends `messages` down a channel as the Rust side does (`{message, index}` then `{end}`). */
 function send(channel: Channel<SyncProgress>, messages: SyncProgress[]) {
@@ -53,19 +53,19 @@ describe("apps API", () => {
       expect(a.onProgress).toBeInstanceOf(Channel);
       send(a.onProgress, [
         { stage: "page", collection: "applications", items: 100 },
-        { stage: "list_ready", rows: 100 },
+        { stage: "listReady", rows: 100 },
         { stage: "owners", done: 100, total: 100 },
       ]);
       return summary;
     });
     await expect(refreshApps("oid.tid", true, (p) => heard.push(p))).resolves.toEqual(summary);
     expect(calls[0]).toMatchObject({ cmd: "apps_refresh", args: { accountId: "oid.tid", full: true } });
-    expect(heard.map((p) => p.stage)).toEqual(["page", "list_ready", "owners"]);
+    expect(heard.map((p) => p.stage)).toEqual(["page", "listReady", "owners"]);
   });
 
   it("turns a cancelled or refused refresh into an IpcFailure with Graph's ids", async () => {
     mockIPC(() => {
-      throw { code: "graph", message: "Graph refused: Authorization_RequestDenied", aadsts: null, correlation_id: null, request_id: "r-9", client_request_id: "c-9" };
+      throw { code: "graph", message: "Graph refused: Authorization_RequestDenied", aadsts: null, correlationId: null, requestId: "r-9", clientRequestId: "c-9" };
     });
     const failure = await refreshApps("x", false, () => {}).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(IpcFailure);
@@ -83,16 +83,16 @@ describe("credentials API", () => {
   it("sends windows, formats, object types and key ids as the Rust commands expect", async () => {
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
-      if (cmd === "credentials_list") return { rows: [], windows: [7, 30, 90], as_of: null };
+      if (cmd === "credentials_list") return { rows: [], windows: [7, 30, 90], asOf: null };
       if (cmd === "credentials_export") return { path: "/tmp/x.csv", count: 0 };
-      if (cmd === "credentials_rotate") return { key_id: "new", secret_text: "abc8Q~x", end: "2026-01-01T00:00:00Z", hint: "abc" };
+      if (cmd === "credentials_rotate") return { keyId: "new", secretText: "abc8Q~x", end: "2026-01-01T00:00:00Z", hint: "abc" };
       if (cmd === "credentials_crossings") return [];
       return null;
     });
     await listCredentials(null);
     await listCredentials([7, 14]);
     await expect(exportCredentials([7], "notify")).resolves.toEqual({ path: "/tmp/x.csv", count: 0 });
-    await expect(rotateSecret("oid.tid", "obj", "servicePrincipal", 90)).resolves.toMatchObject({ key_id: "new" });
+    await expect(rotateSecret("oid.tid", "obj", "servicePrincipal", 90)).resolves.toMatchObject({ keyId: "new" });
     await removeSecret("oid.tid", "obj", "application", "old-key");
     await credentialCrossings(null);
     expect(calls).toEqual([
@@ -107,7 +107,7 @@ describe("credentials API", () => {
 
   it("reports an invalid window from the server as invalid_input", async () => {
     mockIPC(() => {
-      throw { code: "invalid_input", message: "Windows are 1 to 3650 days", aadsts: null, correlation_id: null, request_id: null, client_request_id: null };
+      throw { code: "invalid_input", message: "Windows are 1 to 3650 days", aadsts: null, correlationId: null, requestId: null, clientRequestId: null };
     });
     await expect(listCredentials([0])).rejects.toMatchObject({ code: "invalid_input" });
   });

@@ -53,8 +53,8 @@ describe("groups API", () => {
       ];
       messages.forEach((message, index) => internals.runCallback(a.onProgress.id, { message, index }));
       internals.runCallback(a.onProgress.id, { end: true, index: messages.length });
-      if (a.full) throw { code: "invalid_input", message: "bad", aadsts: null, correlation_id: null, request_id: null, client_request_id: null };
-      return { full: false, fell_back: null, groups: 400, users: 10, memberships: 900, changes: 1, requests: 1, duration_ms: 5, as_of: "2025-06-01T12:00:00Z" };
+      if (a.full) throw { code: "invalid_input", message: "bad", aadsts: null, correlationId: null, requestId: null, clientRequestId: null };
+      return { full: false, fellBack: null, groups: 400, users: 10, memberships: 900, changes: 1, requests: 1, durationMs: 5, asOf: "2025-06-01T12:00:00Z" };
     });
     await expect(refreshGroups("oid.tid", false, (p) => heard.push(p))).resolves.toMatchObject({ requests: 1 });
     expect(heard.map((p) => p.phase)).toEqual(["groups", "saving"]);

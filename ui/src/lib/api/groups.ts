@@ -26,7 +26,7 @@ export function groupsOverview(): Promise<GroupsOverview> {
   return call("groups_overview", {});
 }
 
-/** Sets the cache duration (`hh:mm:ss`; `00:00:00` turns the cache off). Bad text fails with `invalid_input`. */
+/** Sets the cache duration, sent as typed (`00:30:00`, `30m`; zero turns the cache off). The core reads it; bad text fails with `invalid_input` and a message naming the forms. */
 export function setCachePolicy(duration: string): Promise<CachePolicy> {
   return call("groups_set_policy", { duration });
 }

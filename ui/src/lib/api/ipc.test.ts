@@ -4,13 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { IpcFailure, toFailure } from "./ipc";
 import { appStatus, cancelSignIn, resumeAccount, savePreferences, signOut } from "./signin";
-import type { AppStatus } from "../bindings";
+import type { SignInStatus } from "../bindings";
 
-const status: AppStatus = {
+const status: SignInStatus = {
   version: "0.1.0",
-  default_tenant: { kind: "demo", authority: "http://127.0.0.1:1/t", client_id: "c", demo_username: "admin@demo" },
+  defaultTenant: { demo: true, authority: null, clientId: null, demoUsername: "admin@demo" },
   accounts: [],
-  preferences: { last_screen: null, last_account_id: null },
+  preferences: { lastScreen: null, lastAccountId: null },
 };
 
 describe("session API", () => {
@@ -36,18 +36,18 @@ describe("session API", () => {
       return null;
     });
     await signOut("oid.tid");
-    await savePreferences({ last_screen: "jwt", last_account_id: "oid.tid" });
+    await savePreferences({ lastScreen: "jwt", lastAccountId: "oid.tid" });
     await cancelSignIn();
     expect(calls).toEqual([
       { cmd: "sign_out", args: { accountId: "oid.tid" } },
-      { cmd: "save_preferences", args: { preferences: { last_screen: "jwt", last_account_id: "oid.tid" } } },
+      { cmd: "save_preferences", args: { preferences: { lastScreen: "jwt", lastAccountId: "oid.tid" } } },
       { cmd: "cancel_sign_in", args: {} },
     ]);
   });
 
   it("turns the backend's {code, message} into an IpcFailure", async () => {
     mockIPC(() => {
-      throw { code: "not_signed_in", message: "Sign in again", aadsts: 700082, correlation_id: "abc" };
+      throw { code: "not_signed_in", message: "Sign in again", aadsts: 700082, correlationId: "abc" };
     });
     const failure = await resumeAccount("x").catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(IpcFailure);
@@ -56,7 +56,7 @@ describe("session API", () => {
 
   it("keeps Graph's request-id and client-request-id", async () => {
     mockIPC(() => {
-      throw { code: "graph", message: "Graph refused", aadsts: null, correlation_id: null, request_id: "r-1", client_request_id: "c-1" };
+      throw { code: "graph", message: "Graph refused", aadsts: null, correlationId: null, requestId: "r-1", clientRequestId: "c-1" };
     });
     const failure = await signOut("x").catch((e: unknown) => e);
     expect(failure).toMatchObject({ code: "graph", requestId: "r-1", clientRequestId: "c-1" });

@@ -24,9 +24,9 @@ export class IpcFailure extends Error {
     this.name = "IpcFailure";
     this.code = error.code;
     this.aadsts = error.aadsts;
-    this.correlationId = error.correlation_id;
-    this.requestId = error.request_id ?? null;
-    this.clientRequestId = error.client_request_id ?? null;
+    this.correlationId = error.correlationId;
+    this.requestId = error.requestId ?? null;
+    this.clientRequestId = error.clientRequestId ?? null;
   }
 }
 
@@ -49,9 +49,9 @@ export function toFailure(raw: unknown): IpcFailure {
     code: "internal",
     message: `The app's backend refused the request: ${message}. Restart Entra Desk; if it persists, report it.`,
     aadsts: null,
-    correlation_id: null,
-    request_id: null,
-    client_request_id: null,
+    correlationId: null,
+    requestId: null,
+    clientRequestId: null,
   });
 }
 

@@ -2,14 +2,14 @@
 // Mirrors src-tauri/src/commands/signin.rs and entra_core::signin.
 import { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
-import type { AccountSummary, AppStatus, Preferences, SignedInUser, SignInProgress, SignInTarget } from "../bindings";
+import type { Account, SignInStatus, Preferences, SignedInUser, SignInProgress, SignInTarget } from "../bindings";
 
-export function appStatus(): Promise<AppStatus> {
+export function appStatus(): Promise<SignInStatus> {
   return call("app_status", {});
 }
 
-/** Signs in through the system browser; `onProgress` hears each stage. */
-export function signIn(target: SignInTarget, onProgress: (p: SignInProgress) => void): Promise<AccountSummary> {
+/** Signs in through the system browser; `onProgress` hears each step. */
+export function signIn(target: SignInTarget, onProgress: (p: SignInProgress) => void): Promise<Account> {
   const channel = new Channel<SignInProgress>();
   channel.onmessage = onProgress;
   return call("sign_in", { target, onProgress: channel });
@@ -35,6 +35,6 @@ export function savePreferences(preferences: Preferences): Promise<void> {
 }
 
 /** Why the account's session will not survive a restart (the keychain refused its renewed token), or null. */
-export function sessionWarning(accountId: string): Promise<string | null> {
-  return call("session_warning", { accountId });
+export function keychainWarning(accountId: string): Promise<string | null> {
+  return call("keychain_warning", { accountId });
 }

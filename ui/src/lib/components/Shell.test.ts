@@ -5,15 +5,9 @@ import { createRawSnippet, flushSync, mount, tick, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import Shell from "./Shell.svelte";
 import type { SignedInUser } from "../bindings";
+import { demoUser } from "../testing";
 
-const user = {
-  account: { id: "oid.tid", username: "admin@demo", display_name: "Demo Admin", tenant_id: "tid", authority: "http://x", kind: "interactive", last_used: null },
-  display_name: "Demo Admin",
-  user_principal_name: "admin@demo",
-  mail: null,
-  job_title: null,
-  organization: "Demo",
-} satisfies SignedInUser;
+const user = demoUser();
 
 async function settle() {
   for (let i = 0; i < 4; i++) {
@@ -26,7 +20,7 @@ async function settle() {
 function render(warning: string | null) {
   const asked: unknown[] = [];
   mockIPC((cmd, args) => {
-    if (cmd === "session_warning") {
+    if (cmd === "keychain_warning") {
       asked.push(args);
       return warning;
     }

@@ -6,27 +6,21 @@ import { flushSync, mount, tick, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import AppsScreen from "./AppsScreen.svelte";
 import type { AppDetail, AppInventory, AppRow, SignedInUser } from "../../lib/bindings";
+import { demoUser } from "../../lib/testing";
 
-const user = {
-  account: { id: "oid.tid", username: "admin@demo", display_name: "Demo Admin", tenant_id: "tid", authority: "http://x", kind: "interactive", last_used: null },
-  display_name: "Demo Admin",
-  user_principal_name: "admin@demo",
-  mail: null,
-  job_title: null,
-  organization: "Demo",
-} satisfies SignedInUser;
+const user = demoUser();
 
 function rows(n: number): AppRow[] {
   return Array.from({ length: n }, (_, i) => ({
     id: `obj-${i}`,
-    object_type: i % 2 ? "servicePrincipal" : "application",
-    app_id: `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`,
-    display_name: i === 4242 ? "Payroll Exporter" : `App ${i}`,
-    sign_in_audience: "AzureADMyOrg",
+    objectType: i % 2 ? "servicePrincipal" : "application",
+    appId: `00000000-0000-0000-0000-${String(i).padStart(12, "0")}`,
+    displayName: i === 4242 ? "Payroll Exporter" : `App ${i}`,
+    signInAudience: "AzureADMyOrg",
     created: "2024-01-01T00:00:00Z",
-    credential_count: 1,
-    expired_count: 0,
-    next_expiry: "2030-01-01T00:00:00Z",
+    credentialCount: 1,
+    expiredCount: 0,
+    nextExpiry: "2030-01-01T00:00:00Z",
     owners: null,
   }));
 }
@@ -50,14 +44,14 @@ describe("AppsScreen", () => {
   afterEach(() => clearMocks());
 
   it("shows the cache at once, virtualized, searchable, with a detail on Enter", async () => {
-    const inventory: AppInventory = { rows: rows(10_000), as_of: null, stale: true };
+    const inventory: AppInventory = { rows: rows(10_000), asOf: null, stale: true };
     const calls: string[] = [];
     mockIPC((cmd, args) => {
       calls.push(cmd);
       if (cmd === "apps_list") return inventory;
       if (cmd === "apps_detail") {
         const row = inventory.rows.find((r) => r.id === (args as { id: string }).id)!;
-        return { row, credentials: [], redirect_uris: { web: [], spa: [], public_client: [] }, api_permissions: [], publisher_domain: null, service_principal_type: null, portal_url: "https://entra.microsoft.com/x" } satisfies AppDetail;
+        return { row, credentials: [], redirectUris: { web: [], spa: [], publicClient: [] }, apiPermissions: [], publisherDomain: null, servicePrincipalType: null, portalUrl: "https://entra.microsoft.com/x" } satisfies AppDetail;
       }
       return null;
     });

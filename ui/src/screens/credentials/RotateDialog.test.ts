@@ -4,26 +4,27 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { flushSync, mount, tick, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import RotateDialog from "./RotateDialog.svelte";
-import type { CredentialRow } from "../../lib/bindings";
+import type { ExpiringCredential } from "../../lib/bindings";
 
-const old: CredentialRow = {
-  object_id: "obj-1",
-  app_id: "app-1",
-  display_name: "Payroll API",
-  object_type: "application",
-  credential_type: "password",
-  key_id: "old-key",
-  credential_name: "prod",
+const old: ExpiringCredential = {
+  objectId: "obj-1",
+  appId: "app-1",
+  displayName: "Payroll API",
+  objectType: "application",
+  credentialType: "password",
+  keyId: "old-key",
+  keyIds: ["old-key"],
+  credentialName: "prod",
   start: null,
   end: "2025-01-01T00:00:00Z",
-  days_left: -30,
+  daysLeft: -30,
   status: "expired",
   window: null,
   usage: null,
   owners: [],
 };
 const SECRET = "abc8Q~0123456789012345678901234567890123";
-const graphError = { code: "graph", message: "Graph refused", aadsts: null, correlation_id: null, request_id: "r-1", client_request_id: null };
+const graphError = { code: "graph", message: "Graph refused", aadsts: null, correlationId: null, requestId: "r-1", clientRequestId: null };
 
 async function settle() {
   for (let i = 0; i < 5; i++) {
@@ -49,7 +50,7 @@ describe("RotateDialog", () => {
     const calls: Array<{ cmd: string; args: unknown }> = [];
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
-      if (cmd === "credentials_rotate") return { key_id: "new-key", secret_text: SECRET, end: "2026-01-01T00:00:00Z", hint: "abc" };
+      if (cmd === "credentials_rotate") return { keyId: "new-key", secretText: SECRET, end: "2026-01-01T00:00:00Z", hint: "abc" };
       if (cmd === "credentials_remove") throw graphError;
       return null;
     });
@@ -108,7 +109,7 @@ describe("RotateDialog", () => {
 
   it("is unsure, and says so, when the network failed mid-way", async () => {
     mockIPC(() => {
-      throw { ...graphError, code: "network", request_id: null };
+      throw { ...graphError, code: "network", requestId: null };
     });
     const target = document.createElement("div");
     document.body.append(target);

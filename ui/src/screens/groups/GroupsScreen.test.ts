@@ -1,38 +1,32 @@
 // The Group caches screen in jsdom over mocked IPC: an empty cache is read
 // without a sync behind the admin's back; the list is searchable; a group's
 // transitive members show depth and "via"; "why" draws the path or says "not
-// a member"; a bad duration is refused in place; Rebuild and Clear ask first.
+// a member"; a bad duration is sent as typed and the core's refusal shown in place; Rebuild and Clear ask first.
 import { afterEach, describe, expect, it } from "vitest";
 import { flushSync, mount, tick, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import GroupsScreen from "./GroupsScreen.svelte";
 import TokenGroups from "../jwt/TokenGroups.svelte";
 import type { CacheState, GroupRow, GroupsOverview, Inspection, MemberList, SignedInUser, WhyAnswer } from "../../lib/bindings";
+import { demoUser } from "../../lib/testing";
 
-const user = {
-  account: { id: "oid.tid", username: "admin@demo", display_name: "Demo Admin", tenant_id: "tid", authority: "http://x", kind: "interactive", last_used: null },
-  display_name: "Demo Admin",
-  user_principal_name: "admin@demo",
-  mail: null,
-  job_title: null,
-  organization: "Demo",
-} satisfies SignedInUser;
+const user = demoUser();
 
-const fresh: CacheState = { as_of: "2025-06-01T12:00:00Z", freshness: "fresh", stale_reason: null, refreshed: false };
-const empty: CacheState = { as_of: null, freshness: "empty", stale_reason: null, refreshed: false };
+const fresh: CacheState = { asOf: "2025-06-01T12:00:00Z", freshness: "fresh", staleReason: null, refreshed: false };
+const empty: CacheState = { asOf: null, freshness: "empty", staleReason: null, refreshed: false };
 
 function overview(cache: CacheState): GroupsOverview {
   return {
-    policy: { duration_secs: 1800, duration: "00:30:00", enabled: true },
-    stats: { groups: 0, users: 0, memberships: 0, size_bytes: 0, last_sync_at: cache.as_of, last_sync_duration_ms: null, last_sync_requests: null, last_sync_full: null, last_sync_fallback: null, hits: 0, misses: 0 },
+    policy: { durationSecs: 1800, duration: "00:30:00", enabled: true },
+    stats: { groups: 0, users: 0, memberships: 0, sizeBytes: 0, lastSyncAt: cache.asOf, lastSyncDurationMs: null, lastSyncRequests: null, lastSyncFull: null, lastSyncFallback: null, hits: 0, misses: 0 },
     cache,
   };
 }
 
-const g = (n: number): GroupRow => ({ id: `g${n}`, display_name: `Nested level ${n}`, description: null, mail: null, security_enabled: true, mail_enabled: false, group_types: [], membership_rule: null, direct_members: 1 });
-const groups: GroupRow[] = [g(1), g(2), g(3), g(4), g(5), { ...g(9), display_name: "Finance" }];
-const nina = { id: "u-nina", display_name: "Nina Nested", kind: "user" as const, user_principal_name: "nina@demo" };
-const ref = (n: number) => ({ id: `g${n}`, display_name: `Nested level ${n}` });
+const g = (n: number): GroupRow => ({ id: `g${n}`, displayName: `Nested level ${n}`, description: null, mail: null, securityEnabled: true, mailEnabled: false, groupTypes: [], membershipRule: null, directMembers: 1 });
+const groups: GroupRow[] = [g(1), g(2), g(3), g(4), g(5), { ...g(9), displayName: "Finance" }];
+const nina = { id: "u-nina", displayName: "Nina Nested", kind: "user" as const, userPrincipalName: "nina@demo" };
+const ref = (n: number) => ({ id: `g${n}`, displayName: `Nested level ${n}` });
 
 async function settle() {
   for (let i = 0; i < 6; i++) {
@@ -73,8 +67,8 @@ describe("GroupsScreen", () => {
       if (cmd === "groups_members") {
         const transitive = args.transitive as boolean;
         const members: MemberList["members"] = transitive
-          ? [{ member: { id: "g2", display_name: "Nested level 2", kind: "group", user_principal_name: null }, depth: 1, via: null }, { member: nina, depth: 5, via: ref(5) }]
-          : [{ member: { id: "g2", display_name: "Nested level 2", kind: "group", user_principal_name: null }, depth: 1, via: null }];
+          ? [{ member: { id: "g2", displayName: "Nested level 2", kind: "group", userPrincipalName: null }, depth: 1, via: null }, { member: nina, depth: 5, via: ref(5) }]
+          : [{ member: { id: "g2", displayName: "Nested level 2", kind: "group", userPrincipalName: null }, depth: 1, via: null }];
         return { group: ref(1), transitive, members, cache: fresh } satisfies MemberList;
       }
       if (cmd === "groups_why") return { user: nina, group: ref(1), member: true, chain: [ref(5), ref(4), ref(3), ref(2), ref(1)], cache: fresh } satisfies WhyAnswer;
@@ -125,14 +119,21 @@ describe("GroupsScreen", () => {
     target.remove();
   });
 
-  it("refuses a bad duration in place, explains 00:00:00, and asks before Rebuild and Clear", async () => {
+  it("shows the core's refusal of a bad duration in place, explains 00:00:00, and asks before Rebuild and Clear", async () => {
     const calls: Array<{ cmd: string; args: Record<string, unknown> }> = [];
+    // The core reads the duration (entra_core::duration); this mock stands in for it.
+    const refusal = "'30 minutes fast' is not a duration ('fast' is not a unit): write a number and a unit (s, m, h, d, w), e.g. 30s, 15m, 1h30m, 7d or 2w, or hh:mm:ss as Entra does, e.g. 00:30:00";
+    let policy = overview(fresh).policy;
     mockIPC((cmd, raw) => {
       const args = (raw ?? {}) as Record<string, unknown>;
       calls.push({ cmd, args });
-      if (cmd === "groups_overview") return overview(fresh);
+      if (cmd === "groups_overview") return { ...overview(fresh), policy };
       if (cmd === "groups_list") return { groups, cache: fresh };
-      if (cmd === "groups_set_policy") return { duration_secs: 0, duration: "00:00:00", enabled: false };
+      if (cmd === "groups_set_policy") {
+        if (args.duration !== "00:00:00") throw { code: "invalid_input", message: refusal, aadsts: null, correlationId: null, requestId: null, clientRequestId: null };
+        policy = { durationSecs: 0, duration: "00:00:00", enabled: false };
+        return policy;
+      }
       return null;
     });
     const target = document.createElement("div");
@@ -142,19 +143,24 @@ describe("GroupsScreen", () => {
 
     const field = $(target, "groups-duration") as HTMLInputElement;
     expect(field.value).toBe("00:30:00");
-    type(field, "30 minutes");
+    expect($(target, "groups-duration-explain").textContent).toContain("Reads within 30 minutes");
+    type(field, " 30 minutes fast ");
     await settle();
     $(target, "groups-duration-apply").click();
     await settle();
-    expect($(target, "groups-duration-error").textContent).toContain("hh:mm:ss");
-    expect(calls.some((c) => c.cmd === "groups_set_policy")).toBe(false);
+    expect(calls.find((c) => c.cmd === "groups_set_policy")!.args).toEqual({ duration: "30 minutes fast" });
+    expect($(target, "groups-duration-error").textContent).toBe(refusal);
+    expect(field.getAttribute("aria-invalid")).toBe("true");
+    expect($(target, "groups-policy-now").textContent).toBe("00:30:00");
 
     type(field, "00:00:00");
     await settle();
-    expect($(target, "groups-duration-explain").textContent).toContain("Cache off: every read goes to Graph.");
+    expect(target.querySelector("[data-testid=groups-duration-error]")).toBeNull();
     $(target, "groups-duration-apply").click();
     await settle();
-    expect(calls.find((c) => c.cmd === "groups_set_policy")!.args).toEqual({ duration: "00:00:00" });
+    expect(calls.filter((c) => c.cmd === "groups_set_policy").at(-1)!.args).toEqual({ duration: "00:00:00" });
+    expect($(target, "groups-duration-saved")).toBeTruthy();
+    expect($(target, "groups-duration-explain").textContent).toContain("Cache off: every read goes to Graph.");
 
     $(target, "groups-rebuild").click();
     await settle();
@@ -179,14 +185,14 @@ describe("TokenGroups (JWT inspector)", () => {
   afterEach(() => clearMocks());
 
   function inspection(payload: Inspection["payload"], overage: boolean): Inspection {
-    return { payload, groups: { groups: [], overage, overage_endpoint: null, explanation: overage ? "Groups overage: …" : "" } } as unknown as Inspection;
+    return { payload, groups: { groups: [], overage, overageEndpoint: null, explanation: overage ? "Groups overage: …" : "" } } as unknown as Inspection;
   }
 
   it("names the groups claim's IDs from the cache", async () => {
     const calls: Array<{ cmd: string; args: unknown }> = [];
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
-      if (cmd === "groups_resolve") return { names: [{ id: "g1", display_name: "Nested level 1" }, { id: "gx", display_name: null }], as_of: "2025-06-01T12:00:00Z" };
+      if (cmd === "groups_resolve") return { names: [{ id: "g1", displayName: "Nested level 1" }, { id: "gx", displayName: null }], asOf: "2025-06-01T12:00:00Z" };
       return null;
     });
     const target = document.createElement("div");

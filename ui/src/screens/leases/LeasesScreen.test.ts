@@ -91,6 +91,8 @@ function backend(now: string) {
         return { lease: issued, secret: SECRET, usable_after_ms: null, warning: null } satisfies IssuedLease;
       }
       case "leases_renew":
+        // The core reads the TTL (entra_core::duration) and refuses one above the max TTL; this stands in for it.
+        if (args.ttl === "2d") throw { code: "invalid_input", message: "A TTL of 2d is above the max TTL of 'ci-deploy' (1d): ask for less. The lease was not changed", aadsts: null, correlationId: null, requestId: null, clientRequestId: null };
         return state.leases[0];
       case "leases_revoke":
         state.leases = [lease({ status: "revoked", ended_at: now })];
@@ -145,18 +147,22 @@ describe("LeasesScreen", () => {
 
     $(target, "leases-renew").click();
     await settle();
+    expect($(target, "leases-renew-preview").textContent).toContain("New expiry in 1h 00m 00s");
     type($(target, "leases-renew-ttl"), "2d");
     await settle();
-    expect($(target, "leases-renew-preview").textContent).toContain("above the max TTL of ci-deploy (1d)");
-    expect(($(target, "leases-renew-confirm") as HTMLButtonElement).disabled).toBe(true);
-    type($(target, "leases-renew-ttl"), "1d");
-    await settle();
-    expect($(target, "leases-renew-preview").textContent).toContain("capped at the max TTL");
-    type($(target, "leases-renew-ttl"), "2h");
-    await settle();
+    expect($(target, "leases-renew-preview").textContent).toContain("New expiry: 2d from now, at the latest");
     $(target, "leases-renew-confirm").click();
     await settle();
-    expect(calls.find((c) => c.cmd === "leases_renew")!.args).toEqual({ leaseId: "aaaaaaaa-0000-4000-8000-000000000001", ttl: "2h" });
+    expect(calls.find((c) => c.cmd === "leases_renew")!.args).toEqual({ leaseId: "aaaaaaaa-0000-4000-8000-000000000001", ttl: "2d" });
+    expect($(target, "leases-renew-preview").textContent).toContain("above the max TTL of 'ci-deploy' (1d)");
+    expect($(target, "leases-renew-ttl").getAttribute("aria-invalid")).toBe("true");
+    expect(target.querySelector("[data-testid=error-banner]")).toBeNull();
+    type($(target, "leases-renew-ttl"), " 2h ");
+    await settle();
+    expect($(target, "leases-renew-preview").textContent).toContain("New expiry: 2h from now");
+    $(target, "leases-renew-confirm").click();
+    await settle();
+    expect(calls.filter((c) => c.cmd === "leases_renew").at(-1)!.args).toEqual({ leaseId: "aaaaaaaa-0000-4000-8000-000000000001", ttl: "2h" });
 
     $(target, "leases-revoke").click();
     await settle();

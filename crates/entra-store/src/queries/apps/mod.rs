@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 /// Which kind of directory object a row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum ObjectType {
     /// An app registration (`/applications`).
@@ -51,6 +52,7 @@ impl ObjectType {
 
 /// Which kind of credential: a client secret's metadata or a certificate's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub enum CredentialType {
     /// A `passwordCredential` (client secret).

@@ -1,4 +1,5 @@
-//! The sign-in options `entractl expiry` and `entractl groups` share, and the session they open.
+//! The sign-in options `entractl expiry`, `groups` and `lease` share ([`SignInArgs`]), the account
+//! they resolve to, and the throwaway demo tenant `--demo` runs a command against ([`ThrowawayDemo`]).
 //!
 //! Who it signs in as: `--demo` starts the demo tenant in-process (TLS) and signs in app-only
 //! as its confidential client, in a throwaway desk (data folder and keychain service) that is
@@ -12,9 +13,9 @@ use entra_core::{AppCredential, Desk, DeskOptions, Error};
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// The sign-in options.
+/// The sign-in options: which tenant and account, `--demo`, or app-only credentials.
 #[derive(Debug, clap::Args)]
-pub struct SessionArgs {
+pub struct SignInArgs {
     #[command(flatten)]
     pub tenant: TenantArgs,
     /// Account ID (see `entractl accounts`).
@@ -32,7 +33,7 @@ pub struct SessionArgs {
 }
 
 /// The account to read the tenant as, in the desk of the data folder (not `--demo`; see the module doc).
-pub async fn account(desk: &Desk, args: &SessionArgs) -> Result<String, Error> {
+pub async fn account(desk: &Desk, args: &SignInArgs) -> Result<String, Error> {
     if let Some(id) = &args.account {
         return Ok(desk.account(Some(id))?.id);
     }
@@ -48,8 +49,9 @@ pub async fn account(desk: &Desk, args: &SessionArgs) -> Result<String, Error> {
     Ok(desk.sign_in_app_only(&profile, credential).await?.id)
 }
 
-/// The demo tenant started in-process, and a throwaway desk signed in to it app-only.
-pub struct DemoSession {
+/// The demo tenant started in-process for one command, and a throwaway desk (data folder and
+/// keychain service) signed in to it app-only; [`ThrowawayDemo::close`] removes both.
+pub struct ThrowawayDemo {
     /// The throwaway desk (its data folder is [`Desk::data_dir`]).
     pub desk: Desk,
     /// The signed-in account.
@@ -58,10 +60,10 @@ pub struct DemoSession {
     data_dir: PathBuf,
 }
 
-impl DemoSession {
+impl ThrowawayDemo {
     /// Starts the demo tenant (`options`, TLS on) and signs in as its confidential client.
     /// `name` tells the throwaway folder and keychain service apart (e.g. `expiry`).
-    pub async fn start(name: &str, options: entra_demo::DemoOptions) -> Result<DemoSession, Error> {
+    pub async fn start(name: &str, options: entra_demo::DemoOptions) -> Result<ThrowawayDemo, Error> {
         let options = entra_demo::DemoOptions { tls: true, ..options };
         let tenant = entra_demo::start(options).await.map_err(|e| Error::internal(format!("The demo tenant could not start: {e:#}")))?;
         let info = tenant.info().clone();
@@ -91,11 +93,11 @@ impl DemoSession {
             desk.sign_in_app_only(&profile, AppCredential::ClientSecret(secret)).await
         }
         .await;
-        let session = DemoSession { desk, account_id: String::new(), tenant, data_dir };
+        let demo = ThrowawayDemo { desk, account_id: String::new(), tenant, data_dir };
         match signed_in {
-            Ok(account) => Ok(DemoSession { account_id: account.id, ..session }),
+            Ok(account) => Ok(ThrowawayDemo { account_id: account.id, ..demo }),
             Err(e) => {
-                session.close().await;
+                demo.close().await;
                 Err(e)
             }
         }

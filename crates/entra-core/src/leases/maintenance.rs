@@ -1,0 +1,176 @@
+//! The leases' background maintenance, shared by the app and `entractl lease maintain`.
+//!
+//! - [`Leases::maintain`] is one run: a sweep (expired leases revoked, failed revocations
+//!   retried, access tokens refreshed), plus a reconciliation on the first run of the process
+//!   and every [`super::RECONCILE_EVERY`]. It never fails: what went wrong is in the run, and
+//!   the run is recorded for the screen's "last maintenance" line.
+//! - [`run_loop`] repeats it: at once when an account is signed in (the sweeper catches up
+//!   with what expired while nothing ran), then every [`INTERVAL`], until cancelled.
+//! - [`SignedInAccount`] tells the loop which account to act as. In the app only the webview
+//!   knows who is signed in (it signs in, resumes an account, signs out), so the sign-in
+//!   commands feed it; `entractl` feeds it the account its sign-in options chose.
+
+use super::types::{MaintenanceRun, SweepReport};
+use super::{Leases, RECONCILE_EVERY};
+use std::time::Duration;
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+/// How often maintenance runs after the first run.
+pub const INTERVAL: Duration = Duration::from_secs(60);
+
+impl Leases {
+    /// One background maintenance run: a sweep, and a reconciliation when due. See the module doc.
+    pub async fn maintain(&self, account_id: Option<&str>) -> MaintenanceRun {
+        let mut run = MaintenanceRun { at: self.now(), sweep: SweepReport::default(), reconcile: None, error: None };
+        let Some(account_id) = account_id else {
+            run.error = Some("Not signed in: expired leases are revoked once you sign in".into());
+            self.save_run(&run, false).await;
+            return run;
+        };
+        let due = match self.store().maintenance().await {
+            Ok(record) => match record.reconciled_at {
+                Some(at) => !self.has_reconciled() || self.now() - at >= RECONCILE_EVERY,
+                None => true,
+            },
+            Err(_) => true,
+        };
+        let mut errors = Vec::new();
+        // Sweep first: leases that expired meanwhile are ended as "expired" (not merely
+        // "reconciled"), and reconciliation then sees the store as current as it can be.
+        match self.sweep(account_id).await {
+            Ok(report) => run.sweep = report,
+            Err(e) => errors.push(format!("sweep: {}", e.message())),
+        }
+        if due {
+            match self.reconcile(account_id).await {
+                Ok(report) => {
+                    errors.extend(report.errors.iter().cloned());
+                    run.reconcile = Some(report);
+                }
+                Err(e) => errors.push(format!("reconciliation: {}", e.message())),
+            }
+        }
+        if !errors.is_empty() {
+            run.error = Some(errors.join("; "));
+        }
+        run.at = self.now();
+        self.save_run(&run, run.reconcile.is_some()).await;
+        run
+    }
+
+    async fn save_run(&self, run: &MaintenanceRun, reconciled: bool) {
+        if let Err(e) = self.store().set_maintenance(run, reconciled.then_some(run.at)).await {
+            tracing::warn!(error = %e, "could not record the lease maintenance run");
+        }
+    }
+}
+
+/// The account maintenance acts as: `None` while nobody is signed in. Cheap to share; the
+/// loop watches it through [`SignedInAccount::subscribe`].
+pub struct SignedInAccount(watch::Sender<Option<String>>);
+
+impl Default for SignedInAccount {
+    fn default() -> Self {
+        SignedInAccount(watch::channel(None).0)
+    }
+}
+
+impl SignedInAccount {
+    /// `account_id` signed in (or was resumed): maintenance runs for it, once now.
+    pub fn signed_in(&self, account_id: &str) {
+        self.0.send_replace(Some(account_id.to_string()));
+    }
+
+    /// `account_id` signed out: maintenance stops using it (another account signed in since is kept).
+    pub fn signed_out(&self, account_id: &str) {
+        self.0.send_if_modified(|current| {
+            if current.as_deref() == Some(account_id) {
+                *current = None;
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    /// What [`run_loop`] watches.
+    pub fn subscribe(&self) -> watch::Receiver<Option<String>> {
+        self.0.subscribe()
+    }
+}
+
+/// Runs [`Leases::maintain`] until `cancel`: nothing before the first account is signed in;
+/// then at once, and every `every` after (a late run is not made up in a burst). A new sign-in
+/// runs at once and restarts the period; after a sign-out the runs go on without an account,
+/// so the screen says why nothing was revoked. If the account's sender goes away, the last
+/// account stays. `on_run` sees each run (the CLI prints it; the app only logs).
+///
+/// Cancellation is honoured between runs: a run in progress finishes, so what it did in the
+/// tenant is also recorded in the store (a run cut short would leave `revoking` records for
+/// the next reconciliation to settle).
+pub async fn run_loop(
+    leases: Leases,
+    mut account: watch::Receiver<Option<String>>,
+    every: Duration,
+    cancel: CancellationToken,
+    mut on_run: impl FnMut(&MaintenanceRun) + Send,
+) {
+    // Nothing to do before the first sign-in: a run without an account would only say so.
+    while account.borrow_and_update().is_none() {
+        tokio::select! {
+            _ = cancel.cancelled() => return,
+            changed = account.changed() => {
+                if changed.is_err() {
+                    // Nobody is signed in and nobody ever will be.
+                    return;
+                }
+            }
+        }
+    }
+    let mut ticks = tokio::time::interval(every);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut watching = true;
+    loop {
+        tokio::select! {
+            // Cancellation first: a tick that is due at the same moment does not start a run.
+            biased;
+            _ = cancel.cancelled() => return,
+            _ = ticks.tick() => {}
+            changed = account.changed(), if watching => {
+                if changed.is_err() {
+                    watching = false;
+                    continue;
+                }
+                // A sign-out waits for the next tick; a new sign-in runs now and restarts the period.
+                if account.borrow().is_none() {
+                    continue;
+                }
+                ticks.reset();
+            }
+        }
+        let current = account.borrow_and_update().clone();
+        let run = leases.maintain(current.as_deref()).await;
+        match &run.error {
+            Some(error) => tracing::info!(account = ?current, "lease maintenance did not finish: {error}"),
+            None => tracing::debug!(account = ?current, expired = run.sweep.expired, failing = run.sweep.failing, "lease maintenance ran"),
+        }
+        on_run(&run);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sign_out_forgets_only_the_account_that_signed_out() {
+        let signed_in = SignedInAccount::default();
+        let watcher = signed_in.subscribe();
+        signed_in.signed_in("a");
+        signed_in.signed_out("b");
+        assert_eq!(watcher.borrow().as_deref(), Some("a"));
+        signed_in.signed_out("a");
+        assert_eq!(*watcher.borrow(), None);
+    }
+}

@@ -1,0 +1,95 @@
+//! The lease store port, [`LeaseStore`]: where definitions, leases, the append-only audit log
+//! and the last maintenance run are kept, spoken in the core's own lease types. The Leases
+//! service holds an `Arc<dyn LeaseStore>` and nothing else of the store, so another store can
+//! take SQLite's place without touching a caller.
+//!
+//! # Where the adapters live, and why
+//! The port and its types are here because the types are the core's: defining them once means
+//! the port must speak them, and entra-store (a leaf: it depends on nothing of Entra Desk, and
+//! must stay that way so it never sees a secret type) cannot name them. So the SQLite adapter,
+//! [`SqliteLeaseStore`] (`sqlite`), is a thin module of the core too: its SQL and the mapping
+//! of each column, over entra-store's SQLite engine — the lease file (`Schema::Leases`,
+//! `synchronous = FULL`), its migrations (`migrations/leases/`, with the CHECKs and the
+//! append-only triggers), transactions and time format. The alternative, SQL in entra-store
+//! on row types of its own, is what this replaced: every lease field written twice and
+//! converted both ways. A PostgreSQL adapter (the team store) goes in its own crate that
+//! depends on entra-core, implements this trait, and is handed to [`super::Leases::new`].
+//!
+//! # The contract
+//! - Every method is one transaction. Every change of a lease or a definition takes the audit
+//!   line that goes with it and writes both or neither: the log never says something happened
+//!   that the tables do not show, nor the other way round.
+//! - The audit log is append-only: nothing offered here changes or removes a line (SQLite also
+//!   refuses it in the schema itself).
+//! - A lease row carries a version, 1 when inserted and one more on every write.
+//!   [`LeaseStore::update_lease`] writes only over the version its caller read, so a change
+//!   made meanwhile (by this process, another one, or another admin's) is never overwritten
+//!   unseen: the caller learns it lost and reads again. A status can only change through a
+//!   write, so "update if it is still pending" holds as before.
+//! - Nothing here ever holds a secret: a lease's secret is never stored.
+
+mod sqlite;
+
+pub use sqlite::SqliteLeaseStore;
+
+use super::types::{AuditEntry, AuditLine, Definition, Lease, LeaseStatus, MaintenanceRun};
+use crate::Result;
+use chrono::{DateTime, Utc};
+
+/// A lease as stored: the lease, the process working on it, and its row version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredLease {
+    /// The lease.
+    pub lease: Lease,
+    /// The process (`host:pid`) issuing or revoking it, while it does: reconciliation in
+    /// another process leaves a live owner's intent alone.
+    pub owner: Option<String>,
+    /// The row version this read saw; pass it to [`LeaseStore::update_lease`].
+    pub version: u64,
+}
+
+/// The last background maintenance run and the last reconciliation's time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MaintenanceRecord {
+    /// The last run, if one was recorded (and this version can read it).
+    pub last_run: Option<MaintenanceRun>,
+    /// When maintenance last reconciled (runs that only swept keep the previous time).
+    pub reconciled_at: Option<DateTime<Utc>>,
+}
+
+/// Where leases are kept. See the module doc; every method is one transaction.
+#[async_trait::async_trait]
+pub trait LeaseStore: Send + Sync + std::fmt::Debug {
+    /// This store's ID (the middle of every marker): generated once, never changed.
+    async fn store_id(&self) -> Result<String>;
+    /// Adds a definition; `Ok(false)` when the name is taken (nothing written).
+    async fn insert_definition(&self, definition: &Definition, audit: &AuditLine) -> Result<bool>;
+    /// Every definition, by name.
+    async fn definitions(&self) -> Result<Vec<Definition>>;
+    /// One definition.
+    async fn definition(&self, name: &str) -> Result<Option<Definition>>;
+    /// Removes a definition; `Ok(false)` when there was none (nothing written).
+    async fn delete_definition(&self, name: &str, audit: &AuditLine) -> Result<bool>;
+    /// Records a new lease (an intent: status `pending`) owned by `owner`; fails if its ID
+    /// exists. Returns its version (1).
+    async fn insert_lease(&self, lease: &Lease, owner: Option<&str>, audit: &AuditLine) -> Result<u64>;
+    /// Replaces a lease (found by its ID) and its owner, with its audit line if any, when its
+    /// stored version is still `read_version`. Returns the new version, or `Ok(None)` when
+    /// someone wrote it meanwhile (nothing written, nothing logged).
+    async fn update_lease(&self, lease: &Lease, owner: Option<&str>, read_version: u64, audit: Option<&AuditLine>) -> Result<Option<u64>>;
+    /// One lease.
+    async fn lease(&self, id: &str) -> Result<Option<StoredLease>>;
+    /// Every lease, newest first.
+    async fn leases(&self) -> Result<Vec<StoredLease>>;
+    /// Leases in any of `statuses`, oldest expiry first.
+    async fn leases_with_status(&self, statuses: &[LeaseStatus]) -> Result<Vec<StoredLease>>;
+    /// Appends an audit line that goes with no lease change (e.g. a reconciliation summary).
+    async fn append_audit(&self, audit: &AuditLine) -> Result<()>;
+    /// The newest `limit` audit lines (all when `None`), newest first.
+    async fn audit(&self, limit: Option<usize>) -> Result<Vec<AuditEntry>>;
+    /// Saves the last maintenance run and, when it reconciled, when (`None` keeps the
+    /// previous reconciliation's time).
+    async fn set_maintenance(&self, run: &MaintenanceRun, reconciled_at: Option<DateTime<Utc>>) -> Result<()>;
+    /// The last maintenance run and reconciliation time (empty when none was recorded).
+    async fn maintenance(&self) -> Result<MaintenanceRecord>;
+}

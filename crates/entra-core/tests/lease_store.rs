@@ -1,0 +1,172 @@
+//! The lease store port's contract, held against the SQLite adapter: intents and commits with
+//! their audit lines in one transaction, the row version guard (a stale writer changes and logs
+//! nothing), definitions unique by name, the maintenance record, and the file's own names
+//! (kebab-case text, as lease files have always held). `contract` takes any `LeaseStore`, so
+//! the next adapter (PostgreSQL) can run it too.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use entra_core::leases::store::{LeaseStore, MaintenanceRecord, SqliteLeaseStore};
+use entra_core::leases::{
+    AuditAction, AuditLine, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun, ReconcileReport, SweepReport,
+};
+use entra_core::ErrorCode;
+
+fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 2, 10, 0, 0).unwrap()
+}
+
+fn line(action: AuditAction, lease: Option<&str>) -> AuditLine {
+    AuditLine {
+        at: t0(),
+        action,
+        lease_id: lease.map(str::to_string),
+        definition: Some("ci".into()),
+        target: Some("app-1".into()),
+        actor: "admin@contoso.test".into(),
+        detail: format!("{} for a test", action.as_str()),
+        request_id: Some("req-1".into()),
+    }
+}
+
+fn lease(id: &str, status: LeaseStatus) -> Lease {
+    Lease {
+        id: id.into(),
+        definition: "ci".into(),
+        kind: LeaseKind::AppSecret,
+        target: "app-1".into(),
+        status,
+        issued_at: t0(),
+        expires_at: t0() + Duration::hours(1),
+        max_expires_at: t0() + Duration::hours(24),
+        renewed_at: None,
+        ended_at: None,
+        key_id: None,
+        hint: None,
+        marker: Some(format!("entra-desk:abc:{id}")),
+        revoke_attempts: 0,
+        next_attempt_at: None,
+        last_error: None,
+        note: None,
+    }
+}
+
+fn definition(name: &str) -> Definition {
+    Definition {
+        name: name.into(),
+        kind: LeaseKind::UserPassword,
+        target: "user-1".into(),
+        target_name: Some("Ada".into()),
+        client_id: None,
+        ttl_secs: 3600,
+        max_ttl_secs: 7 * 86_400,
+        created_at: t0(),
+    }
+}
+
+async fn contract(store: &dyn LeaseStore) {
+    let id = store.store_id().await.unwrap();
+    assert_eq!(id.len(), 32);
+    assert_eq!(store.store_id().await.unwrap(), id, "a store keeps its ID");
+
+    // An intent, then its commit over the version it made.
+    let v1 = store.insert_lease(&lease("l1", LeaseStatus::Pending), Some("host:1"), &line(AuditAction::Intent, Some("l1"))).await.unwrap();
+    assert_eq!(v1, 1);
+    let read = store.lease("l1").await.unwrap().unwrap();
+    assert_eq!((read.version, read.owner.as_deref(), read.lease.status), (1, Some("host:1"), LeaseStatus::Pending));
+    let mut active = lease("l1", LeaseStatus::Active);
+    active.key_id = Some("key-1".into());
+    let v2 = store.update_lease(&active, None, v1, Some(&line(AuditAction::Issued, Some("l1")))).await.unwrap();
+    assert_eq!(v2, Some(2));
+    // A second writer that read the intent (version 1) changes nothing and logs nothing: the
+    // status guard callers relied on ("only if it is still pending") holds through the version.
+    let stale = store.update_lease(&lease("l1", LeaseStatus::Abandoned), None, v1, Some(&line(AuditAction::Reconciled, Some("l1")))).await.unwrap();
+    assert_eq!(stale, None);
+    let now = store.lease("l1").await.unwrap().unwrap();
+    assert_eq!((now.lease.clone(), now.owner.clone(), now.version), (active.clone(), None, 2));
+    // Even a write that keeps the status is refused over a stale version (a lost renewal).
+    assert_eq!(store.update_lease(&active, None, 1, None).await.unwrap(), None);
+    assert_eq!(store.update_lease(&active, None, 2, None).await.unwrap(), Some(3));
+    assert!(store.lease("nope").await.unwrap().is_none());
+
+    let log = store.audit(None).await.unwrap();
+    let actions: Vec<AuditAction> = log.iter().map(|e| e.line.action).collect();
+    assert_eq!(actions, [AuditAction::Issued, AuditAction::Intent], "newest first, the refused write unlogged");
+    assert!(log[0].seq > log[1].seq);
+    assert_eq!(log[1].line, line(AuditAction::Intent, Some("l1")));
+    assert_eq!(store.audit(Some(1)).await.unwrap(), log[..1].to_vec());
+
+    store.insert_lease(&lease("l2", LeaseStatus::Pending), None, &line(AuditAction::Intent, Some("l2"))).await.unwrap();
+    let live = store.leases_with_status(&[LeaseStatus::Active, LeaseStatus::RevokeFailed]).await.unwrap();
+    assert_eq!(live.iter().map(|s| s.lease.id.as_str()).collect::<Vec<_>>(), ["l1"]);
+    assert_eq!(store.leases_with_status(&[LeaseStatus::Pending]).await.unwrap()[0].lease.id, "l2");
+    assert_eq!(store.leases().await.unwrap().len(), 2);
+    // The same ID twice is refused.
+    assert!(store.insert_lease(&lease("l2", LeaseStatus::Pending), None, &line(AuditAction::Intent, Some("l2"))).await.is_err());
+
+    // Definitions: unique by name; a refused one is not logged.
+    let before = store.audit(None).await.unwrap().len();
+    let def = definition("pw");
+    assert!(store.insert_definition(&def, &line(AuditAction::Defined, None)).await.unwrap());
+    assert!(!store.insert_definition(&def, &line(AuditAction::Defined, None)).await.unwrap());
+    assert_eq!(store.definition("pw").await.unwrap(), Some(def.clone()));
+    assert_eq!(store.definitions().await.unwrap(), [def.clone()]);
+    assert_eq!(store.audit(None).await.unwrap().len(), before + 1);
+    assert!(store.delete_definition("pw", &line(AuditAction::Undefined, None)).await.unwrap());
+    assert!(!store.delete_definition("pw", &line(AuditAction::Undefined, None)).await.unwrap());
+    assert_eq!(store.audit(None).await.unwrap().len(), before + 2);
+
+    // Maintenance: the last run, and the last reconciliation's time kept across runs that only swept.
+    assert_eq!(store.maintenance().await.unwrap(), MaintenanceRecord::default());
+    let run = |expired: u32, reconcile: Option<ReconcileReport>| MaintenanceRun {
+        at: t0(),
+        sweep: SweepReport { expired, ..Default::default() },
+        reconcile,
+        error: None,
+    };
+    store.set_maintenance(&run(1, Some(ReconcileReport { targets: 2, ..Default::default() })), Some(t0())).await.unwrap();
+    store.set_maintenance(&run(2, None), None).await.unwrap();
+    assert_eq!(store.maintenance().await.unwrap(), MaintenanceRecord { last_run: Some(run(2, None)), reconciled_at: Some(t0()) });
+}
+
+#[tokio::test]
+async fn the_sqlite_adapter_keeps_the_contract() {
+    contract(&SqliteLeaseStore::open_in_memory().unwrap()).await;
+}
+
+#[tokio::test]
+async fn the_file_holds_the_names_it_always_held_and_refuses_what_it_cannot_read() {
+    let store = SqliteLeaseStore::open_in_memory().unwrap();
+    let mut failing = lease("l1", LeaseStatus::Pending);
+    failing.kind = LeaseKind::UserPassword;
+    store.insert_lease(&failing, None, &line(AuditAction::Intent, Some("l1"))).await.unwrap();
+    failing.status = LeaseStatus::RevokeFailed;
+    store.update_lease(&failing, None, 1, Some(&line(AuditAction::RevokeFailed, Some("l1")))).await.unwrap();
+    let (kind, status, action): (String, String, String) = store
+        .engine()
+        .read(|c| {
+            Ok(c.query_row(
+                "SELECT kind, status, (SELECT action FROM audit_log ORDER BY seq DESC LIMIT 1) FROM leases",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )?)
+        })
+        .unwrap();
+    assert_eq!((kind.as_str(), status.as_str(), action.as_str()), ("user-password", "revoke-failed", "revoke-failed"));
+
+    // The audit log stays append-only under the adapter too.
+    let err = store.engine().write(|tx| Ok(tx.execute("DELETE FROM audit_log", [])?)).unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+
+    // A status this version does not know (a newer Entra Desk wrote it): a storage error that says
+    // what to do, and the file is left alone. The schema's CHECK is dropped to plant one.
+    store
+        .engine()
+        .write(|tx| {
+            tx.execute_batch("PRAGMA ignore_check_constraints = ON; UPDATE leases SET status = 'quarantined'; PRAGMA ignore_check_constraints = OFF;")?;
+            Ok(())
+        })
+        .unwrap();
+    let err = store.lease("l1").await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Storage);
+    assert!(err.message().contains("lease status") && err.message().contains("update Entra Desk"), "{}", err.message());
+}
