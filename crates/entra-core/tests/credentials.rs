@@ -118,7 +118,7 @@ async fn exports_read_back() {
     let json = credentials.export(None, ExportFormat::Json, Some(out.path()), now).await.unwrap();
     let items: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(&json.path).unwrap()).unwrap();
     assert_eq!(items.len(), report.rows.len());
-    for field in ["object_id", "app_id", "display_name", "object_type", "credential_type", "key_id", "credential_name", "start", "end", "days_left", "status", "owners"] {
+    for field in ["objectId", "appId", "displayName", "objectType", "credentialType", "keyId", "credentialName", "start", "end", "daysLeft", "status", "owners"] {
         assert!(items.iter().all(|i| i.get(field).is_some()), "{field}");
     }
     assert!(items.iter().all(|i| ["application", "servicePrincipal"].contains(&i["objectType"].as_str().unwrap())));

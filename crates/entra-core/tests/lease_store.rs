@@ -109,7 +109,7 @@ async fn contract(store: &dyn LeaseStore) {
     assert!(store.insert_definition(&def, &line(AuditAction::Defined, None)).await.unwrap());
     assert!(!store.insert_definition(&def, &line(AuditAction::Defined, None)).await.unwrap());
     assert_eq!(store.definition("pw").await.unwrap(), Some(def.clone()));
-    assert_eq!(store.definitions().await.unwrap(), [def.clone()]);
+    assert_eq!(store.definitions().await.unwrap(), std::slice::from_ref(&def));
     assert_eq!(store.audit(None).await.unwrap().len(), before + 1);
     assert!(store.delete_definition("pw", &line(AuditAction::Undefined, None)).await.unwrap());
     assert!(!store.delete_definition("pw", &line(AuditAction::Undefined, None)).await.unwrap());

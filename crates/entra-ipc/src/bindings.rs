@@ -87,7 +87,6 @@ pub fn typescript() -> String {
         leases::IssuedLease::decl(&cfg),
         leases::IssueRequest::decl(&cfg),
         leases::AuditAction::decl(&cfg),
-        leases::AuditLine::decl(&cfg),
         leases::AuditEntry::decl(&cfg),
         leases::AuditFormat::decl(&cfg),
         leases::ReconcileReport::decl(&cfg),

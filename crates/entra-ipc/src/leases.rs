@@ -13,7 +13,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 pub use entra_core::leases::{
-    AuditAction, AuditEntry, AuditFormat, AuditLine, DefineRequest, Definition, IssueRequest, Lease, LeaseKind, LeaseStatus, LeasesOverview,
+    AuditAction, AuditEntry, AuditFormat, DefineRequest, Definition, IssueRequest, Lease, LeaseKind, LeaseStatus, LeasesOverview,
     MaintenanceRun, ReconcileReport, SweepReport,
 };
 

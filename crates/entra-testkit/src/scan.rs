@@ -99,6 +99,7 @@ impl Scan {
 
     /// Panics with a report of every finding (file, name, offset, encoding; never a value),
     /// or when no file was read, since then nothing was checked.
+    #[track_caller]
     pub fn assert_clean(&self) {
         assert!(!self.files.is_empty(), "no file under {} was read: a check for secrets on disk would pass without reading anything", self.root.display());
         if self.findings.is_empty() {

@@ -1,7 +1,9 @@
 //! Every way `entractl` writes a result: pretty JSON (the core's own serde
-//! shape, camelCase like Graph), aligned tables for people, and RFC 4180 CSV.
-//! Commands build their rows; this module owns how they look, so a table or a
-//! JSON document reads the same whichever command printed it.
+//! shape, camelCase like Graph), aligned tables for people, and failures on
+//! stderr. Commands build their rows; this module owns how they look, so a table
+//! or a JSON document reads the same whichever command printed it. CSV is the
+//! core's export (`expiry --format csv`, `lease audit --format csv`), the same
+//! bytes the app's screens save, so there is no second CSV writer here.
 
 use entra_core::Error;
 use serde::Serialize;
@@ -79,31 +81,6 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// One RFC 4180 CSV field: quoted when it holds a comma, a quote or a line break. A field that a
-/// spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) is prefixed with `'`.
-pub fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) { format!("'{value}") } else { value.to_string() };
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
-
-/// A CSV document: the header, then the rows, CRLF line ends (RFC 4180).
-pub fn csv(header: &[&str], rows: &[Vec<String>]) -> String {
-    let mut out = String::new();
-    let mut line = |cells: Vec<String>| {
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
-    };
-    line(header.iter().map(|h| csv_field(h)).collect());
-    for row in rows {
-        line(row.iter().map(|c| csv_field(c)).collect());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -118,14 +95,5 @@ mod tests {
     fn a_line_break_in_a_cell_does_not_break_the_table() {
         let out = table(&["A", "B"], &[vec!["x\ny".into(), "z".into()]]);
         assert_eq!(out.lines().count(), 2, "{out}");
-    }
-
-    #[test]
-    fn csv_quotes_what_needs_it_and_defuses_formulas() {
-        assert_eq!(csv_field("plain"), "plain");
-        assert_eq!(csv_field("a,b"), "\"a,b\"");
-        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_field("=1+1"), "'=1+1");
-        assert_eq!(csv(&["a", "b"], &[vec!["1".into(), "x,y".into()]]), "a,b\r\n1,\"x,y\"\r\n");
     }
 }

@@ -27,8 +27,8 @@ async fn define_issue_list_renew_revoke_reconcile_and_audit_an_app_secret() {
     let defs = cli.plain(&["lease", "definitions", "--format", "json"], &[]).await.ok().json();
     assert_eq!(defs.as_array().unwrap().len(), 1);
     let d = &defs[0];
-    assert_eq!((d["name"].as_str(), d["kind"].as_str(), d["ttl_secs"].as_u64(), d["max_ttl_secs"].as_u64()), (Some("ci"), Some("app-secret"), Some(3600), Some(86_400)));
-    assert_eq!(d["target_name"], target.display_name.as_str());
+    assert_eq!((d["name"].as_str(), d["kind"].as_str(), d["ttlSecs"].as_u64(), d["maxTtlSecs"].as_u64()), (Some("ci"), Some("appSecret"), Some(3600), Some(86_400)));
+    assert_eq!(d["targetName"], target.display_name.as_str());
     let table = cli.plain(&["lease", "definitions"], &[]).await.ok().stdout;
     assert!(table.starts_with("NAME") && table.contains("MAX TTL") && table.lines().nth(1).unwrap().starts_with("ci "), "{table}");
     // The name is taken.
@@ -36,22 +36,26 @@ async fn define_issue_list_renew_revoke_reconcile_and_audit_an_app_secret() {
     assert_eq!(again.code, Some(2));
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);
 
-    // Issue (JSON): the lease's fields plus the secret, once.
-    let issued = cli.run(&["lease", "issue", "ci", "--format", "json"], &[]).await.ok().json();
-    for field in ["id", "definition", "kind", "target", "status", "issued_at", "expires_at", "max_expires_at", "key_id", "marker", "secret"] {
+    // Issue (JSON): the shape the app's screen receives, {lease, secret, usableAfterMs, warning}; the secret once.
+    let out = cli.run(&["lease", "issue", "ci", "--format", "json"], &[]).await.ok().json();
+    let keys: Vec<&str> = out.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["lease", "secret", "usableAfterMs", "warning"], "{out}");
+    assert!(out["usableAfterMs"].is_null() && out["warning"].is_null(), "no --wait, nothing went wrong: {out}");
+    let issued = &out["lease"];
+    for field in ["id", "definition", "kind", "target", "status", "issuedAt", "expiresAt", "maxExpiresAt", "keyId", "marker"] {
         assert!(!issued[field].is_null(), "{field}: {issued}");
     }
-    assert_eq!((issued["status"].as_str(), issued["kind"].as_str(), issued["definition"].as_str()), (Some("active"), Some("app-secret"), Some("ci")));
-    let (issued_at, expires, max) = (rfc3339(&issued["issued_at"]), rfc3339(&issued["expires_at"]), rfc3339(&issued["max_expires_at"]));
+    assert_eq!((issued["status"].as_str(), issued["kind"].as_str(), issued["definition"].as_str()), (Some("active"), Some("appSecret"), Some("ci")));
+    let (issued_at, expires, max) = (rfc3339(&issued["issuedAt"]), rfc3339(&issued["expiresAt"]), rfc3339(&issued["maxExpiresAt"]));
     assert_eq!((expires - issued_at).num_seconds(), 3600);
     assert_eq!((max - issued_at).num_seconds(), 86_400);
     let id = issued["id"].as_str().unwrap().to_string();
-    let secret = issued["secret"].as_str().unwrap().to_string();
+    let secret = out["secret"].as_str().unwrap().to_string();
     let store_id = cli.store_id().await;
     assert_eq!(issued["marker"].as_str().unwrap(), format!("entra-desk:{store_id}:{id}"));
     let creds = cli.passwords(&target.object_id);
     assert_eq!(creds.len(), before + 1);
-    let cred = creds.iter().find(|c| Some(c.key_id.as_str()) == issued["key_id"].as_str()).expect("the credential is in the tenant");
+    let cred = creds.iter().find(|c| Some(c.key_id.as_str()) == issued["keyId"].as_str()).expect("the credential is in the tenant");
     assert_eq!(cred.display_name.as_deref(), issued["marker"].as_str());
     assert!((cred.end - max).num_seconds().abs() <= 1, "endDateTime {} = the max TTL {max}", cred.end);
     assert!(secret.starts_with(&cred.hint), "the hint is the secret's start");
@@ -71,10 +75,11 @@ async fn define_issue_list_renew_revoke_reconcile_and_audit_an_app_secret() {
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["id"], second.as_str(), "newest first");
     for r in rows {
-        for field in ["id", "definition", "kind", "target", "status", "issued_at", "expires_at", "max_expires_at"] {
+        for field in ["id", "definition", "kind", "target", "status", "issuedAt", "expiresAt", "maxExpiresAt"] {
             assert!(!r[field].is_null(), "{field}: {r}");
         }
-        rfc3339(&r["issued_at"]);
+        rfc3339(&r["issuedAt"]);
+        assert!(r.get("issued_at").is_none(), "camelCase only: {r}");
         assert_eq!(r["target"], target.object_id.as_str());
         assert!(r.get("secret").is_none());
     }
@@ -85,9 +90,9 @@ async fn define_issue_list_renew_revoke_reconcile_and_audit_an_app_secret() {
 
     // Renew: from now, within the max TTL.
     let renewed = cli.plain(&["lease", "renew", &id, "--ttl", "2h", "--format", "json"], &[]).await.ok().json();
-    let left = rfc3339(&renewed["expires_at"]) - chrono::Utc::now();
+    let left = rfc3339(&renewed["expiresAt"]) - chrono::Utc::now();
     assert!((7000..=7200).contains(&left.num_seconds()), "{renewed}");
-    assert!(!renewed["renewed_at"].is_null());
+    assert!(!renewed["renewedAt"].is_null());
     let too_long = cli.plain(&["lease", "renew", &id, "--ttl", "2d"], &[]).await;
     assert_eq!(too_long.code, Some(2));
     assert!(too_long.stderr.contains("above the max TTL") && too_long.stderr.contains("1d"), "{}", too_long.stderr);
@@ -95,7 +100,7 @@ async fn define_issue_list_renew_revoke_reconcile_and_audit_an_app_secret() {
     // Revoke: the credential leaves the application; a second revoke has nothing to do.
     let revoked = cli.run(&["lease", "revoke", &id], &[]).await.ok().stdout;
     assert!(revoked.starts_with(&format!("Revoked {id}")), "{revoked}");
-    assert!(!cli.passwords(&target.object_id).iter().any(|c| Some(c.key_id.as_str()) == issued["key_id"].as_str()));
+    assert!(!cli.passwords(&target.object_id).iter().any(|c| Some(c.key_id.as_str()) == issued["keyId"].as_str()));
     let twice = cli.run(&["lease", "revoke", &id, "--format", "json"], &[]).await;
     assert_eq!(twice.code, Some(2));
     assert!(twice.stderr.contains("already revoked"), "{}", twice.stderr);
@@ -125,7 +130,7 @@ async fn define_issue_list_renew_revoke_reconcile_and_audit_an_app_secret() {
         assert!(actions.contains(&wanted), "{wanted} in {actions:?}");
     }
     for e in entries.iter().filter(|e| e["action"] == "issued" || e["action"] == "revoked") {
-        assert!(e["request_id"].as_str().is_some_and(|r| !r.is_empty()), "a Graph request ID: {e}");
+        assert!(e["requestId"].as_str().is_some_and(|r| !r.is_empty()), "a Graph request ID: {e}");
         rfc3339(&e["at"]);
     }
     let limited = cli.plain(&["lease", "audit", "--limit", "2", "--format", "json"], &[]).await.ok().json();
@@ -197,24 +202,25 @@ async fn ttl_limits_renew_limits_and_the_sweeper_after_an_expiry_while_nothing_r
     assert_eq!(cli.passwords(&target).len(), creds_before);
 
     // Renewals: never past issue time + max TTL.
-    let lease = cli.run(&["lease", "issue", "lim", "--ttl", "30m", "--format", "json"], &[]).await.ok().json();
+    let issued = cli.run(&["lease", "issue", "lim", "--ttl", "30m", "--format", "json"], &[]).await.ok().json();
+    let lease = &issued["lease"];
     let id = lease["id"].as_str().unwrap();
-    let max = rfc3339(&lease["max_expires_at"]);
+    let max = rfc3339(&lease["maxExpiresAt"]);
     let out = cli.plain(&["lease", "renew", id, "--ttl", "3h"], &[]).await;
     assert_eq!(out.code, Some(2), "above the max TTL");
     assert!(out.stderr.contains("was not changed"), "{}", out.stderr);
     let out = cli.plain(&["lease", "renew", id, "--ttl", "2h"], &[]).await.ok();
     assert!(out.stdout.contains("cannot be renewed further"), "capped at the max TTL: {}", out.stdout);
     let renewed = cli.plain(&["lease", "show", id, "--format", "json"], &[]).await.ok().json();
-    assert!((rfc3339(&renewed["expires_at"]) - max).num_milliseconds().abs() <= 1, "{renewed}");
+    assert!((rfc3339(&renewed["expiresAt"]) - max).num_milliseconds().abs() <= 1, "{renewed}");
     let out = cli.plain(&["lease", "renew", id], &[]).await;
     assert_eq!(out.code, Some(2));
     assert!(out.stderr.contains("already runs to its max TTL"), "{}", out.stderr);
 
     // The sweeper catches up with a lease that expired while no entractl ran.
     let short = cli.run(&["lease", "issue", "lim", "--ttl", "2s", "--format", "json"], &[]).await.ok().json();
-    let short_id = short["id"].as_str().unwrap();
-    let key = short["key_id"].as_str().unwrap().to_string();
+    let short_id = short["lease"]["id"].as_str().unwrap();
+    let key = short["lease"]["keyId"].as_str().unwrap().to_string();
     assert!(cli.passwords(&target).iter().any(|c| c.key_id == key));
     tokio::time::sleep(Duration::from_millis(2600)).await;
     let table = cli.plain(&["lease", "list"], &[]).await.ok().stdout;
@@ -223,13 +229,52 @@ async fn ttl_limits_renew_limits_and_the_sweeper_after_an_expiry_while_nothing_r
     assert_eq!((report["expired"].as_u64(), report["failing"].as_u64()), (Some(1), Some(0)), "{report}");
     let leases = cli.leases().await;
     assert_eq!(leases[short_id]["status"], "expired");
-    assert!(!leases[short_id]["ended_at"].is_null());
+    assert!(!leases[short_id]["endedAt"].is_null());
     assert_eq!(leases[id]["status"], "active");
     assert!(!cli.passwords(&target).iter().any(|c| c.key_id == key), "the expired lease's credential is gone");
     let human = cli.run(&["lease", "sweep"], &[]).await.ok().stdout;
     assert!(human.starts_with("Swept: 0 expired"), "{human}");
     let store_id = cli.store_id().await;
     common::check_invariants(&cli, &target, &store_id, &leases, &foreign, "after the sweep");
+}
+
+#[tokio::test]
+async fn maintain_runs_the_apps_maintenance_once_or_until_sigterm() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let cli = start(206, Duration::ZERO).await;
+    let target = cli.target();
+    let foreign = seed_foreign(&cli.tenant, &target);
+    cli.run(&["lease", "define", "ci", "--kind", "app-secret", "--target", &target, "--ttl", "1h", "--max-ttl", "1d"], &[]).await.ok();
+    let short = cli.run(&["lease", "issue", "ci", "--ttl", "1s", "--format", "json"], &[]).await.ok().json()["lease"].clone();
+    let long = cli.run(&["lease", "issue", "ci", "--format", "json"], &[]).await.ok().json()["lease"].clone();
+    tokio::time::sleep(Duration::from_millis(1600)).await;
+
+    // --once: one run, as the app's first of a process: the expired lease swept, a reconciliation.
+    let run = cli.run(&["lease", "maintain", "--once", "--format", "json"], &[]).await.ok().json();
+    assert_eq!((run["sweep"]["expired"].as_u64(), run["error"].as_str()), (Some(1), None), "{run}");
+    assert_eq!(run["reconcile"]["foreign"].as_u64().unwrap() as usize, foreign.len(), "{run}");
+    assert!(run["reconcile"]["credentialsSeen"].is_u64() && run["sweep"]["tokensRefreshed"] == 0, "camelCase: {run}");
+    assert_eq!(cli.plain(&["lease", "overview"], &[]).await.ok().json()["lastMaintenance"], run, "the app's screen shows the same run");
+    let leases = cli.leases().await;
+    assert_eq!(leases[short["id"].as_str().unwrap()]["status"], "expired");
+    assert_eq!(leases[long["id"].as_str().unwrap()]["status"], "active");
+    assert!(!cli.passwords(&target).iter().any(|c| Some(c.key_id.as_str()) == short["keyId"].as_str()), "its credential was removed");
+    common::check_invariants(&cli, &target, &cli.store_id().await, &leases, &foreign, "after maintain --once");
+
+    // The loop: a line per run at once, then until SIGTERM, which ends it cleanly (exit 0).
+    let mut child = cli.spawn(&["lease", "maintain"]);
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = tokio::time::timeout(Duration::from_secs(30), lines.next_line()).await.expect("a run at start").unwrap().expect("a line");
+    assert!(first.contains("Swept: 0 expired lease(s) revoked") && first.contains("; Reconciled 1 application(s)"), "{first}");
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    let status = tokio::time::timeout(Duration::from_secs(30), child.wait()).await.expect("it stops on SIGTERM").unwrap();
+    assert_eq!(status.code(), Some(0), "{status:?}");
+    let mut stderr = String::new();
+    tokio::io::AsyncReadExt::read_to_string(child.stderr.as_mut().unwrap(), &mut stderr).await.unwrap();
+    assert!(stderr.contains("until Ctrl-C or SIGTERM") && stderr.contains("Stopping after the current run"), "{stderr}");
+    assert_eq!(lines.next_line().await.unwrap(), None, "no run after the stop");
+    common::check_invariants(&cli, &target, &cli.store_id().await, &cli.leases().await, &foreign, "after maintain");
 }
 
 fn uuid_v4_like() -> String {
@@ -252,15 +297,16 @@ async fn a_user_password_lease_needs_the_opt_in_and_resets_the_password() {
     let issued = cli.run(&["lease", "issue", "pw", "--format", "json"], &[]).await.ok().json();
     let password = issued["secret"].as_str().unwrap();
     assert_eq!(password.len(), 64);
-    assert!(issued["key_id"].is_null() && issued["marker"].is_null());
+    assert_eq!(issued["lease"]["kind"], "userPassword");
+    assert!(issued["lease"]["keyId"].is_null() && issued["lease"]["marker"].is_null());
     assert!(cli.tenant.password_accepted(&user.id, password), "the sign-in form takes the lease's password");
-    let id = issued["id"].as_str().unwrap();
+    let id = issued["lease"]["id"].as_str().unwrap();
     cli.run(&["lease", "revoke", id], &[]).await.ok();
     assert!(!cli.tenant.password_accepted(&user.id, password), "revoked: the lease's password no longer works");
     let audit = cli.plain(&["lease", "audit", "--format", "json"], &[]).await.ok().json();
     for action in ["issued", "revoked"] {
         let line = audit.as_array().unwrap().iter().find(|e| e["action"] == action).unwrap();
-        assert!(line["request_id"].is_string(), "{line}");
+        assert!(line["requestId"].is_string(), "{line}");
     }
 }
 
@@ -290,14 +336,15 @@ async fn an_access_token_lease_keeps_its_client_secret_in_the_keychain() {
     assert!(!defs.stdout.contains(&app_secret));
     let defs = defs.json();
     let tok = defs.as_array().unwrap().iter().find(|d| d["name"] == "tok").unwrap();
-    assert_eq!(tok["client_id"], app.app_id.as_str());
+    assert_eq!(tok["clientId"], app.app_id.as_str());
+    assert_eq!(tok["kind"], "accessToken");
 
     let issued = cli.run(&["lease", "issue", "tok", "--format", "json"], &[]).await.ok().json();
     let token = issued["secret"].as_str().unwrap();
     assert_eq!(token.split('.').count(), 3, "a JWT: {token:.20}");
     let claims = entra_jwt::decode(token).unwrap().payload;
     assert_eq!(claims.get("appid").or(claims.get("azp")).and_then(Value::as_str), Some(app.app_id.as_str()), "{claims:?}");
-    let id = issued["id"].as_str().unwrap();
+    let id = issued["lease"]["id"].as_str().unwrap();
     // Another process: the token is fetched again with the secret from the keychain.
     let again = cli.run(&["lease", "token", id], &[]).await.ok().stdout;
     assert_eq!(again.trim().split('.').count(), 3);
@@ -342,7 +389,7 @@ async fn bad_input_and_missing_sign_in_exit_2_with_the_fix() {
     let target = cli.target();
     let out = cli.plain(&["lease", "define", "offline", "--kind", "app-secret", "--target", &target, "--ttl", "1h", "--max-ttl", "1d"], &[]).await.ok();
     assert!(out.stderr.contains("not signed in"), "{}", out.stderr);
-    assert_eq!(cli.plain(&["lease", "definitions", "--format", "json"], &[]).await.ok().json()[0]["target_name"], Value::Null);
+    assert_eq!(cli.plain(&["lease", "definitions", "--format", "json"], &[]).await.ok().json()[0]["targetName"], Value::Null);
     let out = cli.run(&["lease", "issue", "nothing"], &[]).await;
     assert_eq!(out.code, Some(2));
     assert!(out.stderr.contains("no dynamic secret named 'nothing'"), "{}", out.stderr);
@@ -362,7 +409,7 @@ async fn with_demo_each_command_runs_its_own_tenant() {
     let issued = cli.run(&["lease", "issue", "d", "--demo", "--format", "json"]).await;
     assert_eq!(issued.code, Some(0), "{}", issued.stderr);
     let issued = issued.json();
-    assert_eq!(issued["status"], "active");
+    assert_eq!(issued["lease"]["status"], "active");
     // The next --demo tenant is a new one: the credential is not there, so the lease is closed.
     let report = cli.run(&["lease", "reconcile", "--demo", "--format", "json"]).await;
     assert_eq!(report.code, Some(0), "{}", report.stderr);

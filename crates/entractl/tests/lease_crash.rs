@@ -34,8 +34,8 @@ async fn every_fault_point_then_reconcile_leaves_nothing_of_ours_behind_and_ever
         let before: Vec<String> = cli.leases().await.into_keys().collect();
         let revoking = point.starts_with("lease.revoke.");
         let subject = if revoking {
-            let lease = cli.run(&["lease", "issue", "ci", "--format", "json"], &[]).await.ok().json();
-            let id = lease["id"].as_str().unwrap().to_string();
+            let issued = cli.run(&["lease", "issue", "ci", "--format", "json"], &[]).await.ok().json();
+            let id = issued["lease"]["id"].as_str().unwrap().to_string();
             let out = cli.run(&["lease", "revoke", &id], &[(FAULT_ENV, point)]).await;
             assert_abort(&out, point);
             assert_eq!(cli.leases().await[&id]["status"], "revoking", "{point}: the revocation was recorded before the Graph call");
@@ -69,7 +69,7 @@ async fn every_fault_point_then_reconcile_leaves_nothing_of_ours_behind_and_ever
             "lease.after_graph_add" => {
                 assert_eq!(lease["status"], "active", "made but not committed: adopted: {lease}");
                 assert!(lease["note"].as_str().unwrap().contains("adopted"), "{lease}");
-                assert!(lease["key_id"].is_string() && has_credential);
+                assert!(lease["keyId"].is_string() && has_credential);
                 assert_eq!(report["adopted"], 1, "{report}");
             }
             "lease.after_commit" => {
@@ -137,9 +137,9 @@ async fn throttled_and_unavailable_revocations_fail_visibly_then_the_sweeper_rec
     cli.run(&["lease", "define", "ci", "--kind", "app-secret", "--target", &target, "--ttl", "1h", "--max-ttl", "1d"], &[]).await.ok();
     let mut ids = Vec::new();
     for _ in 0..3 {
-        ids.push(cli.run(&["lease", "issue", "ci", "--format", "json"], &[]).await.ok().json()["id"].as_str().unwrap().to_string());
+        ids.push(cli.run(&["lease", "issue", "ci", "--format", "json"], &[]).await.ok().json()["lease"]["id"].as_str().unwrap().to_string());
     }
-    let key_of = |leases: &std::collections::HashMap<String, Value>, id: &str| leases[id]["key_id"].as_str().unwrap().to_string();
+    let key_of = |leases: &std::collections::HashMap<String, Value>, id: &str| leases[id]["keyId"].as_str().unwrap().to_string();
     let issued = cli.leases().await;
     let served = cli.tenant.stats().total;
 
@@ -159,12 +159,12 @@ async fn throttled_and_unavailable_revocations_fail_visibly_then_the_sweeper_rec
     assert!(matches!(out.code, Some(0) | Some(2)), "{out:?}");
 
     let leases = cli.leases().await;
-    let failing: Vec<&String> = ids.iter().filter(|id| leases[*id]["status"] == "revoke-failed").collect();
+    let failing: Vec<&String> = ids.iter().filter(|id| leases[*id]["status"] == "revokeFailed").collect();
     assert!(failing.contains(&&ids[0]) && failing.contains(&&ids[1]), "{leases:?}");
     for id in &failing {
         let lease = &leases[*id];
-        assert_eq!(lease["revoke_attempts"], 1, "{lease}");
-        assert!(lease["next_attempt_at"].is_string() && lease["last_error"].is_string(), "{lease}");
+        assert_eq!(lease["revokeAttempts"], 1, "{lease}");
+        assert!(lease["nextAttemptAt"].is_string() && lease["lastError"].is_string(), "{lease}");
         assert!(cli.passwords(&target).iter().any(|c| c.key_id == key_of(&issued, id)), "a failed revocation leaves the credential (for now)");
     }
     if leases[&ids[2]]["status"] == "revoked" {
@@ -173,9 +173,9 @@ async fn throttled_and_unavailable_revocations_fail_visibly_then_the_sweeper_rec
     let table = cli.plain(&["lease", "list"], &[]).await.ok().stdout;
     assert!(table.contains("revoke-failed (1 attempt(s))"), "{table}");
     let audit = cli.plain(&["lease", "audit", "--format", "json"], &[]).await.ok().json();
-    let failures: Vec<&Value> = audit.as_array().unwrap().iter().filter(|e| e["action"] == "revoke-failed").collect();
+    let failures: Vec<&Value> = audit.as_array().unwrap().iter().filter(|e| e["action"] == "revokeFailed").collect();
     assert_eq!(failures.len(), failing.len());
-    assert!(failures.iter().all(|e| e["request_id"].is_string()), "the last failed request's ID: {failures:?}");
+    assert!(failures.iter().all(|e| e["requestId"].is_string()), "the last failed request's ID: {failures:?}");
 
     // While the backoff runs, a sweep leaves them (and says they are still failing: exit 1).
     let out = cli.run(&["lease", "sweep", "--format", "json"], &[]).await;
@@ -184,7 +184,7 @@ async fn throttled_and_unavailable_revocations_fail_visibly_then_the_sweeper_rec
 
     // Faults lifted, backoff over: the sweeper recovers every one.
     cli.tenant.set_faults(Faults::default()).unwrap();
-    let due = failing.iter().map(|id| chrono::DateTime::parse_from_rfc3339(leases[*id]["next_attempt_at"].as_str().unwrap()).unwrap()).max().unwrap();
+    let due = failing.iter().map(|id| chrono::DateTime::parse_from_rfc3339(leases[*id]["nextAttemptAt"].as_str().unwrap()).unwrap()).max().unwrap();
     let wait = (due.with_timezone(&chrono::Utc) - chrono::Utc::now()).to_std().unwrap_or_default() + Duration::from_millis(500);
     assert!(wait <= Duration::from_secs(31), "the first retry comes 30 s after a failure: {wait:?}");
     tokio::time::sleep(wait).await;

@@ -292,7 +292,10 @@ fn the_help_reader_reads_both_of_clap_layouts() {
     assert_eq!(help.usage, "[OPTIONS] --kind <KIND> <DEFINITION>");
     let mut groups = BTreeMap::new();
     let line = command_line("entractl lease issue", &help, &mut groups);
-    assert_eq!(line, "entractl lease issue --kind app-secret|user-password <DEFINITION> [--wait] [-f|--format table|json] [Sign-in options]");
+    assert_eq!(
+        line,
+        "entractl lease issue --kind app-secret|user-password <DEFINITION> [--wait] [-f|--format table|json]\n                     [Sign-in options]"
+    );
     assert_eq!(groups["Sign-in options"], ["[--account <ID>]"]);
 
     // The layout clap switches to when a line would be too long: descriptions on the next lines.

@@ -128,7 +128,7 @@ async fn scenario(app: &Session, harness: &AppHarness, reference: &entra_demo::D
     app.screenshot(&shots.join("02-define.png")).await?;
     click_testid(app, "leases-define-submit").await?;
     let definition = format!("[data-testid=leases-definition][data-name=\"{DEFINITION}\"]");
-    let text = app.wait_for_text(&definition, WAIT, |t| t.contains("TTL 10m")).await?;
+    let text = app.wait_for_text(&definition, WAIT, |t| t.contains("TTL 10 minutes")).await?;
     println!("defined: {}", text.replace('\n', " "));
     assert!(text.contains(&target.object_id), "the definition shows its target: {text}");
     let named = app.wait_for_text(&format!("{definition} [data-testid=leases-definition-target-name]"), WAIT, |t| !t.is_empty()).await?;
@@ -248,7 +248,7 @@ async fn scenario(app: &Session, harness: &AppHarness, reference: &entra_demo::D
     click_in_row(app, &second, "leases-revoke").await?;
     app.wait_for("[data-testid=leases-revoke-confirm]", WAIT).await?;
     click_testid(app, "leases-revoke-confirm").await?;
-    let failing = format!("[data-testid=leases-row][data-lease-id=\"{second}\"][data-status=revoke-failed]");
+    let failing = format!("[data-testid=leases-row][data-lease-id=\"{second}\"][data-status=revokeFailed]");
     app.wait_for(&failing, WAIT).await?;
     let detail = app.wait_for_text(&format!("[data-testid=leases-detail][data-lease-id=\"{second}\"]"), WAIT, |t| t.contains("failed attempt")).await?;
     println!("failing revocation: {}", detail.trim());
@@ -264,7 +264,7 @@ async fn scenario(app: &Session, harness: &AppHarness, reference: &entra_demo::D
     app.wait_for(&format!("[data-testid=leases-row][data-lease-id=\"{second}\"][data-status=revoked]"), WAIT).await?;
     assert!(lease_credential(&tenant, &target.object_id, &second).await?.is_none(), "the retried revocation removed the credential");
     let actions = audit_actions(app, &second).await?;
-    assert!(actions.first().map(String::as_str) == Some("revoked") && actions.iter().any(|a| a == "revoke-failed"), "{actions:?}");
+    assert!(actions.first().map(String::as_str) == Some("revoked") && actions.iter().any(|a| a == "revokeFailed"), "{actions:?}");
     app.screenshot(&shots.join("11-revoke-retried.png")).await?;
 
     // The export: the whole log in a CSV file at the path the screen shows.
@@ -273,6 +273,7 @@ async fn scenario(app: &Session, harness: &AppHarness, reference: &entra_demo::D
     let csv = std::fs::read_to_string(path.trim()).with_context(|| format!("the exported file {path}"))?;
     println!("export: {} ({} lines)", path.trim(), csv.lines().count());
     assert!(csv.contains(&lease_id) && csv.contains("revoked") && csv.contains("issued"), "the export holds the lease's lines");
+    // The CSV keeps its kebab-case action names (the JSON and the page say `revokeFailed`).
     assert!(csv.contains("revoke-failed"), "and the failed revocation");
     assert!(!csv.contains(&secret), "the secret is in no export");
     app.screenshot(&shots.join("12-exported.png")).await?;

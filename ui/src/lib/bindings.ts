@@ -1360,40 +1360,6 @@ waitUntilUsable: boolean, };
 
 export type AuditAction = "defined" | "undefined" | "intent" | "issued" | "issueFailed" | "renewed" | "revoked" | "revokeFailed" | "expired" | "reconciled";
 
-export type AuditLine = { 
-/**
- * When.
- */
-at: string, 
-/**
- * What happened.
- */
-action: AuditAction, 
-/**
- * The lease, if any.
- */
-leaseId: string | null, 
-/**
- * The definition, if any.
- */
-definition: string | null, 
-/**
- * The target, if any.
- */
-target: string | null, 
-/**
- * Who: the account's user name or client ID, or `sweeper` / `reconciliation`.
- */
-actor: string, 
-/**
- * What happened, in words (never a secret).
- */
-detail: string, 
-/**
- * Graph's `request-id` of the call, when there was one.
- */
-requestId: string | null, };
-
 export type AuditEntry = { 
 /**
  * Its position in the log (increasing).

@@ -21,34 +21,32 @@ const T0 = Date.parse("2026-03-01T12:00:00Z");
 const lease = (over: Partial<Lease> = {}): Lease => ({
   id: "5d1c1c3e-0000-4000-8000-000000000001",
   definition: "ci-deploy",
-  kind: "app-secret",
+  kind: "appSecret",
   target: "11111111-2222-3333-4444-555555555555",
   status: "active",
-  issued_at: "2026-03-01T11:00:00Z",
-  expires_at: "2026-03-01T13:00:00Z",
-  max_expires_at: "2026-03-02T11:00:00Z",
-  renewed_at: null,
-  ended_at: null,
-  key_id: "k-1",
+  issuedAt: "2026-03-01T11:00:00Z",
+  expiresAt: "2026-03-01T13:00:00Z",
+  maxExpiresAt: "2026-03-02T11:00:00Z",
+  renewedAt: null,
+  endedAt: null,
+  keyId: "k-1",
   hint: "abc",
   marker: "entra-desk:store:5d1c1c3e",
-  revoke_attempts: 0,
-  next_attempt_at: null,
-  last_error: null,
+  revokeAttempts: 0,
+  nextAttemptAt: null,
+  lastError: null,
   note: null,
   ...over,
 });
 const definition = (over: Partial<Definition> = {}): Definition => ({
   name: "ci-deploy",
-  kind: "app-secret",
+  kind: "appSecret",
   target: "11111111-2222-3333-4444-555555555555",
-  target_name: "Payroll API",
-  client_id: null,
-  ttl_secs: 3600,
-  max_ttl_secs: 86_400,
-  ttl: "1h",
-  max_ttl: "1d",
-  created_at: "2026-03-01T10:00:00Z",
+  targetName: "Payroll API",
+  clientId: null,
+  ttlSecs: 3600,
+  maxTtlSecs: 86_400,
+  createdAt: "2026-03-01T10:00:00Z",
   ...over,
 });
 
@@ -89,7 +87,7 @@ describe("countdowns", () => {
 
 describe("statuses and actions", () => {
   it("make a failing revocation clear: attempts, last error, next attempt", () => {
-    const failing = lease({ status: "revoke-failed", revoke_attempts: 3, last_error: "Graph answered 503 Service Unavailable", next_attempt_at: "2026-03-01T12:05:00Z" });
+    const failing = lease({ status: "revokeFailed", revokeAttempts: 3, lastError: "Graph answered 503 Service Unavailable", nextAttemptAt: "2026-03-01T12:05:00Z" });
     const b = statusBadge(failing, T0, 0);
     expect(b.text).toBe("Revoke failing");
     expect(b.cls).toBe("bad");
@@ -98,25 +96,25 @@ describe("statuses and actions", () => {
     expect(b.detail).toBe(
       "3 failed attempts; next attempt in 5m 00s (12:05:00 UTC). It is retried until it succeeds; the secret still works meanwhile. Last error: Graph answered 503 Service Unavailable",
     );
-    expect(statusBadge(lease({ status: "revoke-failed", revoke_attempts: 1 }), T0, 0).detail).toContain("1 failed attempt. It is retried");
+    expect(statusBadge(lease({ status: "revokeFailed", revokeAttempts: 1 }), T0, 0).detail).toContain("1 failed attempt. It is retried");
     expect(statusBadge(failing, T0 + 6 * 60_000, 0).detail).toContain("next attempt due now (12:05:00 UTC)");
   });
 
   it("badge an active lease past its expiry as expiring, and the rest plainly", () => {
     expect(statusBadge(lease(), T0, 0)).toMatchObject({ text: "Active", cls: "ok" });
-    expect(statusBadge(lease({ expires_at: "2026-03-01T11:59:00Z" }), T0, 0)).toMatchObject({ text: "Expiring", cls: "warn" });
+    expect(statusBadge(lease({ expiresAt: "2026-03-01T11:59:00Z" }), T0, 0)).toMatchObject({ text: "Expiring", cls: "warn" });
     expect(statusBadge(lease({ status: "pending" }), T0, 0).cls).toBe("warn");
     expect(statusBadge(lease({ status: "revoked" }), T0, 0)).toMatchObject({ text: "Revoked", cls: "" });
   });
 
   it("renew only a live lease short of its max, revoke a live or failing one", () => {
     expect(canRenew(lease(), T0, 0)).toBe(true);
-    expect(canRenew(lease({ expires_at: "2026-03-02T11:00:00Z" }), T0, 0)).toBe(false);
-    expect(canRenew(lease({ status: "revoke-failed" }), T0, 0)).toBe(false);
+    expect(canRenew(lease({ expiresAt: "2026-03-02T11:00:00Z" }), T0, 0)).toBe(false);
+    expect(canRenew(lease({ status: "revokeFailed" }), T0, 0)).toBe(false);
     // Past its expiry on the store's clock: the sweeper's, not renewable.
     expect(canRenew(lease(), T0, 2 * 3_600_000)).toBe(false);
     expect(canRevoke(lease())).toBe(true);
-    expect(canRevoke(lease({ status: "revoke-failed" }))).toBe(true);
+    expect(canRevoke(lease({ status: "revokeFailed" }))).toBe(true);
     expect(canRevoke(lease({ status: "expired" }))).toBe(false);
     expect(canRevoke(lease({ status: "pending" }))).toBe(false);
   });
@@ -129,7 +127,7 @@ describe("statuses and actions", () => {
   it("name the target when a definition knows it", () => {
     expect(targetLabel(lease(), [definition()])).toEqual({ name: "Payroll API", id: lease().target });
     expect(targetLabel(lease({ definition: "gone" }), [definition({ name: "other" })]).name).toBe("Payroll API");
-    expect(targetLabel(lease(), [definition({ target_name: null })]).name).toBeNull();
+    expect(targetLabel(lease(), [definition({ targetName: null })]).name).toBeNull();
   });
 });
 
@@ -162,13 +160,13 @@ describe("the define form", () => {
   });
 
   it("asks for the explicit tick before a user-password definition", () => {
-    const form = { ...ok, kind: "user-password" as const };
+    const form = { ...ok, kind: "userPassword" as const };
     expect(checkDefineForm(form).acknowledge).toContain("real account");
     expect(checkDefineForm({ ...form, acknowledge: true })).toEqual({});
   });
 
   it("asks for a scope and a client ID for an access-token definition (the secret may already be in the keychain)", () => {
-    const form = { ...ok, kind: "access-token" as const, target: "https://graph.microsoft.com/.default" };
+    const form = { ...ok, kind: "accessToken" as const, target: "https://graph.microsoft.com/.default" };
     expect(Object.keys(checkDefineForm(form)).sort()).toEqual(["clientId"]);
     expect(checkDefineForm({ ...form, clientId: "11111111-2222-3333-4444-555555555555", clientSecret: "s3cr3t" })).toEqual({});
     expect(checkDefineForm({ ...form, target: "User.Read", clientId: "11111111-2222-3333-4444-555555555555", clientSecret: "x" }).target).toContain("/.default");
@@ -176,7 +174,7 @@ describe("the define form", () => {
 });
 
 describe("maintenance and reconciliation lines", () => {
-  const report: ReconcileReport = { targets: 2, credentials_seen: 7, foreign: 4, removed: 1, adopted: 1, abandoned: 0, closed: 0, errors: [], requests: 3, duration_ms: 41 };
+  const report: ReconcileReport = { targets: 2, credentialsSeen: 7, foreign: 4, removed: 1, adopted: 1, abandoned: 0, closed: 0, errors: [], requests: 3, durationMs: 41 };
 
   it("say what reconciliation saw and did", () => {
     expect(reconcileSummary(report)).toBe("2 targets, 7 credentials (4 not ours, left alone): removed 1, adopted 1. 3 Graph requests, 41 ms.");
@@ -185,8 +183,8 @@ describe("maintenance and reconciliation lines", () => {
 
   it("say when maintenance last ran and why it did not finish", () => {
     expect(maintenanceSummary(null, T0, 0)).toContain("Not run yet");
-    const run: MaintenanceRun = { at: "2026-03-01T11:58:00Z", sweep: { expired: 1, recovered: 0, failing: 2, tokens_refreshed: 0 }, reconcile: null, error: "not signed in" };
+    const run: MaintenanceRun = { at: "2026-03-01T11:58:00Z", sweep: { expired: 1, recovered: 0, failing: 2, tokensRefreshed: 0 }, reconcile: null, error: "not signed in" };
     expect(maintenanceSummary(run, T0, 0)).toBe("2 min ago: 1 expired lease revoked, 2 still failing. Did not finish: not signed in");
-    expect(maintenanceSummary({ ...run, sweep: { expired: 0, recovered: 0, failing: 0, tokens_refreshed: 0 }, reconcile: report, error: null }, T0, 0)).toContain("nothing to sweep; reconciled: 2 targets");
+    expect(maintenanceSummary({ ...run, sweep: { expired: 0, recovered: 0, failing: 0, tokensRefreshed: 0 }, reconcile: report, error: null }, T0, 0)).toContain("nothing to sweep; reconciled: 2 targets");
   });
 });

@@ -53,10 +53,10 @@ export interface Countdown {
 }
 
 /** The countdown of a lease to its expiry, on the corrected clock. */
-export function leaseCountdown(lease: Pick<Lease, "status" | "expires_at">, localNow: number, offset: number): Countdown {
+export function leaseCountdown(lease: Pick<Lease, "status" | "expiresAt">, localNow: number, offset: number): Countdown {
   if (isFinal(lease.status)) return { text: "—", secondsLeft: null, state: "ended" };
-  const ms = msUntil(lease.expires_at, localNow, offset);
-  if (ms === null) return { text: lease.expires_at, secondsLeft: null, state: "running" };
+  const ms = msUntil(lease.expiresAt, localNow, offset);
+  if (ms === null) return { text: lease.expiresAt, secondsLeft: null, state: "running" };
   if (ms <= 0) return { text: "expired, revoking soon", secondsLeft: 0, state: "due" };
   return { text: formatCountdown(ms), secondsLeft: Math.floor(ms / 1000), state: "running" };
 }
@@ -69,9 +69,9 @@ export function isFinal(status: LeaseStatus): boolean {
 }
 
 export const KIND_LABEL: Record<LeaseKind, string> = {
-  "app-secret": "App secret",
-  "user-password": "User password",
-  "access-token": "Access token",
+  "appSecret": "App secret",
+  "userPassword": "User password",
+  "accessToken": "Access token",
 };
 
 export interface StatusBadge {
@@ -86,7 +86,7 @@ export interface StatusBadge {
 export function statusBadge(lease: Lease, localNow: number, offset: number): StatusBadge {
   switch (lease.status) {
     case "active": {
-      const ms = msUntil(lease.expires_at, localNow, offset);
+      const ms = msUntil(lease.expiresAt, localNow, offset);
       if (ms !== null && ms <= 0) return { text: "Expiring", cls: "warn", detail: "Past its expiry: the sweeper revokes it within a minute while Entra Desk runs." };
       return { text: "Active", cls: "ok", detail: null };
     }
@@ -94,10 +94,10 @@ export function statusBadge(lease: Lease, localNow: number, offset: number): Sta
       return { text: "Pending", cls: "warn", detail: "The intent is recorded; reconciliation will find out whether Entra made the credential." };
     case "revoking":
       return { text: "Revoking", cls: "warn", detail: null };
-    case "revoke-failed": {
-      const attempts = `${lease.revoke_attempts} failed attempt${lease.revoke_attempts === 1 ? "" : "s"}`;
-      const next = nextAttemptText(lease.next_attempt_at, localNow, offset);
-      const error = lease.last_error ? ` Last error: ${lease.last_error}` : "";
+    case "revokeFailed": {
+      const attempts = `${lease.revokeAttempts} failed attempt${lease.revokeAttempts === 1 ? "" : "s"}`;
+      const next = nextAttemptText(lease.nextAttemptAt, localNow, offset);
+      const error = lease.lastError ? ` Last error: ${lease.lastError}` : "";
       return { text: "Revoke failing", cls: "bad", detail: `${attempts}${next ? `; next attempt ${next}` : ""}. It is retried until it succeeds; the secret still works meanwhile.${error}` };
     }
     case "revoked":
@@ -105,7 +105,7 @@ export function statusBadge(lease: Lease, localNow: number, offset: number): Sta
     case "expired":
       return { text: "Expired", cls: "", detail: null };
     case "abandoned":
-      return { text: "Abandoned", cls: "", detail: lease.last_error };
+      return { text: "Abandoned", cls: "", detail: lease.lastError };
   }
 }
 
@@ -119,33 +119,33 @@ export function nextAttemptText(iso: string | null, localNow: number, offset: nu
 }
 
 /** A lease can be renewed while active, not yet expired on the store's clock, and short of its max TTL. */
-export function canRenew(lease: Pick<Lease, "status" | "expires_at" | "max_expires_at">, localNow: number, offset: number): boolean {
-  const left = msUntil(lease.expires_at, localNow, offset);
-  return lease.status === "active" && left !== null && left > 0 && Date.parse(lease.expires_at) < Date.parse(lease.max_expires_at);
+export function canRenew(lease: Pick<Lease, "status" | "expiresAt" | "maxExpiresAt">, localNow: number, offset: number): boolean {
+  const left = msUntil(lease.expiresAt, localNow, offset);
+  return lease.status === "active" && left !== null && left > 0 && Date.parse(lease.expiresAt) < Date.parse(lease.maxExpiresAt);
 }
 
 /** A lease can be revoked while it lives, or retried at once while its revocation fails. */
 export function canRevoke(lease: Pick<Lease, "status">): boolean {
-  return lease.status === "active" || lease.status === "revoke-failed" || lease.status === "revoking";
+  return lease.status === "active" || lease.status === "revokeFailed" || lease.status === "revoking";
 }
 
 /** Where a renewal by `ttlSecs` would put the expiry: from now, never past the max (and whether it was capped). */
-export function renewalPreview(lease: Pick<Lease, "max_expires_at">, ttlSecs: number, localNow: number, offset: number): { at: number; capped: boolean } {
+export function renewalPreview(lease: Pick<Lease, "maxExpiresAt">, ttlSecs: number, localNow: number, offset: number): { at: number; capped: boolean } {
   const wanted = localNow + offset + ttlSecs * 1000;
-  const max = Date.parse(lease.max_expires_at);
+  const max = Date.parse(lease.maxExpiresAt);
   return wanted > max ? { at: max, capped: true } : { at: wanted, capped: false };
 }
 
 /** The target as the table shows it: its name when a definition knows it, else the object ID or scope. */
 export function targetLabel(lease: Pick<Lease, "target" | "definition">, definitions: readonly Definition[]): { name: string | null; id: string } {
   const own = definitions.find((d) => d.name === lease.definition && d.target === lease.target);
-  const named = own?.target_name ? own : definitions.find((d) => d.target === lease.target && d.target_name);
-  return { name: named?.target_name ?? null, id: lease.target };
+  const named = own?.targetName ? own : definitions.find((d) => d.target === lease.target && d.targetName);
+  return { name: named?.targetName ?? null, id: lease.target };
 }
 
 /** Leases that are neither ended nor fine: what the screen's header counts. */
 export function attentionCount(leases: readonly Pick<Lease, "status">[]): number {
-  return leases.filter((l) => l.status === "revoke-failed" || l.status === "pending").length;
+  return leases.filter((l) => l.status === "revokeFailed" || l.status === "pending").length;
 }
 
 // ---- the define form ------------------------------------------------------------------------
@@ -161,15 +161,15 @@ export interface DefineForm {
   clientSecret: string;
 }
 
-export const EMPTY_DEFINE_FORM: DefineForm = { name: "", kind: "app-secret", target: "", ttl: "1h", maxTtl: "24h", acknowledge: false, clientId: "", clientSecret: "" };
+export const EMPTY_DEFINE_FORM: DefineForm = { name: "", kind: "appSecret", target: "", ttl: "1h", maxTtl: "24h", acknowledge: false, clientId: "", clientSecret: "" };
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** What the target field asks for, per kind. */
 export const TARGET_HELP: Record<LeaseKind, string> = {
-  "app-secret": "The app registration's object ID (not its client ID). Pick one of the cached apps or paste it.",
-  "user-password": "The user's object ID.",
-  "access-token": "The scope, e.g. https://graph.microsoft.com/.default",
+  "appSecret": "The app registration's object ID (not its client ID). Pick one of the cached apps or paste it.",
+  "userPassword": "The user's object ID.",
+  "accessToken": "The scope, e.g. https://graph.microsoft.com/.default",
 };
 
 /** The form's problems, by field (empty when it may be sent); not the durations, which only the core reads. The core checks again; its message wins. */
@@ -181,13 +181,13 @@ export function checkDefineForm(form: DefineForm): Partial<Record<keyof DefineFo
   }
   const target = form.target.trim();
   if (target === "") problems.target = `The target is empty. ${TARGET_HELP[form.kind]}`;
-  else if (form.kind !== "access-token" && !GUID.test(target)) problems.target = `“${target}” is not an object ID. ${TARGET_HELP[form.kind]}`;
-  else if (form.kind === "access-token" && !target.endsWith("/.default")) problems.target = `App-only tokens are for a resource's “/.default” scope. ${TARGET_HELP[form.kind]}`;
+  else if (form.kind !== "accessToken" && !GUID.test(target)) problems.target = `“${target}” is not an object ID. ${TARGET_HELP[form.kind]}`;
+  else if (form.kind === "accessToken" && !target.endsWith("/.default")) problems.target = `App-only tokens are for a resource's “/.default” scope. ${TARGET_HELP[form.kind]}`;
   // The TTL and max TTL are sent as typed: the core reads them (entra_core::duration) and its message says what is wrong.
-  if (form.kind === "user-password" && !form.acknowledge) {
+  if (form.kind === "userPassword" && !form.acknowledge) {
     problems.acknowledge = "Tick the box: each lease resets this real account's password.";
   }
-  if (form.kind === "access-token") {
+  if (form.kind === "accessToken") {
     if (!GUID.test(form.clientId.trim())) problems.clientId = "The client (application) ID of the app whose secret gets the tokens.";
     // An empty secret is refused by the core with a message naming the field (each definition keeps its own).
   }
@@ -204,10 +204,10 @@ export function reconcileSummary(r: ReconcileReport): string {
     r.abandoned ? `closed ${r.abandoned} unfinished intent${r.abandoned === 1 ? "" : "s"}` : null,
     r.closed ? `closed ${r.closed} lease${r.closed === 1 ? "" : "s"} whose credential was gone` : null,
   ].filter((x): x is string => x !== null);
-  const seen = `${r.targets} target${r.targets === 1 ? "" : "s"}, ${r.credentials_seen} credential${r.credentials_seen === 1 ? "" : "s"} (${r.foreign} not ours, left alone)`;
+  const seen = `${r.targets} target${r.targets === 1 ? "" : "s"}, ${r.credentialsSeen} credential${r.credentialsSeen === 1 ? "" : "s"} (${r.foreign} not ours, left alone)`;
   const outcome = did.length ? did.join(", ") : "nothing to fix";
   const errors = r.errors.length ? ` ${r.errors.length} problem${r.errors.length === 1 ? "" : "s"}: ${r.errors.join("; ")}` : "";
-  return `${seen}: ${outcome}. ${r.requests} Graph request${r.requests === 1 ? "" : "s"}, ${r.duration_ms} ms.${errors}`;
+  return `${seen}: ${outcome}. ${r.requests} Graph request${r.requests === 1 ? "" : "s"}, ${r.durationMs} ms.${errors}`;
 }
 
 /** The last maintenance run in one line. */
@@ -219,7 +219,7 @@ export function maintenanceSummary(run: MaintenanceRun | null, localNow: number,
     s.expired ? `${s.expired} expired lease${s.expired === 1 ? "" : "s"} revoked` : null,
     s.recovered ? `${s.recovered} failed revocation${s.recovered === 1 ? "" : "s"} recovered` : null,
     s.failing ? `${s.failing} still failing` : null,
-    s.tokens_refreshed ? `${s.tokens_refreshed} token${s.tokens_refreshed === 1 ? "" : "s"} refreshed` : null,
+    s.tokensRefreshed ? `${s.tokensRefreshed} token${s.tokensRefreshed === 1 ? "" : "s"} refreshed` : null,
   ].filter((x): x is string => x !== null);
   const parts = [sweep.length ? sweep.join(", ") : "nothing to sweep"];
   if (run.reconcile) parts.push(`reconciled: ${reconcileSummary(run.reconcile)}`);
@@ -232,17 +232,17 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   undefined: "Removed definition",
   intent: "Intent",
   issued: "Issued",
-  "issue-failed": "Issue failed",
+  "issueFailed": "Issue failed",
   renewed: "Renewed",
   revoked: "Revoked",
-  "revoke-failed": "Revoke failed",
+  "revokeFailed": "Revoke failed",
   expired: "Expired",
   reconciled: "Reconciled",
 };
 
 /** The badge class of an audit line. */
 export function actionClass(action: AuditAction): "ok" | "warn" | "bad" | "" {
-  if (action === "issue-failed" || action === "revoke-failed") return "bad";
+  if (action === "issueFailed" || action === "revokeFailed") return "bad";
   if (action === "issued" || action === "renewed") return "ok";
   if (action === "reconciled" || action === "expired") return "warn";
   return "";

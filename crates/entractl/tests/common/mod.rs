@@ -74,8 +74,8 @@ pub async fn start(seed: u64, propagation: Duration) -> Cli {
 }
 
 impl Cli {
-    /// `entractl ARGS` without sign-in options.
-    pub async fn plain(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
+    /// The command `entractl ARGS` on this data folder, with `env` and no other configuration.
+    fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut c = Command::new(env!("CARGO_BIN_EXE_entractl"));
         for var in CONFIG_VARS {
             c.env_remove(var);
@@ -84,7 +84,12 @@ impl Cli {
         for (k, v) in env {
             c.env(k, v);
         }
-        let out = c.output().await.unwrap();
+        c
+    }
+
+    /// `entractl ARGS` without sign-in options.
+    pub async fn plain(&self, args: &[&str], env: &[(&str, &str)]) -> Out {
+        let out = self.command(args, env).output().await.unwrap();
         use std::os::unix::process::ExitStatusExt;
         Out {
             code: out.status.code(),
@@ -92,6 +97,16 @@ impl Cli {
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         }
+    }
+
+    /// `entractl ARGS --authority … --client-id …` (app-only) started and left running, its
+    /// stdout and stderr piped: for a command that runs until it is stopped.
+    pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
+        let mut all: Vec<&str> = args.to_vec();
+        all.extend(self.sign_in.iter().map(String::as_str));
+        let mut c = self.command(&all, &[("ENTRA_CLIENT_SECRET", &self.secret)]);
+        c.stdout(Stdio::piped()).stderr(Stdio::piped());
+        c.spawn().unwrap()
     }
 
     /// `entractl ARGS --authority … --client-id …` with ENTRA_CLIENT_SECRET (app-only).
@@ -117,7 +132,7 @@ impl Cli {
     /// This store's ID (`lease overview`).
     pub async fn store_id(&self) -> String {
         let out = self.plain(&["lease", "overview"], &[]).await.ok();
-        out.json()["store_id"].as_str().unwrap().to_string()
+        out.json()["storeId"].as_str().unwrap().to_string()
     }
 
     /// The target's credentials, straight from the tenant.
@@ -157,9 +172,9 @@ pub fn check_invariants(cli: &Cli, app: &str, store_id: &str, leases: &HashMap<S
         let lease = leases.get(lease_id).unwrap_or_else(|| panic!("{context}: credential {} carries our marker but has no lease", c.key_id));
         assert_eq!(lease["status"], "active", "{context}: credential {} of a lease that is not active: {lease}", c.key_id);
     }
-    for lease in leases.values().filter(|l| l["kind"] == "app-secret" && l["target"] == app) {
+    for lease in leases.values().filter(|l| l["kind"] == "appSecret" && l["target"] == app) {
         let marker = lease["marker"].as_str().unwrap();
-        let present = creds.iter().any(|c| c.display_name.as_deref() == Some(marker) || lease["key_id"].as_str() == Some(c.key_id.as_str()));
+        let present = creds.iter().any(|c| c.display_name.as_deref() == Some(marker) || lease["keyId"].as_str() == Some(c.key_id.as_str()));
         match lease["status"].as_str().unwrap() {
             "active" => assert!(present, "{context}: active lease without its credential: {lease}"),
             "revoked" | "expired" | "abandoned" => assert!(!present, "{context}: ended lease whose credential is still there: {lease}"),

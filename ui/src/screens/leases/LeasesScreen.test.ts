@@ -8,39 +8,33 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { flushSync, mount, tick, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import LeasesScreen from "./LeasesScreen.svelte";
-import type { AuditEntry, Definition, IssuedLease, Lease, LeasesOverview, SignedInUser } from "../../lib/bindings";
+import type { AuditEntry, Definition, IssuedLease, Lease, LeasesOverview } from "../../lib/bindings";
+import { demoUser } from "../../lib/testing";
 
-const user = {
-  account: { id: "oid.tid", username: "admin@demo", display_name: "Demo Admin", tenant_id: "tid", authority: "http://x", kind: "interactive", last_used: null },
-  display_name: "Demo Admin",
-  user_principal_name: "admin@demo",
-  mail: null,
-  job_title: null,
-  organization: "Demo",
-} satisfies SignedInUser;
+const user = demoUser();
 
 const APP = "11111111-2222-3333-4444-555555555555";
 const SECRET = "abc8Q~0123456789012345678901234567890123";
-const definition: Definition = { name: "ci-deploy", kind: "app-secret", target: APP, target_name: "Payroll API", client_id: null, ttl_secs: 3600, max_ttl_secs: 86_400, ttl: "1h", max_ttl: "1d", created_at: "2026-03-01T10:00:00Z" };
+const definition: Definition = { name: "ci-deploy", kind: "appSecret", target: APP, targetName: "Payroll API", clientId: null, ttlSecs: 3600, maxTtlSecs: 86_400, createdAt: "2026-03-01T10:00:00Z" };
 
 function lease(over: Partial<Lease>): Lease {
   return {
     id: "aaaaaaaa-0000-4000-8000-000000000001",
     definition: "ci-deploy",
-    kind: "app-secret",
+    kind: "appSecret",
     target: APP,
     status: "active",
-    issued_at: "2026-03-01T12:00:00Z",
-    expires_at: "2026-03-01T13:00:00Z",
-    max_expires_at: "2026-03-02T12:00:00Z",
-    renewed_at: null,
-    ended_at: null,
-    key_id: "key-1",
+    issuedAt: "2026-03-01T12:00:00Z",
+    expiresAt: "2026-03-01T13:00:00Z",
+    maxExpiresAt: "2026-03-02T12:00:00Z",
+    renewedAt: null,
+    endedAt: null,
+    keyId: "key-1",
     hint: "abc",
     marker: "entra-desk:store-1:aaaaaaaa-0000-4000-8000-000000000001",
-    revoke_attempts: 0,
-    next_attempt_at: null,
-    last_error: null,
+    revokeAttempts: 0,
+    nextAttemptAt: null,
+    lastError: null,
     note: null,
     ...over,
   };
@@ -79,23 +73,23 @@ function backend(now: string) {
     calls.push({ cmd, args });
     switch (cmd) {
       case "leases_overview":
-        return { store_id: "store-1", leases: state.leases, definitions: state.definitions, now, last_maintenance: null } satisfies LeasesOverview;
+        return { storeId: "store-1", leases: state.leases, definitions: state.definitions, now, lastMaintenance: null } satisfies LeasesOverview;
       case "leases_audit":
         return state.audit;
       case "apps_list":
-        return { rows: [{ id: APP, object_type: "application", app_id: "c-1", display_name: "Payroll API", sign_in_audience: null, created: null, credential_count: 0, expired_count: 0, next_expiry: null, owners: [] }], as_of: null, stale: false };
+        return { rows: [{ id: APP, objectType: "application", appId: "c-1", displayName: "Payroll API", signInAudience: null, created: null, credentialCount: 0, expiredCount: 0, nextExpiry: null, owners: [] }], asOf: null, stale: false };
       case "leases_issue": {
         const issued = lease({});
         state.leases = [issued];
-        state.audit = [{ seq: 1, at: now, action: "issued", lease_id: issued.id, definition: "ci-deploy", target: APP, actor: "admin@demo", detail: "issued app secret", request_id: "req-1" }];
-        return { lease: issued, secret: SECRET, usable_after_ms: null, warning: null } satisfies IssuedLease;
+        state.audit = [{ seq: 1, at: now, action: "issued", leaseId: issued.id, definition: "ci-deploy", target: APP, actor: "admin@demo", detail: "issued app secret", requestId: "req-1" }];
+        return { lease: issued, secret: SECRET, usableAfterMs: null, warning: null } satisfies IssuedLease;
       }
       case "leases_renew":
         // The core reads the TTL (entra_core::duration) and refuses one above the max TTL; this stands in for it.
         if (args.ttl === "2d") throw { code: "invalid_input", message: "A TTL of 2d is above the max TTL of 'ci-deploy' (1d): ask for less. The lease was not changed", aadsts: null, correlationId: null, requestId: null, clientRequestId: null };
         return state.leases[0];
       case "leases_revoke":
-        state.leases = [lease({ status: "revoked", ended_at: now })];
+        state.leases = [lease({ status: "revoked", endedAt: now })];
         return state.leases[0];
       case "leases_define":
         return { ...definition, name: (args.request as { name: string }).name };
@@ -125,11 +119,13 @@ describe("LeasesScreen", () => {
     await settle();
     expect($(target, "leases-empty").textContent).toContain("No lease yet");
     expect($(target, "[data-testid=leases-definition][data-name=ci-deploy]").textContent).toContain("Payroll API");
+    // The definition's durations as the core read them (seconds), in words.
+    expect($(target, "[data-testid=leases-definition][data-name=ci-deploy]").textContent).toContain("TTL 1 hour · max 1 day");
 
     type($(target, "leases-issue-ttl"), "30m");
     $(target, "leases-issue").click();
     await settle();
-    expect(calls.find((c) => c.cmd === "leases_issue")!.args).toEqual({ accountId: "oid.tid", request: { definition: "ci-deploy", ttl: "30m", wait_until_usable: false } });
+    expect(calls.find((c) => c.cmd === "leases_issue")!.args).toEqual({ accountId: "oid.tid", request: { definition: "ci-deploy", ttl: "30m", waitUntilUsable: false } });
     expect(($(target, "leases-secret-value") as HTMLInputElement).value).toBe(SECRET);
     expect($(target, "leases-secret-once").textContent).toContain("it will not be shown again");
 
@@ -183,7 +179,7 @@ describe("LeasesScreen", () => {
 
   it("spells out a failing revocation", async () => {
     const { state } = backend("2026-03-01T12:00:00.000Z");
-    state.leases = [lease({ status: "revoke-failed", revoke_attempts: 4, last_error: "Graph answered 503: Service Unavailable", next_attempt_at: "2026-03-01T12:08:00Z" })];
+    state.leases = [lease({ status: "revokeFailed", revokeAttempts: 4, lastError: "Graph answered 503: Service Unavailable", nextAttemptAt: "2026-03-01T12:08:00Z" })];
     const target = document.createElement("div");
     document.body.append(target);
     const screen = mount(LeasesScreen, { target, props: { user } });
@@ -209,7 +205,7 @@ describe("LeasesScreen", () => {
     expect($(target, "leases-target-options").querySelector("option")!.getAttribute("value")).toBe(APP);
 
     type($(target, "leases-define-name"), "break-glass");
-    choose($(target, "leases-define-kind"), "user-password");
+    choose($(target, "leases-define-kind"), "userPassword");
     await settle();
     type($(target, "leases-define-target"), "99999999-2222-3333-4444-555555555555");
     expect($(target, "leases-define-warning").textContent).toContain("real account's password");
@@ -222,10 +218,10 @@ describe("LeasesScreen", () => {
     $(target, "leases-define-submit").click();
     await settle();
     const first = calls.find((c) => c.cmd === "leases_define")!;
-    expect(first.args).toMatchObject({ accountId: "oid.tid", clientSecret: null, request: { name: "break-glass", kind: "user-password", acknowledge_password_reset: true } });
+    expect(first.args).toMatchObject({ accountId: "oid.tid", clientSecret: null, request: { name: "break-glass", kind: "userPassword", acknowledgePasswordReset: true } });
 
     type($(target, "leases-define-name"), "graph-token");
-    choose($(target, "leases-define-kind"), "access-token");
+    choose($(target, "leases-define-kind"), "accessToken");
     await settle();
     type($(target, "leases-define-target"), "https://graph.microsoft.com/.default");
     type($(target, "leases-define-client-id"), "77777777-2222-3333-4444-555555555555");
@@ -236,7 +232,7 @@ describe("LeasesScreen", () => {
     const second = calls.filter((c) => c.cmd === "leases_define")[1]!;
     expect(second.args.clientSecret).toBe("client-s3cret");
     expect(JSON.stringify(second.args.request)).not.toContain("client-s3cret");
-    expect(second.args.request).toMatchObject({ kind: "access-token", client_id: "77777777-2222-3333-4444-555555555555" });
+    expect(second.args.request).toMatchObject({ kind: "accessToken", clientId: "77777777-2222-3333-4444-555555555555" });
     // The secret field is emptied after the attempt.
     expect(target.querySelector<HTMLInputElement>("[data-testid=leases-define-client-secret]")?.value ?? "").toBe("");
     unmount(screen);
