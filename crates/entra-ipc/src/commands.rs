@@ -27,6 +27,13 @@ impl<T: TS> TS for Channel<T> {
     fn inline(cfg: &Config) -> String {
         Self::name(cfg)
     }
+
+    fn visit_generics(v: &mut impl ts_rs::TypeVisitor)
+    where
+        Self: 'static,
+    {
+        v.visit::<T>();
+    }
 }
 
 /// One command of the surface.
@@ -65,6 +72,12 @@ macro_rules! commands {
                 args: vec![$((stringify!($arg), <$ty as TS>::name(cfg))),*],
                 result: result_type::<$ret>(cfg),
             }),*]
+        }
+
+        /// Visits every argument and result type of every command, in declaration order: the
+        /// bindings declare what this reaches, so a type is in them exactly when a command uses it.
+        pub fn visit_types(v: &mut impl ts_rs::TypeVisitor) {
+            $( $( v.visit::<$ty>(); )* v.visit::<$ret>(); )*
         }
     };
 }

@@ -2,10 +2,6 @@
 
 import type { Channel } from "@tauri-apps/api/core";
 
-export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
-
-export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "cancelled" | "internal";
-
 export type IpcError = { 
 /**
  * What kind of failure, for the UI to branch on.
@@ -32,6 +28,8 @@ requestId: string | null,
  */
 clientRequestId: string | null, };
 
+export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "cancelled" | "internal";
+
 export type SignInStatus = { 
 /**
  * Entra Desk's version, e.g. `0.1.0`.
@@ -50,23 +48,17 @@ accounts: Array<Account>,
  */
 preferences: Preferences, };
 
-export type DefaultTenant = { 
+export type Preferences = { 
 /**
- * True for the built-in demo tenant (nothing is configured).
+ * The screen shown last; reopened at start.
  */
-demo: boolean, 
+lastScreen: Screen | null, 
 /**
- * Its authority; `None` for the demo tenant, which starts on first use at a port chosen then.
+ * The account used last; signed in silently at start when its refresh token is still good.
  */
-authority: string | null, 
-/**
- * The client ID used to sign in; `None` for the demo tenant (its own public client).
- */
-clientId: string | null, 
-/**
- * The demo tenant's sign-in name.
- */
-demoUsername: string | null, };
+lastAccountId: string | null, };
+
+export type Screen = "apps" | "credentials" | "groups" | "leases" | "jwt";
 
 export type Account = { 
 /**
@@ -138,6 +130,24 @@ certificatePath: string,
  */
 privateKeyPath: string, } | { "type": "azureCli" };
 
+export type DefaultTenant = { 
+/**
+ * True for the built-in demo tenant (nothing is configured).
+ */
+demo: boolean, 
+/**
+ * Its authority; `None` for the demo tenant, which starts on first use at a port chosen then.
+ */
+authority: string | null, 
+/**
+ * The client ID used to sign in; `None` for the demo tenant (its own public client).
+ */
+clientId: string | null, 
+/**
+ * The demo tenant's sign-in name.
+ */
+demoUsername: string | null, };
+
 export type SignInTarget = { "kind": "demo" } | { "kind": "tenant", 
 /**
  * Authority or issuer URL.
@@ -184,292 +194,19 @@ jobTitle: string | null,
  */
 organization: string | null, };
 
-export type Screen = "apps" | "credentials" | "groups" | "leases" | "jwt";
-
-export type Preferences = { 
+export type AppInventory = { 
 /**
- * The screen shown last; reopened at start.
+ * Every cached object, by display name.
  */
-lastScreen: Screen | null, 
+rows: Array<AppRow>, 
 /**
- * The account used last; signed in silently at start when its refresh token is still good.
+ * When the cache was last synced (the older of the two collections); `None`: never.
  */
-lastAccountId: string | null, };
-
-export type Inspection = { 
+asOf: string | null, 
 /**
- * The JOSE header.
+ * The cache is empty, never synced, or older than the refresh interval.
  */
-header: { [key in string]: JsonValue }, 
-/**
- * The claims.
- */
-payload: { [key in string]: JsonValue }, 
-/**
- * Signature facts: algorithm, key ID, length.
- */
-signature: SignatureInfo, 
-/**
- * v1/v2, access/ID, delegated/app-only, Graph.
- */
-kind: TokenKind, 
-/**
- * Every claim with its meaning.
- */
-claims: Array<ClaimRow>, 
-/**
- * Directory roles from `wids`, named.
- */
-directoryRoles: Array<NamedId>, 
-/**
- * Groups, overage.
- */
-groups: GroupsInfo, 
-/**
- * Things to know that are not failed checks.
- */
-warnings: Array<string>, 
-/**
- * The validation checks, in order.
- */
-checks: Array<Check>, 
-/**
- * True when every check passed.
- */
-valid: boolean, 
-/**
- * One sentence: "Valid: all 7 checks passed" / "Invalid: 2 of 7 checks failed (…)".
- */
-verdict: string, 
-/**
- * The clock used, RFC 3339 UTC.
- */
-now: string, 
-/**
- * Where the keys came from, if any.
- */
-keysFrom: string | null, };
-
-export type SignatureInfo = { 
-/**
- * `alg`.
- */
-alg: string | null, 
-/**
- * `kid`.
- */
-kid: string | null, 
-/**
- * Decoded signature length in bytes.
- */
-length: number, };
-
-export type TokenKind = { 
-/**
- * v1 or v2.
- */
-version: TokenVersion, 
-/**
- * Access or ID token.
- */
-tokenUse: TokenUse, 
-/**
- * Delegated or app-only.
- */
-actor: Actor, 
-/**
- * The header carries a `nonce`: a Microsoft Graph (or other Microsoft first-party) access token.
- */
-graphNonce: boolean, 
-/**
- * A one-line summary: "v1 access token, app-only (Microsoft Graph)".
- */
-summary: string, };
-
-export type TokenVersion = "v1" | "v2" | "unknown";
-
-export type TokenUse = "access" | "id" | "unknown";
-
-export type Actor = "delegated" | "appOnly" | "unknown";
-
-export type ClaimRow = { 
-/**
- * The claim name as in the token.
- */
-name: string, 
-/**
- * The raw JSON value.
- */
-value: JsonValue, 
-/**
- * The value for people: names added to IDs, times formatted.
- */
-display: string, 
-/**
- * What the claim means; empty for claims this inspector does not know.
- */
-meaning: string, 
-/**
- * For numeric dates: UTC, local and relative views.
- */
-time: TimeView | null, };
-
-export type TimeView = { 
-/**
- * Seconds since the epoch, as in the token.
- */
-unix: number, 
-/**
- * RFC 3339 in UTC.
- */
-utc: string, 
-/**
- * RFC 3339 in this machine's time zone.
- */
-local: string, 
-/**
- * Relative to the inspection clock: "in 42 min", "3 days ago".
- */
-relative: string, };
-
-export type NamedId = { 
-/**
- * The object or template ID.
- */
-id: string, 
-/**
- * The display name, when known.
- */
-name: string | null, };
-
-export type GroupsInfo = { 
-/**
- * Group IDs with names where the cache knows them.
- */
-groups: Array<NamedId>, 
-/**
- * True when the groups were left out because there are too many (overage).
- */
-overage: boolean, 
-/**
- * Where the overage claim says the full list can be fetched, if given.
- */
-overageEndpoint: string | null, 
-/**
- * The explanation shown to the admin; empty when there is nothing to say.
- */
-explanation: string, };
-
-export type Check = { 
-/**
- * Stable identifier: `algorithm`, `signing_key`, `key_type`, `signature`, `key_issuer`, `expiry`,
- * `not_before`, `issued_at`, `audience`, `issuer`, `tenant`, `required_claim:<name>`.
- */
-name: string, 
-/**
- * Whether the check passed.
- */
-ok: boolean, 
-/**
- * What was found; for a failure, the cause and the fix.
- */
-detail: string, };
-
-export type Profile = { 
-/**
- * The profile's name (also its file name).
- */
-name: string, 
-/**
- * Tenant ID; fills `{TenantId}` elsewhere. Default: none.
- */
-tenantId: string | null, 
-/**
- * The API's client ID (accepted as audience, also as `api://…`). Default: none.
- */
-clientId: string | null, 
-/**
- * Expected audience. Default: none.
- */
-audience: string | null, 
-/**
- * Expected issuer, `{TenantId}` allowed. Default: [`ISSUER_V1`].
- */
-issuer: string | null, 
-/**
- * Authority, `{TenantId}` allowed (informational). Default: [`DEFAULT_AUTHORITY`].
- */
-authority: string | null, 
-/**
- * OpenID Connect metadata address, `{TenantId}` allowed; keys are fetched from it only when asked. Default: none.
- */
-metadataAddress: string | null, 
-/**
- * Required claims, `claim;claim=value`. Default: [`DEFAULT_REQUIRED_CLAIMS`].
- */
-requiredClaims: string | null, 
-/**
- * Clock skew `hh:mm:ss`. Default: [`DEFAULT_CLOCK_SKEW`].
- */
-clockSkew: string, 
-/**
- * JWKS cache duration `hh:mm:ss`; `00:00:00` disables the cache. Default: [`DEFAULT_JWKS_CACHE`].
- */
-jwksCacheDuration: string, };
-
-export type ImportReport = { 
-/**
- * The profile built from the block (defaults for fields not given).
- */
-profile: Profile, 
-/**
- * The fields that were set, by label.
- */
-recognised: Array<string>, 
-/**
- * Labels this inspector does not use, with their values (e.g. "Certificate Thumbprint").
- */
-unknown: Array<string>, 
-/**
- * Values that were rejected, with the reason; the field keeps its default.
- */
-problems: Array<string>, };
-
-export type CurrentTokenInspection = { 
-/**
- * The access token, shown in the inspector's paste area.
- */
-token: string, 
-/**
- * Its inspection with the chosen profile.
- */
-inspection: Inspection, };
-
-export type ObjectType = "application" | "servicePrincipal";
-
-export type CredentialType = "password" | "certificate";
-
-export type Owner = { 
-/**
- * The owner's object ID.
- */
-id: string, 
-/**
- * `user`, `servicePrincipal`, `group` or another directory object type.
- */
-ownerType: string, 
-/**
- * Display name.
- */
-displayName: string | null, 
-/**
- * User principal name (users).
- */
-userPrincipalName: string | null, 
-/**
- * Mail address.
- */
-mail: string | null, };
+stale: boolean, };
 
 export type AppRow = { 
 /**
@@ -513,161 +250,29 @@ nextExpiry: string | null,
  */
 owners: Array<Owner> | null, };
 
-export type AppInventory = { 
+export type Owner = { 
 /**
- * Every cached object, by display name.
+ * The owner's object ID.
  */
-rows: Array<AppRow>, 
+id: string, 
 /**
- * When the cache was last synced (the older of the two collections); `None`: never.
+ * `user`, `servicePrincipal`, `group` or another directory object type.
  */
-asOf: string | null, 
+ownerType: string, 
 /**
- * The cache is empty, never synced, or older than the refresh interval.
- */
-stale: boolean, };
-
-export type Credential = { 
-/**
- * The key ID (of a merged twin: the first of `key_ids`).
- */
-keyId: string, 
-/**
- * Every key ID this credential stands for (one, or the twins').
- */
-keyIds: Array<string>, 
-/**
- * Password (client secret) or certificate.
- */
-credentialType: CredentialType, 
-/**
- * `Sign`, `Verify` or `Sign+Verify` (certificates).
- */
-usage: string | null, 
-/**
- * The credential's display name.
+ * Display name.
  */
 displayName: string | null, 
 /**
- * `customKeyIdentifier` (a certificate's thumbprint).
+ * User principal name (users).
  */
-customKeyIdentifier: string | null, 
+userPrincipalName: string | null, 
 /**
- * A secret's first characters, as Graph shows them (not the secret).
+ * Mail address.
  */
-hint: string | null, 
-/**
- * Valid from.
- */
-start: string | null, 
-/**
- * Valid until.
- */
-end: string | null, };
+mail: string | null, };
 
-export type CredentialSummary = { 
-/**
- * Whole days left, rounded down (negative once expired).
- */
-daysLeft: number | null, 
-/**
- * The key ID (of a merged twin: the first of `key_ids`).
- */
-keyId: string, 
-/**
- * Every key ID this credential stands for (one, or the twins').
- */
-keyIds: Array<string>, 
-/**
- * Password (client secret) or certificate.
- */
-credentialType: CredentialType, 
-/**
- * `Sign`, `Verify` or `Sign+Verify` (certificates).
- */
-usage: string | null, 
-/**
- * The credential's display name.
- */
-displayName: string | null, 
-/**
- * `customKeyIdentifier` (a certificate's thumbprint).
- */
-customKeyIdentifier: string | null, 
-/**
- * A secret's first characters, as Graph shows them (not the secret).
- */
-hint: string | null, 
-/**
- * Valid from.
- */
-start: string | null, 
-/**
- * Valid until.
- */
-end: string | null, };
-
-export type RedirectUris = { 
-/**
- * Web.
- */
-web: Array<string>, 
-/**
- * Single-page application.
- */
-spa: Array<string>, 
-/**
- * Public client (mobile and desktop).
- */
-publicClient: Array<string>, };
-
-export type ApiPermission = { 
-/**
- * The API's appId.
- */
-resourceAppId: string, 
-/**
- * Its name, for well-known APIs.
- */
-resourceName: string | null, 
-/**
- * Delegated permissions (scopes).
- */
-delegated: number, 
-/**
- * Application permissions (app roles).
- */
-application: number, };
-
-export type AppDetail = { 
-/**
- * The inventory row.
- */
-row: AppRow, 
-/**
- * Credentials, soonest end first, twins merged.
- */
-credentials: Array<CredentialSummary>, 
-/**
- * Redirect URIs (app registrations).
- */
-redirectUris: RedirectUris, 
-/**
- * API permissions (app registrations).
- */
-apiPermissions: Array<ApiPermission>, 
-/**
- * Publisher domain (app registrations).
- */
-publisherDomain: string | null, 
-/**
- * Service principal type.
- */
-servicePrincipalType: string | null, 
-/**
- * The object's page in the Entra admin center.
- */
-portalUrl: string, };
+export type ObjectType = "application" | "servicePrincipal";
 
 export type SyncProgress = { "stage": "page", 
 /**
@@ -729,7 +334,129 @@ durationMs: number,
  */
 asOf: string, };
 
-export type ExpiryStatus = "expired" | "expiring" | "ok";
+export type AppDetail = { 
+/**
+ * The inventory row.
+ */
+row: AppRow, 
+/**
+ * Credentials, soonest end first, twins merged.
+ */
+credentials: Array<CredentialSummary>, 
+/**
+ * Redirect URIs (app registrations).
+ */
+redirectUris: RedirectUris, 
+/**
+ * API permissions (app registrations).
+ */
+apiPermissions: Array<ApiPermission>, 
+/**
+ * Publisher domain (app registrations).
+ */
+publisherDomain: string | null, 
+/**
+ * Service principal type.
+ */
+servicePrincipalType: string | null, 
+/**
+ * The object's page in the Entra admin center.
+ */
+portalUrl: string, };
+
+export type RedirectUris = { 
+/**
+ * Web.
+ */
+web: Array<string>, 
+/**
+ * Single-page application.
+ */
+spa: Array<string>, 
+/**
+ * Public client (mobile and desktop).
+ */
+publicClient: Array<string>, };
+
+export type ApiPermission = { 
+/**
+ * The API's appId.
+ */
+resourceAppId: string, 
+/**
+ * Its name, for well-known APIs.
+ */
+resourceName: string | null, 
+/**
+ * Delegated permissions (scopes).
+ */
+delegated: number, 
+/**
+ * Application permissions (app roles).
+ */
+application: number, };
+
+export type CredentialSummary = { 
+/**
+ * Whole days left, rounded down (negative once expired).
+ */
+daysLeft: number | null, 
+/**
+ * The key ID (of a merged twin: the first of `key_ids`).
+ */
+keyId: string, 
+/**
+ * Every key ID this credential stands for (one, or the twins').
+ */
+keyIds: Array<string>, 
+/**
+ * Password (client secret) or certificate.
+ */
+credentialType: CredentialType, 
+/**
+ * `Sign`, `Verify` or `Sign+Verify` (certificates).
+ */
+usage: string | null, 
+/**
+ * The credential's display name.
+ */
+displayName: string | null, 
+/**
+ * `customKeyIdentifier` (a certificate's thumbprint).
+ */
+customKeyIdentifier: string | null, 
+/**
+ * A secret's first characters, as Graph shows them (not the secret).
+ */
+hint: string | null, 
+/**
+ * Valid from.
+ */
+start: string | null, 
+/**
+ * Valid until.
+ */
+end: string | null, };
+
+export type CredentialType = "password" | "certificate";
+
+export type ExpiryReport = { 
+/**
+ * The credentials.
+ */
+rows: Array<ExpiringCredential>, 
+/**
+ * The windows, ascending.
+ */
+windows: Array<number>, 
+/**
+ * When the inventory was last synced.
+ */
+asOf: string | null, 
+/**
+ * The time the report was judged at.
+ */
+now: string, };
 
 export type ExpiringCredential = { 
 /**
@@ -793,23 +520,7 @@ usage: string | null,
  */
 owners: Array<Owner> | null, };
 
-export type ExpiryReport = { 
-/**
- * The credentials.
- */
-rows: Array<ExpiringCredential>, 
-/**
- * The windows, ascending.
- */
-windows: Array<number>, 
-/**
- * When the inventory was last synced.
- */
-asOf: string | null, 
-/**
- * The time the report was judged at.
- */
-now: string, };
+export type ExpiryStatus = "expired" | "expiring" | "ok";
 
 export type ExportFormat = "csv" | "json" | "notify";
 
@@ -859,21 +570,19 @@ nowIn: number,
  */
 wasIn: number | null, };
 
-export type CachePolicy = { 
+export type GroupsOverview = { 
 /**
- * The duration in seconds (0: the cache is disabled).
+ * The cache policy.
  */
-durationSecs: number, 
+policy: CachePolicy, 
 /**
- * The same, as `hh:mm:ss`.
+ * The statistics.
  */
-duration: string, 
+stats: GroupsStats, 
 /**
- * Whether reads may be served from the cache (`duration_secs > 0`).
+ * The cache's freshness (never refreshed by this call).
  */
-enabled: boolean, };
-
-export type Freshness = "fresh" | "stale" | "empty";
+cache: CacheState, };
 
 export type CacheState = { 
 /**
@@ -892,6 +601,22 @@ staleReason: string | null,
  * Whether this read refreshed the cache first (a "miss").
  */
 refreshed: boolean, };
+
+export type Freshness = "fresh" | "stale" | "empty";
+
+export type CachePolicy = { 
+/**
+ * The duration in seconds (0: the cache is disabled).
+ */
+durationSecs: number, 
+/**
+ * The same, as `hh:mm:ss`.
+ */
+duration: string, 
+/**
+ * Whether reads may be served from the cache (`duration_secs > 0`).
+ */
+enabled: boolean, };
 
 export type GroupsStats = { 
 /**
@@ -939,193 +664,6 @@ hits: number,
  */
 misses: number, };
 
-export type GroupsOverview = { 
-/**
- * The cache policy.
- */
-policy: CachePolicy, 
-/**
- * The statistics.
- */
-stats: GroupsStats, 
-/**
- * The cache's freshness (never refreshed by this call).
- */
-cache: CacheState, };
-
-export type GroupRow = { 
-/**
- * Object ID.
- */
-id: string, 
-/**
- * Display name.
- */
-displayName: string | null, 
-/**
- * Description.
- */
-description: string | null, 
-/**
- * Mail address.
- */
-mail: string | null, 
-/**
- * Security-enabled.
- */
-securityEnabled: boolean, 
-/**
- * Mail-enabled.
- */
-mailEnabled: boolean, 
-/**
- * `Unified`, `DynamicMembership`, …
- */
-groupTypes: Array<string>, 
-/**
- * Dynamic membership rule.
- */
-membershipRule: string | null, 
-/**
- * Direct members.
- */
-directMembers: number, };
-
-export type GroupList = { 
-/**
- * The groups, by display name.
- */
-groups: Array<GroupRow>, 
-/**
- * Freshness.
- */
-cache: CacheState, };
-
-export type MemberKind = "user" | "group" | "servicePrincipal" | "device" | "other";
-
-export type DirectoryRef = { 
-/**
- * Object ID.
- */
-id: string, 
-/**
- * Display name, when known.
- */
-displayName: string | null, 
-/**
- * Its kind.
- */
-kind: MemberKind, 
-/**
- * User principal name (users).
- */
-userPrincipalName: string | null, };
-
-export type GroupRef = { 
-/**
- * Object ID.
- */
-id: string, 
-/**
- * Display name, when known.
- */
-displayName: string | null, };
-
-export type MemberRow = { 
-/**
- * The member.
- */
-member: DirectoryRef, 
-/**
- * 1: a direct member; n: through n-1 nested groups (the shortest way).
- */
-depth: number, 
-/**
- * Transitive lists: the group it is directly in (one of them, on a shortest way).
- */
-via: GroupRef | null, };
-
-export type MemberList = { 
-/**
- * The group.
- */
-group: GroupRef, 
-/**
- * Whether nested members are included.
- */
-transitive: boolean, 
-/**
- * The members, by depth then name.
- */
-members: Array<MemberRow>, 
-/**
- * Freshness.
- */
-cache: CacheState, };
-
-export type GroupWithDepth = { 
-/**
- * The group.
- */
-group: GroupRef, 
-/**
- * 1: directly; n: through n-1 nested groups (the shortest way).
- */
-depth: number, };
-
-export type MemberOf = { 
-/**
- * The user.
- */
-user: DirectoryRef, 
-/**
- * Whether nested memberships are included.
- */
-transitive: boolean, 
-/**
- * The groups, by depth then name.
- */
-groups: Array<GroupWithDepth>, 
-/**
- * Freshness.
- */
-cache: CacheState, };
-
-export type WhyAnswer = { 
-/**
- * The user.
- */
-user: DirectoryRef, 
-/**
- * The group asked about.
- */
-group: GroupRef, 
-/**
- * Whether the user is in it, directly or through nested groups.
- */
-member: boolean, 
-/**
- * The shortest chain: from the group that directly contains the user to the asked group
- * (one element for a direct membership); empty when not a member.
- */
-chain: Array<GroupRef>, 
-/**
- * Freshness.
- */
-cache: CacheState, };
-
-export type ResolvedNames = { 
-/**
- * In the asked order; `display_name` is `None` for an ID the cache does not know.
- */
-names: Array<GroupRef>, 
-/**
- * When the cache was last synced.
- */
-asOf: string | null, };
-
-export type GroupsSyncPhase = "groups" | "users" | "names" | "saving";
-
 export type GroupsSyncProgress = { 
 /**
  * The current step.
@@ -1147,6 +685,8 @@ memberships: number,
  * Graph requests so far.
  */
 requests: number, };
+
+export type GroupsSyncPhase = "groups" | "users" | "names" | "saving";
 
 export type GroupsSyncSummary = { 
 /**
@@ -1188,73 +728,198 @@ durationMs: number,
  */
 asOf: string, };
 
-export type LeaseKind = "appSecret" | "userPassword" | "accessToken";
+export type GroupList = { 
+/**
+ * The groups, by display name.
+ */
+groups: Array<GroupRow>, 
+/**
+ * Freshness.
+ */
+cache: CacheState, };
 
-export type LeaseStatus = "pending" | "active" | "revoking" | "revokeFailed" | "revoked" | "expired" | "abandoned";
+export type GroupRow = { 
+/**
+ * Object ID.
+ */
+id: string, 
+/**
+ * Display name.
+ */
+displayName: string | null, 
+/**
+ * Description.
+ */
+description: string | null, 
+/**
+ * Mail address.
+ */
+mail: string | null, 
+/**
+ * Security-enabled.
+ */
+securityEnabled: boolean, 
+/**
+ * Mail-enabled.
+ */
+mailEnabled: boolean, 
+/**
+ * `Unified`, `DynamicMembership`, …
+ */
+groupTypes: Array<string>, 
+/**
+ * Dynamic membership rule.
+ */
+membershipRule: string | null, 
+/**
+ * Direct members.
+ */
+directMembers: number, };
 
-export type Definition = { 
+export type MemberList = { 
 /**
- * Unique name (letters, digits, `-`, `_`, `.`; 1–64 characters).
+ * The group.
  */
-name: string, 
+group: GroupRef, 
 /**
- * What a lease of it hands out.
+ * Whether nested members are included.
  */
-kind: LeaseKind, 
+transitive: boolean, 
 /**
- * App-secret: the application's object ID; user-password: the user's object ID; access-token: the scope.
+ * The members, by depth then name.
  */
-target: string, 
+members: Array<MemberRow>, 
 /**
- * The target's display name when known (app or user), for the screen.
+ * Freshness.
  */
-targetName: string | null, 
-/**
- * Access-token only: the client (application) ID whose secret (in the keychain) gets the token.
- */
-clientId: string | null, 
-/**
- * The default lease TTL, seconds.
- */
-ttlSecs: number, 
-/**
- * The longest a lease may live from its issue, renewals included, seconds.
- */
-maxTtlSecs: number, 
-/**
- * When it was defined.
- */
-createdAt: string, };
+cache: CacheState, };
 
-export type DefineRequest = { 
+export type GroupRef = { 
 /**
- * The name (see [`Definition::name`]).
+ * Object ID.
  */
-name: string, 
+id: string, 
 /**
- * The kind.
+ * Display name, when known.
  */
-kind: LeaseKind, 
+displayName: string | null, };
+
+export type MemberRow = { 
 /**
- * Object ID (app-secret: application object; user-password: user) or scope (access-token).
+ * The member.
  */
-target: string, 
+member: DirectoryRef, 
 /**
- * Default TTL.
+ * 1: a direct member; n: through n-1 nested groups (the shortest way).
  */
-ttl: string, 
+depth: number, 
 /**
- * Max TTL (at least the TTL).
+ * Transitive lists: the group it is directly in (one of them, on a shortest way).
  */
-maxTtl: string, 
+via: GroupRef | null, };
+
+export type DirectoryRef = { 
 /**
- * User-password only: the caller confirmed that leases reset a real account's password.
+ * Object ID.
  */
-acknowledgePasswordReset: boolean, 
+id: string, 
 /**
- * Access-token only: the client ID.
+ * Display name, when known.
  */
-clientId: string | null, };
+displayName: string | null, 
+/**
+ * Its kind.
+ */
+kind: MemberKind, 
+/**
+ * User principal name (users).
+ */
+userPrincipalName: string | null, };
+
+export type MemberKind = "user" | "group" | "servicePrincipal" | "device" | "other";
+
+export type MemberOf = { 
+/**
+ * The user.
+ */
+user: DirectoryRef, 
+/**
+ * Whether nested memberships are included.
+ */
+transitive: boolean, 
+/**
+ * The groups, by depth then name.
+ */
+groups: Array<GroupWithDepth>, 
+/**
+ * Freshness.
+ */
+cache: CacheState, };
+
+export type GroupWithDepth = { 
+/**
+ * The group.
+ */
+group: GroupRef, 
+/**
+ * 1: directly; n: through n-1 nested groups (the shortest way).
+ */
+depth: number, };
+
+export type WhyAnswer = { 
+/**
+ * The user.
+ */
+user: DirectoryRef, 
+/**
+ * The group asked about.
+ */
+group: GroupRef, 
+/**
+ * Whether the user is in it, directly or through nested groups.
+ */
+member: boolean, 
+/**
+ * The shortest chain: from the group that directly contains the user to the asked group
+ * (one element for a direct membership); empty when not a member.
+ */
+chain: Array<GroupRef>, 
+/**
+ * Freshness.
+ */
+cache: CacheState, };
+
+export type ResolvedNames = { 
+/**
+ * In the asked order; `display_name` is `None` for an ID the cache does not know.
+ */
+names: Array<GroupRef>, 
+/**
+ * When the cache was last synced.
+ */
+asOf: string | null, };
+
+export type LeasesOverview = { 
+/**
+ * This store's ID (the middle of every marker).
+ */
+storeId: string, 
+/**
+ * Leases, newest first (final ones of the last 30 days included).
+ */
+leases: Array<Lease>, 
+/**
+ * Definitions by name.
+ */
+definitions: Array<Definition>, 
+/**
+ * The store's time the countdowns are relative to (the screen corrects for its own clock).
+ */
+now: string, 
+/**
+ * The last maintenance (sweep + reconciliation) run, if any.
+ */
+lastMaintenance: MaintenanceRun | null, };
 
 export type Lease = { 
 /**
@@ -1326,79 +991,27 @@ lastError: string | null,
  */
 note: string | null, };
 
-export type IssuedLease = { 
-/**
- * The lease.
- */
-lease: Lease, 
-/**
- * The client secret, password or access token.
- */
-secret: string, 
-/**
- * App-secret with `waitUntilUsable`: how long until a token could be obtained with it, ms.
- */
-usableAfterMs: number | null, 
-/**
- * Set when the lease was issued but something after it did not work (e.g. the wait timed out).
- */
-warning: string | null, };
+export type LeaseStatus = "pending" | "active" | "revoking" | "revokeFailed" | "revoked" | "expired" | "abandoned";
 
-export type IssueRequest = { 
-/**
- * The definition's name.
- */
-definition: string, 
-/**
- * The TTL as the admin wrote it (`null` or empty: the definition's); refused above its max TTL.
- */
-ttl: string | null, 
-/**
- * App-secret: wait until Entra accepts the new secret (AADSTS7000215 while it propagates).
- */
-waitUntilUsable: boolean, };
+export type LeaseKind = "appSecret" | "userPassword" | "accessToken";
 
-export type AuditAction = "defined" | "undefined" | "intent" | "issued" | "issueFailed" | "renewed" | "revoked" | "revokeFailed" | "expired" | "reconciled";
-
-export type AuditEntry = { 
+export type MaintenanceRun = { 
 /**
- * Its position in the log (increasing).
- */
-seq: number, 
-/**
- * When.
+ * When it ended.
  */
 at: string, 
 /**
- * What happened.
+ * The sweep's result.
  */
-action: AuditAction, 
+sweep: SweepReport, 
 /**
- * The lease, if any.
+ * The reconciliation's, when one ran.
  */
-leaseId: string | null, 
+reconcile: ReconcileReport | null, 
 /**
- * The definition, if any.
+ * Why it could not run or finish (e.g. not signed in, Graph unreachable).
  */
-definition: string | null, 
-/**
- * The target, if any.
- */
-target: string | null, 
-/**
- * Who: the account's user name or client ID, or `sweeper` / `reconciliation`.
- */
-actor: string, 
-/**
- * What happened, in words (never a secret).
- */
-detail: string, 
-/**
- * Graph's `request-id` of the call, when there was one.
- */
-requestId: string | null, };
-
-export type AuditFormat = "jsonl" | "csv";
+error: string | null, };
 
 export type ReconcileReport = { 
 /**
@@ -1460,45 +1073,394 @@ failing: number,
  */
 tokensRefreshed: number, };
 
-export type MaintenanceRun = { 
+export type Definition = { 
 /**
- * When it ended.
+ * Unique name (letters, digits, `-`, `_`, `.`; 1–64 characters).
+ */
+name: string, 
+/**
+ * What a lease of it hands out.
+ */
+kind: LeaseKind, 
+/**
+ * App-secret: the application's object ID; user-password: the user's object ID; access-token: the scope.
+ */
+target: string, 
+/**
+ * The target's display name when known (app or user), for the screen.
+ */
+targetName: string | null, 
+/**
+ * Access-token only: the client (application) ID whose secret (in the keychain) gets the token.
+ */
+clientId: string | null, 
+/**
+ * The default lease TTL, seconds.
+ */
+ttlSecs: number, 
+/**
+ * The longest a lease may live from its issue, renewals included, seconds.
+ */
+maxTtlSecs: number, 
+/**
+ * When it was defined.
+ */
+createdAt: string, };
+
+export type DefineRequest = { 
+/**
+ * The name (see [`Definition::name`]).
+ */
+name: string, 
+/**
+ * The kind.
+ */
+kind: LeaseKind, 
+/**
+ * Object ID (app-secret: application object; user-password: user) or scope (access-token).
+ */
+target: string, 
+/**
+ * Default TTL.
+ */
+ttl: string, 
+/**
+ * Max TTL (at least the TTL).
+ */
+maxTtl: string, 
+/**
+ * User-password only: the caller confirmed that leases reset a real account's password.
+ */
+acknowledgePasswordReset: boolean, 
+/**
+ * Access-token only: the client ID.
+ */
+clientId: string | null, };
+
+export type IssueRequest = { 
+/**
+ * The definition's name.
+ */
+definition: string, 
+/**
+ * The TTL as the admin wrote it (`null` or empty: the definition's); refused above its max TTL.
+ */
+ttl: string | null, 
+/**
+ * App-secret: wait until Entra accepts the new secret (AADSTS7000215 while it propagates).
+ */
+waitUntilUsable: boolean, };
+
+export type IssuedLease = { 
+/**
+ * The lease.
+ */
+lease: Lease, 
+/**
+ * The client secret, password or access token.
+ */
+secret: string, 
+/**
+ * App-secret with `waitUntilUsable`: how long until a token could be obtained with it, ms.
+ */
+usableAfterMs: number | null, 
+/**
+ * Set when the lease was issued but something after it did not work (e.g. the wait timed out).
+ */
+warning: string | null, };
+
+export type AuditEntry = { 
+/**
+ * Its position in the log (increasing).
+ */
+seq: number, 
+/**
+ * When.
  */
 at: string, 
 /**
- * The sweep's result.
+ * What happened.
  */
-sweep: SweepReport, 
+action: AuditAction, 
 /**
- * The reconciliation's, when one ran.
+ * The lease, if any.
  */
-reconcile: ReconcileReport | null, 
+leaseId: string | null, 
 /**
- * Why it could not run or finish (e.g. not signed in, Graph unreachable).
+ * The definition, if any.
  */
-error: string | null, };
+definition: string | null, 
+/**
+ * The target, if any.
+ */
+target: string | null, 
+/**
+ * Who: the account's user name or client ID, or `sweeper` / `reconciliation`.
+ */
+actor: string, 
+/**
+ * What happened, in words (never a secret).
+ */
+detail: string, 
+/**
+ * Graph's `request-id` of the call, when there was one.
+ */
+requestId: string | null, };
 
-export type LeasesOverview = { 
+export type AuditAction = "defined" | "undefined" | "intent" | "issued" | "issueFailed" | "renewed" | "revoked" | "revokeFailed" | "expired" | "reconciled";
+
+export type AuditFormat = "jsonl" | "csv";
+
+export type Inspection = { 
 /**
- * This store's ID (the middle of every marker).
+ * The JOSE header.
  */
-storeId: string, 
+header: { [key in string]: JsonValue }, 
 /**
- * Leases, newest first (final ones of the last 30 days included).
+ * The claims.
  */
-leases: Array<Lease>, 
+payload: { [key in string]: JsonValue }, 
 /**
- * Definitions by name.
+ * Signature facts: algorithm, key ID, length.
  */
-definitions: Array<Definition>, 
+signature: SignatureInfo, 
 /**
- * The store's time the countdowns are relative to (the screen corrects for its own clock).
+ * v1/v2, access/ID, delegated/app-only, Graph.
+ */
+kind: TokenKind, 
+/**
+ * Every claim with its meaning.
+ */
+claims: Array<ClaimRow>, 
+/**
+ * Directory roles from `wids`, named.
+ */
+directoryRoles: Array<NamedId>, 
+/**
+ * Groups, overage.
+ */
+groups: GroupsInfo, 
+/**
+ * Things to know that are not failed checks.
+ */
+warnings: Array<string>, 
+/**
+ * The validation checks, in order.
+ */
+checks: Array<Check>, 
+/**
+ * True when every check passed.
+ */
+valid: boolean, 
+/**
+ * One sentence: "Valid: all 7 checks passed" / "Invalid: 2 of 7 checks failed (…)".
+ */
+verdict: string, 
+/**
+ * The clock used, RFC 3339 UTC.
  */
 now: string, 
 /**
- * The last maintenance (sweep + reconciliation) run, if any.
+ * Where the keys came from, if any.
  */
-lastMaintenance: MaintenanceRun | null, };
+keysFrom: string | null, };
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
+
+export type TokenKind = { 
+/**
+ * v1 or v2.
+ */
+version: TokenVersion, 
+/**
+ * Access or ID token.
+ */
+tokenUse: TokenUse, 
+/**
+ * Delegated or app-only.
+ */
+actor: Actor, 
+/**
+ * The header carries a `nonce`: a Microsoft Graph (or other Microsoft first-party) access token.
+ */
+graphNonce: boolean, 
+/**
+ * A one-line summary: "v1 access token, app-only (Microsoft Graph)".
+ */
+summary: string, };
+
+export type TokenVersion = "v1" | "v2" | "unknown";
+
+export type Actor = "delegated" | "appOnly" | "unknown";
+
+export type TokenUse = "access" | "id" | "unknown";
+
+export type Check = { 
+/**
+ * Stable identifier: `algorithm`, `signing_key`, `key_type`, `signature`, `key_issuer`, `expiry`,
+ * `not_before`, `issued_at`, `audience`, `issuer`, `tenant`, `required_claim:<name>`.
+ */
+name: string, 
+/**
+ * Whether the check passed.
+ */
+ok: boolean, 
+/**
+ * What was found; for a failure, the cause and the fix.
+ */
+detail: string, };
+
+export type NamedId = { 
+/**
+ * The object or template ID.
+ */
+id: string, 
+/**
+ * The display name, when known.
+ */
+name: string | null, };
+
+export type ClaimRow = { 
+/**
+ * The claim name as in the token.
+ */
+name: string, 
+/**
+ * The raw JSON value.
+ */
+value: JsonValue, 
+/**
+ * The value for people: names added to IDs, times formatted.
+ */
+display: string, 
+/**
+ * What the claim means; empty for claims this inspector does not know.
+ */
+meaning: string, 
+/**
+ * For numeric dates: UTC, local and relative views.
+ */
+time: TimeView | null, };
+
+export type TimeView = { 
+/**
+ * Seconds since the epoch, as in the token.
+ */
+unix: number, 
+/**
+ * RFC 3339 in UTC.
+ */
+utc: string, 
+/**
+ * RFC 3339 in this machine's time zone.
+ */
+local: string, 
+/**
+ * Relative to the inspection clock: "in 42 min", "3 days ago".
+ */
+relative: string, };
+
+export type GroupsInfo = { 
+/**
+ * Group IDs with names where the cache knows them.
+ */
+groups: Array<NamedId>, 
+/**
+ * True when the groups were left out because there are too many (overage).
+ */
+overage: boolean, 
+/**
+ * Where the overage claim says the full list can be fetched, if given.
+ */
+overageEndpoint: string | null, 
+/**
+ * The explanation shown to the admin; empty when there is nothing to say.
+ */
+explanation: string, };
+
+export type SignatureInfo = { 
+/**
+ * `alg`.
+ */
+alg: string | null, 
+/**
+ * `kid`.
+ */
+kid: string | null, 
+/**
+ * Decoded signature length in bytes.
+ */
+length: number, };
+
+export type CurrentTokenInspection = { 
+/**
+ * The access token, shown in the inspector's paste area.
+ */
+token: string, 
+/**
+ * Its inspection with the chosen profile.
+ */
+inspection: Inspection, };
+
+export type Profile = { 
+/**
+ * The profile's name (also its file name).
+ */
+name: string, 
+/**
+ * Tenant ID; fills `{TenantId}` elsewhere. Default: none.
+ */
+tenantId: string | null, 
+/**
+ * The API's client ID (accepted as audience, also as `api://…`). Default: none.
+ */
+clientId: string | null, 
+/**
+ * Expected audience. Default: none.
+ */
+audience: string | null, 
+/**
+ * Expected issuer, `{TenantId}` allowed. Default: [`ISSUER_V1`].
+ */
+issuer: string | null, 
+/**
+ * Authority, `{TenantId}` allowed (informational). Default: [`DEFAULT_AUTHORITY`].
+ */
+authority: string | null, 
+/**
+ * OpenID Connect metadata address, `{TenantId}` allowed; keys are fetched from it only when asked. Default: none.
+ */
+metadataAddress: string | null, 
+/**
+ * Required claims, `claim;claim=value`. Default: [`DEFAULT_REQUIRED_CLAIMS`].
+ */
+requiredClaims: string | null, 
+/**
+ * Clock skew `hh:mm:ss`. Default: [`DEFAULT_CLOCK_SKEW`].
+ */
+clockSkew: string, 
+/**
+ * JWKS cache duration `hh:mm:ss`; `00:00:00` disables the cache. Default: [`DEFAULT_JWKS_CACHE`].
+ */
+jwksCacheDuration: string, };
+
+export type ImportReport = { 
+/**
+ * The profile built from the block (defaults for fields not given).
+ */
+profile: Profile, 
+/**
+ * The fields that were set, by label.
+ */
+recognised: Array<string>, 
+/**
+ * Labels this inspector does not use, with their values (e.g. "Certificate Thumbprint").
+ */
+unknown: Array<string>, 
+/**
+ * Values that were rejected, with the reason; the field keeps its default.
+ */
+problems: Array<string>, };
 
 /** A JWT validation profile's defaults: `entra_jwt::Profile::default()`. */
 export const DEFAULT_JWT_PROFILE: Profile = {"name":"","tenantId":null,"clientId":null,"audience":null,"issuer":"https://sts.windows.net/{TenantId}/","authority":"https://login.microsoftonline.com/{TenantId}/","metadataAddress":null,"requiredClaims":"tid={TenantId}","clockSkew":"00:05:00","jwksCacheDuration":"01:00:00"};
