@@ -47,7 +47,7 @@ pub fn run() {
             }
         })
         .invoke_handler(tauri::generate_handler![
-            commands::signin::app_status,
+            commands::signin::signin_status,
             commands::signin::sign_in,
             commands::signin::cancel_sign_in,
             commands::signin::resume_account,

@@ -83,7 +83,7 @@ macro_rules! commands {
 }
 
 commands! {
-    signin::app_status() -> signin::SignInStatus;
+    signin::signin_status() -> signin::SignInStatus;
     signin::sign_in(target: signin::SignInTarget, on_progress: Channel<signin::SignInProgress>) -> signin::Account;
     signin::cancel_sign_in() -> bool;
     signin::resume_account(account_id: String) -> signin::SignedInUser;
@@ -185,7 +185,7 @@ mod tests {
         assert!(ts.contains("  sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: Account };"), "{ts}");
         assert!(ts.contains("  sign_out: { args: { accountId: string }; result: void };"), "{ts}");
         assert!(ts.contains("  jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };"), "{ts}");
-        assert!(ts.contains("  app_status: { args: Record<string, never>; result: SignInStatus };"), "{ts}");
+        assert!(ts.contains("  signin_status: { args: Record<string, never>; result: SignInStatus };"), "{ts}");
         assert!(ts.contains("  groups_members: { args: { accountId: string | null; groupId: string; transitive: boolean }; result: MemberList };"), "{ts}");
         assert!(ts.contains("  leases_define: { args: { accountId: string | null; request: DefineRequest; clientSecret: string | null }; result: Definition };"), "{ts}");
         assert!(ts.contains("  leases_export_audit: { args: { format: AuditFormat }; result: string };"), "{ts}");

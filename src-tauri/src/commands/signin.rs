@@ -12,7 +12,7 @@ use tauri::{AppHandle, State};
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn app_status(state: State<'_, AppState>) -> Result<SignInStatus, IpcError> {
+pub async fn signin_status(state: State<'_, AppState>) -> Result<SignInStatus, IpcError> {
     Ok(state.signin.status().await?)
 }
 

@@ -1467,7 +1467,7 @@ export const DEFAULT_JWT_PROFILE: Profile = {"name":"","tenantId":null,"clientId
 
 /** Every command: its arguments (as the UI sends them) and its result. Generated from entra_ipc::commands. */
 export interface Commands {
-  app_status: { args: Record<string, never>; result: SignInStatus };
+  signin_status: { args: Record<string, never>; result: SignInStatus };
   sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: Account };
   cancel_sign_in: { args: Record<string, never>; result: boolean };
   resume_account: { args: { accountId: string }; result: SignedInUser };

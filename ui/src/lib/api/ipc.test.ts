@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import { IpcFailure, toFailure } from "./ipc";
-import { appStatus, cancelSignIn, resumeAccount, savePreferences, signOut } from "./signin";
+import { signinStatus, cancelSignIn, resumeAccount, savePreferences, signOut } from "./signin";
 import type { SignInStatus } from "../bindings";
 
 const status: SignInStatus = {
@@ -20,14 +20,14 @@ describe("session API", () => {
   });
   afterEach(() => clearMocks());
 
-  it("calls app_status and returns its value", async () => {
+  it("calls signin_status and returns its value", async () => {
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
-      if (cmd === "app_status") return status;
+      if (cmd === "signin_status") return status;
       return undefined;
     });
-    await expect(appStatus()).resolves.toEqual(status);
-    expect(calls.map((c) => c.cmd)).toEqual(["app_status"]);
+    await expect(signinStatus()).resolves.toEqual(status);
+    expect(calls.map((c) => c.cmd)).toEqual(["signin_status"]);
   });
 
   it("sends camelCase argument names the Rust commands expect", async () => {

@@ -4,8 +4,8 @@ import { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
 import type { Account, SignInStatus, Preferences, SignedInUser, SignInProgress, SignInTarget } from "../bindings";
 
-export function appStatus(): Promise<SignInStatus> {
-  return call("app_status", {});
+export function signinStatus(): Promise<SignInStatus> {
+  return call("signin_status", {});
 }
 
 /** Signs in through the system browser; `onProgress` hears each step. */
