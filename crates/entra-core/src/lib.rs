@@ -15,6 +15,11 @@
 //!   [`credentials`] ([`credentials::Credentials`]: expiry report, exports, rotation, crossings),
 //!   [`groups`] ([`groups::Groups`]: the delta-synced group cache, transitive membership, "why"),
 //!   [`leases`] ([`leases::Leases`]: dynamic secrets with TTLs, crash-safe, reconciled and audited).
+//!   Their types are the ones the screens receive and `entractl` prints, camelCase like Graph,
+//!   with TypeScript derived behind the `ts` feature (entra-ipc only re-exports them).
+//! - [`cache`]: `cache.sqlite` and what the screens reading it share (its store handle, one
+//!   refresh at a time, certificate twins), below `apps`, `credentials` and `groups`.
+//! - [`preferences`]: the UI preferences remembered between runs.
 //! - [`config`]: where the tenant, app and endpoints come from, and the settings file.
 //! - [`auth`]: interactive (PKCE + loopback) and app-only sign-in, discovery, ID-token checks,
 //!   the token endpoint and the access-token cache.

@@ -20,7 +20,9 @@ pub const BINDINGS_PATH: &str = "../../ui/src/lib/bindings.ts";
 struct Declarations<'a> {
     cfg: &'a Config,
     seen: HashSet<TypeId>,
-    decls: Vec<String>,
+    /// (name, declaration), sorted by name before writing: ts-rs visits a type's dependencies in
+    /// an order that changes between compilations, so the walk's order cannot be the file's.
+    decls: Vec<(String, String)>,
 }
 
 impl TypeVisitor for Declarations<'_> {
@@ -32,8 +34,8 @@ impl TypeVisitor for Declarations<'_> {
             // Two Rust types may share one declaration (serde_json's `Value` and its `Map` both
             // stand for `JsonValue`): declare it once.
             let decl = T::decl(self.cfg);
-            if !self.decls.contains(&decl) {
-                self.decls.push(decl);
+            if !self.decls.iter().any(|(_, d)| *d == decl) {
+                self.decls.push((T::ident(self.cfg), decl));
             }
         }
         T::visit_generics(self);
@@ -50,11 +52,12 @@ pub fn typescript() -> String {
     commands::visit_types(&mut walk);
     // The defaults below are typed `Profile`; a command names it already, this keeps it certain.
     walk.visit::<entra_jwt::Profile>();
-    let decls = walk.decls;
+    let mut decls = walk.decls;
+    decls.sort();
     let mut out = String::from(
         "// Generated from crates/entra-ipc by `UPDATE_BINDINGS=1 cargo test -p entra-ipc`. Do not edit.\n\nimport type { Channel } from \"@tauri-apps/api/core\";\n",
     );
-    for decl in decls {
+    for (_, decl) in decls {
         out.push('\n');
         out.push_str("export ");
         out.push_str(&decl);

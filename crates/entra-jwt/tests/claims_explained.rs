@@ -122,7 +122,7 @@ fn graph_token_is_recognised() {
 fn inspection_serialises_for_the_ui() {
     let ins = explain(&v2_claims());
     let v = serde_json::to_value(&ins).unwrap();
-    for key in ["header", "payload", "valid", "checks", "claims", "kind", "warnings", "groups", "directory_roles", "verdict"] {
+    for key in ["header", "payload", "valid", "checks", "claims", "kind", "warnings", "groups", "directoryRoles", "verdict"] {
         assert!(v.get(key).is_some(), "missing {key}");
     }
     assert_eq!(v["kind"]["version"], "v2");

@@ -2,64 +2,6 @@
 
 import type { Channel } from "@tauri-apps/api/core";
 
-export type IpcError = { 
-/**
- * What kind of failure, for the UI to branch on.
- */
-code: ErrorCode, 
-/**
- * What went wrong and how to fix it, for a person.
- */
-message: string, 
-/**
- * The AADSTS code when Entra refused a request.
- */
-aadsts: number | null, 
-/**
- * Entra's correlation ID, for a support ticket.
- */
-correlationId: string | null, 
-/**
- * Microsoft Graph's `request-id` when Graph answered with the error, for a support ticket.
- */
-requestId: string | null, 
-/**
- * The `client-request-id` Entra Desk sent with that Graph request.
- */
-clientRequestId: string | null, };
-
-export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "cancelled" | "internal";
-
-export type SignInStatus = { 
-/**
- * Entra Desk's version, e.g. `0.1.0`.
- */
-version: string, 
-/**
- * The default tenant.
- */
-defaultTenant: DefaultTenant, 
-/**
- * Remembered accounts, most recently used first.
- */
-accounts: Array<Account>, 
-/**
- * The UI preferences saved by the last run.
- */
-preferences: Preferences, };
-
-export type Preferences = { 
-/**
- * The screen shown last; reopened at start.
- */
-lastScreen: Screen | null, 
-/**
- * The account used last; signed in silently at start when its refresh token is still good.
- */
-lastAccountId: string | null, };
-
-export type Screen = "apps" | "credentials" | "groups" | "leases" | "jwt";
-
 export type Account = { 
 /**
  * Stable ID: `<oid>.<tid>` for people (MSAL's home account ID), `app:<client id>.<tenant>` for apps.
@@ -120,6 +62,26 @@ demoTenant: boolean, };
 
 export type AccountKind = "interactive" | "appOnly";
 
+export type Actor = "delegated" | "appOnly" | "unknown";
+
+export type ApiPermission = { 
+/**
+ * The API's appId.
+ */
+resourceAppId: string, 
+/**
+ * Its name, for well-known APIs.
+ */
+resourceName: string | null, 
+/**
+ * Delegated permissions (scopes).
+ */
+delegated: number, 
+/**
+ * Application permissions (app roles).
+ */
+application: number, };
+
 export type AppCredentialRef = { "type": "clientSecret" } | { "type": "certificate", 
 /**
  * The certificate (PEM).
@@ -130,69 +92,35 @@ certificatePath: string,
  */
 privateKeyPath: string, } | { "type": "azureCli" };
 
-export type DefaultTenant = { 
+export type AppDetail = { 
 /**
- * True for the built-in demo tenant (nothing is configured).
+ * The inventory row.
  */
-demo: boolean, 
+row: AppRow, 
 /**
- * Its authority; `None` for the demo tenant, which starts on first use at a port chosen then.
+ * Credentials, soonest end first, twins merged.
  */
-authority: string | null, 
+credentials: Array<CredentialSummary>, 
 /**
- * The client ID used to sign in; `None` for the demo tenant (its own public client).
+ * Redirect URIs (app registrations).
  */
-clientId: string | null, 
+redirectUris: RedirectUris, 
 /**
- * The demo tenant's sign-in name.
+ * API permissions (app registrations).
  */
-demoUsername: string | null, };
-
-export type SignInTarget = { "kind": "demo" } | { "kind": "tenant", 
+apiPermissions: Array<ApiPermission>, 
 /**
- * Authority or issuer URL.
+ * Publisher domain (app registrations).
  */
-authority: string, 
+publisherDomain: string | null, 
 /**
- * Application (client) ID.
+ * Service principal type.
  */
-clientId: string, 
+servicePrincipalType: string | null, 
 /**
- * Extra scopes; `openid profile offline_access` are always asked for.
+ * The object's page in the Entra admin center.
  */
-scopes: Array<string> | null, };
-
-export type SignInProgress = { "step": "discoveringProvider" } | { "step": "waitingForBrowser", 
-/**
- * The authorize URL (carries state, nonce and PKCE challenge; none of them is a secret on its own).
- */
-authorizeUrl: string, } | { "step": "redeemingCode" } | { "step": "done" };
-
-export type SignedInUser = { 
-/**
- * The remembered account.
- */
-account: Account, 
-/**
- * Graph's display name (or the account's, for apps).
- */
-displayName: string | null, 
-/**
- * The user principal name.
- */
-userPrincipalName: string | null, 
-/**
- * The mail address.
- */
-mail: string | null, 
-/**
- * The job title.
- */
-jobTitle: string | null, 
-/**
- * The tenant's display name from `/organization` (best effort for people).
- */
-organization: string | null, };
+portalUrl: string, };
 
 export type AppInventory = { 
 /**
@@ -250,151 +178,116 @@ nextExpiry: string | null,
  */
 owners: Array<Owner> | null, };
 
-export type Owner = { 
-/**
- * The owner's object ID.
- */
-id: string, 
-/**
- * `user`, `servicePrincipal`, `group` or another directory object type.
- */
-ownerType: string, 
-/**
- * Display name.
- */
-displayName: string | null, 
-/**
- * User principal name (users).
- */
-userPrincipalName: string | null, 
-/**
- * Mail address.
- */
-mail: string | null, };
+export type AuditAction = "defined" | "undefined" | "intent" | "issued" | "issueFailed" | "renewed" | "revoked" | "revokeFailed" | "expired" | "reconciled";
 
-export type ObjectType = "application" | "servicePrincipal";
+export type AuditEntry = { 
+/**
+ * Its position in the log (increasing).
+ */
+seq: number, 
+/**
+ * When.
+ */
+at: string, 
+/**
+ * What happened.
+ */
+action: AuditAction, 
+/**
+ * The lease, if any.
+ */
+leaseId: string | null, 
+/**
+ * The definition, if any.
+ */
+definition: string | null, 
+/**
+ * The target, if any.
+ */
+target: string | null, 
+/**
+ * Who: the account's user name or client ID, or `sweeper` / `reconciliation`.
+ */
+actor: string, 
+/**
+ * What happened, in words (never a secret).
+ */
+detail: string, 
+/**
+ * Graph's `request-id` of the call, when there was one.
+ */
+requestId: string | null, };
 
-export type SyncProgress = { "stage": "page", 
-/**
- * `applications` or `servicePrincipals`.
- */
-collection: string, 
-/**
- * Items so far.
- */
-items: number, } | { "stage": "listReady", 
-/**
- * Objects in the cache.
- */
-rows: number, } | { "stage": "owners", 
-/**
- * Objects whose owners are loaded.
- */
-done: number, 
-/**
- * Objects whose owners are being loaded.
- */
-total: number, } | { "stage": "throttled", 
-/**
- * Seconds.
- */
-seconds: number, } | { "stage": "retrying", 
-/**
- * The attempt about to be made.
- */
-attempt: number, 
-/**
- * Why, e.g. `HTTP 503`.
- */
-reason: string, };
+export type AuditFormat = "jsonl" | "csv";
 
-export type SyncSummary = { 
+export type CachePolicy = { 
 /**
- * A full read (first time, asked for, or the delta link was refused) or a delta.
+ * The duration in seconds (0: the cache is disabled).
  */
-full: boolean, 
+durationSecs: number, 
 /**
- * Objects written (a full read counts every object).
+ * The same, as `hh:mm:ss`.
  */
-changed: number, 
+duration: string, 
 /**
- * Objects removed from the cache.
+ * Whether reads may be served from the cache (`duration_secs > 0`).
  */
-removed: number, 
-/**
- * HTTP requests sent to Graph (a `$batch` counts once; retries count).
- */
-requests: number, 
-/**
- * Wall time.
- */
-durationMs: number, 
-/**
- * The cache's new "as of" time.
- */
-asOf: string, };
+enabled: boolean, };
 
-export type AppDetail = { 
+export type CacheState = { 
 /**
- * The inventory row.
+ * When the cache was last synced.
  */
-row: AppRow, 
+asOf: string | null, 
 /**
- * Credentials, soonest end first, twins merged.
+ * Fresh, stale or empty.
  */
-credentials: Array<CredentialSummary>, 
+freshness: Freshness, 
 /**
- * Redirect URIs (app registrations).
+ * Why the data is stale (e.g. the refresh's error), when it is.
  */
-redirectUris: RedirectUris, 
+staleReason: string | null, 
 /**
- * API permissions (app registrations).
+ * Whether this read refreshed the cache first (a "miss").
  */
-apiPermissions: Array<ApiPermission>, 
-/**
- * Publisher domain (app registrations).
- */
-publisherDomain: string | null, 
-/**
- * Service principal type.
- */
-servicePrincipalType: string | null, 
-/**
- * The object's page in the Entra admin center.
- */
-portalUrl: string, };
+refreshed: boolean, };
 
-export type RedirectUris = { 
+export type Check = { 
 /**
- * Web.
+ * Stable identifier: `algorithm`, `signing_key`, `key_type`, `signature`, `key_issuer`, `expiry`,
+ * `not_before`, `issued_at`, `audience`, `issuer`, `tenant`, `required_claim:<name>`.
  */
-web: Array<string>, 
+name: string, 
 /**
- * Single-page application.
+ * Whether the check passed.
  */
-spa: Array<string>, 
+ok: boolean, 
 /**
- * Public client (mobile and desktop).
+ * What was found; for a failure, the cause and the fix.
  */
-publicClient: Array<string>, };
+detail: string, };
 
-export type ApiPermission = { 
+export type ClaimRow = { 
 /**
- * The API's appId.
+ * The claim name as in the token.
  */
-resourceAppId: string, 
+name: string, 
 /**
- * Its name, for well-known APIs.
+ * The raw JSON value.
  */
-resourceName: string | null, 
+value: JsonValue, 
 /**
- * Delegated permissions (scopes).
+ * The value for people: names added to IDs, times formatted.
  */
-delegated: number, 
+display: string, 
 /**
- * Application permissions (app roles).
+ * What the claim means; empty for claims this inspector does not know.
  */
-application: number, };
+meaning: string, 
+/**
+ * For numeric dates: UTC, local and relative views.
+ */
+time: TimeView | null, };
 
 export type CredentialSummary = { 
 /**
@@ -440,23 +333,131 @@ end: string | null, };
 
 export type CredentialType = "password" | "certificate";
 
-export type ExpiryReport = { 
+export type Crossing = { 
 /**
- * The credentials.
+ * The credential, as the report shows it now.
  */
-rows: Array<ExpiringCredential>, 
+credential: ExpiringCredential, 
 /**
- * The windows, ascending.
+ * The level it is at now, in days (0: expired).
  */
-windows: Array<number>, 
+nowIn: number, 
 /**
- * When the inventory was last synced.
+ * The level recorded last time (`None`: outside every window).
  */
-asOf: string | null, 
+wasIn: number | null, };
+
+export type CurrentTokenInspection = { 
 /**
- * The time the report was judged at.
+ * The access token, shown in the inspector's paste area.
  */
-now: string, };
+token: string, 
+/**
+ * Its inspection with the chosen profile.
+ */
+inspection: Inspection, };
+
+export type DefaultTenant = { 
+/**
+ * True for the built-in demo tenant (nothing is configured).
+ */
+demo: boolean, 
+/**
+ * Its authority; `None` for the demo tenant, which starts on first use at a port chosen then.
+ */
+authority: string | null, 
+/**
+ * The client ID used to sign in; `None` for the demo tenant (its own public client).
+ */
+clientId: string | null, 
+/**
+ * The demo tenant's sign-in name.
+ */
+demoUsername: string | null, };
+
+export type DefineRequest = { 
+/**
+ * The name (see [`Definition::name`]).
+ */
+name: string, 
+/**
+ * The kind.
+ */
+kind: LeaseKind, 
+/**
+ * Object ID (app-secret: application object; user-password: user) or scope (access-token).
+ */
+target: string, 
+/**
+ * Default TTL.
+ */
+ttl: string, 
+/**
+ * Max TTL (at least the TTL).
+ */
+maxTtl: string, 
+/**
+ * User-password only: the caller confirmed that leases reset a real account's password.
+ */
+acknowledgePasswordReset: boolean, 
+/**
+ * Access-token only: the client ID.
+ */
+clientId: string | null, };
+
+export type Definition = { 
+/**
+ * Unique name (letters, digits, `-`, `_`, `.`; 1–64 characters).
+ */
+name: string, 
+/**
+ * What a lease of it hands out.
+ */
+kind: LeaseKind, 
+/**
+ * App-secret: the application's object ID; user-password: the user's object ID; access-token: the scope.
+ */
+target: string, 
+/**
+ * The target's display name when known (app or user), for the screen.
+ */
+targetName: string | null, 
+/**
+ * Access-token only: the client (application) ID whose secret (in the keychain) gets the token.
+ */
+clientId: string | null, 
+/**
+ * The default lease TTL, seconds.
+ */
+ttlSecs: number, 
+/**
+ * The longest a lease may live from its issue, renewals included, seconds.
+ */
+maxTtlSecs: number, 
+/**
+ * When it was defined.
+ */
+createdAt: string, };
+
+export type DirectoryRef = { 
+/**
+ * Object ID.
+ */
+id: string, 
+/**
+ * Display name, when known.
+ */
+displayName: string | null, 
+/**
+ * Its kind.
+ */
+kind: MemberKind, 
+/**
+ * User principal name (users).
+ */
+userPrincipalName: string | null, };
+
+export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "cancelled" | "internal";
 
 export type ExpiringCredential = { 
 /**
@@ -520,6 +521,24 @@ usage: string | null,
  */
 owners: Array<Owner> | null, };
 
+export type ExpiryReport = { 
+/**
+ * The credentials.
+ */
+rows: Array<ExpiringCredential>, 
+/**
+ * The windows, ascending.
+ */
+windows: Array<number>, 
+/**
+ * When the inventory was last synced.
+ */
+asOf: string | null, 
+/**
+ * The time the report was judged at.
+ */
+now: string, };
+
 export type ExpiryStatus = "expired" | "expiring" | "ok";
 
 export type ExportFormat = "csv" | "json" | "notify";
@@ -534,41 +553,93 @@ path: string,
  */
 count: number, };
 
-export type RotatedSecret = { 
-/**
- * The new credential's key ID.
- */
-keyId: string, 
-/**
- * The new secret's value: shown once, never stored by Entra Desk.
- */
-secretText: string, 
-/**
- * When it ends.
- */
-end: string, 
-/**
- * Its hint (first characters), as Graph will show it.
- */
-hint: string | null, 
-/**
- * Set when the secret was created but the local cache could not be updated: show it, and refresh.
- */
-warning: string | null, };
+export type Freshness = "fresh" | "stale" | "empty";
 
-export type Crossing = { 
+export type GroupList = { 
 /**
- * The credential, as the report shows it now.
+ * The groups, by display name.
  */
-credential: ExpiringCredential, 
+groups: Array<GroupRow>, 
 /**
- * The level it is at now, in days (0: expired).
+ * Freshness.
  */
-nowIn: number, 
+cache: CacheState, };
+
+export type GroupRef = { 
 /**
- * The level recorded last time (`None`: outside every window).
+ * Object ID.
  */
-wasIn: number | null, };
+id: string, 
+/**
+ * Display name, when known.
+ */
+displayName: string | null, };
+
+export type GroupRow = { 
+/**
+ * Object ID.
+ */
+id: string, 
+/**
+ * Display name.
+ */
+displayName: string | null, 
+/**
+ * Description.
+ */
+description: string | null, 
+/**
+ * Mail address.
+ */
+mail: string | null, 
+/**
+ * Security-enabled.
+ */
+securityEnabled: boolean, 
+/**
+ * Mail-enabled.
+ */
+mailEnabled: boolean, 
+/**
+ * `Unified`, `DynamicMembership`, …
+ */
+groupTypes: Array<string>, 
+/**
+ * Dynamic membership rule.
+ */
+membershipRule: string | null, 
+/**
+ * Direct members.
+ */
+directMembers: number, };
+
+export type GroupWithDepth = { 
+/**
+ * The group.
+ */
+group: GroupRef, 
+/**
+ * 1: directly; n: through n-1 nested groups (the shortest way).
+ */
+depth: number, };
+
+export type GroupsInfo = { 
+/**
+ * Group IDs with names where the cache knows them.
+ */
+groups: Array<NamedId>, 
+/**
+ * True when the groups were left out because there are too many (overage).
+ */
+overage: boolean, 
+/**
+ * Where the overage claim says the full list can be fetched, if given.
+ */
+overageEndpoint: string | null, 
+/**
+ * The explanation shown to the admin; empty when there is nothing to say.
+ */
+explanation: string, };
 
 export type GroupsOverview = { 
 /**
@@ -583,40 +654,6 @@ stats: GroupsStats,
  * The cache's freshness (never refreshed by this call).
  */
 cache: CacheState, };
-
-export type CacheState = { 
-/**
- * When the cache was last synced.
- */
-asOf: string | null, 
-/**
- * Fresh, stale or empty.
- */
-freshness: Freshness, 
-/**
- * Why the data is stale (e.g. the refresh's error), when it is.
- */
-staleReason: string | null, 
-/**
- * Whether this read refreshed the cache first (a "miss").
- */
-refreshed: boolean, };
-
-export type Freshness = "fresh" | "stale" | "empty";
-
-export type CachePolicy = { 
-/**
- * The duration in seconds (0: the cache is disabled).
- */
-durationSecs: number, 
-/**
- * The same, as `hh:mm:ss`.
- */
-duration: string, 
-/**
- * Whether reads may be served from the cache (`duration_secs > 0`).
- */
-enabled: boolean, };
 
 export type GroupsStats = { 
 /**
@@ -664,6 +701,8 @@ hits: number,
  */
 misses: number, };
 
+export type GroupsSyncPhase = "groups" | "users" | "names" | "saving";
+
 export type GroupsSyncProgress = { 
 /**
  * The current step.
@@ -685,8 +724,6 @@ memberships: number,
  * Graph requests so far.
  */
 requests: number, };
-
-export type GroupsSyncPhase = "groups" | "users" | "names" | "saving";
 
 export type GroupsSyncSummary = { 
 /**
@@ -728,198 +765,137 @@ durationMs: number,
  */
 asOf: string, };
 
-export type GroupList = { 
+export type ImportReport = { 
 /**
- * The groups, by display name.
+ * The profile built from the block (defaults for fields not given).
  */
-groups: Array<GroupRow>, 
+profile: Profile, 
 /**
- * Freshness.
+ * The fields that were set, by label.
  */
-cache: CacheState, };
+recognised: Array<string>, 
+/**
+ * Labels this inspector does not use, with their values (e.g. "Certificate Thumbprint").
+ */
+unknown: Array<string>, 
+/**
+ * Values that were rejected, with the reason; the field keeps its default.
+ */
+problems: Array<string>, };
 
-export type GroupRow = { 
+export type Inspection = { 
 /**
- * Object ID.
+ * The JOSE header.
  */
-id: string, 
+header: { [key in string]: JsonValue }, 
 /**
- * Display name.
+ * The claims.
  */
-displayName: string | null, 
+payload: { [key in string]: JsonValue }, 
 /**
- * Description.
+ * Signature facts: algorithm, key ID, length.
  */
-description: string | null, 
+signature: SignatureInfo, 
 /**
- * Mail address.
+ * v1/v2, access/ID, delegated/app-only, Graph.
  */
-mail: string | null, 
+kind: TokenKind, 
 /**
- * Security-enabled.
+ * Every claim with its meaning.
  */
-securityEnabled: boolean, 
+claims: Array<ClaimRow>, 
 /**
- * Mail-enabled.
+ * Directory roles from `wids`, named.
  */
-mailEnabled: boolean, 
+directoryRoles: Array<NamedId>, 
 /**
- * `Unified`, `DynamicMembership`, …
+ * Groups, overage.
  */
-groupTypes: Array<string>, 
+groups: GroupsInfo, 
 /**
- * Dynamic membership rule.
+ * Things to know that are not failed checks.
  */
-membershipRule: string | null, 
+warnings: Array<string>, 
 /**
- * Direct members.
+ * The validation checks, in order.
  */
-directMembers: number, };
-
-export type MemberList = { 
+checks: Array<Check>, 
 /**
- * The group.
+ * True when every check passed.
  */
-group: GroupRef, 
+valid: boolean, 
 /**
- * Whether nested members are included.
+ * One sentence: "Valid: all 7 checks passed" / "Invalid: 2 of 7 checks failed (…)".
  */
-transitive: boolean, 
+verdict: string, 
 /**
- * The members, by depth then name.
- */
-members: Array<MemberRow>, 
-/**
- * Freshness.
- */
-cache: CacheState, };
-
-export type GroupRef = { 
-/**
- * Object ID.
- */
-id: string, 
-/**
- * Display name, when known.
- */
-displayName: string | null, };
-
-export type MemberRow = { 
-/**
- * The member.
- */
-member: DirectoryRef, 
-/**
- * 1: a direct member; n: through n-1 nested groups (the shortest way).
- */
-depth: number, 
-/**
- * Transitive lists: the group it is directly in (one of them, on a shortest way).
- */
-via: GroupRef | null, };
-
-export type DirectoryRef = { 
-/**
- * Object ID.
- */
-id: string, 
-/**
- * Display name, when known.
- */
-displayName: string | null, 
-/**
- * Its kind.
- */
-kind: MemberKind, 
-/**
- * User principal name (users).
- */
-userPrincipalName: string | null, };
-
-export type MemberKind = "user" | "group" | "servicePrincipal" | "device" | "other";
-
-export type MemberOf = { 
-/**
- * The user.
- */
-user: DirectoryRef, 
-/**
- * Whether nested memberships are included.
- */
-transitive: boolean, 
-/**
- * The groups, by depth then name.
- */
-groups: Array<GroupWithDepth>, 
-/**
- * Freshness.
- */
-cache: CacheState, };
-
-export type GroupWithDepth = { 
-/**
- * The group.
- */
-group: GroupRef, 
-/**
- * 1: directly; n: through n-1 nested groups (the shortest way).
- */
-depth: number, };
-
-export type WhyAnswer = { 
-/**
- * The user.
- */
-user: DirectoryRef, 
-/**
- * The group asked about.
- */
-group: GroupRef, 
-/**
- * Whether the user is in it, directly or through nested groups.
- */
-member: boolean, 
-/**
- * The shortest chain: from the group that directly contains the user to the asked group
- * (one element for a direct membership); empty when not a member.
- */
-chain: Array<GroupRef>, 
-/**
- * Freshness.
- */
-cache: CacheState, };
-
-export type ResolvedNames = { 
-/**
- * In the asked order; `display_name` is `None` for an ID the cache does not know.
- */
-names: Array<GroupRef>, 
-/**
- * When the cache was last synced.
- */
-asOf: string | null, };
-
-export type LeasesOverview = { 
-/**
- * This store's ID (the middle of every marker).
- */
-storeId: string, 
-/**
- * Leases, newest first (final ones of the last 30 days included).
- */
-leases: Array<Lease>, 
-/**
- * Definitions by name.
- */
-definitions: Array<Definition>, 
-/**
- * The store's time the countdowns are relative to (the screen corrects for its own clock).
+ * The clock used, RFC 3339 UTC.
  */
 now: string, 
 /**
- * The last maintenance (sweep + reconciliation) run, if any.
+ * Where the keys came from, if any.
  */
-lastMaintenance: MaintenanceRun | null, };
+keysFrom: string | null, };
+
+export type IpcError = { 
+/**
+ * What kind of failure, for the UI to branch on.
+ */
+code: ErrorCode, 
+/**
+ * What went wrong and how to fix it, for a person.
+ */
+message: string, 
+/**
+ * The AADSTS code when Entra refused a request.
+ */
+aadsts: number | null, 
+/**
+ * Entra's correlation ID, for a support ticket.
+ */
+correlationId: string | null, 
+/**
+ * Microsoft Graph's `request-id` when Graph answered with the error, for a support ticket.
+ */
+requestId: string | null, 
+/**
+ * The `client-request-id` Entra Desk sent with that Graph request.
+ */
+clientRequestId: string | null, };
+
+export type IssueRequest = { 
+/**
+ * The definition's name.
+ */
+definition: string, 
+/**
+ * The TTL as the admin wrote it (`null` or empty: the definition's); refused above its max TTL.
+ */
+ttl: string | null, 
+/**
+ * App-secret: wait until Entra accepts the new secret (AADSTS7000215 while it propagates).
+ */
+waitUntilUsable: boolean, };
+
+export type IssuedLease = { 
+/**
+ * The lease.
+ */
+lease: Lease, 
+/**
+ * The client secret, password or access token.
+ */
+secret: string, 
+/**
+ * App-secret with `waitUntilUsable`: how long until a token could be obtained with it, ms.
+ */
+usableAfterMs: number | null, 
+/**
+ * Set when the lease was issued but something after it did not work (e.g. the wait timed out).
+ */
+warning: string | null, };
+
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
 export type Lease = { 
 /**
@@ -991,9 +967,31 @@ lastError: string | null,
  */
 note: string | null, };
 
+export type LeaseKind = "appSecret" | "userPassword" | "accessToken";
+
 export type LeaseStatus = "pending" | "active" | "revoking" | "revokeFailed" | "revoked" | "expired" | "abandoned";
 
-export type LeaseKind = "appSecret" | "userPassword" | "accessToken";
+export type LeasesOverview = { 
+/**
+ * This store's ID (the middle of every marker).
+ */
+storeId: string, 
+/**
+ * Leases, newest first (final ones of the last 30 days included).
+ */
+leases: Array<Lease>, 
+/**
+ * Definitions by name.
+ */
+definitions: Array<Definition>, 
+/**
+ * The store's time the countdowns are relative to (the screen corrects for its own clock).
+ */
+now: string, 
+/**
+ * The last maintenance (sweep + reconciliation) run, if any.
+ */
+lastMaintenance: MaintenanceRun | null, };
 
 export type MaintenanceRun = { 
 /**
@@ -1013,302 +1011,57 @@ reconcile: ReconcileReport | null,
  */
 error: string | null, };
 
-export type ReconcileReport = { 
-/**
- * App registrations whose credentials were listed.
- */
-targets: number, 
-/**
- * Credentials seen on them.
- */
-credentialsSeen: number, 
-/**
- * Credentials not carrying this store's marker (left alone).
- */
-foreign: number, 
-/**
- * Credentials of ours removed (no committed lease, or the lease is over).
- */
-removed: number, 
-/**
- * Credentials adopted (intent recorded, Graph call made, commit lost).
- */
-adopted: number, 
-/**
- * Intents closed because their Graph call never happened.
- */
-abandoned: number, 
-/**
- * Leases whose credential was already gone, closed.
- */
-closed: number, 
-/**
- * Problems that need another run (e.g. a target that could not be read), in words.
- */
-errors: Array<string>, 
-/**
- * Graph requests made.
- */
-requests: number, 
-/**
- * Wall time, ms.
- */
-durationMs: number, };
+export type MemberKind = "user" | "group" | "servicePrincipal" | "device" | "other";
 
-export type SweepReport = { 
+export type MemberList = { 
 /**
- * Expired leases whose credential was removed.
+ * The group.
  */
-expired: number, 
+group: GroupRef, 
 /**
- * Revocations retried after a failure that now succeeded.
+ * Whether nested members are included.
  */
-recovered: number, 
+transitive: boolean, 
 /**
- * Leases still failing to revoke.
+ * The members, by depth then name.
  */
-failing: number, 
+members: Array<MemberRow>, 
 /**
- * Access tokens refreshed ahead of their expiry.
+ * Freshness.
  */
-tokensRefreshed: number, };
+cache: CacheState, };
 
-export type Definition = { 
+export type MemberOf = { 
 /**
- * Unique name (letters, digits, `-`, `_`, `.`; 1–64 characters).
+ * The user.
  */
-name: string, 
+user: DirectoryRef, 
 /**
- * What a lease of it hands out.
+ * Whether nested memberships are included.
  */
-kind: LeaseKind, 
+transitive: boolean, 
 /**
- * App-secret: the application's object ID; user-password: the user's object ID; access-token: the scope.
+ * The groups, by depth then name.
  */
-target: string, 
+groups: Array<GroupWithDepth>, 
 /**
- * The target's display name when known (app or user), for the screen.
+ * Freshness.
  */
-targetName: string | null, 
-/**
- * Access-token only: the client (application) ID whose secret (in the keychain) gets the token.
- */
-clientId: string | null, 
-/**
- * The default lease TTL, seconds.
- */
-ttlSecs: number, 
-/**
- * The longest a lease may live from its issue, renewals included, seconds.
- */
-maxTtlSecs: number, 
-/**
- * When it was defined.
- */
-createdAt: string, };
+cache: CacheState, };
 
-export type DefineRequest = { 
+export type MemberRow = { 
 /**
- * The name (see [`Definition::name`]).
+ * The member.
  */
-name: string, 
+member: DirectoryRef, 
 /**
- * The kind.
+ * 1: a direct member; n: through n-1 nested groups (the shortest way).
  */
-kind: LeaseKind, 
+depth: number, 
 /**
- * Object ID (app-secret: application object; user-password: user) or scope (access-token).
+ * Transitive lists: the group it is directly in (one of them, on a shortest way).
  */
-target: string, 
-/**
- * Default TTL.
- */
-ttl: string, 
-/**
- * Max TTL (at least the TTL).
- */
-maxTtl: string, 
-/**
- * User-password only: the caller confirmed that leases reset a real account's password.
- */
-acknowledgePasswordReset: boolean, 
-/**
- * Access-token only: the client ID.
- */
-clientId: string | null, };
-
-export type IssueRequest = { 
-/**
- * The definition's name.
- */
-definition: string, 
-/**
- * The TTL as the admin wrote it (`null` or empty: the definition's); refused above its max TTL.
- */
-ttl: string | null, 
-/**
- * App-secret: wait until Entra accepts the new secret (AADSTS7000215 while it propagates).
- */
-waitUntilUsable: boolean, };
-
-export type IssuedLease = { 
-/**
- * The lease.
- */
-lease: Lease, 
-/**
- * The client secret, password or access token.
- */
-secret: string, 
-/**
- * App-secret with `waitUntilUsable`: how long until a token could be obtained with it, ms.
- */
-usableAfterMs: number | null, 
-/**
- * Set when the lease was issued but something after it did not work (e.g. the wait timed out).
- */
-warning: string | null, };
-
-export type AuditEntry = { 
-/**
- * Its position in the log (increasing).
- */
-seq: number, 
-/**
- * When.
- */
-at: string, 
-/**
- * What happened.
- */
-action: AuditAction, 
-/**
- * The lease, if any.
- */
-leaseId: string | null, 
-/**
- * The definition, if any.
- */
-definition: string | null, 
-/**
- * The target, if any.
- */
-target: string | null, 
-/**
- * Who: the account's user name or client ID, or `sweeper` / `reconciliation`.
- */
-actor: string, 
-/**
- * What happened, in words (never a secret).
- */
-detail: string, 
-/**
- * Graph's `request-id` of the call, when there was one.
- */
-requestId: string | null, };
-
-export type AuditAction = "defined" | "undefined" | "intent" | "issued" | "issueFailed" | "renewed" | "revoked" | "revokeFailed" | "expired" | "reconciled";
-
-export type AuditFormat = "jsonl" | "csv";
-
-export type Inspection = { 
-/**
- * The JOSE header.
- */
-header: { [key in string]: JsonValue }, 
-/**
- * The claims.
- */
-payload: { [key in string]: JsonValue }, 
-/**
- * Signature facts: algorithm, key ID, length.
- */
-signature: SignatureInfo, 
-/**
- * v1/v2, access/ID, delegated/app-only, Graph.
- */
-kind: TokenKind, 
-/**
- * Every claim with its meaning.
- */
-claims: Array<ClaimRow>, 
-/**
- * Directory roles from `wids`, named.
- */
-directoryRoles: Array<NamedId>, 
-/**
- * Groups, overage.
- */
-groups: GroupsInfo, 
-/**
- * Things to know that are not failed checks.
- */
-warnings: Array<string>, 
-/**
- * The validation checks, in order.
- */
-checks: Array<Check>, 
-/**
- * True when every check passed.
- */
-valid: boolean, 
-/**
- * One sentence: "Valid: all 7 checks passed" / "Invalid: 2 of 7 checks failed (…)".
- */
-verdict: string, 
-/**
- * The clock used, RFC 3339 UTC.
- */
-now: string, 
-/**
- * Where the keys came from, if any.
- */
-keysFrom: string | null, };
-
-export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
-
-export type TokenKind = { 
-/**
- * v1 or v2.
- */
-version: TokenVersion, 
-/**
- * Access or ID token.
- */
-tokenUse: TokenUse, 
-/**
- * Delegated or app-only.
- */
-actor: Actor, 
-/**
- * The header carries a `nonce`: a Microsoft Graph (or other Microsoft first-party) access token.
- */
-graphNonce: boolean, 
-/**
- * A one-line summary: "v1 access token, app-only (Microsoft Graph)".
- */
-summary: string, };
-
-export type TokenVersion = "v1" | "v2" | "unknown";
-
-export type Actor = "delegated" | "appOnly" | "unknown";
-
-export type TokenUse = "access" | "id" | "unknown";
-
-export type Check = { 
-/**
- * Stable identifier: `algorithm`, `signing_key`, `key_type`, `signature`, `key_issuer`, `expiry`,
- * `not_before`, `issued_at`, `audience`, `issuer`, `tenant`, `required_claim:<name>`.
- */
-name: string, 
-/**
- * Whether the check passed.
- */
-ok: boolean, 
-/**
- * What was found; for a failure, the cause and the fix.
- */
-detail: string, };
+via: GroupRef | null, };
 
 export type NamedId = { 
 /**
@@ -1320,87 +1073,39 @@ id: string,
  */
 name: string | null, };
 
-export type ClaimRow = { 
-/**
- * The claim name as in the token.
- */
-name: string, 
-/**
- * The raw JSON value.
- */
-value: JsonValue, 
-/**
- * The value for people: names added to IDs, times formatted.
- */
-display: string, 
-/**
- * What the claim means; empty for claims this inspector does not know.
- */
-meaning: string, 
-/**
- * For numeric dates: UTC, local and relative views.
- */
-time: TimeView | null, };
+export type ObjectType = "application" | "servicePrincipal";
 
-export type TimeView = { 
+export type Owner = { 
 /**
- * Seconds since the epoch, as in the token.
+ * The owner's object ID.
  */
-unix: number, 
+id: string, 
 /**
- * RFC 3339 in UTC.
+ * `user`, `servicePrincipal`, `group` or another directory object type.
  */
-utc: string, 
+ownerType: string, 
 /**
- * RFC 3339 in this machine's time zone.
+ * Display name.
  */
-local: string, 
+displayName: string | null, 
 /**
- * Relative to the inspection clock: "in 42 min", "3 days ago".
+ * User principal name (users).
  */
-relative: string, };
+userPrincipalName: string | null, 
+/**
+ * Mail address.
+ */
+mail: string | null, };
 
-export type GroupsInfo = { 
+export type Preferences = { 
 /**
- * Group IDs with names where the cache knows them.
+ * The screen shown last; reopened at start.
  */
-groups: Array<NamedId>, 
+lastScreen: Screen | null, 
 /**
- * True when the groups were left out because there are too many (overage).
+ * The account used last; signed in silently at start when its refresh token is still good.
  */
-overage: boolean, 
-/**
- * Where the overage claim says the full list can be fetched, if given.
- */
-overageEndpoint: string | null, 
-/**
- * The explanation shown to the admin; empty when there is nothing to say.
- */
-explanation: string, };
-
-export type SignatureInfo = { 
-/**
- * `alg`.
- */
-alg: string | null, 
-/**
- * `kid`.
- */
-kid: string | null, 
-/**
- * Decoded signature length in bytes.
- */
-length: number, };
-
-export type CurrentTokenInspection = { 
-/**
- * The access token, shown in the inspector's paste area.
- */
-token: string, 
-/**
- * Its inspection with the chosen profile.
- */
-inspection: Inspection, };
+lastAccountId: string | null, };
 
 export type Profile = { 
 /**
@@ -1444,23 +1149,318 @@ clockSkew: string,
  */
 jwksCacheDuration: string, };
 
-export type ImportReport = { 
+export type ReconcileReport = { 
 /**
- * The profile built from the block (defaults for fields not given).
+ * App registrations whose credentials were listed.
  */
-profile: Profile, 
+targets: number, 
 /**
- * The fields that were set, by label.
+ * Credentials seen on them.
  */
-recognised: Array<string>, 
+credentialsSeen: number, 
 /**
- * Labels this inspector does not use, with their values (e.g. "Certificate Thumbprint").
+ * Credentials not carrying this store's marker (left alone).
  */
-unknown: Array<string>, 
+foreign: number, 
 /**
- * Values that were rejected, with the reason; the field keeps its default.
+ * Credentials of ours removed (no committed lease, or the lease is over).
  */
-problems: Array<string>, };
+removed: number, 
+/**
+ * Credentials adopted (intent recorded, Graph call made, commit lost).
+ */
+adopted: number, 
+/**
+ * Intents closed because their Graph call never happened.
+ */
+abandoned: number, 
+/**
+ * Leases whose credential was already gone, closed.
+ */
+closed: number, 
+/**
+ * Problems that need another run (e.g. a target that could not be read), in words.
+ */
+errors: Array<string>, 
+/**
+ * Graph requests made.
+ */
+requests: number, 
+/**
+ * Wall time, ms.
+ */
+durationMs: number, };
+
+export type RedirectUris = { 
+/**
+ * Web.
+ */
+web: Array<string>, 
+/**
+ * Single-page application.
+ */
+spa: Array<string>, 
+/**
+ * Public client (mobile and desktop).
+ */
+publicClient: Array<string>, };
+
+export type ResolvedNames = { 
+/**
+ * In the asked order; `display_name` is `None` for an ID the cache does not know.
+ */
+names: Array<GroupRef>, 
+/**
+ * When the cache was last synced.
+ */
+asOf: string | null, };
+
+export type RotatedSecret = { 
+/**
+ * The new credential's key ID.
+ */
+keyId: string, 
+/**
+ * The new secret's value: shown once, never stored by Entra Desk.
+ */
+secretText: string, 
+/**
+ * When it ends.
+ */
+end: string, 
+/**
+ * Its hint (first characters), as Graph will show it.
+ */
+hint: string | null, 
+/**
+ * Set when the secret was created but the local cache could not be updated: show it, and refresh.
+ */
+warning: string | null, };
+
+export type Screen = "apps" | "credentials" | "groups" | "leases" | "jwt";
+
+export type SignInProgress = { "step": "discoveringProvider" } | { "step": "waitingForBrowser", 
+/**
+ * The authorize URL (carries state, nonce and PKCE challenge; none of them is a secret on its own).
+ */
+authorizeUrl: string, } | { "step": "redeemingCode" } | { "step": "done" };
+
+export type SignInStatus = { 
+/**
+ * Entra Desk's version, e.g. `0.1.0`.
+ */
+version: string, 
+/**
+ * The default tenant.
+ */
+defaultTenant: DefaultTenant, 
+/**
+ * Remembered accounts, most recently used first.
+ */
+accounts: Array<Account>, 
+/**
+ * The UI preferences saved by the last run.
+ */
+preferences: Preferences, };
+
+export type SignInTarget = { "kind": "demo" } | { "kind": "tenant", 
+/**
+ * Authority or issuer URL.
+ */
+authority: string, 
+/**
+ * Application (client) ID.
+ */
+clientId: string, 
+/**
+ * Extra scopes; `openid profile offline_access` are always asked for.
+ */
+scopes: Array<string> | null, };
+
+export type SignatureInfo = { 
+/**
+ * `alg`.
+ */
+alg: string | null, 
+/**
+ * `kid`.
+ */
+kid: string | null, 
+/**
+ * Decoded signature length in bytes.
+ */
+length: number, };
+
+export type SignedInUser = { 
+/**
+ * The remembered account.
+ */
+account: Account, 
+/**
+ * Graph's display name (or the account's, for apps).
+ */
+displayName: string | null, 
+/**
+ * The user principal name.
+ */
+userPrincipalName: string | null, 
+/**
+ * The mail address.
+ */
+mail: string | null, 
+/**
+ * The job title.
+ */
+jobTitle: string | null, 
+/**
+ * The tenant's display name from `/organization` (best effort for people).
+ */
+organization: string | null, };
+
+export type SweepReport = { 
+/**
+ * Expired leases whose credential was removed.
+ */
+expired: number, 
+/**
+ * Revocations retried after a failure that now succeeded.
+ */
+recovered: number, 
+/**
+ * Leases still failing to revoke.
+ */
+failing: number, 
+/**
+ * Access tokens refreshed ahead of their expiry.
+ */
+tokensRefreshed: number, };
+
+export type SyncProgress = { "stage": "page", 
+/**
+ * `applications` or `servicePrincipals`.
+ */
+collection: string, 
+/**
+ * Items so far.
+ */
+items: number, } | { "stage": "listReady", 
+/**
+ * Objects in the cache.
+ */
+rows: number, } | { "stage": "owners", 
+/**
+ * Objects whose owners are loaded.
+ */
+done: number, 
+/**
+ * Objects whose owners are being loaded.
+ */
+total: number, } | { "stage": "throttled", 
+/**
+ * Seconds.
+ */
+seconds: number, } | { "stage": "retrying", 
+/**
+ * The attempt about to be made.
+ */
+attempt: number, 
+/**
+ * Why, e.g. `HTTP 503`.
+ */
+reason: string, };
+
+export type SyncSummary = { 
+/**
+ * A full read (first time, asked for, or the delta link was refused) or a delta.
+ */
+full: boolean, 
+/**
+ * Objects written (a full read counts every object).
+ */
+changed: number, 
+/**
+ * Objects removed from the cache.
+ */
+removed: number, 
+/**
+ * HTTP requests sent to Graph (a `$batch` counts once; retries count).
+ */
+requests: number, 
+/**
+ * Wall time.
+ */
+durationMs: number, 
+/**
+ * The cache's new "as of" time.
+ */
+asOf: string, };
+
+export type TimeView = { 
+/**
+ * Seconds since the epoch, as in the token.
+ */
+unix: number, 
+/**
+ * RFC 3339 in UTC.
+ */
+utc: string, 
+/**
+ * RFC 3339 in this machine's time zone.
+ */
+local: string, 
+/**
+ * Relative to the inspection clock: "in 42 min", "3 days ago".
+ */
+relative: string, };
+
+export type TokenKind = { 
+/**
+ * v1 or v2.
+ */
+version: TokenVersion, 
+/**
+ * Access or ID token.
+ */
+tokenUse: TokenUse, 
+/**
+ * Delegated or app-only.
+ */
+actor: Actor, 
+/**
+ * The header carries a `nonce`: a Microsoft Graph (or other Microsoft first-party) access token.
+ */
+graphNonce: boolean, 
+/**
+ * A one-line summary: "v1 access token, app-only (Microsoft Graph)".
+ */
+summary: string, };
+
+export type TokenUse = "access" | "id" | "unknown";
+
+export type TokenVersion = "v1" | "v2" | "unknown";
+
+export type WhyAnswer = { 
+/**
+ * The user.
+ */
+user: DirectoryRef, 
+/**
+ * The group asked about.
+ */
+group: GroupRef, 
+/**
+ * Whether the user is in it, directly or through nested groups.
+ */
+member: boolean, 
+/**
+ * The shortest chain: from the group that directly contains the user to the asked group
+ * (one element for a direct membership); empty when not a member.
+ */
+chain: Array<GroupRef>, 
+/**
+ * Freshness.
+ */
+cache: CacheState, };
 
 /** A JWT validation profile's defaults: `entra_jwt::Profile::default()`. */
 export const DEFAULT_JWT_PROFILE: Profile = {"name":"","tenantId":null,"clientId":null,"audience":null,"issuer":"https://sts.windows.net/{TenantId}/","authority":"https://login.microsoftonline.com/{TenantId}/","metadataAddress":null,"requiredClaims":"tid={TenantId}","clockSkew":"00:05:00","jwksCacheDuration":"01:00:00"};

@@ -1,7 +1,7 @@
 //! What the Group caches service returns: the cache policy, statistics, freshness, group and
 //! member rows, "member of" and "why" answers, resolved names, and refresh progress and
-//! summary. Plain data with `chrono` times, serialised in camelCase; the IPC layer
-//! (`entra-ipc/src/groups.rs`) mirrors them with dates as RFC 3339 strings.
+//! summary. Plain data with `chrono` times, serialised in camelCase (RFC 3339 times): the very
+//! types the screen receives and `entractl groups` prints (TypeScript behind the `ts` feature).
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
