@@ -93,13 +93,13 @@ def sign_in(auth_uri, username, password, verify):
 def main():
     with open(sys.argv[1]) as f:
         info = json.load(f)
-    verify = info["ca_cert"]
+    verify = info["caCert"]
     http = requests.Session()
     http.verify = verify
     user = info["user"]
 
     app = msal.PublicClientApplication(
-        info["public_client_id"], authority=info["authority"], instance_discovery=False, http_client=http
+        info["publicClientId"], authority=info["authority"], instance_discovery=False, http_client=http
     )
     check("MSAL discovered the tenant", True)
 
@@ -118,13 +118,13 @@ def main():
     check("acquire_token_by_auth_code_flow succeeds", "access_token" in result, json.dumps({k: v for k, v in result.items() if "token" not in k}))
     claims = result.get("id_token_claims", {})
     check("id_token_claims name the demo admin", claims.get("preferred_username") == user["username"], str(claims))
-    check("id_token_claims carry tid and oid", claims.get("tid") == info["tenant_id"] and claims.get("oid"), str(claims))
+    check("id_token_claims carry tid and oid", claims.get("tid") == info["tenantId"] and claims.get("oid"), str(claims))
     check("a refresh token was issued", "refresh_token" in result)
     check("token_type is Bearer", result.get("token_type") == "Bearer", str(result.get("token_type")))
 
     accounts = app.get_accounts()
     check("MSAL cached one account", len(accounts) == 1, str(accounts))
-    check("the account's home_account_id is oid.tid (client_info)", accounts[0]["home_account_id"] == f"{claims.get('oid')}.{info['tenant_id']}", str(accounts[0]))
+    check("the account's home_account_id is oid.tid (client_info)", accounts[0]["home_account_id"] == f"{claims.get('oid')}.{info['tenantId']}", str(accounts[0]))
 
     cached = app.acquire_token_silent(["User.Read"], account=accounts[0])
     check("acquire_token_silent returns the cached token", cached and cached.get("access_token") == result["access_token"], str(cached and cached.keys()))
@@ -137,8 +137,8 @@ def main():
     check("Graph /me accepts the refreshed token", me.status_code == 200 and me.json().get("userPrincipalName") == user["username"], me.text[:300])
 
     secret_client = msal.ConfidentialClientApplication(
-        info["confidential_client"]["client_id"],
-        client_credential=info["confidential_client"]["client_secret"],
+        info["confidentialClient"]["clientId"],
+        client_credential=info["confidentialClient"]["clientSecret"],
         authority=info["authority"],
         instance_discovery=False,
         http_client=http,
@@ -147,9 +147,9 @@ def main():
     check("client credentials with a secret", "access_token" in app_only, json.dumps(app_only))
     check("no refresh token for client credentials", "refresh_token" not in app_only)
 
-    with open(info["certificate_client"]["certificate_path"]) as f:
+    with open(info["certificateClient"]["certificatePath"]) as f:
         cert_pem = f.read()
-    with open(info["certificate_client"]["private_key_path"]) as f:
+    with open(info["certificateClient"]["privateKeyPath"]) as f:
         key_pem = f.read()
     # Two header formats: a SHA-1 "thumbprint" makes MSAL sign RS256 with x5t;
     # "public_certificate" alone makes it sign PS256 with x5t#S256 (+ x5c).
@@ -159,7 +159,7 @@ def main():
         ("PS256 + x5t#S256", {"private_key": key_pem, "public_certificate": cert_pem}),
     ]:
         cert_client = msal.ConfidentialClientApplication(
-            info["certificate_client"]["client_id"],
+            info["certificateClient"]["clientId"],
             client_credential=credential,
             authority=info["authority"],
             instance_discovery=False,
@@ -173,8 +173,8 @@ def main():
         check(f"the certificate token says azpacr 2 ({label})", app_claims.get("azpacr") == "2", str(app_claims))
 
     wrong = msal.ConfidentialClientApplication(
-        info["expired_secret_client"]["client_id"],
-        client_credential=info["expired_secret_client"]["client_secret"],
+        info["expiredSecretClient"]["clientId"],
+        client_credential=info["expiredSecretClient"]["clientSecret"],
         authority=info["authority"],
         instance_discovery=False,
         http_client=http,

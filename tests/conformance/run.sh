@@ -73,5 +73,5 @@ if ! grep -q '}' "$work/info.json"; then
     exit 1
 fi
 
-ca="$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["ca_cert"])' "$work/info.json")"
+ca="$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["caCert"])' "$work/info.json")"
 REQUESTS_CA_BUNDLE="$ca" "$python" "$here/msal_signin.py" "$work/info.json"

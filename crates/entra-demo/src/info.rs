@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 /// A client id with its secret.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ClientSecretInfo {
     pub client_id: String,
     pub client_secret: String,
@@ -14,6 +15,7 @@ pub struct ClientSecretInfo {
 
 /// A client id with its certificate and private key PEM files.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CertificateClientInfo {
     pub client_id: String,
     pub certificate_path: PathBuf,
@@ -23,6 +25,7 @@ pub struct CertificateClientInfo {
 
 /// The demo admin's credentials.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DemoUser {
     pub username: String,
     pub password: String,
@@ -30,6 +33,7 @@ pub struct DemoUser {
 
 /// An app registration of the tenant, by its two ids.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DemoApp {
     /// The application object's id (`/applications/{id}`, a lease's target).
     pub object_id: String,
@@ -40,6 +44,7 @@ pub struct DemoApp {
 
 /// A user of the tenant.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DemoUserRef {
     /// Object id (`/users/{id}`).
     pub id: String,
@@ -49,6 +54,7 @@ pub struct DemoUserRef {
 
 /// What the lease tests aim at.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LeaseTargets {
     /// An app registration for app-secret leases: the first generated one in object-id
     /// order (it has a service principal, so its secrets work at the token endpoint), or
@@ -72,6 +78,7 @@ pub struct DemoPassword {
 
 /// Everything a client needs to use a running demo tenant.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DemoInfo {
     /// `http(s)://127.0.0.1:PORT/<tenant-id>`.
     pub authority: String,

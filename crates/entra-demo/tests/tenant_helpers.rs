@@ -29,10 +29,10 @@ async fn lease_targets_name_a_generated_app_and_a_user_that_is_not_the_admin() {
 
     // The JSON line of `entractl demo serve` carries them; an older line without them still reads.
     let line = serde_json::to_value(info).unwrap();
-    assert_eq!(line["lease_targets"]["application"]["object_id"], app.object_id.as_str());
+    assert_eq!(line["leaseTargets"]["application"]["objectId"], app.object_id.as_str());
     let mut old = line.clone();
-    old.as_object_mut().unwrap().remove("lease_targets");
-    old.as_object_mut().unwrap().remove("secret_propagation_ms");
+    old.as_object_mut().unwrap().remove("leaseTargets");
+    old.as_object_mut().unwrap().remove("secretPropagationMs");
     let parsed: entra_demo::DemoInfo = serde_json::from_value(old).unwrap();
     assert_eq!(parsed.lease_targets, Default::default());
 
