@@ -214,6 +214,14 @@ impl std::error::Error for Error {
     }
 }
 
+/// A duration the admin wrote that the grammar or the setting refuses is bad input; its message
+/// already names the problem and the accepted forms.
+impl From<crate::duration::DurationError> for Error {
+    fn from(err: crate::duration::DurationError) -> Error {
+        Error::invalid_input(err.to_string())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

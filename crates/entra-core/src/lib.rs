@@ -48,7 +48,7 @@ pub mod clock;
 pub mod config;
 pub mod credentials;
 pub mod desk;
-pub mod duration;
+pub use entra_duration as duration;
 pub mod error;
 pub mod graph;
 pub mod groups;

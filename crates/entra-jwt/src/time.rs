@@ -1,4 +1,4 @@
-//! Durations written `hh:mm:ss` (clock skew, cache lifetimes) and times shown
+//! Durations of a profile (clock skew, cache lifetimes: the one grammar, written `hh:mm:ss`) and times shown
 //! three ways: UTC, local, and relative ("expires in 42 min").
 
 use crate::error::{Error, Result};
@@ -6,24 +6,16 @@ use chrono::{DateTime, Local, TimeZone, Utc};
 use serde::Serialize;
 use std::time::Duration;
 
-/// Parses `hh:mm:ss` (also `d.hh:mm:ss`, as .NET `TimeSpan` prints it). `00:00:00` is zero.
+/// The longest clock skew or key cache lifetime a profile may set: ten years, as before the one
+/// grammar (a longer one is a typo, and would overflow the time arithmetic of the checks).
+const PROFILE_DURATION_MAX: Duration = Duration::from_secs(3650 * 86_400);
+
+/// Reads a profile's duration (clock skew, JWKS cache lifetime) in Entra Desk's one duration
+/// grammar (`entra_duration`): Microsoft's `hh:mm:ss` as the middleware settings write it
+/// (`d.hh:mm:ss` too), or `5m`, `1h30m`, …; `00:00:00` is zero.
 pub fn parse_hhmmss(text: &str) -> Result<Duration> {
-    let t = text.trim();
-    let bad = || Error::Setting(format!("'{text}' is not a duration: write it as hh:mm:ss, for example 00:05:00"));
-    let (days, rest) = match t.split_once('.') {
-        Some((d, rest)) if !d.contains(':') => (d.parse::<u64>().map_err(|_| bad())?, rest),
-        _ => (0, t),
-    };
-    let fields: Vec<&str> = rest.split(':').collect();
-    if fields.len() != 3 || fields.iter().any(|f| f.is_empty() || f.len() > 2 || !f.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(bad());
-    }
-    let n = |i: usize| fields[i].parse::<u64>().map_err(|_| bad());
-    let (h, m, s) = (n(0)?, n(1)?, n(2)?);
-    if h > 23 && days > 0 || m > 59 || s > 59 || days > 3650 {
-        return Err(bad());
-    }
-    Ok(Duration::from_secs(days * 86_400 + h * 3600 + m * 60 + s))
+    let limits = entra_duration::Limits { min: Duration::ZERO, max: PROFILE_DURATION_MAX, why_max: "ten years", style: entra_duration::Style::Clock };
+    limits.parse(text).map_err(|e| Error::Setting(e.to_string()))
 }
 
 /// Formats a duration as `hh:mm:ss` (hours may exceed 24).
@@ -94,7 +86,8 @@ mod tests {
         assert_eq!(parse_hhmmss("01:00:00").unwrap(), Duration::from_secs(3600));
         assert_eq!(parse_hhmmss("00:00:00").unwrap(), Duration::ZERO);
         assert_eq!(parse_hhmmss("1.02:00:00").unwrap(), Duration::from_secs(26 * 3600));
-        for bad in ["", "5", "00:60:00", "aa:bb:cc", "00:05", "-1:00:00", "00:00:00:00"] {
+        assert_eq!(parse_hhmmss("5m").unwrap(), Duration::from_secs(300), "the one grammar");
+        for bad in ["", "5", "00:60:00", "aa:bb:cc", "00:05", "-1:00:00", "00:00:00:00", "3651.00:00:00"] {
             assert!(parse_hhmmss(bad).is_err(), "{bad}");
         }
         assert_eq!(format_hhmmss(Duration::from_secs(3661)), "01:01:01");

@@ -40,7 +40,7 @@ fn save_list_load_delete() {
     assert!(store.delete("dev").is_err());
     assert!(store.save(&Profile::new("../escape")).is_err());
     let mut bad = Profile::new("bad");
-    bad.clock_skew = "5 minutes".into();
+    bad.clock_skew = "5 fortnights".into();
     assert!(store.save(&bad).unwrap_err().to_string().contains("Clock Skew"));
 }
 
