@@ -64,7 +64,11 @@ fi
 
 if [ "$run_e2e" = yes ] && [ -x tests/e2e/run.sh ]; then
   stage "e2e: the real app under Xvfb over WebDriver"
-  tests/e2e/run.sh 2>&1 | tee "$logs/e2e.log" | tail -n 25
+  # With the package stage to follow, the e2e tests run the release build the packages are made
+  # from: the app (Tauri, WebKit bindings and all) is compiled once instead of in debug and release.
+  e2e_mode=()
+  if [ "$run_package" = yes ] && [ -x tests/package/run.sh ]; then e2e_mode=(--release); fi
+  tests/e2e/run.sh "${e2e_mode[@]}" 2>&1 | tee "$logs/e2e.log" | tail -n 25
   if [ "${PIPESTATUS[0]}" -eq 0 ]; then
     e=$(grep -E '^e2e: [0-9]+ passed' "$logs/e2e.log" | sed -E 's/e2e: ([0-9]+) passed.*/\1/' | tail -1)
     passed=$((passed + ${e:-1}))
