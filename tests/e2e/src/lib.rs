@@ -1,5 +1,5 @@
 //! The end-to-end harness every screen's test uses: it starts
-//! `WebKitWebDriver`, which starts the real app binary (`target/debug/entra-desk`,
+//! `WebKitWebDriver`, which starts the real app binary (`ENTRA_DESK_BIN`, else `target/debug/entra-desk`,
 //! built with the UI embedded) in a fresh data folder, and gives the test a
 //! small WebDriver client to find elements, click, type, read text and save
 //! screenshots under `target/e2e-artifacts/`; `tenant` reads and changes the
