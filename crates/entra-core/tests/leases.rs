@@ -353,8 +353,13 @@ async fn an_access_token_lease_hands_out_a_token_and_forgets_it_on_revoke() {
     let err = leases.define(Some(&account), request.clone()).await.unwrap_err();
     assert!(err.message().contains("needs the client secret of"), "{}", err.message());
     request.client_secret = Some(SecretString::new(app_secret.secret.expose()));
-    let def = leases.define(Some(&account), request).await.unwrap();
+    let def = leases.define(Some(&account), request.clone()).await.unwrap();
     assert_eq!(def.client_id.as_deref(), Some(app.app_id.as_str()));
+    // A refused re-define (the name is taken) touches nothing: the secret kept for "tok" is still
+    // the one that works (the token issued below is fetched with it), not this wrong one.
+    request.client_secret = Some(SecretString::new("not-the-secret~0123456789012345678901234"));
+    let err = leases.define(Some(&account), request).await.unwrap_err();
+    assert!(err.message().contains("already exists"), "{}", err.message());
 
     let issued = leases.issue(&account, issue("tok", None)).await.unwrap();
     let token = issued.secret.expose().to_string();

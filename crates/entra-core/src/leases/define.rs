@@ -17,6 +17,10 @@ pub(crate) fn lease_secret_scope(definition: &str) -> String {
     format!("lease:{definition}")
 }
 
+fn taken(name: &str) -> Error {
+    Error::invalid_input(format!("A dynamic secret named '{name}' already exists: choose another name, or remove it first"))
+}
+
 fn is_guid(text: &str) -> bool {
     uuid::Uuid::parse_str(text).is_ok() && text.len() == 36
 }
@@ -75,7 +79,13 @@ impl Leases {
                  it needs User.ReadWrite.All. Confirm that you mean it (--i-understand-this-resets-a-password, or tick the box)",
             ));
         }
+        // Refused before anything is looked up or kept: the name is taken. (The insert below
+        // checks again, in its transaction, for a define racing this one.)
+        if self.store().definition(&name).await?.is_some() {
+            return Err(taken(&name));
+        }
         let mut client_id = None;
+        let mut lease_secret = None;
         if request.kind == LeaseKind::AccessToken {
             let id = request.client_id.as_deref().map(str::trim).unwrap_or_default();
             if !is_guid(id) {
@@ -88,11 +98,10 @@ impl Leases {
             })?;
             // The token comes from the signed-in account's tenant, so defining one needs an account.
             self.desk().account(Some(account_id))?;
-            let keychain = self.desk().async_keychain();
+            // Checked here, kept only once the definition is stored (below): a refused define
+            // must not have touched the keychain.
             match &request.client_secret {
-                Some(secret) if !secret.expose().trim().is_empty() => {
-                    keychain.set_client_secret(id, &lease_secret_scope(&name), &ClientSecret::new(secret.expose().trim())).await?
-                }
+                Some(secret) if !secret.expose().trim().is_empty() => lease_secret = Some(ClientSecret::new(secret.expose().trim())),
                 _ => {
                     return Err(Error::invalid_input(format!(
                         "An access-token definition needs the client secret of {id}: give it (ENTRA_LEASE_CLIENT_SECRET for entractl, or the form's secret field); it is kept in the OS keychain for this definition only"
@@ -134,10 +143,25 @@ impl Leases {
         };
         let added = self.store().insert_definition(&definition, &audit).await?;
         if !added {
-            return Err(Error::invalid_input(format!(
-                "A dynamic secret named '{}' already exists: choose another name, or remove it first",
-                definition.name
-            )));
+            return Err(taken(&definition.name));
+        }
+        // The keychain entry is written only by the define that stored the name, so it never
+        // replaces the client secret of an existing definition; if the keychain refuses, the
+        // definition goes again (a definition without its secret could issue nothing).
+        if let (Some(secret), Some(id)) = (&lease_secret, &definition.client_id) {
+            let kept = self.desk().async_keychain().set_client_secret(id, &lease_secret_scope(&definition.name), secret).await;
+            if let Err(err) = kept {
+                let undo = AuditLine {
+                    at: self.now(),
+                    action: AuditAction::Undefined,
+                    detail: "removed the definition again: the OS keychain did not keep its client secret".into(),
+                    ..audit
+                };
+                if let Err(undo_err) = self.store().delete_definition(&definition.name, &undo).await {
+                    tracing::warn!(error = %undo_err, "could not remove a definition whose client secret the keychain refused");
+                }
+                return Err(err);
+            }
         }
         Ok(definition)
     }
