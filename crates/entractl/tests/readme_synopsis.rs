@@ -81,8 +81,7 @@ fn parse_help(path: &str, text: &str) -> Help {
             }
         }
     };
-    let mut lines = text.lines().peekable();
-    while let Some(line) = lines.next() {
+    for line in text.lines() {
         if let Some(usage) = line.strip_prefix("Usage: ") {
             help.usage = usage.strip_prefix(path).unwrap_or_else(|| panic!("the usage `{usage}` names `{path}`")).trim().to_string();
             continue;
