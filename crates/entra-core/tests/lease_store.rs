@@ -170,3 +170,20 @@ async fn the_file_holds_the_names_it_always_held_and_refuses_what_it_cannot_read
     assert_eq!(err.code(), ErrorCode::Storage);
     assert!(err.message().contains("lease status") && err.message().contains("update Entra Desk"), "{}", err.message());
 }
+
+#[test]
+fn a_damaged_lease_store_is_never_called_a_cache_to_move_aside() {
+    // The cache's advice ("move it aside, it is rebuilt from Microsoft Graph") would orphan every
+    // credential the leases created: the lease store's own errors say what the file is.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leases.sqlite");
+    std::fs::write(&path, b"this is not an SQLite database, but a file someone damaged").unwrap();
+    let err = SqliteLeaseStore::open(&path).unwrap_err();
+    assert_eq!(err.code(), ErrorCode::Storage);
+    let message = err.message();
+    assert!(message.contains("lease store") && message.contains("only record") && message.contains("do not delete it"), "{message}");
+    for cache_advice in ["rebuilt from Microsoft Graph", "move the file aside", "local cache"] {
+        assert!(!message.contains(cache_advice), "{message}");
+    }
+    assert_eq!(std::fs::read(&path).unwrap(), b"this is not an SQLite database, but a file someone damaged", "left as it was");
+}

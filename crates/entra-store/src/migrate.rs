@@ -73,6 +73,11 @@ pub(crate) const LEASE_MIGRATIONS: &[Migration] = &[
         name: "0002_row_version",
         sql: include_str!("../migrations/leases/0002_row_version.sql"),
     },
+    Migration {
+        version: 3,
+        name: "0003_audit_no_replace",
+        sql: include_str!("../migrations/leases/0003_audit_no_replace.sql"),
+    },
 ];
 
 /// `PRAGMA application_id` of a lease store ("EDsL").

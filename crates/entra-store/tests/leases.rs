@@ -38,12 +38,19 @@ fn append_audit(store: &Store, detail: &str) {
 fn the_audit_log_refuses_updates_and_deletes() {
     let store = lease_store();
     append_audit(&store, "issued for a test");
-    for sql in ["UPDATE audit_log SET detail = 'rewritten'", "DELETE FROM audit_log"] {
+    let seq: i64 = store.read(|c| Ok(c.query_row("SELECT seq FROM audit_log", [], |r| r.get(0))?)).unwrap();
+    let replace = format!("INSERT OR REPLACE INTO audit_log (seq, at, action, actor, detail) VALUES ({seq}, '{AT}', 'issued', 'admin', 'rewritten')");
+    let replace_into = format!("REPLACE INTO audit_log (seq, at, action, actor, detail) VALUES ({seq}, '{AT}', 'issued', 'admin', 'rewritten')");
+    for sql in ["UPDATE audit_log SET detail = 'rewritten'", "DELETE FROM audit_log", replace.as_str(), replace_into.as_str()] {
         let err = store.write(|tx| Ok(tx.execute(sql, [])?)).unwrap_err();
         assert!(err.to_string().contains("append-only"), "{sql}: {err}");
     }
     let detail: String = store.read(|c| Ok(c.query_row("SELECT detail FROM audit_log", [], |r| r.get(0))?)).unwrap();
     assert_eq!(detail, "issued for a test");
+    // Appending is untouched.
+    append_audit(&store, "revoked for a test");
+    let lines: i64 = store.read(|c| Ok(c.query_row("SELECT count(*) FROM audit_log", [], |r| r.get(0))?)).unwrap();
+    assert_eq!(lines, 2);
 }
 
 #[test]
@@ -104,7 +111,7 @@ fn a_file_written_before_the_row_version_keeps_its_leases() {
         .read(|c| Ok(c.query_row("SELECT status, row_version FROM leases WHERE id = 'old'", [], |r| Ok((r.get(0)?, r.get(1)?)))?))
         .unwrap();
     assert_eq!((status.as_str(), version), ("revoke-failed", 1));
-    assert_eq!(Schema::Leases.latest(), 2);
+    assert_eq!(Schema::Leases.latest(), 3);
 }
 
 #[test]
