@@ -305,7 +305,10 @@ impl GraphClient {
                 self.shared.tokens.token_rejected().await;
                 continue;
             }
-            if is_retryable_status(status) {
+            // A 504 says the gateway gave up waiting, not that nothing happened: a POST such as
+            // `addPassword` may have been carried out behind it, so only an idempotent request is
+            // re-sent. (429 and 503 are the service refusing the request: safe to re-send.)
+            if is_retryable_status(status) && (idempotent || status != 504) {
                 let hint = retry_after(&headers, self.now());
                 if let Some(hint) = hint.filter(|_| status != 504) {
                     self.close_gate(hint);

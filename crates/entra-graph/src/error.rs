@@ -114,6 +114,20 @@ impl GraphError {
     pub fn graph_code(&self) -> Option<&str> {
         self.api().map(|e| e.code.as_str())
     }
+    /// Whether a write that failed so may have been carried out all the same, so its outcome is
+    /// unknown until someone looks: no answer at all, an answer that could not be read, a
+    /// cancellation after sending, or a server error other than 503 (a 504 is a gateway that
+    /// gave up waiting, a 500 a service that failed somewhere). A 4xx, a 429 or a 503 is the
+    /// service saying it did not do it.
+    pub fn may_have_been_carried_out(&self) -> bool {
+        match self {
+            GraphError::Api(e) => e.status >= 500 && e.status != 503,
+            GraphError::ThrottledGaveUp { last, .. } => last.status >= 500 && last.status != 503,
+            GraphError::Transport { .. } | GraphError::Decode { .. } | GraphError::TooLarge { .. } | GraphError::Cancelled => true,
+            // Never sent.
+            GraphError::Token(_) | GraphError::InvalidRequest(_) => false,
+        }
+    }
     /// Whether the caller cancelled.
     pub fn is_cancelled(&self) -> bool {
         matches!(self, GraphError::Cancelled)

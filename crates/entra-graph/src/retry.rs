@@ -5,9 +5,11 @@
 //!
 //! - **What is retried:** answers with status **429, 503 and 504**, and transport
 //!   failures (no answer) of *idempotent* requests only. A non-idempotent POST is
-//!   never re-sent after a transport error, because it may have been carried out;
-//!   a POST that got a 429/503/504 *answer* is re-sent, since the server said it
-//!   did nothing. (A `$batch` of GETs only counts as idempotent.) A 401 is not a
+//!   never re-sent after a transport error nor after a 504 (the gateway gave up
+//!   waiting; the service may have carried it out): the caller gets the error and
+//!   treats the outcome as unknown. A POST that got a 429 or 503 *answer* is
+//!   re-sent, since the service said it did nothing. (A `$batch` of GETs only
+//!   counts as idempotent.) A 401 is not a
 //!   retry: the token source is told and the request is re-sent once with a new
 //!   token, outside these counts.
 //! - **Server hint:** `retry-after-ms` / `x-ms-retry-after-ms` (milliseconds), else

@@ -127,6 +127,7 @@ async fn a_post_is_not_retried_after_a_transport_error() {
     let s = setup_with(&base, policy());
     let err = s.client.remove_application_password("app-1", "key-1").await.unwrap_err();
     assert!(matches!(err, GraphError::Transport { attempts: 1, .. }), "{err:?}");
+    assert!(err.may_have_been_carried_out(), "no answer: the outcome is unknown");
     assert_eq!(count.load(Ordering::SeqCst), 1);
     assert!(err.client_request_id().is_some());
     assert!(err.to_string().contains("check the network"), "{err}");
@@ -140,6 +141,26 @@ async fn a_get_is_retried_after_a_transport_error() {
     assert!(matches!(err, GraphError::Transport { attempts: 4, .. }), "{err:?}");
     assert_eq!(count.load(Ordering::SeqCst), 4);
     assert_eq!(s.clock.sleeps().len(), 3);
+}
+
+#[tokio::test]
+async fn a_post_answered_504_is_not_retried() {
+    // A gateway time-out does not say the POST was not carried out: re-sending addPassword could
+    // add a second secret nobody holds.
+    let mock = Mock::start(|_, _| Reply::graph_error(504, "GatewayTimeout", "The gateway did not receive a timely response.")).await;
+    let s = setup(&mock);
+    let err = s.client.remove_application_password("app-1", "key-1").await.unwrap_err();
+    assert_eq!((mock.count(), err.status()), (1, Some(504)), "{err:?}");
+    assert!(s.clock.sleeps().is_empty());
+    assert!(err.may_have_been_carried_out(), "the caller must treat the outcome as unknown");
+}
+
+#[tokio::test]
+async fn a_get_answered_504_is_retried() {
+    let mock = Mock::start(|_, i| if i == 0 { Reply::status(504) } else { Reply::ok(me()) }).await;
+    let s = setup(&mock);
+    assert_eq!(s.client.me().await.unwrap().id, "u-1");
+    assert_eq!(mock.count(), 2);
 }
 
 #[tokio::test]

@@ -59,8 +59,21 @@ pub(super) async fn rotate(apps: &Apps, account_id: &str, object_id: &str, objec
         ObjectType::ServicePrincipal => graph.add_service_principal_password(object_id, &display_name, Some(end)).await,
     };
     let added = added.map_err(|e| {
+        // After a 504, no answer at all, or an unreadable one, Graph may have added the secret
+        // all the same (it is never re-sent: see entra_graph's retry policy): say so, and how to
+        // find it, rather than "nothing was changed".
+        let unknown = e.may_have_been_carried_out();
         let mapped = map_error(e);
-        let message = format!("No secret was created on the {} {object_id}: {} Nothing was changed", kind(object_type), mapped.message());
+        let message = if unknown {
+            format!(
+                "Microsoft Graph did not say whether a secret was added to the {} {object_id}: {} If one was, nobody holds its value: \
+                 refresh the list and remove the secret named '{display_name}' if it appears, then rotate again",
+                kind(object_type),
+                mapped.message()
+            )
+        } else {
+            format!("No secret was created on the {} {object_id}: {} Nothing was changed", kind(object_type), mapped.message())
+        };
         mapped.reworded(message)
     })?;
     let key_id = added.credential.key_id.clone();
@@ -100,8 +113,17 @@ pub(super) async fn remove(apps: &Apps, account_id: &str, object_id: &str, objec
         ObjectType::ServicePrincipal => graph.remove_service_principal_password(object_id, key_id).await,
     };
     removed.map_err(|e| {
+        let unknown = e.may_have_been_carried_out();
         let mapped = map_error(e);
-        let message = format!("The secret {key_id} was not removed from the {} {object_id}: {} Nothing was changed", kind(object_type), mapped.message());
+        let message = if unknown {
+            format!(
+                "Microsoft Graph did not say whether the secret {key_id} was removed from the {} {object_id}: {} Refresh the list to see whether it is still there",
+                kind(object_type),
+                mapped.message()
+            )
+        } else {
+            format!("The secret {key_id} was not removed from the {} {object_id}: {} Nothing was changed", kind(object_type), mapped.message())
+        };
         mapped.reworded(message)
     })?;
     tracing::info!(object = %object_id, key = %key_id, "removed a client secret");
