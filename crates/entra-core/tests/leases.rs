@@ -76,6 +76,27 @@ fn assert_foreign_survive(w: &World, app: &str, foreign: &[String]) {
     }
 }
 
+/// What the reconciliation and sweeper tests start from: an app-only account, the Leases
+/// service, the lease target application (with foreign credentials seeded on it, which must
+/// survive every path) and an app-secret definition `ci` on it (TTL 1h, max 1d).
+struct AppSecretScene {
+    w: World,
+    account: String,
+    leases: Leases,
+    target: String,
+    foreign: Vec<String>,
+}
+
+async fn app_secret_scene(seed: u64) -> AppSecretScene {
+    let w = world(seed, Duration::ZERO).await;
+    let account = w.sign_in_app_only().await;
+    let leases = leases_of(&w);
+    let target = w.tenant.lease_targets().application.object_id;
+    let foreign = seed_foreign(&w, &target);
+    leases.define(Some(&account), define("ci", LeaseKind::AppSecret, &target, "1h", "1d")).await.unwrap();
+    AppSecretScene { w, account, leases, target, foreign }
+}
+
 fn credential(w: &World, app: &str, key_id: &str) -> Option<DemoPassword> {
     w.tenant.application_passwords(app).into_iter().find(|p| p.key_id == key_id)
 }
@@ -422,13 +443,8 @@ fn intent(id: &str, now: chrono::DateTime<chrono::Utc>) -> AuditLine {
 
 #[tokio::test]
 async fn reconciliation_adopts_interrupted_issues_closes_dead_intents_removes_orphans_and_leaves_foreign_credentials() {
-    let w = world(406, Duration::ZERO).await;
-    let account = w.sign_in_app_only().await;
-    let leases = leases_of(&w);
-    let app = w.tenant.lease_targets().application;
-    let target = app.object_id.as_str();
-    let foreign = seed_foreign(&w, target);
-    leases.define(Some(&account), define("ci", LeaseKind::AppSecret, target, "1h", "1d")).await.unwrap();
+    let AppSecretScene { w, account, leases, target, foreign } = app_secret_scene(406).await;
+    let target = target.as_str();
     let store_id = leases.overview().await.unwrap().store_id;
     let graph = w.desk.graph(&account).unwrap();
     let store = SqliteLeaseStore::open(w.desk.data_dir().join(entra_core::leases::LEASES_FILE)).unwrap();
@@ -571,13 +587,8 @@ async fn next(runs: &mut tokio::sync::mpsc::UnboundedReceiver<MaintenanceRun>) -
 
 #[tokio::test]
 async fn the_maintenance_loop_waits_for_an_account_sweeps_on_its_period_and_stops_when_cancelled() {
-    let w = world(410, Duration::ZERO).await;
-    let account = w.sign_in_app_only().await;
-    let leases = leases_of(&w);
-    let app = w.tenant.lease_targets().application;
-    let target = app.object_id.as_str();
-    let foreign = seed_foreign(&w, target);
-    leases.define(Some(&account), define("ci", LeaseKind::AppSecret, target, "1h", "1d")).await.unwrap();
+    let AppSecretScene { w, account, leases, target, foreign } = app_secret_scene(410).await;
+    let target = target.as_str();
     let short = leases.issue(&account, issue("ci", Some("2s"))).await.unwrap().lease;
     let long = leases.issue(&account, issue("ci", None)).await.unwrap().lease;
 
@@ -640,13 +651,8 @@ fn faults(throttle: f64, unavailable: f64) -> Faults {
 
 #[tokio::test]
 async fn failed_revocations_show_as_failing_back_off_and_are_retried_until_they_succeed() {
-    let w = world(408, Duration::ZERO).await;
-    let account = w.sign_in_app_only().await;
-    let leases = leases_of(&w);
-    let app = w.tenant.lease_targets().application;
-    let target = app.object_id.as_str();
-    let foreign = seed_foreign(&w, target);
-    leases.define(Some(&account), define("ci", LeaseKind::AppSecret, target, "1h", "1d")).await.unwrap();
+    let AppSecretScene { w, account, leases, target, foreign } = app_secret_scene(408).await;
+    let target = target.as_str();
     let mut ids = Vec::new();
     for _ in 0..4 {
         ids.push(leases.issue(&account, issue("ci", None)).await.unwrap().lease);
@@ -716,13 +722,8 @@ async fn failed_revocations_show_as_failing_back_off_and_are_retried_until_they_
 
 #[tokio::test]
 async fn a_credential_removed_outside_entra_desk_ends_its_lease_without_touching_anything_else() {
-    let w = world(409, Duration::ZERO).await;
-    let account = w.sign_in_app_only().await;
-    let leases = leases_of(&w);
-    let app = w.tenant.lease_targets().application;
-    let target = app.object_id.as_str();
-    let foreign = seed_foreign(&w, target);
-    leases.define(Some(&account), define("ci", LeaseKind::AppSecret, target, "1h", "1d")).await.unwrap();
+    let AppSecretScene { w, account, leases, target, foreign } = app_secret_scene(409).await;
+    let target = target.as_str();
     let lease = leases.issue(&account, issue("ci", None)).await.unwrap().lease;
     // Someone removes the secret in the admin center.
     let graph = w.desk.graph(&account).unwrap();
