@@ -21,7 +21,6 @@ pub struct SqliteLeaseStore {
     store: Store,
 }
 
-/// The core error for a failure of the SQLite engine.
 /// The lease store's own words for what went wrong. Not the store crate's messages: those are
 /// written for the cache ("move it aside, it is rebuilt from Microsoft Graph"), and following
 /// that advice here would orphan every credential the leases created, whose only record is
