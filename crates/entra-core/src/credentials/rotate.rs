@@ -67,9 +67,11 @@ pub(super) async fn rotate(apps: &Apps, account_id: &str, object_id: &str, objec
         let message = if unknown {
             format!(
                 "Microsoft Graph did not say whether a secret was added to the {} {object_id}: {} If one was, nobody holds its value: \
-                 refresh the list and remove the secret named '{display_name}' if it appears, then rotate again",
+                 refresh the list and look for a secret named '{display_name}' ending {}; remove it once you are sure no other \
+                 rotation made it (the name is the same for every rotation that day), then rotate again",
                 kind(object_type),
-                mapped.message()
+                mapped.message(),
+                end.format("%Y-%m-%d")
             )
         } else {
             format!("No secret was created on the {} {object_id}: {} Nothing was changed", kind(object_type), mapped.message())
