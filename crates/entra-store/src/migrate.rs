@@ -78,6 +78,11 @@ pub(crate) const LEASE_MIGRATIONS: &[Migration] = &[
         name: "0003_audit_no_replace",
         sql: include_str!("../migrations/leases/0003_audit_no_replace.sql"),
     },
+    Migration {
+        version: 4,
+        name: "0004_tenant_binding",
+        sql: include_str!("../migrations/leases/0004_tenant_binding.sql"),
+    },
 ];
 
 /// `PRAGMA application_id` of a lease store ("EDsL").
