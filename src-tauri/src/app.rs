@@ -82,6 +82,8 @@ pub fn run() {
             commands::leases::leases_renew,
             commands::leases::leases_revoke,
             commands::leases::leases_reconcile,
+            commands::leases::leases_bind,
+            commands::leases::leases_relocate,
             commands::leases::leases_audit,
             commands::leases::leases_export_audit,
             commands::leases::leases_access_token,

@@ -35,6 +35,11 @@ pub enum ErrorCode {
     Graph,
     /// Local storage (data folder, SQLite) failed.
     Storage,
+    /// A lease or definition belongs to another tenant than the account's (or to none yet):
+    /// sign in to its tenant, or bind it.
+    WrongTenant,
+    /// The lease store is not where it was made (a moved or copied data folder): say which.
+    StoreMoved,
     /// A long operation was cancelled by the user; nothing to show.
     Cancelled,
     /// A bug: something that should not happen did.
@@ -55,6 +60,8 @@ impl ErrorCode {
             ErrorCode::NotSignedIn => "not_signed_in",
             ErrorCode::Graph => "graph",
             ErrorCode::Storage => "storage",
+            ErrorCode::WrongTenant => "wrong_tenant",
+            ErrorCode::StoreMoved => "store_moved",
             ErrorCode::Cancelled => "cancelled",
             ErrorCode::Internal => "internal",
         }

@@ -6,7 +6,7 @@
 //! Calls block on the platform's IPC (Secret Service over D-Bus on Linux), so
 //! async callers use [`AsyncKeychain`], which runs them on a blocking thread.
 
-use crate::secret::{ClientSecret, RefreshToken};
+use crate::secret::{ClientSecret, RefreshToken, SecretString};
 use crate::{Error, ErrorCode, Result};
 
 /// The default keyring service name.
@@ -122,6 +122,20 @@ impl Keychain {
     pub fn delete_client_secret(&self, client_id: &str, tenant: &str) -> Result<()> {
         self.delete(&Self::secret_name(client_id, tenant))
     }
+
+    fn store_key_name(store_id: &str) -> String {
+        format!("lease-store-key:{store_id}")
+    }
+
+    /// This install's key of lease store `store_id` (see `leases::home`), if it holds one.
+    pub fn lease_store_key(&self, store_id: &str) -> Result<Option<SecretString>> {
+        Ok(self.get(&Self::store_key_name(store_id))?.map(SecretString::new))
+    }
+
+    /// Keeps this install's key of lease store `store_id`.
+    pub fn set_lease_store_key(&self, store_id: &str, key: &SecretString) -> Result<()> {
+        self.set(&Self::store_key_name(store_id), key.expose())
+    }
 }
 
 /// The keychain for async code: the same entries, each call on a blocking thread.
@@ -179,6 +193,18 @@ impl AsyncKeychain {
     pub async fn set_client_secret(&self, client_id: &str, tenant: &str, secret: &ClientSecret) -> Result<()> {
         let (client, tenant, secret) = (client_id.to_string(), tenant.to_string(), secret.clone());
         self.run(move |k| k.set_client_secret(&client, &tenant, &secret)).await
+    }
+
+    /// This install's key of lease store `store_id`, if it holds one.
+    pub async fn lease_store_key(&self, store_id: &str) -> Result<Option<SecretString>> {
+        let id = store_id.to_string();
+        self.run(move |k| k.lease_store_key(&id)).await
+    }
+
+    /// Keeps this install's key of lease store `store_id`.
+    pub async fn set_lease_store_key(&self, store_id: &str, key: &SecretString) -> Result<()> {
+        let (id, key) = (store_id.to_string(), key.clone());
+        self.run(move |k| k.set_lease_store_key(&id, &key)).await
     }
 
     /// Deletes an app's client secret; no error if there was none.

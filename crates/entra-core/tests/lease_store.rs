@@ -1,13 +1,15 @@
 //! The lease store port's contract, held against the SQLite adapter: intents and commits with
 //! their audit lines in one transaction, the row version guard (a stale writer changes and logs
 //! nothing), definitions unique by name, the maintenance record, and the file's own names
-//! (kebab-case text, as lease files have always held). `contract` takes any `LeaseStore`, so
-//! the next adapter (PostgreSQL) can run it too.
+//! (kebab-case text, as lease files have always held), and the audit log's hash chain (every
+//! line chained, and an edit of the file named at its line). `contract` takes any `LeaseStore`,
+//! so the next adapter (PostgreSQL) can run it too.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use entra_core::leases::store::chain::{self, ChainProblem};
 use entra_core::leases::store::{LeaseStore, MaintenanceRecord, SqliteLeaseStore};
 use entra_core::leases::{
-    AuditAction, AuditLine, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun, ReconcileReport, SweepReport,
+    AuditAction, AuditLine, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun, ReconcileReport, SweepReport, TenantBinding,
 };
 use entra_core::ErrorCode;
 
@@ -28,12 +30,17 @@ fn line(action: AuditAction, lease: Option<&str>) -> AuditLine {
     }
 }
 
+fn contoso() -> TenantBinding {
+    TenantBinding { tenant_id: "11111111-2222-3333-4444-555555555555".into(), authority: "https://login.microsoftonline.com/contoso.test/v2.0".into() }
+}
+
 fn lease(id: &str, status: LeaseStatus) -> Lease {
     Lease {
         id: id.into(),
         definition: "ci".into(),
         kind: LeaseKind::AppSecret,
         target: "app-1".into(),
+        tenant: Some(contoso()),
         status,
         issued_at: t0(),
         expires_at: t0() + Duration::hours(1),
@@ -57,6 +64,7 @@ fn definition(name: &str) -> Definition {
         target: "user-1".into(),
         target_name: Some("Ada".into()),
         client_id: None,
+        tenant: Some(contoso()),
         ttl_secs: 3600,
         max_ttl_secs: 7 * 86_400,
         created_at: t0(),
@@ -115,6 +123,23 @@ async fn contract(store: &dyn LeaseStore) {
     assert!(!store.delete_definition("pw", &line(AuditAction::Undefined, None)).await.unwrap());
     assert_eq!(store.audit(None).await.unwrap().len(), before + 2);
 
+    // Binding: only unbound rows (written before rows named their tenant) are bound, with one
+    // audit line; a bound lease's version moves on; bound rows are never re-bound elsewhere.
+    let unbound = Lease { tenant: None, ..lease("l3", LeaseStatus::Active) };
+    store.insert_lease(&unbound, None, &line(AuditAction::Intent, Some("l3"))).await.unwrap();
+    store.insert_definition(&Definition { tenant: None, ..definition("old") }, &line(AuditAction::Defined, None)).await.unwrap();
+    assert_eq!(store.lease("l3").await.unwrap().unwrap().lease.tenant, None);
+    let fabrikam = TenantBinding { tenant_id: "99999999-2222-3333-4444-555555555555".into(), authority: "https://login.microsoftonline.com/fabrikam/v2.0".into() };
+    let before = store.audit(None).await.unwrap().len();
+    assert_eq!(store.bind_unbound(&fabrikam, &line(AuditAction::Bound, None)).await.unwrap(), (1, 1));
+    let bound = store.lease("l3").await.unwrap().unwrap();
+    assert_eq!((bound.lease.tenant.as_ref(), bound.version), (Some(&fabrikam), 2));
+    assert_eq!(store.definition("old").await.unwrap().unwrap().tenant, Some(fabrikam.clone()));
+    assert_eq!(store.lease("l1").await.unwrap().unwrap().lease.tenant, Some(contoso()), "a bound lease keeps its tenant");
+    assert_eq!(store.bind_unbound(&contoso(), &line(AuditAction::Bound, None)).await.unwrap(), (0, 0));
+    assert_eq!(store.audit(None).await.unwrap().len(), before + 1, "one line for the binding, none for binding nothing");
+    assert!(store.delete_definition("old", &line(AuditAction::Undefined, None)).await.unwrap());
+
     // Maintenance: the last run, and the last reconciliation's time kept across runs that only swept.
     assert_eq!(store.maintenance().await.unwrap(), MaintenanceRecord::default());
     let run = |expired: u32, reconcile: Option<ReconcileReport>| MaintenanceRun {
@@ -126,6 +151,21 @@ async fn contract(store: &dyn LeaseStore) {
     store.set_maintenance(&run(1, Some(ReconcileReport { targets: 2, ..Default::default() })), Some(t0())).await.unwrap();
     store.set_maintenance(&run(2, None), None).await.unwrap();
     assert_eq!(store.maintenance().await.unwrap(), MaintenanceRecord { last_run: Some(run(2, None)), reconciled_at: Some(t0()) });
+
+    // The audit log is hash-chained: every line the adapter wrote is chained, seq 1, 2, 3…,
+    // and the core's verifier agrees with it; the lines read back are the lines written.
+    store.append_audit(&line(AuditAction::Reconciled, None)).await.unwrap();
+    let log = store.audit(None).await.unwrap();
+    let lines = store.audit_chain().await.unwrap();
+    assert_eq!(lines.iter().map(|l| l.seq).collect::<Vec<_>>(), (1..=log.len() as i64).collect::<Vec<_>>(), "oldest first, no gap");
+    assert!(lines.iter().all(|l| l.hash.is_some()), "every line chained: {lines:?}");
+    assert_eq!(lines[0].at, "2026-12-02T10:00:00.000Z");
+    assert_eq!((lines[0].action.as_str(), lines.last().unwrap().action.as_str()), ("intent", "reconciled"));
+    let verified = chain::verify(&lines);
+    assert!(verified.is_intact(), "{verified:?}");
+    assert_eq!((verified.lines, verified.checked, verified.legacy), (log.len() as u64, log.len() as u64, 0));
+    assert_eq!(verified.head_seq, Some(log[0].seq), "the head is the newest line");
+    assert_eq!(verified.head_hash, lines.last().unwrap().hash);
 }
 
 #[tokio::test]
@@ -186,4 +226,102 @@ fn a_damaged_lease_store_is_never_called_a_cache_to_move_aside() {
         assert!(!message.contains(cache_advice), "{message}");
     }
     assert_eq!(std::fs::read(&path).unwrap(), b"this is not an SQLite database, but a file someone damaged", "left as it was");
+}
+
+/// A store with `legacy` unchained lines (as a file written before 0005_audit_chain holds them),
+/// then `chained` lines appended through the adapter.
+async fn audit_scene(legacy: usize, chained: usize) -> SqliteLeaseStore {
+    let store = SqliteLeaseStore::open_in_memory().unwrap();
+    for i in 0..legacy {
+        store
+            .engine()
+            .write(|tx| {
+                tx.execute(
+                    "INSERT INTO audit_log (at, action, actor, detail) VALUES ('2026-01-01T00:00:00.000Z', 'defined', 'admin', ?1)",
+                    [format!("legacy line {i}")],
+                )?;
+                Ok(())
+            })
+            .unwrap();
+    }
+    for i in 0..chained {
+        let mut l = line(AuditAction::Issued, Some(&format!("l{i}")));
+        l.detail = format!("line {i}");
+        store.append_audit(&l).await.unwrap();
+    }
+    store
+}
+
+/// Runs `sql` with the append-only triggers gone, as someone editing the file with `sqlite3` could.
+fn tamper(store: &SqliteLeaseStore, sql: &str) {
+    store
+        .engine()
+        .write(|tx| {
+            tx.execute_batch(
+                "DROP TRIGGER audit_log_append_only_update; DROP TRIGGER audit_log_append_only_delete;
+                 DROP TRIGGER audit_log_chained;",
+            )?;
+            tx.execute_batch(sql)?;
+            Ok(())
+        })
+        .unwrap();
+}
+
+async fn verify(store: &SqliteLeaseStore) -> chain::AuditVerification {
+    chain::verify(&store.audit_chain().await.unwrap())
+}
+
+#[tokio::test]
+async fn legacy_lines_are_reported_and_the_chain_starts_after_them() {
+    let store = audit_scene(2, 3).await;
+    let found = verify(&store).await;
+    assert!(found.is_intact(), "{found:?}");
+    assert_eq!((found.lines, found.legacy, found.checked, found.head_seq), (5, 2, 3, Some(5)));
+}
+
+#[tokio::test]
+async fn an_edited_line_is_named_by_its_seq() {
+    let store = audit_scene(1, 5).await;
+    assert!(verify(&store).await.is_intact());
+    tamper(&store, "UPDATE audit_log SET detail = 'nothing to see here' WHERE seq = 4");
+    let found = verify(&store).await;
+    let b = found.first_break.clone().expect("the edit is found");
+    assert_eq!((b.seq, b.after_seq, b.problem), (4, Some(3), ChainProblem::HashMismatch), "{found:?}");
+    assert!(b.message.starts_with("line 4 does not match its hash"), "{}", b.message);
+    assert_eq!((found.checked, found.head_seq), (2, Some(3)), "the lines before it still verify");
+}
+
+#[tokio::test]
+async fn a_removed_line_an_inserted_one_and_an_unchained_one_are_each_found() {
+    let store = audit_scene(0, 5).await;
+    tamper(&store, "DELETE FROM audit_log WHERE seq = 3");
+    let b = verify(&store).await.first_break.unwrap();
+    assert_eq!((b.seq, b.after_seq, b.problem), (4, Some(2), ChainProblem::MissingLines));
+    assert!(b.message.contains("line 3 is missing"), "{}", b.message);
+
+    // A line put back in the gap, with a hash that is not the chain's: found at that line.
+    let store = audit_scene(0, 5).await;
+    let forged = "0".repeat(64);
+    tamper(
+        &store,
+        &format!(
+            "DELETE FROM audit_log WHERE seq = 3;
+             INSERT INTO audit_log (seq, at, action, actor, detail, hash) VALUES (3, '2026-12-02T10:00:00.000Z', 'issued', 'admin', 'forged', '{forged}');"
+        ),
+    );
+    let b = verify(&store).await.first_break.unwrap();
+    assert_eq!((b.seq, b.problem), (3, ChainProblem::HashMismatch));
+
+    // A line with no hash after the chain began.
+    let store = audit_scene(1, 2).await;
+    tamper(&store, "INSERT INTO audit_log (at, action, actor, detail) VALUES ('2026-12-02T10:00:00.000Z', 'issued', 'admin', 'slipped in')");
+    let found = verify(&store).await;
+    let b = found.first_break.clone().unwrap();
+    assert_eq!((b.seq, b.problem, found.legacy), (4, ChainProblem::Unchained, 1));
+
+    // A value of another type in a text column (only a file edit can put it there) is named at its line, not a failed read.
+    let store = audit_scene(0, 3).await;
+    tamper(&store, "UPDATE audit_log SET detail = X'00FF' WHERE seq = 2");
+    let b = verify(&store).await.first_break.unwrap();
+    assert_eq!((b.seq, b.problem), (2, ChainProblem::HashMismatch));
 }

@@ -13,8 +13,8 @@ use serde::Serialize;
 use ts_rs::TS;
 
 pub use entra_core::leases::{
-    AuditAction, AuditEntry, AuditFormat, DefineRequest, Definition, IssueRequest, Lease, LeaseKind, LeaseStatus, LeasesOverview,
-    MaintenanceRun, ReconcileReport, SweepReport,
+    AuditAction, AuditEntry, AuditFormat, BindReport, DefineRequest, Definition, IssueRequest, Lease, LeaseKind, LeaseStatus, LeasesOverview,
+    MaintenanceRun, ReconcileReport, Relocation, SweepReport, TenantBinding,
 };
 
 /// A newly issued lease and its secret: `{lease, secret, usableAfterMs, warning}`. Sent once,
@@ -64,6 +64,7 @@ mod tests {
             definition: "d".into(),
             kind: LeaseKind::AppSecret,
             target: "obj".into(),
+            tenant: None,
             status: LeaseStatus::Active,
             issued_at: t,
             expires_at: t + chrono::Duration::hours(1),

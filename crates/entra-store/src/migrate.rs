@@ -83,6 +83,11 @@ pub(crate) const LEASE_MIGRATIONS: &[Migration] = &[
         name: "0004_tenant_binding",
         sql: include_str!("../migrations/leases/0004_tenant_binding.sql"),
     },
+    Migration {
+        version: 5,
+        name: "0005_audit_chain",
+        sql: include_str!("../migrations/leases/0005_audit_chain.sql"),
+    },
 ];
 
 /// `PRAGMA application_id` of a lease store ("EDsL").

@@ -111,7 +111,42 @@ fn a_file_written_before_the_row_version_keeps_its_leases() {
         .read(|c| Ok(c.query_row("SELECT status, row_version FROM leases WHERE id = 'old'", [], |r| Ok((r.get(0)?, r.get(1)?)))?))
         .unwrap();
     assert_eq!((status.as_str(), version), ("revoke-failed", 1));
-    assert_eq!(Schema::Leases.latest(), 4);
+    assert_eq!(Schema::Leases.latest(), 5);
+}
+
+#[test]
+fn once_the_audit_log_is_chained_every_new_line_needs_a_hash() {
+    // Lines written before 0005_audit_chain have no hash: appending another unhashed one is
+    // still allowed (the chain has not begun), and they stay as they are.
+    let store = lease_store();
+    append_audit(&store, "a legacy line");
+    append_audit(&store, "another legacy line");
+    let hash = "ab".repeat(32);
+    store
+        .write(|tx| {
+            tx.execute("INSERT INTO audit_log (at, action, actor, detail, hash) VALUES (?1, 'issued', 'admin', 'chained', ?2)", params![AT, hash])?;
+            Ok(())
+        })
+        .unwrap();
+    // After the first chained line, an unhashed line is refused, and so is a hash of the wrong length.
+    let err = store
+        .write(|tx| Ok(tx.execute("INSERT INTO audit_log (at, action, actor, detail) VALUES (?1, 'issued', 'admin', 'unchained')", [AT])?))
+        .unwrap_err();
+    assert!(err.to_string().contains("hash-chained"), "{err}");
+    let err = store
+        .write(|tx| Ok(tx.execute("INSERT INTO audit_log (at, action, actor, detail, hash) VALUES (?1, 'issued', 'admin', 'short', 'abc')", [AT])?));
+    assert!(err.is_err(), "a hash is 64 hex digits");
+    // The hash is append-only like the rest of the line.
+    let err = store.write(|tx| Ok(tx.execute("UPDATE audit_log SET hash = NULL", [])?)).unwrap_err();
+    assert!(err.to_string().contains("append-only"), "{err}");
+    let hashes: Vec<Option<String>> = store
+        .read(|c| {
+            let mut stmt = c.prepare("SELECT hash FROM audit_log ORDER BY seq")?;
+            let rows = stmt.query_map([], |r| r.get(0))?.collect::<Result<Vec<_>, _>>()?;
+            Ok(rows)
+        })
+        .unwrap();
+    assert_eq!(hashes, [None, None, Some(hash)]);
 }
 
 #[test]

@@ -147,16 +147,23 @@ async fn scene(tenant: &DemoTenant, desk: &Desk, account: &str, dir: &Path, targ
         client_secret: None,
     };
     leases.define(Some(account), define("bench", "1h")).await.unwrap();
+    let binding = leases.definitions().await.unwrap()[0].tenant.clone();
     let issue = |ttl: &str| IssueRequest { definition: "bench".into(), ttl: Some(ttl.into()), wait_until_usable: false };
     let now = chrono::Utc::now();
     let end = now + chrono::Duration::days(1);
-    let dead = format!("{}:999999", host_name());
+    // A dead process of this host, in `leases::owner`'s format (`host:machine:boot:pid-ns:pid:start`):
+    // our boot and PID namespace, a PID that no process has with start time 0.
+    let boot = std::fs::read_to_string("/proc/sys/kernel/random/boot_id").unwrap_or_default();
+    let ns = std::fs::read_link("/proc/self/ns/pid").map(|l| l.to_string_lossy().into_owned()).unwrap_or_default();
+    let ns = ns.trim_start_matches("pid:[").trim_end_matches(']');
+    let dead = format!("{}:-:{}:{ns}:999999:0", host_name(), boot.trim());
     let marker = |id: &str| format!("entra-desk:{store_id}:{id}");
     let pending = |id: &str| Lease {
         id: id.into(),
         definition: "bench".into(),
         kind: LeaseKind::AppSecret,
         target: target.into(),
+        tenant: binding.clone(),
         status: LeaseStatus::Pending,
         issued_at: now,
         expires_at: now + chrono::Duration::hours(1),

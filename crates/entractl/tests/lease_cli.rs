@@ -385,14 +385,69 @@ async fn bad_input_and_missing_sign_in_exit_2_with_the_fix() {
     cli.plain(&["lease", "list"], &[]).await.ok();
     let out = cli.plain(&["lease", "audit"], &[]).await.ok();
     assert!(out.stdout.contains("empty"), "{}", out.stdout);
-    // Define offline (no account): allowed, without the target's name.
+    // Define without an account: refused (a definition belongs to the tenant it is defined in).
     let target = cli.target();
-    let out = cli.plain(&["lease", "define", "offline", "--kind", "app-secret", "--target", &target, "--ttl", "1h", "--max-ttl", "1d"], &[]).await.ok();
-    assert!(out.stderr.contains("not signed in"), "{}", out.stderr);
-    assert_eq!(cli.plain(&["lease", "definitions", "--format", "json"], &[]).await.ok().json()[0]["targetName"], Value::Null);
+    let out = cli.plain(&["lease", "define", "offline", "--kind", "app-secret", "--target", &target, "--ttl", "1h", "--max-ttl", "1d"], &[]).await;
+    assert_eq!(out.code, Some(2));
+    assert!(out.stderr.contains("error[not_signed_in]") && out.stderr.contains("entractl login"), "{}", out.stderr);
+    assert_eq!(cli.plain(&["lease", "definitions", "--format", "json"], &[]).await.ok().json(), serde_json::json!([]));
     let out = cli.run(&["lease", "issue", "nothing"], &[]).await;
     assert_eq!(out.code, Some(2));
     assert!(out.stderr.contains("no dynamic secret named 'nothing'"), "{}", out.stderr);
+}
+
+#[tokio::test]
+async fn audit_verify_passes_on_an_untouched_log_and_names_the_line_edited_behind_its_back() {
+    let cli = start(207, Duration::ZERO).await;
+    // A new store: nothing to check, nothing broken.
+    let out = cli.plain(&["lease", "audit", "--verify"], &[]).await.ok();
+    assert!(out.stdout.contains("empty: nothing to check"), "{}", out.stdout);
+    let target = cli.target();
+    for name in ["one", "two"] {
+        cli.run(&["lease", "define", name, "--kind", "app-secret", "--target", &target, "--ttl", "1h", "--max-ttl", "1d"], &[]).await.ok();
+    }
+    cli.run(&["lease", "undefine", "one"], &[]).await.ok();
+
+    let out = cli.plain(&["lease", "audit", "--verify"], &[]).await.ok();
+    assert!(out.stdout.starts_with("The audit log's hash chain is intact: 3 lines checked"), "{}", out.stdout);
+    assert!(out.stdout.contains("Head: line 3, hash "), "{}", out.stdout);
+    let found = cli.plain(&["lease", "audit", "--verify", "--format", "json"], &[]).await.ok().json();
+    assert_eq!((found["lines"].as_u64(), found["checked"].as_u64(), found["legacy"].as_u64()), (Some(3), Some(3), Some(0)), "{found}");
+    assert_eq!(found["headSeq"], 3);
+    assert!(found["headHash"].as_str().is_some_and(|h| h.len() == 64), "{found}");
+    assert!(found["firstBreak"].is_null() && found.get("first_break").is_none(), "camelCase: {found}");
+    let head = found["headHash"].as_str().unwrap().to_string();
+
+    // Only a table or JSON; and --limit means nothing to a check of the whole log.
+    for args in [&["lease", "audit", "--verify", "--format", "csv"][..], &["lease", "audit", "--verify", "--limit", "2"]] {
+        let out = cli.plain(args, &[]).await;
+        assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
+    }
+
+    // Someone edits line 2 with sqlite3, past the append-only triggers.
+    let store = entra_core::leases::SqliteLeaseStore::open(cli.dir.path().join("leases.sqlite")).unwrap();
+    store
+        .engine()
+        .write(|tx| {
+            tx.execute_batch("DROP TRIGGER audit_log_append_only_update; UPDATE audit_log SET actor = 'someone else' WHERE seq = 2;")?;
+            Ok(())
+        })
+        .unwrap();
+    drop(store);
+    let out = cli.plain(&["lease", "audit", "--verify"], &[]).await;
+    assert_eq!(out.code, Some(1), "stdout: {}\nstderr: {}", out.stdout, out.stderr);
+    assert!(out.stdout.contains("BROKEN: line 2 does not match its hash"), "{}", out.stdout);
+    assert!(out.stdout.contains("1 line checked before it") && out.stdout.contains("Last line that verified: line 1"), "{}", out.stdout);
+    assert!(out.stderr.contains("line 2") && out.stderr.contains("Keep leases.sqlite") && out.stderr.contains("backup"), "{}", out.stderr);
+    assert!(out.stderr.contains("exported copy"), "{}", out.stderr);
+    let out = cli.plain(&["lease", "audit", "--verify", "--format", "json"], &[]).await;
+    assert_eq!(out.code, Some(1), "{}", out.stderr);
+    let found = out.json();
+    let broken = &found["firstBreak"];
+    assert_eq!((broken["seq"].as_i64(), broken["afterSeq"].as_i64(), broken["problem"].as_str()), (Some(2), Some(1), Some("hashMismatch")), "{found}");
+    assert_ne!(found["headHash"].as_str(), Some(head.as_str()), "the head before the edit is not reported as verified");
+    // The log itself still reads: the check reports, it never refuses to show the lines.
+    cli.plain(&["lease", "audit"], &[]).await.ok();
 }
 
 #[tokio::test]
@@ -406,17 +461,17 @@ async fn with_demo_each_command_runs_its_own_tenant() {
     let out = cli.run(&["lease", "define", "d", "--kind", "app-secret", "--target", &target.object_id, "--ttl", "1h", "--max-ttl", "1d", "--demo"]).await;
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(out.stdout.contains(&target.display_name), "{}", out.stdout);
+    // Each --demo command has its own tenant and its own lease store: the definition went with
+    // the tenant it was made in, and nothing reached the data folder's store.
     let issued = cli.run(&["lease", "issue", "d", "--demo", "--format", "json"]).await;
-    assert_eq!(issued.code, Some(0), "{}", issued.stderr);
-    let issued = issued.json();
-    assert_eq!(issued["lease"]["status"], "active");
-    // The next --demo tenant is a new one: the credential is not there, so the lease is closed.
+    assert_eq!(issued.code, Some(2), "{}", issued.stdout);
+    assert!(issued.stderr.contains("no dynamic secret named 'd'"), "{}", issued.stderr);
     let report = cli.run(&["lease", "reconcile", "--demo", "--format", "json"]).await;
     assert_eq!(report.code, Some(0), "{}", report.stderr);
-    assert_eq!(report.json()["closed"], 1);
+    assert_eq!((report.json()["closed"].as_u64(), report.json()["removed"].as_u64()), (Some(0), Some(0)));
+    assert!(!dir.path().join("leases.sqlite").exists(), "the data folder's lease store is not the throwaway tenant's");
     let list = cli.run(&["lease", "list", "--format", "json"]).await.json();
-    assert_eq!(list[0]["status"], "revoked");
-    assert!(dir.path().join("leases.sqlite").exists(), "the lease store is in the data folder");
+    assert_eq!(list, serde_json::json!([]));
 }
 
 struct CliDemo<'a> {

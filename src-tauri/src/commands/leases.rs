@@ -6,7 +6,7 @@
 
 use crate::state::AppState;
 use entra_core::secret::SecretString;
-use entra_ipc::leases::{AuditEntry, AuditFormat, DefineRequest, Definition, IssueRequest, IssuedLease, Lease, LeasesOverview, ReconcileReport};
+use entra_ipc::leases::{AuditEntry, AuditFormat, BindReport, DefineRequest, Definition, IssueRequest, IssuedLease, Lease, LeasesOverview, ReconcileReport, Relocation};
 use entra_ipc::IpcError;
 use tauri::State;
 
@@ -63,6 +63,20 @@ pub async fn leases_revoke(state: State<'_, AppState>, account_id: String, lease
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn leases_reconcile(state: State<'_, AppState>, account_id: String) -> Result<ReconcileReport, IpcError> {
     Ok(state.leases.reconcile(&account_id).await?)
+}
+
+/// Binds the definitions and leases recorded before binding existed to the account's tenant.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn leases_bind(state: State<'_, AppState>, account_id: String) -> Result<BindReport, IpcError> {
+    Ok(state.leases.bind(&account_id).await?)
+}
+
+/// Records whether a lease store found where it was not made was moved or copied.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn leases_relocate(state: State<'_, AppState>, decision: Relocation) -> Result<LeasesOverview, IpcError> {
+    Ok(state.leases.relocate(decision).await?)
 }
 
 /// The audit log, newest first (`limit` lines, else all).

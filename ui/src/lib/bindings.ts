@@ -178,7 +178,7 @@ nextExpiry: string | null,
  */
 owners: Array<Owner> | null, };
 
-export type AuditAction = "defined" | "undefined" | "intent" | "issued" | "issueFailed" | "renewed" | "revoked" | "revokeFailed" | "expired" | "reconciled";
+export type AuditAction = "defined" | "undefined" | "intent" | "issued" | "issueFailed" | "renewed" | "revoked" | "revokeFailed" | "expired" | "reconciled" | "bound" | "relocated";
 
 export type AuditEntry = { 
 /**
@@ -219,6 +219,20 @@ detail: string,
 requestId: string | null, };
 
 export type AuditFormat = "jsonl" | "csv";
+
+export type BindReport = { 
+/**
+ * The tenant they were bound to.
+ */
+tenant: TenantBinding, 
+/**
+ * Definitions bound.
+ */
+definitions: number, 
+/**
+ * Leases bound.
+ */
+leases: number, };
 
 export type CachePolicy = { 
 /**
@@ -427,6 +441,11 @@ targetName: string | null,
  */
 clientId: string | null, 
 /**
+ * The tenant it belongs to, recorded when it was defined; `None` for a definition written
+ * before definitions were bound to a tenant (unbound: see `Leases::bind`).
+ */
+tenant: TenantBinding | null, 
+/**
  * The default lease TTL, seconds.
  */
 ttlSecs: number, 
@@ -457,7 +476,7 @@ kind: MemberKind,
  */
 userPrincipalName: string | null, };
 
-export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "cancelled" | "internal";
+export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "wrong_tenant" | "store_moved" | "cancelled" | "internal";
 
 export type ExpiringCredential = { 
 /**
@@ -915,6 +934,11 @@ kind: LeaseKind,
  */
 target: string, 
 /**
+ * The tenant its credential lives in (its definition's); `None` for a lease issued before
+ * leases were bound to a tenant (unbound: see `Leases::bind`).
+ */
+tenant: TenantBinding | null, 
+/**
  * Its status.
  */
 status: LeaseStatus, 
@@ -1179,6 +1203,10 @@ abandoned: number,
  */
 closed: number, 
 /**
+ * Leases and definitions of other tenants (or unbound), left for an account of their own.
+ */
+otherTenants: number, 
+/**
  * Problems that need another run (e.g. a target that could not be read), in words.
  */
 errors: Array<string>, 
@@ -1204,6 +1232,8 @@ spa: Array<string>,
  * Public client (mobile and desktop).
  */
 publicClient: Array<string>, };
+
+export type Relocation = "moved" | "copied";
 
 export type ResolvedNames = { 
 /**
@@ -1333,7 +1363,11 @@ failing: number,
 /**
  * Access tokens refreshed ahead of their expiry.
  */
-tokensRefreshed: number, };
+tokensRefreshed: number, 
+/**
+ * Due leases of other tenants (or unbound), left for an account of their own tenant.
+ */
+otherTenants: number, };
 
 export type SyncProgress = { "stage": "page", 
 /**
@@ -1394,6 +1428,17 @@ durationMs: number,
  * The cache's new "as of" time.
  */
 asOf: string, };
+
+export type TenantBinding = { 
+/**
+ * The tenant ID (a GUID for Entra; any provider's `tid`).
+ */
+tenantId: string, 
+/**
+ * The authority the defining account signed in with (e.g.
+ * `https://login.microsoftonline.com/<tenant>/v2.0`): its cloud must match too.
+ */
+authority: string, };
 
 export type TimeView = { 
 /**
@@ -1502,6 +1547,8 @@ export interface Commands {
   leases_renew: { args: { leaseId: string; ttl: string | null }; result: Lease };
   leases_revoke: { args: { accountId: string; leaseId: string }; result: Lease };
   leases_reconcile: { args: { accountId: string }; result: ReconcileReport };
+  leases_bind: { args: { accountId: string }; result: BindReport };
+  leases_relocate: { args: { decision: Relocation }; result: LeasesOverview };
   leases_audit: { args: { limit: number | null }; result: Array<AuditEntry> };
   leases_export_audit: { args: { format: AuditFormat }; result: string };
   leases_access_token: { args: { accountId: string; leaseId: string }; result: string };

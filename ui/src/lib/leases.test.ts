@@ -16,6 +16,7 @@ import {
   targetLabel,
   whenShort,
 } from "./leases";
+import { demoTenant } from "./testing";
 
 const T0 = Date.parse("2026-03-01T12:00:00Z");
 const lease = (over: Partial<Lease> = {}): Lease => ({
@@ -23,6 +24,7 @@ const lease = (over: Partial<Lease> = {}): Lease => ({
   definition: "ci-deploy",
   kind: "appSecret",
   target: "11111111-2222-3333-4444-555555555555",
+  tenant: demoTenant(),
   status: "active",
   issuedAt: "2026-03-01T11:00:00Z",
   expiresAt: "2026-03-01T13:00:00Z",
@@ -44,6 +46,7 @@ const definition = (over: Partial<Definition> = {}): Definition => ({
   target: "11111111-2222-3333-4444-555555555555",
   targetName: "Payroll API",
   clientId: null,
+  tenant: demoTenant(),
   ttlSecs: 3600,
   maxTtlSecs: 86_400,
   createdAt: "2026-03-01T10:00:00Z",
@@ -174,7 +177,7 @@ describe("the define form", () => {
 });
 
 describe("maintenance and reconciliation lines", () => {
-  const report: ReconcileReport = { targets: 2, credentialsSeen: 7, foreign: 4, removed: 1, adopted: 1, abandoned: 0, closed: 0, errors: [], requests: 3, durationMs: 41 };
+  const report: ReconcileReport = { targets: 2, credentialsSeen: 7, foreign: 4, removed: 1, adopted: 1, abandoned: 0, closed: 0, otherTenants: 0, errors: [], requests: 3, durationMs: 41 };
 
   it("say what reconciliation saw and did", () => {
     expect(reconcileSummary(report)).toBe("2 targets, 7 credentials (4 not ours, left alone): removed 1, adopted 1. 3 Graph requests, 41 ms.");
@@ -183,8 +186,19 @@ describe("maintenance and reconciliation lines", () => {
 
   it("say when maintenance last ran and why it did not finish", () => {
     expect(maintenanceSummary(null, T0, 0)).toContain("Not run yet");
-    const run: MaintenanceRun = { at: "2026-03-01T11:58:00Z", sweep: { expired: 1, recovered: 0, failing: 2, tokensRefreshed: 0 }, reconcile: null, error: "not signed in" };
+    const run: MaintenanceRun = { at: "2026-03-01T11:58:00Z", sweep: { expired: 1, recovered: 0, failing: 2, tokensRefreshed: 0, otherTenants: 0 }, reconcile: null, error: "not signed in" };
     expect(maintenanceSummary(run, T0, 0)).toBe("2 min ago: 1 expired lease revoked, 2 still failing. Did not finish: not signed in");
-    expect(maintenanceSummary({ ...run, sweep: { expired: 0, recovered: 0, failing: 0, tokensRefreshed: 0 }, reconcile: report, error: null }, T0, 0)).toContain("nothing to sweep; reconciled: 2 targets");
+    expect(maintenanceSummary({ ...run, sweep: { expired: 0, recovered: 0, failing: 0, tokensRefreshed: 0, otherTenants: 0 }, reconcile: report, error: null }, T0, 0)).toContain("nothing to sweep; reconciled: 2 targets");
+  });
+
+  it("say how many records of another tenant (or unbound) a run left alone, only when there are some", () => {
+    const run: MaintenanceRun = { at: "2026-03-01T11:58:00Z", sweep: { expired: 1, recovered: 0, failing: 0, tokensRefreshed: 0, otherTenants: 3 }, reconcile: null, error: null };
+    expect(maintenanceSummary(run, T0, 0)).toBe("2 min ago: 1 expired lease revoked, 3 of another tenant (or unbound) left alone.");
+    const quiet = { ...run, sweep: { ...run.sweep, expired: 0, otherTenants: 2 }, reconcile: { ...report, removed: 0, adopted: 0, otherTenants: 5 } };
+    expect(maintenanceSummary(quiet, T0, 0)).toBe(
+      "2 min ago: nothing to sweep, 2 of another tenant (or unbound) left alone; reconciled: 2 targets, 7 credentials (4 not ours, left alone): nothing to fix, 5 of another tenant (or unbound) left alone. 3 Graph requests, 41 ms.",
+    );
+    expect(maintenanceSummary({ ...run, sweep: { ...run.sweep, otherTenants: 0 } }, T0, 0)).not.toContain("another tenant");
+    expect(reconcileSummary(report)).not.toContain("another tenant");
   });
 });

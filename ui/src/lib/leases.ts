@@ -205,9 +205,17 @@ export function reconcileSummary(r: ReconcileReport): string {
     r.closed ? `closed ${r.closed} lease${r.closed === 1 ? "" : "s"} whose credential was gone` : null,
   ].filter((x): x is string => x !== null);
   const seen = `${r.targets} target${r.targets === 1 ? "" : "s"}, ${r.credentialsSeen} credential${r.credentialsSeen === 1 ? "" : "s"} (${r.foreign} not ours, left alone)`;
-  const outcome = did.length ? did.join(", ") : "nothing to fix";
+  const outcome = [did.length ? did.join(", ") : "nothing to fix", otherTenantsText(r.otherTenants)].filter((x) => x !== null).join(", ");
   const errors = r.errors.length ? ` ${r.errors.length} problem${r.errors.length === 1 ? "" : "s"}: ${r.errors.join("; ")}` : "";
   return `${seen}: ${outcome}. ${r.requests} Graph request${r.requests === 1 ? "" : "s"}, ${r.durationMs} ms.${errors}`;
+}
+
+/**
+ * What a run left to an account of another tenant (records of another tenant, or unbound ones): null for none.
+ * The core acts on a lease only with an account of its own tenant, so these wait for one (or for a bind).
+ */
+function otherTenantsText(n: number): string | null {
+  return n > 0 ? `${n} of another tenant (or unbound) left alone` : null;
 }
 
 /** The last maintenance run in one line. */
@@ -221,10 +229,11 @@ export function maintenanceSummary(run: MaintenanceRun | null, localNow: number,
     s.failing ? `${s.failing} still failing` : null,
     s.tokensRefreshed ? `${s.tokensRefreshed} token${s.tokensRefreshed === 1 ? "" : "s"} refreshed` : null,
   ].filter((x): x is string => x !== null);
-  const parts = [sweep.length ? sweep.join(", ") : "nothing to sweep"];
+  const parts = [[sweep.length ? sweep.join(", ") : "nothing to sweep", otherTenantsText(s.otherTenants)].filter((x) => x !== null).join(", ")];
   if (run.reconcile) parts.push(`reconciled: ${reconcileSummary(run.reconcile)}`);
   const error = run.error ? ` Did not finish: ${run.error}` : "";
-  return `${when}: ${parts.join("; ")}.${error}`;
+  // The reconciliation line ends with its own full stop.
+  return `${when}: ${parts.join("; ").replace(/\.$/, "")}.${error}`;
 }
 
 export const ACTION_LABEL: Record<AuditAction, string> = {
@@ -238,6 +247,8 @@ export const ACTION_LABEL: Record<AuditAction, string> = {
   "revokeFailed": "Revoke failed",
   expired: "Expired",
   reconciled: "Reconciled",
+  bound: "Bound to tenant",
+  relocated: "Store relocated",
 };
 
 /** The badge class of an audit line. */

@@ -1,8 +1,8 @@
 // Fixtures shared by the UI's unit tests (not shipped: only test files import it). One signed-in
 // demo user, shaped exactly as the core's `SignedInUser`, so a change of that type fails here once
-// instead of in every screen's test.
+// instead of in every screen's test. Its tenant, as a lease definition or lease bound to it records it.
 
-import type { Account, SignedInUser } from "./bindings";
+import type { Account, SignedInUser, TenantBinding } from "./bindings";
 
 /** The demo tenant's admin, as `entra_core::accounts::Account` serialises it. */
 export function demoAccount(over: Partial<Account> = {}): Account {
@@ -36,4 +36,10 @@ export function demoUser(over: Partial<SignedInUser> = {}): SignedInUser {
     organization: "Demo",
     ...over,
   };
+}
+
+/** The demo admin's tenant, as a definition or lease defined with that account is bound to it. */
+export function demoTenant(over: Partial<TenantBinding> = {}): TenantBinding {
+  const { tenantId, authority } = demoAccount();
+  return { tenantId, authority, ...over };
 }

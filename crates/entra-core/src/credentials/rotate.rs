@@ -43,6 +43,54 @@ fn kind(object_type: ObjectType) -> &'static str {
     }
 }
 
+/// The display name of a rotated secret: the day, for people, and a random tag that no other
+/// credential carries, so that a rotation whose answer was lost finds exactly its own secret.
+fn rotation_name(now: DateTime<Utc>) -> String {
+    let tag = uuid::Uuid::new_v4().simple().to_string();
+    format!("Rotated by Entra Desk {} #{}", now.format("%Y-%m-%d"), &tag[..12])
+}
+
+/// After an addPassword whose answer was lost: removes the secret it may have added (found by
+/// its unique name; it is ours, and nobody holds its value) and says what happened.
+async fn settle_lost_rotation(graph: &crate::graph::GraphClient, object_id: &str, object_type: ObjectType, name: &str) -> String {
+    let listed = match object_type {
+        ObjectType::Application => graph.application_credentials(object_id).await.map(|a| a.password_credentials),
+        ObjectType::ServicePrincipal => graph.service_principal_credentials(object_id).await.map(|s| s.password_credentials),
+    };
+    let credentials = match listed {
+        Ok(c) => c,
+        Err(e) => {
+            return format!(
+                "Its secrets could not be listed to find out ({}): refresh the list, and remove a secret named '{name}' if there is one \
+                 (nobody holds its value); then rotate again",
+                map_error(e).message()
+            )
+        }
+    };
+    let Some(found) = credentials.iter().find(|c| c.display_name.as_deref() == Some(name)) else {
+        return format!(
+            "No secret named '{name}' is listed, so none was added (Entra can take a minute to list a new one: if it appears, \
+             remove it). Rotate again"
+        );
+    };
+    let removed = match object_type {
+        ObjectType::Application => graph.remove_application_password(object_id, &found.key_id).await,
+        ObjectType::ServicePrincipal => graph.remove_service_principal_password(object_id, &found.key_id).await,
+    };
+    match removed {
+        Ok(_) => format!(
+            "It had added one (key {}), whose value nobody received: it was found by its name '{name}' and removed, so nothing was changed in the end: \
+             rotate again",
+            found.key_id
+        ),
+        Err(e) => format!(
+            "It had added one (key {}, named '{name}'), whose value nobody received, and removing it failed ({}): remove it, then rotate again",
+            found.key_id,
+            map_error(e).message()
+        ),
+    }
+}
+
 /// Adds a secret valid `lifetime_days` (1..=730) to the object, as `account_id`.
 pub(super) async fn rotate(apps: &Apps, account_id: &str, object_id: &str, object_type: ObjectType, lifetime_days: u32) -> Result<RotatedSecret> {
     if !(1..=MAX_LIFETIME_DAYS).contains(&lifetime_days) {
@@ -53,31 +101,28 @@ pub(super) async fn rotate(apps: &Apps, account_id: &str, object_id: &str, objec
     let graph = apps.desk().graph(account_id)?;
     let now = apps.now();
     let end = now + chrono::Duration::days(i64::from(lifetime_days));
-    let display_name = format!("Rotated by Entra Desk {}", now.format("%Y-%m-%d"));
+    let display_name = rotation_name(now);
     let added = match object_type {
         ObjectType::Application => graph.add_application_password(object_id, &display_name, Some(end)).await,
         ObjectType::ServicePrincipal => graph.add_service_principal_password(object_id, &display_name, Some(end)).await,
     };
-    let added = added.map_err(|e| {
+    let added = match added {
+        Ok(added) => added,
         // After a 504, no answer at all, or an unreadable one, Graph may have added the secret
-        // all the same (it is never re-sent: see entra_graph's retry policy): say so, and how to
-        // find it, rather than "nothing was changed".
-        let unknown = e.may_have_been_carried_out();
-        let mapped = map_error(e);
-        let message = if unknown {
-            format!(
-                "Microsoft Graph did not say whether a secret was added to the {} {object_id}: {} If one was, nobody holds its value: \
-                 refresh the list and look for a secret named '{display_name}' ending {}; remove it once you are sure no other \
-                 rotation made it (the name is the same for every rotation that day), then rotate again",
-                kind(object_type),
-                mapped.message(),
-                end.format("%Y-%m-%d")
-            )
-        } else {
-            format!("No secret was created on the {} {object_id}: {} Nothing was changed", kind(object_type), mapped.message())
-        };
-        mapped.reworded(message)
-    })?;
+        // all the same (it is never re-sent: see entra_graph's retry policy). Nobody holds its
+        // value, so it is looked up by its name, which no other credential has, and removed.
+        Err(e) if e.may_have_been_carried_out() => {
+            let mapped = map_error(e);
+            let outcome = settle_lost_rotation(&graph, object_id, object_type, &display_name).await;
+            let message = format!("Microsoft Graph did not answer whether a secret was added to the {} {object_id} ({}). {outcome}", kind(object_type), mapped.message());
+            return Err(mapped.reworded(message));
+        }
+        Err(e) => {
+            let mapped = map_error(e);
+            let message = format!("No secret was created on the {} {object_id}: {} Nothing was changed", kind(object_type), mapped.message());
+            return Err(mapped.reworded(message));
+        }
+    };
     let key_id = added.credential.key_id.clone();
     tracing::info!(object = %object_id, key = %key_id, "added a client secret");
     let warning = match apps.reload_object(&graph, object_id, object_type).await {

@@ -1,7 +1,9 @@
 //! The audit log: its lines as the service writes them (who, what, in words, with Graph's
 //! request-id), read back (newest first) and exported whole (oldest first) as JSON lines or
-//! CSV. The store keeps it append-only; nothing here can change a line once written.
+//! CSV. The store keeps it append-only and hash-chained; nothing here can change a line once
+//! written, and [`Leases::verify_audit`] checks that nothing else did (`store::chain`).
 
+use super::store::chain::{self, AuditVerification};
 use super::types::{AuditAction, AuditEntry, AuditFormat, AuditLine, Lease};
 use super::Leases;
 use crate::Result;
@@ -73,6 +75,13 @@ impl Leases {
     /// The newest `limit` audit lines (all when `None`), newest first.
     pub async fn audit(&self, limit: Option<usize>) -> Result<Vec<AuditEntry>> {
         self.store().audit(limit).await
+    }
+
+    /// Checks the audit log's hash chain, the whole log, with the core's one verifier (whatever
+    /// the store): lines checked, legacy lines, the head to write down, and the first break.
+    /// A broken chain is a result, not an error: the caller decides what to say.
+    pub async fn verify_audit(&self) -> Result<AuditVerification> {
+        Ok(chain::verify(&self.store().audit_chain().await?))
     }
 
     /// The whole log, oldest first, as JSON lines or CSV.

@@ -2,6 +2,7 @@
 //! every lease issued from one starts from sound values.
 
 use super::audit::local_actor;
+use super::tenant::binding_of;
 use super::duration::{format_duration, parse_duration};
 use super::types::{AuditAction, AuditLine, DefineRequest, Definition, LeaseKind};
 use super::Leases;
@@ -56,9 +57,10 @@ fn check_target(kind: LeaseKind, target: &str) -> Result<()> {
 }
 
 impl Leases {
-    /// Defines a dynamic secret. With `account_id`, the target is looked up in Graph (its
-    /// name is kept for the screen; a target that does not exist is refused); without one, or
-    /// when Graph cannot be reached, it is defined as given.
+    /// Defines a dynamic secret in the tenant of `account_id`, which it is bound to from then
+    /// on (see `tenant`). The target is looked up in Graph (its name is kept for the screen; a
+    /// target that does not exist is refused); when Graph cannot be reached, it is defined as
+    /// given. Without an account it is refused: nothing could say which tenant it belongs to.
     pub async fn define(&self, account_id: Option<&str>, request: DefineRequest) -> Result<Definition> {
         let name = request.name.trim().to_string();
         check_name(&name)?;
@@ -79,6 +81,13 @@ impl Leases {
                  it needs User.ReadWrite.All. Confirm that you mean it (--i-understand-this-resets-a-password, or tick the box)",
             ));
         }
+        let account_id = account_id.ok_or_else(|| {
+            Error::new(
+                ErrorCode::NotSignedIn,
+                "Sign in first: a dynamic secret belongs to one tenant, and Entra Desk records which when it is defined",
+            )
+        })?;
+        let account = self.desk().account(Some(account_id))?;
         // Refused before anything is looked up or kept: the name is taken. (The insert below
         // checks again, in its transaction, for a define racing this one.)
         if self.store().definition(&name).await?.is_some() {
@@ -93,11 +102,6 @@ impl Leases {
                     "An access-token definition needs the client (application) ID of the app the token is for, a GUID",
                 ));
             }
-            let account_id = account_id.ok_or_else(|| {
-                Error::new(ErrorCode::NotSignedIn, "Sign in first: an access-token definition keeps its client secret for the tenant you are signed in to")
-            })?;
-            // The token comes from the signed-in account's tenant, so defining one needs an account.
-            self.desk().account(Some(account_id))?;
             // Checked here, kept only once the definition is stored (below): a refused define
             // must not have touched the keychain.
             match &request.client_secret {
@@ -110,9 +114,9 @@ impl Leases {
             }
             client_id = Some(id.to_string());
         }
-        let target_name = match account_id {
-            Some(account) if request.kind != LeaseKind::AccessToken => self.target_name(account, request.kind, &target).await?,
-            _ => None,
+        let target_name = match request.kind {
+            LeaseKind::AccessToken => None,
+            kind => self.target_name(account_id, kind, &target).await?,
         };
         let definition = Definition {
             name,
@@ -120,11 +124,12 @@ impl Leases {
             target,
             target_name,
             client_id,
+            tenant: Some(binding_of(&account)),
             ttl_secs,
             max_ttl_secs,
             created_at: self.now(),
         };
-        let actor = account_id.map(|a| self.actor(a)).unwrap_or_else(local_actor);
+        let actor = self.actor(account_id);
         let audit = AuditLine {
             at: definition.created_at,
             action: AuditAction::Defined,
@@ -133,9 +138,10 @@ impl Leases {
             target: Some(definition.target.clone()),
             actor,
             detail: format!(
-                "defined {} on {} (TTL {}, max TTL {})",
+                "defined {} on {} in tenant {} (TTL {}, max TTL {})",
                 definition.kind.as_str(),
                 definition.target_name.as_deref().unwrap_or(&definition.target),
+                account.tenant_id,
                 format_duration(ttl_secs),
                 format_duration(max_ttl_secs)
             ),

@@ -9,7 +9,7 @@ use super::duration::{format_duration, parse_duration};
 use super::marker::marker;
 use super::owner::this_process;
 use super::types::{AuditAction, IssueRequest, IssuedLease, Lease, LeaseKind, LeaseStatus};
-use super::{fault, Leases};
+use super::{fault, tenant, Leases};
 use crate::graph::map_error;
 use crate::secret::SecretString;
 use crate::{Error, Result};
@@ -58,6 +58,11 @@ impl Leases {
                 format_duration(definition.max_ttl_secs)
             )));
         }
+        // Before anything is written: the store is where it was made, and the definition's
+        // tenant is the account's.
+        self.ensure_home().await?;
+        let account = self.desk().account(Some(account_id))?;
+        tenant::check(definition.tenant.as_ref(), &account, &format!("The dynamic secret '{}'", definition.name))?;
         let graph = self.graph(account_id)?;
         let actor = self.actor(account_id);
         let store_id = self.store_id().await?;
@@ -70,6 +75,7 @@ impl Leases {
             definition: definition.name.clone(),
             kind: definition.kind,
             target: definition.target.clone(),
+            tenant: definition.tenant.clone(),
             status: LeaseStatus::Pending,
             issued_at: now,
             expires_at,

@@ -12,9 +12,13 @@
 //! - `sweep`: expired leases revoked, failed revocations retried, access tokens refreshed.
 //! - [`maintenance`]: the background run ([`Leases::maintain`]: a sweep, and a reconciliation
 //!   when due) and the loop that repeats it, which the app and `entractl lease maintain` share.
+//! - `tenant`: the tenant a definition or lease belongs to, and the check that refuses an
+//!   account of another tenant (or an unbound record) before anything acts in a tenant.
 //! - `tokens`: access-token leases' tokens, in memory only.
 //! - `audit`: the append-only log, its lines and its export.
 //! - `owner`: which process owns an unfinished intent or revocation.
+//! - `home`: where the store lives; a store found elsewhere (a copied data folder) acts in no
+//!   tenant until the admin says it was moved or copied.
 //! - [`store`]: the lease store port ([`LeaseStore`]) and its SQLite adapter.
 //! - `fault`: `ENTRA_DESK_FAULT` crash points for tests.
 //!
@@ -30,6 +34,7 @@ mod audit;
 mod define;
 pub mod duration;
 mod fault;
+mod home;
 mod issue;
 pub mod maintenance;
 pub mod marker;
@@ -39,12 +44,14 @@ mod reconcile;
 mod revoke;
 pub mod store;
 mod sweep;
+mod tenant;
 mod tokens;
 mod types;
 
 pub use duration::{format_duration, parse_duration};
 pub use fault::{FAULT_ENV, FAULT_POINTS};
 pub use store::{LeaseStore, SqliteLeaseStore, StoredLease};
+pub use reconcile::REPLICATION_GRACE;
 pub use types::*;
 
 use crate::clock::{Clock, SystemClock};
@@ -79,6 +86,10 @@ struct Shared {
     tokens: tokens::TokenShelf,
     /// Set once this process has reconciled: the first maintenance run always does.
     reconciled: AtomicBool,
+    /// The store file's canonical path, when the store is a file of this desk (see `home`).
+    location: Option<String>,
+    /// Where the store lives, once `home` has checked it this process.
+    home: Mutex<Option<types::StoreHome>>,
 }
 
 /// The Leases screen's service. See the module doc. A cheap `Clone`.
@@ -98,18 +109,29 @@ impl std::fmt::Debug for Leases {
 impl Leases {
     /// The service over `<data_dir>/leases.sqlite` (created if missing).
     pub fn open(desk: Desk, data_dir: &Path) -> Result<Leases> {
-        let store = SqliteLeaseStore::open(data_dir.join(LEASES_FILE))?;
-        Ok(Leases::new(desk, Arc::new(store)))
+        let path = data_dir.join(LEASES_FILE);
+        let store = SqliteLeaseStore::open(&path)?;
+        let location = std::fs::canonicalize(&path).unwrap_or(path).to_string_lossy().into_owned();
+        Ok(Leases::with_location(desk, Arc::new(store), Some(location)))
     }
 
     /// The service over any lease store (a shared one, or a test's).
     pub fn new(desk: Desk, store: Arc<dyn LeaseStore>) -> Leases {
+        Leases::with_location(desk, store, None)
+    }
+
+    /// The service over `store`, which lives at `location` (a file's path, a shared store's
+    /// address): a store found at another location than it recorded refuses to act until the
+    /// admin says it was moved or copied (see `home`).
+    pub fn with_location(desk: Desk, store: Arc<dyn LeaseStore>, location: Option<String>) -> Leases {
         let shared = Shared {
             desk,
             store,
             in_flight: Mutex::new(HashSet::new()),
             tokens: Default::default(),
             reconciled: AtomicBool::new(false),
+            location,
+            home: Mutex::new(None),
         };
         Leases { shared: Arc::new(shared), clock: Arc::new(SystemClock), usable_wait: DEFAULT_USABLE_WAIT }
     }
@@ -162,6 +184,18 @@ impl Leases {
 
     pub(crate) fn is_in_flight(&self, lease_id: &str) -> bool {
         self.shared.in_flight.lock().unwrap_or_else(|p| p.into_inner()).contains(lease_id)
+    }
+
+    pub(crate) fn location(&self) -> Option<&str> {
+        self.shared.location.as_deref()
+    }
+
+    pub(crate) fn home(&self) -> Option<types::StoreHome> {
+        self.shared.home.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    pub(crate) fn remember_home(&self, home: types::StoreHome) {
+        *self.shared.home.lock().unwrap_or_else(|p| p.into_inner()) = Some(home);
     }
 
     pub(crate) fn tokens(&self) -> &tokens::TokenShelf {

@@ -1,71 +1,104 @@
 //! Reconciliation: the tenant's credentials against the lease store.
 //!
-//! For each application that an app-secret lease or definition targets, the credentials are
-//! listed once. A credential whose marker names **this** store is ours; anything else (people's
-//! secrets, other tools', another Entra Desk store's) is counted as foreign and left alone.
-//! For ours, by the lease its marker names:
+//! For each application that an app-secret lease or definition of the account's tenant targets,
+//! the credentials are listed once. A credential whose marker names **this** store is ours;
+//! anything else (people's secrets, other tools', another Entra Desk store's) is counted as
+//! foreign and left alone. For ours, by the lease its marker names:
 //! - no lease at all (the store lost it) → removed;
 //! - `pending` whose process is gone (intent recorded, Graph call made, commit lost) → adopted
 //!   (active, with a note that its secret was never shown), or ended at once if already expired;
-//! - `active` / `revoke-failed` past its expiry, `revoking`, or final → removed, and the lease
-//!   committed as revoked or expired;
+//! - `active` / `revoke-failed` past its expiry → revoked as the sweeper would;
+//!   `revoking` whose process is gone, or final → removed, and the lease committed;
 //! - `active` and current → kept.
 //!
 //! Then the leases that no credential answered for: a dead `pending` intent is closed
 //! (`abandoned`: its call never happened); `revoking` is committed (the removal happened);
-//! `active` is closed as removed outside Entra Desk. Intents of a live process are skipped
-//! (see `owner::Owner`). User-password intents cannot be seen in the tenant: a dead one is
-//! settled by resetting the password again and ending the user's sessions, since nobody was
+//! `active` is closed as removed outside Entra Desk — unless it is younger than
+//! [`REPLICATION_GRACE`]: Entra may not list a new credential yet. Intents of a live process are
+//! skipped (see `owner::Owner`). User-password intents cannot be seen in the tenant: a dead one
+//! is settled by resetting the password again and ending the user's sessions, since nobody was
 //! ever shown the password it may have set.
+//!
+//! # Racing issue, renew and revoke
+//! Reconciliation runs beside the app's Issue button, `entractl`, and other processes' sweeps.
+//! So the order of reads is what makes it safe:
+//! - a credential is judged by its lease **read after the listing** that showed it: issue writes
+//!   its intent before `addPassword`, so a credential in the listing has its row by then, and a
+//!   lease issued meanwhile is never taken for "no lease at all";
+//! - a missing credential is judged by the lease **read before the listing**: a lease issued
+//!   after the listing is not in that read, so it is never taken for "removed outside";
+//! - before removing the credential of a lease that is not final, its row is claimed (moved to
+//!   `revoking`, owned by this process) over the row version read, so a renewal or a revocation
+//!   that came between wins and the credential stays; every other write is over a row version.
 
 use super::audit::audit_for;
 use super::marker::lease_id_of;
-use super::owner::{self, Owner};
+use super::owner::{self, this_process, Owner};
 use super::revoke::{already_gone, Why};
 use super::store::StoredLease;
 use super::types::{AuditAction, AuditLine, Lease, LeaseKind, LeaseStatus, ReconcileReport};
-use super::{Leases, INTENT_GRACE};
+use super::{tenant, InFlight, Leases, INTENT_GRACE};
+use crate::accounts::Account;
 use crate::graph::{map_error, GraphClient};
-use crate::Result;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use crate::{ErrorCode, Result};
 use futures::StreamExt;
+use std::collections::{BTreeSet, HashSet};
 use std::time::Instant;
 
 const ACTOR: &str = "reconciliation";
+
+/// How young an active lease may be and still not be listed by Entra without being "removed
+/// outside": Entra's directory replicates a new credential to every replica within seconds,
+/// rarely minutes; five minutes covers the rare case, and a lease removed outside in its first
+/// five minutes is still closed by the next reconciliation.
+pub const REPLICATION_GRACE: chrono::Duration = chrono::Duration::minutes(5);
 
 /// How many removals reconciliation sends at once (the Graph client's own fan-out).
 const REMOVALS_IN_FLIGHT: usize = 8;
 
 impl Leases {
-    /// Reconciles the tenant with the store as `account_id`; see the module doc.
+    /// Reconciles the tenant of `account_id` with the store; see the module doc.
     pub async fn reconcile(&self, account_id: &str) -> Result<ReconcileReport> {
         let started = Instant::now();
+        self.ensure_home().await?;
+        let account = self.desk().account(Some(account_id))?;
         let graph = self.graph(account_id)?;
         let store_id = self.store_id().await?;
         let mut report = ReconcileReport::default();
+        // Read before any listing: see "Racing issue, renew and revoke".
         let all: Vec<StoredLease> = self.store().leases().await?;
-        let by_id: HashMap<String, StoredLease> = all.iter().map(|s| (s.lease.id.clone(), s.clone())).collect();
+        // A copy's inherited leases are the original store's: their markers name its ID, and
+        // they are neither "missing" here nor ours to end.
+        let all: Vec<StoredLease> = all.into_iter().filter(|s| !self.inherited(&s.lease)).collect();
+        let (ours, others): (Vec<StoredLease>, Vec<StoredLease>) = all.into_iter().partition(|s| tenant::is_accounts(s.lease.tenant.as_ref(), &account));
+        report.other_tenants += others.iter().filter(|s| !s.lease.status.is_final()).count() as u32;
 
-        let mut targets: BTreeSet<String> = all.iter().filter(|s| s.lease.kind == LeaseKind::AppSecret).map(|s| s.lease.target.clone()).collect();
+        let mut targets: BTreeSet<String> = ours.iter().filter(|s| s.lease.kind == LeaseKind::AppSecret).map(|s| s.lease.target.clone()).collect();
         for d in self.definitions().await? {
-            if d.kind == LeaseKind::AppSecret {
+            if d.kind != LeaseKind::AppSecret {
+                continue;
+            }
+            if tenant::is_accounts(d.tenant.as_ref(), &account) {
                 targets.insert(d.target);
+            } else {
+                report.other_tenants += 1;
             }
         }
         for target in &targets {
-            if let Err(e) = self.reconcile_target(&graph, target, &store_id, &by_id, &mut report).await {
+            let before: Vec<&StoredLease> = ours.iter().filter(|s| s.lease.kind == LeaseKind::AppSecret && &s.lease.target == target).collect();
+            if let Err(e) = self.reconcile_target(&graph, &account, target, &store_id, &before, &mut report).await {
                 report.errors.push(format!("{target}: {}", e.message()));
             }
         }
-        for stored in all.iter().filter(|s| s.lease.kind != LeaseKind::AppSecret) {
+        for stored in ours.iter().filter(|s| s.lease.kind != LeaseKind::AppSecret) {
             self.reconcile_off_tenant(&graph, stored, &mut report).await;
         }
         self.mark_reconciled();
         report.requests = u32::try_from(graph.request_count()).unwrap_or(u32::MAX);
         report.duration_ms = started.elapsed().as_millis() as u64;
         let detail = format!(
-            "reconciled {} application(s): {} credential(s), {} foreign left alone, {} removed, {} adopted, {} intent(s) closed, {} lease(s) closed",
-            report.targets, report.credentials_seen, report.foreign, report.removed, report.adopted, report.abandoned, report.closed
+            "reconciled {} application(s) of tenant {}: {} credential(s), {} foreign left alone, {} removed, {} adopted, {} intent(s) closed, {} lease(s) closed",
+            report.targets, account.tenant_id, report.credentials_seen, report.foreign, report.removed, report.adopted, report.abandoned, report.closed
         );
         if report.removed + report.adopted + report.abandoned + report.closed > 0 || !report.errors.is_empty() {
             let audit = AuditLine {
@@ -94,12 +127,27 @@ impl Leases {
         }
     }
 
+    /// Moves a lease whose credential is about to be removed to `revoking`, owned by this
+    /// process, over the version read: `None` when it changed meanwhile (then it is left alone).
+    async fn claim(&self, stored: &StoredLease) -> Result<Option<(StoredLease, InFlight)>> {
+        let held = self.hold(&stored.lease.id);
+        let mut lease = stored.lease.clone();
+        lease.status = LeaseStatus::Revoking;
+        let owner = this_process();
+        Ok(self
+            .store()
+            .update_lease(&lease, Some(&owner), stored.version, None)
+            .await?
+            .map(|version| (StoredLease { lease, owner: Some(owner), version }, held)))
+    }
+
     async fn reconcile_target(
         &self,
         graph: &GraphClient,
+        account: &Account,
         target: &str,
         store_id: &str,
-        by_id: &HashMap<String, StoredLease>,
+        before: &[&StoredLease],
         report: &mut ReconcileReport,
     ) -> Result<()> {
         let app = match graph.application_credentials(target).await {
@@ -111,7 +159,8 @@ impl Leases {
         let credentials = app.map(|a| a.password_credentials).unwrap_or_default();
         let now = self.now();
         let mut seen: HashSet<String> = HashSet::new();
-        let mut removals: Vec<(String, String, Option<&StoredLease>)> = Vec::new();
+        // (key ID, lease ID, the lease as claimed, if it has one; the claim's hold)
+        let mut removals: Vec<(String, String, Option<StoredLease>, Option<InFlight>)> = Vec::new();
         for credential in &credentials {
             report.credentials_seen += 1;
             let Some(lease_id) = lease_id_of(credential.display_name.as_deref(), store_id) else {
@@ -119,25 +168,45 @@ impl Leases {
                 continue;
             };
             seen.insert(lease_id.to_string());
-            let stored = by_id.get(lease_id);
-            let decision = match stored.map(|s| (s, s.lease.status)) {
-                None => Some(None),
-                Some((s, LeaseStatus::Pending)) if self.may_decide(s) => {
-                    if s.lease.expires_at > now {
-                        self.adopt(s, &credential.key_id, credential.hint.clone()).await?;
-                        report.adopted += 1;
-                        None
-                    } else {
-                        Some(Some(s))
+            // Read after the listing (see the module doc).
+            let stored = self.store().lease(lease_id).await?;
+            let Some(stored) = stored else {
+                removals.push((credential.key_id.clone(), lease_id.to_string(), None, None));
+                continue;
+            };
+            if !tenant::is_accounts(stored.lease.tenant.as_ref(), account) {
+                // Made here by this store, but its record names no tenant or another: binding
+                // decides, not reconciliation.
+                report.other_tenants += 1;
+                continue;
+            }
+            let lease = &stored.lease;
+            let expired = lease.expires_at <= now;
+            match lease.status {
+                LeaseStatus::Pending if !self.may_decide(&stored) => {}
+                LeaseStatus::Pending if !expired => {
+                    self.adopt(&stored, &credential.key_id, credential.hint.clone()).await?;
+                    report.adopted += 1;
+                }
+                LeaseStatus::Revoking if !self.may_decide(&stored) => {}
+                LeaseStatus::Active | LeaseStatus::RevokeFailed if !expired => {}
+                LeaseStatus::Active | LeaseStatus::RevokeFailed => {
+                    if self.is_in_flight(&lease.id) {
+                        continue;
+                    }
+                    // As the sweeper would: claimed over its version, removed, committed.
+                    match self.revoke_lease(graph, stored.clone(), Why::Expired, ACTOR).await {
+                        Ok(_) => report.removed += 1,
+                        Err(e) if e.code() == ErrorCode::InvalidInput => {} // changed meanwhile: its writer decides
+                        Err(e) => report.errors.push(format!("lease {}: {}", lease.id, e.message())),
                     }
                 }
-                Some((_, LeaseStatus::Pending)) => None,
-                Some((s, LeaseStatus::Revoking)) if !self.may_decide(s) => None,
-                Some((s, LeaseStatus::Active | LeaseStatus::RevokeFailed)) if s.lease.expires_at > now => None,
-                Some((s, _)) => Some(Some(s)),
-            };
-            if let Some(lease) = decision {
-                removals.push((credential.key_id.clone(), lease_id.to_string(), lease));
+                s if s.is_final() => removals.push((credential.key_id.clone(), lease_id.to_string(), Some(stored), None)),
+                _ => {
+                    if let Some((claimed, held)) = self.claim(&stored).await? {
+                        removals.push((credential.key_id.clone(), lease_id.to_string(), Some(claimed), Some(held)));
+                    }
+                }
             }
         }
         // Ours and over (or unknown to the store): remove them, several at a time (the Graph
@@ -146,17 +215,19 @@ impl Leases {
         // whole maintenance future not `Send` (a higher-ranked lifetime the compiler cannot prove).
         let calls: Vec<_> = removals
             .iter()
-            .map(|(key_id, _, _)| {
+            .map(|(key_id, _, _, _)| {
                 let (graph, target, key_id) = (graph.clone(), target.to_string(), key_id.clone());
                 async move { graph.remove_application_password(&target, &key_id).await }
             })
             .collect();
         let results: Vec<_> = futures::stream::iter(calls).buffered(REMOVALS_IN_FLIGHT).collect().await;
-        for ((key_id, lease_id, lease), result) in removals.iter().zip(results) {
+        for ((key_id, lease_id, lease, _held), result) in removals.iter().zip(results) {
             match result {
                 Ok(_) => report.removed += 1,
                 Err(e) if already_gone(&e) => report.removed += 1,
                 Err(e) => {
+                    // A claimed lease stays `revoking`, owned by this process: the next run (or
+                    // the sweeper's revocation) finishes it.
                     report.errors.push(format!("could not remove credential {key_id} from {target}: {}", map_error(e).message()));
                     continue;
                 }
@@ -177,8 +248,8 @@ impl Leases {
                 self.store().append_audit(&audit).await?;
             }
         }
-        // Leases on this target that no credential answered for.
-        for stored in by_id.values().filter(|s| s.lease.kind == LeaseKind::AppSecret && s.lease.target == target && !seen.contains(&s.lease.id)) {
+        // Leases on this target, as read before the listing, that no credential answered for.
+        for stored in before.iter().filter(|s| !seen.contains(&s.lease.id)) {
             let lease = &stored.lease;
             let (status, detail, counter) = match lease.status {
                 LeaseStatus::Pending if self.may_decide(stored) => {
@@ -188,13 +259,17 @@ impl Leases {
                     let s = if lease.expires_at <= now { LeaseStatus::Expired } else { LeaseStatus::Revoked };
                     (s, "the credential is gone: the interrupted revocation is committed".to_string(), &mut report.closed)
                 }
-                LeaseStatus::Active | LeaseStatus::RevokeFailed => {
+                // Entra may not list a credential added a moment ago (replication): not yet.
+                LeaseStatus::Active | LeaseStatus::RevokeFailed if now - lease.issued_at < REPLICATION_GRACE => continue,
+                LeaseStatus::Active | LeaseStatus::RevokeFailed if !self.is_in_flight(&lease.id) => {
                     (LeaseStatus::Revoked, "the credential is gone from the application: removed outside Entra Desk".to_string(), &mut report.closed)
                 }
                 _ => continue,
             };
-            *counter += 1;
-            self.finish(stored, status, detail).await?;
+            // Over the version read before the listing: a lease that moved since is not judged.
+            if self.finish(stored, status, detail).await? {
+                *counter += 1;
+            }
         }
         Ok(())
     }
@@ -239,11 +314,11 @@ impl Leases {
     }
 
     /// Commits a lease whose credential reconciliation just removed.
-    async fn close(&self, stored: &StoredLease, key_id: &str, now: chrono::DateTime<chrono::Utc>) -> Result<()> {
+    async fn close(&self, stored: &StoredLease, key_id: &str, now: chrono::DateTime<chrono::Utc>) -> Result<bool> {
         let status = match stored.lease.status {
             s if s.is_final() => {
                 let audit = audit_for(&stored.lease, now, AuditAction::Reconciled, ACTOR, format!("removed credential {key_id}, left behind by a {} lease", s.as_str()), None);
-                return self.store().append_audit(&audit).await;
+                return self.store().append_audit(&audit).await.map(|_| true);
             }
             _ if stored.lease.expires_at <= now => LeaseStatus::Expired,
             _ => LeaseStatus::Revoked,
@@ -251,8 +326,9 @@ impl Leases {
         self.finish(stored, status, format!("removed credential {key_id}")).await
     }
 
-    /// Moves a lease to a final status with an audit line (nothing if it moved meanwhile).
-    async fn finish(&self, stored: &StoredLease, status: LeaseStatus, detail: String) -> Result<()> {
+    /// Moves a lease to a final status with an audit line; false (nothing written) if it moved
+    /// meanwhile.
+    async fn finish(&self, stored: &StoredLease, status: LeaseStatus, detail: String) -> Result<bool> {
         let mut lease: Lease = stored.lease.clone();
         lease.status = status;
         lease.ended_at = Some(self.now());
@@ -260,10 +336,12 @@ impl Leases {
         if status == LeaseStatus::Abandoned {
             lease.note = Some(detail.clone());
         }
-        self.tokens().forget(&lease.id);
         let action = if status == LeaseStatus::Expired { AuditAction::Expired } else { AuditAction::Reconciled };
         let audit = audit_for(&lease, self.now(), action, ACTOR, detail, None);
-        self.store().update_lease(&lease, None, stored.version, Some(&audit)).await?;
-        Ok(())
+        let written = self.store().update_lease(&lease, None, stored.version, Some(&audit)).await?.is_some();
+        if written {
+            self.tokens().forget(&lease.id);
+        }
+        Ok(written)
     }
 }

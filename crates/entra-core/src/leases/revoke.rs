@@ -10,7 +10,7 @@ use super::duration::{format_duration, parse_duration};
 use super::owner::this_process;
 use super::store::StoredLease;
 use super::types::{AuditAction, Lease, LeaseKind, LeaseStatus};
-use super::{fault, issue, Leases};
+use super::{fault, issue, tenant, Leases};
 use crate::graph::{map_error, GraphClient};
 use crate::{Error, Result};
 use chrono::{DateTime, Duration, Utc};
@@ -125,6 +125,10 @@ impl Leases {
                 return Err(Error::invalid_input(format!("Lease {} is already {}: there is nothing left to revoke", lease.id, status.as_str())))
             }
         }
+        self.ensure_home().await?;
+        self.check_not_inherited(lease)?;
+        let account = self.desk().account(Some(account_id))?;
+        tenant::check(lease.tenant.as_ref(), &account, &format!("Lease {}", lease.id))?;
         let graph = self.graph(account_id)?;
         let actor = self.actor(account_id);
         self.revoke_lease(&graph, stored, Why::Asked, &actor).await

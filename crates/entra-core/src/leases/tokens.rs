@@ -7,7 +7,7 @@
 
 use super::probe::{client_credentials, tenant_token_endpoint, Answer};
 use super::types::{Definition, Lease, LeaseKind, LeaseStatus};
-use super::Leases;
+use super::{tenant, Leases};
 use crate::auth::app_only::{self, AppTarget};
 use crate::secret::SecretString;
 use crate::{AppCredential, Error, ErrorCode, Result};
@@ -46,6 +46,9 @@ impl Leases {
     /// Gets a token for an access-token lease's scope, keeps it in memory, and returns it.
     pub(crate) async fn fetch_token(&self, account_id: &str, definition: &Definition, lease: &Lease) -> Result<SecretString> {
         let account = self.desk().account(Some(account_id))?;
+        // The client secret goes only to the token endpoint of the definition's own tenant.
+        tenant::check(definition.tenant.as_ref(), &account, &format!("The dynamic secret '{}'", definition.name))?;
+        tenant::check(lease.tenant.as_ref(), &account, &format!("Lease {}", lease.id))?;
         let client_id = definition.client_id.as_deref().ok_or_else(|| Error::invalid_input(format!("'{}' names no client ID: define it again", definition.name)))?;
         let keychain = self.desk().async_keychain();
         let secret = keychain.client_secret(client_id, &super::define::lease_secret_scope(&definition.name)).await?.ok_or_else(|| {
@@ -100,6 +103,9 @@ impl Leases {
         if lease.status != LeaseStatus::Active || lease.expires_at <= self.now() {
             return Err(Error::invalid_input(format!("Lease {} is {}: issue a new lease for a token", lease.id, lease.status.as_str())));
         }
+        // Even a kept token goes only to an account of its tenant.
+        let account = self.desk().account(Some(account_id))?;
+        tenant::check(lease.tenant.as_ref(), &account, &format!("Lease {}", lease.id))?;
         if let Some((token, expires)) = self.tokens().get(&lease.id) {
             if expires - self.now() > Duration::minutes(1) {
                 return Ok(token);

@@ -115,6 +115,62 @@ impl LeaseStatus {
     }
 }
 
+/// The tenant a definition or a lease belongs to: every operation that acts in a tenant
+/// (issue, revoke, sweep, reconcile, a token) is refused with an account of another one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct TenantBinding {
+    /// The tenant ID (a GUID for Entra; any provider's `tid`).
+    pub tenant_id: String,
+    /// The authority the defining account signed in with (e.g.
+    /// `https://login.microsoftonline.com/<tenant>/v2.0`): its cloud must match too.
+    pub authority: String,
+}
+
+/// Where a lease store lives, as it recorded when it was first used there (see `leases::home`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreHome {
+    /// The store file's canonical path (`None` for a store that is not a file of this desk).
+    pub location: Option<String>,
+    /// The host name of the machine it was used on.
+    pub host: String,
+    /// SHA-256 (hex) of this install's store key, kept in the OS keychain; `None` when the
+    /// keychain could not keep one (a CI runner): then only the location and host are checked.
+    pub key_sha256: Option<String>,
+    /// On a copy: the ID of the store it was copied from…
+    pub copied_from: Option<String>,
+    /// …and the time of the copy: every lease issued before it is the original store's.
+    pub inherited_before: Option<DateTime<Utc>>,
+}
+
+/// What the admin says of a lease store found somewhere it was not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum Relocation {
+    /// The old place is no longer used (moved, or restored after losing it): it stays the same
+    /// store, with the same ID and every lease.
+    Moved,
+    /// The original still runs (a backup, a cloned machine, a synced folder): this copy gets a
+    /// new store ID and leaves every lease it holds to the original.
+    Copied,
+}
+
+/// What binding the unbound records did (`Leases::bind`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct BindReport {
+    /// The tenant they were bound to.
+    pub tenant: TenantBinding,
+    /// Definitions bound.
+    pub definitions: u32,
+    /// Leases bound.
+    pub leases: u32,
+}
+
 /// A dynamic secret: what to hand out, where, and for how long.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -130,6 +186,9 @@ pub struct Definition {
     pub target_name: Option<String>,
     /// Access-token only: the client (application) ID whose secret (in the keychain) gets the token.
     pub client_id: Option<String>,
+    /// The tenant it belongs to, recorded when it was defined; `None` for a definition written
+    /// before definitions were bound to a tenant (unbound: see `Leases::bind`).
+    pub tenant: Option<TenantBinding>,
     /// The default lease TTL, seconds.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub ttl_secs: u64,
@@ -181,6 +240,9 @@ pub struct Lease {
     pub kind: LeaseKind,
     /// Object ID or scope.
     pub target: String,
+    /// The tenant its credential lives in (its definition's); `None` for a lease issued before
+    /// leases were bound to a tenant (unbound: see `Leases::bind`).
+    pub tenant: Option<TenantBinding>,
     /// Its status.
     pub status: LeaseStatus,
     /// When it was issued (the intent's time for a pending lease).
@@ -299,11 +361,15 @@ pub enum AuditAction {
     Expired,
     /// Reconciliation removed, adopted or closed something.
     Reconciled,
+    /// Unbound definitions and leases were bound to a tenant.
+    Bound,
+    /// The store was found moved or copied, and the admin said which.
+    Relocated,
 }
 
 impl AuditAction {
     /// Every action.
-    pub const ALL: [AuditAction; 10] = [
+    pub const ALL: [AuditAction; 12] = [
         AuditAction::Defined,
         AuditAction::Undefined,
         AuditAction::Intent,
@@ -314,6 +380,8 @@ impl AuditAction {
         AuditAction::RevokeFailed,
         AuditAction::Expired,
         AuditAction::Reconciled,
+        AuditAction::Bound,
+        AuditAction::Relocated,
     ];
 
     /// The kebab-case name text output, the CSV export and the store use (`issue-failed`).
@@ -329,6 +397,8 @@ impl AuditAction {
             AuditAction::RevokeFailed => "revoke-failed",
             AuditAction::Expired => "expired",
             AuditAction::Reconciled => "reconciled",
+            AuditAction::Bound => "bound",
+            AuditAction::Relocated => "relocated",
         }
     }
 
@@ -361,6 +431,9 @@ pub struct ReconcileReport {
     pub abandoned: u32,
     /// Leases whose credential was already gone, closed.
     pub closed: u32,
+    /// Leases and definitions of other tenants (or unbound), left for an account of their own.
+    #[serde(default)]
+    pub other_tenants: u32,
     /// Problems that need another run (e.g. a target that could not be read), in words.
     pub errors: Vec<String>,
     /// Graph requests made.
@@ -385,6 +458,9 @@ pub struct SweepReport {
     /// Access tokens refreshed ahead of their expiry.
     #[serde(alias = "tokens_refreshed")]
     pub tokens_refreshed: u32,
+    /// Due leases of other tenants (or unbound), left for an account of their own tenant.
+    #[serde(default)]
+    pub other_tenants: u32,
 }
 
 /// The screen's whole state, from the store only.

@@ -27,6 +27,13 @@ impl GraphClient {
         self.items(GraphRequest::get("servicePrincipals").select(SERVICE_PRINCIPAL_SELECT).top(999))
     }
 
+    /// `GET /servicePrincipals/{id}?$select=id,appId,displayName,passwordCredentials`: one
+    /// service principal's client secrets (metadata only). Every other field is left empty.
+    pub async fn service_principal_credentials(&self, id: &str) -> Result<ServicePrincipal, GraphError> {
+        let path = format!("servicePrincipals/{}", crate::request::path_segment(id));
+        self.send(&GraphRequest::get(&path).select(super::APPLICATION_CREDENTIALS_SELECT)).await
+    }
+
     /// `POST /servicePrincipals/{id}/addPassword`. See [`GraphClient::add_application_password`].
     pub async fn add_service_principal_password(
         &self,

@@ -1,7 +1,7 @@
 // Leases commands: the overview (leases, definitions, the last maintenance
 // run), defining and removing dynamic secrets, issuing, renewing, revoking,
-// reconciling, the audit log and its export, and an access-token lease's
-// token. Mirrors src-tauri/src/commands/leases.rs and entra_core::leases.
+// reconciling, binding unbound records to a tenant, the audit log and its
+// export, and an access-token lease's token. Mirrors src-tauri/src/commands/leases.rs and entra_core::leases.
 //
 // Two calls return a secret, each only because the admin asked: `issueLease`
 // (the new secret, shown once) and `leaseAccessToken` ("show token").
@@ -9,6 +9,7 @@ import { call } from "./ipc";
 import type {
   AuditEntry,
   AuditFormat,
+  BindReport,
   DefineRequest,
   Definition,
   IssueRequest,
@@ -54,6 +55,14 @@ export function revokeLease(accountId: string, leaseId: string): Promise<Lease> 
 /** Lists the targets' credentials and settles what the store and Entra disagree on (only this store's markers). */
 export function reconcileLeases(accountId: string): Promise<ReconcileReport> {
   return call("leases_reconcile", { accountId });
+}
+
+/**
+ * Binds every unbound definition and lease (recorded before Entra Desk bound them to a tenant) to the tenant of
+ * `accountId`, with an audit line. Only on the admin's explicit request: nothing else can tell where they were made.
+ */
+export function bindLeases(accountId: string): Promise<BindReport> {
+  return call("leases_bind", { accountId });
 }
 
 /** The audit log, newest first (`limit` lines, null: all). */

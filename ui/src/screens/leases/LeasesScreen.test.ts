@@ -4,18 +4,21 @@
 // asks first; a failing revocation shows its attempts, last error and next
 // attempt; the define form insists on the tick for user passwords and sends an
 // access-token client secret as its own argument; the audit log exports.
+// Tenants: records of another tenant say so and cannot be issued or revoked
+// here; unbound ones get a banner that binds them after a confirmation; a
+// `wrong_tenant` refusal shows its message; maintenance counts what it left alone.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { flushSync, mount, tick, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import LeasesScreen from "./LeasesScreen.svelte";
-import type { AuditEntry, Definition, IssuedLease, Lease, LeasesOverview } from "../../lib/bindings";
-import { demoUser } from "../../lib/testing";
+import type { AuditEntry, BindReport, Definition, IssuedLease, Lease, LeasesOverview, MaintenanceRun, TenantBinding } from "../../lib/bindings";
+import { demoTenant, demoUser } from "../../lib/testing";
 
 const user = demoUser();
 
 const APP = "11111111-2222-3333-4444-555555555555";
 const SECRET = "abc8Q~0123456789012345678901234567890123";
-const definition: Definition = { name: "ci-deploy", kind: "appSecret", target: APP, targetName: "Payroll API", clientId: null, ttlSecs: 3600, maxTtlSecs: 86_400, createdAt: "2026-03-01T10:00:00Z" };
+const definition: Definition = { name: "ci-deploy", kind: "appSecret", target: APP, targetName: "Payroll API", clientId: null, tenant: demoTenant(), ttlSecs: 3600, maxTtlSecs: 86_400, createdAt: "2026-03-01T10:00:00Z" };
 
 function lease(over: Partial<Lease>): Lease {
   return {
@@ -23,6 +26,7 @@ function lease(over: Partial<Lease>): Lease {
     definition: "ci-deploy",
     kind: "appSecret",
     target: APP,
+    tenant: demoTenant(),
     status: "active",
     issuedAt: "2026-03-01T12:00:00Z",
     expiresAt: "2026-03-01T13:00:00Z",
@@ -66,19 +70,20 @@ function choose(el: HTMLElement, value: string) {
 
 /** A tiny backend: the overview, audit and the calls the screen makes, recorded. */
 function backend(now: string) {
-  const state = { leases: [] as Lease[], definitions: [definition], audit: [] as AuditEntry[] };
+  const state = { leases: [] as Lease[], definitions: [definition], audit: [] as AuditEntry[], lastMaintenance: null as MaintenanceRun | null, issueRefusal: null as string | null };
   const calls: Array<{ cmd: string; args: Record<string, unknown> }> = [];
   mockIPC((cmd, raw) => {
     const args = (raw ?? {}) as Record<string, unknown>;
     calls.push({ cmd, args });
     switch (cmd) {
       case "leases_overview":
-        return { storeId: "store-1", leases: state.leases, definitions: state.definitions, now, lastMaintenance: null } satisfies LeasesOverview;
+        return { storeId: "store-1", leases: state.leases, definitions: state.definitions, now, lastMaintenance: state.lastMaintenance } satisfies LeasesOverview;
       case "leases_audit":
         return state.audit;
       case "apps_list":
         return { rows: [{ id: APP, objectType: "application", appId: "c-1", displayName: "Payroll API", signInAudience: null, created: null, credentialCount: 0, expiredCount: 0, nextExpiry: null, owners: [] }], asOf: null, stale: false };
       case "leases_issue": {
+        if (state.issueRefusal) throw { code: "wrong_tenant", message: state.issueRefusal, aadsts: null, correlationId: null, requestId: null, clientRequestId: null };
         const issued = lease({});
         state.leases = [issued];
         state.audit = [{ seq: 1, at: now, action: "issued", leaseId: issued.id, definition: "ci-deploy", target: APP, actor: "admin@demo", detail: "issued app secret", requestId: "req-1" }];
@@ -91,6 +96,14 @@ function backend(now: string) {
       case "leases_revoke":
         state.leases = [lease({ status: "revoked", endedAt: now })];
         return state.leases[0];
+      case "leases_bind": {
+        // As the core: every unbound definition and lease gets the signed-in account's tenant.
+        const tenant = demoTenant();
+        const report: BindReport = { tenant, definitions: state.definitions.filter((d) => !d.tenant).length, leases: state.leases.filter((l) => !l.tenant).length };
+        state.definitions = state.definitions.map((d) => ({ ...d, tenant: d.tenant ?? tenant }));
+        state.leases = state.leases.map((l) => ({ ...l, tenant: l.tenant ?? tenant }));
+        return report;
+      }
       case "leases_define":
         return { ...definition, name: (args.request as { name: string }).name };
       case "leases_export_audit":
@@ -237,5 +250,109 @@ describe("LeasesScreen", () => {
     expect(target.querySelector<HTMLInputElement>("[data-testid=leases-define-client-secret]")?.value ?? "").toBe("");
     unmount(screen);
     target.remove();
+  });
+
+  describe("tenants", () => {
+    const OTHER = "0d2a5a5e-1111-4222-8333-444455556666";
+    const other: TenantBinding = { tenantId: OTHER, authority: `https://login.microsoftonline.com/${OTHER}/v2.0` };
+    const SECOND = "aaaaaaaa-0000-4000-8000-000000000002";
+
+    function open() {
+      const target = document.createElement("div");
+      document.body.append(target);
+      const screen = mount(LeasesScreen, { target, props: { user } });
+      return { target, done: () => { unmount(screen); target.remove(); } };
+    }
+
+    const button = (root: ParentNode, selector: string) => $(root, selector) as HTMLButtonElement;
+
+    it("binds unbound records to the signed-in tenant only after a confirmation, then reloads and says what it did", async () => {
+      const { state, calls } = backend("2026-03-01T12:00:00.000Z");
+      state.definitions = [{ ...definition, tenant: null }];
+      state.leases = [lease({ tenant: null })];
+      const { target, done } = open();
+      await settle();
+      const banner = $(target, "leases-unbound");
+      expect(banner.textContent).toContain("1 definition and 1 lease were recorded before Entra Desk bound leases to their tenant; nothing acts on them until you bind them.");
+      expect(banner.textContent).toContain("Bind them to Demo (tenant tid) only if that is where they were made.");
+      // Until bound, nothing acts on them from here either.
+      expect(button(target, "leases-issue").disabled).toBe(true);
+      expect(button(target, "leases-revoke").disabled).toBe(true);
+      expect($(target, "leases-tenant").dataset.state).toBe("unbound");
+      expect($(target, "leases-definition-tenant-hint").textContent).toContain("nothing acts on it until you bind it");
+      expect($(target, "leases-tenant-hint").textContent).toContain("nothing acts on it until you bind it");
+
+      $(target, "leases-bind").click();
+      await settle();
+      expect(calls.some((c) => c.cmd === "leases_bind")).toBe(false);
+      const overviews = calls.filter((c) => c.cmd === "leases_overview").length;
+      $(target, "leases-bind-confirm").click();
+      await settle();
+      expect(calls.filter((c) => c.cmd === "leases_bind").map((c) => c.args)).toEqual([{ accountId: "oid.tid" }]);
+      expect(calls.filter((c) => c.cmd === "leases_overview").length).toBeGreaterThan(overviews);
+      expect($(target, "leases-bind-report").textContent).toContain("Bound 1 definition and 1 lease to tenant tid (http://x/tid).");
+      expect(target.querySelector("[data-testid=leases-unbound]")).toBeNull();
+      expect($(target, "leases-tenant").dataset.state).toBe("mine");
+      expect(button(target, "leases-issue").disabled).toBe(false);
+      expect(button(target, "leases-revoke").disabled).toBe(false);
+      expect(target.querySelector("[data-testid=leases-tenant-hint]")).toBeNull();
+      done();
+    });
+
+    it("marks definitions and leases of another tenant and turns off what the core would refuse", async () => {
+      const { state } = backend("2026-03-01T12:00:00.000Z");
+      state.definitions = [definition, { ...definition, name: "other-ci", tenant: other }];
+      state.leases = [lease({ definition: "other-ci", tenant: other }), lease({ id: SECOND }), lease({ id: "aaaaaaaa-0000-4000-8000-000000000003", tenant: other, status: "revoked" })];
+      const { target, done } = open();
+      await settle();
+      expect(target.querySelector("[data-testid=leases-unbound]")).toBeNull();
+
+      const theirs = $(target, "[data-testid=leases-definition][data-name=other-ci]");
+      const tag = $(theirs, "leases-definition-tenant");
+      expect(tag.dataset.state).toBe("other");
+      expect(tag.textContent).toBe("tenant 0d2a5a5e…");
+      expect(tag.title).toContain(OTHER);
+      expect(button(theirs, "leases-issue").disabled).toBe(true);
+      expect(button(theirs, "leases-issue").title).toContain(`Belongs to tenant ${OTHER}`);
+      expect($(theirs, "leases-definition-tenant-hint").textContent).toContain(`Belongs to tenant ${OTHER}, not the signed-in account's (tid): sign in to it`);
+      const ours = $(target, "[data-testid=leases-definition][data-name=ci-deploy]");
+      expect($(ours, "leases-definition-tenant").dataset.state).toBe("mine");
+      expect(button(ours, "leases-issue").disabled).toBe(false);
+      expect(ours.querySelector("[data-testid=leases-definition-tenant-hint]")).toBeNull();
+
+      const row = (id: string) => $(target, `[data-testid=leases-row][data-lease-id="${id}"]`);
+      expect($(row("aaaaaaaa-0000-4000-8000-000000000001"), "leases-tenant").dataset.state).toBe("other");
+      expect($(row("aaaaaaaa-0000-4000-8000-000000000001"), "leases-tenant").title).toBe(`Tenant ${OTHER} (${other.authority})`);
+      expect(button(row("aaaaaaaa-0000-4000-8000-000000000001"), "leases-revoke").disabled).toBe(true);
+      expect($(target, "[data-testid=leases-detail][data-lease-id=aaaaaaaa-0000-4000-8000-000000000001]").textContent).toContain(`Belongs to tenant ${OTHER}`);
+      expect(button(row(SECOND), "leases-revoke").disabled).toBe(false);
+      expect($(row(SECOND), "leases-tenant").textContent).toContain("tenant tid");
+      // Only live leases need the hint: an ended one of another tenant has nothing left to do.
+      expect(target.querySelectorAll("[data-testid=leases-tenant-hint]")).toHaveLength(1);
+      done();
+    });
+
+    it("shows the core's wrong_tenant refusal with its message, in the banner", async () => {
+      const { state } = backend("2026-03-01T12:00:00.000Z");
+      const message = "The dynamic secret 'ci-deploy' belongs to tenant t1 (https://a/t1), but you are signed in to tenant tid (http://x/tid): sign in to its tenant and try again. Nothing was changed";
+      state.issueRefusal = message;
+      const { target, done } = open();
+      await settle();
+      $(target, "leases-issue").click();
+      await settle();
+      expect($(target, "error-message").textContent).toBe(message);
+      expect(target.querySelector("[data-testid=leases-issue-problem]")).toBeNull();
+      expect(target.querySelector("[data-testid=leases-secret]")).toBeNull();
+      done();
+    });
+
+    it("counts in the maintenance line what a run left to another tenant", async () => {
+      const { state } = backend("2026-03-01T12:00:00.000Z");
+      state.lastMaintenance = { at: "2026-03-01T11:59:00Z", sweep: { expired: 0, recovered: 0, failing: 0, tokensRefreshed: 0, otherTenants: 2 }, reconcile: null, error: null };
+      const { target, done } = open();
+      await settle();
+      expect($(target, "leases-maintenance").textContent).toContain("nothing to sweep, 2 of another tenant (or unbound) left alone.");
+      done();
+    });
   });
 });

@@ -21,6 +21,12 @@
 //!   that the tables do not show, nor the other way round.
 //! - The audit log is append-only: nothing offered here changes or removes a line (SQLite also
 //!   refuses it in the schema itself).
+//! - The audit log is hash-chained ([`chain`]): every line an adapter appends gets the last
+//!   line's seq + 1 and the hash [`chain::ChainedLine::next`] gives it over the last line's hash,
+//!   read and written in one transaction that no other append can interleave with (SQLite: the
+//!   IMMEDIATE write lock; PostgreSQL would lock the log's last line or the table).
+//!   [`LeaseStore::audit_chain`] hands the lines back as stored, and the core checks them
+//!   ([`chain::verify`]): no adapter verifies on its own.
 //! - A lease row carries a version, 1 when inserted and one more on every write.
 //!   [`LeaseStore::update_lease`] writes only over the version its caller read, so a change
 //!   made meanwhile (by this process, another one, or another admin's) is never overwritten
@@ -28,11 +34,12 @@
 //!   write, so "update if it is still pending" holds as before.
 //! - Nothing here ever holds a secret: a lease's secret is never stored.
 
+pub mod chain;
 mod sqlite;
 
 pub use sqlite::SqliteLeaseStore;
 
-use super::types::{AuditEntry, AuditLine, Definition, Lease, LeaseStatus, MaintenanceRun};
+use super::types::{AuditEntry, AuditLine, Definition, Lease, LeaseStatus, MaintenanceRun, StoreHome, TenantBinding};
 use crate::Result;
 use chrono::{DateTime, Utc};
 
@@ -83,10 +90,21 @@ pub trait LeaseStore: Send + Sync + std::fmt::Debug {
     async fn leases(&self) -> Result<Vec<StoredLease>>;
     /// Leases in any of `statuses`, oldest expiry first.
     async fn leases_with_status(&self, statuses: &[LeaseStatus]) -> Result<Vec<StoredLease>>;
+    /// Binds every unbound definition and lease (written before rows recorded their tenant) to
+    /// `tenant`, with `audit` when any was: returns how many definitions and leases it bound.
+    /// A bound lease's row version moves on, like any write.
+    async fn bind_unbound(&self, tenant: &TenantBinding, audit: &AuditLine) -> Result<(u32, u32)>;
+    /// Where the store recorded it lives (`None` before it was first checked).
+    async fn home(&self) -> Result<Option<StoreHome>>;
+    /// Records where the store lives, with `audit` if any; with `new_store_id`, the store
+    /// takes that ID (a copy becoming a store of its own). One transaction.
+    async fn set_home(&self, home: &StoreHome, new_store_id: Option<&str>, audit: Option<&AuditLine>) -> Result<()>;
     /// Appends an audit line that goes with no lease change (e.g. a reconciliation summary).
     async fn append_audit(&self, audit: &AuditLine) -> Result<()>;
     /// The newest `limit` audit lines (all when `None`), newest first.
     async fn audit(&self, limit: Option<usize>) -> Result<Vec<AuditEntry>>;
+    /// Every audit line, oldest first, as stored (text and hash), for [`chain::verify`].
+    async fn audit_chain(&self) -> Result<Vec<chain::ChainedLine>>;
     /// Saves the last maintenance run and, when it reconciled, when (`None` keeps the
     /// previous reconciliation's time).
     async fn set_maintenance(&self, run: &MaintenanceRun, reconciled_at: Option<DateTime<Utc>>) -> Result<()>;

@@ -7,7 +7,7 @@
 //! before the types turned camelCase in JSON need no data migration.
 
 use super::{LeaseStore, MaintenanceRecord, StoredLease};
-use crate::leases::types::{AuditAction, AuditEntry, AuditLine, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun};
+use crate::leases::types::{AuditAction, AuditEntry, AuditLine, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun, StoreHome, TenantBinding};
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
 use entra_store::leases::{parse_time, time_text};
@@ -115,7 +115,7 @@ fn secs(v: u64) -> entra_store::Result<i64> {
 }
 
 const LEASE_COLUMNS: &str = "id, definition, kind, target, status, issued_at, expires_at, max_expires_at, renewed_at, \
-     ended_at, key_id, hint, marker, revoke_attempts, next_attempt_at, last_error, note, owner, row_version";
+     ended_at, key_id, hint, marker, revoke_attempts, next_attempt_at, last_error, note, owner, row_version, tenant_id, authority";
 
 /// The row read by `SELECT {LEASE_COLUMNS}`: what SQLite could not read fails the query, what
 /// this version cannot read (a kind, status or time) is the inner error.
@@ -124,6 +124,7 @@ fn stored_lease(r: &Row<'_>) -> rusqlite::Result<Result<StoredLease>> {
     let (issued, expires, max): (String, String, String) = (r.get(5)?, r.get(6)?, r.get(7)?);
     let (renewed, ended, next): (Option<String>, Option<String>, Option<String>) = (r.get(8)?, r.get(9)?, r.get(14)?);
     let version: i64 = r.get(18)?;
+    let (tenant_id, authority): (Option<String>, Option<String>) = (r.get(19)?, r.get(20)?);
     let (id, definition, target) = (r.get(0)?, r.get(1)?, r.get(3)?);
     let (key_id, hint, marker, revoke_attempts) = (r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?);
     let (last_error, note, owner) = (r.get(15)?, r.get(16)?, r.get(17)?);
@@ -133,6 +134,7 @@ fn stored_lease(r: &Row<'_>) -> rusqlite::Result<Result<StoredLease>> {
             definition,
             kind: LeaseKind::parse(&kind).ok_or_else(|| unknown("lease kind"))?,
             target,
+            tenant: binding(tenant_id, authority),
             status: LeaseStatus::parse(&status).ok_or_else(|| unknown("lease status"))?,
             issued_at: time(&issued, "leases.issued_at")?,
             expires_at: time(&expires, "leases.expires_at")?,
@@ -157,12 +159,18 @@ fn query_leases(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> 
     Ok(rows.into_iter().collect())
 }
 
-const DEFINITION_COLUMNS: &str = "name, kind, target, target_name, client_id, ttl_secs, max_ttl_secs, created_at";
+const DEFINITION_COLUMNS: &str = "name, kind, target, target_name, client_id, ttl_secs, max_ttl_secs, created_at, tenant_id, authority";
+
+/// A row's tenant: both columns, or unbound (a row written before 0004_tenant_binding).
+fn binding(tenant_id: Option<String>, authority: Option<String>) -> Option<TenantBinding> {
+    Some(TenantBinding { tenant_id: tenant_id?, authority: authority? })
+}
 
 fn definition(r: &Row<'_>) -> rusqlite::Result<Result<Definition>> {
     let (kind, created): (String, String) = (r.get(1)?, r.get(7)?);
     let (ttl, max): (i64, i64) = (r.get(5)?, r.get(6)?);
     let (name, target, target_name, client_id) = (r.get(0)?, r.get(2)?, r.get(3)?, r.get(4)?);
+    let (tenant_id, authority): (Option<String>, Option<String>) = (r.get(8)?, r.get(9)?);
     Ok((|| {
         Ok(Definition {
             name,
@@ -170,6 +178,7 @@ fn definition(r: &Row<'_>) -> rusqlite::Result<Result<Definition>> {
             target,
             target_name,
             client_id,
+            tenant: binding(tenant_id, authority),
             ttl_secs: u64::try_from(ttl).map_err(|_| unknown("TTL"))?,
             max_ttl_secs: u64::try_from(max).map_err(|_| unknown("max TTL"))?,
             created_at: time(&created, "lease_definitions.created_at")?,
@@ -177,14 +186,9 @@ fn definition(r: &Row<'_>) -> rusqlite::Result<Result<Definition>> {
     })())
 }
 
-fn append(conn: &Connection, a: &AuditLine) -> entra_store::Result<()> {
-    conn.execute(
-        "INSERT INTO audit_log (at, action, lease_id, definition, target, actor, detail, request_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![time_text(&a.at), a.action.as_str(), a.lease_id, a.definition, a.target, a.actor, a.detail, a.request_id],
-    )?;
-    Ok(())
-}
+// Audit lines are appended hash-chained (`append`) and read back for verification in `audit`.
+mod audit;
+use audit::append;
 
 /// `?1`…`?18`: the lease's columns from `id` to `owner`, in [`LEASE_COLUMNS`] order.
 fn lease_params(l: &Lease, owner: Option<&str>) -> Vec<Box<dyn rusqlite::ToSql>> {
@@ -223,10 +227,21 @@ impl LeaseStore for SqliteLeaseStore {
                 let added = tx.execute(
                     // ON CONFLICT, not OR IGNORE: only a taken name is ignored, a CHECK still fails.
                     &format!(
-                        "INSERT INTO lease_definitions ({DEFINITION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                        "INSERT INTO lease_definitions ({DEFINITION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                          ON CONFLICT (name) DO NOTHING"
                     ),
-                    params![d.name, d.kind.as_str(), d.target, d.target_name, d.client_id, secs(d.ttl_secs)?, secs(d.max_ttl_secs)?, time_text(&d.created_at)],
+                    params![
+                        d.name,
+                        d.kind.as_str(),
+                        d.target,
+                        d.target_name,
+                        d.client_id,
+                        secs(d.ttl_secs)?,
+                        secs(d.max_ttl_secs)?,
+                        time_text(&d.created_at),
+                        d.tenant.as_ref().map(|t| t.tenant_id.clone()),
+                        d.tenant.as_ref().map(|t| t.authority.clone())
+                    ],
                 )? == 1;
                 if added {
                     append(tx, &audit)?;
@@ -280,11 +295,13 @@ impl LeaseStore for SqliteLeaseStore {
         self.run(move |s| {
             s.write(|tx| {
                 let mut p = lease_params(&lease, owner.as_deref());
+                p.push(Box::new(lease.tenant.as_ref().map(|t| t.tenant_id.clone())));
+                p.push(Box::new(lease.tenant.as_ref().map(|t| t.authority.clone())));
                 p.push(Box::new(time_text(&audit.at)));
                 tx.execute(
                     &format!(
                         "INSERT INTO leases ({LEASE_COLUMNS}, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 1, ?19)"
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 1, ?19, ?20, ?21)"
                     ),
                     rusqlite::params_from_iter(p.iter().map(|b| b.as_ref())),
                 )?;
@@ -348,6 +365,59 @@ impl LeaseStore for SqliteLeaseStore {
         .await
     }
 
+    async fn bind_unbound(&self, tenant: &TenantBinding, audit: &AuditLine) -> Result<(u32, u32)> {
+        let (tenant, audit) = (tenant.clone(), audit.clone());
+        self.run(move |s| {
+            s.write(|tx| {
+                let definitions = tx.execute(
+                    "UPDATE lease_definitions SET tenant_id = ?1, authority = ?2 WHERE tenant_id IS NULL OR authority IS NULL",
+                    params![tenant.tenant_id, tenant.authority],
+                )?;
+                let leases = tx.execute(
+                    "UPDATE leases SET tenant_id = ?1, authority = ?2, updated_at = ?3, row_version = row_version + 1
+                     WHERE tenant_id IS NULL OR authority IS NULL",
+                    params![tenant.tenant_id, tenant.authority, time_text(&audit.at)],
+                )?;
+                if definitions + leases > 0 {
+                    append(tx, &audit)?;
+                }
+                Ok(Ok((u32::try_from(definitions).unwrap_or(u32::MAX), u32::try_from(leases).unwrap_or(u32::MAX))))
+            })
+        })
+        .await
+    }
+
+    async fn home(&self) -> Result<Option<StoreHome>> {
+        self.run(|s| {
+            s.read(|c| {
+                let json: Option<String> = c.query_row("SELECT value FROM meta WHERE key = 'home'", [], |r| r.get(0)).optional()?;
+                Ok(json.map(|j| serde_json::from_str(&j).map_err(|_| unknown("store home"))).transpose())
+            })
+        })
+        .await
+    }
+
+    async fn set_home(&self, home: &StoreHome, new_store_id: Option<&str>, audit: Option<&AuditLine>) -> Result<()> {
+        let json = serde_json::to_string(home).map_err(|e| Error::internal(format!("Cannot write the store's home: {e}")))?;
+        let (new_id, audit) = (new_store_id.map(str::to_string), audit.cloned());
+        self.run(move |s| {
+            s.write(|tx| {
+                tx.execute(
+                    "INSERT INTO meta (key, value) VALUES ('home', ?1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                    [json],
+                )?;
+                if let Some(id) = &new_id {
+                    tx.execute("UPDATE meta SET value = ?1 WHERE key = 'store_id'", [id])?;
+                }
+                if let Some(a) = &audit {
+                    append(tx, a)?;
+                }
+                Ok(Ok(()))
+            })
+        })
+        .await
+    }
+
     async fn append_audit(&self, audit: &AuditLine) -> Result<()> {
         let audit = audit.clone();
         self.run(move |s| s.write(|tx| append(tx, &audit).map(Ok))).await
@@ -386,6 +456,10 @@ impl LeaseStore for SqliteLeaseStore {
             })
         })
         .await
+    }
+
+    async fn audit_chain(&self) -> Result<Vec<super::chain::ChainedLine>> {
+        self.run(|s| s.read(audit::chained_lines).map(Ok)).await
     }
 
     async fn set_maintenance(&self, run: &MaintenanceRun, reconciled_at: Option<DateTime<Utc>>) -> Result<()> {

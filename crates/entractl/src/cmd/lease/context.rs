@@ -1,6 +1,6 @@
 //! Who an `entractl lease` subcommand acts as: the lease service over the data folder's lease
 //! store, the account its sign-in options chose (if it needs one), and the throwaway demo
-//! tenant to close afterwards (`--demo`).
+//! tenant to close afterwards (`--demo`, with a throwaway lease store of its own).
 
 use crate::cmd::signin_args::{self, SignInArgs, ThrowawayDemo};
 use entra_core::leases::Leases;
@@ -11,8 +11,6 @@ use entra_core::{Desk, Error, ErrorCode};
 pub(super) enum Need {
     /// Store only.
     Nothing,
-    /// When it can (explicit sign-in options must work; otherwise a remembered account, if any).
-    IfPossible,
     /// Always.
     Account,
 }
@@ -32,10 +30,11 @@ impl Context {
             return Ok(Context { leases, account: None, demo: None });
         }
         if args.demo {
-            // The demo desk is throwaway, but the lease store is the data folder's: its leases
-            // outlive the command, and the next reconciliation settles them.
+            // A throwaway tenant gets a throwaway lease store, in its own throwaway data folder:
+            // the data folder's store records leases of real tenants, and nothing done in a
+            // tenant that is gone when the command ends may be recorded there.
             let demo = ThrowawayDemo::start("lease", entra_demo::DemoOptions::default()).await?;
-            let leases = match Leases::open(demo.desk.clone(), &data_dir) {
+            let leases = match Leases::open(demo.desk.clone(), demo.desk.data_dir()) {
                 Ok(leases) => leases,
                 Err(e) => {
                     demo.close().await;
@@ -45,16 +44,8 @@ impl Context {
             return Ok(Context { leases, account: Some(demo.account_id.clone()), demo: Some(demo) });
         }
         let desk = Desk::open(&data_dir)?;
-        let explicit = args.account.is_some() || args.certificate.is_some() || args.tenant.client_id.is_some() || args.tenant.authority.is_some();
-        let account = match signin_args::account(&desk, args).await {
-            Ok(account) => Some(account),
-            Err(e) if need == Need::IfPossible && !explicit && e.code() == ErrorCode::NotSignedIn => {
-                eprintln!("Note: not signed in, so the target was not looked up in Microsoft Entra ({}).", e.message());
-                None
-            }
-            Err(e) => return Err(e),
-        };
-        Ok(Context { leases: Leases::open(desk, &data_dir)?, account, demo: None })
+        let account = signin_args::account(&desk, args).await?;
+        Ok(Context { leases: Leases::open(desk, &data_dir)?, account: Some(account), demo: None })
     }
 
     /// The account, for a subcommand that cannot go on without one.

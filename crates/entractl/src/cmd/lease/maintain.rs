@@ -24,6 +24,24 @@ pub(super) async fn reconcile(context: &Context, format: Format) -> Result<ExitC
     Ok(if report.errors.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
+pub(super) async fn bind(context: &Context, format: Format) -> Result<ExitCode, Error> {
+    let report = context.leases.bind(context.account()?).await?;
+    match format {
+        Format::Json => output::print_json(&report)?,
+        Format::Table => println!("{}", render::bind(&report)),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(super) async fn relocate(context: &Context, decision: entra_core::leases::Relocation, format: Format) -> Result<ExitCode, Error> {
+    let overview = context.leases.relocate(decision).await?;
+    match format {
+        Format::Json => output::print_json(&overview)?,
+        Format::Table => println!("The lease store is recorded where it is now; its store ID is {}", overview.store_id),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub(super) async fn sweep(context: &Context, format: Format) -> Result<ExitCode, Error> {
     let report = context.leases.sweep(context.account()?).await?;
     match format {

@@ -11,11 +11,11 @@
 //!   the app's own `{lease, secret, usableAfterMs, warning}`.
 //! - `lifecycle`: `list`, `show ID`, `renew ID [--ttl D]`, `revoke ID`, `token ID` (an
 //!   access-token lease's token).
-//! - `maintain`: `reconcile`, `sweep`, `maintain [--once]` (the app's background maintenance,
+//! - `maintain`: `reconcile`, `sweep`, `bind`, `relocate moved|copied`, `maintain [--once]` (the app's background maintenance,
 //!   headless, until Ctrl-C or SIGTERM) and `overview` (the store's ID, leases, definitions and
 //!   the last maintenance run, as JSON).
 //! - `audit`: `audit [--limit N] [--format table|json|csv|jsonl]` (csv/jsonl: the whole log,
-//!   oldest first).
+//!   oldest first); `audit --verify [--format table|json]` checks the log's hash chain.
 //! - `render`: the tables and lines people read; `context`: who the command signs in as.
 //!
 //! JSON output is the core's types as the app's screen receives them: camelCase keys and
@@ -23,15 +23,16 @@
 //! command line's kebab-case names (`app-secret`, `revoke-failed`), as `--kind` takes them.
 //! Every subcommand takes the sign-in options of `entractl expiry`; the ones that only read or
 //! change the local store (`definitions`, `undefine`, `list`, `show`, `renew`, `audit`,
-//! `overview`) accept them and never sign in. `define` signs in when it can, to check the
-//! target and keep its name (offline otherwise, with a note). With `--demo`, the tenant lives
-//! only as long as the command: leases issued there are closed by the next reconciliation
-//! (the seeded IDs are the same from run to run).
+//! `overview`) accept them and never sign in. `define` signs in: a definition belongs to the
+//! tenant it was defined in, and every command that acts in a tenant refuses an account of
+//! another (exit 2, `error[wrong_tenant]`). With `--demo`, the tenant and a lease store of its
+//! own live only as long as the command: nothing done there is recorded in the data folder.
 //!
 //! Exit codes: 0; 1 the command ran but something still needs another run (`reconcile` with
 //! errors in its report, `sweep` with leases still failing to revoke, `maintain --once` with
-//! an error in its run); 2 bad input or a failure, as `error[code]: message` on stderr (as every
-//! entractl command).
+//! an error in its run; `audit --verify` finding the audit log's hash chain broken: keep the
+//! file); 2 bad input or a failure, as `error[code]: message` on stderr (as every entractl
+//! command).
 
 mod audit;
 mod context;
@@ -74,6 +75,24 @@ pub enum AuditOutput {
     Csv,
     /// The whole log, oldest first, one JSON object per line.
     Jsonl,
+}
+
+/// `relocate`'s answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RelocationArg {
+    /// The old place is no longer used: the same store, recorded here.
+    Moved,
+    /// The original still runs: this copy becomes a store of its own.
+    Copied,
+}
+
+impl From<RelocationArg> for entra_core::leases::Relocation {
+    fn from(arg: RelocationArg) -> Self {
+        match arg {
+            RelocationArg::Moved => entra_core::leases::Relocation::Moved,
+            RelocationArg::Copied => entra_core::leases::Relocation::Copied,
+        }
+    }
 }
 
 /// `--kind`: the core's own kinds under their command-line names, each with what `--target` is for it.
@@ -203,6 +222,25 @@ pub enum LeaseCommand {
         #[command(flatten)]
         signin: SignInArgs,
     },
+    /// Bind the definitions and leases recorded before Entra Desk bound them to their tenant
+    /// (nothing acts on them until then) to the tenant you sign in to. Only if it is theirs.
+    Bind {
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        #[command(flatten)]
+        signin: SignInArgs,
+    },
+    /// Say what a lease store found where it was not made is: `moved` (the old place is no
+    /// longer used) or `copied` (the original still runs: this copy gets a store ID of its own and
+    /// leaves the leases it holds to the original). Until then it acts in no tenant.
+    Relocate {
+        #[arg(value_enum)]
+        decision: RelocationArg,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        #[command(flatten)]
+        signin: SignInArgs,
+    },
     /// Revoke expired leases and retry failed revocations whose backoff is over.
     Sweep {
         #[arg(long, value_enum, default_value_t)]
@@ -225,8 +263,12 @@ pub enum LeaseCommand {
     /// The audit log.
     Audit {
         /// The newest N lines (table and json only).
-        #[arg(long, value_name = "N")]
+        #[arg(long, value_name = "N", conflicts_with = "verify")]
         limit: Option<usize>,
+        /// Check the log's hash chain instead of printing it (table or json): the lines checked,
+        /// the head to write down, and the first broken line (exit 1 when there is one).
+        #[arg(long)]
+        verify: bool,
         #[arg(long, value_enum, default_value_t)]
         format: AuditOutput,
         #[command(flatten)]
@@ -257,8 +299,9 @@ pub async fn run(args: LeaseArgs) -> ExitCode {
 /// Whether a subcommand signs in, and its sign-in options.
 fn need(command: &LeaseCommand) -> (&SignInArgs, Need) {
     match command {
-        LeaseCommand::Define { signin, kind, .. } => (signin, if *kind == LeaseKind::AccessToken { Need::Account } else { Need::IfPossible }),
-        LeaseCommand::Issue { signin, .. }
+        LeaseCommand::Define { signin, .. }
+        | LeaseCommand::Issue { signin, .. }
+        | LeaseCommand::Bind { signin, .. }
         | LeaseCommand::Revoke { signin, .. }
         | LeaseCommand::Reconcile { signin, .. }
         | LeaseCommand::Sweep { signin, .. }
@@ -269,6 +312,7 @@ fn need(command: &LeaseCommand) -> (&SignInArgs, Need) {
         | LeaseCommand::List { signin, .. }
         | LeaseCommand::Show { signin, .. }
         | LeaseCommand::Renew { signin, .. }
+        | LeaseCommand::Relocate { signin, .. }
         | LeaseCommand::Audit { signin, .. }
         | LeaseCommand::Overview { signin } => (signin, Need::Nothing),
     }
@@ -302,8 +346,11 @@ async fn answer(context: &Context, command: LeaseCommand) -> Result<ExitCode, Er
         LeaseCommand::Token { id, .. } => lifecycle::token(context, &id).await,
         LeaseCommand::Reconcile { format, .. } => maintain::reconcile(context, format).await,
         LeaseCommand::Sweep { format, .. } => maintain::sweep(context, format).await,
+        LeaseCommand::Bind { format, .. } => maintain::bind(context, format).await,
+        LeaseCommand::Relocate { decision, format, .. } => maintain::relocate(context, decision.into(), format).await,
         LeaseCommand::Maintain { once, format, .. } => maintain::maintain(context, once, format).await,
         LeaseCommand::Overview { .. } => maintain::overview(context).await,
+        LeaseCommand::Audit { verify: true, format, .. } => audit::verify(context, format).await,
         LeaseCommand::Audit { limit, format, .. } => audit::audit(context, limit, format).await,
     }
 }

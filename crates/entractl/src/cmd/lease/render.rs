@@ -3,7 +3,7 @@
 //! and relative to now. Each function returns its text, so it can be tested; the callers print.
 
 use crate::output::table;
-use entra_core::leases::{format_duration, AuditEntry, Definition, IssuedLease, Lease, LeaseKind, LeaseStatus, MaintenanceRun, ReconcileReport, SweepReport};
+use entra_core::leases::{format_duration, AuditEntry, BindReport, Definition, IssuedLease, Lease, LeaseKind, LeaseStatus, MaintenanceRun, ReconcileReport, SweepReport};
 use chrono::{DateTime, SecondsFormat, Utc};
 
 fn at(t: DateTime<Utc>) -> String {
@@ -130,18 +130,31 @@ pub(super) fn issued(issued: &IssuedLease, now: DateTime<Utc>) -> String {
     out
 }
 
+/// What was left for an account of another tenant, as a clause (empty when nothing was).
+fn others(n: u32) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!("; {n} of another tenant (or unbound) left alone: sign in to their tenant, or `entractl lease bind`")
+    }
+}
+
 pub(super) fn reconcile(r: &ReconcileReport) -> String {
     format!(
-        "Reconciled {} application(s): {} credential(s) seen, {} foreign left alone; {} removed, {} adopted, {} intent(s) closed, {} lease(s) closed; {} Graph request(s) in {} ms",
-        r.targets, r.credentials_seen, r.foreign, r.removed, r.adopted, r.abandoned, r.closed, r.requests, r.duration_ms
+        "Reconciled {} application(s): {} credential(s) seen, {} foreign left alone; {} removed, {} adopted, {} intent(s) closed, {} lease(s) closed; {} Graph request(s) in {} ms{}",
+        r.targets, r.credentials_seen, r.foreign, r.removed, r.adopted, r.abandoned, r.closed, r.requests, r.duration_ms, others(r.other_tenants)
     )
 }
 
 pub(super) fn sweep(r: &SweepReport) -> String {
     format!(
-        "Swept: {} expired lease(s) revoked, {} failed revocation(s) recovered, {} still failing, {} token(s) refreshed",
-        r.expired, r.recovered, r.failing, r.tokens_refreshed
+        "Swept: {} expired lease(s) revoked, {} failed revocation(s) recovered, {} still failing, {} token(s) refreshed{}",
+        r.expired, r.recovered, r.failing, r.tokens_refreshed, others(r.other_tenants)
     )
+}
+
+pub(super) fn bind(r: &BindReport) -> String {
+    format!("Bound {} definition(s) and {} lease(s) to tenant {} ({})", r.definitions, r.leases, r.tenant.tenant_id, r.tenant.authority)
 }
 
 /// One maintenance run on one line: when, the sweep, the reconciliation if one ran, what failed.
