@@ -88,6 +88,8 @@ async fn a_copied_data_folder_refuses_until_told_and_then_never_touches_the_orig
         assert_eq!(err.code(), ErrorCode::StoreMoved, "{}", err.message());
         assert!(err.message().contains("moved or copied") && err.message().contains("entractl lease relocate"), "{}", err.message());
     }
+    let shown = copy.overview().await.unwrap().displaced.expect("the screen is told");
+    assert!(shown.contains("moved or copied"), "{shown}");
     let run = copy.maintain(Some(&account)).await;
     assert!(run.error.as_deref().is_some_and(|e| e.contains("moved or copied")), "{run:?}");
     // The original is where it was made: it goes on.
@@ -97,6 +99,7 @@ async fn a_copied_data_folder_refuses_until_told_and_then_never_touches_the_orig
     // It was a copy: a new ID, and the lease issued before the copy stays the original's.
     let overview = copy.relocate(Relocation::Copied).await.unwrap();
     assert_ne!(overview.store_id, original_id);
+    assert_eq!(overview.displaced, None);
     let second = copy.issue(&account, issue()).await.unwrap().lease;
     assert!(second.marker.as_deref().unwrap().contains(&overview.store_id));
     let third = original.issue(&account, issue()).await.unwrap().lease;

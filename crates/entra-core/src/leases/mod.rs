@@ -221,6 +221,11 @@ impl Leases {
 
     /// Leases, definitions and the last maintenance run, from the store only.
     pub async fn overview(&self) -> Result<LeasesOverview> {
+        let displaced = match self.ensure_home().await {
+            Ok(()) => None,
+            Err(e) if e.code() == ErrorCode::StoreMoved => Some(e.message().to_string()),
+            Err(e) => return Err(e),
+        };
         let last_maintenance = self.store().maintenance().await?.last_run;
         Ok(LeasesOverview {
             store_id: self.store_id().await?,
@@ -228,6 +233,7 @@ impl Leases {
             definitions: self.definitions().await?,
             now: self.now(),
             last_maintenance,
+            displaced,
         })
     }
 

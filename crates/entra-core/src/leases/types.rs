@@ -478,6 +478,9 @@ pub struct LeasesOverview {
     pub now: DateTime<Utc>,
     /// The last maintenance (sweep + reconciliation) run, if any.
     pub last_maintenance: Option<MaintenanceRun>,
+    /// Set when the store is not where it was made (a moved or copied data folder): why, and
+    /// what to do. Until the admin answers (`Leases::relocate`), nothing acts in a tenant.
+    pub displaced: Option<String>,
 }
 
 /// One background maintenance run (the app and `entractl lease maintain` run one at start-up
