@@ -1015,7 +1015,12 @@ now: string,
 /**
  * The last maintenance (sweep + reconciliation) run, if any.
  */
-lastMaintenance: MaintenanceRun | null, };
+lastMaintenance: MaintenanceRun | null, 
+/**
+ * Set when the store is not where it was made (a moved or copied data folder): why, and
+ * what to do. Until the admin answers (`Leases::relocate`), nothing acts in a tenant.
+ */
+displaced: string | null, };
 
 export type MaintenanceRun = { 
 /**

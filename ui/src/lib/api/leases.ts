@@ -1,6 +1,7 @@
 // Leases commands: the overview (leases, definitions, the last maintenance
 // run), defining and removing dynamic secrets, issuing, renewing, revoking,
-// reconciling, binding unbound records to a tenant, the audit log and its
+// reconciling, binding unbound records to a tenant, the admin's answer for a
+// store found where it was not made (moved or copied), the audit log and its
 // export, and an access-token lease's token. Mirrors src-tauri/src/commands/leases.rs and entra_core::leases.
 //
 // Two calls return a secret, each only because the admin asked: `issueLease`
@@ -17,6 +18,7 @@ import type {
   Lease,
   LeasesOverview,
   ReconcileReport,
+  Relocation,
 } from "../bindings";
 
 /** Leases, definitions and the last maintenance run, from the local store only (never the network). */
@@ -63,6 +65,15 @@ export function reconcileLeases(accountId: string): Promise<ReconcileReport> {
  */
 export function bindLeases(accountId: string): Promise<BindReport> {
   return call("leases_bind", { accountId });
+}
+
+/**
+ * Records the admin's answer for a displaced store (`LeasesOverview.displaced`: its data folder was moved or
+ * copied): `moved` keeps it the same store; `copied` gives this copy a new store ID and leaves every lease it held
+ * to the original. Resolves to the overview afterwards (`displaced` null, and after `copied` the new `storeId`).
+ */
+export function relocateLeaseStore(decision: Relocation): Promise<LeasesOverview> {
+  return call("leases_relocate", { decision });
 }
 
 /** The audit log, newest first (`limit` lines, null: all). */

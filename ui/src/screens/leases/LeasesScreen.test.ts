@@ -7,6 +7,8 @@
 // Tenants: records of another tenant say so and cannot be issued or revoked
 // here; unbound ones get a banner that binds them after a confirmation; a
 // `wrong_tenant` refusal shows its message; maintenance counts what it left alone.
+// A store found where it was not made gets a banner that records it as moved or
+// copied after a confirmation; until then nothing that acts in a tenant is offered.
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { flushSync, mount, tick, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
@@ -68,21 +70,44 @@ function choose(el: HTMLElement, value: string) {
   el.dispatchEvent(new Event("change", { bubbles: true }));
 }
 
+function open() {
+  const target = document.createElement("div");
+  document.body.append(target);
+  const screen = mount(LeasesScreen, { target, props: { user } });
+  return { target, done: () => { unmount(screen); target.remove(); } };
+}
+
+const button = (root: ParentNode, selector: string) => $(root, selector) as HTMLButtonElement;
+
 /** A tiny backend: the overview, audit and the calls the screen makes, recorded. */
 function backend(now: string) {
-  const state = { leases: [] as Lease[], definitions: [definition], audit: [] as AuditEntry[], lastMaintenance: null as MaintenanceRun | null, issueRefusal: null as string | null };
+  const state = {
+    storeId: "store-1",
+    leases: [] as Lease[],
+    definitions: [definition],
+    audit: [] as AuditEntry[],
+    lastMaintenance: null as MaintenanceRun | null,
+    issueRefusal: null as string | null,
+    displaced: null as string | null,
+    /** Found displaced only when something next acts in a tenant (as the core finds it: once per process). */
+    displacedOnIssue: null as string | null,
+  };
   const calls: Array<{ cmd: string; args: Record<string, unknown> }> = [];
   mockIPC((cmd, raw) => {
     const args = (raw ?? {}) as Record<string, unknown>;
     calls.push({ cmd, args });
     switch (cmd) {
       case "leases_overview":
-        return { storeId: "store-1", leases: state.leases, definitions: state.definitions, now, lastMaintenance: state.lastMaintenance } satisfies LeasesOverview;
+        return { storeId: state.storeId, leases: state.leases, definitions: state.definitions, now, lastMaintenance: state.lastMaintenance, displaced: state.displaced } satisfies LeasesOverview;
       case "leases_audit":
         return state.audit;
       case "apps_list":
         return { rows: [{ id: APP, objectType: "application", appId: "c-1", displayName: "Payroll API", signInAudience: null, created: null, credentialCount: 0, expiredCount: 0, nextExpiry: null, owners: [] }], asOf: null, stale: false };
       case "leases_issue": {
+        if (state.displacedOnIssue) {
+          state.displaced = state.displacedOnIssue;
+          throw { code: "store_moved", message: state.displacedOnIssue, aadsts: null, correlationId: null, requestId: null, clientRequestId: null };
+        }
         if (state.issueRefusal) throw { code: "wrong_tenant", message: state.issueRefusal, aadsts: null, correlationId: null, requestId: null, clientRequestId: null };
         const issued = lease({});
         state.leases = [issued];
@@ -104,6 +129,11 @@ function backend(now: string) {
         state.leases = state.leases.map((l) => ({ ...l, tenant: l.tenant ?? tenant }));
         return report;
       }
+      case "leases_relocate":
+        // As the core: no longer displaced; a copy gets a store ID of its own.
+        state.displaced = null;
+        if (args.decision === "copied") state.storeId = "7e57c0de5f0c4d2b9a1e3c5d7f9b1a2c";
+        return { storeId: state.storeId, leases: state.leases, definitions: state.definitions, now, lastMaintenance: state.lastMaintenance, displaced: null } satisfies LeasesOverview;
       case "leases_define":
         return { ...definition, name: (args.request as { name: string }).name };
       case "leases_export_audit":
@@ -131,6 +161,7 @@ describe("LeasesScreen", () => {
     const screen = mount(LeasesScreen, { target, props: { user } });
     await settle();
     expect($(target, "leases-empty").textContent).toContain("No lease yet");
+    expect(target.querySelector("[data-testid=leases-displaced]")).toBeNull();
     expect($(target, "[data-testid=leases-definition][data-name=ci-deploy]").textContent).toContain("Payroll API");
     // The definition's durations as the core read them (seconds), in words.
     expect($(target, "[data-testid=leases-definition][data-name=ci-deploy]").textContent).toContain("TTL 1 hour · max 1 day");
@@ -257,15 +288,6 @@ describe("LeasesScreen", () => {
     const other: TenantBinding = { tenantId: OTHER, authority: `https://login.microsoftonline.com/${OTHER}/v2.0` };
     const SECOND = "aaaaaaaa-0000-4000-8000-000000000002";
 
-    function open() {
-      const target = document.createElement("div");
-      document.body.append(target);
-      const screen = mount(LeasesScreen, { target, props: { user } });
-      return { target, done: () => { unmount(screen); target.remove(); } };
-    }
-
-    const button = (root: ParentNode, selector: string) => $(root, selector) as HTMLButtonElement;
-
     it("binds unbound records to the signed-in tenant only after a confirmation, then reloads and says what it did", async () => {
       const { state, calls } = backend("2026-03-01T12:00:00.000Z");
       state.definitions = [{ ...definition, tenant: null }];
@@ -352,6 +374,95 @@ describe("LeasesScreen", () => {
       const { target, done } = open();
       await settle();
       expect($(target, "leases-maintenance").textContent).toContain("nothing to sweep, 2 of another tenant (or unbound) left alone.");
+      done();
+    });
+  });
+
+  describe("a store moved or copied", () => {
+    const MESSAGE = "The lease store /home/admin/.local/share/entra-desk/leases.db was moved or copied (it was made at /mnt/old/leases.db, on host old-pc). Until you say which, Entra Desk neither issues, revokes, sweeps nor reconciles with it";
+    const HINT = "The lease store was moved or copied: answer above first";
+
+    /** Issue, Revoke, Show token and Reconcile: what acts in a tenant. */
+    const actions = ["leases-issue", "leases-revoke", "leases-show-token", "leases-reconcile"];
+
+    function displacedStore() {
+      const b = backend("2026-03-01T12:00:00.000Z");
+      b.state.displaced = MESSAGE;
+      b.state.definitions = [definition, { ...definition, name: "graph-token", kind: "accessToken", target: "https://graph.microsoft.com/.default" }];
+      b.state.leases = [
+        lease({}),
+        lease({ id: "aaaaaaaa-0000-4000-8000-000000000002", definition: "graph-token", kind: "accessToken", target: "https://graph.microsoft.com/.default" }),
+        lease({ id: "aaaaaaaa-0000-4000-8000-000000000003", status: "revoked", endedAt: "2026-03-01T11:00:00Z" }),
+      ];
+      return b;
+    }
+
+    it("shows the core's explanation and turns off what acts in a tenant until moved is confirmed", async () => {
+      const { calls } = displacedStore();
+      const { target, done } = open();
+      await settle();
+      expect($(target, "leases-displaced-text").textContent).toBe(MESSAGE);
+      for (const a of actions) {
+        expect(button(target, a).disabled, a).toBe(true);
+        expect(button(target, a).title, a).toBe(HINT);
+      }
+      // Renewing stays: it changes only the store.
+      expect(button(target, "leases-renew").disabled).toBe(false);
+
+      // Each answer restates its consequence first; Cancel asks nothing.
+      $(target, "leases-relocate-copied").click();
+      await settle();
+      expect($(target, "leases-relocate-consequence").textContent).toBe("This copy gets a new store ID and leaves its 2 live leases to the original.");
+      $(target, "[role=alertdialog] button").click();
+      await settle();
+      expect(target.querySelector("[data-testid=leases-relocate-consequence]")).toBeNull();
+      $(target, "leases-relocate-moved").click();
+      await settle();
+      expect($(target, "leases-relocate-consequence").textContent).toBe("This becomes the store; the old folder must not be used any more.");
+      expect(calls.some((c) => c.cmd === "leases_relocate")).toBe(false);
+
+      $(target, "leases-relocate-confirm").click();
+      await settle();
+      expect(calls.filter((c) => c.cmd === "leases_relocate").map((c) => c.args)).toEqual([{ decision: "moved" }]);
+      expect(target.querySelector("[data-testid=leases-displaced]")).toBeNull();
+      expect($(target, "leases-relocate-report").textContent).toContain("Recorded as moved.");
+      expect(target.textContent).toContain("store store-1");
+      for (const a of actions) {
+        expect(button(target, a).disabled, a).toBe(false);
+        expect(button(target, a).title, a).not.toBe(HINT);
+      }
+      $(target, "[data-testid=leases-relocate-report] button").click();
+      await settle();
+      expect(target.querySelector("[data-testid=leases-relocate-report]")).toBeNull();
+      done();
+    });
+
+    it("gives a copy its new store ID and says so", async () => {
+      const { calls } = displacedStore();
+      const { target, done } = open();
+      await settle();
+      $(target, "leases-relocate-copied").click();
+      await settle();
+      $(target, "leases-relocate-confirm").click();
+      await settle();
+      expect(calls.filter((c) => c.cmd === "leases_relocate").map((c) => c.args)).toEqual([{ decision: "copied" }]);
+      expect(target.querySelector("[data-testid=leases-displaced]")).toBeNull();
+      expect($(target, "leases-relocate-report").textContent).toContain("This copy is now store 7e57c0de5f0c4d2b9a1e3c5d7f9b1a2c; the original keeps its leases.");
+      expect(target.textContent).toContain("store 7e57c0de5f0c4d2b9a1e3c5d7f9b1a2c");
+      done();
+    });
+
+    it("asks as soon as issuing is refused with store_moved (the screen reads the store again after every action)", async () => {
+      const { state } = backend("2026-03-01T12:00:00.000Z");
+      state.displacedOnIssue = MESSAGE;
+      const { target, done } = open();
+      await settle();
+      expect(target.querySelector("[data-testid=leases-displaced]")).toBeNull();
+      $(target, "leases-issue").click();
+      await settle();
+      expect($(target, "error-message").textContent).toBe(MESSAGE);
+      expect($(target, "leases-displaced-text").textContent).toBe(MESSAGE);
+      expect(button(target, "leases-issue").disabled).toBe(true);
       done();
     });
   });
