@@ -104,8 +104,8 @@ impl Leases {
             format!(
                 "The lease store {here} was moved or copied ({}). Until you say which, Entra Desk neither issues, revokes, sweeps nor \
                  reconciles with it, so that two copies never remove each other's credentials. If the old one is no longer used \
-                 (moved, or restored after losing it): `entractl lease relocate moved`, or "It was moved" on the Leases screen. If the original \
-                 still runs (a backup, a cloned machine, a synced folder): `entractl lease relocate copied`, or "It is a copy": this copy then \
+                 (moved, or restored after losing it): `entractl lease relocate moved`, or \"It was moved\" on the Leases screen. If the original \
+                 still runs (a backup, a cloned machine, a synced folder): `entractl lease relocate copied`, or \"It is a copy\": this copy then \
                  gets a store ID of its own and leaves every lease it holds to the original",
                 elsewhere.join(", ")
             ),
