@@ -4,12 +4,19 @@
 //! its state is kept in `<data dir>/demo-tenant` so that a refresh token issued
 //! before a restart still works after it.
 //!
-//! The port is remembered too (an account's authority URL contains it): the
-//! next start asks for the same port and takes a free one only if it is busy,
-//! in which case demo accounts must sign in again.
+//! The port is remembered too: the next start asks for the same port and takes
+//! a free one only if it is busy. Demo accounts do not depend on it: the core
+//! gives them the endpoints of the tenant running now, whatever port they
+//! signed in on (`entra_core::accounts`), so a program that took the old port
+//! never receives their tokens.
+//!
+//! The tenant's control routes (`/_emulator/<token>`) take a token drawn at
+//! each start, which the app never shows; the end-to-end harness, which
+//! launches the app and changes faults under it, draws its own and hands it in
+//! through `ENTRA_DESK_DEMO_EMULATOR_TOKEN` (`entra_demo::EMULATOR_TOKEN_ENV`).
 
 use entra_core::{Error, Result};
-use entra_demo::{DemoInfo, DemoOptions, DemoTenant};
+use entra_demo::{DemoInfo, DemoOptions, DemoTenant, EmulatorToken};
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,6 +39,7 @@ impl entra_core::signin::DemoTenant for EmbeddedDemo {
         let info = self.info().await?;
         Ok(entra_core::signin::DemoTarget {
             authority: info.authority.clone(),
+            metadata_url: info.metadata_url.clone(),
             tenant_id: info.tenant_id.clone(),
             client_id: info.public_client_id.clone(),
             graph_url: info.graph.clone(),
@@ -74,11 +82,19 @@ impl EmbeddedDemo {
     async fn start(&self) -> Result<DemoTenant> {
         let port_file = self.state_dir.join("port");
         let remembered: u16 = std::fs::read_to_string(&port_file).ok().and_then(|s| s.trim().parse().ok()).unwrap_or(0);
+        // Unset (always, outside the end-to-end tests): the tenant draws its own.
+        let emulator_token = match std::env::var(entra_demo::EMULATOR_TOKEN_ENV) {
+            Ok(value) => Some(EmulatorToken::new(&value).map_err(|e| {
+                Error::internal(format!("The built-in demo tenant could not start: {} is unusable: {e}. Unset it", entra_demo::EMULATOR_TOKEN_ENV))
+            })?),
+            Err(_) => None,
+        };
         let options = |port: u16| DemoOptions {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, port)),
             tls: false,
             seed: SEED,
             state_dir: Some(self.state_dir.clone()),
+            emulator_token: emulator_token.clone(),
             ..Default::default()
         };
         let started = match entra_demo::start(options(remembered)).await {
@@ -91,7 +107,7 @@ impl EmbeddedDemo {
             Error::internal(format!("The built-in demo tenant could not start: {e:#}. Check that {} is writable", self.state_dir.display()))
         })?;
         if let Some(port) = url::Url::parse(&tenant.info().authority).ok().and_then(|u| u.port()) {
-            // Best effort: losing the port only means demo accounts sign in again.
+            // Best effort: losing the port only means the next start may pick another one.
             let _ = entra_core::paths::write_atomic(&port_file, port.to_string().as_bytes());
         }
         tracing::info!(authority = %tenant.info().authority, "demo tenant started");

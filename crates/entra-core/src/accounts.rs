@@ -9,12 +9,26 @@
 //! refresh after a restart uses them as they are instead of resolving the
 //! configuration again. The two constructors, [`Account::interactive`] and
 //! [`Account::app_only`], are the only places an account is made.
+//!
+//! **Demo accounts follow the running demo tenant.** An account of the app's built-in demo
+//! tenant (`demo_tenant: true`) is the exception: that tenant listens on a loopback port chosen
+//! when it starts (the remembered one, or any free one when another program holds it), so the
+//! endpoints stored with the account may name a port that belongs to someone else now, who
+//! would receive the account's refresh token and the client secrets of its access-token
+//! leases. They are never used: [`Account::at_demo_tenant`] gives the account the endpoints of
+//! the demo tenant running in this process ([`DemoEndpoints`], which the sign-in service hands
+//! the desk when it starts or finds the tenant), or refuses when none runs here (e.g. in
+//! `entractl`, which does not embed it) or when the one running is another tenant (another
+//! tenant ID: never re-pointed silently). `Desk::account`, the one way the services
+//! get an account to act as, applies it. Resolving at use, rather than rewriting
+//! `accounts.json` when the tenant starts, leaves no moment and no process (another one on the
+//! same data folder, a run whose tenant failed to start) in which a stale port is trusted.
 
 use crate::auth::app_only::{AppCredential, AppTarget};
 use crate::auth::id_token::IdTokenClaims;
 use crate::config::{self, Profile};
 use crate::paths::{with_file_lock, write_atomic};
-use crate::{Error, Result};
+use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -181,6 +195,54 @@ impl Account {
     }
 }
 
+/// Where the built-in demo tenant runs in this process: the endpoints every demo account uses
+/// (see the module doc).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DemoEndpoints {
+    /// Its tenant ID.
+    pub tenant_id: String,
+    /// Its authority, `http://127.0.0.1:PORT/<tenant ID>`.
+    pub authority: Url,
+    /// Its discovery document.
+    pub metadata_url: Url,
+    /// Its Graph base URL.
+    pub graph_url: Url,
+}
+
+impl Account {
+    /// This account as it must be used now: unchanged unless it is a demo account, which gets
+    /// the endpoints of `running`, the demo tenant of this process. Refused when no demo tenant
+    /// runs here ([`ErrorCode::NotSignedIn`]), or when the one running is another tenant
+    /// ([`ErrorCode::WrongTenant`], naming both tenant IDs).
+    pub fn at_demo_tenant(mut self, running: Option<&DemoEndpoints>) -> Result<Account> {
+        if !self.demo_tenant {
+            return Ok(self);
+        }
+        let Some(running) = running else {
+            return Err(Error::new(
+                ErrorCode::NotSignedIn,
+                format!(
+                    "Account `{}` belongs to Entra Desk's built-in demo tenant, which is not running here (it runs inside the Entra Desk app, on a port chosen when it starts, so its old address cannot be trusted): use the account in Entra Desk, or sign in here with another account",
+                    self.id
+                ),
+            ));
+        };
+        if !running.tenant_id.eq_ignore_ascii_case(&self.tenant_id) {
+            return Err(Error::new(
+                ErrorCode::WrongTenant,
+                format!(
+                    "Account `{}` belongs to the demo tenant {}, but the demo tenant running now is {}, another tenant: the account was not sent to it. Sign this account out, then sign in to the demo tenant again",
+                    self.id, self.tenant_id, running.tenant_id
+                ),
+            ));
+        }
+        self.authority = running.authority.clone();
+        self.metadata_url = Some(running.metadata_url.clone());
+        self.graph_url = running.graph_url.clone();
+        Ok(self)
+    }
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct AccountsFile {
     version: u32,
@@ -326,6 +388,40 @@ mod tests {
         old["accounts"][0].as_object_mut().unwrap().remove("demoTenant");
         std::fs::write(store.path(), old.to_string()).unwrap();
         assert_eq!(store.get("a").unwrap().unwrap(), account("a", 1));
+    }
+
+    fn demo(port: u16, tenant: &str) -> DemoEndpoints {
+        let base = format!("http://127.0.0.1:{port}");
+        DemoEndpoints {
+            tenant_id: tenant.into(),
+            authority: Url::parse(&format!("{base}/{tenant}")).unwrap(),
+            metadata_url: Url::parse(&format!("{base}/{tenant}/v2.0/.well-known/openid-configuration")).unwrap(),
+            graph_url: Url::parse(&format!("{base}/v1.0")).unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_demo_account_takes_the_running_demo_tenants_endpoints_or_is_refused() {
+        let then = demo(41000, "t");
+        let mut stored = Account { authority: then.authority.clone(), metadata_url: Some(then.metadata_url.clone()), graph_url: then.graph_url.clone(), demo_tenant: true, ..account("a", 1) };
+        let now = demo(52000, "T");
+        let moved = stored.clone().at_demo_tenant(Some(&now)).unwrap();
+        assert_eq!((moved.authority.port(), moved.graph_url.port()), (Some(52000), Some(52000)));
+        assert_eq!(moved.metadata_url.as_ref(), Some(&now.metadata_url));
+        assert_eq!(Account { authority: stored.authority.clone(), metadata_url: stored.metadata_url.clone(), graph_url: stored.graph_url.clone(), ..moved }, stored, "nothing else changes");
+
+        let none = stored.clone().at_demo_tenant(None).unwrap_err();
+        assert_eq!(none.code(), ErrorCode::NotSignedIn);
+        assert!(none.message().contains("demo tenant") && none.message().contains("Entra Desk app"), "{}", none.message());
+
+        let other = stored.clone().at_demo_tenant(Some(&demo(52000, "other-tenant"))).unwrap_err();
+        assert_eq!(other.code(), ErrorCode::WrongTenant);
+        assert!(other.message().contains(" t,") && other.message().contains("other-tenant"), "both tenant IDs: {}", other.message());
+
+        // An account of a real tenant is never touched.
+        stored.demo_tenant = false;
+        assert_eq!(stored.clone().at_demo_tenant(None).unwrap(), stored);
+        assert_eq!(stored.clone().at_demo_tenant(Some(&now)).unwrap(), stored);
     }
 
     #[test]

@@ -4,15 +4,17 @@
 //!
 //! The demo tenant itself is the shell's (it embeds `entra-demo`); the core
 //! sees it through the [`DemoTenant`] trait, so this logic is tested without
-//! a window and reused by `entractl`.
+//! a window and reused by `entractl`. Each time it starts or finds the tenant it
+//! tells the desk where it runs ([`Desk::set_demo_tenant`]): demo accounts follow
+//! the tenant that runs now, never a port they remember (see [`crate::accounts`]).
 
-use crate::accounts::{Account, AccountKind};
+use crate::accounts::{Account, AccountKind, DemoEndpoints};
 use crate::auth::interactive::SignInOptions;
 use crate::auth::{BrowserOpener, SignInProgress};
 use crate::config::{Profile, ProfileSettings};
 use crate::graph::map_error as graph_error;
 use crate::graph::models::{Organization, User};
-use crate::{Desk, Result};
+use crate::{Desk, Error, Result};
 use crate::preferences::Preferences;
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
@@ -35,6 +37,8 @@ pub trait DemoTenant: Send + Sync {
 pub struct DemoTarget {
     /// Its authority (loopback http).
     pub authority: String,
+    /// Its discovery document.
+    pub metadata_url: String,
     /// Its tenant ID.
     pub tenant_id: String,
     /// Its public client's ID.
@@ -43,6 +47,21 @@ pub struct DemoTarget {
     pub graph_url: String,
     /// The demo user's sign-in name (never a password).
     pub username: String,
+}
+
+impl DemoTarget {
+    /// Its endpoints, which the desk's demo accounts follow.
+    pub fn endpoints(&self) -> Result<DemoEndpoints> {
+        let url = |what: &str, value: &str| {
+            url::Url::parse(value).map_err(|e| Error::internal(format!("The built-in demo tenant gave an unreadable {what} ({value}: {e}): restart Entra Desk")))
+        };
+        Ok(DemoEndpoints {
+            tenant_id: self.tenant_id.clone(),
+            authority: url("authority", &self.authority)?,
+            metadata_url: url("discovery address", &self.metadata_url)?,
+            graph_url: url("Graph address", &self.graph_url)?,
+        })
+    }
 }
 
 /// Where to sign in.
@@ -182,7 +201,7 @@ impl SignIn {
     pub async fn profile_for(&self, target: SignInTarget) -> Result<Profile> {
         let (flags, demo) = match target {
             SignInTarget::Demo => {
-                let demo = self.demo.target().await?;
+                let demo = self.demo_target().await?;
                 let flags = ProfileSettings {
                     tenant_id: Some(demo.tenant_id),
                     client_id: Some(demo.client_id),
@@ -240,13 +259,23 @@ impl SignIn {
         }
     }
 
+    /// The running demo tenant's addresses, starting it if needed; the desk's demo accounts
+    /// follow it from now on (see [`crate::accounts`]).
+    async fn demo_target(&self) -> Result<DemoTarget> {
+        let target = self.demo.target().await?;
+        self.desk.set_demo_tenant(target.endpoints()?);
+        Ok(target)
+    }
+
     /// Who is signed in as `account_id`, refreshing its token silently from the keychain.
     pub async fn signed_in_user(&self, account_id: &str) -> Result<SignedInUser> {
-        let account = self.desk.account(Some(account_id))?;
-        if account.demo_tenant {
-            // Its refresh token is redeemed at the embedded demo tenant: make sure it runs.
-            self.demo.target().await?;
+        // As remembered (`Desk::account` refuses a demo account until its tenant is known).
+        if self.desk.remembered_account(Some(account_id))?.demo_tenant {
+            // Its refresh token is redeemed at the embedded demo tenant: make sure it runs, and
+            // that the account goes to where it runs now.
+            self.demo_target().await?;
         }
+        let account = self.desk.account(Some(account_id))?;
         let who = whoami(&self.desk, account_id).await?;
         let organization = match account.kind {
             AccountKind::AppOnly => who.organization.as_ref().and_then(|orgs| orgs.first()).and_then(|o| o.display_name.clone()),

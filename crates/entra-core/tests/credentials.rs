@@ -193,6 +193,44 @@ async fn rotate_then_remove_the_old_secret_end_to_end() {
     w.tenant.shutdown().await;
 }
 
+/// A rotation whose addPassword is carried out but answered 504 (a gateway timing out after the
+/// service did the work): the request is not re-sent, the secret it added (which nobody holds)
+/// is found by its unique name and removed, and the message says so.
+#[tokio::test]
+async fn a_rotation_answered_504_after_it_was_carried_out_leaves_no_unheld_secret() {
+    let w = world_with_apps(55, 40).await;
+    let (account, apps, credentials) = synced(&w).await;
+    let list = apps.list().await.unwrap();
+    for object_type in [ObjectType::Application, ObjectType::ServicePrincipal] {
+        let target = list.rows.iter().find(|r| r.object_type == object_type).unwrap();
+        let graph = w.desk.graph(&account).unwrap();
+        let keys = || async {
+            let listed = match object_type {
+                ObjectType::Application => graph.application_credentials(&target.id).await.unwrap().password_credentials,
+                ObjectType::ServicePrincipal => graph.service_principal_credentials(&target.id).await.unwrap().password_credentials,
+            };
+            let mut keys: Vec<String> = listed.into_iter().map(|p| p.key_id).collect();
+            keys.sort();
+            keys
+        };
+        let before = keys().await;
+        let faults = entra_demo::Faults { lose_answers: 1, only_paths: vec!["addPassword".into()], ..Default::default() };
+        w.tenant.set_faults(faults).unwrap();
+        let err = credentials.rotate(&account, &target.id, object_type, 30).await.unwrap_err();
+        w.tenant.set_faults(entra_demo::Faults::default()).unwrap();
+        assert!(err.message().contains("did not answer") && err.message().contains("found by its name"), "{}", err.message());
+        assert!(err.message().contains("removed") && err.message().contains("rotate again"), "{}", err.message());
+        assert!(!err.message().contains("Nothing was changed."), "{}", err.message());
+        assert_eq!(keys().await, before, "{object_type:?}: the secret nobody received is gone, and none was added twice");
+    }
+    // And two rotations the same day get different names.
+    let target = list.rows.iter().find(|r| r.object_type == ObjectType::Application).unwrap();
+    let a = credentials.rotate(&account, &target.id, ObjectType::Application, 30).await.unwrap();
+    let b = credentials.rotate(&account, &target.id, ObjectType::Application, 30).await.unwrap();
+    assert_ne!(a.display_name, b.display_name);
+    w.tenant.shutdown().await;
+}
+
 #[tokio::test]
 async fn crossings_report_what_moved_into_a_window_since_the_last_call() {
     let w = world_with_apps(54, 200).await;

@@ -97,7 +97,10 @@ pub struct DemoInfo {
     pub user: DemoUser,
     /// With TLS: the PEM CA that signed the server certificate.
     pub ca_cert: Option<PathBuf>,
-    /// `http(s)://127.0.0.1:PORT/_emulator`: faults and stats.
+    /// `http(s)://127.0.0.1:PORT/_emulator/<token>`: faults (`{emulator}/faults`) and stats
+    /// (`{emulator}/stats`). The token is this run's secret (see `DemoOptions::emulator_token`):
+    /// the control routes answer 404 without it, so keep this address as private as the
+    /// client secrets beside it.
     #[serde(default)]
     pub emulator: String,
     /// App registrations in the tenant (generated plus the demo clients).

@@ -27,7 +27,7 @@
 //!   `members`, `membership`, `groups_delta`, `user_writes`, `batch`), the
 //!   shared `resource`/`handlers`/`collection`/`query`/`filter`/`paging`
 //!   machinery, and `faults`, `stats` (applied by `middleware`) and `emulator`
-//!   (the `/_emulator` control routes).
+//!   (the `/_emulator` control routes, behind `emulator_token`, a secret per run).
 //! - `server`: the router, the catch-all and the plain/TLS accept loops; [`tls`]
 //!   makes the CA and server certificate.
 //! - [`browser`] (feature `browser`): a form-filling stand-in for the system browser.
@@ -196,9 +196,10 @@
 //! `PATCH /users/{id}` (`passwordProfile`), `POST /users/{id}/revokeSignInSessions`;
 //! `POST /$batch`. Every Graph error
 //! is `{"error":{"code","message","innerError":{date,request-id,client-request-id}}}`
-//! with `request-id` and `client-request-id` headers. Control routes:
-//! `GET|POST /_emulator/faults`, `GET /_emulator/stats`,
-//! `POST /_emulator/stats/reset` (see `graph::emulator`).
+//! with `request-id` and `client-request-id` headers. Control routes, under
+//! [`DemoInfo::emulator`] = `/_emulator/<token>` (a secret drawn per run; any
+//! other `/_emulator/…` answers 404): `GET|POST {emulator}/faults`,
+//! `GET {emulator}/stats`, `POST {emulator}/stats/reset` (see `graph::emulator`).
 //! Not emulated (the catch-all answers a readable 404): the device-code
 //! endpoint advertised in discovery, `/adminconsent`, the v1 token endpoint.
 //!
@@ -229,6 +230,7 @@ mod tenant;
 #[cfg(feature = "browser")]
 pub mod browser;
 
+pub use graph::emulator_token::{EmulatorToken, EMULATOR_TOKEN_ENV};
 pub use graph::faults::{Faults, RetryAfter};
 pub use graph::stats::StatsSnapshot;
 pub use info::{CertificateClientInfo, ClientSecretInfo, DemoApp, DemoInfo, DemoPassword, DemoUser, DemoUserRef, LeaseTargets};

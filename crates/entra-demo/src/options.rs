@@ -1,6 +1,6 @@
 //! How to run a demo tenant: [`DemoOptions`] and the defaults of its sizes.
 
-use crate::Faults;
+use crate::{EmulatorToken, Faults};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -19,7 +19,7 @@ pub struct DemoOptions {
     /// Generated app registrations (each with its service principal), besides
     /// the demo clients. Default 300.
     pub apps: usize,
-    /// Faults from the start (change them later with `POST /_emulator/faults`
+    /// Faults from the start (change them later with `POST {emulator}/faults`
     /// or [`DemoTenant::set_faults`](crate::DemoTenant::set_faults)). Default: none.
     pub faults: Faults,
     /// Groups in the tenant (at least the 9 special ones of
@@ -41,6 +41,11 @@ pub struct DemoOptions {
     /// (AADSTS7000215) before it works, on the emulator clock: Entra takes a
     /// while to propagate a new secret. Default 0 (usable at once).
     pub secret_propagation: std::time::Duration,
+    /// The secret of the control routes (`/_emulator/<token>/…`, published in
+    /// [`DemoInfo::emulator`](crate::DemoInfo::emulator)). `None` (the default): drawn from
+    /// the OS CSPRNG at start, a new one every run. Set it only when whoever drives the
+    /// tenant cannot read its `DemoInfo` (a harness that launches an app embedding it).
+    pub emulator_token: Option<EmulatorToken>,
 }
 
 /// Default number of generated app registrations.
@@ -64,6 +69,7 @@ impl Default for DemoOptions {
             group_memberships: None,
             prompt_values: None,
             secret_propagation: std::time::Duration::ZERO,
+            emulator_token: None,
         }
     }
 }

@@ -26,13 +26,18 @@ pub fn router(state: Shared) -> Router {
         .route("/error", get(authorize::error_lookup))
         .route("/oidc/userinfo", get(crate::graph::userinfo).post(crate::graph::userinfo))
         .nest("/v1.0", crate::graph::router(state.clone()))
-        .merge(crate::graph::emulator::router())
+        .merge(crate::graph::emulator::router(state.clone()))
         .fallback(catch_all)
         .with_state(state)
 }
 
-/// Any request no route expected: a readable JSON error naming what was asked.
+/// Any request no route expected: a readable JSON error naming what was asked, except under
+/// `/_emulator`, whose paths hold a token (the emulator's own 404, which echoes nothing).
 async fn catch_all(request: Request) -> Response {
+    let path = request.uri().path();
+    if path == crate::graph::emulator::PREFIX || path.starts_with(&format!("{}/", crate::graph::emulator::PREFIX)) {
+        return crate::graph::emulator::not_found();
+    }
     let body = serde_json::json!({
         "error": "not_found",
         "error_description": format!(

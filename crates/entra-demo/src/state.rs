@@ -5,6 +5,7 @@ use crate::clock::Clock;
 use crate::directory::Directory;
 use crate::keys::{self, KeyRing, RsaMaterial};
 use crate::oidc::errors::ErrorContext;
+use crate::graph::emulator_token::EmulatorToken;
 use crate::graph::faults::FaultState;
 use crate::graph::stats::Stats;
 use crate::inventory::Inventory;
@@ -32,6 +33,8 @@ pub struct AppState {
     pub inventory: RwLock<Inventory>,
     pub faults: FaultState,
     pub stats: Stats,
+    /// The secret of the `/_emulator` routes for this run (see `graph::emulator_token`).
+    pub emulator_token: EmulatorToken,
     /// `prompt_values_supported` when advertised (see `DemoOptions::prompt_values`).
     pub prompt_values: Option<Vec<String>>,
 }

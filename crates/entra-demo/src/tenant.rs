@@ -91,6 +91,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
     let secret_of = |id: &str| -> anyhow::Result<String> {
         Ok(directory.app(id).and_then(|a| a.secrets.first()).context("secret missing")?.value.clone())
     };
+    let emulator_token = opts.emulator_token.clone().unwrap_or_else(graph::emulator_token::EmulatorToken::random);
     let authority = format!("{base}/{}", directory.tenant_id);
     let info = DemoInfo {
         metadata_url: format!("{authority}/v2.0/.well-known/openid-configuration"),
@@ -113,7 +114,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
         },
         user: DemoUser { username: directory.admin().upn.clone(), password: directory.admin().password.clone() },
         ca_cert: tls_config.as_ref().map(|(_, p)| p.clone()),
-        emulator: format!("{base}/_emulator"),
+        emulator: format!("{base}{}/{}", graph::emulator::PREFIX, emulator_token.expose()),
         apps: inventory.apps.len(),
         groups: inventory.fixture.clone(),
         lease_targets: lease_targets(&directory, &inventory),
@@ -134,6 +135,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
         inventory: std::sync::RwLock::new(inventory),
         faults: graph::faults::FaultState::new(seed, opts.faults.clone()),
         stats: graph::stats::Stats::default(),
+        emulator_token,
         prompt_values: opts.prompt_values.clone(),
     });
     let server = server::spawn(listener, state.clone(), tls_config.map(|(c, _)| c));
@@ -253,14 +255,14 @@ impl DemoTenant {
         *self.state.secret_propagation.lock().unwrap_or_else(|e| e.into_inner()) = delay;
     }
 
-    /// Replaces the faults (as `POST /_emulator/faults` does).
+    /// Replaces the faults (as `POST {emulator}/faults` does).
     pub fn set_faults(&self, faults: Faults) -> anyhow::Result<()> {
         faults.validate().map_err(|m| anyhow::anyhow!(m))?;
         self.state.faults.set(faults);
         Ok(())
     }
 
-    /// The request counts (as `GET /_emulator/stats` answers).
+    /// The request counts (as `GET {emulator}/stats` answers).
     pub fn stats(&self) -> StatsSnapshot {
         self.state.stats.snapshot()
     }

@@ -37,6 +37,14 @@ pub fn assert_no_jwt_under(dir: &Path) -> usize {
     entra_testkit::assert_nothing_secret_under(dir, &[]).files.len()
 }
 
+/// The token of the app's demo-tenant control routes for this test process, drawn once from the
+/// OS CSPRNG: the harness hands it to every app it launches (`entra_demo::EMULATOR_TOKEN_ENV`),
+/// since the app draws its own otherwise and never shows it; [`crate::tenant::AppTenant`] uses it.
+pub fn emulator_token() -> &'static entra_demo::EmulatorToken {
+    static TOKEN: std::sync::OnceLock<entra_demo::EmulatorToken> = std::sync::OnceLock::new();
+    TOKEN.get_or_init(entra_demo::EmulatorToken::random)
+}
+
 /// A WebKitWebDriver server whose sessions launch the app with one data folder,
 /// which survives app restarts within the test (that is how "after a restart" is tested).
 pub struct AppHarness {
@@ -65,6 +73,7 @@ impl AppHarness {
             // Inherited by the app it launches.
             .env("ENTRA_DESK_DATA_DIR", data_dir.path())
             .env("TAURI_WEBVIEW_AUTOMATION", "true")
+            .env(entra_demo::EMULATOR_TOKEN_ENV, emulator_token().expose())
             // The app "opens the system browser" through xdg-open, which honours $BROWSER when no desktop runs:
             // `true` accepts the URL and does nothing; the test plays the browser by reading the URL off the screen.
             .env("BROWSER", "true")

@@ -71,9 +71,11 @@ impl AppTenant {
         Ok(())
     }
 
-    /// Changes the emulator's fault injection (`POST /_emulator/faults`, a partial update).
+    /// Changes the emulator's fault injection (`POST {emulator}/faults`, a partial update), with
+    /// the control routes' token the harness handed the app ([`crate::app::emulator_token`]).
     pub async fn faults(&self, patch: Value) -> Result<()> {
-        let r = self.http.post(format!("{}/_emulator/faults", self.base)).json(&patch).send().await?;
+        let url = format!("{}/_emulator/{}/faults", self.base, crate::app::emulator_token().expose());
+        let r = self.http.post(url).json(&patch).send().await?;
         if !r.status().is_success() {
             bail!("faults {patch}: {} {}", r.status(), r.text().await?);
         }

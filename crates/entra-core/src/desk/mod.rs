@@ -7,8 +7,12 @@
 //! [`AccountStore`], access tokens and their refresh to [`TokenCache`], the
 //! keychain to [`AsyncKeychain`]. Screens keep their own services; the Desk
 //! knows nothing of them.
+//!
+//! It also knows where the built-in demo tenant runs in this process, if it does
+//! ([`Desk::set_demo_tenant`]): [`Desk::account`] gives a demo account that tenant's
+//! endpoints, never the ones stored with it (see [`crate::accounts`]).
 
-use crate::accounts::{Account, AccountStore, AppCredentialRef};
+use crate::accounts::{Account, AccountStore, AppCredentialRef, DemoEndpoints};
 use crate::auth::app_only::{self, AppCredential, AppTarget, GRAPH_DEFAULT_SCOPE};
 use crate::auth::interactive::{self, SignInOptions};
 use crate::auth::tokens::TokenCache;
@@ -21,7 +25,7 @@ use crate::keychain::{AsyncKeychain, Keychain};
 use crate::secret::AccessToken;
 use crate::{Error, ErrorCode, Result};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use tokio_util::sync::CancellationToken;
 
 mod options;
@@ -38,6 +42,8 @@ struct Inner {
     accounts_lock: Mutex<()>,
     tokens: TokenCache,
     clock: Arc<dyn Clock>,
+    /// The demo tenant running in this process, once the sign-in service has started or found it.
+    demo_tenant: RwLock<Option<DemoEndpoints>>,
 }
 
 /// Identity: see the module doc.
@@ -77,6 +83,7 @@ impl Desk {
                 accounts_lock: Mutex::new(()),
                 tokens,
                 clock: options.clock,
+                demo_tenant: RwLock::new(None),
             }),
         })
     }
@@ -153,13 +160,29 @@ impl Desk {
 
     // ---- accounts and tokens ----------------------------------------------------------------
 
-    /// The remembered accounts, most recently used first.
+    /// The demo tenant running in this process is at `endpoints`: demo accounts use them from now
+    /// on. Called by the sign-in service each time it starts or finds the tenant.
+    pub fn set_demo_tenant(&self, endpoints: DemoEndpoints) {
+        *self.inner.demo_tenant.write().unwrap_or_else(|p| p.into_inner()) = Some(endpoints);
+    }
+
+    /// The remembered accounts, most recently used first, as remembered: a demo account's
+    /// endpoints here are where it signed in, which may be stale; to act as an account, take it
+    /// from [`Desk::account`].
     pub fn accounts(&self) -> Result<Vec<Account>> {
         self.inner.accounts.list()
     }
 
-    /// One account by ID, or the most recently used one when `id` is `None`.
+    /// One account by ID, or the most recently used one when `id` is `None`, ready to use: a demo
+    /// account has the running demo tenant's endpoints, or is refused ([`Account::at_demo_tenant`]).
     pub fn account(&self, id: Option<&str>) -> Result<Account> {
+        let demo_tenant = self.inner.demo_tenant.read().unwrap_or_else(|p| p.into_inner()).clone();
+        self.remembered_account(id)?.at_demo_tenant(demo_tenant.as_ref())
+    }
+
+    /// [`Desk::account`] as remembered, endpoints unresolved: to tell which account it is (e.g.
+    /// to sign it out), never to send anything to its endpoints.
+    pub fn remembered_account(&self, id: Option<&str>) -> Result<Account> {
         match id {
             Some(id) => self.inner.accounts.get(id)?.ok_or_else(|| not_signed_in(id)),
             None => self.accounts()?.into_iter().next().ok_or_else(|| {

@@ -18,11 +18,44 @@
 //! at the same path and host. Stores used before this check existed record their home on first
 //! use, so a copy made before then is not detected either.
 
-use super::types::{AuditAction, AuditLine, Lease, LeasesOverview, Relocation, StoreHome};
+use super::types::{AuditAction, AuditLine, Lease, LeasesOverview};
+use super::owner::host_name;
 use super::Leases;
 use crate::secret::SecretString;
 use crate::{Error, ErrorCode, Result};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+/// Where a lease store lives, as it recorded when it was first used there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreHome {
+    /// The store file's canonical path (`None` for a store that is not a file of this desk).
+    pub location: Option<String>,
+    /// The host name of the machine it was used on.
+    pub host: String,
+    /// SHA-256 (hex) of this install's store key, kept in the OS keychain; `None` when the
+    /// keychain could not keep one (a CI runner): then only the location and host are checked.
+    pub key_sha256: Option<String>,
+    /// On a copy: the ID of the store it was copied from…
+    pub copied_from: Option<String>,
+    /// …and the time of the copy: every lease issued before it is the original store's.
+    pub inherited_before: Option<DateTime<Utc>>,
+}
+
+/// What the admin says of a lease store found somewhere it was not made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum Relocation {
+    /// The old place is no longer used (moved, or restored after losing it): it stays the same
+    /// store, with the same ID and every lease.
+    Moved,
+    /// The original still runs (a backup, a cloned machine, a synced folder): this copy gets a
+    /// new store ID and leaves every lease it holds to the original.
+    Copied,
+}
 
 fn sha256_hex(text: &str) -> String {
     Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
@@ -33,16 +66,6 @@ fn new_key() -> SecretString {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     SecretString::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
-}
-
-fn host_name() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .or_else(|| std::env::var("HOSTNAME").ok())
-        .or_else(|| std::env::var("COMPUTERNAME").ok())
-        .map(|h| h.trim().to_string())
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".to_string())
 }
 
 impl Leases {

@@ -51,7 +51,9 @@ mod types;
 pub use duration::{format_duration, parse_duration};
 pub use fault::{FAULT_ENV, FAULT_POINTS};
 pub use store::{LeaseStore, SqliteLeaseStore, StoredLease};
+pub use home::{Relocation, StoreHome};
 pub use reconcile::REPLICATION_GRACE;
+pub use tenant::BindReport;
 pub use types::*;
 
 use crate::clock::{Clock, SystemClock};
@@ -89,7 +91,7 @@ struct Shared {
     /// The store file's canonical path, when the store is a file of this desk (see `home`).
     location: Option<String>,
     /// Where the store lives, once `home` has checked it this process.
-    home: Mutex<Option<types::StoreHome>>,
+    home: Mutex<Option<home::StoreHome>>,
 }
 
 /// The Leases screen's service. See the module doc. A cheap `Clone`.
@@ -190,11 +192,11 @@ impl Leases {
         self.shared.location.as_deref()
     }
 
-    pub(crate) fn home(&self) -> Option<types::StoreHome> {
+    pub(crate) fn home(&self) -> Option<home::StoreHome> {
         self.shared.home.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    pub(crate) fn remember_home(&self, home: types::StoreHome) {
+    pub(crate) fn remember_home(&self, home: home::StoreHome) {
         *self.shared.home.lock().unwrap_or_else(|p| p.into_inner()) = Some(home);
     }
 

@@ -124,7 +124,7 @@ fn judge(theirs: &Identity, ours: &Identity) -> Owner {
     }
 }
 
-fn host_name() -> String {
+pub(crate) fn host_name() -> String {
     let named = std::fs::read_to_string("/proc/sys/kernel/hostname").ok().or_else(|| std::env::var("HOSTNAME").ok());
     let name = named.or_else(|| std::env::var("COMPUTERNAME").ok()).map(|h| h.trim().to_string()).filter(|h| !h.is_empty());
     name.unwrap_or_else(|| "localhost".to_string())

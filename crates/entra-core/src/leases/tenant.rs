@@ -12,11 +12,25 @@
 //! on loopback moves to another port when its own is taken, so for loopback authorities the port
 //! is not part of the cloud (its accounts follow the running demo tenant).
 
-use super::types::{AuditAction, AuditLine, BindReport, TenantBinding};
+use super::types::{AuditAction, AuditLine, TenantBinding};
 use super::Leases;
 use crate::accounts::Account;
 use crate::{Error, ErrorCode, Result};
+use serde::Serialize;
 use url::Url;
+
+/// What binding the unbound records did (`Leases::bind`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct BindReport {
+    /// The tenant they were bound to.
+    pub tenant: TenantBinding,
+    /// Definitions bound.
+    pub definitions: u32,
+    /// Leases bound.
+    pub leases: u32,
+}
 
 /// The binding of what `account` defines.
 pub(crate) fn binding_of(account: &Account) -> TenantBinding {

@@ -128,49 +128,6 @@ pub struct TenantBinding {
     pub authority: String,
 }
 
-/// Where a lease store lives, as it recorded when it was first used there (see `leases::home`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StoreHome {
-    /// The store file's canonical path (`None` for a store that is not a file of this desk).
-    pub location: Option<String>,
-    /// The host name of the machine it was used on.
-    pub host: String,
-    /// SHA-256 (hex) of this install's store key, kept in the OS keychain; `None` when the
-    /// keychain could not keep one (a CI runner): then only the location and host are checked.
-    pub key_sha256: Option<String>,
-    /// On a copy: the ID of the store it was copied from…
-    pub copied_from: Option<String>,
-    /// …and the time of the copy: every lease issued before it is the original store's.
-    pub inherited_before: Option<DateTime<Utc>>,
-}
-
-/// What the admin says of a lease store found somewhere it was not made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub enum Relocation {
-    /// The old place is no longer used (moved, or restored after losing it): it stays the same
-    /// store, with the same ID and every lease.
-    Moved,
-    /// The original still runs (a backup, a cloned machine, a synced folder): this copy gets a
-    /// new store ID and leaves every lease it holds to the original.
-    Copied,
-}
-
-/// What binding the unbound records did (`Leases::bind`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct BindReport {
-    /// The tenant they were bound to.
-    pub tenant: TenantBinding,
-    /// Definitions bound.
-    pub definitions: u32,
-    /// Leases bound.
-    pub leases: u32,
-}
-
 /// A dynamic secret: what to hand out, where, and for how long.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

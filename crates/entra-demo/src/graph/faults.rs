@@ -1,7 +1,8 @@
 //! Fault injection on the Graph routes: added latency, throttling (429 with
 //! `Retry-After` and Graph's `TooManyRequests` body) and unavailability (503
 //! with `Retry-After`), chosen by a seeded draw per request so a sequential
-//! test sees the same faults on every run. The identity endpoints and
+//! test sees the same faults on every run, and lost answers (504 after the
+//! work was done, counted down). The identity endpoints and
 //! `/_emulator` are never faulted; the outer `$batch` request is not either
 //! (its items are, one by one, as Graph evaluates them).
 //!
@@ -22,12 +23,25 @@
 //!
 //! **Limited faults.** `only_paths` (substrings of the request's path below
 //! `/v1.0`, e.g. `removePassword`) and `only_methods` (e.g. `POST`) narrow the
-//! per-request faults (latency, 429, 503, and the re-throttling of early
-//! retries) to the matching requests; the others pass untouched and do not
+//! per-request faults (latency, 429, 503, the re-throttling of early
+//! retries, and lost answers) to the matching requests; the others pass untouched and do not
 //! advance the seeded draw, so "every request of the revocation" sees the same
 //! pattern whatever else runs beside it. Empty lists match every request. The
 //! token-expiry faults (`expire_skip_tokens`, `expire_delta_tokens`) are not
 //! narrowed.
+//!
+//! **Lost answers.** `lose_answers: N` makes the next N Graph requests that the
+//! filters above select *carried out* and then answered `504 Gateway Timeout`
+//! instead of their real answer, as when a gateway gives up on a service that did
+//! the work: an addPassword answered 504 has still added its secret. A count, not
+//! a fraction, so a test knows exactly which request loses its answer; it counts
+//! down (`GET {emulator}/faults` shows what is left) and is taken when a request
+//! arrives (after its latency, and only if it is not answered 429/503, which do
+//! nothing), so concurrent requests take it in arrival order. The body is the
+//! one Graph is observed to send with a 504 (the code `UnknownError`, an empty
+//! message; G:concepts/errors.md documents the status but no body). A batch item
+//! can lose its answer (a 504 item inside the 200 `$batch`); the outer `$batch`
+//! cannot.
 //!
 //! This module holds the settings and the seeded decisions; the Graph
 //! middleware that applies them to requests is in `middleware`.
@@ -99,12 +113,16 @@ pub struct Faults {
     /// Every delta link (`$deltatoken`, except `latest`) answers 410 Gone
     /// `syncStateNotFound` while set, as an expired one does after 7 days.
     pub expire_delta_tokens: bool,
-    /// Latency, 429s and 503s only for requests whose path below `/v1.0` contains one of
-    /// these (e.g. `removePassword`, `/revokeSignInSessions`); empty: every Graph request.
+    /// Latency, 429s, 503s and lost answers only for requests whose path below `/v1.0`
+    /// contains one of these (e.g. `removePassword`, `/revokeSignInSessions`); empty: every
+    /// Graph request.
     pub only_paths: Vec<String>,
-    /// Latency, 429s and 503s only for these methods (`POST`, `PATCH`, …, any case);
-    /// empty: every method.
+    /// Latency, 429s, 503s and lost answers only for these methods (`POST`, `PATCH`, …,
+    /// any case); empty: every method.
     pub only_methods: Vec<String>,
+    /// The next this-many Graph requests that `only_paths`/`only_methods` select are carried
+    /// out, then answered 504 instead of their result (counts down; see the module doc).
+    pub lose_answers: u32,
 }
 
 /// A partial update: absent fields keep their value.
@@ -119,6 +137,7 @@ pub struct FaultsPatch {
     expire_delta_tokens: Option<bool>,
     only_paths: Option<Vec<String>>,
     only_methods: Option<Vec<String>>,
+    lose_answers: Option<u32>,
 }
 
 impl Faults {
@@ -141,6 +160,7 @@ impl Faults {
             expire_delta_tokens: patch.expire_delta_tokens.unwrap_or(self.expire_delta_tokens),
             only_paths: patch.only_paths.unwrap_or_else(|| self.only_paths.clone()),
             only_methods: patch.only_methods.unwrap_or_else(|| self.only_methods.clone()),
+            lose_answers: patch.lose_answers.unwrap_or(self.lose_answers),
         }
     }
 
@@ -221,6 +241,18 @@ impl FaultState {
         let mut map = self.come_back.lock().unwrap_or_else(|e| e.into_inner());
         let entry = map.entry(client.to_string()).or_insert(until);
         *entry = (*entry).max(until);
+    }
+
+    /// Whether the answer of a request (`method path`, path below `/v1.0`) that is about to
+    /// be carried out is lost: takes one from `lose_answers` if the faults apply to it.
+    pub(super) fn take_lost_answer(&self, method: &str, path: &str, stats: &Stats) -> bool {
+        let mut s = self.settings.lock().unwrap_or_else(|e| e.into_inner());
+        let lose = s.lose_answers > 0 && s.applies_to(method, path);
+        if lose {
+            s.lose_answers -= 1;
+            stats.lost_answer();
+        }
+        lose
     }
 
     /// The fault for the next request (`method path`, path below `/v1.0`): none unless the

@@ -1,10 +1,11 @@
 //! The middleware of the Graph router: counts every request in the stats,
 //! judges at arrival (before any injected latency) whether it is an early
-//! retry, then applies the tenant's faults (latency, 429, 503) as decided by
-//! `faults` (only to the requests `only_paths`/`only_methods` select), and records the client's stay-away deadline when a 429/503 is
-//! delivered. The outer `$batch` request is counted and judged but never
-//! faulted; its items are, one by one, and their 429/503s count as delivered
-//! when the outer `$batch` answer is (see `faults`).
+//! retry, then applies the tenant's faults (latency, 429, 503, a lost answer: the
+//! request carried out and answered 504) as decided by `faults` (only to the
+//! requests `only_paths`/`only_methods` select), and records the client's
+//! stay-away deadline when a 429/503 is delivered. The outer `$batch` request is
+//! counted and judged but never faulted; its items are, one by one, and their
+//! 429/503s count as delivered when the outer `$batch` answer is (see `faults`).
 
 use super::faults::{batch_retry_after, BatchItem, Decision};
 use super::GraphRequest;
@@ -52,6 +53,12 @@ pub async fn layer(State(state): State<Shared>, request: Request, next: Next) ->
     }
     let graph = GraphRequest::from_headers(request.headers());
     let (mut response, retry_after) = match state.faults.decide(&method, &path, early, &state.stats) {
+        Decision::Pass if state.faults.take_lost_answer(&method, &path, &state.stats) => {
+            // Carried out in full (the handler has made its change when it returns), then the
+            // answer is thrown away, as by a gateway that timed out waiting for it.
+            drop(next.run(request).await);
+            return lost_answer(&state, &graph);
+        }
         Decision::Pass => return next.run(request).await,
         Decision::Throttle(after) => (graph.json(StatusCode::TOO_MANY_REQUESTS, throttled_body(&state, &graph)), after),
         Decision::Unavailable(after) => {
@@ -83,6 +90,12 @@ async fn delivered_batch(state: &Shared, client: &str, response: Response) -> Re
         state.faults.delivered(client, after);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// A 504 in Graph's error envelope, with the code and (empty) message Graph is observed to
+/// send with it (see `faults`, "Lost answers").
+fn lost_answer(state: &Shared, graph: &GraphRequest) -> Response {
+    graph.error(state, StatusCode::GATEWAY_TIMEOUT, "UnknownError", "")
 }
 
 /// Graph's 429 body (concepts/throttling.md), with `client-request-id` too.

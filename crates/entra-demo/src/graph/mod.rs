@@ -18,7 +18,8 @@
 //!   (`/groups/delta` with `members@delta`; `/users/delta` is `delta`).
 //! - `batch`: JSON batching through this same router.
 //! - `faults`, `stats`: fault injection and request counts, applied to every
-//!   request by `middleware` (the `/_emulator` control routes are in `emulator`).
+//!   request by `middleware` (the `/_emulator` control routes are in `emulator`,
+//!   behind the per-run secret of `emulator_token`).
 
 mod applications;
 mod auth;
@@ -29,6 +30,7 @@ mod ctx;
 mod dates;
 mod delta;
 pub mod emulator;
+pub mod emulator_token;
 pub mod faults;
 mod filter;
 mod groups;

@@ -2,7 +2,7 @@
 //! (`GET /v1.0/applications/{id}/owners`): object ids become `{id}` and
 //! alternate keys `(appId='{appId}')`. Each `$batch` counts once as
 //! `POST /v1.0/$batch` and each of its items under its own template; `total`
-//! counts both. Served at `GET /_emulator/stats`.
+//! counts both. Served at `GET {emulator}/stats`.
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -15,6 +15,9 @@ pub struct StatsSnapshot {
     pub throttled: u64,
     pub unavailable: u64,
     pub early_retries: u64,
+    /// Requests carried out whose answer was replaced by a 504 (the `lose_answers` fault).
+    #[serde(default)]
+    pub lost_answers: u64,
 }
 
 #[derive(Debug, Default)]
@@ -38,6 +41,9 @@ impl Stats {
     }
     pub fn unavailable(&self) {
         self.with(|s| s.unavailable += 1);
+    }
+    pub fn lost_answer(&self) {
+        self.with(|s| s.lost_answers += 1);
     }
     pub fn early_retry(&self) {
         self.with(|s| s.early_retries += 1);

@@ -3,15 +3,17 @@
 //!
 //! `entractl demo serve` prints exactly one JSON line on stdout when ready
 //! (the serialised `entra_demo::DemoInfo`: authority, graph, the confidential
-//! client's id and secret, `emulator` (faults and stats) and `apps`), then
+//! client's id and secret, `emulator` (faults and stats, under a secret drawn
+//! per run: the only place it is printed) and `apps`), then
 //! serves until Ctrl-C or SIGTERM. Exit code 2 with the reason on stderr when
 //! it cannot start (including a fault setting out of range).
 //!
 //! `--apps N` sizes the generated inventory, `--groups N`, `--users N` and
 //! `--group-memberships N` the groups (the JSON line carries the seeded group
 //! shapes under `groups`: nested chain, cycle, large group, …); `--latency-ms`,
-//! `--throttle-fraction`, `--retry-after` and `--unavailable-fraction` set
-//! faults from the start (`POST {emulator}/faults` changes them later).
+//! `--throttle-fraction`, `--retry-after`, `--unavailable-fraction` and
+//! `--lose-answers` set faults from the start (`POST {emulator}/faults` changes
+//! them later, and narrows them with `only_paths`/`only_methods`).
 //! `--secret-propagation-ms N` makes a secret added by addPassword fail at the
 //! token endpoint (AADSTS7000215) for its first N ms, as Entra's propagation
 //! does; the JSON line names the lease tests' targets under `lease_targets`.
@@ -67,7 +69,7 @@ struct ServeArgs {
     /// Added latency of every Graph request, in milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
-    /// Share of Graph requests answered 429 (0.0–1.0); change it later with POST /_emulator/faults.
+    /// Share of Graph requests answered 429 (0.0–1.0); change it later with POST {emulator}/faults.
     #[arg(long, default_value_t = 0.0)]
     throttle_fraction: f64,
     /// Retry-After of 429/503 answers, in seconds (integer or decimal, e.g. 2 or 1.5).
@@ -76,6 +78,10 @@ struct ServeArgs {
     /// Share of Graph requests answered 503 (0.0–1.0).
     #[arg(long, default_value_t = 0.0)]
     unavailable_fraction: f64,
+    /// The first N Graph requests are carried out, then answered 504 Gateway Timeout instead of
+    /// their result (as when a gateway times out after the service did the work).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    lose_answers: u32,
     /// A secret added by addPassword is refused at the token endpoint (AADSTS7000215) for this
     /// many milliseconds of emulator time, as a new secret is while Entra propagates it.
     #[arg(long, default_value_t = 0, value_name = "N")]
@@ -94,6 +100,7 @@ async fn serve(args: ServeArgs) -> ExitCode {
         throttle_fraction: args.throttle_fraction,
         retry_after: args.retry_after,
         unavailable_fraction: args.unavailable_fraction,
+        lose_answers: args.lose_answers,
         ..Default::default()
     };
     let options = entra_demo::DemoOptions {
@@ -108,6 +115,8 @@ async fn serve(args: ServeArgs) -> ExitCode {
         group_memberships: args.group_memberships,
         prompt_values: args.prompt_values,
         secret_propagation: std::time::Duration::from_millis(args.secret_propagation_ms),
+        // Drawn at start; printed once, in the JSON line.
+        emulator_token: None,
     };
     if !args.addr.ip().is_loopback() {
         // Anyone who can reach the address can sign in: the users' password is published.

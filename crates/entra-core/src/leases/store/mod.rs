@@ -39,7 +39,8 @@ mod sqlite;
 
 pub use sqlite::SqliteLeaseStore;
 
-use super::types::{AuditEntry, AuditLine, Definition, Lease, LeaseStatus, MaintenanceRun, StoreHome, TenantBinding};
+use super::types::{AuditEntry, AuditLine, Definition, Lease, LeaseStatus, MaintenanceRun, TenantBinding};
+use super::StoreHome;
 use crate::Result;
 use chrono::{DateTime, Utc};
 

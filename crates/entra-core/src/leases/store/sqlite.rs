@@ -7,7 +7,8 @@
 //! before the types turned camelCase in JSON need no data migration.
 
 use super::{LeaseStore, MaintenanceRecord, StoredLease};
-use crate::leases::types::{AuditAction, AuditEntry, AuditLine, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun, StoreHome, TenantBinding};
+use crate::leases::types::{AuditAction, AuditEntry, AuditLine, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun, TenantBinding};
+use crate::leases::StoreHome;
 use crate::{Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
 use entra_store::leases::{parse_time, time_text};
