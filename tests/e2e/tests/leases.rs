@@ -133,6 +133,16 @@ async fn scenario(app: &Session, harness: &AppHarness, reference: &entra_demo::D
     assert!(text.contains(&target.object_id), "the definition shows its target: {text}");
     let named = app.wait_for_text(&format!("{definition} [data-testid=leases-definition-target-name]"), WAIT, |t| !t.is_empty()).await?;
     assert_eq!(named.trim(), target.display_name, "the target's name was looked up");
+    // Bound to the tenant it was defined in: the tag says which, and that it is the signed-in one's.
+    let tag = app
+        .execute(&format!(
+            "const t = document.querySelector({}); return t ? [t.dataset.state, t.title] : null;",
+            js(&format!("{definition} [data-testid=leases-definition-tenant]"))
+        ))
+        .await?;
+    assert_eq!(tag[0], "mine", "the definition is the signed-in tenant's: {tag}");
+    let tenant_id = &reference.info().tenant_id;
+    assert!(tag[1].as_str().is_some_and(|t| t.contains(tenant_id.as_str())), "the tag names tenant {tenant_id}: {tag}");
 
     // Issue a 5-minute lease: the secret is shown once, in Entra's form, with the note.
     app.execute(&format!(
