@@ -1,17 +1,17 @@
-//! Opens the sign-in page in the system browser through tauri-plugin-opener.
+//! Opens the sign-in page (and the admin center's pages) in the system browser, through the
+//! core's [`SystemBrowser`]: started in a scrubbed environment, so the browser never inherits
+//! a secret the app was launched with (`ENTRA_CLIENT_SECRET`, …). tauri-plugin-opener would
+//! hand it our whole environment.
 
-use entra_core::{BrowserOpener, Result};
-use tauri::AppHandle;
-use tauri_plugin_opener::OpenerExt;
+use entra_core::{BrowserOpener, Result, SystemBrowser};
 
-/// The system browser, as Tauri's opener plugin reaches it.
-pub struct SystemBrowserViaTauri<'a>(pub &'a AppHandle);
+/// The system browser, for sign-in: a failure is not fatal (the sign-in screen shows the URL).
+pub struct SignInBrowser;
 
-impl BrowserOpener for SystemBrowserViaTauri<'_> {
+impl BrowserOpener for SignInBrowser {
     fn open(&self, url: &str) -> Result<()> {
-        // Not fatal: the sign-in screen shows the URL so the user can open it by hand.
-        if let Err(err) = self.0.opener().open_url(url, None::<&str>) {
-            tracing::warn!("could not open the system browser: {err}");
+        if let Err(err) = SystemBrowser.open(url) {
+            tracing::warn!("could not open the system browser: {}", err.message());
         }
         Ok(())
     }

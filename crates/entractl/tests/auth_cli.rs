@@ -136,3 +136,45 @@ async fn errors_exit_2_with_the_fix() {
     assert!(err.contains("error[config]: No client ID is configured"), "{err}");
     tenant.shutdown().await;
 }
+
+/// The system browser `login` starts inherits none of our secrets: a stand-in `xdg-open` early
+/// in PATH writes the environment it was given, and neither ENTRA_CLIENT_SECRET nor any other
+/// variable outside the desktop's own (PATH, DISPLAY, XDG_*, …) is in it.
+#[tokio::test]
+async fn the_browser_started_for_sign_in_inherits_no_secret() {
+    let tenant = entra_demo::start(entra_demo::DemoOptions::default()).await.unwrap();
+    let info = tenant.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    let dump = dir.path().join("browser-env.txt");
+    let opener = bin.join("xdg-open");
+    std::fs::write(&opener, format!("#!/bin/sh\nenv > '{}'\n", dump.display())).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap_or_default());
+    let data = dir.path().join("data");
+    let out = entractl(&data)
+        .args(["login", "--timeout", "3", "--authority", &info.authority, "--client-id", &info.public_client_id, "--graph-url", &info.graph])
+        .env("PATH", &path)
+        .env("ENTRA_CLIENT_SECRET", "pipeline-secret-marker-1")
+        .env("ENTRA_LEASE_CLIENT_SECRET", "pipeline-secret-marker-2")
+        .env("SOME_CI_TOKEN", "pipeline-secret-marker-3")
+        .env_remove("BROWSER")
+        .output()
+        .await
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let mut env = String::new();
+    for _ in 0..50 {
+        env = std::fs::read_to_string(&dump).unwrap_or_default();
+        if !env.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(env.contains("PATH="), "the stand-in browser was started with a PATH; stderr: {stderr}");
+    assert!(!env.contains("pipeline-secret-marker"), "the browser inherited a secret:\n{env}");
+    assert!(!env.contains("ENTRA_"), "the browser inherited our configuration:\n{env}");
+    tenant.shutdown().await;
+}

@@ -6,8 +6,8 @@ use crate::state::AppState;
 use entra_ipc::apps::{AppDetail, AppInventory, SyncProgress, SyncSummary};
 use entra_ipc::IpcError;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
-use tauri_plugin_opener::OpenerExt;
+use entra_core::BrowserOpener;
+use tauri::State;
 use tokio_util::sync::CancellationToken;
 
 /// The cached inventory: never waits on the network.
@@ -43,10 +43,14 @@ pub async fn apps_detail(state: State<'_, AppState>, id: String) -> Result<AppDe
 
 /// Opens the object's page in the Entra admin center in the system browser.
 #[tauri::command]
-#[tracing::instrument(skip(app, state), err(Debug))]
-pub async fn apps_open_in_portal(app: AppHandle, state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn apps_open_in_portal(state: State<'_, AppState>, id: String) -> Result<(), IpcError> {
     let url = state.apps.portal_url(&id).await?;
-    app.opener().open_url(url, None::<&str>).map_err(|e| {
-        IpcError::from(entra_core::Error::internal(format!("The system browser could not be opened ({e}): copy the link from the detail pane instead")))
+    // The core's opener: the browser starts in a scrubbed environment (see crate::browser).
+    entra_core::SystemBrowser.open(&url).map_err(|e| {
+        IpcError::from(entra_core::Error::internal(format!(
+            "The system browser could not be opened ({}): copy the link from the detail pane instead",
+            e.message()
+        )))
     })
 }

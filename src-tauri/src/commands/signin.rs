@@ -3,12 +3,12 @@
 //! will not survive a restart. Core: `entra_core::signin`. Signing in, resuming and signing out
 //! also tell the lease maintenance task which account it may use (`crate::maintenance`).
 
-use crate::browser::SystemBrowserViaTauri;
+use crate::browser::SignInBrowser;
 use crate::state::AppState;
 use entra_ipc::signin::{Account, Preferences, SignInProgress, SignInStatus, SignInTarget, SignedInUser};
 use entra_ipc::IpcError;
 use tauri::ipc::Channel;
-use tauri::{AppHandle, State};
+use tauri::State;
 
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
@@ -17,16 +17,15 @@ pub async fn signin_status(state: State<'_, AppState>) -> Result<SignInStatus, I
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(app, state, on_progress), err(Debug))]
+#[tracing::instrument(skip(state, on_progress), err(Debug))]
 pub async fn sign_in(
-    app: AppHandle,
     state: State<'_, AppState>,
     target: SignInTarget,
     on_progress: Channel<SignInProgress>,
 ) -> Result<Account, IpcError> {
     // The window may have gone away; the sign-in goes on regardless.
     let report = move |p: SignInProgress| drop(on_progress.send(p));
-    let account = state.signin.sign_in(target, &SystemBrowserViaTauri(&app), &report).await?;
+    let account = state.signin.sign_in(target, &SignInBrowser, &report).await?;
     state.signed_in.signed_in(&account.id);
     Ok(account)
 }

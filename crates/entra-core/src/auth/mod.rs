@@ -50,7 +50,31 @@ pub trait BrowserOpener: Send + Sync {
     fn open(&self, url: &str) -> Result<()>;
 }
 
-/// Opens URLs with the operating system's handler (`xdg-open`, `open`, or `rundll32` on Windows).
+/// What the system browser may inherit of our environment: what a desktop needs to show a
+/// window and find the user's browser, and nothing else. A browser (and everything it starts)
+/// must not inherit `ENTRA_CLIENT_SECRET`, `ENTRA_LEASE_CLIENT_SECRET` or any other variable a
+/// pipeline or a launcher handed us, so this is a list of what to keep, not of what to drop.
+const BROWSER_KEEPS: &[&str] = &[
+    "PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LANGUAGE", "TZ", "TMPDIR", "TEMP", "TMP", "DISPLAY",
+    "WAYLAND_DISPLAY", "XAUTHORITY", "DBUS_SESSION_BUS_ADDRESS", "BROWSER", "DESKTOP_SESSION", "KDE_FULL_SESSION",
+    "KDE_SESSION_VERSION", "GNOME_DESKTOP_SESSION_ID", "SYSTEMROOT", "WINDIR", "USERPROFILE", "APPDATA", "LOCALAPPDATA",
+    "PROGRAMFILES", "COMSPEC", "PATHEXT",
+];
+/// Whole families of desktop variables kept for the browser (`XDG_RUNTIME_DIR`, `LC_ALL`, …).
+const BROWSER_KEEPS_PREFIXES: &[&str] = &["XDG_", "LC_"];
+
+/// The part of `vars` the system browser is started with (see [`BROWSER_KEEPS`]).
+pub fn browser_environment(vars: impl IntoIterator<Item = (std::ffi::OsString, std::ffi::OsString)>) -> Vec<(std::ffi::OsString, std::ffi::OsString)> {
+    vars.into_iter()
+        .filter(|(name, _)| {
+            let name = name.to_string_lossy().to_ascii_uppercase();
+            BROWSER_KEEPS.contains(&name.as_str()) || BROWSER_KEEPS_PREFIXES.iter().any(|p| name.starts_with(p))
+        })
+        .collect()
+}
+
+/// Opens URLs with the operating system's handler (`xdg-open`, `open`, or `rundll32` on
+/// Windows), in a scrubbed environment ([`browser_environment`]).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct SystemBrowser;
 
@@ -70,6 +94,8 @@ impl BrowserOpener for SystemBrowser {
         let mut command = std::process::Command::new("xdg-open");
         command
             .arg(url)
+            .env_clear()
+            .envs(browser_environment(std::env::vars_os()))
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null());
@@ -91,5 +117,30 @@ where
 {
     fn open(&self, url: &str) -> Result<()> {
         self(url)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::browser_environment;
+    use std::ffi::OsString;
+
+    #[test]
+    fn the_browser_inherits_only_what_a_desktop_needs() {
+        let vars = [
+            ("PATH", "/usr/bin"),
+            ("DISPLAY", ":0"),
+            ("XDG_RUNTIME_DIR", "/run/user/1000"),
+            ("LC_ALL", "C.UTF-8"),
+            ("BROWSER", "firefox"),
+            ("ENTRA_CLIENT_SECRET", "s3cr3t"),
+            ("ENTRA_LEASE_CLIENT_SECRET", "s3cr3t"),
+            ("AZURE_CLIENT_SECRET", "s3cr3t"),
+            ("GITHUB_TOKEN", "t"),
+            ("PGPASSWORD", "p"),
+        ]
+        .map(|(k, v)| (OsString::from(k), OsString::from(v)));
+        let kept: Vec<String> = browser_environment(vars).into_iter().map(|(k, _)| k.to_string_lossy().into_owned()).collect();
+        assert_eq!(kept, ["PATH", "DISPLAY", "XDG_RUNTIME_DIR", "LC_ALL", "BROWSER"]);
     }
 }
