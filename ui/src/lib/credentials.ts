@@ -1,7 +1,10 @@
 // The Credential expiry screen's logic: expiry windows typed by the user,
 // bucketing into windows, filters, the chart's bins, and the clipboard that
-// clears itself after a rotated secret was copied. Pure (the clipboard class
-// takes its clipboard and timers as arguments); tested in credentials.test.ts.
+// clears itself after a secret was copied (and on exit). Pure (the clipboard
+// class takes its clipboard and timers as arguments, the exit hook its
+// signals); tested in credentials.test.ts.
+import { isTauri } from "@tauri-apps/api/core";
+import { getCurrentWindow } from "@tauri-apps/api/window";
 import type { ExpiringCredential, Crossing, ObjectType, Owner } from "./bindings";
 
 export const DEFAULT_WINDOWS: readonly number[] = [7, 30, 90];
@@ -217,11 +220,16 @@ export function crossingsSummary(crossings: readonly Crossing[]): string {
 export type ClipboardState =
   | { kind: "idle" }
   | { kind: "counting"; secondsLeft: number }
-  | { kind: "cleared" }
+  /** Cleared; `message` says whether it was checked first. */
+  | { kind: "cleared"; message: string }
+  /** Not cleared: something else was copied since, so the secret is no longer on it. */
+  | { kind: "left"; message: string }
   | { kind: "failed"; message: string };
 
 export interface ClipboardLike {
   writeText(text: string): Promise<void>;
+  /** Optional: without it (or when it throws) the clipboard is cleared unchecked. */
+  readText?(): Promise<string>;
 }
 
 export interface Timers {
@@ -236,15 +244,35 @@ const realTimers: Timers = {
   now: () => Date.now(),
 };
 
+/** How long reading the clipboard may take before it counts as unreadable (some webviews ask the user). */
+export const CLIPBOARD_READ_TIMEOUT_MS = 2000;
+/** How long closing the window waits for the clear before it closes anyway. */
+export const CLIPBOARD_EXIT_TIMEOUT_MS = 3000;
+
+const CLEARED = "The clipboard was cleared.";
+const LEFT = "The clipboard was left alone: something else was copied since, so the secret is no longer on it.";
+
+function reason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /**
- * Copies a value to the clipboard and writes an empty string over it after
- * `seconds`, with a countdown. It never keeps the value: after `copy` returns,
- * only the deadline is held, so closing the dialog forgets the secret while
- * the clear still happens on time.
+ * Copies a value to the clipboard and, after `seconds` (with a countdown),
+ * writes an empty string over it — but only if the clipboard still holds that
+ * value, so whatever the user copied since is left alone. When the clipboard
+ * can't be read it is cleared anyway: a secret left behind is worse.
+ *
+ * The value is held (in a private field, never logged or serialised) only
+ * while the countdown runs, for that comparison; it is dropped as soon as the
+ * countdown ends, however it ends.
  */
 export class SelfClearingClipboard {
   private handle: unknown = null;
   private deadline = 0;
+  /** Bumped by every copy and clear, so a slow clear never acts on a newer copy. */
+  private generation = 0;
+  /** The value we copied, only while counting. Private (#) so JSON/Object.values never see it. */
+  #held: string | null = null;
   private listeners = new Set<(s: ClipboardState) => void>();
   state: ClipboardState = { kind: "idle" };
 
@@ -253,6 +281,11 @@ export class SelfClearingClipboard {
     private readonly seconds = CLIPBOARD_CLEAR_SECONDS,
     private readonly timers: Timers = realTimers,
   ) {}
+
+  /** True while a copied value is counting down (and so held). */
+  get holding(): boolean {
+    return this.#held !== null;
+  }
 
   subscribe(fn: (s: ClipboardState) => void): () => void {
     this.listeners.add(fn);
@@ -269,6 +302,8 @@ export class SelfClearingClipboard {
   async copy(text: string): Promise<boolean> {
     const clipboard = this.clipboard();
     this.stop();
+    this.#held = null;
+    const generation = ++this.generation;
     if (!clipboard) {
       this.set({ kind: "failed", message: "This window has no access to the clipboard: select the value and copy it by hand, then clear the clipboard yourself." });
       return false;
@@ -276,9 +311,11 @@ export class SelfClearingClipboard {
     try {
       await clipboard.writeText(text);
     } catch (e) {
-      this.set({ kind: "failed", message: `The clipboard could not be written (${e instanceof Error ? e.message : String(e)}): select the value and copy it by hand, then clear the clipboard yourself.` });
+      this.set({ kind: "failed", message: `The clipboard could not be written (${reason(e)}): select the value and copy it by hand, then clear the clipboard yourself.` });
       return false;
     }
+    if (generation !== this.generation) return true; // A newer copy or a clear took over meanwhile.
+    this.#held = text;
     this.deadline = this.timers.now() + this.seconds * 1000;
     this.set({ kind: "counting", secondsLeft: this.seconds });
     this.handle = this.timers.setInterval(() => this.tick(), 1000);
@@ -296,23 +333,131 @@ export class SelfClearingClipboard {
     this.handle = null;
   }
 
-  /** Clears the clipboard now (an empty string), ending any countdown. */
+  /** Resolves with `promise`, or rejects after `ms` (the timer is a one-shot interval). */
+  private within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const h = this.timers.setInterval(() => {
+        this.timers.clearInterval(h);
+        reject(new Error(`${what} took longer than ${ms / 1000} s`));
+      }, ms);
+      promise.then(
+        (v) => {
+          this.timers.clearInterval(h);
+          resolve(v);
+        },
+        (e: unknown) => {
+          this.timers.clearInterval(h);
+          reject(e instanceof Error ? e : new Error(String(e)));
+        },
+      );
+    });
+  }
+
+  /**
+   * Ends the countdown: clears the clipboard if it still holds the value we
+   * copied (or can't be read), leaves it alone if it holds something else.
+   * Does nothing when no countdown runs.
+   */
   async clearNow(): Promise<void> {
     this.stop();
+    const ours = this.#held;
+    this.#held = null;
+    if (ours === null) return;
+    const generation = ++this.generation;
     const clipboard = this.clipboard();
+    if (!clipboard) {
+      this.set({ kind: "failed", message: "The clipboard could not be cleared (no clipboard access): it may still hold the secret. Copy something else to overwrite it." });
+      return;
+    }
+    let unread: string | null = null;
     try {
-      if (!clipboard) throw new Error("no clipboard access");
-      await clipboard.writeText("");
-      this.set({ kind: "cleared" });
+      if (!clipboard.readText) throw new Error("reading is not supported here");
+      const current = await this.within(clipboard.readText(), CLIPBOARD_READ_TIMEOUT_MS, "reading it");
+      if (generation !== this.generation) return;
+      if (current !== ours) {
+        this.set({ kind: "left", message: LEFT });
+        return;
+      }
     } catch (e) {
-      this.set({ kind: "failed", message: `The clipboard could not be cleared (${e instanceof Error ? e.message : String(e)}): it may still hold the secret. Copy something else to overwrite it.` });
+      if (generation !== this.generation) return;
+      unread = reason(e);
+    }
+    try {
+      await clipboard.writeText("");
+      if (generation !== this.generation) return;
+      this.set({
+        kind: "cleared",
+        message:
+          unread === null
+            ? CLEARED
+            : `The clipboard was cleared without checking it first (it could not be read: ${unread}), so anything copied since was cleared too.`,
+      });
+    } catch (e) {
+      this.set({ kind: "failed", message: `The clipboard could not be cleared (${reason(e)}): it may still hold the secret. Copy something else to overwrite it.` });
+    }
+  }
+
+  /**
+   * For the window closing: clears an active countdown's value now (as
+   * `clearNow`), giving up after CLIPBOARD_EXIT_TIMEOUT_MS so closing never
+   * hangs. Does nothing when idle; never throws.
+   */
+  async clearOnExit(): Promise<void> {
+    if (this.#held === null) return;
+    try {
+      await this.within(this.clearNow(), CLIPBOARD_EXIT_TIMEOUT_MS, "clearing the clipboard");
+    } catch {
+      // Closing goes ahead; the state already says what is known.
     }
   }
 }
 
-/** The app's one self-clearing clipboard, over `navigator.clipboard`. */
+/** The two signals that the app is going away. */
+export interface ExitSignals {
+  /** The window is closing: the handler is awaited before the close proceeds. */
+  onCloseRequested(handler: () => Promise<void>): Promise<unknown>;
+  /** Best effort (the page may be gone before an async clear ends): `pagehide`. */
+  onPageHide(handler: () => void): void;
+}
+
+/** Clears `clip`'s active countdown when the app exits. Never throws. */
+export function installClearOnExit(clip: SelfClearingClipboard, signals: ExitSignals): void {
+  try {
+    signals.onCloseRequested(() => clip.clearOnExit()).catch(() => {
+      // No close hook (e.g. the permission is missing): pagehide still tries.
+    });
+  } catch {
+    // Same: the fallback below still runs.
+  }
+  try {
+    signals.onPageHide(() => void clip.clearOnExit());
+  } catch {
+    // Nothing more can be done here; the countdown still clears on time while the app runs.
+  }
+}
+
+/** Tauri's close-requested (when running in Tauri) and the page's `pagehide`. */
+function appExitSignals(): ExitSignals {
+  return {
+    async onCloseRequested(handler) {
+      if (!isTauri()) return; // vite dev, tests: no Tauri window.
+      // The handler is awaited, then the API destroys the window (core:window:allow-destroy).
+      return getCurrentWindow().onCloseRequested(async () => {
+        await handler();
+      });
+    },
+    onPageHide(handler) {
+      if (typeof window !== "undefined") window.addEventListener("pagehide", handler);
+    },
+  };
+}
+
+/** The app's one self-clearing clipboard, over `navigator.clipboard`, cleared on exit too. */
 let shared: SelfClearingClipboard | null = null;
 export function secretClipboard(): SelfClearingClipboard {
-  shared ??= new SelfClearingClipboard(() => (typeof navigator !== "undefined" && navigator.clipboard ? navigator.clipboard : null));
+  if (!shared) {
+    shared = new SelfClearingClipboard(() => (typeof navigator !== "undefined" && navigator.clipboard ? navigator.clipboard : null));
+    installClearOnExit(shared, appExitSignals());
+  }
   return shared;
 }
