@@ -29,6 +29,8 @@
 //! - [`graph`]: a small Microsoft Graph client.
 //! - [`secret`]: secret types with redacted `Debug` and no `Serialize`.
 //! - [`duration`]: the one duration grammar (`15m`, `1h30m`, `7d`, Entra's `hh:mm:ss`) every setting reads.
+//! - [`csv`]: the CSV cells every export writes, defused against spreadsheet formulas.
+//! - [`ids`]: object IDs (GUIDs) checked where they enter the core, before any Graph URL.
 //! - [`http`], [`clock`], [`paths`], [`error`]: plumbing.
 //!
 //! # Architecture invariants
@@ -47,12 +49,14 @@ pub mod cache;
 pub mod clock;
 pub mod config;
 pub mod credentials;
+pub mod csv;
 pub mod desk;
 pub use entra_duration as duration;
 pub mod error;
 pub mod graph;
 pub mod groups;
 pub mod http;
+pub mod ids;
 pub mod jwt;
 pub mod keychain;
 pub mod leases;

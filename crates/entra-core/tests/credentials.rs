@@ -252,3 +252,25 @@ async fn crossings_report_what_moved_into_a_window_since_the_last_call() {
     assert!(credentials.crossings(None, later).await.unwrap().is_empty(), "recorded: not reported twice");
     w.tenant.shutdown().await;
 }
+
+/// An object ID that is not a GUID (`..` would turn `applications/../removePassword` into
+/// `/removePassword`) is refused as invalid input before any Graph request.
+#[tokio::test]
+async fn rotate_and_remove_refuse_ids_that_are_not_guids_before_any_request() {
+    let w = world_with_apps(54, 5).await;
+    let (account, apps, credentials) = synced(&w).await;
+    let before = w.tenant.stats().total;
+    for id in ["..", "%2E%2E", "a/b", ".", ""] {
+        for object_type in [ObjectType::Application, ObjectType::ServicePrincipal] {
+            let err = credentials.rotate(&account, id, object_type, 30).await.unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidInput, "rotate {id:?}: {err:?}");
+            assert!(err.message().contains("GUID") && err.message().contains("Nothing was sent"), "{}", err.message());
+            let key = "3f2504e0-4f89-11d3-9a0c-0305e82c3301";
+            let err = credentials.remove(&account, id, object_type, key).await.unwrap_err();
+            assert_eq!(err.code(), ErrorCode::InvalidInput, "remove {id:?}: {err:?}");
+        }
+        assert_eq!(apps.detail(id).await.unwrap_err().code(), ErrorCode::InvalidInput);
+    }
+    assert_eq!(w.tenant.stats().total, before, "no request reached Graph: {:?}", w.tenant.stats());
+    w.tenant.shutdown().await;
+}

@@ -151,6 +151,12 @@ fn validate(items: &[BatchItem]) -> Result<(), GraphError> {
             items.len()
         )));
     }
+    if let Some(item) = items.iter().find(|i| crate::request::dot_segment(&i.url).is_some()) {
+        return Err(GraphError::InvalidRequest(format!(
+            "$batch request {:?} ({}) has a `.` or `..` path segment, which would send it elsewhere: pass object IDs through path_segment",
+            item.id, item.url
+        )));
+    }
     let mut ids = HashSet::new();
     for item in items {
         if !ids.insert(item.id.as_str()) {

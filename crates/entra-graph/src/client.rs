@@ -205,6 +205,11 @@ impl GraphClient {
 
     /// The URL of a request relative to the base URL.
     pub(crate) fn url_for(&self, relative: &str) -> Result<Url, GraphError> {
+        if let Some(segment) = crate::request::dot_segment(relative) {
+            return Err(GraphError::InvalidRequest(format!(
+                "the path {relative} has the segment {segment}, which would send it elsewhere: pass object IDs through path_segment"
+            )));
+        }
         let joined = format!("{}/{}", self.shared.base_url.as_str().trim_end_matches('/'), relative.trim_start_matches('/'));
         Url::parse(&joined).map_err(|e| GraphError::InvalidRequest(format!("cannot form the Graph URL for {relative} ({e}): check the Graph URL setting")))
     }

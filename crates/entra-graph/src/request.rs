@@ -15,9 +15,27 @@ const QUERY_VALUE: &AsciiSet = &CONTROLS
     .add(b'\\').add(b'^').add(b'`').add(b'{').add(b'|').add(b'}');
 
 /// An ID as one path segment (object IDs are GUIDs, but a hostile value must not add segments).
+///
+/// `.` and `..` stay literal: URL parsers (and servers) read `%2E%2E` as `..` and drop a
+/// segment, so `applications/../removePassword` would reach `/removePassword`. Their `%` is
+/// encoded as well (`%252E%252E`): decoded once, the segment is the text `%2E%2E`, an ID that
+/// names nothing. [`dot_segment`] refuses any request whose path still has one.
 pub fn path_segment(id: &str) -> String {
     const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'~');
+    if id == "." || id == ".." {
+        return id.replace('.', "%252E");
+    }
     utf8_percent_encode(id, SEGMENT).to_string()
+}
+
+/// The first segment of `relative`'s path (before any `?`) that is `.` or `..` once
+/// percent-decoded, which would move the request elsewhere: such a request is never sent.
+pub(crate) fn dot_segment(relative: &str) -> Option<&str> {
+    let path = relative.split(['?', '#']).next().unwrap_or_default();
+    path.split('/').find(|segment| {
+        let decoded = percent_encoding::percent_decode_str(segment).decode_utf8_lossy();
+        decoded == "." || decoded == ".."
+    })
 }
 
 /// One Graph request: method, path relative to the base URL, OData query options, body,
@@ -137,6 +155,31 @@ mod tests {
         assert!(s.needs_eventual_consistency());
         assert_eq!(s.relative_url(), "applications?$search=%22displayName:Web%22&$count=true");
         assert_eq!(path_segment("../x y"), "%2E%2E%2Fx%20y");
+    }
+
+    /// A segment that decodes to `.` or `..` would drop a segment (`applications/../removePassword`
+    /// is `/removePassword`): path_segment never makes one, and dot_segment finds any other.
+    #[test]
+    fn path_segments_never_decode_to_dot_segments() {
+        for id in [".", "..", "%2E%2E", "%2e", "a/b", "../..", "%252E%252E", "..%2F"] {
+            let segment = path_segment(id);
+            assert!(!segment.contains('/'), "{id} -> {segment}");
+            let decoded = percent_encoding::percent_decode_str(&segment).decode_utf8_lossy().into_owned();
+            assert!(decoded != "." && decoded != "..", "{id} -> {segment} decodes to {decoded}");
+            let relative = format!("applications/{segment}/removePassword");
+            assert_eq!(dot_segment(&relative), None, "{relative}");
+            let url = url::Url::parse(&format!("https://graph.example/v1.0/{relative}")).unwrap();
+            assert!(url.path().starts_with("/v1.0/applications/") && url.path().ends_with("/removePassword"), "{id} -> {url}");
+        }
+        assert_eq!(path_segment(".."), "%252E%252E");
+        assert_eq!(path_segment("3f2504e0-4f89-11d3-9a0c-0305e82c3301"), "3f2504e0-4f89-11d3-9a0c-0305e82c3301");
+        assert_eq!(dot_segment("applications/%2E%2E/removePassword?$select=id"), Some("%2E%2E"));
+        assert_eq!(dot_segment("applications/./x"), Some("."));
+        assert_eq!(dot_segment("applications/a.b/x?q=.."), None);
+    }
+
+    #[test]
+    fn request_basics() {
         assert!(!GraphRequest::post("x", serde_json::json!({})).idempotent);
         let patch = GraphRequest::patch("/users/u1", serde_json::json!({"a": 1}));
         assert_eq!((patch.method(), patch.relative_url().as_str(), patch.idempotent), (&Method::PATCH, "users/u1", false));

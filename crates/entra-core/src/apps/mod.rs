@@ -126,6 +126,7 @@ impl Apps {
     }
 
     async fn cached(&self, id: &str) -> Result<q::ObjectRow> {
+        crate::ids::check_object_id(id, "app registration or service principal")?;
         let key = id.to_string();
         blocking(self.store(), move |s| s.read(|c| q::get_object(c, &key))).await?.ok_or_else(|| {
             Error::new(

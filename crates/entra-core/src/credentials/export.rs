@@ -8,6 +8,7 @@
 
 use super::expiry::{ExpiringCredential, ExpiryReport, ExpiryStatus};
 use crate::apps::Owner;
+use crate::csv::{cell, text_cell};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -46,24 +47,6 @@ pub const CSV_HEADER: &[&str] = &[
 
 fn rfc3339(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// One CSV cell, quoted when needed (RFC 4180: quotes doubled).
-fn cell(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_string()
-    }
-}
-
-/// A cell of tenant-controlled text: defused against spreadsheet formulas, then quoted.
-fn text_cell(value: &str) -> String {
-    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        cell(&format!("'{value}"))
-    } else {
-        cell(value)
-    }
 }
 
 /// An owner as one line of text: `Name <mail or UPN>`.
@@ -189,18 +172,4 @@ pub fn write(report: &ExpiryReport, format: ExportFormat, dir: &Path) -> Result<
 
 fn pretty<T: Serialize>(value: &T) -> Result<String> {
     serde_json::to_string_pretty(value).map_err(|e| Error::internal(format!("Cannot write the export as JSON: {e}")))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn cells_are_quoted_and_defused() {
-        assert_eq!(cell("plain"), "plain");
-        assert_eq!(cell("a,b"), "\"a,b\"");
-        assert_eq!(cell("say \"hi\"\nthere"), "\"say \"\"hi\"\"\nthere\"");
-        assert_eq!(text_cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-        assert_eq!(text_cell("@sum"), "'@sum");
-    }
 }

@@ -98,6 +98,7 @@ pub(super) async fn rotate(apps: &Apps, account_id: &str, object_id: &str, objec
             "A secret lifetime of {lifetime_days} days cannot be used: choose 1 to {MAX_LIFETIME_DAYS} days. Nothing was changed"
         )));
     }
+    crate::ids::check_object_id(object_id, kind(object_type))?;
     let graph = apps.desk().graph(account_id)?;
     let now = apps.now();
     let end = now + chrono::Duration::days(i64::from(lifetime_days));
@@ -146,6 +147,7 @@ pub(super) async fn rotate(apps: &Apps, account_id: &str, object_id: &str, objec
 
 /// Removes the client secret `key_id` from the object, as `account_id`, then updates the cache.
 pub(super) async fn remove(apps: &Apps, account_id: &str, object_id: &str, object_type: ObjectType, key_id: &str) -> Result<()> {
+    crate::ids::check_object_id(object_id, kind(object_type))?;
     if let Ok(detail) = apps.detail(object_id).await {
         let cached = detail.credentials.iter().find(|c| c.credential.key_ids.iter().any(|k| k == key_id));
         if cached.is_some_and(|c| c.credential.credential_type == CredentialType::Certificate) {

@@ -6,6 +6,7 @@
 use super::store::chain::{self, AuditVerification};
 use super::types::{AuditAction, AuditEntry, AuditFormat, AuditLine, Lease};
 use super::Leases;
+use crate::csv::text_cell;
 use crate::Result;
 use chrono::{DateTime, Utc};
 
@@ -39,16 +40,6 @@ pub(crate) fn local_actor() -> String {
     }
 }
 
-/// CSV's quoting (RFC 4180), with a leading `'` for cells a spreadsheet would run as a formula.
-fn csv_cell(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_string() };
-    if text.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", text.replace('"', "\"\""))
-    } else {
-        text
-    }
-}
-
 fn csv(entries: &[AuditEntry]) -> String {
     // The header and the action names are the CSV's own (snake_case, kebab-case), as they have
     // always been: spreadsheets and scripts built on the export keep working.
@@ -65,7 +56,7 @@ fn csv(entries: &[AuditEntry]) -> String {
             e.detail.clone(),
             e.request_id.clone().unwrap_or_default(),
         ];
-        out.push_str(&cells.iter().map(|c| csv_cell(c)).collect::<Vec<_>>().join(","));
+        out.push_str(&cells.iter().map(|c| text_cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
     out
@@ -107,18 +98,5 @@ impl Leases {
         let path = dir.join(format!("entra-leases-audit-{}.{extension}", self.now().format("%Y%m%d-%H%M%S")));
         crate::paths::write_atomic(&path, body.as_bytes())?;
         Ok(path)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_and_never_formulas() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=HYPERLINK(1)"), "'=HYPERLINK(1)");
     }
 }

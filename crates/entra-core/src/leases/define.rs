@@ -8,6 +8,7 @@ use super::types::{AuditAction, AuditLine, DefineRequest, Definition, LeaseKind}
 use super::Leases;
 use crate::graph::map_error;
 use crate::secret::ClientSecret;
+use crate::ids::is_guid;
 use crate::{Error, ErrorCode, Result};
 
 /// The keychain scope of an access-token definition's client secret: its own entry
@@ -20,10 +21,6 @@ pub(crate) fn lease_secret_scope(definition: &str) -> String {
 
 fn taken(name: &str) -> Error {
     Error::invalid_input(format!("A dynamic secret named '{name}' already exists: choose another name, or remove it first"))
-}
-
-fn is_guid(text: &str) -> bool {
-    uuid::Uuid::parse_str(text).is_ok() && text.len() == 36
 }
 
 fn check_name(name: &str) -> Result<()> {
