@@ -17,6 +17,8 @@
 //!   `membership` (`members/$ref` add and remove) and `groups_delta`
 //!   (`/groups/delta` with `members@delta`; `/users/delta` is `delta`).
 //! - `batch`: JSON batching through this same router.
+//! - `functions`: the long spellings of bound functions and actions
+//!   (`microsoft.graph.delta()`, …), rewritten to the short form before routing.
 //! - `faults`, `stats`: fault injection and request counts, applied to every
 //!   request by `middleware` (the `/_emulator` control routes are in `emulator`,
 //!   behind the per-run secret of `emulator_token`).
@@ -33,6 +35,7 @@ pub mod emulator;
 pub mod emulator_token;
 pub mod faults;
 mod filter;
+mod functions;
 mod groups;
 mod groups_delta;
 mod handlers;
@@ -60,7 +63,15 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::Router;
 
+/// The Graph router: every request's path first has its function or action
+/// segment put in the short form ([`functions`]), then is routed by [`routes`].
+/// The rewrite must wrap the routes: a `Router::layer` runs after routing.
 pub fn router(state: Shared) -> Router<Shared> {
+    let routes = routes(state.clone()).with_state(state);
+    Router::new().fallback_service(tower::ServiceBuilder::new().map_request(functions::normalise).service(routes))
+}
+
+fn routes(state: Shared) -> Router<Shared> {
     use crate::inventory::{Application as App, Group, Person, ServicePrincipal as Sp};
     use applications as apps;
     use handlers as h;
