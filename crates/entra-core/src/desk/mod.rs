@@ -22,7 +22,7 @@ use crate::config::{Profile, SettingsStore};
 use entra_graph::GraphClient;
 use token_source::DeskTokenSource;
 use crate::keychain::{AsyncKeychain, Keychain};
-use crate::secret::AccessToken;
+use crate::secret::{AccessToken, ClientSecret};
 use crate::{Error, ErrorCode, Result};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
@@ -32,6 +32,20 @@ mod options;
 mod token_source;
 
 pub use options::DeskOptions;
+
+/// Where an app-only sign-in keeps the client secret it was given. The credential built from it
+/// is kept in this process's memory in every case; this says what must outlive the process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretKeeping {
+    /// In the OS keychain, so later sessions can renew tokens (the app; `entractl login
+    /// --app-only`): the sign-in fails, saying why, when the keychain cannot keep it.
+    Keychain,
+    /// In this process (the secret came from the environment for one command, and is there
+    /// next time too); the keychain gets it when it can, otherwise a warning is logged.
+    ThisProcess,
+    /// In this process only, never the keychain (a throwaway desk removed afterwards).
+    MemoryOnly,
+}
 
 struct Inner {
     data_dir: PathBuf,
@@ -138,11 +152,18 @@ impl Desk {
         Ok(account)
     }
 
-    /// App-only sign-in with a client secret, a certificate or the Azure CLI session.
+    /// App-only sign-in with a client secret, a certificate or the Azure CLI session, for later
+    /// sessions too: a client secret must be kept in the keychain ([`SecretKeeping::Keychain`]).
     ///
     /// The profile's scopes are used if one ends in `/.default`, else Graph's `/.default`.
-    /// A client secret is stored in the keychain so later sessions can refresh.
     pub async fn sign_in_app_only(&self, profile: &Profile, credential: AppCredential) -> Result<Account> {
+        self.sign_in_app_only_with(profile, credential, SecretKeeping::Keychain).await
+    }
+
+    /// [`Desk::sign_in_app_only`], keeping a client secret as `keeping` says. Whatever it says,
+    /// the built credential stays in this process's memory (the token cache), so this process
+    /// never needs the keychain to renew the account's tokens.
+    pub async fn sign_in_app_only_with(&self, profile: &Profile, credential: AppCredential, keeping: SecretKeeping) -> Result<Account> {
         let http = crate::http::client(profile.ca_cert.as_deref())?;
         let scope = profile.scopes.iter().find(|s| s.ends_with("/.default")).cloned().unwrap_or_else(|| GRAPH_DEFAULT_SCOPE.to_string());
         let account = Account::app_only(profile, &credential, scope.clone(), self.inner.clock.now());
@@ -150,12 +171,42 @@ impl Desk {
         let built = app_only::build(AppTarget::of(profile), &credential, http)?;
         let (token, expires_at) = app_only::token(&built, &scope, what, self.inner.clock.now()).await?;
         if let AppCredential::ClientSecret(secret) = &credential {
-            self.inner.keychain.set_client_secret(&profile.client_id, &profile.tenant_id, secret).await?;
+            self.keep_client_secret(profile, secret, keeping).await?;
         }
         self.inner.tokens.signed_in(&account, token, expires_at, None, Some(built)).await?;
         self.with_accounts(|a| a.upsert(account.clone()))?;
         tracing::info!(account = %account.id, "signed in app-only");
         Ok(account)
+    }
+
+    /// Keeps an app-only sign-in's client secret as `keeping` says (see [`SecretKeeping`]).
+    async fn keep_client_secret(&self, profile: &Profile, secret: &ClientSecret, keeping: SecretKeeping) -> Result<()> {
+        if keeping == SecretKeeping::MemoryOnly {
+            return Ok(());
+        }
+        let Err(err) = self.inner.keychain.set_client_secret(&profile.client_id, &profile.tenant_id, secret).await else {
+            return Ok(());
+        };
+        // The keychain's messages name the entry's kind and the fix, never the secret.
+        match keeping {
+            SecretKeeping::Keychain => Err(Error::new(
+                ErrorCode::Keychain,
+                format!(
+                    "Signed in as app {}, but its client secret must be kept for later sessions and the OS keychain cannot keep it. {} (or, to run one command without the keychain, give that command the secret in ENTRA_CLIENT_SECRET)",
+                    profile.client_id,
+                    err.message()
+                ),
+            )
+            .with_source(err)),
+            _ => {
+                tracing::warn!(
+                    "the OS keychain cannot keep app {}'s client secret, so it is used by this command only (a later one needs ENTRA_CLIENT_SECRET again): {}",
+                    profile.client_id,
+                    err.message()
+                );
+                Ok(())
+            }
+        }
     }
 
     // ---- accounts and tokens ----------------------------------------------------------------

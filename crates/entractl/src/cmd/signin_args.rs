@@ -6,9 +6,12 @@
 //! removed afterwards; `--account ID` uses a remembered account; `--client-id` with the secret
 //! in `ENTRA_CLIENT_SECRET` (or `--certificate` + `--private-key`) signs in app-only, as
 //! `entractl login --app-only` does; otherwise the most recent account matching the tenant flags.
+//! Such a secret is used by this process and needs no keychain ([`SecretKeeping::ThisProcess`]):
+//! a CI runner or a container without a Secret Service signs in all the same.
 
 use super::auth::TenantArgs;
 use entra_core::config::ProfileSettings;
+use entra_core::desk::SecretKeeping;
 use entra_core::{AppCredential, Desk, DeskOptions, Error};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -46,7 +49,8 @@ pub async fn account(desk: &Desk, args: &SignInArgs) -> Result<String, Error> {
         (Some(c), Some(k)) => AppCredential::Certificate { certificate_path: c.clone(), private_key_path: k.clone() },
         _ => AppCredential::ClientSecret(desk.settings().client_secret(&profile.client_id, &profile.tenant_id, profile.client_secret.as_ref()).await?),
     };
-    Ok(desk.sign_in_app_only(&profile, credential).await?.id)
+    // The secret is in the environment (or the key in a file) for this command: it needs no keychain.
+    Ok(desk.sign_in_app_only_with(&profile, credential, SecretKeeping::ThisProcess).await?.id)
 }
 
 /// The demo tenant started in-process for one command, and a throwaway desk (data folder and
@@ -90,7 +94,7 @@ impl ThrowawayDemo {
             };
             let profile = desk.settings().resolve_profile(flags).await?;
             let secret = entra_core::secret::ClientSecret::new(info.confidential_client.client_secret.clone());
-            desk.sign_in_app_only(&profile, AppCredential::ClientSecret(secret)).await
+            desk.sign_in_app_only_with(&profile, AppCredential::ClientSecret(secret), SecretKeeping::MemoryOnly).await
         }
         .await;
         let demo = ThrowawayDemo { desk, account_id: String::new(), tenant, data_dir };
@@ -103,7 +107,7 @@ impl ThrowawayDemo {
         }
     }
 
-    /// Signs out (the demo client's secret leaves the keychain), removes the folder, stops the tenant.
+    /// Signs out, removes the folder, stops the tenant (the demo client's secret never reached the keychain).
     pub async fn close(self) {
         let _ = self.desk.sign_out_all().await;
         drop(self.desk);
