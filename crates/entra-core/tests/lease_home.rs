@@ -6,12 +6,10 @@
 
 mod common;
 
-use common::{desk_on, World};
+use common::{desk_on, lease_definition, sign_in_app_only_to, World};
 use entra_core::clock::OffsetClock;
-use entra_core::config::ProfileSettings;
-use entra_core::leases::{DefineRequest, IssueRequest, LeaseKind, LeaseStatus, Leases, Relocation, LEASES_FILE};
-use entra_core::secret::ClientSecret;
-use entra_core::{Desk, ErrorCode};
+use entra_core::leases::{IssueRequest, LeaseKind, LeaseStatus, Leases, Relocation, LEASES_FILE};
+use entra_core::ErrorCode;
 use entra_demo::DemoOptions;
 use std::path::Path;
 use std::sync::Arc;
@@ -23,20 +21,6 @@ async fn world(seed: u64) -> World {
     let clock = Arc::new(OffsetClock::new());
     let desk = desk_on(dir.path(), clock.clone());
     World { tenant, dir, desk, clock }
-}
-
-async fn sign_in(w: &World, desk: &Desk) -> String {
-    let info = w.tenant.info();
-    let flags = ProfileSettings {
-        authority: Some(info.authority.clone()),
-        client_id: Some(info.confidential_client.client_id.clone()),
-        graph_url: Some(info.graph.clone()),
-        ca_cert: info.ca_cert.as_ref().map(|p| p.to_string_lossy().into_owned()),
-        ..Default::default()
-    };
-    let profile = desk.settings().resolve_profile(flags).await.expect("profile resolves");
-    let secret = ClientSecret::new(info.confidential_client.client_secret.clone());
-    desk.sign_in_app_only(&profile, entra_core::AppCredential::ClientSecret(secret)).await.expect("app-only sign-in").id
 }
 
 fn issue() -> IssueRequest {
@@ -57,19 +41,10 @@ fn copy_store(from: &Path, to: &Path) {
 #[tokio::test]
 async fn a_copied_data_folder_refuses_until_told_and_then_never_touches_the_originals_credentials() {
     let w = world(621).await;
-    let account = sign_in(&w, &w.desk).await;
+    let account = sign_in_app_only_to(&w.desk, &w.tenant).await;
     let app = w.tenant.lease_targets().application;
     let original = Leases::open(w.desk.clone(), w.desk.data_dir()).unwrap().with_clock(w.clock.clone());
-    let request = DefineRequest {
-        name: "ci".into(),
-        kind: LeaseKind::AppSecret,
-        target: app.object_id.clone(),
-        ttl: "1h".into(),
-        max_ttl: "1d".into(),
-        acknowledge_password_reset: false,
-        client_id: None,
-        client_secret: None,
-    };
+    let request = lease_definition("ci", LeaseKind::AppSecret, &app.object_id);
     original.define(Some(&account), request).await.unwrap();
     let first = original.issue(&account, issue()).await.unwrap().lease;
     let original_id = original.overview().await.unwrap().store_id;
@@ -117,7 +92,7 @@ async fn a_copied_data_folder_refuses_until_told_and_then_never_touches_the_orig
     }
     // Past the expiry, each sweeps only its own: the copy leaves the first lease to the original.
     w.advance(chrono::Duration::hours(2));
-    let account = sign_in(&w, &w.desk).await;
+    let account = sign_in_app_only_to(&w.desk, &w.tenant).await;
     assert_eq!(copy.sweep(&account).await.unwrap().expired, 1);
     assert_eq!(copy.lease(&first.id).await.unwrap().status, LeaseStatus::Active, "left to the original");
     assert_eq!(original.sweep(&account).await.unwrap().expired, 2);
@@ -129,7 +104,7 @@ async fn a_copied_data_folder_refuses_until_told_and_then_never_touches_the_orig
 #[tokio::test]
 async fn a_moved_folder_keeps_its_store_and_another_install_is_told_too() {
     let w = world(622).await;
-    let account = sign_in(&w, &w.desk).await;
+    let account = sign_in_app_only_to(&w.desk, &w.tenant).await;
     let leases = Leases::open(w.desk.clone(), w.desk.data_dir()).unwrap();
     let id = leases.overview().await.unwrap().store_id;
     leases.reconcile(&account).await.unwrap();
@@ -137,7 +112,7 @@ async fn a_moved_folder_keeps_its_store_and_another_install_is_told_too() {
 
     // The same folder, opened by another install (its own keychain): it cannot prove it is home.
     let other = desk_on(&w.dir.path().join("other-install"), w.clock.clone());
-    let other_account = sign_in(&w, &other).await;
+    let other_account = sign_in_app_only_to(&other, &w.tenant).await;
     let elsewhere = Leases::open(other.clone(), w.desk.data_dir()).unwrap();
     let err = elsewhere.reconcile(&other_account).await.unwrap_err();
     assert_eq!(err.code(), ErrorCode::StoreMoved);

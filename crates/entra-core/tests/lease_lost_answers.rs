@@ -7,9 +7,9 @@
 
 mod common;
 
-use common::{desk_on, World};
+use common::{desk_on, lease_definition, World};
 use entra_core::clock::OffsetClock;
-use entra_core::leases::{DefineRequest, IssueRequest, LeaseKind, LeaseStatus, Leases};
+use entra_core::leases::{IssueRequest, LeaseKind, LeaseStatus, Leases};
 use entra_demo::{DemoOptions, Faults};
 use std::sync::Arc;
 
@@ -28,16 +28,7 @@ async fn an_add_password_answered_504_is_sent_once_left_pending_and_settled_by_r
     let account = w.sign_in_app_only().await;
     let leases = Leases::open(w.desk.clone(), w.desk.data_dir()).unwrap().with_clock(w.clock.clone());
     let app = w.tenant.lease_targets().application;
-    let request = DefineRequest {
-        name: "ci".into(),
-        kind: LeaseKind::AppSecret,
-        target: app.object_id.clone(),
-        ttl: "1h".into(),
-        max_ttl: "1d".into(),
-        acknowledge_password_reset: false,
-        client_id: None,
-        client_secret: None,
-    };
+    let request = lease_definition("ci", LeaseKind::AppSecret, &app.object_id);
     leases.define(Some(&account), request).await.unwrap();
     let before = w.tenant.application_passwords(&app.object_id).len();
 

@@ -7,10 +7,10 @@
 
 mod common;
 
-use common::{desk_on, World};
+use common::{desk_on, lease_definition, sign_in_app_only_to, World};
 use entra_core::clock::OffsetClock;
-use entra_core::leases::{DefineRequest, IssueRequest, Lease, LeaseKind, LeaseStatus, LeaseStore, Leases, SqliteLeaseStore, LEASES_FILE};
-use entra_core::secret::{ClientSecret, SecretString};
+use entra_core::leases::{IssueRequest, Lease, LeaseKind, LeaseStatus, LeaseStore, Leases, SqliteLeaseStore, LEASES_FILE};
+use entra_core::secret::SecretString;
 use entra_core::ErrorCode;
 use entra_demo::{DemoOptions, DemoTenant};
 use std::sync::Arc;
@@ -18,34 +18,6 @@ use std::sync::Arc;
 async fn tenant(seed: u64) -> DemoTenant {
     let options = DemoOptions { tls: true, seed, apps: 8, groups: 4, users: 20, ..Default::default() };
     entra_demo::start(options).await.expect("demo tenant starts")
-}
-
-/// Signs the world's desk in to `tenant` as its confidential client (app-only).
-async fn sign_in(w: &World, tenant: &DemoTenant) -> String {
-    let info = tenant.info();
-    let flags = entra_core::config::ProfileSettings {
-        authority: Some(info.authority.clone()),
-        client_id: Some(info.confidential_client.client_id.clone()),
-        graph_url: Some(info.graph.clone()),
-        ca_cert: info.ca_cert.as_ref().map(|p| p.to_string_lossy().into_owned()),
-        ..Default::default()
-    };
-    let profile = w.desk.settings().resolve_profile(flags).await.expect("profile resolves");
-    let secret = ClientSecret::new(info.confidential_client.client_secret.clone());
-    w.desk.sign_in_app_only(&profile, entra_core::AppCredential::ClientSecret(secret)).await.expect("app-only sign-in").id
-}
-
-fn define(name: &str, kind: LeaseKind, target: &str) -> DefineRequest {
-    DefineRequest {
-        name: name.into(),
-        kind,
-        target: target.into(),
-        ttl: "1h".into(),
-        max_ttl: "1d".into(),
-        acknowledge_password_reset: false,
-        client_id: None,
-        client_secret: None,
-    }
 }
 
 fn issue(definition: &str) -> IssueRequest {
@@ -69,12 +41,12 @@ async fn every_operation_with_an_account_of_another_tenant_is_refused_or_leaves_
     let clock = Arc::new(OffsetClock::new());
     let desk = desk_on(dir.path(), clock.clone());
     let w = World { tenant: first, dir, desk, clock };
-    let ours = sign_in(&w, &w.tenant).await;
-    let theirs = sign_in(&w, &second).await;
+    let ours = sign_in_app_only_to(&w.desk, &w.tenant).await;
+    let theirs = sign_in_app_only_to(&w.desk, &second).await;
     let leases = Leases::open(w.desk.clone(), w.desk.data_dir()).unwrap().with_clock(w.clock.clone());
     let app = w.tenant.lease_targets().application;
 
-    let def = leases.define(Some(&ours), define("ci", LeaseKind::AppSecret, &app.object_id)).await.unwrap();
+    let def = leases.define(Some(&ours), lease_definition("ci", LeaseKind::AppSecret, &app.object_id)).await.unwrap();
     assert_eq!(def.tenant.as_ref().map(|t| t.tenant_id.as_str()), Some(t1.as_str()));
     let issued = leases.issue(&ours, issue("ci")).await.unwrap();
     let lease = issued.lease.clone();
@@ -83,7 +55,7 @@ async fn every_operation_with_an_account_of_another_tenant_is_refused_or_leaves_
     let held = || w.tenant.application_passwords(&app.object_id).iter().any(|p| p.key_id == key);
     assert!(held());
     // The access-token definition keeps the first tenant's client secret.
-    let mut token_def = define("tok", LeaseKind::AccessToken, "https://graph.microsoft.com/.default");
+    let mut token_def = lease_definition("tok", LeaseKind::AccessToken, "https://graph.microsoft.com/.default");
     token_def.client_id = Some(app.app_id.clone());
     token_def.client_secret = Some(SecretString::new(issued.secret.expose()));
     leases.define(Some(&ours), token_def).await.unwrap();
@@ -111,7 +83,7 @@ async fn every_operation_with_an_account_of_another_tenant_is_refused_or_leaves_
     w.advance(chrono::Duration::hours(2));
     second.advance_clock(chrono::Duration::hours(2));
     // (azure_identity caches app tokens by the system clock, which did not move: sign in again.)
-    let (ours, theirs) = (sign_in(&w, &w.tenant).await, sign_in(&w, &second).await);
+    let (ours, theirs) = (sign_in_app_only_to(&w.desk, &w.tenant).await, sign_in_app_only_to(&w.desk, &second).await);
     let report = leases.sweep(&theirs).await.unwrap();
     assert_eq!((report.expired, report.recovered), (0, 0), "{report:?}");
     assert_eq!(report.other_tenants, 2, "{report:?}");
@@ -133,10 +105,10 @@ async fn rows_recorded_before_binding_are_touched_by_nobody_until_an_admin_binds
     let clock = Arc::new(OffsetClock::new());
     let desk = desk_on(dir.path(), clock.clone());
     let w = World { tenant: first, dir, desk, clock };
-    let account = sign_in(&w, &w.tenant).await;
+    let account = sign_in_app_only_to(&w.desk, &w.tenant).await;
     let leases = Leases::open(w.desk.clone(), w.desk.data_dir()).unwrap().with_clock(w.clock.clone());
     let app = w.tenant.lease_targets().application;
-    leases.define(Some(&account), define("ci", LeaseKind::AppSecret, &app.object_id)).await.unwrap();
+    leases.define(Some(&account), lease_definition("ci", LeaseKind::AppSecret, &app.object_id)).await.unwrap();
     let lease = leases.issue(&account, issue("ci")).await.unwrap().lease;
     // As an older Entra Desk left it: the same lease without a tenant.
     let store = SqliteLeaseStore::open(w.desk.data_dir().join(LEASES_FILE)).unwrap();
@@ -156,7 +128,7 @@ async fn rows_recorded_before_binding_are_touched_by_nobody_until_an_admin_binds
     assert!(err.message().contains("entractl lease bind"), "names the fix: {}", err.message());
     assert_eq!(leases.issue(&account, issue("ci")).await.unwrap_err().code(), ErrorCode::WrongTenant);
     w.advance(chrono::Duration::hours(2));
-    let account = sign_in(&w, &w.tenant).await;
+    let account = sign_in_app_only_to(&w.desk, &w.tenant).await;
     assert_eq!(leases.sweep(&account).await.unwrap().other_tenants, 1);
     assert_eq!(leases.reconcile(&account).await.unwrap().removed, 0);
     assert_eq!(store.lease(&lease.id).await.unwrap().unwrap().lease.status, LeaseStatus::Active);

@@ -9,6 +9,7 @@ use entra_core::config::{Profile, ProfileSettings};
 use entra_core::{BrowserOpener, Desk, DeskOptions};
 use entra_demo::browser::DemoBrowser;
 use entra_demo::{DemoOptions, DemoTenant};
+use entra_core::leases::{DefineRequest, LeaseKind};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinHandle;
@@ -125,5 +126,35 @@ impl World {
     /// The screens' services over this world's desk, judged by its clock.
     pub fn apps(&self) -> entra_core::apps::Apps {
         entra_core::apps::Apps::open(self.desk.clone(), self.desk.data_dir()).unwrap().with_clock(self.clock.clone())
+    }
+}
+
+/// Signs `desk` in to `tenant` as its confidential client (app-only): one desk may hold accounts
+/// of several tenants (the lease tests use two).
+pub async fn sign_in_app_only_to(desk: &Desk, tenant: &DemoTenant) -> String {
+    let info = tenant.info();
+    let flags = ProfileSettings {
+        authority: Some(info.authority.clone()),
+        client_id: Some(info.confidential_client.client_id.clone()),
+        graph_url: Some(info.graph.clone()),
+        ca_cert: info.ca_cert.as_ref().map(|p| p.to_string_lossy().into_owned()),
+        ..Default::default()
+    };
+    let profile = desk.settings().resolve_profile(flags).await.expect("profile resolves");
+    let secret = entra_core::secret::ClientSecret::new(info.confidential_client.client_secret.clone());
+    desk.sign_in_app_only(&profile, entra_core::AppCredential::ClientSecret(secret)).await.expect("app-only sign-in").id
+}
+
+/// A definition of `kind` on `target` with a TTL of 1h and a max TTL of 1d.
+pub fn lease_definition(name: &str, kind: LeaseKind, target: &str) -> DefineRequest {
+    DefineRequest {
+        name: name.into(),
+        kind,
+        target: target.into(),
+        ttl: "1h".into(),
+        max_ttl: "1d".into(),
+        acknowledge_password_reset: false,
+        client_id: None,
+        client_secret: None,
     }
 }
