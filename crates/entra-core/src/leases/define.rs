@@ -126,7 +126,7 @@ impl Leases {
             max_ttl_secs,
             created_at: self.now(),
         };
-        let actor = self.actor(account_id);
+        let actor = account.username.clone();
         let audit = AuditLine {
             at: definition.created_at,
             action: AuditAction::Defined,

@@ -64,7 +64,7 @@ impl Leases {
         let account = self.desk().account(Some(account_id))?;
         tenant::check(definition.tenant.as_ref(), &account, &format!("The dynamic secret '{}'", definition.name))?;
         let graph = self.graph(account_id)?;
-        let actor = self.actor(account_id);
+        let actor = account.username.clone();
         let store_id = self.store_id().await?;
         let now = self.now();
         let id = uuid::Uuid::new_v4().hyphenated().to_string();
@@ -116,7 +116,7 @@ impl Leases {
                 let password = random_password();
                 graph.update_user_password(&lease.target, password.expose(), false).await.map(|r| (password, r.request_id))
             }
-            LeaseKind::AccessToken => match self.fetch_token(account_id, &definition, &lease).await {
+            LeaseKind::AccessToken => match self.fetch_token(&account, &definition, &lease).await {
                 Ok(token) => Ok((token, None)),
                 Err(e) => return self.abandon(lease, version, &actor, e).await,
             },

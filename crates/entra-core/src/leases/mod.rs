@@ -169,11 +169,6 @@ impl Leases {
         self.desk().graph(account_id)
     }
 
-    /// Who the audit log names for an action by `account_id`.
-    pub(crate) fn actor(&self, account_id: &str) -> String {
-        self.desk().account(Some(account_id)).map(|a| a.username).unwrap_or_else(|_| account_id.to_string())
-    }
-
     pub(crate) async fn store_id(&self) -> Result<String> {
         self.store().store_id().await
     }

@@ -130,7 +130,7 @@ impl Leases {
         let account = self.desk().account(Some(account_id))?;
         tenant::check(lease.tenant.as_ref(), &account, &format!("Lease {}", lease.id))?;
         let graph = self.graph(account_id)?;
-        let actor = self.actor(account_id);
+        let actor = account.username.clone();
         self.revoke_lease(&graph, stored, Why::Asked, &actor).await
     }
 

@@ -38,7 +38,7 @@ impl Leases {
                 continue;
             }
             if lease.status == LeaseStatus::Active && !expired {
-                if lease.kind == LeaseKind::AccessToken && self.refresh_token_if_due(account_id, lease).await {
+                if lease.kind == LeaseKind::AccessToken && self.refresh_token_if_due(&account, lease).await {
                     report.tokens_refreshed += 1;
                 }
                 continue;

@@ -87,7 +87,7 @@ impl Leases {
             lease_id: None,
             definition: None,
             target: None,
-            actor: self.actor(account_id),
+            actor: account.username.clone(),
             detail: format!("bound every unbound definition and lease to tenant {} ({})", tenant.tenant_id, tenant.authority),
             request_id: None,
         };

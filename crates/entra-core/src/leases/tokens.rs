@@ -8,6 +8,7 @@
 use super::probe::{client_credentials, tenant_token_endpoint, Answer};
 use super::types::{Definition, Lease, LeaseKind, LeaseStatus};
 use super::{tenant, Leases};
+use crate::accounts::Account;
 use crate::auth::app_only::{self, AppTarget};
 use crate::secret::SecretString;
 use crate::{AppCredential, Error, ErrorCode, Result};
@@ -43,12 +44,12 @@ impl TokenShelf {
 }
 
 impl Leases {
-    /// Gets a token for an access-token lease's scope, keeps it in memory, and returns it.
-    pub(crate) async fn fetch_token(&self, account_id: &str, definition: &Definition, lease: &Lease) -> Result<SecretString> {
-        let account = self.desk().account(Some(account_id))?;
+    /// Gets a token for an access-token lease's scope as `account`, keeps it in memory, and
+    /// returns it.
+    pub(crate) async fn fetch_token(&self, account: &Account, definition: &Definition, lease: &Lease) -> Result<SecretString> {
         // The client secret goes only to the token endpoint of the definition's own tenant.
-        tenant::check(definition.tenant.as_ref(), &account, &format!("The dynamic secret '{}'", definition.name))?;
-        tenant::check(lease.tenant.as_ref(), &account, &format!("Lease {}", lease.id))?;
+        tenant::check(definition.tenant.as_ref(), account, &format!("The dynamic secret '{}'", definition.name))?;
+        tenant::check(lease.tenant.as_ref(), account, &format!("Lease {}", lease.id))?;
         let client_id = definition.client_id.as_deref().ok_or_else(|| Error::invalid_input(format!("'{}' names no client ID: define it again", definition.name)))?;
         let keychain = self.desk().async_keychain();
         let secret = keychain.client_secret(client_id, &super::define::lease_secret_scope(&definition.name)).await?.ok_or_else(|| {
@@ -65,7 +66,7 @@ impl Leases {
             let (token, expires) = app_only::token(&credential, &lease.target, "client secret", now).await?;
             (SecretString::new(token.expose()), expires)
         } else {
-            let endpoint = tenant_token_endpoint(&account, &http).await?;
+            let endpoint = tenant_token_endpoint(account, &http).await?;
             match client_credentials(&http, &endpoint, client_id, &SecretString::new(secret.expose()), &lease.target, now).await? {
                 Answer::Token(token, expires) => (token, expires),
                 Answer::Refused(refusal) => {
@@ -78,13 +79,13 @@ impl Leases {
     }
 
     /// Refreshes an active access-token lease's token when it is about to expire; true if it did.
-    pub(crate) async fn refresh_token_if_due(&self, account_id: &str, lease: &Lease) -> bool {
+    pub(crate) async fn refresh_token_if_due(&self, account: &Account, lease: &Lease) -> bool {
         let Some((_, expires)) = self.tokens().get(&lease.id) else { return false };
         if expires - self.now() > REFRESH_AHEAD {
             return false;
         }
         let Ok(definition) = self.definition(&lease.definition).await else { return false };
-        match self.fetch_token(account_id, &definition, lease).await {
+        match self.fetch_token(account, &definition, lease).await {
             Ok(_) => true,
             Err(e) => {
                 tracing::warn!(lease = %lease.id, error = %e, "could not refresh an access-token lease's token");
@@ -112,6 +113,6 @@ impl Leases {
             }
         }
         let definition = self.definition(&lease.definition).await?;
-        self.fetch_token(account_id, &definition, &lease).await
+        self.fetch_token(&account, &definition, &lease).await
     }
 }
