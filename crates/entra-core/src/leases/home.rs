@@ -58,14 +58,14 @@ pub enum Relocation {
 }
 
 fn sha256_hex(text: &str) -> String {
-    Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 fn new_key() -> SecretString {
     use rand::RngCore;
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
-    SecretString::new(bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    SecretString::new(hex::encode(bytes))
 }
 
 impl Leases {

@@ -145,7 +145,7 @@ fn machine_id(text: &str) -> Option<String> {
 /// the ID, hashed (SHA-256, the first 16 bytes in hex).
 fn app_machine_id(raw: String) -> Option<String> {
     let digest = <sha2::Sha256 as sha2::Digest>::digest(format!("entra-desk lease owner:{}", machine_id(raw.trim())?));
-    Some(digest[..16].iter().map(|b| format!("{b:02x}")).collect())
+    Some(hex::encode(&digest[..16]))
 }
 
 /// Our PID namespace: the inode in the link target `pid:[4026531836]`.

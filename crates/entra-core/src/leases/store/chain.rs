@@ -99,7 +99,7 @@ impl ChainedLine {
         for text in texts.into_iter().chain(more) {
             field(&mut sha, text.map(|t| t.as_bytes()));
         }
-        sha.finalize().iter().map(|b| format!("{b:02x}")).collect()
+        hex::encode(sha.finalize())
     }
 }
 

@@ -57,6 +57,6 @@ fn text(value: ValueRef<'_>) -> rusqlite::Result<Option<String>> {
         ValueRef::Text(t) => Some(String::from_utf8_lossy(t).into_owned()),
         ValueRef::Integer(i) => Some(i.to_string()),
         ValueRef::Real(f) => Some(f.to_string()),
-        ValueRef::Blob(b) => Some(format!("x'{}'", b.iter().map(|b| format!("{b:02x}")).collect::<String>())),
+        ValueRef::Blob(b) => Some(format!("x'{}'", hex::encode(b))),
     })
 }
