@@ -18,6 +18,7 @@ if [ "${1:-}" = "--for-tests" ]; then
     dbus dbus-bin gnome-keyring                            # the real Secret Service, in a private D-Bus session
     xvfb xauth webkit2gtk-driver                           # the real app under a virtual display, driven over WebDriver
     rpm desktop-file-utils man-db zsh fish                 # the install proof reads the .rpm, the menu entry, the man page, the completions
+    postgresql                                             # a throwaway PostgreSQL cluster for the team lease store's tests
   )
 fi
 

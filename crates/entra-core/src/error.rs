@@ -40,6 +40,9 @@ pub enum ErrorCode {
     WrongTenant,
     /// The lease store is not where it was made (a moved or copied data folder): say which.
     StoreMoved,
+    /// A maintenance leader of a shared store lost its term (another member took over, or its
+    /// connection to the store was lost): what it was about to write was not written.
+    NotLeader,
     /// A long operation was cancelled by the user; nothing to show.
     Cancelled,
     /// A bug: something that should not happen did.
@@ -62,6 +65,7 @@ impl ErrorCode {
             ErrorCode::Storage => "storage",
             ErrorCode::WrongTenant => "wrong_tenant",
             ErrorCode::StoreMoved => "store_moved",
+            ErrorCode::NotLeader => "not_leader",
             ErrorCode::Cancelled => "cancelled",
             ErrorCode::Internal => "internal",
         }

@@ -40,8 +40,10 @@ fn an_audit_entry_is_one_flat_object() {
             detail: "d".into(),
             request_id: None,
         },
+        database_user: Some("alice_member".into()),
     };
     let json = serde_json::to_value(&entry).unwrap();
+    assert_eq!(json["databaseUser"], "alice_member");
     assert_eq!(json["seq"], 7);
     assert_eq!(json["action"], "revokeFailed");
     assert_eq!(json["leaseId"], "l");

@@ -54,6 +54,7 @@ fn lease(id: &str, status: LeaseStatus) -> Lease {
         next_attempt_at: None,
         last_error: None,
         note: None,
+        issued_by: None,
     }
 }
 

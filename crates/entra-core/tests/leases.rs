@@ -194,12 +194,13 @@ async fn an_app_secret_lease_is_marked_capped_at_max_ttl_renewed_and_revoked() {
     // Exports: the whole log, oldest first.
     let csv = leases.export_audit(AuditFormat::Csv).await.unwrap();
     let rows: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
-    assert_eq!(rows[0], "seq,at,action,lease_id,definition,target,actor,detail,request_id");
+    assert_eq!(rows[0], "seq,at,action,lease_id,definition,target,actor,detail,request_id,database_user");
     assert_eq!(rows.len(), audit.len() + 1);
     assert!(rows[1].contains(",defined,"));
     let issued_row = rows.iter().find(|r| r.contains(",issued,")).unwrap();
     let issued_line = audit.iter().find(|e| e.line.action == AuditAction::Issued).unwrap();
-    assert!(issued_row.ends_with(issued_line.line.request_id.as_deref().unwrap()), "{issued_row}");
+    // The request ID, then the database user (none in a local store).
+    assert!(issued_row.ends_with(&format!("{},", issued_line.line.request_id.as_deref().unwrap())), "{issued_row}");
     let jsonl = leases.export_audit(AuditFormat::Jsonl).await.unwrap();
     let lines: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), audit.len());
@@ -446,6 +447,7 @@ fn pending_lease(id: &str, tenant: &TenantBinding, target: &str, marker: Option<
         next_attempt_at: None,
         last_error: None,
         note: None,
+        issued_by: None,
     }
 }
 

@@ -78,6 +78,7 @@ mod tests {
             next_attempt_at: None,
             last_error: None,
             note: None,
+            issued_by: None,
         };
         entra_core::leases::IssuedLease { lease, secret: SecretString::new("abc8Q~very-secret"), usable_after_ms: Some(1500), warning: None }
     }

@@ -88,6 +88,11 @@ pub(crate) const LEASE_MIGRATIONS: &[Migration] = &[
         name: "0005_audit_chain",
         sql: include_str!("../migrations/leases/0005_audit_chain.sql"),
     },
+    Migration {
+        version: 6,
+        name: "0006_issued_by",
+        sql: include_str!("../migrations/leases/0006_issued_by.sql"),
+    },
 ];
 
 /// `PRAGMA application_id` of a lease store ("EDsL").

@@ -7,6 +7,9 @@
 //! - [`assert_nothing_secret_under`] (`scan`): the "nothing secret on disk" check — every file
 //!   read as bytes and searched for the given secrets ([`Needle`]s, each with a name) and for
 //!   anything shaped like a JWT; a failure names the file and the kind of secret, never its value.
+//! - [`postgres::Cluster`] (`postgres`, unix only): a throwaway PostgreSQL cluster in a temporary
+//!   folder, on a free loopback port and a unix socket, stopped and removed on drop — for the tests
+//!   that need the real server (the team lease store's).
 //!
 //! The crate's own tests also hold the repository's tidy checks that are not about one crate
 //! (`tests/tidy.rs`: file sizes, ARCHITECTURE.md's code map, this crate staying dev-only).
@@ -20,6 +23,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(unix)]
+pub mod postgres;
 mod scan;
 mod walk;
 

@@ -177,6 +177,7 @@ async fn scene(tenant: &DemoTenant, desk: &Desk, account: &str, dir: &Path, targ
         next_attempt_at: None,
         last_error: None,
         note: None,
+        issued_by: None,
     };
     let intent = |id: &str| AuditLine {
         at: now,

@@ -186,6 +186,11 @@ export type AuditEntry = {
  */
 seq: number, 
 /**
+ * The database user that wrote it (a team store records `session_user`; `None` in a
+ * local store, which has no users). The line's `actor` is the Entra account.
+ */
+databaseUser: string | null, 
+/**
  * When.
  */
 at: string, 
@@ -476,7 +481,7 @@ kind: MemberKind,
  */
 userPrincipalName: string | null, };
 
-export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "wrong_tenant" | "store_moved" | "cancelled" | "internal";
+export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "wrong_tenant" | "store_moved" | "not_leader" | "cancelled" | "internal";
 
 export type ExpiringCredential = { 
 /**
@@ -916,6 +921,20 @@ warning: string | null, };
 
 export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
+export type LeaderInfo = { 
+/**
+ * Who: `account@host:pid`.
+ */
+member: string, 
+/**
+ * Since when this member leads (this term).
+ */
+since: string, 
+/**
+ * When its term ends unless renewed.
+ */
+until: string, };
+
 export type Lease = { 
 /**
  * The lease ID (a UUID; also in the credential's marker).
@@ -989,7 +1008,12 @@ lastError: string | null,
 /**
  * A remark, e.g. "adopted by reconciliation: its secret was never shown".
  */
-note: string | null, };
+note: string | null, 
+/**
+ * Who issued it: the Entra account's user name (`None` for a lease issued before this
+ * was recorded; its audit line still names the actor).
+ */
+issuedBy: string | null, };
 
 export type LeaseKind = "appSecret" | "userPassword" | "accessToken";
 
@@ -1020,7 +1044,15 @@ lastMaintenance: MaintenanceRun | null,
  * Set when the store is not where it was made (a moved or copied data folder): why, and
  * what to do. Until the admin answers (`Leases::relocate`), nothing acts in a tenant.
  */
-displaced: string | null, };
+displaced: string | null, 
+/**
+ * The store shown: this desktop's file, or the team's database.
+ */
+store: StoreDescription, 
+/**
+ * The team store's maintenance leader, when someone holds it (`None` for a local store).
+ */
+leader: LeaderInfo | null, };
 
 export type MaintenanceRun = { 
 /**
@@ -1351,6 +1383,18 @@ jobTitle: string | null,
  * The tenant's display name from `/organization` (best effort for people).
  */
 organization: string | null, };
+
+export type StoreDescription = { 
+/**
+ * Local or team.
+ */
+kind: StoreKind, 
+/**
+ * The file's path, or `host:port/database` (never a user's password).
+ */
+location: string, };
+
+export type StoreKind = "local" | "team";
 
 export type SweepReport = { 
 /**

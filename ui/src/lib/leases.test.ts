@@ -26,6 +26,7 @@ const lease = (over: Partial<Lease> = {}): Lease => ({
   target: "11111111-2222-3333-4444-555555555555",
   tenant: demoTenant(),
   status: "active",
+  issuedBy: "admin@demo",
   issuedAt: "2026-03-01T11:00:00Z",
   expiresAt: "2026-03-01T13:00:00Z",
   maxExpiresAt: "2026-03-02T11:00:00Z",

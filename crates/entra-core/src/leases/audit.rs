@@ -43,8 +43,9 @@ pub(crate) fn local_actor() -> String {
 fn csv(entries: &[AuditEntry]) -> String {
     // The header and the action names are the CSV's own (snake_case, kebab-case), as they have
     // always been: spreadsheets and scripts built on the export keep working.
-    let mut out = String::from("seq,at,action,lease_id,definition,target,actor,detail,request_id\r\n");
-    for AuditEntry { seq, line: e } in entries {
+    // `database_user` came last, after the team store: a column added at the end breaks no reader.
+    let mut out = String::from("seq,at,action,lease_id,definition,target,actor,detail,request_id,database_user\r\n");
+    for AuditEntry { seq, line: e, database_user } in entries {
         let cells = [
             seq.to_string(),
             e.at.to_rfc3339(),
@@ -55,6 +56,7 @@ fn csv(entries: &[AuditEntry]) -> String {
             e.actor.clone(),
             e.detail.clone(),
             e.request_id.clone().unwrap_or_default(),
+            database_user.clone().unwrap_or_default(),
         ];
         out.push_str(&cells.iter().map(|c| text_cell(c)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");

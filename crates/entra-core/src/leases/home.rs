@@ -90,6 +90,21 @@ impl Leases {
     /// `Ok` when the store is where it recorded it lives (recording it on first use); a
     /// `store_moved` error that says how to decide otherwise. Checked once per process.
     pub(crate) async fn ensure_home(&self) -> Result<()> {
+        // Read every time: another process may have moved the leases out meanwhile.
+        if let Some(destination) = self.store().moved_to().await? {
+            return Err(Error::new(
+                ErrorCode::StoreMoved,
+                format!(
+                    "This lease store's leases were moved to the team store {destination} (`entractl lease migrate`), which now owns \
+                     their credentials, so this one acts in no tenant any more: use the team store (`--lease-store {destination}`, \
+                     ENTRA_DESK_LEASE_STORE, or \"Use a team store…\" on the Leases screen)"
+                ),
+            ));
+        }
+        // A team store is shared by design: many hosts and installs use it, at its one address.
+        if self.store().describe().kind == super::store::StoreKind::Team {
+            return Ok(());
+        }
         if self.home().is_some() {
             return Ok(());
         }

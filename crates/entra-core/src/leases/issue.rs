@@ -89,6 +89,7 @@ impl Leases {
             next_attempt_at: None,
             last_error: None,
             note: None,
+            issued_by: Some(actor.clone()),
         };
         let _held = self.hold(&id);
         let what = match definition.kind {

@@ -6,10 +6,14 @@
 //!   the run is recorded for the screen's "last maintenance" line.
 //! - [`run_loop`] repeats it: at once when an account is signed in (the sweeper catches up
 //!   with what expired while nothing ran), then every [`INTERVAL`], until cancelled.
+//! - Maintenance needs the store's leadership: every process of a desktop's own store has it,
+//!   one member at a time of a team store (see `store::shared`), renewed every
+//!   [`LEADER_HEARTBEAT`] and checked by every write it makes ([`Leases::fenced`]).
 //! - [`SignedInAccount`] tells the loop which account to act as. In the app only the webview
 //!   knows who is signed in (it signs in, resumes an account, signs out), so the sign-in
 //!   commands feed it; `entractl` feeds it the account its sign-in options chose.
 
+use super::store::Leadership;
 use super::types::{MaintenanceRun, SweepReport};
 use super::{Leases, RECONCILE_EVERY};
 use std::time::Duration;
@@ -100,15 +104,27 @@ impl SignedInAccount {
     }
 }
 
+/// How long a team store's maintenance term lasts unless its leader renews it: a leader that
+/// stops (killed, suspended, cut off) is replaced within this plus one [`LEADER_HEARTBEAT`].
+pub const LEADER_TERM: Duration = Duration::from_secs(20);
+
+/// How often a leader renews its term, and a member that does not lead tries to take it.
+pub const LEADER_HEARTBEAT: Duration = Duration::from_secs(5);
+
 /// Runs [`Leases::maintain`] until `cancel`: nothing before the first account is signed in;
 /// then at once, and every `every` after (a late run is not made up in a burst). A new sign-in
 /// runs at once and restarts the period; after a sign-out the runs go on without an account,
 /// so the screen says why nothing was revoked. If the account's sender goes away, the last
 /// account stays. `on_run` sees each run (the CLI prints it; the app only logs).
 ///
+/// A run needs the store's maintenance leadership ([`super::LeaseStore::lead`]): a store of
+/// one desktop grants it to every process, a team store to one member at a time, who renews
+/// it every [`LEADER_HEARTBEAT`] (during a run too) and writes through the fenced store. A
+/// member that does not lead tries again on every heartbeat and runs as soon as it leads.
+///
 /// Cancellation is honoured between runs: a run in progress finishes, so what it did in the
 /// tenant is also recorded in the store (a run cut short would leave `revoking` records for
-/// the next reconciliation to settle).
+/// the next reconciliation to settle). A leader resigns when cancelled.
 pub async fn run_loop(
     leases: Leases,
     mut account: watch::Receiver<Option<String>>,
@@ -130,13 +146,18 @@ pub async fn run_loop(
     }
     let mut ticks = tokio::time::interval(every);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut heartbeat = tokio::time::interval(LEADER_HEARTBEAT);
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut leading: Option<Leadership> = None;
     let mut watching = true;
     loop {
+        let mut due = false;
         tokio::select! {
             // Cancellation first: a tick that is due at the same moment does not start a run.
             biased;
-            _ = cancel.cancelled() => return,
-            _ = ticks.tick() => {}
+            _ = cancel.cancelled() => break,
+            _ = ticks.tick() => due = true,
+            _ = heartbeat.tick() => {}
             changed = account.changed(), if watching => {
                 if changed.is_err() {
                     watching = false;
@@ -147,15 +168,84 @@ pub async fn run_loop(
                     continue;
                 }
                 ticks.reset();
+                due = true;
             }
         }
         let current = account.borrow_and_update().clone();
-        let run = leases.maintain(current.as_deref()).await;
+        let was_leading = leading.is_some();
+        leading = leases.keep_leading(leading.take(), current.as_deref()).await;
+        let Some(leadership) = leading.clone() else { continue };
+        // A member that just took over runs at once: the previous leader may have stopped mid-run.
+        if !due && was_leading {
+            continue;
+        }
+        let run = leases.maintain_leading(&leadership, current.as_deref()).await;
         match &run.error {
             Some(error) => tracing::info!(account = ?current, "lease maintenance did not finish: {error}"),
             None => tracing::debug!(account = ?current, expired = run.sweep.expired, failing = run.sweep.failing, "lease maintenance ran"),
         }
         on_run(&run);
+    }
+    if let Some(leadership) = leading {
+        if let Err(e) = leases.store().resign(&leadership).await {
+            tracing::info!(error = %e, "could not give up the lease maintenance leadership; it ends with its term");
+        }
+    }
+}
+
+impl Leases {
+    /// This process's name as a maintenance member: `user@host:pid` (the account's user name
+    /// when one is signed in), unique per process and readable on the screen.
+    fn member_name(&self, account_id: Option<&str>) -> String {
+        let user = account_id.and_then(|id| self.desk().account(Some(id)).ok()).map(|a| a.username);
+        let host = super::owner::host_name();
+        match user {
+            Some(user) => format!("{user}@{host}:{}", std::process::id()),
+            None => format!("{host}:{}", std::process::id()),
+        }
+    }
+
+    /// Takes or renews the leadership (see [`run_loop`]); `None` while another member holds
+    /// it or the store cannot be reached. A member whose name changed (another account signed
+    /// in) gives the old term up first.
+    async fn keep_leading(&self, held: Option<Leadership>, account_id: Option<&str>) -> Option<Leadership> {
+        let member = self.member_name(account_id);
+        if let Some(old) = held.as_ref().filter(|l| l.member != member) {
+            let _ = self.store().resign(old).await;
+        }
+        match self.store().lead(&member, LEADER_TERM).await {
+            Ok(leadership) => leadership,
+            Err(e) => {
+                tracing::info!(error = %e, "cannot take the lease maintenance leadership; trying again");
+                None
+            }
+        }
+    }
+
+    /// One run as the leader: through the fenced store, renewing the term while it works.
+    async fn maintain_leading(&self, leadership: &Leadership, account_id: Option<&str>) -> MaintenanceRun {
+        let fenced = self.fenced(leadership);
+        let done = CancellationToken::new();
+        let renew = async {
+            loop {
+                tokio::select! {
+                    _ = done.cancelled() => break,
+                    _ = tokio::time::sleep(LEADER_HEARTBEAT) => {
+                        if !matches!(self.store().lead(&leadership.member, LEADER_TERM).await, Ok(Some(ref l)) if l.term == leadership.term) {
+                            // Lost: the fenced writes now fail, so the run ends without harm.
+                            tracing::info!("lost the lease maintenance leadership during a run");
+                            break;
+                        }
+                    }
+                }
+            }
+        };
+        let work = async {
+            let run = fenced.maintain(account_id).await;
+            done.cancel();
+            run
+        };
+        tokio::join!(work, renew).0
     }
 }
 

@@ -81,7 +81,6 @@ pub const DEFAULT_USABLE_WAIT: Duration = Duration::from_secs(120);
 
 struct Shared {
     desk: Desk,
-    store: Arc<dyn LeaseStore>,
     /// Leases whose issue or revocation this process is running right now.
     in_flight: Mutex<HashSet<String>>,
     /// Access-token leases' tokens (never stored).
@@ -98,13 +97,16 @@ struct Shared {
 #[derive(Clone)]
 pub struct Leases {
     shared: Arc<Shared>,
+    /// The store; a maintenance leader's copy of the service holds the fenced store instead
+    /// (see [`Leases::fenced`]), and shares everything else.
+    store: Arc<dyn LeaseStore>,
     clock: Arc<dyn Clock>,
     usable_wait: Duration,
 }
 
 impl std::fmt::Debug for Leases {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Leases").field("store", &self.shared.store).finish_non_exhaustive()
+        f.debug_struct("Leases").field("store", &self.store).finish_non_exhaustive()
     }
 }
 
@@ -128,14 +130,13 @@ impl Leases {
     pub fn with_location(desk: Desk, store: Arc<dyn LeaseStore>, location: Option<String>) -> Leases {
         let shared = Shared {
             desk,
-            store,
             in_flight: Mutex::new(HashSet::new()),
             tokens: Default::default(),
             reconciled: AtomicBool::new(false),
             location,
             home: Mutex::new(None),
         };
-        Leases { shared: Arc::new(shared), clock: Arc::new(SystemClock), usable_wait: DEFAULT_USABLE_WAIT }
+        Leases { shared: Arc::new(shared), store, clock: Arc::new(SystemClock), usable_wait: DEFAULT_USABLE_WAIT }
     }
 
     /// The clock lease times are judged by (tests move it).
@@ -151,7 +152,21 @@ impl Leases {
     }
 
     pub(crate) fn store(&self) -> &dyn LeaseStore {
-        self.shared.store.as_ref()
+        self.store.as_ref()
+    }
+
+    /// This service with its store's writes fenced by `leadership` (a team store's maintenance
+    /// leader acts through it); itself when the store has no leadership to fence.
+    pub fn fenced(&self, leadership: &store::Leadership) -> Leases {
+        match self.store.fenced(leadership) {
+            Some(store) => Leases { store, ..self.clone() },
+            None => self.clone(),
+        }
+    }
+
+    /// The store this service keeps its leases in.
+    pub fn lease_store(&self) -> &Arc<dyn LeaseStore> {
+        &self.store
     }
 
     pub(crate) fn desk(&self) -> &Desk {
@@ -224,6 +239,7 @@ impl Leases {
             Err(e) => return Err(e),
         };
         let last_maintenance = self.store().maintenance().await?.last_run;
+        let leader = self.store().leader().await?;
         Ok(LeasesOverview {
             store_id: self.store_id().await?,
             leases: self.list().await?,
@@ -231,6 +247,8 @@ impl Leases {
             now: self.now(),
             last_maintenance,
             displaced,
+            store: self.store().describe(),
+            leader,
         })
     }
 

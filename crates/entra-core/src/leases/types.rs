@@ -226,6 +226,9 @@ pub struct Lease {
     pub last_error: Option<String>,
     /// A remark, e.g. "adopted by reconciliation: its secret was never shown".
     pub note: Option<String>,
+    /// Who issued it: the Entra account's user name (`None` for a lease issued before this
+    /// was recorded; its audit line still names the actor).
+    pub issued_by: Option<String>,
 }
 
 /// A newly issued lease and its secret, to show once.
@@ -291,6 +294,9 @@ pub struct AuditEntry {
     /// The line.
     #[serde(flatten)]
     pub line: AuditLine,
+    /// The database user that wrote it (a team store records `session_user`; `None` in a
+    /// local store, which has no users). The line's `actor` is the Entra account.
+    pub database_user: Option<String>,
 }
 
 /// The kinds of audit lines.
@@ -438,6 +444,10 @@ pub struct LeasesOverview {
     /// Set when the store is not where it was made (a moved or copied data folder): why, and
     /// what to do. Until the admin answers (`Leases::relocate`), nothing acts in a tenant.
     pub displaced: Option<String>,
+    /// The store shown: this desktop's file, or the team's database.
+    pub store: super::store::StoreDescription,
+    /// The team store's maintenance leader, when someone holds it (`None` for a local store).
+    pub leader: Option<super::store::LeaderInfo>,
 }
 
 /// One background maintenance run (the app and `entractl lease maintain` run one at start-up

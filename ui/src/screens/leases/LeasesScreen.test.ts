@@ -13,10 +13,11 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { flushSync, mount, tick, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import LeasesScreen from "./LeasesScreen.svelte";
-import type { AuditEntry, BindReport, Definition, IssuedLease, Lease, LeasesOverview, MaintenanceRun, TenantBinding } from "../../lib/bindings";
+import type { AuditEntry, BindReport, Definition, IssuedLease, Lease, LeasesOverview, MaintenanceRun, StoreDescription, TenantBinding } from "../../lib/bindings";
 import { demoTenant, demoUser } from "../../lib/testing";
 
 const user = demoUser();
+const LOCAL_STORE: StoreDescription = { kind: "local", location: "/home/admin/.local/share/entra-desk/leases.sqlite" };
 
 const APP = "11111111-2222-3333-4444-555555555555";
 const SECRET = "abc8Q~0123456789012345678901234567890123";
@@ -30,6 +31,7 @@ function lease(over: Partial<Lease>): Lease {
     target: APP,
     tenant: demoTenant(),
     status: "active",
+    issuedBy: "admin@demo",
     issuedAt: "2026-03-01T12:00:00Z",
     expiresAt: "2026-03-01T13:00:00Z",
     maxExpiresAt: "2026-03-02T12:00:00Z",
@@ -98,7 +100,7 @@ function backend(now: string) {
     calls.push({ cmd, args });
     switch (cmd) {
       case "leases_overview":
-        return { storeId: state.storeId, leases: state.leases, definitions: state.definitions, now, lastMaintenance: state.lastMaintenance, displaced: state.displaced } satisfies LeasesOverview;
+        return { storeId: state.storeId, leases: state.leases, definitions: state.definitions, now, lastMaintenance: state.lastMaintenance, displaced: state.displaced, store: LOCAL_STORE, leader: null } satisfies LeasesOverview;
       case "leases_audit":
         return state.audit;
       case "apps_list":
@@ -111,7 +113,7 @@ function backend(now: string) {
         if (state.issueRefusal) throw { code: "wrong_tenant", message: state.issueRefusal, aadsts: null, correlationId: null, requestId: null, clientRequestId: null };
         const issued = lease({});
         state.leases = [issued];
-        state.audit = [{ seq: 1, at: now, action: "issued", leaseId: issued.id, definition: "ci-deploy", target: APP, actor: "admin@demo", detail: "issued app secret", requestId: "req-1" }];
+        state.audit = [{ seq: 1, at: now, action: "issued", leaseId: issued.id, definition: "ci-deploy", target: APP, actor: "admin@demo", detail: "issued app secret", requestId: "req-1", databaseUser: null }];
         return { lease: issued, secret: SECRET, usableAfterMs: null, warning: null } satisfies IssuedLease;
       }
       case "leases_renew":
@@ -133,7 +135,7 @@ function backend(now: string) {
         // As the core: no longer displaced; a copy gets a store ID of its own.
         state.displaced = null;
         if (args.decision === "copied") state.storeId = "7e57c0de5f0c4d2b9a1e3c5d7f9b1a2c";
-        return { storeId: state.storeId, leases: state.leases, definitions: state.definitions, now, lastMaintenance: state.lastMaintenance, displaced: null } satisfies LeasesOverview;
+        return { storeId: state.storeId, leases: state.leases, definitions: state.definitions, now, lastMaintenance: state.lastMaintenance, displaced: null, store: LOCAL_STORE, leader: null } satisfies LeasesOverview;
       case "leases_define":
         return { ...definition, name: (args.request as { name: string }).name };
       case "leases_export_audit":

@@ -35,14 +35,18 @@
 //! - Nothing here ever holds a secret: a lease's secret is never stored.
 
 pub mod chain;
+mod shared;
 mod sqlite;
 
+pub use shared::{LeaderInfo, Leadership, StoreChange, StoreDescription, StoreKind, StoreSnapshot};
 pub use sqlite::SqliteLeaseStore;
 
 use super::types::{AuditEntry, AuditLine, Definition, Lease, LeaseStatus, MaintenanceRun, TenantBinding};
 use super::StoreHome;
 use crate::Result;
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// A lease as stored: the lease, the process working on it, and its row version.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,4 +115,48 @@ pub trait LeaseStore: Send + Sync + std::fmt::Debug {
     async fn set_maintenance(&self, run: &MaintenanceRun, reconciled_at: Option<DateTime<Utc>>) -> Result<()>;
     /// The last maintenance run and reconciliation time (empty when none was recorded).
     async fn maintenance(&self) -> Result<MaintenanceRecord>;
+
+    // ---- Sharing: what a store several processes and desktops use offers beyond the above.
+    // The defaults are a store of one desktop's (SQLite): every process maintains it, nothing
+    // announces changes, nothing fences.
+
+    /// What kind of store this is and where, in words for the screen (never a password).
+    fn describe(&self) -> StoreDescription;
+    /// Takes or keeps the maintenance leadership for `member` for `ttl`, by the store's clock:
+    /// `Ok(None)` while another member holds it. A store of one desktop has no leader to
+    /// elect: every process maintains it (its writes are row-versioned like any other).
+    async fn lead(&self, member: &str, ttl: Duration) -> Result<Option<Leadership>> {
+        Ok(Some(Leadership { member: member.to_string(), term: 0, until: Utc::now() + ttl }))
+    }
+    /// Gives the leadership up (a member stopping), so another takes over at once.
+    async fn resign(&self, _leadership: &Leadership) -> Result<()> {
+        Ok(())
+    }
+    /// The current maintenance leader, if the store elects one and someone holds it.
+    async fn leader(&self) -> Result<Option<LeaderInfo>> {
+        Ok(None)
+    }
+    /// This store, with every write re-checking `leadership` in its own transaction (fencing):
+    /// a write of a leader that lost its leadership meanwhile fails with `not_leader` and
+    /// changes nothing. `None` for a store without leadership (its writes need no fence).
+    fn fenced(&self, _leadership: &Leadership) -> Option<Arc<dyn LeaseStore>> {
+        None
+    }
+    /// Changes made by any member (a lease issued, renewed, revoked; a definition added or
+    /// removed), as they are committed, and a [`StoreChange::Reconnected`] after each lost
+    /// connection: re-read on either. `None` for a store nobody else writes.
+    fn changes(&self) -> Option<tokio::sync::broadcast::Receiver<StoreChange>> {
+        None
+    }
+    /// Everything the store holds, for `entractl lease migrate`: read in one transaction.
+    async fn export(&self) -> Result<StoreSnapshot>;
+    /// Fills an empty store with `snapshot` (its store ID included, so the markers of its
+    /// credentials keep naming this store), in one transaction; refuses a store that holds
+    /// any definition, lease or audit line, and changes nothing then.
+    async fn import(&self, snapshot: &StoreSnapshot) -> Result<()>;
+    /// Where this store's leases went (`entractl lease migrate`), if they did: a store that
+    /// moved acts in no tenant any more, since its markers now belong to the new store.
+    async fn moved_to(&self) -> Result<Option<String>>;
+    /// Records that this store's leases moved to `destination`, with `audit`, in one transaction.
+    async fn set_moved_to(&self, destination: &str, audit: &AuditLine) -> Result<()>;
 }

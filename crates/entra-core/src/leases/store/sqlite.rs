@@ -6,15 +6,21 @@
 //! (`revoke-failed`), as the schema's CHECKs have always required, so lease files written
 //! before the types turned camelCase in JSON need no data migration.
 
-use super::{LeaseStore, MaintenanceRecord, StoredLease};
+use super::{LeaseStore, MaintenanceRecord, StoreDescription, StoreKind, StoreSnapshot, StoredLease};
 use crate::leases::types::{AuditAction, AuditEntry, AuditLine, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun, TenantBinding};
 use crate::leases::StoreHome;
-use crate::{Error, ErrorCode, Result};
+use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use entra_store::leases::{parse_time, time_text};
 use entra_store::rusqlite::{self, params, Connection, OptionalExtension, Row};
 use entra_store::{Schema, Store, StoreError};
 use std::path::Path;
+
+// The engine's errors in the lease store's own words.
+mod errors;
+pub(crate) use errors::store_error;
+// `entractl lease migrate`: the whole store read out, an empty one filled, a moved one retired.
+mod moving;
 
 /// The embedded lease store: `leases.sqlite`, WAL, `synchronous = FULL`.
 #[derive(Debug, Clone)]
@@ -22,51 +28,8 @@ pub struct SqliteLeaseStore {
     store: Store,
 }
 
-/// The lease store's own words for what went wrong. Not the store crate's messages: those are
-/// written for the cache ("move it aside, it is rebuilt from Microsoft Graph"), and following
-/// that advice here would orphan every credential the leases created, whose only record is
-/// this file. So every message says what the file is, and none suggests deleting it.
-pub(crate) fn store_error(err: StoreError) -> Error {
-    const KEEP: &str = "keep leases.sqlite: it is the only record of the credentials your leases created";
-    let message = match &err {
-        StoreError::Busy => "The lease store is busy: another Entra Desk window or `entractl` is writing to it; try again in a moment".to_string(),
-        StoreError::Io { path, source } => format!(
-            "Cannot open the lease store {} ({source}): check that the data folder exists and that you can write to it; {KEEP}",
-            path.display()
-        ),
-        StoreError::Open { path, source } => format!(
-            "Cannot open the lease store {} ({source}): check that the disk is not full and the file is not read-only; {KEEP}",
-            path.display()
-        ),
-        StoreError::NotADatabase { path } | StoreError::Damaged { path } => format!(
-            "The lease store {} is damaged or not a lease store, and was left as it is: quit Entra Desk and restore it from a backup; \
-             {KEEP} (do not delete it: a new store would not know them, and reconciliation would never remove them)",
-            path.display()
-        ),
-        StoreError::ForeignDatabase { path } => format!(
-            "{} is an SQLite database made by another program, not a lease store, and was left as it is: point Entra Desk at another data folder",
-            path.display()
-        ),
-        StoreError::NewerSchema { path, found, known } => format!(
-            "The lease store {} was written by a newer Entra Desk (schema {found}, this version knows up to {known}): update Entra Desk; the file was not changed",
-            path.display()
-        ),
-        StoreError::Migration { name, source } => format!(
-            "Cannot upgrade the lease store (migration {name}: {source}); the file was left as it was: report this, and {KEEP}"
-        ),
-        StoreError::Decode { table, column } => format!(
-            "The lease store holds a value this version of Entra Desk cannot read in {table}.{column}: update Entra Desk; the file was not changed"
-        ),
-        StoreError::Invalid(what) => format!("Entra Desk asked the lease store for something invalid ({what}); this is a bug: please report it"),
-        StoreError::Sqlite(e) => format!("A lease store query failed ({e}): try again; if it keeps failing, report it, and {KEEP}"),
-        // A kind of failure newer than this list: say what the file is rather than the cache's advice.
-        _ => format!("The lease store failed: try again; if it keeps failing, report it, and {KEEP}"),
-    };
-    Error::new(ErrorCode::Storage, message).with_source(err)
-}
-
 /// A value in the file that this version cannot read: written by a newer Entra Desk, or edited by hand.
-fn unknown(what: &str) -> Error {
+pub(super) fn unknown(what: &str) -> Error {
     Error::storage(format!(
         "The lease store holds a {what} this version of Entra Desk does not know: update Entra Desk (the file was not changed)"
     ))
@@ -111,16 +74,16 @@ fn text_opt(t: &Option<DateTime<Utc>>) -> Option<String> {
     t.as_ref().map(time_text)
 }
 
-fn secs(v: u64) -> entra_store::Result<i64> {
+pub(super) fn secs(v: u64) -> entra_store::Result<i64> {
     i64::try_from(v).map_err(|_| StoreError::Invalid("a duration too long to store"))
 }
 
-const LEASE_COLUMNS: &str = "id, definition, kind, target, status, issued_at, expires_at, max_expires_at, renewed_at, \
-     ended_at, key_id, hint, marker, revoke_attempts, next_attempt_at, last_error, note, owner, row_version, tenant_id, authority";
+pub(super) const LEASE_COLUMNS: &str = "id, definition, kind, target, status, issued_at, expires_at, max_expires_at, renewed_at, \
+     ended_at, key_id, hint, marker, revoke_attempts, next_attempt_at, last_error, note, owner, row_version, tenant_id, authority, issued_by";
 
 /// The row read by `SELECT {LEASE_COLUMNS}`: what SQLite could not read fails the query, what
 /// this version cannot read (a kind, status or time) is the inner error.
-fn stored_lease(r: &Row<'_>) -> rusqlite::Result<Result<StoredLease>> {
+pub(super) fn stored_lease(r: &Row<'_>) -> rusqlite::Result<Result<StoredLease>> {
     let (kind, status): (String, String) = (r.get(2)?, r.get(4)?);
     let (issued, expires, max): (String, String, String) = (r.get(5)?, r.get(6)?, r.get(7)?);
     let (renewed, ended, next): (Option<String>, Option<String>, Option<String>) = (r.get(8)?, r.get(9)?, r.get(14)?);
@@ -128,7 +91,7 @@ fn stored_lease(r: &Row<'_>) -> rusqlite::Result<Result<StoredLease>> {
     let (tenant_id, authority): (Option<String>, Option<String>) = (r.get(19)?, r.get(20)?);
     let (id, definition, target) = (r.get(0)?, r.get(1)?, r.get(3)?);
     let (key_id, hint, marker, revoke_attempts) = (r.get(10)?, r.get(11)?, r.get(12)?, r.get(13)?);
-    let (last_error, note, owner) = (r.get(15)?, r.get(16)?, r.get(17)?);
+    let (last_error, note, owner, issued_by) = (r.get(15)?, r.get(16)?, r.get(17)?, r.get(21)?);
     Ok((|| {
         let lease = Lease {
             id,
@@ -149,25 +112,26 @@ fn stored_lease(r: &Row<'_>) -> rusqlite::Result<Result<StoredLease>> {
             next_attempt_at: time_opt(next, "leases.next_attempt_at")?,
             last_error,
             note,
+            issued_by,
         };
         Ok(StoredLease { lease, owner, version: u64::try_from(version).map_err(|_| unknown("row version"))? })
     })())
 }
 
-fn query_leases(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> entra_store::Result<Result<Vec<StoredLease>>> {
+pub(super) fn query_leases(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> entra_store::Result<Result<Vec<StoredLease>>> {
     let mut stmt = conn.prepare(sql)?;
     let rows = stmt.query_map(params, stored_lease)?.collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows.into_iter().collect())
 }
 
-const DEFINITION_COLUMNS: &str = "name, kind, target, target_name, client_id, ttl_secs, max_ttl_secs, created_at, tenant_id, authority";
+pub(super) const DEFINITION_COLUMNS: &str = "name, kind, target, target_name, client_id, ttl_secs, max_ttl_secs, created_at, tenant_id, authority";
 
 /// A row's tenant: both columns, or unbound (a row written before 0004_tenant_binding).
 fn binding(tenant_id: Option<String>, authority: Option<String>) -> Option<TenantBinding> {
     Some(TenantBinding { tenant_id: tenant_id?, authority: authority? })
 }
 
-fn definition(r: &Row<'_>) -> rusqlite::Result<Result<Definition>> {
+pub(super) fn definition(r: &Row<'_>) -> rusqlite::Result<Result<Definition>> {
     let (kind, created): (String, String) = (r.get(1)?, r.get(7)?);
     let (ttl, max): (i64, i64) = (r.get(5)?, r.get(6)?);
     let (name, target, target_name, client_id) = (r.get(0)?, r.get(2)?, r.get(3)?, r.get(4)?);
@@ -192,7 +156,7 @@ mod audit;
 use audit::append;
 
 /// `?1`…`?18`: the lease's columns from `id` to `owner`, in [`LEASE_COLUMNS`] order.
-fn lease_params(l: &Lease, owner: Option<&str>) -> Vec<Box<dyn rusqlite::ToSql>> {
+pub(super) fn lease_params(l: &Lease, owner: Option<&str>) -> Vec<Box<dyn rusqlite::ToSql>> {
     vec![
         Box::new(l.id.clone()),
         Box::new(l.definition.clone()),
@@ -298,11 +262,12 @@ impl LeaseStore for SqliteLeaseStore {
                 let mut p = lease_params(&lease, owner.as_deref());
                 p.push(Box::new(lease.tenant.as_ref().map(|t| t.tenant_id.clone())));
                 p.push(Box::new(lease.tenant.as_ref().map(|t| t.authority.clone())));
+                p.push(Box::new(lease.issued_by.clone()));
                 p.push(Box::new(time_text(&audit.at)));
                 tx.execute(
                     &format!(
                         "INSERT INTO leases ({LEASE_COLUMNS}, updated_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 1, ?19, ?20, ?21)"
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, 1, ?19, ?20, ?21, ?22)"
                     ),
                     rusqlite::params_from_iter(p.iter().map(|b| b.as_ref())),
                 )?;
@@ -438,6 +403,7 @@ impl LeaseStore for SqliteLeaseStore {
                         let (lease_id, definition, target, actor, detail, request_id) = (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?);
                         Ok(time(&at, "audit_log.at").map(|at| AuditEntry {
                             seq,
+                            database_user: None,
                             line: AuditLine {
                                 at,
                                 // An action written by a newer version reads as "reconciled" rather
@@ -478,6 +444,28 @@ impl LeaseStore for SqliteLeaseStore {
             })
         })
         .await
+    }
+
+    fn describe(&self) -> StoreDescription {
+        StoreDescription { kind: StoreKind::Local, location: self.store.path().display().to_string() }
+    }
+
+    async fn export(&self) -> Result<StoreSnapshot> {
+        self.run(|s| s.read(moving::export)).await
+    }
+
+    async fn import(&self, snapshot: &StoreSnapshot) -> Result<()> {
+        let snapshot = snapshot.clone();
+        self.run(move |s| s.write(|tx| moving::import(tx, &snapshot))).await
+    }
+
+    async fn moved_to(&self) -> Result<Option<String>> {
+        self.run(|s| s.read(|c| moving::moved_to(c).map(Ok))).await
+    }
+
+    async fn set_moved_to(&self, destination: &str, audit: &AuditLine) -> Result<()> {
+        let (destination, audit) = (destination.to_string(), audit.clone());
+        self.run(move |s| s.write(|tx| moving::set_moved_to(tx, &destination, &audit).map(Ok))).await
     }
 
     async fn maintenance(&self) -> Result<MaintenanceRecord> {

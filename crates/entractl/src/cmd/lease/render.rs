@@ -175,13 +175,17 @@ pub(super) fn audit(entries: &[AuditEntry]) -> String {
     }
     let rows: Vec<Vec<String>> = entries
         .iter()
-        .map(|AuditEntry { seq, line: e }| {
+        .map(|AuditEntry { seq, line: e, database_user }| {
             vec![
                 seq.to_string(),
                 at(e.at),
                 e.action.as_str().to_string(),
                 e.lease_id.clone().unwrap_or_else(|| "-".into()),
-                e.actor.clone(),
+                // A team store's line also names the database user that wrote it.
+                match database_user {
+                    Some(user) => format!("{} (db: {user})", e.actor),
+                    None => e.actor.clone(),
+                },
                 e.request_id.clone().unwrap_or_else(|| "-".into()),
                 e.detail.clone(),
             ]
