@@ -136,6 +136,26 @@ impl Keychain {
     pub fn set_lease_store_key(&self, store_id: &str, key: &SecretString) -> Result<()> {
         self.set(&Self::store_key_name(store_id), key.expose())
     }
+
+    fn store_password_name(address: &str) -> String {
+        format!("lease-store-password:{address}")
+    }
+
+    /// The password of a team lease store's database user, by the store's address
+    /// (`user@host:port/database`), if one is kept.
+    pub fn lease_store_password(&self, address: &str) -> Result<Option<SecretString>> {
+        Ok(self.get(&Self::store_password_name(address))?.map(SecretString::new))
+    }
+
+    /// Keeps the password of a team lease store's database user.
+    pub fn set_lease_store_password(&self, address: &str, password: &SecretString) -> Result<()> {
+        self.set(&Self::store_password_name(address), password.expose())
+    }
+
+    /// Forgets a team lease store's password; no error if there was none.
+    pub fn delete_lease_store_password(&self, address: &str) -> Result<()> {
+        self.delete(&Self::store_password_name(address))
+    }
 }
 
 /// The keychain for async code: the same entries, each call on a blocking thread.
@@ -211,6 +231,24 @@ impl AsyncKeychain {
     pub async fn delete_client_secret(&self, client_id: &str, tenant: &str) -> Result<()> {
         let (client, tenant) = (client_id.to_string(), tenant.to_string());
         self.run(move |k| k.delete_client_secret(&client, &tenant)).await
+    }
+
+    /// A team lease store's password (see [`Keychain::lease_store_password`]).
+    pub async fn lease_store_password(&self, address: &str) -> Result<Option<SecretString>> {
+        let address = address.to_string();
+        self.run(move |k| k.lease_store_password(&address)).await
+    }
+
+    /// Keeps a team lease store's password.
+    pub async fn set_lease_store_password(&self, address: &str, password: &SecretString) -> Result<()> {
+        let (address, password) = (address.to_string(), password.clone());
+        self.run(move |k| k.set_lease_store_password(&address, &password)).await
+    }
+
+    /// Forgets a team lease store's password.
+    pub async fn delete_lease_store_password(&self, address: &str) -> Result<()> {
+        let address = address.to_string();
+        self.run(move |k| k.delete_lease_store_password(&address)).await
     }
 }
 
