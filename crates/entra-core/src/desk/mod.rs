@@ -108,7 +108,7 @@ impl Desk {
     }
 
     /// The keychain, with its calls moved off the async threads (what the services use).
-    pub(crate) fn async_keychain(&self) -> &AsyncKeychain {
+    pub fn async_keychain(&self) -> &AsyncKeychain {
         &self.inner.keychain
     }
 
