@@ -37,6 +37,9 @@
 //! handed to the keychain by [`store::SettingsStore`] and removed from anything
 //! written to disk. [`ProfileSettings`] has no secret field, so settings can't carry one.
 //!
+//! Which lease store to use (this desktop's file or a team's database) is chosen the same way,
+//! by flag, `ENTRA_DESK_LEASE_STORE` or `leaseStore` in the settings file: [`lease_store`].
+//!
 //! # Modules
 //!
 //! Each file owns one step, and none imports a module that imports it back:
@@ -48,12 +51,14 @@
 pub mod connection_string;
 pub mod env;
 pub mod layer;
+pub mod lease_store;
 pub mod resolve;
 pub mod settings_file;
 pub mod store;
 pub mod values;
 
 pub use layer::{split_scopes, ProfileSettings};
+pub use lease_store::{LeaseStoreChoice, LEASE_STORE_ENV};
 pub use resolve::{
     resolve, ConfigSources, Profile, DEFAULT_AUTHORITY, DEFAULT_GRAPH_URL, DEFAULT_REDIRECT_URI, DEFAULT_SCOPES, DEFAULT_TENANT,
     OIDC_SCOPES,

@@ -22,6 +22,10 @@ pub struct Settings {
     /// Sign-in time-out in seconds (default 300).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sign_in_timeout_secs: Option<u64>,
+    /// The lease store: `local` or a team store's URL without a password (`${ENV}` allowed);
+    /// see [`super::lease_store`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_store: Option<String>,
     /// A hand-written connection string; read, never written back.
     #[serde(default, skip_serializing)]
     pub connection_string: Option<String>,
@@ -36,6 +40,7 @@ impl std::fmt::Debug for Settings {
         f.debug_struct("Settings")
             .field("profile", &self.profile)
             .field("sign_in_timeout_secs", &self.sign_in_timeout_secs)
+            .field("lease_store", &self.lease_store)
             .field("connection_string", &redacted(self.connection_string.is_some()))
             .field("client_secret", &redacted(self.client_secret.is_some()))
             .finish()

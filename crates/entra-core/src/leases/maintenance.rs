@@ -216,6 +216,12 @@ impl Leases {
         match self.store().lead(&member, LEADER_TERM).await {
             Ok(leadership) => leadership,
             Err(e) => {
+                // A leader that lost its connection steps down: whatever it was doing may not
+                // have been written, and a member with a working connection should take over
+                // rather than wait for the term to run out. Best effort: the store may be gone.
+                if let Some(old) = held.as_ref().filter(|l| l.member == member) {
+                    let _ = self.store().resign(old).await;
+                }
                 tracing::info!(error = %e, "cannot take the lease maintenance leadership; trying again");
                 None
             }

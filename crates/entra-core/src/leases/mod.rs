@@ -20,6 +20,7 @@
 //! - `home`: where the store lives; a store found elsewhere (a copied data folder) acts in no
 //!   tenant until the admin says it was moved or copied.
 //! - [`store`]: the lease store port ([`LeaseStore`]) and its SQLite adapter.
+//! - `migrate`: a store's contents moved into another (a desktop's file into a team store).
 //! - `fault`: `ENTRA_DESK_FAULT` crash points for tests.
 //!
 //! # Durability
@@ -38,6 +39,7 @@ mod home;
 mod issue;
 pub mod maintenance;
 pub mod marker;
+mod migrate;
 mod owner;
 mod probe;
 mod reconcile;
@@ -52,6 +54,7 @@ pub use duration::{format_duration, parse_duration};
 pub use fault::{FAULT_ENV, FAULT_POINTS};
 pub use store::{LeaseStore, SqliteLeaseStore, StoredLease};
 pub use home::{Relocation, StoreHome};
+pub use migrate::MigrationReport;
 pub use reconcile::REPLICATION_GRACE;
 pub use tenant::BindReport;
 pub use types::*;
