@@ -119,6 +119,8 @@ commands! {
     leases::leases_reconcile(account_id: String) -> leases::ReconcileReport;
     leases::leases_bind(account_id: String) -> leases::BindReport;
     leases::leases_relocate(decision: leases::Relocation) -> leases::LeasesOverview;
+    leases::leases_check_store(url: String, password: Option<String>) -> leases::StoreCheck;
+    leases::leases_use_store(url: Option<String>, password: Option<String>) -> leases::LeasesOverview;
     leases::leases_audit(limit: Option<u32>) -> Vec<leases::AuditEntry>;
     leases::leases_export_audit(format: leases::AuditFormat) -> String;
     leases::leases_access_token(account_id: String, lease_id: String) -> String;

@@ -14,7 +14,7 @@ use ts_rs::TS;
 
 pub use entra_core::leases::{
     AuditAction, AuditEntry, AuditFormat, BindReport, DefineRequest, Definition, IssueRequest, Lease, LeaseKind, LeaseStatus, LeasesOverview,
-    MaintenanceRun, ReconcileReport, Relocation, SweepReport, TenantBinding,
+    MaintenanceRun, ReconcileReport, Relocation, StoreCheck, StoreDescription, SweepReport, TenantBinding,
 };
 
 /// A newly issued lease and its secret: `{lease, secret, usableAfterMs, warning}`. Sent once,

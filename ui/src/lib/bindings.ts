@@ -1384,6 +1384,36 @@ jobTitle: string | null,
  */
 organization: string | null, };
 
+export type StoreCheck = { 
+/**
+ * `host:port/database`.
+ */
+location: string, 
+/**
+ * The server's version (`server_version`).
+ */
+serverVersion: string, 
+/**
+ * Who the database says we are (`session_user`).
+ */
+databaseUser: string, 
+/**
+ * Whether the connection is encrypted (TLS, certificate and host name verified).
+ */
+tls: boolean, 
+/**
+ * The store's schema version, and the newest this build knows.
+ */
+schemaVersion: number, 
+/**
+ * Whether this user may write leases (a member or the owner), not only read them.
+ */
+mayWrite: boolean, 
+/**
+ * The store's ID (the middle of every marker its leases carry).
+ */
+storeId: string, };
+
 export type StoreDescription = { 
 /**
  * Local or team.
@@ -1598,6 +1628,8 @@ export interface Commands {
   leases_reconcile: { args: { accountId: string }; result: ReconcileReport };
   leases_bind: { args: { accountId: string }; result: BindReport };
   leases_relocate: { args: { decision: Relocation }; result: LeasesOverview };
+  leases_check_store: { args: { url: string; password: string | null }; result: StoreCheck };
+  leases_use_store: { args: { url: string | null; password: string | null }; result: LeasesOverview };
   leases_audit: { args: { limit: number | null }; result: Array<AuditEntry> };
   leases_export_audit: { args: { format: AuditFormat }; result: string };
   leases_access_token: { args: { accountId: string; leaseId: string }; result: string };

@@ -52,7 +52,7 @@ mod types;
 
 pub use duration::{format_duration, parse_duration};
 pub use fault::{FAULT_ENV, FAULT_POINTS};
-pub use store::{LeaseStore, SqliteLeaseStore, StoredLease};
+pub use store::{LeaderInfo, LeaseStore, SqliteLeaseStore, StoreCheck, StoreDescription, StoreKind, StoredLease};
 pub use home::{Relocation, StoreHome};
 pub use migrate::MigrationReport;
 pub use reconcile::REPLICATION_GRACE;

@@ -38,7 +38,7 @@ pub mod chain;
 mod shared;
 mod sqlite;
 
-pub use shared::{LeaderInfo, Leadership, StoreChange, StoreDescription, StoreKind, StoreSnapshot};
+pub use shared::{LeaderInfo, Leadership, StoreChange, StoreCheck, StoreDescription, StoreKind, StoreSnapshot};
 pub use sqlite::SqliteLeaseStore;
 
 use super::types::{AuditEntry, AuditLine, Definition, Lease, LeaseStatus, MaintenanceRun, TenantBinding};

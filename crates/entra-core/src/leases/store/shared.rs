@@ -93,3 +93,25 @@ impl StoreSnapshot {
         self.definitions.is_empty() && self.leases.is_empty() && self.audit.is_empty()
     }
 }
+
+/// A team store's connection test: what the Leases screen's "Use a team store…" and `entractl
+/// lease store check` show before anyone relies on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct StoreCheck {
+    /// `host:port/database`.
+    pub location: String,
+    /// The server's version (`server_version`).
+    pub server_version: String,
+    /// Who the database says we are (`session_user`).
+    pub database_user: String,
+    /// Whether the connection is encrypted (TLS, certificate and host name verified).
+    pub tls: bool,
+    /// The store's schema version, and the newest this build knows.
+    pub schema_version: u32,
+    /// Whether this user may write leases (a member or the owner), not only read them.
+    pub may_write: bool,
+    /// The store's ID (the middle of every marker its leases carry).
+    pub store_id: String,
+}
