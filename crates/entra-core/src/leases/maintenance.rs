@@ -148,7 +148,7 @@ pub async fn run_loop(
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut heartbeat = tokio::time::interval(LEADER_HEARTBEAT);
     heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut leading: Option<Leadership> = None;
+    let mut leading = Held::default();
     let mut watching = true;
     loop {
         let mut due = false;
@@ -172,9 +172,9 @@ pub async fn run_loop(
             }
         }
         let current = account.borrow_and_update().clone();
-        let was_leading = leading.is_some();
-        leading = leases.keep_leading(leading.take(), current.as_deref()).await;
-        let Some(leadership) = leading.clone() else { continue };
+        let was_leading = leading.term.is_some();
+        leases.keep_leading(&mut leading, current.as_deref()).await;
+        let Some(leadership) = leading.term.clone() else { continue };
         // A member that just took over runs at once: the previous leader may have stopped mid-run.
         if !due && was_leading {
             continue;
@@ -186,14 +186,48 @@ pub async fn run_loop(
         }
         on_run(&run);
     }
-    if let Some(leadership) = leading {
+    if let Some(leadership) = leading.term.or(leading.stepping_down) {
         if let Err(e) = leases.store().resign(&leadership).await {
             tracing::info!(error = %e, "could not give up the lease maintenance leadership; it ends with its term");
         }
     }
 }
 
+/// What [`run_loop`] holds of the leadership.
+#[derive(Debug, Default)]
+struct Held {
+    /// The term this member holds.
+    term: Option<Leadership>,
+    /// A term to end before leading again (its connection was lost while it held it).
+    stepping_down: Option<Leadership>,
+}
+
 impl Leases {
+    /// One maintenance run now, as [`run_loop`] would make it: with the store's leadership
+    /// (taken for the run, and given up after it). A team store another member maintains
+    /// refuses with `not_leader`, naming it: two maintainers would spend the Graph budget twice.
+    pub async fn maintain_once(&self, account_id: Option<&str>) -> crate::Result<MaintenanceRun> {
+        let mut held = Held::default();
+        self.keep_leading(&mut held, account_id).await;
+        let Some(leadership) = held.term else {
+            let leader = self.store().leader().await.ok().flatten();
+            let who = leader.map(|l| format!("{} (until {})", l.member, l.until.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)));
+            return Err(crate::Error::new(
+                crate::ErrorCode::NotLeader,
+                format!(
+                    "Another member maintains this team store ({}): nothing was done. Its maintenance covers every lease; \
+                     run this again when it has stopped",
+                    who.unwrap_or_else(|| "it could not be read".into())
+                ),
+            ));
+        };
+        let run = self.maintain_leading(&leadership, account_id).await;
+        if let Err(e) = self.store().resign(&leadership).await {
+            tracing::info!(error = %e, "could not give up the lease maintenance leadership; it ends with its term");
+        }
+        Ok(run)
+    }
+
     /// This process's name as a maintenance member: `user@host:pid` (the account's user name
     /// when one is signed in), unique per process and readable on the screen.
     fn member_name(&self, account_id: Option<&str>) -> String {
@@ -205,25 +239,29 @@ impl Leases {
         }
     }
 
-    /// Takes or renews the leadership (see [`run_loop`]); `None` while another member holds
-    /// it or the store cannot be reached. A member whose name changed (another account signed
-    /// in) gives the old term up first.
-    async fn keep_leading(&self, held: Option<Leadership>, account_id: Option<&str>) -> Option<Leadership> {
+    /// Takes or renews the leadership (see [`run_loop`]) into `held`: no term while another
+    /// member holds it or the store cannot be reached. A member whose name changed (another
+    /// account signed in) gives the old term up first. A leader that lost its connection steps
+    /// down: whatever it was doing may not have been written, and a member with a working
+    /// connection should take over rather than wait for the term to run out. So its term is
+    /// ended (resigned) as soon as the store answers again, before it may lead again — then
+    /// in a new term, which fences off anything still running under the old one.
+    async fn keep_leading(&self, held: &mut Held, account_id: Option<&str>) {
         let member = self.member_name(account_id);
-        if let Some(old) = held.as_ref().filter(|l| l.member != member) {
-            let _ = self.store().resign(old).await;
+        if let Some(old) = held.term.take_if(|l| l.member != member) {
+            let _ = self.store().resign(&old).await;
+        }
+        if let Some(old) = held.stepping_down.clone() {
+            if self.store().resign(&old).await.is_err() {
+                return;
+            }
+            held.stepping_down = None;
         }
         match self.store().lead(&member, LEADER_TERM).await {
-            Ok(leadership) => leadership,
+            Ok(term) => held.term = term,
             Err(e) => {
-                // A leader that lost its connection steps down: whatever it was doing may not
-                // have been written, and a member with a working connection should take over
-                // rather than wait for the term to run out. Best effort: the store may be gone.
-                if let Some(old) = held.as_ref().filter(|l| l.member == member) {
-                    let _ = self.store().resign(old).await;
-                }
+                held.stepping_down = held.term.take().or(held.stepping_down.take());
                 tracing::info!(error = %e, "cannot take the lease maintenance leadership; trying again");
-                None
             }
         }
     }

@@ -172,7 +172,8 @@ impl Leases {
         &self.store
     }
 
-    pub(crate) fn desk(&self) -> &Desk {
+    /// The desk this service acts through.
+    pub fn desk(&self) -> &Desk {
         &self.shared.desk
     }
 
