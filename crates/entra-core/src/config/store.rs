@@ -67,6 +67,24 @@ impl SettingsStore {
         Ok(ConfigSources::gather(flags.clone(), settings.profile, &*self.env)?.is_unconfigured())
     }
 
+    /// Records the lease store (`None`: this desktop's file) in the settings file, under its lock
+    /// (another process may be writing it). A file that still carries a hand-written secret
+    /// is left alone: rewriting it would drop the secret before it reached the keychain.
+    pub fn set_lease_store(&self, url: Option<String>) -> Result<()> {
+        crate::paths::with_file_lock(&self.path, || {
+            let mut settings = self.read()?;
+            if settings.needs_scrubbing() {
+                return Err(Error::config(format!(
+                    "{} still holds a client secret or connection string, which Entra Desk moves to the keychain at the next sign-in: \
+                     sign in once, then choose the lease store again (nothing was changed)",
+                    self.path.display()
+                )));
+            }
+            settings.lease_store = url;
+            self.save(&settings)
+        })
+    }
+
     /// Resolves a profile from `flags` and the other sources (precedence in [`crate::config`]).
     ///
     /// A client secret found in the configuration goes to the keychain, and a settings
