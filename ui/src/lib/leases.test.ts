@@ -1,18 +1,25 @@
-import { describe, expect, it } from "vitest";
-import type { Definition, Lease, MaintenanceRun, ReconcileReport } from "./bindings";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Definition, Lease, MaintenanceRun, ReconcileReport, StoreCheck } from "./bindings";
 import {
   EMPTY_DEFINE_FORM,
+  auditActor,
   canRenew,
   canRevoke,
   checkDefineForm,
+  checkStoreUrl,
   clockOffset,
+  debounce,
   formatCountdown,
   leaseCountdown,
+  leaderText,
   maintenanceSummary,
+  mineOnly,
   msUntil,
   reconcileSummary,
   renewalPreview,
   statusBadge,
+  storeCheckFacts,
+  storeLabel,
   targetLabel,
   whenShort,
 } from "./leases";
@@ -201,5 +208,91 @@ describe("maintenance and reconciliation lines", () => {
     );
     expect(maintenanceSummary({ ...run, sweep: { ...run.sweep, otherTenants: 0 } }, T0, 0)).not.toContain("another tenant");
     expect(reconcileSummary(report)).not.toContain("another tenant");
+  });
+});
+
+describe("the team store", () => {
+  it("names the store in the bar: this desktop's file, or the team's host:port/database", () => {
+    expect(storeLabel({ kind: "local", location: "/home/a/leases.sqlite" })).toBe("This desktop's store · /home/a/leases.sqlite");
+    expect(storeLabel({ kind: "team", location: "db:5432/leases" })).toBe("Team store · db:5432/leases");
+  });
+
+  it("says who maintains the team store until when, on the store's clock, or that nobody does", () => {
+    const leader = { member: "alice@ws:1", since: "2026-03-01T11:00:00Z", until: "2026-03-01T12:01:30Z" };
+    expect(leaderText(leader, T0, 0)).toBe("Maintained by alice@ws:1 · until 12:01:30 UTC");
+    expect(leaderText({ ...leader, until: "2026-03-02T00:30:00Z" }, T0, 0)).toBe("Maintained by alice@ws:1 · until 2026-03-02 00:30 UTC");
+    expect(leaderText(null, T0, 0)).toBe("No maintainer right now — expired leases wait for a member to take over");
+  });
+
+  it("accepts postgres:// and postgresql:// URLs without a password", () => {
+    for (const url of [
+      "postgres://entra_desk@db.example.com/leases?sslmode=verify-full",
+      "postgresql://entra_desk@db.example.com:5432/leases?sslmode=verify-full&auth=entra",
+      " POSTGRES://db.example.com/leases ",
+      "postgres://entra_desk@[2001:db8::1]:5432/leases",
+      "postgres://%2Fvar%2Frun%2Fpostgresql/leases",
+      "postgres://u@h/db?sslmode=verify-full&application_name=a:b@c",
+    ]) {
+      expect(checkStoreUrl(url), url).toBeNull();
+    }
+  });
+
+  it("refuses an empty URL, another scheme, and a password in the URL, never repeating it", () => {
+    expect(checkStoreUrl("  ")).toContain("Enter the team store's URL");
+    for (const url of ["mysql://db/leases", "db.example.com/leases", "postgres:/db/leases", "http://postgres://db"]) {
+      expect(checkStoreUrl(url), url).toContain("starts with postgres:// or postgresql://");
+    }
+    for (const url of ["postgres://entra_desk:s3cr3t@db.example.com/leases", "postgresql://u:s3cr3t@h:5432/db", "postgres://u:@h/db", "postgres://h/db?sslmode=require&password=s3cr3t", "postgres://h/db?sslpassword=s3cr3t"]) {
+      const problem = checkStoreUrl(url);
+      expect(problem, url).toContain("type it in the Password field");
+      expect(problem, url).not.toContain("s3cr3t");
+    }
+  });
+
+  it("lists a connection test's findings, flagging no TLS and read-only", () => {
+    const check: StoreCheck = { location: "db:5432/leases", serverVersion: "16.4", databaseUser: "entra_desk", tls: true, schemaVersion: 7, mayWrite: true, storeId: "s-1" };
+    expect(storeCheckFacts(check).map((f) => [f.label, f.value])).toEqual([
+      ["Server", "db:5432/leases · PostgreSQL 16.4"],
+      ["Database user", "entra_desk"],
+      ["TLS", "yes (certificate and host name verified)"],
+      ["Schema version", "7"],
+      ["May write leases", "yes"],
+      ["Store ID", "s-1"],
+    ]);
+    expect(storeCheckFacts(check).some((f) => f.warn)).toBe(false);
+    const weak = storeCheckFacts({ ...check, tls: false, mayWrite: false }).filter((f) => f.warn).map((f) => f.label);
+    expect(weak).toEqual(["TLS", "May write leases"]);
+  });
+
+  it("keeps the signed-in account's leases on Mine, whatever the case of the user name", () => {
+    const leases = [lease({ id: "1", issuedBy: "Admin@Demo" }), lease({ id: "2", issuedBy: "bob@demo" }), lease({ id: "3", issuedBy: null })];
+    expect(mineOnly(leases, "admin@demo").map((l) => l.id)).toEqual(["1"]);
+    expect(mineOnly(leases, "carol@demo")).toEqual([]);
+  });
+
+  it("names the database user in an audit line's who, when the store recorded one", () => {
+    expect(auditActor({ actor: "bob@demo", databaseUser: "entra_bob" })).toBe("bob@demo (db: entra_bob)");
+    expect(auditActor({ actor: "sweeper", databaseUser: null })).toBe("sweeper");
+  });
+
+  describe("debounce", () => {
+    afterEach(() => vi.useRealTimers());
+
+    it("runs once, after the last call of a burst, and not at all once cancelled", () => {
+      vi.useFakeTimers();
+      const fn = vi.fn();
+      const d = debounce(fn, 250);
+      d.call();
+      vi.advanceTimersByTime(200);
+      d.call();
+      vi.advanceTimersByTime(200);
+      expect(fn).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(50);
+      expect(fn).toHaveBeenCalledTimes(1);
+      d.call();
+      d.cancel();
+      vi.advanceTimersByTime(1000);
+      expect(fn).toHaveBeenCalledTimes(1);
+    });
   });
 });

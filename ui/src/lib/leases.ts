@@ -2,9 +2,11 @@
 // "now" corrected by this machine's clock), countdowns, status badges with
 // the clear states of a failing revocation, what a row may do, the define
 // form's checks (not its durations: the TTLs are sent as typed and the core
-// reads them, `15m`, `1h30m`, `7d`), and the maintenance and reconciliation lines. Pure;
-// tested in leases.test.ts.
-import type { AuditAction, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun, ReconcileReport } from "./bindings";
+// reads them, `15m`, `1h30m`, `7d`), and the maintenance and reconciliation lines; and for a team
+// store: the store bar's lines, the team store URL's check, whose leases "Mine" keeps, the audit
+// line's actor with its database user, and the debounce of the `leases-changed` event. Pure (the
+// debounce aside, which only holds a timer); tested in leases.test.ts.
+import type { AuditAction, AuditEntry, Definition, LeaderInfo, Lease, LeaseKind, LeaseStatus, MaintenanceRun, ReconcileReport, StoreCheck, StoreDescription } from "./bindings";
 import { relativeTime } from "./time";
 
 // ---- the clock ------------------------------------------------------------------------------
@@ -275,4 +277,87 @@ export function whenShort(iso: string | null, now: number): string {
 export function shortId(id: string | null): string {
   if (!id) return "—";
   return id.length > 13 ? `${id.slice(0, 8)}…` : id;
+}
+
+// ---- the team store ---------------------------------------------------------------------------
+
+/** The store bar's first line: which store the screen shows. */
+export function storeLabel(store: StoreDescription): string {
+  return store.kind === "team" ? `Team store · ${store.location}` : `This desktop's store · ${store.location}`;
+}
+
+/** Who runs the team store's maintenance (sweep, retries, reconciliation), and until when its term runs. */
+export function leaderText(leader: LeaderInfo | null, localNow: number, offset: number): string {
+  if (!leader) return "No maintainer right now — expired leases wait for a member to take over";
+  return `Maintained by ${leader.member} · until ${whenShort(leader.until, localNow + offset)} UTC`;
+}
+
+/**
+ * What is wrong with a team store URL, in one sentence, or null when it may be sent (the core checks it again and
+ * its message wins). A password in the URL is refused: it would end up in settings; the password field puts it in
+ * the OS keychain instead. The message never repeats the URL, so it never repeats a password either.
+ */
+export function checkStoreUrl(url: string): string | null {
+  const text = url.trim();
+  if (text === "") return "Enter the team store's URL, e.g. postgres://entra_desk@db.example.com/leases?sslmode=verify-full.";
+  const scheme = /^(postgres|postgresql):\/\//i.exec(text);
+  if (!scheme) return "A team store URL starts with postgres:// or postgresql://, e.g. postgres://entra_desk@db.example.com/leases?sslmode=verify-full.";
+  const rest = text.slice(scheme[0].length);
+  const authority = rest.split(/[/?#]/, 1)[0] ?? "";
+  const at = authority.lastIndexOf("@");
+  const userinfo = at < 0 ? "" : authority.slice(0, at);
+  const query = rest.includes("?") ? rest.slice(rest.indexOf("?") + 1).split("#", 1)[0]! : "";
+  const inQuery = query.split("&").some((pair) => /^(ssl)?password=/i.test(pair));
+  if (userinfo.includes(":") || inQuery) {
+    return "The URL contains a password: remove it from the URL and type it in the Password field, which keeps it in the OS keychain (never in settings).";
+  }
+  return null;
+}
+
+/** A connection test's findings, label and value, in the order the dialog lists them. */
+export function storeCheckFacts(check: StoreCheck): Array<{ label: string; value: string; warn: boolean }> {
+  return [
+    { label: "Server", value: `${check.location} · PostgreSQL ${check.serverVersion}`, warn: false },
+    { label: "Database user", value: check.databaseUser, warn: false },
+    { label: "TLS", value: check.tls ? "yes (certificate and host name verified)" : "no: the connection is not encrypted", warn: !check.tls },
+    { label: "Schema version", value: String(check.schemaVersion), warn: false },
+    { label: "May write leases", value: check.mayWrite ? "yes" : "no: this user may only read the team's leases", warn: !check.mayWrite },
+    { label: "Store ID", value: check.storeId, warn: false },
+  ];
+}
+
+/** Whose leases the table shows in a team store. */
+export type LeaseFilter = "everyone" | "mine";
+
+/** Leases the signed-in account issued (user names compare case-insensitively, as Entra's do). */
+export function mineOnly<L extends Pick<Lease, "issuedBy">>(leases: readonly L[], username: string): L[] {
+  const me = username.toLowerCase();
+  return leases.filter((l) => l.issuedBy !== null && l.issuedBy.toLowerCase() === me);
+}
+
+/** The audit line's "who": the Entra account, and in a team store the database user that wrote the line. */
+export function auditActor(entry: Pick<AuditEntry, "actor" | "databaseUser">): string {
+  return entry.databaseUser ? `${entry.actor} (db: ${entry.databaseUser})` : entry.actor;
+}
+
+/**
+ * `fn` run once, `ms` after the last of a burst of calls (a teammate's bulk change announces itself many times);
+ * `cancel` drops a pending run (the screen is gone).
+ */
+export function debounce(fn: () => void, ms: number): { call: () => void; cancel: () => void } {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const cancel = () => {
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+  };
+  return {
+    call: () => {
+      cancel();
+      timer = setTimeout(() => {
+        timer = null;
+        fn();
+      }, ms);
+    },
+    cancel,
+  };
 }

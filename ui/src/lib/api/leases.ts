@@ -2,10 +2,16 @@
 // run), defining and removing dynamic secrets, issuing, renewing, revoking,
 // reconciling, binding unbound records to a tenant, the admin's answer for a
 // store found where it was not made (moved or copied), the audit log and its
-// export, and an access-token lease's token. Mirrors src-tauri/src/commands/leases.rs and entra_core::leases.
+// export, and an access-token lease's token; which store the screen uses (this desktop's file or a team's
+// PostgreSQL store: testing a connection, switching) and the `leases-changed` event that says the team store
+// changed. Mirrors src-tauri/src/commands/leases.rs and entra_core::leases.
+//
+// A team store's password goes one way only: typed by the admin, sent with `checkLeaseStore` or `useLeaseStore`,
+// kept by the core in the OS keychain. Nothing here logs or returns it.
 //
 // Two calls return a secret, each only because the admin asked: `issueLease`
 // (the new secret, shown once) and `leaseAccessToken` ("show token").
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { call } from "./ipc";
 import type {
   AuditEntry,
@@ -19,6 +25,7 @@ import type {
   LeasesOverview,
   ReconcileReport,
   Relocation,
+  StoreCheck,
 } from "../bindings";
 
 /** Leases, definitions and the last maintenance run, from the local store only (never the network). */
@@ -89,4 +96,29 @@ export function exportLeaseAudit(format: AuditFormat): Promise<string> {
 /** An access-token lease's current token: only on an explicit "show token". */
 export function leaseAccessToken(accountId: string, leaseId: string): Promise<string> {
   return call("leases_access_token", { accountId, leaseId });
+}
+
+/**
+ * Connects to a team store and reports what it found (server, database user, TLS, schema version, whether this user
+ * may write, the store's ID) without switching to it. `password` null: none typed (Entra sign-in with `auth=entra`
+ * in the URL, a trusted local socket, or the one the keychain already holds for this address).
+ */
+export function checkLeaseStore(url: string, password: string | null): Promise<StoreCheck> {
+  return call("leases_check_store", { url, password });
+}
+
+/**
+ * Switches the Leases screen to the team store at `url` (its password, when typed, goes to the OS keychain, never
+ * to settings), or with `url` null back to this desktop's own store. Resolves to the overview of the store now used.
+ */
+export function useLeaseStore(url: string | null, password: string | null): Promise<LeasesOverview> {
+  return call("leases_use_store", { url, password });
+}
+
+/** The event the core emits when the team store changed (a teammate or this app), or after reconnecting to it. */
+export const LEASES_CHANGED = "leases-changed";
+
+/** Calls `fn` on every `leases-changed` event (it has no payload); resolves to the function that stops listening. */
+export function onLeasesChanged(fn: () => void): Promise<UnlistenFn> {
+  return listen(LEASES_CHANGED, () => fn());
 }

@@ -9,143 +9,15 @@
 // `wrong_tenant` refusal shows its message; maintenance counts what it left alone.
 // A store found where it was not made gets a banner that records it as moved or
 // copied after a confirmation; until then nothing that acts in a tenant is offered.
+// The shared fixtures (the backend, the DOM helpers) are in ./testing.ts; the team store's bar, dialog,
+// filter, column and live updates are tested in TeamStore.test.ts.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { flushSync, mount, tick, unmount } from "svelte";
-import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { flushSync, mount, unmount } from "svelte";
+import { clearMocks } from "@tauri-apps/api/mocks";
 import LeasesScreen from "./LeasesScreen.svelte";
-import type { AuditEntry, BindReport, Definition, IssuedLease, Lease, LeasesOverview, MaintenanceRun, StoreDescription, TenantBinding } from "../../lib/bindings";
-import { demoTenant, demoUser } from "../../lib/testing";
-
-const user = demoUser();
-const LOCAL_STORE: StoreDescription = { kind: "local", location: "/home/admin/.local/share/entra-desk/leases.sqlite" };
-
-const APP = "11111111-2222-3333-4444-555555555555";
-const SECRET = "abc8Q~0123456789012345678901234567890123";
-const definition: Definition = { name: "ci-deploy", kind: "appSecret", target: APP, targetName: "Payroll API", clientId: null, tenant: demoTenant(), ttlSecs: 3600, maxTtlSecs: 86_400, createdAt: "2026-03-01T10:00:00Z" };
-
-function lease(over: Partial<Lease>): Lease {
-  return {
-    id: "aaaaaaaa-0000-4000-8000-000000000001",
-    definition: "ci-deploy",
-    kind: "appSecret",
-    target: APP,
-    tenant: demoTenant(),
-    status: "active",
-    issuedBy: "admin@demo",
-    issuedAt: "2026-03-01T12:00:00Z",
-    expiresAt: "2026-03-01T13:00:00Z",
-    maxExpiresAt: "2026-03-02T12:00:00Z",
-    renewedAt: null,
-    endedAt: null,
-    keyId: "key-1",
-    hint: "abc",
-    marker: "entra-desk:store-1:aaaaaaaa-0000-4000-8000-000000000001",
-    revokeAttempts: 0,
-    nextAttemptAt: null,
-    lastError: null,
-    note: null,
-    ...over,
-  };
-}
-
-async function settle() {
-  for (let i = 0; i < 6; i++) {
-    await tick();
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  flushSync();
-}
-
-function $(root: ParentNode, selector: string): HTMLElement {
-  const el = root.querySelector<HTMLElement>(selector.startsWith("[") || selector.includes(" ") ? selector : `[data-testid=${selector}]`);
-  if (!el) throw new Error(`no ${selector}`);
-  return el;
-}
-
-function type(el: HTMLElement, value: string) {
-  (el as HTMLInputElement).value = value;
-  el.dispatchEvent(new Event("input", { bubbles: true }));
-}
-
-function choose(el: HTMLElement, value: string) {
-  (el as HTMLSelectElement).value = value;
-  el.dispatchEvent(new Event("change", { bubbles: true }));
-}
-
-function open() {
-  const target = document.createElement("div");
-  document.body.append(target);
-  const screen = mount(LeasesScreen, { target, props: { user } });
-  return { target, done: () => { unmount(screen); target.remove(); } };
-}
-
-const button = (root: ParentNode, selector: string) => $(root, selector) as HTMLButtonElement;
-
-/** A tiny backend: the overview, audit and the calls the screen makes, recorded. */
-function backend(now: string) {
-  const state = {
-    storeId: "store-1",
-    leases: [] as Lease[],
-    definitions: [definition],
-    audit: [] as AuditEntry[],
-    lastMaintenance: null as MaintenanceRun | null,
-    issueRefusal: null as string | null,
-    displaced: null as string | null,
-    /** Found displaced only when something next acts in a tenant (as the core finds it: once per process). */
-    displacedOnIssue: null as string | null,
-  };
-  const calls: Array<{ cmd: string; args: Record<string, unknown> }> = [];
-  mockIPC((cmd, raw) => {
-    const args = (raw ?? {}) as Record<string, unknown>;
-    calls.push({ cmd, args });
-    switch (cmd) {
-      case "leases_overview":
-        return { storeId: state.storeId, leases: state.leases, definitions: state.definitions, now, lastMaintenance: state.lastMaintenance, displaced: state.displaced, store: LOCAL_STORE, leader: null } satisfies LeasesOverview;
-      case "leases_audit":
-        return state.audit;
-      case "apps_list":
-        return { rows: [{ id: APP, objectType: "application", appId: "c-1", displayName: "Payroll API", signInAudience: null, created: null, credentialCount: 0, expiredCount: 0, nextExpiry: null, owners: [] }], asOf: null, stale: false };
-      case "leases_issue": {
-        if (state.displacedOnIssue) {
-          state.displaced = state.displacedOnIssue;
-          throw { code: "store_moved", message: state.displacedOnIssue, aadsts: null, correlationId: null, requestId: null, clientRequestId: null };
-        }
-        if (state.issueRefusal) throw { code: "wrong_tenant", message: state.issueRefusal, aadsts: null, correlationId: null, requestId: null, clientRequestId: null };
-        const issued = lease({});
-        state.leases = [issued];
-        state.audit = [{ seq: 1, at: now, action: "issued", leaseId: issued.id, definition: "ci-deploy", target: APP, actor: "admin@demo", detail: "issued app secret", requestId: "req-1", databaseUser: null }];
-        return { lease: issued, secret: SECRET, usableAfterMs: null, warning: null } satisfies IssuedLease;
-      }
-      case "leases_renew":
-        // The core reads the TTL (entra_core::duration) and refuses one above the max TTL; this stands in for it.
-        if (args.ttl === "2d") throw { code: "invalid_input", message: "A TTL of 2d is above the max TTL of 'ci-deploy' (1d): ask for less. The lease was not changed", aadsts: null, correlationId: null, requestId: null, clientRequestId: null };
-        return state.leases[0];
-      case "leases_revoke":
-        state.leases = [lease({ status: "revoked", endedAt: now })];
-        return state.leases[0];
-      case "leases_bind": {
-        // As the core: every unbound definition and lease gets the signed-in account's tenant.
-        const tenant = demoTenant();
-        const report: BindReport = { tenant, definitions: state.definitions.filter((d) => !d.tenant).length, leases: state.leases.filter((l) => !l.tenant).length };
-        state.definitions = state.definitions.map((d) => ({ ...d, tenant: d.tenant ?? tenant }));
-        state.leases = state.leases.map((l) => ({ ...l, tenant: l.tenant ?? tenant }));
-        return report;
-      }
-      case "leases_relocate":
-        // As the core: no longer displaced; a copy gets a store ID of its own.
-        state.displaced = null;
-        if (args.decision === "copied") state.storeId = "7e57c0de5f0c4d2b9a1e3c5d7f9b1a2c";
-        return { storeId: state.storeId, leases: state.leases, definitions: state.definitions, now, lastMaintenance: state.lastMaintenance, displaced: null, store: LOCAL_STORE, leader: null } satisfies LeasesOverview;
-      case "leases_define":
-        return { ...definition, name: (args.request as { name: string }).name };
-      case "leases_export_audit":
-        return "/home/admin/Downloads/entra-leases-audit-20260301-120000.csv";
-      default:
-        return null;
-    }
-  });
-  return { state, calls };
-}
+import type { TenantBinding } from "../../lib/bindings";
+import { demoTenant } from "../../lib/testing";
+import { $, APP, SECRET, backend, button, choose, definition, lease, open, settle, type, user } from "./testing";
 
 describe("LeasesScreen", () => {
   afterEach(() => {
