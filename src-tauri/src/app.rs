@@ -6,7 +6,8 @@ use crate::demo::EmbeddedDemo;
 use crate::maintenance::{self, SignedInAccount};
 use crate::window_size::{self, WindowSize};
 use crate::state::AppState;
-use tauri::{Manager, WindowEvent};
+use entra_teamstore::host::LeasesHost;
+use tauri::{Emitter, Manager, WindowEvent};
 
 pub fn run() {
     let _ = tracing_subscriber::fmt()
@@ -34,10 +35,15 @@ pub fn run() {
             let credentials = entra_core::credentials::Credentials::new(apps.clone());
             let groups = entra_core::groups::Groups::open(desk.clone(), &data_dir)?;
             let jwt = entra_core::jwt::JwtWorkspace::new(&data_dir);
-            let leases = entra_core::leases::Leases::open(desk.clone(), &data_dir)?;
             let signed_in = SignedInAccount::default();
-            // Sweeps and reconciles in the background once an account is signed in, then every minute.
-            maintenance::start(leases.clone(), &signed_in);
+            // The chosen lease store (a team store that cannot be reached is reported on the Leases
+            // screen; the app starts anyway). It sweeps and reconciles in the background once an
+            // account is signed in, then every minute, and a team store's changes reach the screen.
+            let handle = app.handle().clone();
+            let on_change: std::sync::Arc<dyn Fn() + Send + Sync> = std::sync::Arc::new(move || {
+                let _ = handle.emit(maintenance::LEASES_CHANGED, ());
+            });
+            let leases = tauri::async_runtime::block_on(LeasesHost::open(desk.clone(), &data_dir, signed_in.subscribe(), on_change))?;
             app.manage(AppState { desk, signin, apps, credentials, groups, leases, signed_in, jwt, data_dir });
             Ok(())
         })
@@ -84,6 +90,8 @@ pub fn run() {
             commands::leases::leases_reconcile,
             commands::leases::leases_bind,
             commands::leases::leases_relocate,
+            commands::leases::leases_check_store,
+            commands::leases::leases_use_store,
             commands::leases::leases_audit,
             commands::leases::leases_export_audit,
             commands::leases::leases_access_token,

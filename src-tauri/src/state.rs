@@ -6,9 +6,9 @@ use entra_core::apps::Apps;
 use entra_core::credentials::Credentials;
 use entra_core::groups::Groups;
 use entra_core::jwt::JwtWorkspace;
-use entra_core::leases::Leases;
 use entra_core::signin::SignIn;
 use entra_core::Desk;
+use entra_teamstore::host::LeasesHost;
 use std::path::PathBuf;
 
 /// Everything the commands share. Cheap to reach through `tauri::State`.
@@ -23,8 +23,9 @@ pub struct AppState {
     pub credentials: Credentials,
     /// Group caches: groups and memberships synced with Graph's delta query, the cache policy.
     pub groups: Groups,
-    /// Leases: dynamic secrets with a TTL, their definitions, the audit log, maintenance.
-    pub leases: Leases,
+    /// Leases: dynamic secrets with a TTL, their definitions, the audit log, maintenance,
+    /// over the chosen store (this desktop's, or a team store).
+    pub leases: LeasesHost,
     /// The account the webview is signed in as (told by the sign-in commands), for the lease maintenance task.
     pub signed_in: SignedInAccount,
     /// The JWT inspector's profiles and key cache.

@@ -19,6 +19,8 @@
 //! - `owner`: which process owns an unfinished intent or revocation.
 //! - `home`: where the store lives; a store found elsewhere (a copied data folder) acts in no
 //!   tenant until the admin says it was moved or copied.
+//! - `sharing`: what the screen is told about the store (local or team, its leader, a
+//!   connection test).
 //! - [`store`]: the lease store port ([`LeaseStore`]) and its SQLite adapter.
 //! - `migrate`: a store's contents moved into another (a desktop's file into a team store).
 //! - `fault`: `ENTRA_DESK_FAULT` crash points for tests.
@@ -44,6 +46,7 @@ mod owner;
 mod probe;
 mod reconcile;
 mod revoke;
+mod sharing;
 pub mod store;
 mod sweep;
 mod tenant;

@@ -445,9 +445,9 @@ pub struct LeasesOverview {
     /// what to do. Until the admin answers (`Leases::relocate`), nothing acts in a tenant.
     pub displaced: Option<String>,
     /// The store shown: this desktop's file, or the team's database.
-    pub store: super::store::StoreDescription,
+    pub store: super::sharing::StoreDescription,
     /// The team store's maintenance leader, when someone holds it (`None` for a local store).
-    pub leader: Option<super::store::LeaderInfo>,
+    pub leader: Option<super::sharing::LeaderInfo>,
 }
 
 /// One background maintenance run (the app and `entractl lease maintain` run one at start-up

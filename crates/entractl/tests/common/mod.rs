@@ -1,7 +1,9 @@
 //! Shared set-up of the `entractl lease` tests: a small demo tenant (TLS) started in the test
 //! process, and the built binary run against it app-only as the demo's confidential client
 //! (`--authority --graph-url --client-id --ca-cert` with the secret in ENTRA_CLIENT_SECRET),
-//! the lease store in a temporary ENTRA_DESK_DATA_DIR. Run under scripts/with-keyring.sh.
+//! the lease store in a temporary ENTRA_DESK_DATA_DIR — or, in the suite's second pass
+//! (`ENTRA_TEST_TEAM_STORE` names a throwaway PostgreSQL cluster), a team store in a database of
+//! the test's own. Run under scripts/with-keyring.sh.
 
 #![allow(dead_code)] // Each test file uses a different subset.
 
@@ -15,7 +17,7 @@ use tokio::process::Command;
 const CONFIG_VARS: &[&str] = &[
     "ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "ENTRA_AUTHORITY", "ENTRA_METADATA_ADDRESS", "ENTRA_ISSUER", "ENTRA_REDIRECT_URI",
     "ENTRA_SCOPES", "ENTRA_GRAPH_URL", "ENTRA_CA_CERT", "ENTRA_CONNECTION_STRING", "ENTRA_CLIENT_SECRET", "ENTRA_DESK_FAULT",
-    "ENTRA_LEASE_CLIENT_SECRET",
+    "ENTRA_LEASE_CLIENT_SECRET", "ENTRA_DESK_LEASE_STORE", "ENTRA_DESK_LEASE_STORE_PASSWORD",
 ];
 
 /// What a run of entractl did.
@@ -53,6 +55,18 @@ pub struct Cli {
     pub dir: tempfile::TempDir,
     sign_in: Vec<String>,
     secret: String,
+    /// The team store every command uses, in the suite's second pass (`ENTRA_TEST_TEAM_STORE`
+    /// names a throwaway cluster): a database of this test's own. `None`: the data folder's file.
+    pub team_store: Option<String>,
+}
+
+/// A fresh database in the cluster `ENTRA_TEST_TEAM_STORE` names, if it names one: its URL.
+pub fn team_database() -> Option<String> {
+    let superuser = std::env::var("ENTRA_TEST_TEAM_STORE").ok()?;
+    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
+    let out = std::process::Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &superuser, "-c", &format!("CREATE DATABASE {name}")]).output().unwrap();
+    assert!(out.status.success(), "CREATE DATABASE: {}", String::from_utf8_lossy(&out.stderr));
+    Some(format!("{}/{name}", superuser.rsplit_once('/').unwrap().0))
 }
 
 /// A small tenant (quick to start): 12 generated apps, 12 groups, 60 users.
@@ -70,7 +84,11 @@ pub async fn start(seed: u64, propagation: Duration) -> Cli {
         "--ca-cert".into(),
         info.ca_cert.as_ref().unwrap().to_string_lossy().into_owned(),
     ];
-    Cli { tenant, dir: tempfile::tempdir().unwrap(), sign_in, secret: info.confidential_client.client_secret.clone() }
+    let cli = Cli { tenant, dir: tempfile::tempdir().unwrap(), sign_in, secret: info.confidential_client.client_secret.clone(), team_store: team_database() };
+    if let Some(url) = &cli.team_store {
+        cli.plain(&["lease", "store", "init", url, "--apply"], &[]).await.ok();
+    }
+    cli
 }
 
 impl Cli {
@@ -81,6 +99,9 @@ impl Cli {
             c.env_remove(var);
         }
         c.env("ENTRA_DESK_DATA_DIR", self.dir.path()).args(args).stdin(Stdio::null()).kill_on_drop(true);
+        if let Some(url) = &self.team_store {
+            c.env("ENTRA_DESK_LEASE_STORE", url);
+        }
         for (k, v) in env {
             c.env(k, v);
         }
@@ -102,9 +123,16 @@ impl Cli {
     /// `entractl ARGS --authority … --client-id …` (app-only) started and left running, its
     /// stdout and stderr piped: for a command that runs until it is stopped.
     pub fn spawn(&self, args: &[&str]) -> tokio::process::Child {
+        self.spawn_with(args, &[])
+    }
+
+    /// [`Cli::spawn`] with more environment (another data folder, a team store).
+    pub fn spawn_with(&self, args: &[&str], env: &[(&str, &str)]) -> tokio::process::Child {
         let mut all: Vec<&str> = args.to_vec();
         all.extend(self.sign_in.iter().map(String::as_str));
-        let mut c = self.command(&all, &[("ENTRA_CLIENT_SECRET", &self.secret)]);
+        let mut env = env.to_vec();
+        env.push(("ENTRA_CLIENT_SECRET", &self.secret));
+        let mut c = self.command(&all, &env);
         c.stdout(Stdio::piped()).stderr(Stdio::piped());
         c.spawn().unwrap()
     }

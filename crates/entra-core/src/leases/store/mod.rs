@@ -38,7 +38,8 @@ pub mod chain;
 mod shared;
 mod sqlite;
 
-pub use shared::{LeaderInfo, Leadership, StoreChange, StoreCheck, StoreDescription, StoreKind, StoreSnapshot};
+pub use super::sharing::{LeaderInfo, StoreCheck, StoreDescription, StoreKind};
+pub use shared::{Leadership, StoreChange, StoreSnapshot};
 pub use sqlite::SqliteLeaseStore;
 
 use super::types::{AuditEntry, AuditLine, Definition, Lease, LeaseStatus, MaintenanceRun, TenantBinding};

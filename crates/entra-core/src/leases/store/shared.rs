@@ -1,6 +1,6 @@
 //! The words of a store that several desktops and `entractl` processes share (the team store):
-//! what it is ([`StoreDescription`]), who maintains it ([`Leadership`], [`LeaderInfo`]), what
-//! changed ([`StoreChange`]), and everything it holds, to move it ([`StoreSnapshot`]).
+//! who maintains it ([`Leadership`]), what changed ([`StoreChange`]), and everything it holds,
+//! to move it ([`StoreSnapshot`]). What the screen is told about a store is in `leases::sharing`.
 //!
 //! # Leadership
 //! In a shared store one member at a time sweeps, retries failed revocations and reconciles:
@@ -15,29 +15,6 @@ use super::chain::ChainedLine;
 use super::StoredLease;
 use crate::leases::types::Definition;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-
-/// A store of one desktop, or of a team.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub enum StoreKind {
-    /// `leases.sqlite` in this desktop's data folder.
-    Local,
-    /// A PostgreSQL database the team shares.
-    Team,
-}
-
-/// What the Leases screen says about the store it shows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct StoreDescription {
-    /// Local or team.
-    pub kind: StoreKind,
-    /// The file's path, or `host:port/database` (never a user's password).
-    pub location: String,
-}
 
 /// A maintenance term this member holds (see the module doc).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,19 +24,6 @@ pub struct Leadership {
     /// The term's number, one more on every change of leader: the fence every leader write checks.
     pub term: u64,
     /// When it ends unless renewed (the store's clock).
-    pub until: DateTime<Utc>,
-}
-
-/// The current leader, for the screen.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct LeaderInfo {
-    /// Who: `account@host:pid`.
-    pub member: String,
-    /// Since when this member leads (this term).
-    pub since: DateTime<Utc>,
-    /// When its term ends unless renewed.
     pub until: DateTime<Utc>,
 }
 
@@ -94,24 +58,3 @@ impl StoreSnapshot {
     }
 }
 
-/// A team store's connection test: what the Leases screen's "Use a team store…" and `entractl
-/// lease store check` show before anyone relies on it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-#[serde(rename_all = "camelCase")]
-pub struct StoreCheck {
-    /// `host:port/database`.
-    pub location: String,
-    /// The server's version (`server_version`).
-    pub server_version: String,
-    /// Who the database says we are (`session_user`).
-    pub database_user: String,
-    /// Whether the connection is encrypted (TLS, certificate and host name verified).
-    pub tls: bool,
-    /// The store's schema version, and the newest this build knows.
-    pub schema_version: u32,
-    /// Whether this user may write leases (a member or the owner), not only read them.
-    pub may_write: bool,
-    /// The store's ID (the middle of every marker its leases carry).
-    pub store_id: String,
-}

@@ -6,7 +6,8 @@ use super::context::Context;
 use super::{render, Format};
 use crate::cmd::demo::wait_for_stop;
 use crate::output;
-use entra_core::leases::maintenance::{run_loop, SignedInAccount, INTERVAL};
+use entra_core::leases::maintenance::{run_loop, SignedInAccount};
+use std::time::Duration;
 use entra_core::leases::MaintenanceRun;
 use entra_core::Error;
 use std::process::ExitCode;
@@ -54,10 +55,10 @@ pub(super) async fn sweep(context: &Context, format: Format) -> Result<ExitCode,
 /// One run (`--once`), or the loop until Ctrl-C / SIGTERM. The loop prints one line per run,
 /// or with `--format json` one compact JSON object per line (a stream has no single document);
 /// `--once --format json` prints the run as every other subcommand prints its result.
-pub(super) async fn maintain(context: &Context, once: bool, format: Format) -> Result<ExitCode, Error> {
+pub(super) async fn maintain(context: &Context, once: bool, every: Duration, format: Format) -> Result<ExitCode, Error> {
     let account = context.account()?;
     if once {
-        let run = context.leases.maintain(Some(account)).await;
+        let run = context.leases.maintain_once(Some(account)).await?;
         match format {
             Format::Json => output::print_json(&run)?,
             Format::Table => println!("{}", render::maintenance_run(&run)),
@@ -81,7 +82,13 @@ pub(super) async fn maintain(context: &Context, once: bool, format: Format) -> R
         wait_for_stop().await;
         std::process::exit(130);
     });
-    eprintln!("Maintaining the leases: a run now, then every {} s, until Ctrl-C or SIGTERM", INTERVAL.as_secs());
+    let store = context.leases.lease_store().describe();
+    eprintln!(
+        "Maintaining the leases of {}: a run now, then every {} s, until Ctrl-C or SIGTERM{}",
+        store.location,
+        every.as_secs(),
+        if store.kind == entra_core::leases::StoreKind::Team { " (while this process holds the team's maintenance leadership)" } else { "" }
+    );
     let print = move |run: &MaintenanceRun| match format {
         Format::Json => match serde_json::to_string(run) {
             Ok(line) => println!("{line}"),
@@ -89,7 +96,7 @@ pub(super) async fn maintain(context: &Context, once: bool, format: Format) -> R
         },
         Format::Table => println!("{}", render::maintenance_run(run)),
     };
-    run_loop(context.leases.clone(), signed_in.subscribe(), INTERVAL, cancel, print).await;
+    run_loop(context.leases.clone(), signed_in.subscribe(), every, cancel, print).await;
     stopper.abort();
     Ok(ExitCode::SUCCESS)
 }

@@ -16,6 +16,12 @@
 //!   the last maintenance run, as JSON).
 //! - `audit`: `audit [--limit N] [--format table|json|csv|jsonl]` (csv/jsonl: the whole log,
 //!   oldest first); `audit --verify [--format table|json]` checks the log's hash chain.
+//! - `team`: a team store — `store init URL [--member ROLE]… [--apply]`, `store check`,
+//!   `store password` (stdin → keychain), `store forget-password` — and `migrate --to URL`.
+//!   Every subcommand takes `--lease-store URL` (else `ENTRA_DESK_LEASE_STORE`, else
+//!   `leaseStore` in the settings file, else the local file); a team store's password comes
+//!   from `ENTRA_DESK_LEASE_STORE_PASSWORD` (headless), the keychain, or an Entra token
+//!   (`auth=entra`, minted from the signed-in account before each new connection).
 //! - `render`: the tables and lines people read; `context`: who the command signs in as.
 //!
 //! JSON output is the core's types as the app's screen receives them: camelCase keys and
@@ -41,6 +47,7 @@ mod issue;
 mod lifecycle;
 mod maintain;
 mod render;
+mod team;
 
 use crate::cmd::signin_args::SignInArgs;
 use crate::output;
@@ -109,9 +116,19 @@ fn kind_parser() -> impl TypedValueParser<Value = LeaseKind> {
     PossibleValuesParser::new(values).map(|name| name.parse::<LeaseKind>().expect("clap passes only the kinds' own names"))
 }
 
+/// `--every`: a duration of at least a second, as `--ttl` takes them.
+fn every_parser(text: &str) -> Result<std::time::Duration, String> {
+    entra_core::leases::parse_duration(text).map(std::time::Duration::from_secs).map_err(|e| e.message().to_string())
+}
+
 /// `entractl lease`.
 #[derive(Debug, clap::Args)]
 pub struct LeaseArgs {
+    /// The lease store: `local` (this desktop's file) or a team store,
+    /// postgres://USER@HOST[:PORT]/DATABASE[?sslmode=verify-full&auth=entra] (no password in it).
+    /// Default: ENTRA_DESK_LEASE_STORE, else leaseStore in the settings file, else local.
+    #[arg(long, global = true, value_name = "URL")]
+    pub lease_store: Option<String>,
     #[command(subcommand)]
     pub command: LeaseCommand,
 }
@@ -250,11 +267,18 @@ pub enum LeaseCommand {
     },
     /// Run the app's background maintenance headless: a sweep at once and every minute, a
     /// reconciliation at start and every 10 minutes, until Ctrl-C or SIGTERM. One line (or, with
-    /// --format json, one JSON object) per run on stdout.
+    /// --format json, one JSON object) per run on stdout. With a team store, only the member
+    /// holding the maintenance leadership runs; the others stand by and take over within ~25 s
+    /// when it stops (`daemon` is the same command, for a server that keeps it running).
+    #[command(visible_alias = "daemon")]
     Maintain {
-        /// Run once and exit (1 if the run could not finish).
+        /// Run once and exit (1 if the run could not finish; refused while another member
+        /// maintains the team store).
         #[arg(long)]
         once: bool,
+        /// How often to sweep (a reconciliation still runs every 10 minutes), e.g. 15s, 1m.
+        #[arg(long, value_name = "DURATION", default_value = "1m", value_parser = every_parser)]
+        every: std::time::Duration,
         #[arg(long, value_enum, default_value_t)]
         format: Format,
         #[command(flatten)]
@@ -286,19 +310,34 @@ pub enum LeaseCommand {
         #[command(flatten)]
         signin: SignInArgs,
     },
+    /// Move this store's definitions, leases (open ones too: their markers keep working, the
+    /// store ID travels) and audit log into an empty team store. This store then acts in no
+    /// tenant any more; a second run is refused.
+    Migrate {
+        /// The team store: postgres://USER@HOST[:PORT]/DATABASE[?sslmode=verify-full] (no password).
+        #[arg(long, value_name = "URL")]
+        to: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
+        #[command(flatten)]
+        signin: SignInArgs,
+    },
+    /// A team store: its schema and grants, a connection test, its password in the keychain.
+    #[command(subcommand)]
+    Store(team::StoreCommand),
 }
 
 /// `entractl lease`.
 pub async fn run(args: LeaseArgs) -> ExitCode {
-    match command(args.command).await {
+    match command(args.command, args.lease_store.as_deref()).await {
         Ok(code) => code,
         Err(e) => output::fail(&e),
     }
 }
 
 /// Whether a subcommand signs in, and its sign-in options.
-fn need(command: &LeaseCommand) -> (&SignInArgs, Need) {
-    match command {
+fn need(command: &LeaseCommand) -> Option<(&SignInArgs, Need)> {
+    Some(match command {
         LeaseCommand::Define { signin, .. }
         | LeaseCommand::Issue { signin, .. }
         | LeaseCommand::Bind { signin, .. }
@@ -314,17 +353,26 @@ fn need(command: &LeaseCommand) -> (&SignInArgs, Need) {
         | LeaseCommand::Renew { signin, .. }
         | LeaseCommand::Relocate { signin, .. }
         | LeaseCommand::Audit { signin, .. }
+        | LeaseCommand::Migrate { signin, .. }
         | LeaseCommand::Overview { signin } => (signin, Need::Nothing),
-    }
+        // Answered without a lease service (see `command`).
+        LeaseCommand::Store(_) => return None,
+    })
 }
 
-async fn command(command: LeaseCommand) -> Result<ExitCode, Error> {
+async fn command(command: LeaseCommand, store_flag: Option<&str>) -> Result<ExitCode, Error> {
+    let command = match command {
+        LeaseCommand::Store(store) => return team::store(store, store_flag).await,
+        other => other,
+    };
     // Checked before anything starts or signs in.
     if let LeaseCommand::Define { kind: LeaseKind::AccessToken, app_client_id: None, .. } = &command {
         return Err(Error::invalid_input("An access-token definition needs --app-client-id (the client ID whose secret gets the token)"));
     }
-    let (signin, need) = need(&command);
-    let context = Context::open(signin, need).await?;
+    let Some((signin, need)) = need(&command) else {
+        return Err(Error::internal("`lease store` needs no lease service; this is a bug: please report it"));
+    };
+    let context = Context::open(signin, need, store_flag).await?;
     let result = answer(&context, command).await;
     context.close().await;
     result
@@ -348,8 +396,10 @@ async fn answer(context: &Context, command: LeaseCommand) -> Result<ExitCode, Er
         LeaseCommand::Sweep { format, .. } => maintain::sweep(context, format).await,
         LeaseCommand::Bind { format, .. } => maintain::bind(context, format).await,
         LeaseCommand::Relocate { decision, format, .. } => maintain::relocate(context, decision.into(), format).await,
-        LeaseCommand::Maintain { once, format, .. } => maintain::maintain(context, once, format).await,
+        LeaseCommand::Maintain { once, every, format, .. } => maintain::maintain(context, once, every, format).await,
         LeaseCommand::Overview { .. } => maintain::overview(context).await,
+        LeaseCommand::Migrate { to, format, .. } => team::migrate(context, &to, format).await,
+        LeaseCommand::Store(store) => team::store(store, None).await,
         LeaseCommand::Audit { verify: true, format, .. } => audit::verify(context, format).await,
         LeaseCommand::Audit { limit, format, .. } => audit::audit(context, limit, format).await,
     }
