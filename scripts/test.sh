@@ -2,7 +2,8 @@
 # Sets up and runs Entra Desk's whole test suite on a fresh Debian 12 machine:
 #   1. the UI: type check, unit tests (Vitest), production build;
 #   2. every Rust crate but the Tauri shell, against the real OS keychain
-#      (gnome-keyring in a private D-Bus session) and the demo tenant on loopback;
+#      (gnome-keyring in a private D-Bus session), the demo tenant on loopback and throwaway
+#      PostgreSQL clusters; then the lease tests again with every lease store a team store;
 #   3. the demo tenant's conformance with a standard client never written for it (MSAL Python);
 #   4. the real desktop app end to end, under Xvfb, over WebDriver;
 #   5. the install proof: the release .deb and .rpm built, inspected, installed into this machine
@@ -55,6 +56,15 @@ stage "rust: cargo test (real keychain, demo tenant on loopback)"
 scripts/with-keyring.sh cargo test --workspace --exclude entra-desk --exclude entra-e2e --exclude bare-window --no-fail-fast 2>&1 | tee "$logs/cargo-test.log" | grep -E '^(test result:|error|failures:|---- |thread .* panicked)' 
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed_stages+=("cargo test")
 count_cargo "$logs/cargo-test.log"
+
+stage "rust: the lease tests again, against a team store (a throwaway PostgreSQL cluster)"
+# The same tests, each lease store a database of its own in one cluster (ENTRA_TEST_TEAM_STORE):
+# both adapters held to the same behaviour. Nothing is rebuilt: same profile, same features.
+cargo run -q -p entra-testkit --example with_postgres -- scripts/with-keyring.sh cargo test --no-fail-fast \
+  -p entra-core --test leases --test lease_tenants --test lease_lost_answers \
+  -p entractl --test lease_cli --test lease_crash --test lease_race 2>&1 | tee "$logs/cargo-test-team-store.log" | grep -E '^(test result:|error|failures:|---- |thread .* panicked)'
+[ "${PIPESTATUS[0]}" -eq 0 ] || failed_stages+=("cargo test (team store)")
+count_cargo "$logs/cargo-test-team-store.log"
 
 if [ -x tests/conformance/run.sh ]; then
   stage "conformance: MSAL Python against the demo tenant"

@@ -9,7 +9,7 @@ mod common;
 
 use common::{desk_on, lease_definition, World};
 use entra_core::clock::OffsetClock;
-use entra_core::leases::{IssueRequest, LeaseKind, LeaseStatus, Leases};
+use entra_core::leases::{IssueRequest, LeaseKind, LeaseStatus};
 use entra_demo::{DemoOptions, Faults};
 use std::sync::Arc;
 
@@ -26,7 +26,7 @@ async fn an_add_password_answered_504_is_sent_once_left_pending_and_settled_by_r
     let desk = desk_on(dir.path(), clock.clone());
     let w = World { tenant, dir, desk, clock };
     let account = w.sign_in_app_only().await;
-    let leases = Leases::open(w.desk.clone(), w.desk.data_dir()).unwrap().with_clock(w.clock.clone());
+    let leases = common::open_leases(&w.desk, w.desk.data_dir()).await.with_clock(w.clock.clone());
     let app = w.tenant.lease_targets().application;
     let request = lease_definition("ci", LeaseKind::AppSecret, &app.object_id);
     leases.define(Some(&account), request).await.unwrap();

@@ -9,7 +9,7 @@ mod common;
 
 use common::{desk_on, lease_definition, sign_in_app_only_to, World};
 use entra_core::clock::OffsetClock;
-use entra_core::leases::{IssueRequest, Lease, LeaseKind, LeaseStatus, LeaseStore, Leases, SqliteLeaseStore, LEASES_FILE};
+use entra_core::leases::{IssueRequest, Lease, LeaseKind, LeaseStatus, LeaseStore, SqliteLeaseStore, LEASES_FILE};
 use entra_core::secret::SecretString;
 use entra_core::ErrorCode;
 use entra_demo::{DemoOptions, DemoTenant};
@@ -43,7 +43,7 @@ async fn every_operation_with_an_account_of_another_tenant_is_refused_or_leaves_
     let w = World { tenant: first, dir, desk, clock };
     let ours = sign_in_app_only_to(&w.desk, &w.tenant).await;
     let theirs = sign_in_app_only_to(&w.desk, &second).await;
-    let leases = Leases::open(w.desk.clone(), w.desk.data_dir()).unwrap().with_clock(w.clock.clone());
+    let leases = common::open_leases(&w.desk, w.desk.data_dir()).await.with_clock(w.clock.clone());
     let app = w.tenant.lease_targets().application;
 
     let def = leases.define(Some(&ours), lease_definition("ci", LeaseKind::AppSecret, &app.object_id)).await.unwrap();
@@ -106,7 +106,8 @@ async fn rows_recorded_before_binding_are_touched_by_nobody_until_an_admin_binds
     let desk = desk_on(dir.path(), clock.clone());
     let w = World { tenant: first, dir, desk, clock };
     let account = sign_in_app_only_to(&w.desk, &w.tenant).await;
-    let leases = Leases::open(w.desk.clone(), w.desk.data_dir()).unwrap().with_clock(w.clock.clone());
+    let leases = entra_core::leases::Leases::open(w.desk.clone(), w.desk.data_dir()).unwrap().with_clock(w.clock.clone());
+    // (SQLite only: the rows are made unbound by editing the file.)
     let app = w.tenant.lease_targets().application;
     leases.define(Some(&account), lease_definition("ci", LeaseKind::AppSecret, &app.object_id)).await.unwrap();
     let lease = leases.issue(&account, issue("ci")).await.unwrap().lease;

@@ -14,8 +14,7 @@ use common::{assert_no_secret_on_disk, desk_on, DemoOpener, World};
 use entra_core::clock::OffsetClock;
 use entra_core::leases::maintenance::{self, SignedInAccount};
 use entra_core::leases::{
-    AuditAction, AuditFormat, AuditLine, DefineRequest, IssueRequest, Lease, LeaseKind, LeaseStatus, LeaseStore, Leases, MaintenanceRun,
-    SqliteLeaseStore, TenantBinding,
+    AuditAction, AuditFormat, AuditLine, DefineRequest, IssueRequest, Lease, LeaseKind, LeaseStatus, Leases, MaintenanceRun, TenantBinding,
 };
 use entra_core::secret::SecretString;
 use entra_core::{ErrorCode, SignInOptions};
@@ -34,8 +33,8 @@ async fn world(seed: u64, propagation: Duration) -> World {
     World { tenant, dir, desk, clock }
 }
 
-fn leases_of(w: &World) -> Leases {
-    Leases::open(w.desk.clone(), w.desk.data_dir()).unwrap().with_clock(w.clock.clone())
+async fn leases_of(w: &World) -> Leases {
+    common::open_leases(&w.desk, w.desk.data_dir()).await.with_clock(w.clock.clone())
 }
 
 fn define(name: &str, kind: LeaseKind, target: &str, ttl: &str, max_ttl: &str) -> DefineRequest {
@@ -90,7 +89,7 @@ struct AppSecretScene {
 async fn app_secret_scene(seed: u64) -> AppSecretScene {
     let w = world(seed, Duration::ZERO).await;
     let account = w.sign_in_app_only().await;
-    let leases = leases_of(&w);
+    let leases = leases_of(&w).await;
     let target = w.tenant.lease_targets().application.object_id;
     let foreign = seed_foreign(&w, &target);
     leases.define(Some(&account), define("ci", LeaseKind::AppSecret, &target, "1h", "1d")).await.unwrap();
@@ -119,7 +118,7 @@ fn dead_owner() -> String {
 async fn an_app_secret_lease_is_marked_capped_at_max_ttl_renewed_and_revoked() {
     let w = world(401, Duration::ZERO).await;
     let account = w.sign_in_app_only().await;
-    let leases = leases_of(&w);
+    let leases = leases_of(&w).await;
     let app = w.tenant.lease_targets().application;
     let foreign = seed_foreign(&w, &app.object_id);
 
@@ -199,8 +198,8 @@ async fn an_app_secret_lease_is_marked_capped_at_max_ttl_renewed_and_revoked() {
     assert!(rows[1].contains(",defined,"));
     let issued_row = rows.iter().find(|r| r.contains(",issued,")).unwrap();
     let issued_line = audit.iter().find(|e| e.line.action == AuditAction::Issued).unwrap();
-    // The request ID, then the database user (none in a local store).
-    assert!(issued_row.ends_with(&format!("{},", issued_line.line.request_id.as_deref().unwrap())), "{issued_row}");
+    // The request ID, then the database user (none in a local store; the team store's user in a team store).
+    assert!(issued_row.contains(&format!(",{},", issued_line.line.request_id.as_deref().unwrap())), "{issued_row}");
     let jsonl = leases.export_audit(AuditFormat::Jsonl).await.unwrap();
     let lines: Vec<serde_json::Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines.len(), audit.len());
@@ -231,7 +230,7 @@ impl ClockNow for World {
 async fn definitions_and_ttls_are_checked_before_anything_is_made() {
     let w = world(402, Duration::ZERO).await;
     let account = w.sign_in_app_only().await;
-    let leases = leases_of(&w);
+    let leases = leases_of(&w).await;
     let app = w.tenant.lease_targets().application;
     let user = w.tenant.lease_targets().user;
     let refused = [
@@ -289,7 +288,7 @@ async fn issuing_can_wait_until_entra_accepts_the_new_secret() {
     let propagation = Duration::from_secs(2);
     let w = world(403, propagation).await;
     let account = w.sign_in_app_only().await;
-    let leases = leases_of(&w);
+    let leases = leases_of(&w).await;
     let app = w.tenant.lease_targets().application;
     leases.define(Some(&account), define("ci", LeaseKind::AppSecret, &app.object_id, "1h", "1d")).await.unwrap();
 
@@ -338,7 +337,7 @@ async fn client_credentials(w: &World, client_id: &str, secret: &SecretString) -
 async fn a_user_password_lease_resets_the_password_and_its_revocation_ends_the_sessions() {
     let w = world(404, Duration::ZERO).await;
     let account = w.sign_in_app_only().await;
-    let leases = leases_of(&w);
+    let leases = leases_of(&w).await;
     let user = w.tenant.lease_targets().user;
     let request = DefineRequest { acknowledge_password_reset: true, ..define("pw", LeaseKind::UserPassword, &user.id, "1h", "1d") };
     let def = leases.define(Some(&account), request).await.unwrap();
@@ -383,7 +382,7 @@ async fn a_user_password_lease_resets_the_password_and_its_revocation_ends_the_s
 async fn an_access_token_lease_hands_out_a_token_and_forgets_it_on_revoke() {
     let w = world(405, Duration::ZERO).await;
     let account = w.sign_in_app_only().await;
-    let leases = leases_of(&w);
+    let leases = leases_of(&w).await;
     // The token is for the lease target application, with a client secret an app-secret lease hands out
     // (not the signed-in client's: the keychain already holds that one).
     let app = w.tenant.lease_targets().application;
@@ -409,7 +408,7 @@ async fn an_access_token_lease_hands_out_a_token_and_forgets_it_on_revoke() {
     assert_eq!(claims.get("appid").or(claims.get("azp")).and_then(|v| v.as_str()), Some(app.app_id.as_str()));
     assert_eq!(leases.access_token(&account, &issued.lease.id).await.unwrap().expose(), token, "the kept token");
     // After a restart (a new service over the same store): fetched again with the keychain's secret.
-    let reopened = leases_of(&w);
+    let reopened = leases_of(&w).await;
     let again = reopened.access_token(&account, &issued.lease.id).await.unwrap();
     assert_eq!(again.expose().split('.').count(), 3);
 
@@ -470,7 +469,8 @@ async fn reconciliation_adopts_interrupted_issues_closes_dead_intents_removes_or
     let target = target.as_str();
     let store_id = leases.overview().await.unwrap().store_id;
     let graph = w.desk.graph(&account).unwrap();
-    let store = SqliteLeaseStore::open(w.desk.data_dir().join(entra_core::leases::LEASES_FILE)).unwrap();
+    // Written through the port, as a crashed process (of this desktop, or a teammate's) left them.
+    let store = leases.lease_store().clone();
     assert_eq!(store.store_id().await.unwrap(), store_id);
     let now = w.clock_now();
     let marker = |id: &str| format!("entra-desk:{store_id}:{id}");
@@ -558,7 +558,7 @@ async fn the_sweeper_catches_up_after_the_app_was_closed_past_an_expiry() {
     let target = app.object_id.as_str();
     let foreign = seed_foreign(&w, target);
     let (short, long) = {
-        let leases = leases_of(&w);
+        let leases = leases_of(&w).await;
         leases.define(Some(&account), define("ci", LeaseKind::AppSecret, target, "1h", "1d")).await.unwrap();
         let short = leases.issue(&account, issue("ci", Some("1h"))).await.unwrap().lease;
         let long = leases.issue(&account, issue("ci", Some("5h"))).await.unwrap().lease;
@@ -568,7 +568,7 @@ async fn the_sweeper_catches_up_after_the_app_was_closed_past_an_expiry() {
     w.advance(chrono::Duration::hours(2));
     // The app starts again (and signs in: azure_identity caches app tokens by the system clock, which did not move).
     let account = w.sign_in_app_only().await;
-    let leases = leases_of(&w);
+    let leases = leases_of(&w).await;
     let overview = leases.overview().await.unwrap();
     assert!(overview.leases.iter().any(|l| l.id == short.id && l.status == LeaseStatus::Active && l.expires_at < overview.now));
     let run = leases.maintain(Some(&account)).await;
@@ -591,7 +591,7 @@ async fn the_sweeper_catches_up_after_the_app_was_closed_past_an_expiry() {
     // Closed again, past the other lease's expiry (Entra still holds its secret: its end is the max TTL).
     w.advance(chrono::Duration::hours(4));
     let account = w.sign_in_app_only().await;
-    let leases = leases_of(&w);
+    let leases = leases_of(&w).await;
     let report = leases.sweep(&account).await.unwrap();
     assert_eq!((report.expired, report.failing), (1, 0), "{report:?}");
     assert_eq!(leases.lease(&long.id).await.unwrap().status, LeaseStatus::Expired);

@@ -137,7 +137,7 @@ async fn define_issue_list_renew_revoke_reconcile_and_audit_an_app_secret() {
     assert_eq!(limited.as_array().unwrap().len(), 2);
     assert_eq!(limited[0], entries[0], "newest first");
     let csv = cli.plain(&["lease", "audit", "--format", "csv"], &[]).await.ok().stdout;
-    assert!(csv.starts_with("seq,at,action,lease_id,definition,target,actor,detail,request_id\r\n"), "{csv:.200}");
+    assert!(csv.starts_with("seq,at,action,lease_id,definition,target,actor,detail,request_id,database_user\r\n"), "{csv:.200}");
     assert_eq!(csv.matches("\r\n").count(), entries.len() + 1);
     let jsonl = cli.plain(&["lease", "audit", "--format", "jsonl"], &[]).await.ok().stdout;
     let lines: Vec<Value> = jsonl.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
@@ -424,16 +424,23 @@ async fn audit_verify_passes_on_an_untouched_log_and_names_the_line_edited_behin
         assert_eq!(out.code, Some(2), "{args:?}: {}", out.stderr);
     }
 
-    // Someone edits line 2 with sqlite3, past the append-only triggers.
-    let store = entra_core::leases::SqliteLeaseStore::open(cli.dir.path().join("leases.sqlite")).unwrap();
-    store
-        .engine()
-        .write(|tx| {
-            tx.execute_batch("DROP TRIGGER audit_log_append_only_update; UPDATE audit_log SET actor = 'someone else' WHERE seq = 2;")?;
-            Ok(())
-        })
-        .unwrap();
-    drop(store);
+    // Someone edits line 2 behind the store's back, past the append-only triggers: with sqlite3
+    // in the data folder's file, or as the team store's superuser.
+    if let Some(url) = &cli.team_store {
+        let sql = "ALTER TABLE entra_desk.audit_log DISABLE TRIGGER ALL; UPDATE entra_desk.audit_log SET actor = 'someone else' WHERE seq = 2;";
+        let out = std::process::Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", url, "-c", sql]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    } else {
+        let store = entra_core::leases::SqliteLeaseStore::open(cli.dir.path().join("leases.sqlite")).unwrap();
+        store
+            .engine()
+            .write(|tx| {
+                tx.execute_batch("DROP TRIGGER audit_log_append_only_update; UPDATE audit_log SET actor = 'someone else' WHERE seq = 2;")?;
+                Ok(())
+            })
+            .unwrap();
+        drop(store);
+    }
     let out = cli.plain(&["lease", "audit", "--verify"], &[]).await;
     assert_eq!(out.code, Some(1), "stdout: {}\nstderr: {}", out.stdout, out.stderr);
     assert!(out.stdout.contains("BROKEN: line 2 does not match its hash"), "{}", out.stdout);

@@ -9,7 +9,7 @@ use entra_core::config::{Profile, ProfileSettings};
 use entra_core::{BrowserOpener, Desk, DeskOptions};
 use entra_demo::browser::DemoBrowser;
 use entra_demo::{DemoOptions, DemoTenant};
-use entra_core::leases::{DefineRequest, LeaseKind};
+use entra_core::leases::{DefineRequest, LeaseKind, Leases};
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use tokio::task::JoinHandle;
@@ -157,4 +157,29 @@ pub fn lease_definition(name: &str, kind: LeaseKind, target: &str) -> DefineRequ
         client_id: None,
         client_secret: None,
     }
+}
+
+/// The lease service a test works on: `dir`'s `leases.sqlite`, or — in the suite's second pass,
+/// when `ENTRA_TEST_TEAM_STORE` names a throwaway PostgreSQL cluster — a team store in a fresh
+/// database of its own there (schema applied as the cluster's superuser), so the same test
+/// holds both adapters to the same behaviour.
+pub async fn open_leases(desk: &Desk, dir: &Path) -> Leases {
+    let Ok(superuser) = std::env::var("ENTRA_TEST_TEAM_STORE") else {
+        return Leases::open(desk.clone(), dir).unwrap();
+    };
+    // One database per data folder, so a test that opens its store again (an app restart)
+    // finds it again, as it would find its file.
+    use sha2::Digest;
+    let name = format!("t_{}", &hex::encode(sha2::Sha256::digest(dir.to_string_lossy().as_bytes()))[..24]);
+    let psql = |sql: &str| std::process::Command::new("psql").args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", &superuser, "-c", sql]).output().unwrap();
+    let exists = psql(&format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"));
+    if String::from_utf8_lossy(&exists.stdout).trim() != "1" {
+        let created = psql(&format!("CREATE DATABASE {name}"));
+        assert!(created.status.success(), "CREATE DATABASE: {}", String::from_utf8_lossy(&created.stderr));
+    }
+    let url = format!("{}/{name}", superuser.rsplit_once('/').unwrap().0);
+    let address = entra_teamstore::TeamStoreAddress::parse(&url).unwrap();
+    entra_teamstore::init(&address, entra_teamstore::DatabasePassword::None, &[]).await.unwrap();
+    let store = entra_teamstore::PgLeaseStore::connect(&address, entra_teamstore::DatabasePassword::None).await.unwrap();
+    Leases::new(desk.clone(), Arc::new(store))
 }
