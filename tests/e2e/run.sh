@@ -15,7 +15,9 @@ case "$mode" in
     # The shell's own unit tests, with the packages and features of that build (so nothing is rebuilt).
     shell_tests=(cargo test --release -p entra-desk -p entractl --features entra-desk/custom-protocol --bin entra-desk) ;;
   "")
-    build=(scripts/build-app.sh)
+    # entractl too (a second team-store member beside the app in leases_team.rs), next to the app binary;
+    # build-app.sh --release builds both already.
+    build=(bash -c 'scripts/build-app.sh && cargo build -p entractl')
     shell_tests=(cargo test -p entra-desk --features custom-protocol) ;;
   *) echo "usage: tests/e2e/run.sh [--release]" >&2; exit 2 ;;
 esac

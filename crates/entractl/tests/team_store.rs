@@ -239,3 +239,28 @@ async fn a_leader_whose_connection_is_terminated_steps_down() {
     assert!(stepped.is_some(), "the leader kept its term after losing its connection: {:?}", t.leader());
     let _ = daemon.start_kill();
 }
+
+#[tokio::test]
+async fn the_database_restarted_mid_issue_leaves_nothing_the_next_reconciliation_cannot_settle() {
+    let t = team(814).await;
+    let target = t.cli.target();
+    let foreign = seed_foreign(&t.cli.tenant, &target);
+    t.run("alice", &["lease", "define", "ci", "--kind", "app-secret", "--target", &target, "--ttl", "1h", "--max-ttl", "1d"]).await.ok();
+    // addPassword is held for 3 s; the database restarts meanwhile, so the commit that follows
+    // the Graph call meets a dead connection.
+    t.cli.tenant.set_faults(entra_demo::Faults { latency_ms: 3000, only_methods: vec!["POST".into()], ..Default::default() }).unwrap();
+    let issue = t.spawn("alice", &["lease", "issue", "ci", "--format", "json"]);
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    t.cluster.restart().expect("the database restarts");
+    let out = issue.wait_with_output().await.unwrap();
+    t.cli.tenant.set_faults(entra_demo::Faults::default()).unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    eprintln!("issue across the restart: {:?}\n{stderr}", out.status.code());
+    // Whatever the issue concluded, no secret is ever lost track of: the next reconciliation
+    // (another member's) settles the intent, and the tenant agrees with the store.
+    let report = t.run("bob", &["lease", "reconcile", "--format", "json"]).await.ok().json();
+    assert!(report["errors"].as_array().is_some_and(|e| e.is_empty()), "{report}");
+    let leases = t.leases("bob").await;
+    assert_eq!(leases.len(), 1, "{leases:?}");
+    check_invariants(&t.cli, &target, &t.store_id().await, &leases, &foreign, "after a database restart mid-issue");
+}

@@ -1,5 +1,5 @@
 //! Steps several screens' tests share: keyboard shortcuts, setting an input
-//! the way a person's typing does, reading data attributes, scrolling a part of
+//! the way a person's typing does, clicking inside a row, reading data attributes, scrolling a part of
 //! the screen into a screenshot, recording what the screen showed when a test
 //! failed, and syncing the app inventory and the group cache.
 
@@ -65,6 +65,21 @@ pub async fn click_testid(app: &Session, testid: &str) -> Result<()> {
     let found = app.execute(&format!("const el = document.querySelector('[data-testid={testid}]'); if (!el) return false; el.click(); return true;")).await?;
     if found != Value::Bool(true) {
         bail!("no element [data-testid={testid}]");
+    }
+    Ok(())
+}
+
+/// Clicks the element with `data-testid` inside the first element matching the CSS selector `scope` (a row, a
+/// definition), through the DOM.
+pub async fn click_in(app: &Session, scope: &str, testid: &str) -> Result<()> {
+    let found = app
+        .execute(&format!(
+            "const s = document.querySelector({}); const el = s && s.querySelector('[data-testid={testid}]'); if (!el) return false; el.click(); return true;",
+            js(scope)
+        ))
+        .await?;
+    if found != Value::Bool(true) {
+        bail!("no [data-testid={testid}] in {scope}");
     }
     Ok(())
 }

@@ -126,12 +126,18 @@ pub fn delegated(
     Ok(DelegatedTokens { access_token, id_token, expires_in: state.access_token_lifetime, scope: scp })
 }
 
-/// App-only access token for Graph: `roles` + `idtyp: app`, no user claims.
-pub fn app_only(state: &AppState, key: &RsaMaterial, app: &App, auth: ClientAuth) -> anyhow::Result<String> {
+/// App-only access token for `resource`: `roles` (Graph's app roles; none for a database) +
+/// `idtyp: app`, no user claims. A database token's `aud` is its resource URI, as Azure's
+/// are (Azure Database for PostgreSQL checks it; Graph's is Graph's app ID).
+pub fn app_only(state: &AppState, key: &RsaMaterial, app: &App, auth: ClientAuth, resource: super::scopes::Resource) -> anyhow::Result<String> {
     let now = state.clock.now();
     let iat = now.timestamp();
+    let (aud, roles) = match resource {
+        super::scopes::Resource::Graph => (GRAPH_APP_ID, app.app_roles.clone()),
+        super::scopes::Resource::OssRdbms => (super::scopes::OSSRDBMS_RESOURCE, Vec::new()),
+    };
     let claims = json!({
-        "aud": GRAPH_APP_ID,
+        "aud": aud,
         "iss": state.issuer(),
         "iat": iat,
         "nbf": iat,
@@ -143,7 +149,7 @@ pub fn app_only(state: &AppState, key: &RsaMaterial, app: &App, auth: ClientAuth
         "idtyp": "app",
         "oid": app.sp_object_id,
         "rh": format!("1.A{}.", opaque(24)),
-        "roles": app.app_roles,
+        "roles": roles,
         "sub": app.sp_object_id,
         "tid": state.dir.tenant_id,
         "uti": opaque(16),

@@ -15,6 +15,19 @@ use crate::oidc::errors::{self, AadError};
 
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 pub const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
+/// Azure Database for PostgreSQL's (and MySQL's) Entra resource: what a client asks a token
+/// for to sign in to such a database with Entra (the token is sent as the password).
+pub const OSSRDBMS_RESOURCE: &str = "https://ossrdbms-aad.database.windows.net";
+
+/// The resource a client-credentials token is for (its `aud`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    /// Microsoft Graph (`aud` = Graph's app ID, `roles` = the app's Graph app roles).
+    Graph,
+    /// Azure's open-source databases (`aud` = the resource URI, no roles: the database maps the
+    /// token's `oid`/name to a database role of its own).
+    OssRdbms,
+}
 
 /// Graph delegated permissions the demo knows (all admin-consented for the demo apps).
 pub const GRAPH_DELEGATED: &[&str] = &[
@@ -158,8 +171,9 @@ pub fn parse_delegated(scope: &str) -> Result<Delegated, AadError> {
     Ok(out)
 }
 
-/// Parses a client-credentials `scope`: exactly one `{resource}/.default`.
-pub fn parse_client_credentials(scope: &str, tenant: &str) -> Result<(), AadError> {
+/// Parses a client-credentials `scope`: exactly one `{resource}/.default`, for a resource this
+/// tenant knows (Graph, or Azure's open-source databases).
+pub fn parse_client_credentials(scope: &str, tenant: &str) -> Result<Resource, AadError> {
     let items: Vec<&str> = scope.split_whitespace().collect();
     let [item] = items.as_slice() else {
         return Err(if items.is_empty() {
@@ -173,7 +187,9 @@ pub fn parse_client_credentials(scope: &str, tenant: &str) -> Result<(), AadErro
         Some(resource) => {
             let resource = resource.trim_end_matches('/');
             if resource.eq_ignore_ascii_case(GRAPH_RESOURCE) || resource.eq_ignore_ascii_case(GRAPH_APP_ID) {
-                Ok(())
+                Ok(Resource::Graph)
+            } else if resource.eq_ignore_ascii_case(OSSRDBMS_RESOURCE) {
+                Ok(Resource::OssRdbms)
             } else {
                 Err(errors::resource_not_found(resource, tenant))
             }
@@ -203,7 +219,8 @@ mod tests {
 
     #[test]
     fn client_credentials_need_one_default() {
-        assert!(parse_client_credentials("https://graph.microsoft.com/.default", "t").is_ok());
+        assert_eq!(parse_client_credentials("https://graph.microsoft.com/.default", "t").unwrap(), Resource::Graph);
+        assert_eq!(parse_client_credentials("https://ossrdbms-aad.database.windows.net/.default", "t").unwrap(), Resource::OssRdbms);
         assert!(parse_client_credentials("00000003-0000-0000-c000-000000000000/.default", "t").is_ok());
         assert_eq!(parse_client_credentials("User.Read", "t").unwrap_err().code, 1002012);
         assert_eq!(parse_client_credentials("https://example.com/.default", "t").unwrap_err().code, 500011);

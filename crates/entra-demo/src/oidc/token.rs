@@ -136,10 +136,10 @@ async fn handle(state: &Shared, tenant: &str, headers: &HeaderMap, body: &[u8]) 
         }
         _ => {
             let scope = req.require("scope")?;
-            scopes::parse_client_credentials(scope, tenant)?;
+            let resource = scopes::parse_client_credentials(scope, tenant)?;
             let auth = authenticate(state, tenant, app, &req)?;
             let key = state.signing_key().await.map_err(|e| errors::server_error(&format!("{e:#}")))?;
-            let access_token = issue::app_only(state, &key, app, auth).map_err(|e| errors::server_error(&format!("{e:#}")))?;
+            let access_token = issue::app_only(state, &key, app, auth, resource).map_err(|e| errors::server_error(&format!("{e:#}")))?;
             Ok(serde_json::json!({
                 "token_type": "Bearer",
                 "expires_in": state.access_token_lifetime,
