@@ -3,8 +3,8 @@
 //! the owner role, and members (each its own data folder, as separate desktops would be) that
 //! sign in to the database with their own roles. Checked: members see, and revoke, each
 //! other's leases, each audit line names the database user that wrote it and the chain spans
-//! the team; a member role cannot rewrite the audit log; a team store and a desktop's own store
-//! on one tenant never remove each other's credentials; the maintenance leader killed with
+//! the team; a member role cannot rewrite the audit log; two team stores and a desktop's own
+//! store on one tenant never remove each other's credentials; the maintenance leader killed with
 //! `kill -9` is replaced within ~30 s and expired leases are still revoked, once; a leader
 //! whose connection is terminated steps down. Run under scripts/with-keyring.sh.
 
@@ -146,11 +146,20 @@ async fn members_see_and_revoke_each_others_leases_and_cannot_rewrite_the_audit_
     let local = t.cli.run(&["lease", "define", "ci", "--kind", "app-secret", "--target", &target, "--ttl", "1h", "--max-ttl", "1d"], &local_env).await;
     assert_eq!(local.code, Some(0), "{}", local.stderr);
     let local_lease = t.cli.run(&["lease", "issue", "ci", "--format", "json"], &local_env).await.ok().json()["lease"].clone();
+    // And a second team store on the same tenant (another database: another store ID).
+    t.cluster.sql("CREATE DATABASE leases2 OWNER entra_owner").unwrap();
+    let second = format!("postgres://entra_owner@127.0.0.1:{}/leases2", t.cluster.port());
+    let second_env = [("ENTRA_DESK_LEASE_STORE", second.as_str()), ("ENTRA_DESK_LEASE_STORE_PASSWORD", OWNER_PASSWORD)];
+    t.cli.plain(&["lease", "store", "init", &second, "--apply"], &second_env).await.ok();
+    t.cli.run(&["lease", "define", "ci", "--kind", "app-secret", "--target", &target, "--ttl", "1h", "--max-ttl", "1d"], &second_env).await.ok();
+    let second_lease = t.cli.run(&["lease", "issue", "ci", "--format", "json"], &second_env).await.ok().json()["lease"].clone();
     let team_report = t.run("alice", &["lease", "reconcile", "--format", "json"]).await.ok().json();
     let local_report = t.cli.run(&["lease", "reconcile", "--format", "json"], &local_env).await.ok().json();
-    assert_eq!((team_report["removed"].as_u64(), local_report["removed"].as_u64()), (Some(0), Some(0)), "{team_report} {local_report}");
+    let second_report = t.cli.run(&["lease", "reconcile", "--format", "json"], &second_env).await.ok().json();
+    let removed = |r: &Value| r["removed"].as_u64();
+    assert_eq!((removed(&team_report), removed(&local_report), removed(&second_report)), (Some(0), Some(0), Some(0)), "{team_report} {local_report} {second_report}");
     let keys: Vec<String> = t.cli.passwords(&target).into_iter().map(|p| p.key_id).collect();
-    for key in [&theirs["keyId"], &local_lease["keyId"]] {
+    for key in [&theirs["keyId"], &local_lease["keyId"], &second_lease["keyId"]] {
         assert!(keys.iter().any(|k| Some(k.as_str()) == key.as_str()), "{key} was removed");
     }
     check_invariants(&t.cli, &target, &t.store_id().await, &t.leases("alice").await, &foreign, "team store");
