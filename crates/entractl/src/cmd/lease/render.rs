@@ -72,10 +72,11 @@ pub(super) fn leases(leases: &[Lease], now: DateTime<Utc>) -> String {
             } else {
                 relative(l.expires_at, now)
             };
-            vec![l.id.clone(), status_label(l, now), l.kind.as_str().to_string(), l.definition.clone(), at(l.expires_at), expiry, l.target.clone()]
+            let issued_by = l.issued_by.clone().unwrap_or_else(|| "-".into());
+            vec![l.id.clone(), status_label(l, now), l.kind.as_str().to_string(), l.definition.clone(), at(l.expires_at), expiry, issued_by, l.target.clone()]
         })
         .collect();
-    table(&["ID", "STATUS", "KIND", "DEFINITION", "EXPIRES", "", "TARGET"], &rows)
+    table(&["ID", "STATUS", "KIND", "DEFINITION", "EXPIRES", "", "ISSUED BY", "TARGET"], &rows)
 }
 
 /// One lease, a field per line; fields it does not have are left out.
