@@ -20,7 +20,9 @@
 //!    `ended_at - expires_at`, the takeover time, and the end state checked (no credential left,
 //!    one `expired` audit line per lease).
 //! 3. **Issue latency**: in-process `Leases::issue` (no wait for usability), 100 on the team
-//!    store and 100 on a SQLite store, alternated, against the same tenant.
+//!    store and 100 on a SQLite store, interleaved with 100 bare addPassword calls made as issue
+//!    makes them (so each store's own share shows) and 100 on a kept client, against the same
+//!    tenant.
 //!
 //! Numbers, not pass/fail; a broken end state is printed, not hidden.
 
@@ -57,9 +59,21 @@ const OWNER_PASSWORD: &str = "bench-owner-pw-3b1d";
 
 /// What entractl must not inherit from the caller's environment.
 const CONFIG_VARS: &[&str] = &[
-    "ENTRA_TENANT_ID", "ENTRA_CLIENT_ID", "ENTRA_AUTHORITY", "ENTRA_METADATA_ADDRESS", "ENTRA_ISSUER", "ENTRA_REDIRECT_URI",
-    "ENTRA_SCOPES", "ENTRA_GRAPH_URL", "ENTRA_CA_CERT", "ENTRA_CONNECTION_STRING", "ENTRA_CLIENT_SECRET", "ENTRA_DESK_FAULT",
-    "ENTRA_LEASE_CLIENT_SECRET", "ENTRA_DESK_LEASE_STORE", "ENTRA_DESK_LEASE_STORE_PASSWORD",
+    "ENTRA_TENANT_ID",
+    "ENTRA_CLIENT_ID",
+    "ENTRA_AUTHORITY",
+    "ENTRA_METADATA_ADDRESS",
+    "ENTRA_ISSUER",
+    "ENTRA_REDIRECT_URI",
+    "ENTRA_SCOPES",
+    "ENTRA_GRAPH_URL",
+    "ENTRA_CA_CERT",
+    "ENTRA_CONNECTION_STRING",
+    "ENTRA_CLIENT_SECRET",
+    "ENTRA_DESK_FAULT",
+    "ENTRA_LEASE_CLIENT_SECRET",
+    "ENTRA_DESK_LEASE_STORE",
+    "ENTRA_DESK_LEASE_STORE_PASSWORD",
 ];
 
 fn member(m: usize) -> String {
@@ -87,13 +101,9 @@ fn percentile(values: &[f64], p: f64) -> f64 {
 
 /// Requests per route between two snapshots, largest first.
 fn routes(before: &StatsSnapshot, after: &StatsSnapshot) -> String {
-    let mut diff: Vec<(String, u64)> = after
-        .requests
-        .iter()
-        .map(|(route, n)| (route.clone(), n - before.requests.get(route).copied().unwrap_or(0)))
-        .filter(|(_, n)| *n > 0)
-        .collect();
-    diff.sort_by(|a, b| b.1.cmp(&a.1));
+    let mut diff: Vec<(String, u64)> =
+        after.requests.iter().map(|(route, n)| (route.clone(), n - before.requests.get(route).copied().unwrap_or(0))).filter(|(_, n)| *n > 0).collect();
+    diff.sort_by_key(|d| std::cmp::Reverse(d.1));
     if diff.is_empty() {
         return "none".into();
     }
@@ -126,6 +136,13 @@ impl Team {
 
     fn log(&self, name: &str) -> std::fs::File {
         std::fs::File::create(self.dir.join("logs").join(format!("{name}.log"))).unwrap()
+    }
+
+    /// The end of what a process wrote to `logs/<name>.log`, for a failure's message.
+    fn tail(&self, name: &str) -> String {
+        let text = std::fs::read_to_string(self.dir.join("logs").join(format!("{name}.log"))).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        format!("--- {name}:\n{}", lines[lines.len().saturating_sub(15)..].join("\n"))
     }
 
     /// `entractl ARGS` as `user` (its own data folder) on `database`, signing in to the
@@ -248,12 +265,12 @@ async fn run(tenant: &DemoTenant) {
     let (desk, account) = sign_in(tenant, &dir).await;
     let demo_clients = [&info.confidential_client.client_id, &info.expired_secret_client.client_id, &info.certificate_client.client_id];
     let targets: Vec<String> =
-        tenant.applications().into_iter().filter(|a| !demo_clients.contains(&&a.app_id)).map(|a| a.object_id).take(TARGETS + 3).collect();
-    assert_eq!(targets.len(), TARGETS + 3, "the demo tenant has too few applications");
+        tenant.applications().into_iter().filter(|a| !demo_clients.contains(&&a.app_id)).map(|a| a.object_id).take(TARGETS + 4).collect();
+    assert_eq!(targets.len(), TARGETS + 4, "the demo tenant has too few applications");
 
     let load = graph_load(&team, tenant, &desk, &account, &targets[..TARGETS]).await;
     let expiry = expiry_to_removal(&team, tenant, &desk, &account, &targets[TARGETS]).await;
-    let latency = issue_latency(&team, &desk, &account, &dir, &targets[TARGETS + 1], &targets[TARGETS + 2]).await;
+    let latency = issue_latency(&team, &desk, &account, &dir, [&targets[TARGETS + 1], &targets[TARGETS + 2], &targets[TARGETS + 3]]).await;
     report(&load, &expiry, &latency);
     let _ = desk.sign_out_all().await;
 }
@@ -279,6 +296,8 @@ struct Load {
     ours_runs: usize,
     ours_leaders: Vec<usize>,
     ours_errors: Vec<String>,
+    /// Daemons running at the end of the window, past their sign-in.
+    ours_standing: usize,
     per_10_min: f64,
 }
 
@@ -329,7 +348,12 @@ async fn graph_load(team: &Team, tenant: &DemoTenant, desk: &Desk, account: &str
     for (m, child) in children.into_iter().enumerate() {
         let out = child.wait_with_output().await.unwrap();
         let report: Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-        assert!(out.status.success() && report["errors"].as_array().is_some_and(Vec::is_empty), "reconcile as {}: {report}", member(m));
+        assert!(
+            out.status.success() && report["errors"].as_array().is_some_and(Vec::is_empty),
+            "reconcile as {}: {report}\n{}",
+            member(m),
+            team.tail(&format!("reconcile-{}", member(m)))
+        );
         peer_reported += report["requests"].as_u64().unwrap_or(0);
     }
     let peer_time = started.elapsed();
@@ -340,9 +364,8 @@ async fn graph_load(team: &Team, tenant: &DemoTenant, desk: &Desk, account: &str
     // Ours: ten daemons on the store, one leads.
     let before = tenant.stats();
     let start = Instant::now();
-    let mut daemons: Vec<Child> = (0..MEMBERS)
-        .map(|m| team.spawn(m, "load", &["lease", "daemon", "--every", "5s", "--format", "json"], &format!("daemon-{}", member(m))))
-        .collect();
+    let mut daemons: Vec<Child> =
+        (0..MEMBERS).map(|m| team.spawn(m, "load", &["lease", "daemon", "--every", "5s", "--format", "json"], &format!("daemon-{}", member(m)))).collect();
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     for (m, daemon) in daemons.iter_mut().enumerate() {
         let (stdout, tx) = (daemon.stdout.take().unwrap(), tx.clone());
@@ -376,6 +399,16 @@ async fn graph_load(team: &Team, tenant: &DemoTenant, desk: &Desk, account: &str
     }
     let ours_window = start.elapsed();
     let after = tenant.stats();
+    // Every daemon signed in and got to its loop (it says so on stderr), and is still running.
+    let mut standing = 0;
+    for (m, daemon) in daemons.iter_mut().enumerate() {
+        let log = team.tail(&format!("daemon-{}", member(m)));
+        if log.contains("Maintaining the leases of") && matches!(daemon.try_wait(), Ok(None)) {
+            standing += 1;
+        } else {
+            eprintln!("   a daemon is not running:\n{log}");
+        }
+    }
     for daemon in daemons.iter_mut() {
         let _ = daemon.start_kill();
         let _ = daemon.wait().await;
@@ -406,6 +439,7 @@ async fn graph_load(team: &Team, tenant: &DemoTenant, desk: &Desk, account: &str
         ours_runs: runs,
         ours_leaders: leaders,
         ours_errors: errors,
+        ours_standing: standing,
         per_10_min,
     }
 }
@@ -447,7 +481,10 @@ async fn expiry_to_removal(team: &Team, tenant: &DemoTenant, desk: &Desk, accoun
     let store = leases.lease_store().clone();
     let waited = Instant::now();
     while store.leader().await.ok().flatten().is_none() {
-        assert!(waited.elapsed() < Duration::from_secs(30), "no daemon took the leadership");
+        if waited.elapsed() > Duration::from_secs(30) {
+            let logs: Vec<String> = (0..3).map(|m| team.tail(&format!("expiry-daemon-{}", member(m)))).collect();
+            panic!("no daemon took the leadership in 30 s\n{}", logs.join("\n"));
+        }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let t0 = Instant::now();
@@ -462,6 +499,9 @@ async fn expiry_to_removal(team: &Team, tenant: &DemoTenant, desk: &Desk, accoun
     daemon.start_kill().unwrap(); // SIGKILL: kill -9
     let killed = Instant::now();
     let killed_utc = chrono::Utc::now();
+    // Reaped at once, as a shell or a service manager would: until then it is a zombie whose
+    // /proc entry (same PID, same start time) makes an intent it owned look alive to the others.
+    let _ = daemon.wait().await;
     // Every Graph request from here on is the new leader's: the killed one is gone, the others stand by.
     let at_kill = tenant.stats();
     // The takeover: when the leader row names another member, by the row's own `since`
@@ -532,31 +572,68 @@ async fn expiry_to_removal(team: &Team, tenant: &DemoTenant, desk: &Desk, accoun
 struct Latency {
     team: Vec<f64>,
     sqlite: Vec<f64>,
+    /// The Graph call each issue makes, alone and as issue makes it: a client from the desk
+    /// (a new HTTP client, so a new TLS connection), then addPassword. What neither store adds.
+    graph: Vec<f64>,
+    /// addPassword alone on one client kept across calls (its connection reused).
+    graph_reused: Vec<f64>,
+    /// Of `graph`: building the client alone (`Desk::graph`).
+    graph_build: Vec<f64>,
 }
 
-async fn issue_latency(team: &Team, desk: &Desk, account: &str, dir: &Path, team_target: &str, sqlite_target: &str) -> Latency {
-    eprintln!("3. issue latency: {ISSUES} issues on each store, alternated");
+/// Which of the three timed calls.
+#[derive(Clone, Copy)]
+enum Call {
+    Team,
+    Sqlite,
+    Graph,
+    GraphReused,
+}
+
+/// Issues on the team store, on a SQLite store, and the bare addPassword, on a target each.
+async fn issue_latency(team: &Team, desk: &Desk, account: &str, dir: &Path, targets: [&str; 3]) -> Latency {
+    eprintln!("3. issue latency: {ISSUES} issues on each store and {ISSUES} bare addPassword of each kind, interleaved");
     let on_team = team.leases(desk, 1, "load").await;
-    on_team.define(Some(account), define("latency", team_target, "1h", "1d")).await.unwrap();
+    on_team.define(Some(account), define("latency", targets[0], "1h", "1d")).await.unwrap();
     let sqlite_dir = dir.join("sqlite");
     std::fs::create_dir_all(&sqlite_dir).unwrap();
     let on_sqlite = Leases::open(desk.clone(), &sqlite_dir).unwrap();
-    on_sqlite.define(Some(account), define("latency", sqlite_target, "1h", "1d")).await.unwrap();
-    for _ in 0..5 {
-        on_team.issue(account, issue("latency", None)).await.unwrap();
-        on_sqlite.issue(account, issue("latency", None)).await.unwrap();
-    }
-    let (mut team_ms, mut sqlite_ms) = (Vec::new(), Vec::new());
-    for i in 0..ISSUES {
-        // Alternated, each first in turn: a burst of load from elsewhere hits both alike.
-        let order: [(&Leases, bool); 2] = if i % 2 == 0 { [(&on_team, true), (&on_sqlite, false)] } else { [(&on_sqlite, false), (&on_team, true)] };
-        for (leases, is_team) in order {
+    on_sqlite.define(Some(account), define("latency", targets[1], "1h", "1d")).await.unwrap();
+    let graph = desk.graph(account).unwrap();
+    let end = Some(chrono::Utc::now() + chrono::Duration::days(1));
+    let (mut team_ms, mut sqlite_ms, mut graph_ms, mut reused_ms, mut build_ms) = (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let calls = [Call::Team, Call::Sqlite, Call::Graph, Call::GraphReused];
+    let name = "team-bench: the Graph call alone";
+    // 5 rounds of warm-up, then the measured ones.
+    for round in 0..5 + ISSUES {
+        // Interleaved, each first in turn: a burst of load from elsewhere hits all alike.
+        for k in 0..calls.len() {
+            let call = calls[(round + k) % calls.len()];
             let started = Instant::now();
-            leases.issue(account, issue("latency", None)).await.unwrap();
-            (if is_team { &mut team_ms } else { &mut sqlite_ms }).push(ms(started.elapsed()));
+            match call {
+                Call::Team => drop(on_team.issue(account, issue("latency", None)).await.unwrap()),
+                Call::Sqlite => drop(on_sqlite.issue(account, issue("latency", None)).await.unwrap()),
+                Call::Graph => {
+                    let client = desk.graph(account).unwrap();
+                    if round >= 5 {
+                        build_ms.push(ms(started.elapsed()));
+                    }
+                    drop(client.add_application_password(targets[2], name, end).await.unwrap())
+                }
+                Call::GraphReused => drop(graph.add_application_password(targets[2], name, end).await.unwrap()),
+            }
+            let took = ms(started.elapsed());
+            if round >= 5 {
+                match call {
+                    Call::Team => team_ms.push(took),
+                    Call::Sqlite => sqlite_ms.push(took),
+                    Call::Graph => graph_ms.push(took),
+                    Call::GraphReused => reused_ms.push(took),
+                }
+            }
         }
     }
-    Latency { team: team_ms, sqlite: sqlite_ms }
+    Latency { team: team_ms, sqlite: sqlite_ms, graph: graph_ms, graph_reused: reused_ms, graph_build: build_ms }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -600,6 +677,19 @@ fn report(load: &Load, expiry: &Expiry, latency: &Latency) {
         (percentile(&latency.team, 50.0), percentile(&latency.team, 99.0), percentile(&latency.sqlite, 50.0), percentile(&latency.sqlite, 99.0));
     println!("| Issue latency p50 ({ISSUES} each, in-process Leases::issue) | SQLite: {sp50:.1} ms | {tp50:.1} ms | {:.2}x (team/SQLite) |", tp50 / sp50);
     println!("| Issue latency p99 | SQLite: {sp99:.1} ms | {tp99:.1} ms | {:.2}x (team/SQLite) |", tp99 / sp99);
+    let (gp50, gp99) = (percentile(&latency.graph, 50.0), percentile(&latency.graph, 99.0));
+    println!(
+        "| … of which the Graph call as issue makes it (new client — built in {:.1} ms p50 —, then addPassword; {ISSUES}×), p50 / p99 | {gp50:.1} / {gp99:.1} ms | {gp50:.1} / {gp99:.1} ms | the rest, p50: SQLite {:.1} ms, team {:.1} ms ({:.2}x) |",
+        percentile(&latency.graph_build, 50.0),
+        sp50 - gp50,
+        tp50 - gp50,
+        (tp50 - gp50) / (sp50 - gp50)
+    );
+    println!(
+        "| … addPassword alone on a kept client (connection reused), p50 / p99 | {0:.1} / {1:.1} ms | {0:.1} / {1:.1} ms | — |",
+        percentile(&latency.graph_reused, 50.0),
+        percentile(&latency.graph_reused, 99.0)
+    );
     println!();
     println!("Graph resource units: not reported by the demo tenant (it sends no x-ms-resource-unit header); requests only.");
     println!(
@@ -612,7 +702,7 @@ fn report(load: &Load, expiry: &Expiry, latency: &Latency) {
         load.peer_routes
     );
     println!(
-        "checked (1): ours: {} requests in {:.0} s — {}; {} at the first reconciliation ({:.1} s after start), {} after it; {} reconciliation(s) and {} runs in the window, all by {} of {MEMBERS} daemons{}",
+        "checked (1): ours: {} requests in {:.0} s — {}; {} at the first reconciliation ({:.1} s after start), {} after it; {} reconciliation(s) and {} runs in the window, all by {} of {MEMBERS} daemons ({} of {MEMBERS} signed in and running at the end){}",
         load.ours_requests,
         load.ours_window.as_secs_f64(),
         load.ours_routes,
@@ -622,15 +712,22 @@ fn report(load: &Load, expiry: &Expiry, latency: &Latency) {
         load.ours_reconciles,
         load.ours_runs,
         load.ours_leaders.len(),
+        load.ours_standing,
         if load.ours_errors.is_empty() { String::new() } else { format!("; run errors: {}", load.ours_errors.join("; ")) }
     );
-    let quiet = load.ours_reconciles == 1 && load.ours_after_first == 0 && load.ours_leaders.len() == 1;
+    let quiet = load.ours_reconciles == 1 && load.ours_after_first == 0 && load.ours_leaders.len() == 1 && load.ours_standing == MEMBERS;
     println!(
         "checked (1): {}",
         if quiet {
             "within the window one member reconciled once and nothing else reconciled; its sweeps cost no Graph request while nothing expired, so the next Graph request is its reconciliation 10 min after the first".to_string()
         } else {
-            format!("NOT as expected: {} reconciliation(s), {} request(s) after the first, {} leading daemon(s)", load.ours_reconciles, load.ours_after_first, load.ours_leaders.len())
+            format!(
+                "NOT as expected: {} reconciliation(s), {} request(s) after the first, {} leading daemon(s), {} running",
+                load.ours_reconciles,
+                load.ours_after_first,
+                load.ours_leaders.len(),
+                load.ours_standing
+            )
         }
     );
     println!(
@@ -649,7 +746,7 @@ fn report(load: &Load, expiry: &Expiry, latency: &Latency) {
         "How measured: one in-process demo tenant (TLS on loopback, no injected latency; its own request count, GET {{emulator}}/stats, by route) and one throwaway PostgreSQL 127.0.0.1 cluster (fsync off); members are real release `entractl` processes, each with its own data folder and database role, signing in app-only. \
 (1) {} app-secret leases (1 h TTL) were issued in-process by ten members through Leases::issue over PgLeaseStore, {LEASES_PER_TARGET} on each of {TARGETS} applications; the peer is {MEMBERS} concurrent `entractl lease reconcile` (what ten desktops each maintaining everything do once per 10-minute reconciliation period); ours is {MEMBERS} `entractl lease daemon --every 5s` for {:.0} s, its per-10-minute figure being the window's count plus the post-reconciliation rate over the remaining {:.0} s. \
 (2) A store of its own, 3 daemons (`--every 2s`), {EXPIRING} leases with TTLs of {FIRST_TTL_SECS}–{} s issued back to back, the leader (found in entra_desk.leader, its pid after the last ':' of `member`) SIGKILLed {:.0} s after the first issue; per lease ended_at − expires_at from the store, the takeover as the `since` of the first leader row naming another member (the database's clock, on this machine) minus the kill. \
-(3) {ISSUES} issues (wait_until_usable off, after 5 of warm-up) on the ten-member team store (1,000+ leases) and {ISSUES} on a fresh SQLite store, alternated, same tenant, timed around the call; both go over loopback (TCP to PostgreSQL, TLS to the tenant), so the team store's figure holds no network latency — add a round trip per statement for a remote server. Numbers on a 2-core machine that may be busy.",
+(3) {ISSUES} issues (wait_until_usable off, after 5 rounds of warm-up) on the ten-member team store (1,000+ leases), {ISSUES} on a fresh SQLite store (synchronous = FULL, on this machine's disk), {ISSUES} bare addPassword calls made as issue makes them (a client from the desk each time) and {ISSUES} on one kept client, interleaved, same tenant, each timed around the call (\"the rest\" is a store's p50 minus the bare call's: the store's statements and the service's own reads); both go over loopback (TCP to PostgreSQL, TLS to the tenant), so the team store's figure holds no network latency — add a round trip per statement for a remote server. Numbers on a 2-core machine that may be busy.",
         load.issued,
         load.ours_window.as_secs_f64(),
         600.0 - load.ours_window.as_secs_f64(),

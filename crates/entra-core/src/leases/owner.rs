@@ -120,8 +120,17 @@ fn judge(theirs: &Identity, ours: &Identity) -> Owner {
     match std::fs::read_to_string(format!("/proc/{}/stat", theirs.pid)) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound && !pids_hidden() => Owner::Gone,
         Ok(stat) if stat_start(&stat).is_some_and(|start| start != their_start) => Owner::Gone,
+        // A process killed but not yet waited for by its parent (a zombie) keeps its stat, start
+        // time and all, yet runs no code any more: it finishes nothing it started.
+        Ok(stat) if stat_state(&stat) == Some('Z') => Owner::Gone,
         _ => Owner::MaybeAlive,
     }
+}
+
+/// Field 3 (state: `R`, `S`, `Z` for a zombie…) of `/proc/<pid>/stat`.
+fn stat_state(stat: &str) -> Option<char> {
+    let (_, rest) = stat.rsplit_once(')')?;
+    rest.split_ascii_whitespace().next()?.chars().next()
 }
 
 pub(crate) fn host_name() -> String {
@@ -221,6 +230,11 @@ mod tests {
         let record = record_of(&running);
         assert_eq!(owner(Some(&record)), Owner::MaybeAlive, "{record}");
         running.kill().unwrap();
+        // Killed, not yet waited for: a zombie, which runs nothing any more.
+        while std::fs::read_to_string(format!("/proc/{}/stat", running.id())).ok().and_then(|s| stat_state(&s)) != Some('Z') {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(owner(Some(&record)), Owner::Gone, "a zombie: {record}");
         running.wait().unwrap();
         assert_eq!(owner(Some(&record)), Owner::Gone, "{record}");
     }
