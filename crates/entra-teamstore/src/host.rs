@@ -136,7 +136,10 @@ impl LeasesHost {
             Ok(leases) => Ok(leases.clone()),
             Err((code, message)) => Err(Error::new(
                 *code,
-                format!("{message} (Leases screen → \"Change store…\" picks another store; `local` is this desktop's own)"),
+                format!(
+                    "{message}. Until it can be reached the Leases screen has nothing to show: fix the store, or go back to this \
+                     desktop's own store with leaseStore set to \"local\" in settings.json (or ENTRA_DESK_LEASE_STORE=local) and restart"
+                ),
             )),
         }
     }
