@@ -155,6 +155,22 @@ pub(super) fn definition(r: &Row<'_>) -> rusqlite::Result<Result<Definition>> {
 mod audit;
 use audit::append;
 
+/// `?1`…`?10`: the definition's columns, in [`DEFINITION_COLUMNS`] order.
+pub(super) fn definition_params(d: &Definition) -> entra_store::Result<Vec<Box<dyn rusqlite::ToSql>>> {
+    Ok(vec![
+        Box::new(d.name.clone()),
+        Box::new(d.kind.as_str()),
+        Box::new(d.target.clone()),
+        Box::new(d.target_name.clone()),
+        Box::new(d.client_id.clone()),
+        Box::new(secs(d.ttl_secs)?),
+        Box::new(secs(d.max_ttl_secs)?),
+        Box::new(time_text(&d.created_at)),
+        Box::new(d.tenant.as_ref().map(|t| t.tenant_id.clone())),
+        Box::new(d.tenant.as_ref().map(|t| t.authority.clone())),
+    ])
+}
+
 /// `?1`…`?18`: the lease's columns from `id` to `owner`, in [`LEASE_COLUMNS`] order.
 pub(super) fn lease_params(l: &Lease, owner: Option<&str>) -> Vec<Box<dyn rusqlite::ToSql>> {
     vec![
@@ -195,18 +211,7 @@ impl LeaseStore for SqliteLeaseStore {
                         "INSERT INTO lease_definitions ({DEFINITION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
                          ON CONFLICT (name) DO NOTHING"
                     ),
-                    params![
-                        d.name,
-                        d.kind.as_str(),
-                        d.target,
-                        d.target_name,
-                        d.client_id,
-                        secs(d.ttl_secs)?,
-                        secs(d.max_ttl_secs)?,
-                        time_text(&d.created_at),
-                        d.tenant.as_ref().map(|t| t.tenant_id.clone()),
-                        d.tenant.as_ref().map(|t| t.authority.clone())
-                    ],
+                    rusqlite::params_from_iter(definition_params(&d)?.iter().map(|b| b.as_ref())),
                 )? == 1;
                 if added {
                     append(tx, &audit)?;

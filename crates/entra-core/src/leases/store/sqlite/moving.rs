@@ -3,7 +3,7 @@
 //! the mark that a store's leases moved elsewhere ([`moved_to`], [`set_moved_to`]).
 
 use super::audit::{append, chained_lines};
-use super::{definition, lease_params, query_leases, secs, DEFINITION_COLUMNS, LEASE_COLUMNS};
+use super::{definition, definition_params, lease_params, query_leases, secs, DEFINITION_COLUMNS, LEASE_COLUMNS};
 use crate::leases::store::StoreSnapshot;
 use crate::leases::types::AuditLine;
 use crate::{Error, ErrorCode, Result};
@@ -34,18 +34,7 @@ pub(super) fn import(tx: &Connection, s: &StoreSnapshot) -> entra_store::Result<
     for d in &s.definitions {
         tx.execute(
             &format!("INSERT INTO lease_definitions ({DEFINITION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
-            params![
-                d.name,
-                d.kind.as_str(),
-                d.target,
-                d.target_name,
-                d.client_id,
-                secs(d.ttl_secs)?,
-                secs(d.max_ttl_secs)?,
-                time_text(&d.created_at),
-                d.tenant.as_ref().map(|t| t.tenant_id.clone()),
-                d.tenant.as_ref().map(|t| t.authority.clone())
-            ],
+            rusqlite::params_from_iter(definition_params(d)?.iter().map(|b| b.as_ref())),
         )?;
     }
     for stored in &s.leases {
