@@ -22,23 +22,18 @@ const NAME: &str = "maintenance";
 impl PgLeaseStore {
     /// Takes or renews the leadership for `member` until `ttl` from now (the server's now).
     pub(crate) async fn take_lead(&self, member: &str, ttl: Duration) -> Result<Option<Leadership>> {
-        let conn = self.conn().await?;
         let lost = self.inner.connector.lost();
         let held = self.inner.granted.lock().unwrap_or_else(|p| p.into_inner()).clone();
         if let Some((held_by, term, lost_then)) = held.filter(|(m, _, _)| m == member) {
             if lost != lost_then {
                 tracing::info!(term, "a connection to the team store was lost during this term: stepping down");
-                conn.client
-                    .execute(
-                        "UPDATE leader SET until = now() WHERE name = $1 AND member = $2 AND term = $3 AND until > now()",
-                        &[&NAME, &held_by, &term],
-                    )
-                    .await
-                    .map_err(|e| self.sql(e))?;
+                let until = chrono::Utc::now();
+                self.give_up(&Leadership { member: held_by, term: u64::try_from(term).map_err(|_| unknown("leadership term"))?, until }).await?;
                 *self.inner.granted.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 return Ok(None);
             }
         }
+        let conn = self.conn().await?;
         let ttl = ttl.as_secs_f64();
         // A member holding an unexpired term keeps it (same term and `since`); a free or
         // expired row goes to the asker with the next term; anyone else's live term is left.

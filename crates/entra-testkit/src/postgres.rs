@@ -435,3 +435,20 @@ fn ident(name: &str) -> String {
 fn literal(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''"))
 }
+
+/// The URL of database `name` in the cluster whose superuser URL is `superuser_url` (another
+/// process's [`Cluster`], e.g. `with_postgres`'s `ENTRA_TEST_TEAM_STORE`), created if missing.
+pub fn database_in(superuser_url: &str, name: &str) -> Result<String, String> {
+    let psql = |sql: &str| {
+        Command::new("psql").args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", superuser_url, "-c", sql]).output().map_err(|e| format!("cannot run psql: {e}"))
+    };
+    let exists = psql(&format!("SELECT 1 FROM pg_database WHERE datname = {}", literal(name)))?;
+    if String::from_utf8_lossy(&exists.stdout).trim() != "1" {
+        let created = psql(&format!("CREATE DATABASE {}", ident(name)))?;
+        if !created.status.success() {
+            return Err(format!("CREATE DATABASE {name}: {}", String::from_utf8_lossy(&created.stderr)));
+        }
+    }
+    let (server, _) = superuser_url.rsplit_once('/').ok_or_else(|| format!("{superuser_url} names no database"))?;
+    Ok(format!("{server}/{name}"))
+}

@@ -171,13 +171,7 @@ pub async fn open_leases(desk: &Desk, dir: &Path) -> Leases {
     // finds it again, as it would find its file.
     use sha2::Digest;
     let name = format!("t_{}", &hex::encode(sha2::Sha256::digest(dir.to_string_lossy().as_bytes()))[..24]);
-    let psql = |sql: &str| std::process::Command::new("psql").args(["-X", "-q", "-At", "-v", "ON_ERROR_STOP=1", &superuser, "-c", sql]).output().unwrap();
-    let exists = psql(&format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"));
-    if String::from_utf8_lossy(&exists.stdout).trim() != "1" {
-        let created = psql(&format!("CREATE DATABASE {name}"));
-        assert!(created.status.success(), "CREATE DATABASE: {}", String::from_utf8_lossy(&created.stderr));
-    }
-    let url = format!("{}/{name}", superuser.rsplit_once('/').unwrap().0);
+    let url = entra_testkit::postgres::database_in(&superuser, &name).unwrap();
     let address = entra_teamstore::TeamStoreAddress::parse(&url).unwrap();
     entra_teamstore::init(&address, entra_teamstore::DatabasePassword::None, &[]).await.unwrap();
     let store = entra_teamstore::PgLeaseStore::connect(&address, entra_teamstore::DatabasePassword::None).await.unwrap();

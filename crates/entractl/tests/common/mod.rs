@@ -63,10 +63,7 @@ pub struct Cli {
 /// A fresh database in the cluster `ENTRA_TEST_TEAM_STORE` names, if it names one: its URL.
 pub fn team_database() -> Option<String> {
     let superuser = std::env::var("ENTRA_TEST_TEAM_STORE").ok()?;
-    let name = format!("t_{}", uuid::Uuid::new_v4().simple());
-    let out = std::process::Command::new("psql").args(["-X", "-q", "-v", "ON_ERROR_STOP=1", &superuser, "-c", &format!("CREATE DATABASE {name}")]).output().unwrap();
-    assert!(out.status.success(), "CREATE DATABASE: {}", String::from_utf8_lossy(&out.stderr));
-    Some(format!("{}/{name}", superuser.rsplit_once('/').unwrap().0))
+    Some(entra_testkit::postgres::database_in(&superuser, &format!("t_{}", uuid::Uuid::new_v4().simple())).unwrap())
 }
 
 /// A small tenant (quick to start): 12 generated apps, 12 groups, 60 users.
