@@ -31,6 +31,7 @@
 //! - [`duration`]: the one duration grammar (`15m`, `1h30m`, `7d`, Entra's `hh:mm:ss`) every setting reads.
 //! - [`csv`]: the CSV cells every export writes, defused against spreadsheet formulas.
 //! - [`ids`]: object IDs (GUIDs) checked where they enter the core, before any Graph URL.
+//! - [`paging`]: [`paging::ListQuery`] in, [`paging::ListPage`] out: every list a page at a time.
 //! - [`http`], [`clock`], [`paths`], [`error`]: plumbing.
 //!
 //! # Architecture invariants
@@ -60,6 +61,7 @@ pub mod ids;
 pub mod jwt;
 pub mod keychain;
 pub mod leases;
+pub mod paging;
 pub mod paths;
 pub mod preferences;
 pub mod secret;
