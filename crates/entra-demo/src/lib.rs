@@ -169,10 +169,20 @@
 //!   items themselves are not judged, the outer `$batch` is. An early retry is
 //!   counted (`early_retries`) and, while `throttle_fraction > 0`, throttled
 //!   again.
+//! - Graph's throttling model for identity and access (`graph_throttling`, off by
+//!   default; REFERENCE §6): a bucket of resource units per client app (`azp`/`appid`)
+//!   sized by the tenant's users (3,500 / 5,000 / 8,000 per 10 s, or
+//!   `graph_throttling_limit`) and 3,000 write units per 150 s, Microsoft's costs per
+//!   path, `x-ms-resource-unit` on every answer, `x-ms-throttle-limit-percentage` past
+//!   80 %, and 429 `TooManyRequests` with an integer `Retry-After`,
+//!   `x-ms-throttle-scope` and `x-ms-throttle-information` when a bucket cannot pay.
+//!   `graph::throttling` states the choices where Microsoft is vague (which paths
+//!   cost what, the percentage past 1.0, time in real time).
 //! - Stats: `total` counts every Graph request including batch items (a batch
 //!   of 20 adds 21); the outer batch counts as `POST /v1.0/$batch`, items
 //!   under their own templates. `/oidc/userinfo` and the identity endpoints are
-//!   neither counted nor faulted.
+//!   neither counted nor faulted. `resource_units`/`write_units` add up what the
+//!   throttling model charged; its 429s count in `throttled` and in `throttled_by_limit`.
 //!
 //! # Endpoints
 //! Under `/{tenant}` (the GUID, `demo.onmicrosoft.com`, `common`,

@@ -22,6 +22,15 @@ pub struct DemoOptions {
     /// Faults from the start (change them later with `POST {emulator}/faults`
     /// or [`DemoTenant::set_faults`](crate::DemoTenant::set_faults)). Default: none.
     pub faults: Faults,
+    /// Graph's throttling model for identity and access from the start: a bucket of
+    /// resource units per client app, `x-ms-resource-unit` on every answer, 429
+    /// `ResourceUnitLimitExceeded` when it is empty (REFERENCE §6). Switch it later with
+    /// `POST {emulator}/faults` `{"graph_throttling":…}`. Default: off.
+    pub graph_throttling: bool,
+    /// The model's resource units per 10 s per app (at least 1), for tests and benchmarks
+    /// that must exhaust it quickly. `None` (the default): by tenant size, as Graph does
+    /// (3,500 below 50 users, 5,000 up to 500, 8,000 above).
+    pub graph_throttling_limit: Option<u32>,
     /// Groups in the tenant (at least the 9 special ones of
     /// [`GroupFixture`](crate::GroupFixture)). Default [`DEFAULT_GROUPS`].
     pub groups: usize,
@@ -64,6 +73,8 @@ impl Default for DemoOptions {
             state_dir: None,
             apps: DEFAULT_APPS,
             faults: Faults::default(),
+            graph_throttling: false,
+            graph_throttling_limit: None,
             groups: DEFAULT_GROUPS,
             users: DEFAULT_USERS,
             group_memberships: None,

@@ -8,6 +8,7 @@ use crate::oidc::errors::ErrorContext;
 use crate::graph::emulator_token::EmulatorToken;
 use crate::graph::faults::FaultState;
 use crate::graph::stats::Stats;
+use crate::graph::throttling::Throttling;
 use crate::inventory::Inventory;
 use crate::store::Store;
 use axum::http::HeaderMap;
@@ -33,6 +34,8 @@ pub struct AppState {
     pub inventory: RwLock<Inventory>,
     pub faults: FaultState,
     pub stats: Stats,
+    /// Graph's throttling model: resource-unit buckets per client app (see `graph::throttling`).
+    pub throttling: Throttling,
     /// The secret of the `/_emulator` routes for this run (see `graph::emulator_token`).
     pub emulator_token: EmulatorToken,
     /// `prompt_values_supported` when advertised (see `DemoOptions::prompt_values`).

@@ -57,6 +57,8 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
         Ok(())
     });
     opts.faults.validate().map_err(|m| anyhow::anyhow!(m))?;
+    let throttling = graph::throttling::Settings { graph_throttling: opts.graph_throttling, graph_throttling_limit: opts.graph_throttling_limit };
+    throttling.validate().map_err(|m| anyhow::anyhow!(m))?;
     let now = chrono::Utc::now();
     let n_apps = opts.apps;
     let sizes = inventory::GroupSizes { users: opts.users, groups: opts.groups, memberships: opts.group_memberships };
@@ -71,6 +73,8 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
     .await??;
     warm.await??;
 
+    // Users do not change, so the throttling model's capacity by tenant size is fixed now.
+    let users = inventory.people.len();
     let store = store::Store::load(persist.then(|| dir_path.join("grants.json")))?;
     let cert_client = directory.app(&directory.certificate_client_id).context("certificate client missing")?;
     let material = cert_client.certificates.first().context("certificate missing")?.clone();
@@ -135,6 +139,7 @@ pub async fn start(opts: DemoOptions) -> anyhow::Result<DemoTenant> {
         inventory: std::sync::RwLock::new(inventory),
         faults: graph::faults::FaultState::new(seed, opts.faults.clone()),
         stats: graph::stats::Stats::default(),
+        throttling: graph::throttling::Throttling::new(throttling, users),
         emulator_token,
         prompt_values: opts.prompt_values.clone(),
     });
@@ -259,6 +264,16 @@ impl DemoTenant {
     pub fn set_faults(&self, faults: Faults) -> anyhow::Result<()> {
         faults.validate().map_err(|m| anyhow::anyhow!(m))?;
         self.state.faults.set(faults);
+        Ok(())
+    }
+
+    /// Turns Graph's throttling model on or off and sets its resource units per 10 s
+    /// (`None`: by tenant size), as `POST {emulator}/faults` `{"graph_throttling":…,
+    /// "graph_throttling_limit":…}` does; the random faults are left as they are.
+    pub fn set_graph_throttling(&self, on: bool, limit: Option<u32>) -> anyhow::Result<()> {
+        let settings = graph::throttling::Settings { graph_throttling: on, graph_throttling_limit: limit };
+        settings.validate().map_err(|m| anyhow::anyhow!(m))?;
+        self.state.throttling.set(settings);
         Ok(())
     }
 

@@ -113,7 +113,7 @@ async fn stats_count_by_route_template_and_reset() {
     assert_eq!(demo.stats().total, 5);
     let (status, _) = emulator(info, "POST", "/stats/reset", None).await;
     assert_eq!(status, 200);
-    assert_eq!(emulator(info, "GET", "/stats", None).await.1, json!({"total": 0, "requests": {}, "throttled": 0, "unavailable": 0, "early_retries": 0, "lost_answers": 0}));
+    assert_eq!(emulator(info, "GET", "/stats", None).await.1, json!({"total": 0, "requests": {}, "throttled": 0, "unavailable": 0, "early_retries": 0, "lost_answers": 0, "resource_units": 0, "write_units": 0, "throttled_by_limit": 0}));
 
     // Latency and expired skip tokens at run time.
     let next = page.body["@odata.nextLink"].as_str().unwrap().to_string();

@@ -5,6 +5,8 @@
 //! (so each item is authenticated, counted and faulted on its own: a
 //! throttled item is `status: 429` with its own `Retry-After` inside a 200
 //! batch). Answers `{responses:[{id,status,headers,body}]}` in request order.
+//! While Graph's throttling model is on, each item is charged as its own request and
+//! carries its own `x-ms-resource-unit` (and 429 headers) in `headers` (see `throttling`).
 //! Without `dependsOn` the items run concurrently; with it they run in order
 //! and a dependent of a failed (non-2xx) item gets 424 Failed Dependency.
 //! Malformed batches (more than 20 requests, duplicate ids, a `dependsOn`
@@ -136,10 +138,12 @@ async fn to_json(id: &str, response: Response) -> Value {
     out
 }
 
-/// `retry-after` → `Retry-After`, as Graph writes item headers.
+/// `retry-after` → `Retry-After`, as Graph writes item headers; its own `x-ms-…` headers stay
+/// in lower case (`x-ms-resource-unit`, as in json-batching.md's sample).
 fn canonical(name: &str) -> String {
     match name {
         "odata-version" => "OData-Version".into(),
+        _ if name.starts_with("x-ms-") => name.into(),
         _ => name
             .split('-')
             .map(|p| {

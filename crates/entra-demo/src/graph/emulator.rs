@@ -11,11 +11,16 @@
 //!   delta link answer 410 Gone; `{"only_paths":["removePassword"],"throttle_fraction":0.5}`
 //!   throttles only the requests whose path contains `removePassword` (`only_methods`
 //!   likewise); `{"lose_answers":1,"only_paths":["addPassword"]}` carries out the next
-//!   addPassword and answers 504 instead of its result.
+//!   addPassword and answers 504 instead of its result. Beside the faults, the same
+//!   JSON carries Graph's throttling model (`throttling`): `"graph_throttling": true|false`
+//!   and `"graph_throttling_limit": n|null` (resource units per 10 s per app; `null`: by
+//!   tenant size); changing either refills the model's buckets.
 //! - `GET {emulator}/stats` → `{total, requests:{"GET /v1.0/applications":n,…}, throttled,
-//!   unavailable, early_retries, lost_answers}`; `POST {emulator}/stats/reset` zeroes them.
+//!   unavailable, early_retries, lost_answers, resource_units, write_units,
+//!   throttled_by_limit}`; `POST {emulator}/stats/reset` zeroes them.
 
 use super::faults::{Faults, FaultsPatch};
+use super::throttling;
 use crate::state::Shared;
 use axum::body::Bytes;
 use axum::extract::{Request, State};
@@ -58,8 +63,17 @@ pub fn not_found() -> Response {
     (StatusCode::NOT_FOUND, Json(body)).into_response()
 }
 
-async fn get_faults(State(state): State<Shared>) -> Json<Faults> {
-    Json(state.faults.settings())
+/// What `GET`/`POST {emulator}/faults` answer: the random faults and the throttling model.
+#[derive(serde::Serialize)]
+struct FaultsView {
+    #[serde(flatten)]
+    faults: Faults,
+    #[serde(flatten)]
+    throttling: throttling::Settings,
+}
+
+async fn get_faults(State(state): State<Shared>) -> Json<FaultsView> {
+    Json(FaultsView { faults: state.faults.settings(), throttling: state.throttling.settings() })
 }
 
 async fn set_faults(State(state): State<Shared>, body: Bytes) -> Response {
@@ -68,12 +82,14 @@ async fn set_faults(State(state): State<Shared>, body: Bytes) -> Response {
         Ok(p) => p,
         Err(e) => return bad(format!("invalid faults: {e}")),
     };
+    let throttling = patch.throttling(state.throttling.settings());
     let faults = state.faults.settings().apply(patch);
-    if let Err(m) = faults.validate() {
+    if let Err(m) = faults.validate().and_then(|()| throttling.validate()) {
         return bad(m);
     }
     state.faults.set(faults.clone());
-    Json(faults).into_response()
+    state.throttling.set(throttling);
+    Json(FaultsView { faults, throttling }).into_response()
 }
 
 async fn stats(State(state): State<Shared>) -> Response {

@@ -43,6 +43,14 @@
 //! can lose its answer (a 504 item inside the 200 `$batch`); the outer `$batch`
 //! cannot.
 //!
+//! **Graph's throttling model** (`throttling`: resource-unit buckets per app) is
+//! not a random fault and is independent of these settings (`only_paths` and
+//! `only_methods` do not narrow it); it is switched through the same control route,
+//! so [`FaultsPatch`] also carries `graph_throttling` and `graph_throttling_limit`.
+//! Its 429s are delivered through [`FaultState::delivered`] like the random ones,
+//! so a client that comes back before their `Retry-After` is an early retry too
+//! (the model, not the random draw, then decides whether it is throttled again).
+//!
 //! This module holds the settings and the seeded decisions; the Graph
 //! middleware that applies them to requests is in `middleware`.
 
@@ -138,6 +146,26 @@ pub struct FaultsPatch {
     only_paths: Option<Vec<String>>,
     only_methods: Option<Vec<String>>,
     lose_answers: Option<u32>,
+    /// Graph's throttling model on or off (`throttling`), beside the random faults.
+    graph_throttling: Option<bool>,
+    /// Its resource units per 10 s; `null` goes back to the limit by tenant size.
+    #[serde(default, deserialize_with = "present")]
+    graph_throttling_limit: Option<Option<u32>>,
+}
+
+/// A field that is present (`null` included) is `Some`; an absent one stays `None` by default.
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>, D::Error> {
+    Option::<u32>::deserialize(d).map(Some)
+}
+
+impl FaultsPatch {
+    /// The throttling model's settings after this patch.
+    pub fn throttling(&self, current: super::throttling::Settings) -> super::throttling::Settings {
+        super::throttling::Settings {
+            graph_throttling: self.graph_throttling.unwrap_or(current.graph_throttling),
+            graph_throttling_limit: self.graph_throttling_limit.unwrap_or(current.graph_throttling_limit),
+        }
+    }
 }
 
 impl Faults {

@@ -6,15 +6,23 @@
 //! stay-away deadline when a 429/503 is delivered. The outer `$batch` request is
 //! counted and judged but never faulted; its items are, one by one, and their
 //! 429/503s count as delivered when the outer `$batch` answer is (see `faults`).
+//!
+//! Graph's throttling model (`throttling`), when on, charges each request that the
+//! random faults let through (a random 429/503 did nothing, so it costs nothing),
+//! after its latency and before a lost answer is taken (a lost answer was carried
+//! out, so it is paid). A refused request is answered 429 and delivered like a random
+//! one. Every answer of a request (faulted or not) carries its `x-ms-resource-unit`;
+//! the outer `$batch` carries only `x-ms-throttle-limit-percentage`, when past 80 %.
 
 use super::faults::{batch_retry_after, BatchItem, Decision};
+use super::throttling::{self, Verdict};
 use super::GraphRequest;
 use crate::state::Shared;
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The calling app, read (unverified) from the bearer token: `azp` or `appid`.
 fn client_of(request: &Request) -> String {
@@ -32,7 +40,8 @@ fn client_of(request: &Request) -> String {
         .unwrap_or_else(|| "anonymous".to_string())
 }
 
-/// The middleware of the Graph router: counts the request, then applies faults.
+/// The middleware of the Graph router: counts the request, applies faults, then charges it to
+/// the throttling model (when on).
 pub async fn layer(State(state): State<Shared>, request: Request, next: Next) -> Response {
     let batch_item = request.extensions().get::<BatchItem>().is_some();
     let path = request.uri().path().strip_prefix("/v1.0").unwrap_or(request.uri().path()).to_string();
@@ -42,10 +51,14 @@ pub async fn layer(State(state): State<Shared>, request: Request, next: Next) ->
     // delivered is not early, however long it then waits here. Batch items arrive with their batch.
     let early = !batch_item && state.faults.early(&client, &state.stats);
     if path == "/$batch" {
-        let response = next.run(request).await;
+        let mut response = next.run(request).await;
+        if let Some(used) = state.throttling.used(&client, Instant::now()) {
+            throttling::decorate(response.headers_mut(), None, used);
+        }
         return delivered_batch(&state, &client, response).await;
     }
     let method = request.method().as_str().to_string();
+    let cost = throttling::cost(&method, &path, request.uri().query());
     let settings = state.faults.settings();
     let latency = if settings.applies_to(&method, &path) { settings.latency_ms } else { 0 };
     if latency > 0 {
@@ -53,25 +66,55 @@ pub async fn layer(State(state): State<Shared>, request: Request, next: Next) ->
     }
     let graph = GraphRequest::from_headers(request.headers());
     let (mut response, retry_after) = match state.faults.decide(&method, &path, early, &state.stats) {
-        Decision::Pass if state.faults.take_lost_answer(&method, &path, &state.stats) => {
-            // Carried out in full (the handler has made its change when it returns), then the
-            // answer is thrown away, as by a gateway that timed out waiting for it.
-            drop(next.run(request).await);
-            return lost_answer(&state, &graph);
+        Decision::Pass => {
+            let used = match state.throttling.charge(&client, cost, Instant::now()) {
+                Verdict::Off => None,
+                Verdict::Paid { used, units } => {
+                    state.stats.charged(units, cost.write_units);
+                    Some(used)
+                }
+                Verdict::Refused { used, retry_after, limit } => {
+                    state.stats.throttled_by_limit();
+                    let mut response = graph.json(StatusCode::TOO_MANY_REQUESTS, throttled_body(&state, &graph));
+                    throttling::refused(response.headers_mut(), limit, &client, &state.dir.tenant_id);
+                    throttling::decorate(response.headers_mut(), Some(cost.resource_units), used);
+                    return deliver(&state, &client, batch_item, response, &retry_after.to_string());
+                }
+            };
+            let mut response = if state.faults.take_lost_answer(&method, &path, &state.stats) {
+                // Carried out in full (the handler has made its change when it returns), then the
+                // answer is thrown away, as by a gateway that timed out waiting for it.
+                drop(next.run(request).await);
+                lost_answer(&state, &graph)
+            } else {
+                next.run(request).await
+            };
+            if let Some(used) = used {
+                throttling::decorate(response.headers_mut(), Some(cost.resource_units), used);
+            }
+            return response;
         }
-        Decision::Pass => return next.run(request).await,
         Decision::Throttle(after) => (graph.json(StatusCode::TOO_MANY_REQUESTS, throttled_body(&state, &graph)), after),
         Decision::Unavailable(after) => {
             let response = graph.error(&state, StatusCode::SERVICE_UNAVAILABLE, "serviceNotAvailable", "The service is temporarily unavailable. Please retry after the time in the Retry-After header.");
             (response, after)
         }
     };
-    if let Ok(v) = HeaderValue::from_str(retry_after.as_str()) {
+    if let Some(used) = state.throttling.used(&client, Instant::now()) {
+        throttling::decorate(response.headers_mut(), Some(cost.resource_units), used);
+    }
+    deliver(&state, &client, batch_item, response, retry_after.as_str())
+}
+
+/// Sends a 429/503 with `Retry-After: retry_after` (seconds): delivered now (the latency is
+/// over), so the client must stay away until it has passed; a batch item's answer is
+/// delivered with its batch (`delivered_batch`).
+fn deliver(state: &Shared, client: &str, batch_item: bool, mut response: Response, retry_after: &str) -> Response {
+    if let Ok(v) = HeaderValue::from_str(retry_after) {
         response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
     }
-    // Delivered now (the latency is over); a batch item's answer is delivered with its batch.
     if !batch_item {
-        state.faults.delivered(&client, retry_after.seconds());
+        state.faults.delivered(client, retry_after.parse().unwrap_or(0.0));
     }
     response
 }

@@ -21,7 +21,8 @@
 //!   (`microsoft.graph.delta()`, …), rewritten to the short form before routing.
 //! - `faults`, `stats`: fault injection and request counts, applied to every
 //!   request by `middleware` (the `/_emulator` control routes are in `emulator`,
-//!   behind the per-run secret of `emulator_token`).
+//!   behind the per-run secret of `emulator_token`); `throttling`: Graph's
+//!   resource-unit buckets per app, their costs and headers, charged by `middleware`.
 
 mod applications;
 mod auth;
@@ -50,6 +51,7 @@ mod query;
 mod resource;
 mod service_principals;
 pub mod stats;
+pub mod throttling;
 mod user_writes;
 mod userinfo;
 mod users;

@@ -3,6 +3,11 @@
 //! alternate keys `(appId='{appId}')`. Each `$batch` counts once as
 //! `POST /v1.0/$batch` and each of its items under its own template; `total`
 //! counts both. Served at `GET {emulator}/stats`.
+//!
+//! While Graph's throttling model is on (`throttling`), `resource_units` and
+//! `write_units` add up what the requests it admitted were charged, and
+//! `throttled_by_limit` counts its 429s, which `throttled` counts too (every 429 sent,
+//! by the random faults or by the model).
 
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -18,6 +23,16 @@ pub struct StatsSnapshot {
     /// Requests carried out whose answer was replaced by a 504 (the `lose_answers` fault).
     #[serde(default)]
     pub lost_answers: u64,
+    /// Resource units charged by the throttling model (refused requests are not charged).
+    #[serde(default)]
+    pub resource_units: u64,
+    /// Write units charged by the throttling model.
+    #[serde(default)]
+    pub write_units: u64,
+    /// 429s of the throttling model (`ResourceUnitLimitExceeded`, `WriteLimitExceeded`),
+    /// also counted in `throttled`.
+    #[serde(default)]
+    pub throttled_by_limit: u64,
 }
 
 #[derive(Debug, Default)]
@@ -44,6 +59,20 @@ impl Stats {
     }
     pub fn lost_answer(&self) {
         self.with(|s| s.lost_answers += 1);
+    }
+    /// A request admitted by the throttling model was charged this much.
+    pub fn charged(&self, resource_units: u32, write_units: u32) {
+        self.with(|s| {
+            s.resource_units += u64::from(resource_units);
+            s.write_units += u64::from(write_units);
+        });
+    }
+    /// The throttling model refused a request (a 429, counted in `throttled` too).
+    pub fn throttled_by_limit(&self) {
+        self.with(|s| {
+            s.throttled += 1;
+            s.throttled_by_limit += 1;
+        });
     }
     pub fn early_retry(&self) {
         self.with(|s| s.early_retries += 1);

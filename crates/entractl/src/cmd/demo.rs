@@ -14,6 +14,11 @@
 //! `--throttle-fraction`, `--retry-after`, `--unavailable-fraction` and
 //! `--lose-answers` set faults from the start (`POST {emulator}/faults` changes
 //! them later, and narrows them with `only_paths`/`only_methods`).
+//! `--graph-throttling` turns on Graph's throttling model for identity and access
+//! (resource-unit buckets per client app, `x-ms-resource-unit` on every answer, 429
+//! `ResourceUnitLimitExceeded` when a bucket is empty; `"graph_throttling"` in
+//! `POST {emulator}/faults` switches it later) and `--graph-throttling-limit N` sets its
+//! resource units per 10 s and turns it on (default: by tenant size, as Graph does).
 //! `--secret-propagation-ms N` makes a secret added by addPassword fail at the
 //! token endpoint (AADSTS7000215) for its first N ms, as Entra's propagation
 //! does; the JSON line names the lease tests' targets under `lease_targets`.
@@ -82,6 +87,14 @@ struct ServeArgs {
     /// their result (as when a gateway times out after the service did the work).
     #[arg(long, default_value_t = 0, value_name = "N")]
     lose_answers: u32,
+    /// Graph's throttling model for identity and access: a bucket of resource units per client
+    /// app, `x-ms-resource-unit` on every answer, 429 `ResourceUnitLimitExceeded` when it is empty.
+    #[arg(long)]
+    graph_throttling: bool,
+    /// Resource units per 10 s per app of the throttling model, which it turns on (at least 1;
+    /// default: by tenant size, 3,500 below 50 users, 5,000 up to 500, 8,000 above).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    graph_throttling_limit: Option<u32>,
     /// A secret added by addPassword is refused at the token endpoint (AADSTS7000215) for this
     /// many milliseconds of emulator time, as a new secret is while Entra propagates it.
     #[arg(long, default_value_t = 0, value_name = "N")]
@@ -110,6 +123,8 @@ async fn serve(args: ServeArgs) -> ExitCode {
         state_dir: args.state_dir,
         apps: args.apps,
         faults,
+        graph_throttling: args.graph_throttling || args.graph_throttling_limit.is_some(),
+        graph_throttling_limit: args.graph_throttling_limit,
         groups: args.groups,
         users: args.users,
         group_memberships: args.group_memberships,
