@@ -16,9 +16,13 @@
 //! - `ConsistencyLevel: eventual` goes in each item's `headers` (the outer request's
 //!   header does not reach the items).
 //! - The outer POST is idempotent (re-sent after a transport error) only when every item is a GET.
+//! - The budget ([`crate::pacing`]): a batch is expected to cost the sum of its items and is
+//!   charged what its items report in their own headers (`x-ms-resource-unit`, the limit
+//!   percentage, `ResourceUnitLimitExceeded`); the outer `$batch` is not charged.
 
 use crate::client::{GraphClient, GraphRequest};
 use crate::error::{decode_api_error, GraphError};
+use crate::pacing::{route, Report};
 use crate::progress::{Progress, RetryReason};
 use crate::retry::{is_retryable_status, parse_retry_after};
 use futures::stream::{self, StreamExt, TryStreamExt};
@@ -234,9 +238,17 @@ impl GraphClient {
     async fn send_batch(&self, items: &[BatchItem]) -> Result<HashMap<String, BatchResponse>, GraphError> {
         let all_get = items.iter().all(|i| i.method.eq_ignore_ascii_case("GET"));
         let request = GraphRequest::post("$batch", serde_json::json!({ "requests": items })).idempotent(all_get);
-        let answer = self.send_raw(&request).await?;
+        let mut answer = self.send_raw(&request).await?;
+        // Undecodable, the charge is dropped unsettled and its estimate stays counted.
         let decoded: BatchAnswer = answer.decode()?;
         let mut by_id: HashMap<String, BatchResponse> = decoded.responses.into_iter().map(|r| (r.id.clone(), r)).collect();
+        if let Some(charge) = answer.charge.take() {
+            let reports: Vec<(String, Report)> = items
+                .iter()
+                .filter_map(|i| by_id.get(&i.id).map(|r| (route(&i.method, &i.url), Report::read(r.status, |name| r.header(name)))))
+                .collect();
+            charge.settle_items(&reports);
+        }
         if let Some(missing) = items.iter().find(|i| !by_id.contains_key(&i.id)) {
             return Err(GraphError::Decode {
                 what: answer.what.clone(),

@@ -3,12 +3,16 @@
 //! Every HTTP exchange goes through [`GraphClient::execute`], which owns the rules
 //! that hold for all of them: a bearer token from the [`TokenSource`], a fresh
 //! `client-request-id` per request, `ConsistencyLevel: eventual` when the request
-//! asks for it, the client-wide throttle gate and concurrency limit, the retry
+//! asks for it, the client-wide throttle gate and concurrency limit, pacing on Graph's
+//! resource-unit budget ([`crate::pacing`]: each attempt waits for its estimated cost to fit,
+//! and its answer's reported units are recorded), the retry
 //! policy ([`crate::retry`], bursts while wary included), one re-send with a new token after a 401, the body
 //! size cap, cancellation, and the decoding of Graph's error envelope. It also
-//! counts the HTTP requests it puts on the wire ([`GraphClient::request_count`]).
+//! counts the HTTP requests it puts on the wire ([`GraphClient::request_count`]) and the
+//! units Graph charged ([`GraphClient::budget`]).
 
 use crate::error::{decode_api_error, decode_json, GraphError};
+use crate::pacing::{BudgetSnapshot, Charge, Estimate, Pacer, PacingPolicy, Report};
 use crate::progress::{Progress, ProgressSink, RetryReason};
 use crate::receipt::WriteReceipt;
 use crate::retry::{is_retryable_status, retry_after, Clock, RetryPolicy, SystemClock, ThrottleGate};
@@ -34,17 +38,23 @@ pub struct ClientOptions {
     pub clock: Arc<dyn Clock>,
     /// Requests in flight at most, over all clones of the client (default 8).
     pub max_concurrent_requests: usize,
+    /// Pacing on Graph's resource-unit budget (on by default).
+    pub pacing: PacingPolicy,
 }
 
 impl Default for ClientOptions {
     fn default() -> Self {
-        ClientOptions { retry: RetryPolicy::default(), clock: Arc::new(SystemClock), max_concurrent_requests: 8 }
+        ClientOptions { retry: RetryPolicy::default(), clock: Arc::new(SystemClock), max_concurrent_requests: 8, pacing: PacingPolicy::default() }
     }
 }
 
 impl fmt::Debug for ClientOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ClientOptions").field("retry", &self.retry).field("max_concurrent_requests", &self.max_concurrent_requests).finish_non_exhaustive()
+        f.debug_struct("ClientOptions")
+            .field("retry", &self.retry)
+            .field("max_concurrent_requests", &self.max_concurrent_requests)
+            .field("pacing", &self.pacing)
+            .finish_non_exhaustive()
     }
 }
 
@@ -54,6 +64,7 @@ struct Shared {
     tokens: Arc<dyn TokenSource>,
     options: ClientOptions,
     gate: ThrottleGate,
+    pacer: Arc<Pacer>,
     in_flight: Semaphore,
     /// Requests on the wire, for the burst rule while wary ([`crate::retry`]).
     wire: std::sync::Mutex<Wire>,
@@ -84,7 +95,7 @@ impl Drop for OnWire<'_> {
 }
 
 /// A Graph client. Cheap to clone; clones share the connection pool, token source,
-/// throttle gate and concurrency limit.
+/// throttle gate, budget pacer and concurrency limit.
 #[derive(Clone)]
 pub struct GraphClient {
     shared: Arc<Shared>,
@@ -104,6 +115,8 @@ pub(crate) struct Answer {
     pub(crate) body: Vec<u8>,
     pub(crate) request_id: Option<String>,
     pub(crate) client_request_id: String,
+    /// A `$batch`'s place in the budget, settled with its items' reports by [`crate::batch`].
+    pub(crate) charge: Option<Charge>,
 }
 
 impl Answer {
@@ -131,7 +144,9 @@ impl GraphClient {
     /// A client with explicit options.
     pub fn with_options(base_url: Url, http: reqwest::Client, tokens: Arc<dyn TokenSource>, options: ClientOptions) -> GraphClient {
         let in_flight = Semaphore::new(options.max_concurrent_requests.max(1));
-        let shared = Shared { base_url, http, tokens, options, gate: ThrottleGate::default(), in_flight, wire: Default::default(), wire_changed: Notify::new(), sent: AtomicU64::new(0) };
+        let pacer = Arc::new(Pacer::new(options.pacing.clone(), options.clock.clone()));
+        let (gate, wire, wire_changed, sent) = (ThrottleGate::default(), Default::default(), Notify::new(), AtomicU64::new(0));
+        let shared = Shared { base_url, http, tokens, options, gate, pacer, in_flight, wire, wire_changed, sent };
         GraphClient { shared: Arc::new(shared), cancel: CancellationToken::new(), progress: None }
     }
 
@@ -162,6 +177,12 @@ impl GraphClient {
     /// ("reconciliation took N requests"): take it before and after a call.
     pub fn request_count(&self) -> u64 {
         self.shared.sent.load(Ordering::Relaxed)
+    }
+
+    /// What this client and its clones have spent of Graph's resource-unit budget, and how
+    /// long they waited for it ([`crate::pacing`]). For reports beside [`GraphClient::request_count`].
+    pub fn budget(&self) -> BudgetSnapshot {
+        self.shared.pacer.snapshot()
     }
 
     pub(crate) fn report(&self, event: Progress) {
@@ -258,6 +279,9 @@ impl GraphClient {
     ) -> Result<Answer, GraphError> {
         let what = format!("{method} {}", url.path());
         let policy = &self.shared.options.retry;
+        let relative = url.path().strip_prefix(self.shared.base_url.path().trim_end_matches('/')).unwrap_or(url.path());
+        let relative = url.query().map_or_else(|| relative.to_string(), |q| format!("{relative}?{q}"));
+        let estimate = self.shared.pacer.estimate(method.as_str(), &relative, body);
         let (mut attempts, mut waited, mut reauthorized) = (0u32, Duration::ZERO, false);
         loop {
             self.check_cancelled()?;
@@ -282,8 +306,8 @@ impl GraphClient {
             if let Some(body) = body {
                 builder = builder.json(body);
             }
-            let exchange = tokio::select! {
-                e = self.exchange(builder) => e?,
+            let (exchange, charge) = tokio::select! {
+                e = self.exchange(builder, &estimate) => e?,
                 _ = self.cancel.cancelled() => return Err(GraphError::Cancelled),
             };
             let (status, headers, bytes) = match exchange {
@@ -301,6 +325,13 @@ impl GraphClient {
                         None => return Err(GraphError::Transport { what, client_request_id, attempts, source }),
                     }
                 }
+            };
+            // A `$batch` answered is charged by its items, which batch.rs reads; anything else by its headers.
+            let charge = if estimate.is_batch() && (200..300).contains(&status) {
+                Some(charge)
+            } else {
+                charge.settle(Report::from_headers(status, &headers));
+                None
             };
             let request_id = headers.get("request-id").and_then(|v| v.to_str().ok()).map(String::from);
             if status == 401 && !reauthorized {
@@ -337,12 +368,15 @@ impl GraphClient {
             if !(200..300).contains(&status) {
                 return Err(GraphError::Api(Box::new(decode_api_error(&what, status, request_id, Some(&client_request_id), &bytes))));
             }
-            return Ok(Answer { what, body: bytes, request_id, client_request_id });
+            return Ok(Answer { what, body: bytes, request_id, client_request_id, charge });
         }
     }
 
-    async fn exchange(&self, builder: reqwest::RequestBuilder) -> Result<Exchange, GraphError> {
+    async fn exchange(&self, builder: reqwest::RequestBuilder, estimate: &Estimate) -> Result<(Exchange, Charge), GraphError> {
         let _permit = self.shared.in_flight.acquire().await;
+        // The budget before the gate: a request admitted and then held by a closed gate keeps its
+        // units counted (the safe side), and the burst rule below still sees only requests about to go.
+        let mut charge = self.shared.pacer.admit(estimate, &self.cancel).await?;
         let _on_wire = loop {
             // The gate again, now that nothing stands between us and the wire: while this request
             // queued for a permit (or a token), another one may have been throttled and closed it.
@@ -365,7 +399,8 @@ impl GraphClient {
                 _ = self.cancel.cancelled() => return Err(GraphError::Cancelled),
             }
         };
-        Ok(self.send_now(builder).await)
+        charge.mark_sent();
+        Ok((self.send_now(builder).await, charge))
     }
 
     async fn send_now(&self, builder: reqwest::RequestBuilder) -> Exchange {

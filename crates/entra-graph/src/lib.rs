@@ -12,6 +12,9 @@
 //!   the injectable [`Clock`].
 //! - [`paging`]: collections as streams over `@odata.nextLink`.
 //! - [`batch`]: JSON `$batch` (20 requests at most, per-item status and retries).
+//! - [`pacing`]: pacing on Graph's resource-unit budget: a sliding 10 s window of the units
+//!   Graph reports, costs learned per route, the limit learned from Graph's headers, and
+//!   requests admitted as the budget allows ([`GraphClient::budget`] reads the counts).
 //! - [`error`]: [`GraphError`], which keeps Graph's own words and ids.
 //! - [`receipt`]: [`WriteReceipt`], the `request-id` a write leaves for an audit log.
 //! - [`token`]: the [`TokenSource`] trait and the secret types.
@@ -21,7 +24,7 @@
 //!
 //! Cancellation and progress are per handle: [`GraphClient::with_cancellation`] and
 //! [`GraphClient::with_progress`] return a clone that shares the connection pool,
-//! the throttle gate and the token source.
+//! the throttle gate, the budget pacer and the token source.
 
 #![deny(missing_docs)]
 
@@ -29,6 +32,7 @@ pub mod batch;
 pub mod client;
 pub mod error;
 pub mod models;
+pub mod pacing;
 pub mod paging;
 pub mod progress;
 pub mod receipt;
@@ -40,6 +44,7 @@ pub mod token;
 pub use batch::{BatchItem, BatchResponse, MAX_BATCH_REQUESTS};
 pub use client::{GraphClient, GraphRequest};
 pub use error::{ApiError, GraphError};
+pub use pacing::{BudgetSnapshot, PacingPolicy};
 pub use paging::Page;
 pub use progress::{Progress, ProgressSink};
 pub use receipt::WriteReceipt;

@@ -37,4 +37,7 @@ pub struct ServicePrincipal {
     /// Tags (`WindowsAzureActiveDirectoryIntegratedApp`, `HideApp`, …).
     #[serde(default, deserialize_with = "null_as_empty")]
     pub tags: Vec<String>,
+    /// Owners, when asked for with `$expand=owners`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<super::DirectoryObject>>,
 }

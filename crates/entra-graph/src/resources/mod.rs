@@ -13,6 +13,6 @@ pub mod users;
 pub use applications::{DeltaRound, APPLICATION_CREDENTIALS_SELECT, APPLICATION_SELECT};
 pub use listing::{GroupsPage, MembersPage, UsersPage, GROUP_LISTING_SELECT, LISTING_PAGE, MEMBER_ID_SELECT};
 pub use groups::{GroupDeltaPage, UserDeltaPage, GROUP_DELTA_SELECT, MAX_GET_BY_IDS, USER_DELTA_SELECT};
-pub use owners::{AppOwners, OwnersStream, OWNER_SELECT};
+pub use owners::{AppOwners, OwnersStream, EXPANDED_OWNERS_CAP, EXPANDED_PAGE, OWNER_SELECT};
 pub use service_principals::SERVICE_PRINCIPAL_SELECT;
 pub use users::USER_NAME_SELECT;

@@ -24,6 +24,17 @@ use std::sync::Arc;
 /// The `$select` of an owner (users have a UPN and mail, service principals an appId).
 pub const OWNER_SELECT: &[&str] = &["id", "displayName", "userPrincipalName", "mail", "appId"];
 
+/// Objects on a page with `$expand=owners`: Graph caps such pages at 100, whatever `$top` says.
+pub const EXPANDED_PAGE: u32 = 100;
+
+/// Owners Graph returns per object with `$expand=owners`: an object with this many may have
+/// more, and needs its `/owners` read to be sure.
+pub const EXPANDED_OWNERS_CAP: usize = 20;
+
+fn expand_owners() -> String {
+    format!("owners($select={})", OWNER_SELECT.join(","))
+}
+
 /// The owners of one application.
 #[derive(Debug)]
 pub struct AppOwners {
@@ -44,8 +55,13 @@ fn owners_request(application_id: &str) -> GraphRequest {
 impl GraphClient {
     /// Strategy (a): applications with `$expand=owners(...)`, 100 per page.
     pub fn applications_with_owners_expanded(&self) -> BoxStream<'static, Result<Application, GraphError>> {
-        let expand = format!("owners($select={})", OWNER_SELECT.join(","));
-        self.items(GraphRequest::get("applications").select(APPLICATION_SELECT).expand(&expand).top(100))
+        self.items(GraphRequest::get("applications").select(APPLICATION_SELECT).expand(&expand_owners()).top(EXPANDED_PAGE))
+    }
+
+    /// Service principals with `$expand=owners(...)`, 100 per page (each with at most 20 owners).
+    pub fn service_principals_with_owners_expanded(&self) -> BoxStream<'static, Result<crate::models::ServicePrincipal, GraphError>> {
+        let select = crate::resources::SERVICE_PRINCIPAL_SELECT;
+        self.items(GraphRequest::get("servicePrincipals").select(select).expand(&expand_owners()).top(EXPANDED_PAGE))
     }
 
     /// Strategy (b): all applications first (`$top=999`), then a stream of their owners fetched in

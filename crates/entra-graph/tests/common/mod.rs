@@ -212,7 +212,7 @@ pub struct Setup {
 pub fn setup_with(base: &str, retry: RetryPolicy) -> Setup {
     let clock = FakeClock::new();
     let tokens = Arc::new(Tokens::default());
-    let options = ClientOptions { retry, clock: clock.clone(), max_concurrent_requests: 8 };
+    let options = ClientOptions { retry, clock: clock.clone(), max_concurrent_requests: 8, ..ClientOptions::default() };
     let client = GraphClient::with_options(base.parse().unwrap(), entra_http::client(None).unwrap(), tokens.clone(), options);
     Setup { client, clock, tokens }
 }
