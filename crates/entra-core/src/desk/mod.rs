@@ -25,6 +25,7 @@ use crate::keychain::{AsyncKeychain, Keychain};
 use crate::secret::{AccessToken, ClientSecret};
 use crate::{Error, ErrorCode, Result};
 use std::path::{Path, PathBuf};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, RwLock};
 use tokio_util::sync::CancellationToken;
 
@@ -58,6 +59,10 @@ struct Inner {
     clock: Arc<dyn Clock>,
     /// The demo tenant running in this process, once the sign-in service has started or found it.
     demo_tenant: RwLock<Option<DemoEndpoints>>,
+    /// One Graph client per account (with what it was built for: Graph URL and CA), so every
+    /// operation of an account shares one connection pool, one resource-unit pacer and one
+    /// throttle gate: Graph's budget is per app and tenant, not per operation.
+    graph_clients: Mutex<HashMap<String, (String, GraphClient)>>,
 }
 
 /// Identity: see the module doc.
@@ -98,6 +103,7 @@ impl Desk {
                 tokens,
                 clock: options.clock,
                 demo_tenant: RwLock::new(None),
+                graph_clients: Mutex::new(HashMap::new()),
             }),
         })
     }
@@ -267,11 +273,20 @@ impl Desk {
 
     // ---- Graph ---------------------------------------------------------------------------------
 
-    /// A Graph client acting as `account_id`, at the account's Graph URL.
+    /// A Graph client acting as `account_id`, at the account's Graph URL: the account's one
+    /// client (see `Inner::graph_clients`), built again when its Graph URL or CA changed.
     pub fn graph(&self, account_id: &str) -> Result<GraphClient> {
         let account = self.account(Some(account_id))?;
+        let built_for = format!("{} {:?}", account.graph_url, account.ca_cert);
+        let mut clients = self.inner.graph_clients.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, client)) = clients.get(&account.id).filter(|(f, _)| *f == built_for) {
+            return Ok(client.clone());
+        }
         let http = crate::http::client(account.ca_cert.as_deref())?;
-        Ok(GraphClient::new(account.graph_url.clone(), http, Arc::new(DeskTokenSource { desk: self.clone(), account_id: account.id })))
+        let tokens = Arc::new(DeskTokenSource { desk: Arc::downgrade(&self.inner), account_id: account.id.clone() });
+        let client = GraphClient::new(account.graph_url.clone(), http, tokens);
+        clients.insert(account.id, (built_for, client.clone()));
+        Ok(client)
     }
 
     // ---- sign-out ---------------------------------------------------------------------------
@@ -287,6 +302,7 @@ impl Desk {
             self.inner.keychain.delete_client_secret(&a.client_id, &a.tenant_id).await?;
         }
         guard.finish();
+        self.inner.graph_clients.lock().unwrap_or_else(|p| p.into_inner()).remove(account_id);
         let removed = self.with_accounts(|a| a.remove(account_id))?;
         tracing::info!(account = %account_id, "signed out");
         Ok(removed || account.is_some())
