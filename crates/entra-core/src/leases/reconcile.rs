@@ -63,6 +63,8 @@ impl Leases {
         self.ensure_home().await?;
         let account = self.desk().account(Some(account_id))?;
         let graph = self.graph(account_id)?;
+        // The account's client is shared with its other operations: count from here.
+        let sent_before = graph.request_count();
         let store_id = self.store_id().await?;
         let mut report = ReconcileReport::default();
         // Read before any listing: see "Racing issue, renew and revoke".
@@ -94,7 +96,7 @@ impl Leases {
             self.reconcile_off_tenant(&graph, stored, &mut report).await;
         }
         self.mark_reconciled();
-        report.requests = u32::try_from(graph.request_count()).unwrap_or(u32::MAX);
+        report.requests = u32::try_from(graph.request_count().saturating_sub(sent_before)).unwrap_or(u32::MAX);
         report.duration_ms = started.elapsed().as_millis() as u64;
         let detail = format!(
             "reconciled {} application(s) of tenant {}: {} credential(s), {} foreign left alone, {} removed, {} adopted, {} intent(s) closed, {} lease(s) closed",
