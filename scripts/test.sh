@@ -30,7 +30,15 @@ failed=0
 
 suite_started=$(date +%s)
 # Each stage says when it starts, so that a slow one shows in CI's log (CI allows 90 minutes; we aim under 60).
-stage() { printf '\n=== %s === (%d min %02d s into the suite)\n' "$1" $(( ($(date +%s) - suite_started) / 60 )) $(( ($(date +%s) - suite_started) % 60 )); }
+# It also says how much disk is left: a full disk shows up as a linker's "Bus error", not as itself.
+stage() {
+  printf '\n=== %s === (%d min %02d s into the suite; %s free on the build disk)\n' "$1" \
+    $(( ($(date +%s) - suite_started) / 60 )) $(( ($(date +%s) - suite_started) % 60 )) \
+    "$(df -h --output=avail "$root/target" 2>/dev/null | tail -1 | tr -d ' ')"
+}
+# A suite starts from a clean checkout: cargo's incremental caches (gigabytes beside target/debug's
+# dozens of test binaries) are written and never read again, so they are not written at all.
+export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 count_cargo() { # adds a cargo test log's passed and failed counts to the totals
   local sums
   sums=$(scripts/sum-cargo-results.sh "$1")
