@@ -7,7 +7,7 @@ const COMMANDS: &[&str] = &[
     "credentials_list", "credentials_export", "credentials_rotate", "credentials_remove", "credentials_crossings",
     "groups_overview", "groups_set_policy", "groups_refresh", "groups_cancel_refresh", "groups_clear", "groups_list",
     "groups_members", "groups_member_of", "groups_why", "groups_search_users", "groups_resolve",
-    "leases_overview", "leases_define", "leases_remove_definition", "leases_issue", "leases_renew", "leases_revoke",
+    "leases_overview", "leases_list", "leases_define", "leases_remove_definition", "leases_issue", "leases_renew", "leases_revoke",
     "leases_reconcile", "leases_bind", "leases_relocate", "leases_audit", "leases_export_audit", "leases_access_token",
     "leases_check_store", "leases_use_store",
     "jwt_inspect",

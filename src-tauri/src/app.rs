@@ -82,6 +82,7 @@ pub fn run() {
             commands::groups::groups_search_users,
             commands::groups::groups_resolve,
             commands::leases::leases_overview,
+            commands::leases::leases_list,
             commands::leases::leases_define,
             commands::leases::leases_remove_definition,
             commands::leases::leases_issue,

@@ -1,15 +1,48 @@
 //! The App registrations service against the demo tenant on loopback, a real SQLite file
-//! and the real keychain: full refresh, offline listing, delta, fallback, cancellation.
+//! and the real keychain: full refresh, offline listing, delta, fallback, cancellation, and the
+//! list read a page at a time (search, filters, sorts, the kept order).
 
 mod common;
 
+use chrono::{DateTime, Utc};
 use common::{world_with_apps, World};
-use entra_core::apps::{Apps, ObjectType, SyncProgress, SyncSummary};
+use entra_core::apps::{AppRow, Apps, AppsQuery, ObjectType, SyncProgress, SyncSummary};
+use entra_core::clock::Clock;
+use entra_core::paging::ListQuery;
 use entra_core::ErrorCode;
 use entra_graph::GraphRequest;
 use entra_store::queries::apps as q;
 use std::sync::{Arc, Mutex};
 use tokio_util::sync::CancellationToken;
+
+/// The whole inventory as the screen would see it by scrolling to the end: every page of `query`.
+struct Listed {
+    rows: Vec<AppRow>,
+    as_of: Option<DateTime<Utc>>,
+    stale: bool,
+}
+
+async fn pages(apps: &Apps, mut query: AppsQuery) -> Listed {
+    query.list.limit = Some(query.list.limit.unwrap_or(97));
+    let mut rows = Vec::new();
+    loop {
+        let page = apps.page(&query).await.expect("a page");
+        assert_eq!(page.page.start, query.list.start);
+        rows.extend(page.page.items);
+        assert!(rows.len() as u64 <= page.page.total);
+        match page.page.next {
+            Some(next) => query.list.start = next,
+            None => {
+                assert_eq!(rows.len() as u64, page.page.total, "the pages hold every row once");
+                return Listed { rows, as_of: page.as_of, stale: page.stale };
+            }
+        }
+    }
+}
+
+async fn listed(apps: &Apps) -> Listed {
+    pages(apps, AppsQuery::default()).await
+}
 
 async fn refresh(apps: &Apps, account: &str, full: bool) -> (SyncSummary, Vec<SyncProgress>) {
     let events = Arc::new(Mutex::new(Vec::new()));
@@ -30,7 +63,7 @@ async fn full_refresh_of_a_thousand_apps_then_the_list_works_offline() {
     let w = world_with_apps(41, 1000).await;
     let account = w.sign_in_app_only().await;
     let apps = w.apps();
-    let first = apps.list().await.unwrap();
+    let first = listed(&apps).await;
     assert!(first.rows.is_empty() && first.stale && first.as_of.is_none(), "an empty cache is stale");
 
     let (summary, events) = refresh(&apps, &account, false).await;
@@ -42,10 +75,16 @@ async fn full_refresh_of_a_thousand_apps_then_the_list_works_offline() {
     assert!(summary.requests >= 4, "{summary:?}");
     let ready = events.iter().position(|e| matches!(e, SyncProgress::ListReady { .. })).expect("ListReady");
     assert!(events[..ready].iter().any(|e| matches!(e, SyncProgress::Page { collection, .. } if collection == "applications")));
-    let total = (n_apps + n_sps) as u32;
-    assert!(events[ready..].contains(&SyncProgress::Owners { done: total, total }), "owners progress ends complete");
-
-    let list = apps.list().await.unwrap();
+    let list = listed(&apps).await;
+    // Owners come with the list ($expand=owners: 2 resource units a page of 100, not 1 an
+    // object); only objects at Graph's cap of 20 owners are read again, in $batches.
+    let capped = list.rows.iter().filter(|r| r.owners.as_ref().is_some_and(|o| o.len() >= 20)).count();
+    let owner_reads: u64 = w.tenant.stats().requests.iter().filter(|(route, _)| route.ends_with("/owners")).map(|(_, n)| n).sum();
+    assert_eq!(owner_reads as usize, capped, "owners read one by one only for the {capped} capped objects");
+    if capped > 0 {
+        let total = capped as u32;
+        assert!(events[ready..].contains(&SyncProgress::Owners { done: total, total }), "owners progress ends complete");
+    }
     assert_eq!(list.rows.len(), n_apps + n_sps);
     assert_eq!(list.rows.iter().filter(|r| r.object_type == ObjectType::Application).count(), n_apps);
     assert!(!list.stale && list.as_of.is_some());
@@ -57,20 +96,20 @@ async fn full_refresh_of_a_thousand_apps_then_the_list_works_offline() {
     // Offline: the tenant is gone, the list still answers from the cache.
     let some_id = list.rows.iter().find(|r| r.object_type == ObjectType::Application).unwrap().id.clone();
     w.tenant.shutdown().await;
-    let offline = apps.list().await.unwrap();
+    let offline = listed(&apps).await;
     assert_eq!(offline.rows.len(), list.rows.len());
     assert!(!offline.stale);
     let detail = apps.detail(&some_id).await.unwrap();
     assert!(detail.portal_url.contains("/appId/"), "{}", detail.portal_url);
     // A new service over the same file (as after a restart) sees the same, and goes stale with time.
     let restarted = Apps::open(w.desk.clone(), w.desk.data_dir()).unwrap().with_clock(w.clock.clone());
-    assert_eq!(restarted.list().await.unwrap().rows.len(), list.rows.len());
+    assert_eq!(listed(&restarted).await.rows.len(), list.rows.len());
     w.clock.advance(chrono::Duration::minutes(31));
-    assert!(restarted.list().await.unwrap().stale, "older than the refresh interval");
+    assert!(listed(&restarted).await.stale, "older than the refresh interval");
     let err = restarted.refresh(&account, false, &|_| {}, CancellationToken::new()).await.unwrap_err();
     // (The tenant's CA file went with it, so this fails before the network: Config; else Network.)
     assert!(matches!(err.code(), ErrorCode::Network | ErrorCode::Config), "{err:?}");
-    assert_eq!(restarted.list().await.unwrap().rows.len(), list.rows.len(), "a failed refresh keeps the cache");
+    assert_eq!(listed(&restarted).await.rows.len(), list.rows.len(), "a failed refresh keeps the cache");
 }
 
 #[tokio::test]
@@ -79,7 +118,7 @@ async fn delta_refresh_after_changes_through_graph_touches_only_those_objects() 
     let account = w.sign_in_app_only().await;
     let apps = w.apps();
     refresh(&apps, &account, false).await;
-    let list = apps.list().await.unwrap();
+    let list = listed(&apps).await;
     let target = list.rows.iter().find(|r| r.object_type == ObjectType::Application).unwrap().clone();
     let doomed = list.rows.iter().filter(|r| r.object_type == ObjectType::Application).nth(5).unwrap().clone();
 
@@ -95,7 +134,7 @@ async fn delta_refresh_after_changes_through_graph_touches_only_those_objects() 
     assert_eq!(detail.row.credential_count, target.credential_count + 1);
     assert!(detail.row.owners.is_some(), "owners reloaded for the changed object");
     assert_eq!(apps.detail(&doomed.id).await.unwrap_err().code(), ErrorCode::InvalidInput);
-    assert_eq!(apps.list().await.unwrap().rows.len(), list.rows.len() - 1);
+    assert_eq!(listed(&apps).await.rows.len(), list.rows.len() - 1);
 
     // Nothing changed: a delta with nothing to do.
     let (quiet, _) = refresh(&apps, &account, false).await;
@@ -109,7 +148,7 @@ async fn a_refused_delta_link_falls_back_to_a_full_read() {
     let account = w.sign_in_app_only().await;
     let apps = w.apps();
     refresh(&apps, &account, false).await;
-    let rows = apps.list().await.unwrap().rows.len();
+    let rows = listed(&apps).await.rows.len();
 
     // A link Graph cannot read: 400.
     let graph_url = w.tenant.info().graph.clone();
@@ -122,7 +161,7 @@ async fn a_refused_delta_link_falls_back_to_a_full_read() {
         .unwrap();
     let (summary, _) = refresh(&apps, &account, false).await;
     assert!(summary.full, "{summary:?}");
-    assert_eq!(apps.list().await.unwrap().rows.len(), rows);
+    assert_eq!(listed(&apps).await.rows.len(), rows);
 
     // A link older than 7 days: 410 syncStateNotFound.
     w.advance(chrono::Duration::days(8));
@@ -149,16 +188,20 @@ async fn cancelling_mid_refresh_leaves_a_consistent_cache_that_the_next_refresh_
         .await
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Cancelled, "{err:?}");
-    assert!(apps.list().await.unwrap().rows.is_empty());
+    assert!(listed(&apps).await.rows.is_empty());
 
-    // Cancelled while loading owners (through the service's own cancel, as the shell does).
+    // A full read cancelled half way (through the service's own cancel, as the shell does)
+    // leaves the previous complete cache as it was.
+    let (summary, _) = refresh(&apps, &account, false).await;
+    assert!(summary.full);
+    let before = listed(&apps).await;
     let service = apps.clone();
     let err = apps
         .refresh(
             &account,
-            false,
+            true,
             &move |e| {
-                if matches!(e, SyncProgress::Owners { done, .. } if done > 0) {
+                if matches!(e, SyncProgress::Page { items, .. } if items > 0) {
                     service.cancel_refresh();
                 }
             },
@@ -168,18 +211,92 @@ async fn cancelling_mid_refresh_leaves_a_consistent_cache_that_the_next_refresh_
         .unwrap_err();
     assert_eq!(err.code(), ErrorCode::Cancelled, "{err:?}");
     assert!(!apps.cancel_refresh(), "nothing running any more");
-    let list = apps.list().await.unwrap();
-    assert!(!list.rows.is_empty() && list.as_of.is_some(), "the list was stored before the owners");
-    let loaded = list.rows.iter().filter(|r| r.owners.is_some()).count();
-    assert!(loaded < list.rows.len(), "cancelled before every owner was read ({loaded})");
+    let list = listed(&apps).await;
+    assert_eq!(list.rows.len(), before.rows.len(), "the previous cache is whole");
+    assert_eq!(list.as_of, before.as_of);
     for row in &list.rows {
         let object = apps.store().read(|c| q::get_object(c, &row.id)).unwrap().unwrap();
         assert_eq!(object.owners.is_some(), object.owners_loaded_at.is_some());
     }
 
-    // The next (delta) refresh finishes the owners.
+    // The next (delta) refresh completes from the stored links.
     let (summary, _) = refresh(&apps, &account, false).await;
     assert!(!summary.full);
-    assert!(apps.list().await.unwrap().rows.iter().all(|r| r.owners.is_some()));
+    assert!(listed(&apps).await.rows.iter().all(|r| r.owners.is_some()));
+    w.tenant.shutdown().await;
+}
+
+/// Every page of every order and filter holds what filtering and sorting the whole inventory
+/// would give; the kept order follows a change to the cache; a bad sort key is refused.
+#[tokio::test]
+async fn pages_search_filter_and_sort_as_the_whole_list_would() {
+    let w = world_with_apps(45, 300).await;
+    let account = w.sign_in_app_only().await;
+    let apps = w.apps();
+    refresh(&apps, &account, false).await;
+    let all = listed(&apps).await.rows;
+    let now = w.clock.now();
+    assert!(all.len() > 300, "{}", all.len());
+    let names: Vec<String> = all.iter().map(|r| r.display_name.to_lowercase()).collect();
+    assert!(names.windows(2).all(|p| p[0] <= p[1]), "the default order is by name, without case");
+
+    let ids = |rows: &[AppRow]| rows.iter().map(|r| r.id.clone()).collect::<Vec<_>>();
+    let only = |keep: &dyn Fn(&AppRow) -> bool| all.iter().filter(|r| keep(r)).cloned().collect::<Vec<_>>();
+    let query = |f: fn(&mut AppsQuery)| {
+        let mut q = AppsQuery::default();
+        f(&mut q);
+        q
+    };
+    // (query, what filtering the whole list gives, whether the tenant surely has such rows)
+    let cases: Vec<(AppsQuery, Vec<AppRow>, bool)> = vec![
+        (query(|q| q.list.search = Some("SECRET app".into())), only(&|r| r.display_name.to_lowercase().contains("secret app")), true),
+        (query(|q| q.object_type = Some(ObjectType::ServicePrincipal)), only(&|r| r.object_type == ObjectType::ServicePrincipal), true),
+        (query(|q| q.expired = true), only(&|r| r.expired_count > 0), true),
+        (query(|q| q.no_owner = true), only(&|r| r.owners.as_ref().is_some_and(Vec::is_empty)), false),
+        (query(|q| q.audience = Some("AzureADMyOrg".into())), only(&|r| r.sign_in_audience.as_deref() == Some("AzureADMyOrg")), false),
+    ];
+    for (asked, expected, some) in cases {
+        assert!(expected.len() < all.len() && (!some || !expected.is_empty()), "{asked:?} picks some rows: {}", expected.len());
+        assert_eq!(ids(&pages(&apps, asked.clone()).await.rows), ids(&expected), "{asked:?}");
+    }
+    // An application ID finds the registration and its service principal, in either case.
+    let app_id = all[7].app_id.clone();
+    let by_app_id = pages(&apps, AppsQuery { list: ListQuery::search(app_id.to_uppercase()), ..AppsQuery::default() }).await.rows;
+    assert_eq!(ids(&by_app_id), ids(&only(&|r| r.app_id == app_id)));
+
+    // Each order holds every row once, sorted by its key with blanks last, both ways.
+    for (key, value) in [
+        ("credentials", (|r: &AppRow| Some(r.credential_count as usize)) as fn(&AppRow) -> Option<usize>),
+        ("nextExpiry", |r| r.next_expiry.map(|t| t.timestamp() as usize)),
+        ("created", |r| r.created.map(|t| t.timestamp() as usize)),
+    ] {
+        for descending in [false, true] {
+            let asked = AppsQuery { list: ListQuery { sort: Some(key.into()), descending, ..ListQuery::default() }, ..AppsQuery::default() };
+            let rows = pages(&apps, asked).await.rows;
+            let mut sorted = ids(&rows);
+            sorted.sort();
+            let mut every = ids(&all);
+            every.sort();
+            assert_eq!(sorted, every, "{key}: every row once");
+            let keys: Vec<Option<usize>> = rows.iter().map(value).collect();
+            let blanks = keys.iter().position(Option::is_none).unwrap_or(keys.len());
+            assert!(keys[blanks..].iter().all(Option::is_none), "{key}: blanks last");
+            let set: Vec<usize> = keys[..blanks].iter().flatten().copied().collect();
+            assert!(set.windows(2).all(|p| if descending { p[0] >= p[1] } else { p[0] <= p[1] }), "{key} descending={descending}");
+        }
+    }
+    assert!(all.iter().all(|r| r.next_expiry.is_none_or(|t| t > now)));
+    let err = apps.page(&AppsQuery { list: ListQuery { sort: Some("owner".into()), ..ListQuery::default() }, ..AppsQuery::default() }).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+    assert!(err.message().contains("nextExpiry"), "{}", err.message());
+
+    // The order is kept for the next pages, but not past a change to the cache.
+    let first = apps.page(&AppsQuery::default()).await.unwrap();
+    let gone = first.page.items[0].id.clone();
+    apps.store().write(|tx| q::remove_objects(tx, [gone.as_str()])).unwrap();
+    let again = apps.page(&AppsQuery::default()).await.unwrap();
+    assert_eq!(again.page.total, first.page.total - 1, "a write invalidates the kept order");
+    assert_ne!(again.page.items[0].id, gone);
+    assert_eq!(again.objects, first.objects - 1);
     w.tenant.shutdown().await;
 }

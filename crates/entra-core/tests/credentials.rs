@@ -1,11 +1,13 @@
 //! The Credential expiry service against the demo tenant on loopback, a real SQLite file and
-//! the real keychain: statuses and twins, exports read back, rotation end to end, crossings.
+//! the real keychain: statuses and twins, the report a page at a time, exports read back,
+//! rotation end to end, crossings.
 
 mod common;
 
 use common::{assert_no_secret_on_disk, world_with_apps, World};
-use entra_core::apps::{Apps, CredentialType, ObjectType};
-use entra_core::credentials::{Credentials, ExportFormat, ExpiryStatus};
+use entra_core::apps::{AppRow, Apps, AppsQuery, CredentialType, ObjectType};
+use entra_core::credentials::{Credentials, CredentialsQuery, ExpiringCredential, ExportFormat, ExpiryStatus};
+use entra_core::paging::ListQuery;
 use entra_core::clock::Clock;
 use entra_core::ErrorCode;
 use tokio_util::sync::CancellationToken;
@@ -15,6 +17,37 @@ async fn synced(w: &World) -> (String, Apps, Credentials) {
     let apps = w.apps();
     apps.refresh(&account, false, &|_| {}, CancellationToken::new()).await.expect("refresh");
     (account.clone(), apps.clone(), Credentials::new(apps))
+}
+
+/// Every row of the inventory, read a page at a time.
+async fn inventory(apps: &Apps) -> Vec<AppRow> {
+    let mut query = AppsQuery { list: ListQuery { limit: Some(1000), ..ListQuery::default() }, ..AppsQuery::default() };
+    let mut rows = Vec::new();
+    loop {
+        let page = apps.page(&query).await.expect("a page");
+        rows.extend(page.page.items);
+        match page.page.next {
+            Some(next) => query.list.start = next,
+            None => return rows,
+        }
+    }
+}
+
+/// Every row of the report for `query`, read `limit` rows at a time.
+async fn report_pages(credentials: &Credentials, mut query: CredentialsQuery, limit: u32, now: chrono::DateTime<chrono::Utc>) -> Vec<ExpiringCredential> {
+    query.list.limit = Some(limit);
+    let mut rows = Vec::new();
+    loop {
+        let page = credentials.page(&query, now).await.expect("a page");
+        rows.extend(page.page.items);
+        match page.page.next {
+            Some(next) => query.list.start = next,
+            None => {
+                assert_eq!(rows.len() as u64, page.page.total);
+                return rows;
+            }
+        }
+    }
 }
 
 /// A minimal RFC 4180 reader, to read the export back.
@@ -149,8 +182,8 @@ async fn exports_read_back() {
 async fn rotate_then_remove_the_old_secret_end_to_end() {
     let w = world_with_apps(53, 40).await;
     let (account, apps, credentials) = synced(&w).await;
-    let list = apps.list().await.unwrap();
-    let target = list.rows.iter().find(|r| r.object_type == ObjectType::Application && r.credential_count > 0).unwrap();
+    let list = inventory(&apps).await;
+    let target = list.iter().find(|r| r.object_type == ObjectType::Application && r.credential_count > 0).unwrap();
     let before = apps.detail(&target.id).await.unwrap();
     let old = before.credentials.iter().find(|c| c.credential.credential_type == CredentialType::Password).map(|c| c.credential.key_id.clone());
 
@@ -183,7 +216,7 @@ async fn rotate_then_remove_the_old_secret_end_to_end() {
     }
 
     // A certificate is not removed as a secret.
-    if let Some(cert) = list.rows.iter().find(|r| r.object_type == ObjectType::ServicePrincipal && r.credential_count > 0) {
+    if let Some(cert) = list.iter().find(|r| r.object_type == ObjectType::ServicePrincipal && r.credential_count > 0) {
         let detail = apps.detail(&cert.id).await.unwrap();
         if let Some(c) = detail.credentials.iter().find(|c| c.credential.credential_type == CredentialType::Certificate) {
             let err = credentials.remove(&account, &cert.id, ObjectType::ServicePrincipal, &c.credential.key_id).await.unwrap_err();
@@ -200,9 +233,9 @@ async fn rotate_then_remove_the_old_secret_end_to_end() {
 async fn a_rotation_answered_504_after_it_was_carried_out_leaves_no_unheld_secret() {
     let w = world_with_apps(55, 40).await;
     let (account, apps, credentials) = synced(&w).await;
-    let list = apps.list().await.unwrap();
+    let list = inventory(&apps).await;
     for object_type in [ObjectType::Application, ObjectType::ServicePrincipal] {
-        let target = list.rows.iter().find(|r| r.object_type == object_type).unwrap();
+        let target = list.iter().find(|r| r.object_type == object_type).unwrap();
         let graph = w.desk.graph(&account).unwrap();
         let keys = || async {
             let listed = match object_type {
@@ -224,7 +257,7 @@ async fn a_rotation_answered_504_after_it_was_carried_out_leaves_no_unheld_secre
         assert_eq!(keys().await, before, "{object_type:?}: the secret nobody received is gone, and none was added twice");
     }
     // And two rotations the same day get different names.
-    let target = list.rows.iter().find(|r| r.object_type == ObjectType::Application).unwrap();
+    let target = list.iter().find(|r| r.object_type == ObjectType::Application).unwrap();
     let a = credentials.rotate(&account, &target.id, ObjectType::Application, 30).await.unwrap();
     let b = credentials.rotate(&account, &target.id, ObjectType::Application, 30).await.unwrap();
     assert_ne!(a.display_name, b.display_name);
@@ -272,5 +305,68 @@ async fn rotate_and_remove_refuse_ids_that_are_not_guids_before_any_request() {
         assert_eq!(apps.detail(id).await.unwrap_err().code(), ErrorCode::InvalidInput);
     }
     assert_eq!(w.tenant.stats().total, before, "no request reached Graph: {:?}", w.tenant.stats());
+    w.tenant.shutdown().await;
+}
+
+/// The report read a page at a time is the whole report: the same rows in the same order (twins
+/// once), filters and sorts agree with filtering it, and the summary counts it.
+#[tokio::test]
+async fn pages_of_the_report_are_the_report() {
+    let w = world_with_apps(56, 300).await;
+    let (_, _, credentials) = synced(&w).await;
+    let now = w.clock.now();
+    let report = credentials.report(None, now).await.unwrap();
+    assert!(report.rows.len() > 300, "{}", report.rows.len());
+    let paged = report_pages(&credentials, CredentialsQuery::default(), 61, now).await;
+    assert_eq!(paged, report.rows, "the same rows, judged the same, in the same order");
+    assert!(paged.iter().any(|r| r.key_ids.len() == 3), "a SAML trio is one row");
+
+    let keys = |rows: &[ExpiringCredential]| rows.iter().map(|r| (r.object_id.clone(), r.key_id.clone())).collect::<Vec<_>>();
+    let only = |keep: &dyn Fn(&ExpiringCredential) -> bool| keys(&report.rows.iter().filter(|r| keep(r)).cloned().collect::<Vec<_>>());
+    let q = |f: &dyn Fn(&mut CredentialsQuery)| {
+        let mut q = CredentialsQuery::default();
+        f(&mut q);
+        q
+    };
+    let owner_text = report.rows.iter().find_map(|r| r.owners.as_ref()?.first()?.display_name.clone()).expect("an owner with a name");
+    let named = |r: &ExpiringCredential, text: &str| {
+        r.owners.as_ref().is_some_and(|o| o.iter().any(|o| o.display_name.as_deref().is_some_and(|n| n.to_lowercase().contains(text))))
+    };
+    let some_key = report.rows[report.rows.len() / 2].key_id.clone();
+    let within = chrono::Duration::days(30);
+    let cases: Vec<(CredentialsQuery, Vec<(String, String)>)> = vec![
+        (q(&|q| q.expired = true), only(&|r| r.status == ExpiryStatus::Expired)),
+        (q(&|q| q.within = Some(30)), only(&|r| r.status != ExpiryStatus::Expired && r.end - now <= within)),
+        (q(&|q| q.kind = Some(CredentialType::Certificate)), only(&|r| r.credential_type == CredentialType::Certificate)),
+        (q(&|q| q.object_type = Some(ObjectType::Application)), only(&|r| r.object_type == ObjectType::Application)),
+        (q(&|q| q.owner = Some("NONE".into())), only(&|r| r.owners.as_ref().is_some_and(Vec::is_empty))),
+        (q(&|q| q.owner = Some(owner_text.to_uppercase())), only(&|r| named(r, &owner_text.to_lowercase()))),
+        (q(&|q| q.list.search = Some(some_key.clone())), only(&|r| r.key_id == some_key)),
+    ];
+    for (asked, expected) in cases {
+        assert!(!expected.is_empty() || asked.owner.as_deref() == Some("NONE"), "{asked:?} picks rows");
+        assert_eq!(keys(&report_pages(&credentials, asked.clone(), 53, now).await), expected, "{asked:?}");
+    }
+    let by_app = report_pages(&credentials, q(&|q| q.list.sort = Some("app".into())), 200, now).await;
+    assert!(by_app.windows(2).all(|p| p[0].display_name.to_lowercase() <= p[1].display_name.to_lowercase()));
+    let err = credentials.page(&q(&|q| { q.expired = true; q.within = Some(7) }), now).await.unwrap_err();
+    assert_eq!(err.code(), ErrorCode::InvalidInput);
+
+    // The summary counts the whole report whatever the filters: the chips and the chart.
+    let page = credentials.page(&q(&|q| { q.summary = true; q.kind = Some(CredentialType::Password) }), now).await.unwrap();
+    let summary = page.summary.expect("asked for");
+    let expired = report.rows.iter().filter(|r| r.status == ExpiryStatus::Expired).count() as u32;
+    assert_eq!((summary.total as usize, summary.expired), (report.rows.len(), expired));
+    for (days, c) in [7u32, 30, 90].into_iter().zip(&summary.within) {
+        let inside = report.rows.iter().filter(|r| r.status != ExpiryStatus::Expired && r.end - now <= chrono::Duration::days(days.into())).count();
+        assert_eq!((c.days, c.count as usize), (days, inside));
+    }
+    let chart = summary.chart;
+    assert_eq!((chart.months.len(), chart.weeks.len()), (12, 52));
+    assert_eq!(chart.months.iter().sum::<u32>() + chart.after_months + expired, summary.total);
+    assert_eq!(chart.weeks.iter().sum::<u32>() + chart.after_weeks + expired, summary.total);
+    let first_week = report.rows.iter().filter(|r| r.end > now && r.end < now + chrono::Duration::weeks(1)).count();
+    assert_eq!(chart.weeks[0] as usize, first_week);
+    assert!(credentials.page(&CredentialsQuery::default(), now).await.unwrap().summary.is_none(), "only when asked");
     w.tenant.shutdown().await;
 }

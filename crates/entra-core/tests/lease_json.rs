@@ -1,9 +1,13 @@
 //! The lease types' JSON, as the app's screen, `entractl --format json` and the lease store's
 //! maintenance record see it: camelCase keys and values, text names (CLI, SQLite, CSV) still
-//! kebab-case, an audit entry flat, and a maintenance run stored before camelCase still read.
+//! kebab-case, an audit entry flat, a maintenance run stored before camelCase still read, and the
+//! paged lists' queries read as the screen sends them (flat: the shared `ListQuery` and the
+//! list's own filters side by side), their counts camelCase.
 
 use chrono::{TimeZone, Utc};
-use entra_core::leases::{AuditAction, AuditEntry, AuditFormat, AuditLine, LeaseKind, LeaseStatus, MaintenanceRun};
+use entra_core::leases::{
+    AuditAction, AuditEntry, AuditFormat, AuditLine, AuditQuery, LeaseCounts, LeaseKind, LeaseState, LeaseStatus, LeasesQuery, MaintenanceRun,
+};
 
 #[test]
 fn json_is_camel_case_keys_and_values_and_the_text_names_stay_kebab() {
@@ -59,4 +63,22 @@ fn a_maintenance_run_stored_before_camel_case_still_reads() {
     assert_eq!(run.reconcile.as_ref().map(|r| (r.credentials_seen, r.duration_ms)), Some((3, 9)));
     let again: MaintenanceRun = serde_json::from_value(serde_json::to_value(&run).unwrap()).unwrap();
     assert_eq!(again, run);
+}
+
+#[test]
+fn the_lists_queries_read_flat_as_the_screen_sends_them() {
+    let q: LeasesQuery = serde_json::from_value(serde_json::json!({
+        "state": "ended", "descending": true, "start": 300, "limit": 100, "search": "pay", "sort": "expires",
+        "issuedBy": "ada@contoso.test", "definition": "ci"
+    }))
+    .unwrap();
+    assert_eq!((q.state, q.list.start, q.list.rows(), q.list.search.as_deref()), (LeaseState::Ended, 300, 100, Some("pay")));
+    assert_eq!((q.issued_by.as_deref(), q.definition.as_deref(), q.list.descending), (Some("ada@contoso.test"), Some("ci"), true));
+    let a: AuditQuery = serde_json::from_value(serde_json::json!({ "descending": false, "start": 0, "leaseId": "l-1", "action": "issueFailed" })).unwrap();
+    assert_eq!((a.lease_id.as_deref(), a.action, a.list.start), (Some("l-1"), Some(AuditAction::IssueFailed), 0));
+    let counts = LeaseCounts { total: 3, live: 2, attention: 1, unbound: 0, live_by_definition: [("ci".to_string(), 2)].into() };
+    assert_eq!(
+        serde_json::to_value(&counts).unwrap(),
+        serde_json::json!({ "total": 3, "live": 2, "attention": 1, "unbound": 0, "liveByDefinition": { "ci": 2 } })
+    );
 }

@@ -1,7 +1,7 @@
 //! The lease store port's contract (`store_contract`, shared with the PostgreSQL adapter's
-//! tests) held against the SQLite adapter, and what only the SQLite file shows: its own names
-//! (kebab-case text, as lease files have always held), its damage words, and the audit log's
-//! hash chain under edits of the file (each named at its line).
+//! tests; its paged reads too) held against the SQLite adapter, and what only the SQLite file
+//! shows: its own names (kebab-case text, as lease files have always held), its damage words,
+//! and the audit log's hash chain under edits of the file (each named at its line).
 
 mod store_contract;
 
@@ -9,11 +9,17 @@ use entra_core::leases::store::chain::{self, ChainProblem};
 use entra_core::leases::store::{LeaseStore, SqliteLeaseStore};
 use entra_core::leases::{AuditAction, LeaseKind, LeaseStatus};
 use entra_core::ErrorCode;
+use store_contract::lists::lists_contract;
 use store_contract::{contract, lease, line, moving_contract};
 
 #[tokio::test]
 async fn the_sqlite_adapter_keeps_the_contract() {
     contract(&SqliteLeaseStore::open_in_memory().unwrap()).await;
+}
+
+#[tokio::test]
+async fn the_sqlite_adapter_pages_its_lists() {
+    lists_contract(&SqliteLeaseStore::open_in_memory().unwrap()).await;
 }
 
 #[tokio::test]

@@ -570,7 +570,7 @@ async fn the_sweeper_catches_up_after_the_app_was_closed_past_an_expiry() {
     let account = w.sign_in_app_only().await;
     let leases = leases_of(&w).await;
     let overview = leases.overview().await.unwrap();
-    assert!(overview.leases.iter().any(|l| l.id == short.id && l.status == LeaseStatus::Active && l.expires_at < overview.now));
+    assert!(leases.list().await.unwrap().iter().any(|l| l.id == short.id && l.status == LeaseStatus::Active && l.expires_at < overview.now));
     let run = leases.maintain(Some(&account)).await;
     assert!(run.error.is_none(), "{run:?}");
     let reconciled = run.reconcile.as_ref().expect("the first run of a process reconciles");

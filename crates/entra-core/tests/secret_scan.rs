@@ -8,7 +8,7 @@
 mod common;
 
 use common::world;
-use entra_core::apps::{Apps, ObjectType};
+use entra_core::apps::{Apps, AppsQuery, ObjectType};
 use entra_core::clock::Clock;
 use entra_core::credentials::Credentials;
 use entra_core::jwt::{InspectRequest, JwtWorkspace};
@@ -58,7 +58,8 @@ async fn a_whole_session_leaves_no_secret_in_files_or_logs() {
     // The app inventory cache, and a rotation whose new secret is shown once.
     let apps = Apps::open(w.desk.clone(), w.desk.data_dir()).unwrap().with_clock(w.clock.clone());
     apps.refresh(&account.id, false, &|_| {}, CancellationToken::new()).await.unwrap();
-    let target = apps.list().await.unwrap().rows.into_iter().find(|r| r.object_type == ObjectType::Application).unwrap();
+    let registrations = AppsQuery { object_type: Some(ObjectType::Application), ..AppsQuery::default() };
+    let target = apps.page(&registrations).await.unwrap().page.items.into_iter().next().unwrap();
     let rotated = Credentials::new(apps.clone()).rotate(&account.id, &target.id, ObjectType::Application, 30).await.unwrap();
     secrets.push(("the rotated client secret", rotated.secret.expose().to_string()));
 

@@ -89,12 +89,12 @@ commands! {
     signin::sign_out(account_id: String) -> ();
     signin::save_preferences(preferences: signin::Preferences) -> ();
     signin::keychain_warning(account_id: String) -> Option<String>;
-    apps::apps_list() -> apps::AppInventory;
+    apps::apps_list(query: apps::AppsQuery) -> apps::AppsPage;
     apps::apps_refresh(account_id: String, full: bool, on_progress: Channel<apps::SyncProgress>) -> apps::SyncSummary;
     apps::apps_cancel_refresh() -> bool;
     apps::apps_detail(id: String) -> apps::AppDetail;
     apps::apps_open_in_portal(id: String) -> ();
-    credentials::credentials_list(windows: Option<Vec<u32>>) -> credentials::ExpiryReport;
+    credentials::credentials_list(query: credentials::CredentialsQuery) -> credentials::CredentialsPage;
     credentials::credentials_export(windows: Option<Vec<u32>>, format: credentials::ExportFormat) -> credentials::ExportResult;
     credentials::credentials_rotate(account_id: String, object_id: String, object_type: apps::ObjectType, lifetime_days: u32) -> credentials::RotatedSecret;
     credentials::credentials_remove(account_id: String, object_id: String, object_type: apps::ObjectType, key_id: String) -> ();
@@ -111,6 +111,7 @@ commands! {
     groups::groups_search_users(query: String) -> Vec<groups::DirectoryRef>;
     groups::groups_resolve(ids: Vec<String>) -> groups::ResolvedNames;
     leases::leases_overview() -> leases::LeasesOverview;
+    leases::leases_list(query: leases::LeasesQuery) -> leases::ListPage<leases::Lease>;
     leases::leases_define(account_id: Option<String>, request: leases::DefineRequest, client_secret: Option<String>) -> leases::Definition;
     leases::leases_remove_definition(name: String) -> ();
     leases::leases_issue(account_id: String, request: leases::IssueRequest) -> leases::IssuedLease;
@@ -121,7 +122,7 @@ commands! {
     leases::leases_relocate(decision: leases::Relocation) -> leases::LeasesOverview;
     leases::leases_check_store(url: String, password: Option<String>) -> leases::StoreCheck;
     leases::leases_use_store(url: Option<String>, password: Option<String>) -> leases::LeasesOverview;
-    leases::leases_audit(limit: Option<u32>) -> Vec<leases::AuditEntry>;
+    leases::leases_audit(query: leases::AuditQuery) -> leases::ListPage<leases::AuditEntry>;
     leases::leases_export_audit(format: leases::AuditFormat) -> String;
     leases::leases_access_token(account_id: String, lease_id: String) -> String;
     jwt::jwt_inspect(token: String, profile: Option<String>, fetch_keys: bool) -> entra_jwt::Inspection;

@@ -1,5 +1,6 @@
 //! The Credential expiry screen's types. Every one is defined once in the core
-//! (`entra_core::credentials`): the credentials judged against the expiry windows, exports, and
+//! (`entra_core::credentials`): the credentials judged against the expiry windows (a page at a
+//! time: `CredentialsQuery` in, `CredentialsPage` out), exports, and
 //! what crossed a window since the last run. Defined here is only [`RotatedSecret`], the wire
 //! form of a rotation's new secret: the core keeps a secret in a type without `Serialize`, and
 //! this is the one place it is let out, once, because the admin asked to see it.
@@ -8,7 +9,10 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;
 
-pub use entra_core::credentials::{Crossing, ExpiringCredential, ExpiryReport, ExpiryStatus, ExportFormat, ExportResult};
+pub use entra_core::credentials::{
+    CredentialsPage, CredentialsQuery, Crossing, ExpiringCredential, ExpiryChart, ExpiryStatus, ExpirySummary, ExportFormat, ExportResult,
+    WindowCount,
+};
 
 /// A rotation's new secret. Sent to the webview once, on the user's request, to be shown and copied.
 #[derive(Clone, PartialEq, Eq, Serialize, TS)]

@@ -1,6 +1,8 @@
 //! The Leases screen's types. Every one is defined once in the core (`entra_core::leases`):
 //! dynamic secrets with a TTL (app secrets, user passwords, app-only access tokens), their
 //! definitions, the append-only audit log, reconciliation and the background maintenance runs.
+//! The lease list and the audit log cross a page at a time (`LeasesQuery` / `AuditQuery` in,
+//! the core's `ListPage` out).
 //!
 //! Defined here is only [`IssuedLease`], the wire form of a newly issued lease: the core keeps
 //! the secret in a type without `Serialize`, and this is the one place it is let out, once,
@@ -13,9 +15,11 @@ use serde::Serialize;
 use ts_rs::TS;
 
 pub use entra_core::leases::{
-    AuditAction, AuditEntry, AuditFormat, BindReport, DefineRequest, Definition, IssueRequest, Lease, LeaseKind, LeaseStatus, LeasesOverview,
-    MaintenanceRun, ReconcileReport, Relocation, StoreCheck, StoreDescription, SweepReport, TenantBinding,
+    AuditAction, AuditEntry, AuditFormat, AuditQuery, BindReport, DefineRequest, Definition, IssueRequest, Lease, LeaseCounts, LeaseKind,
+    LeaseState, LeaseStatus, LeasesOverview, LeasesQuery, MaintenanceRun, ReconcileReport, Relocation, StoreCheck, StoreDescription,
+    SweepReport, TenantBinding,
 };
+pub use entra_core::paging::ListPage;
 
 /// A newly issued lease and its secret: `{lease, secret, usableAfterMs, warning}`. Sent once,
 /// because the admin asked to issue, to be shown and copied; Entra Desk never stores the secret.

@@ -93,6 +93,11 @@ pub(crate) const LEASE_MIGRATIONS: &[Migration] = &[
         name: "0006_issued_by",
         sql: include_str!("../migrations/leases/0006_issued_by.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_lease_lists",
+        sql: include_str!("../migrations/leases/0007_lease_lists.sql"),
+    },
 ];
 
 /// `PRAGMA application_id` of a lease store ("EDsL").
@@ -114,6 +119,21 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         version: 3,
         name: "0003_groups",
         sql: include_str!("../migrations/0003_groups.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "0004_groups_search",
+        sql: include_str!("../migrations/0004_groups_search.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "0005_groups_staging",
+        sql: include_str!("../migrations/0005_groups_staging.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "0006_apps_listing",
+        sql: include_str!("../migrations/0006_apps_listing.sql"),
     },
 ];
 

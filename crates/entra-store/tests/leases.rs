@@ -111,7 +111,7 @@ fn a_file_written_before_the_row_version_keeps_its_leases() {
         .read(|c| Ok(c.query_row("SELECT status, row_version FROM leases WHERE id = 'old'", [], |r| Ok((r.get(0)?, r.get(1)?)))?))
         .unwrap();
     assert_eq!((status.as_str(), version), ("revoke-failed", 1));
-    assert_eq!(Schema::Leases.latest(), 6);
+    assert_eq!(Schema::Leases.latest(), 7);
 }
 
 #[test]

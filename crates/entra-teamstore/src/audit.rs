@@ -1,6 +1,7 @@
 //! The audit log: appending a line chained to the last one ([`append`]), reading it back for the
-//! screen ([`entries`], with the database user that wrote each line) and as stored for the core's
-//! verifier ([`chained_lines`]), and copying a moved store's lines in verbatim ([`insert_verbatim`]).
+//! screen ([`entries`], [`entry`]: with the database user that wrote each line) and as stored for
+//! the core's verifier ([`chained_lines`]), and copying a moved store's lines in verbatim
+//! ([`insert_verbatim`]).
 //!
 //! # One order across every member
 //! Every append first locks `audit_head`'s one row (`SELECT … FOR UPDATE`), in the transaction of
@@ -57,38 +58,36 @@ pub(crate) async fn set_head<C: GenericClient>(c: &C, at: &TeamStoreAddress, seq
     Ok(())
 }
 
+/// The columns [`entry`] reads, in its order.
+pub(crate) const ENTRY_COLUMNS: &str = "seq, at, action, lease_id, definition, target, actor, detail, request_id, database_user";
+
 /// The newest `limit` lines (all when `None`), newest first, each with the database user that wrote it.
 pub(crate) async fn entries<C: GenericClient>(c: &C, at: &TeamStoreAddress, limit: Option<usize>) -> Result<Vec<AuditEntry>> {
     let limit = limit.map(|l| i64::try_from(l).unwrap_or(i64::MAX));
-    let rows = c
-        .query(
-            "SELECT seq, at, action, lease_id, definition, target, actor, detail, request_id, database_user
-             FROM audit_log ORDER BY seq DESC LIMIT $1",
-            &[&limit],
-        )
-        .await
-        .map_err(|e| query_error(e, at))?;
-    rows.iter()
-        .map(|r| {
-            let (when, action): (String, String) = (get(r, 1, "audit_log.at")?, get(r, 2, "audit_log.action")?);
-            Ok(AuditEntry {
-                seq: get(r, 0, "audit_log.seq")?,
-                database_user: get(r, 9, "audit_log.database_user")?,
-                line: AuditLine {
-                    at: parse_time(&when).ok_or_else(|| unknown("time in audit_log.at"))?,
-                    // An action written by a newer version reads as "reconciled" rather than
-                    // failing the whole log (as in the SQLite adapter): the detail still says what happened.
-                    action: AuditAction::parse(&action).unwrap_or(AuditAction::Reconciled),
-                    lease_id: get(r, 3, "audit_log.lease_id")?,
-                    definition: get(r, 4, "audit_log.definition")?,
-                    target: get(r, 5, "audit_log.target")?,
-                    actor: get(r, 6, "audit_log.actor")?,
-                    detail: get(r, 7, "audit_log.detail")?,
-                    request_id: get(r, 8, "audit_log.request_id")?,
-                },
-            })
-        })
-        .collect()
+    let sql = format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT $1");
+    let rows = c.query(&sql, &[&limit]).await.map_err(|e| query_error(e, at))?;
+    rows.iter().map(entry).collect()
+}
+
+/// The line read by `SELECT {ENTRY_COLUMNS}`, with the database user that wrote it.
+pub(crate) fn entry(r: &tokio_postgres::Row) -> Result<AuditEntry> {
+    let (when, action): (String, String) = (get(r, 1, "audit_log.at")?, get(r, 2, "audit_log.action")?);
+    Ok(AuditEntry {
+        seq: get(r, 0, "audit_log.seq")?,
+        database_user: get(r, 9, "audit_log.database_user")?,
+        line: AuditLine {
+            at: parse_time(&when).ok_or_else(|| unknown("time in audit_log.at"))?,
+            // An action written by a newer version reads as "reconciled" rather than failing the
+            // whole log (as in the SQLite adapter): the detail still says what happened.
+            action: AuditAction::parse(&action).unwrap_or(AuditAction::Reconciled),
+            lease_id: get(r, 3, "audit_log.lease_id")?,
+            definition: get(r, 4, "audit_log.definition")?,
+            target: get(r, 5, "audit_log.target")?,
+            actor: get(r, 6, "audit_log.actor")?,
+            detail: get(r, 7, "audit_log.detail")?,
+            request_id: get(r, 8, "audit_log.request_id")?,
+        },
+    })
 }
 
 /// Every line, oldest first, as stored.

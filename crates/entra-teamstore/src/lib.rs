@@ -12,7 +12,8 @@
 //! - `store`: [`PgLeaseStore`] — connect, check, and the transactions (fenced on a leader's copy).
 //! - `port`: the port's methods; `leases` (definitions and leases, their columns), `audit` (the
 //!   hash-chained log, one order across members), `leader` (the maintenance leadership),
-//!   `notify` (LISTEN/NOTIFY change announcements), `moving` (export and import).
+//!   `notify` (LISTEN/NOTIFY change announcements), `moving` (export and import), `lists` (a
+//!   page of leases or audit lines, searched, filtered, sorted and counted in SQL).
 //! - `init`: the schema (refinery migrations in `migrations/`), the grants that
 //!   make a role a member, [`init_sql`] and [`init()`].
 //! - `errors`: tokio-postgres' failures in the core's words, with stable codes.
@@ -34,6 +35,7 @@ pub mod host;
 mod init;
 mod leader;
 mod leases;
+mod lists;
 mod moving;
 mod notify;
 mod password;

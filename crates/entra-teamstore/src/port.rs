@@ -5,6 +5,7 @@
 
 use crate::audit::{append, chained_lines, entries};
 use crate::leases::{self, get, ms, query_leases, DEFINITION_COLUMNS, LEASE_COLUMNS};
+use crate::lists;
 use crate::moving::{self, store_id};
 use crate::store::Fence;
 use crate::PgLeaseStore;
@@ -13,7 +14,10 @@ use entra_core::leases::store::chain::ChainedLine;
 use entra_core::leases::store::{
     LeaderInfo, Leadership, LeaseStore, MaintenanceRecord, StoreChange, StoreDescription, StoreKind, StoreSnapshot, StoredLease,
 };
-use entra_core::leases::{AuditEntry, AuditLine, Definition, Lease, LeaseStatus, MaintenanceRun, StoreHome, TenantBinding};
+use entra_core::leases::{
+    AuditEntry, AuditLine, AuditQuery, Definition, Lease, LeaseCounts, LeaseStatus, LeasesQuery, MaintenanceRun, StoreHome, TenantBinding,
+};
+use entra_core::paging::ListPage;
 use entra_core::{Error, Result};
 use std::sync::Arc;
 use std::time::Duration;
@@ -100,6 +104,23 @@ impl LeaseStore for PgLeaseStore {
         query_leases(&conn.client, self.address(), &sql, &[&names]).await
     }
 
+    async fn lease_page(&self, query: &LeasesQuery) -> Result<ListPage<StoredLease>> {
+        let order = query.order()?;
+        let mut conn = self.conn().await?;
+        let tx = self.snapshot(&mut conn).await?;
+        let page = lists::lease_page(&tx, self.address(), query, order).await?;
+        self.commit(tx).await?;
+        Ok(page)
+    }
+
+    async fn lease_counts(&self) -> Result<LeaseCounts> {
+        let mut conn = self.conn().await?;
+        let tx = self.snapshot(&mut conn).await?;
+        let counts = lists::lease_counts(&tx, self.address()).await?;
+        self.commit(tx).await?;
+        Ok(counts)
+    }
+
     async fn bind_unbound(&self, tenant: &TenantBinding, audit: &AuditLine) -> Result<(u32, u32)> {
         let mut conn = self.conn().await?;
         let tx = self.write(&mut conn).await?;
@@ -154,6 +175,15 @@ impl LeaseStore for PgLeaseStore {
 
     async fn audit(&self, limit: Option<usize>) -> Result<Vec<AuditEntry>> {
         entries(&self.conn().await?.client, self.address(), limit).await
+    }
+
+    async fn audit_page(&self, query: &AuditQuery) -> Result<ListPage<AuditEntry>> {
+        let newest_first = query.newest_first()?;
+        let mut conn = self.conn().await?;
+        let tx = self.snapshot(&mut conn).await?;
+        let page = lists::audit_page(&tx, self.address(), query, newest_first).await?;
+        self.commit(tx).await?;
+        Ok(page)
     }
 
     async fn audit_chain(&self) -> Result<Vec<ChainedLine>> {

@@ -1,6 +1,6 @@
-//! The lease store port's contract (written once, in entra-core's tests) held against the team
-//! store, a store moved whole between SQLite and PostgreSQL both ways, and the schema's setup:
-//! `init` (again: nothing to do), and `init_sql` run by hand giving the same store.
+//! The lease store port's contract (written once, in entra-core's tests; its paged reads too)
+//! held against the team store, a store moved whole between SQLite and PostgreSQL both ways, and
+//! the schema's setup: `init` (again: nothing to do), and `init_sql` run by hand giving the same store.
 
 mod common;
 #[path = "../../entra-core/tests/store_contract/mod.rs"]
@@ -10,6 +10,7 @@ use entra_core::leases::store::{LeaseStore, SqliteLeaseStore, StoreKind};
 use entra_core::secret::SecretString;
 use entra_core::ErrorCode;
 use entra_teamstore::{init, init_sql, DatabasePassword, PgLeaseStore};
+use store_contract::lists::lists_contract;
 use store_contract::{contract, moving_contract};
 
 #[tokio::test]
@@ -20,6 +21,13 @@ async fn the_team_store_keeps_the_contract() {
     assert_eq!(store.describe().kind, StoreKind::Team);
     assert_eq!(store.describe().location, format!("127.0.0.1:{}/leases", cluster.port()));
     contract(&store).await;
+}
+
+#[tokio::test]
+async fn the_team_store_pages_its_lists_as_sqlite_does() {
+    let cluster = common::cluster();
+    common::new_store_database(&cluster, "lists", &[]).await;
+    lists_contract(&common::connect(&cluster, "lists").await).await;
 }
 
 #[tokio::test]

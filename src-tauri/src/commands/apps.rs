@@ -1,20 +1,20 @@
-//! App registrations commands: the inventory from the local cache, its refresh
+//! App registrations commands: the inventory from the local cache a page at a time, its refresh
 //! from Graph (with progress and cancel), one object's detail, and opening it
 //! in the Entra admin center. Core: `entra_core::apps`.
 
 use crate::state::AppState;
-use entra_ipc::apps::{AppDetail, AppInventory, SyncProgress, SyncSummary};
+use entra_ipc::apps::{AppDetail, AppsPage, AppsQuery, SyncProgress, SyncSummary};
 use entra_ipc::IpcError;
 use tauri::ipc::Channel;
 use entra_core::BrowserOpener;
 use tauri::State;
 use tokio_util::sync::CancellationToken;
 
-/// The cached inventory: never waits on the network.
+/// One page of the cached inventory (searched, filtered and sorted by the core): never waits on the network.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn apps_list(state: State<'_, AppState>) -> Result<AppInventory, IpcError> {
-    Ok(state.apps.list().await?)
+pub async fn apps_list(state: State<'_, AppState>, query: AppsQuery) -> Result<AppsPage, IpcError> {
+    Ok(state.apps.page(&query).await?)
 }
 
 #[tauri::command]

@@ -1,18 +1,19 @@
-//! Credential expiry commands: the report against the expiry windows, exports,
+//! Credential expiry commands: the report against the expiry windows (a page at a time), exports,
 //! rotation of a client secret, and what crossed a window since the last run
 //! (also shown as a desktop notification). Core: `entra_core::credentials`.
 
 use crate::state::AppState;
 use entra_ipc::apps::ObjectType;
-use entra_ipc::credentials::{Crossing, ExpiryReport, ExportFormat, ExportResult, RotatedSecret};
+use entra_ipc::credentials::{CredentialsPage, CredentialsQuery, Crossing, ExportFormat, ExportResult, RotatedSecret};
 use entra_ipc::IpcError;
 use tauri::{AppHandle, State};
 use tauri_plugin_notification::NotificationExt;
 
+/// One page of the expiry report (searched, filtered and sorted by the core), with its counts when asked.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn credentials_list(state: State<'_, AppState>, windows: Option<Vec<u32>>) -> Result<ExpiryReport, IpcError> {
-    Ok(state.credentials.report(windows, chrono::Utc::now()).await?)
+pub async fn credentials_list(state: State<'_, AppState>, query: CredentialsQuery) -> Result<CredentialsPage, IpcError> {
+    Ok(state.credentials.page(&query, chrono::Utc::now()).await?)
 }
 
 #[tauri::command]

@@ -1,24 +1,33 @@
-//! Leases commands: the overview (leases, definitions, the last maintenance
-//! run), defining and removing dynamic secrets, issuing (the one command that
-//! returns a lease's secret, once, on the admin's request), renewing,
-//! revoking, reconciling, the audit log and its export, and an access-token
-//! lease's token on an explicit "show token"; and which store (this desktop's, or a team
+//! Leases commands: the overview (definitions, the lease counts, the last
+//! maintenance run), the lease list a page at a time, defining and removing
+//! dynamic secrets, issuing (the one command that returns a lease's secret,
+//! once, on the admin's request), renewing, revoking, reconciling, the audit
+//! log (a page at a time) and its export, and an access-token lease's token on
+//! an explicit "show token"; and which store (this desktop's, or a team
 //! store: a connection test, and the switch). Core: `entra_core::leases`, over the store
 //! `entra_teamstore::host::LeasesHost` holds.
 
 use crate::state::AppState;
 use entra_core::secret::SecretString;
 use entra_ipc::leases::{
-    AuditEntry, AuditFormat, BindReport, DefineRequest, Definition, IssueRequest, IssuedLease, Lease, LeasesOverview, ReconcileReport, Relocation, StoreCheck,
+    AuditEntry, AuditFormat, AuditQuery, BindReport, DefineRequest, Definition, IssueRequest, IssuedLease, Lease, LeasesOverview, LeasesQuery, ListPage,
+    ReconcileReport, Relocation, StoreCheck,
 };
 use entra_ipc::IpcError;
 use tauri::State;
 
-/// Leases, definitions, the last maintenance run, the store and its leader: the lease store only, never Graph.
+/// Definitions, the lease counts, the last maintenance run, the store and its leader: the lease store only, never Graph.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
 pub async fn leases_overview(state: State<'_, AppState>) -> Result<LeasesOverview, IpcError> {
     Ok(state.leases.leases()?.overview().await?)
+}
+
+/// One page of the leases (searched, filtered, sorted and counted by the store), as the table scrolls.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn leases_list(state: State<'_, AppState>, query: LeasesQuery) -> Result<ListPage<Lease>, IpcError> {
+    Ok(state.leases.leases()?.page(&query).await?)
 }
 
 /// Defines a dynamic secret. `client_secret` (access-token definitions) goes to the keychain and never comes back;
@@ -83,11 +92,11 @@ pub async fn leases_relocate(state: State<'_, AppState>, decision: Relocation) -
     Ok(state.leases.leases()?.relocate(decision).await?)
 }
 
-/// The audit log, newest first (`limit` lines, else all).
+/// One page of the audit log (newest first; by lease, action or text), as the log scrolls.
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn leases_audit(state: State<'_, AppState>, limit: Option<u32>) -> Result<Vec<AuditEntry>, IpcError> {
-    Ok(state.leases.leases()?.audit(limit.map(|l| l as usize)).await?)
+pub async fn leases_audit(state: State<'_, AppState>, query: AuditQuery) -> Result<ListPage<AuditEntry>, IpcError> {
+    Ok(state.leases.leases()?.audit_page(&query).await?)
 }
 
 /// Writes the whole audit log (oldest first) to a file where the Credential expiry exports go (Downloads, else

@@ -1,6 +1,11 @@
-// The App registrations screen's logic: an index over the inventory that
-// filters and sorts 10,000 rows within one frame, the refresh progress as
-// words, and "as of" times. Pure; tested in apps.test.ts.
+// The App registrations screen's logic: the screen's filters and sort as the
+// core's query (`appsQuery`: the core searches, filters and sorts the cache and
+// sends a page at a time, lib/paged.ts), the refresh progress as words, and
+// "as of" times. Pure; tested in apps.test.ts.
+//
+// `AppIndex` below is the in-memory filter and sort the screen used before it
+// was paged; it stays only for the webview benchmark hook (lib/perf.ts,
+// `window.__entraDeskBench`, which tests/e2e/tests/apps.rs prints).
 //
 // How the 16 ms budget is met: everything that depends only on the data is
 // computed once per data load (`AppIndex` constructor: a lowercase haystack of
@@ -9,6 +14,7 @@
 // box then costs one linear pass over the cached order with `String#includes`
 // and a few flag checks — no sorting, no lowercasing, no date parsing.
 import type { AppRow, ObjectType, SyncProgress } from "./bindings";
+import type { AppsFilter } from "./api/apps";
 
 export type SortKey = "name" | "type" | "appId" | "audience" | "created" | "credentials" | "nextExpiry";
 export type SortDir = 1 | -1;
@@ -38,6 +44,20 @@ export const AUDIENCES: ReadonlyArray<{ id: string; label: string }> = [
   { id: "AzureADandPersonalMicrosoftAccount", label: "Any org + personal" },
   { id: "PersonalMicrosoftAccount", label: "Personal accounts" },
 ];
+
+/** The core's query for the screen's filters and sort (entra_core::apps::AppsQuery; its sort keys are the column ids). */
+export function appsQuery(filters: AppFilters, sort: SortSpec): AppsFilter {
+  const search = filters.query.trim();
+  return {
+    ...(search === "" ? {} : { search }),
+    sort: sort.key,
+    descending: sort.dir === -1,
+    ...(filters.objectType === null ? {} : { objectType: filters.objectType }),
+    ...(filters.audience === null ? {} : { audience: filters.audience }),
+    expired: filters.expired,
+    noOwner: filters.noOwner,
+  };
+}
 
 export function audienceLabel(audience: string | null): string {
   if (!audience) return "—";

@@ -122,20 +122,6 @@ servicePrincipalType: string | null,
  */
 portalUrl: string, };
 
-export type AppInventory = { 
-/**
- * Every cached object, by display name.
- */
-rows: Array<AppRow>, 
-/**
- * When the cache was last synced (the older of the two collections); `None`: never.
- */
-asOf: string | null, 
-/**
- * The cache is empty, never synced, or older than the refresh interval.
- */
-stale: boolean, };
-
 export type AppRow = { 
 /**
  * Object ID.
@@ -177,6 +163,75 @@ nextExpiry: string | null,
  * Owners; `None` while they have not been loaded.
  */
 owners: Array<Owner> | null, };
+
+export type AppsPage = { 
+/**
+ * Every object in the cache (both kinds), whatever the filters.
+ */
+objects: number, 
+/**
+ * When the cache was last synced (the older of the two collections); `None`: never.
+ */
+asOf: string | null, 
+/**
+ * The cache is empty, never synced, or older than the refresh interval.
+ */
+stale: boolean, 
+/**
+ * The rows, in the list's order.
+ */
+items: Array<AppRow>, 
+/**
+ * The position of the first row (the query's `start`).
+ */
+start: number, 
+/**
+ * How many rows the query matches in all.
+ */
+total: number, 
+/**
+ * Where the next page starts, or `None` on the last page.
+ */
+next: number | null, };
+
+export type AppsQuery = { 
+/**
+ * Only app registrations, or only service principals.
+ */
+objectType?: ObjectType, 
+/**
+ * Only this sign-in audience (e.g. `AzureADMyOrg`).
+ */
+audience?: string, 
+/**
+ * Only objects with at least one expired credential.
+ */
+expired: boolean, 
+/**
+ * Only objects known to have no owner (objects whose owners are still loading are left out).
+ */
+noOwner: boolean, 
+/**
+ * Keep only rows whose text (names, IDs — each list says which) contains this,
+ * case-insensitively. Empty or absent: every row.
+ */
+search?: string, 
+/**
+ * The sort key (each list names its own; absent: the list's default order).
+ */
+sort?: string, 
+/**
+ * Sort descending instead of ascending.
+ */
+descending: boolean, 
+/**
+ * The row position to start at (0: the first row); a page's `next` is the next one.
+ */
+start: number, 
+/**
+ * Rows wanted (absent or 0: [`DEFAULT_PAGE_ROWS`]; at most [`MAX_PAGE_ROWS`]).
+ */
+limit?: number, };
 
 export type AuditAction = "defined" | "undefined" | "intent" | "issued" | "issueFailed" | "renewed" | "revoked" | "revokeFailed" | "expired" | "reconciled" | "bound" | "relocated";
 
@@ -224,6 +279,37 @@ detail: string,
 requestId: string | null, };
 
 export type AuditFormat = "jsonl" | "csv";
+
+export type AuditQuery = { 
+/**
+ * Only the lines of this lease (its exact ID).
+ */
+leaseId?: string, 
+/**
+ * Only lines of this action.
+ */
+action?: AuditAction, 
+/**
+ * Keep only rows whose text (names, IDs — each list says which) contains this,
+ * case-insensitively. Empty or absent: every row.
+ */
+search?: string, 
+/**
+ * The sort key (each list names its own; absent: the list's default order).
+ */
+sort?: string, 
+/**
+ * Sort descending instead of ascending.
+ */
+descending: boolean, 
+/**
+ * The row position to start at (0: the first row); a page's `next` is the next one.
+ */
+start: number, 
+/**
+ * Rows wanted (absent or 0: [`DEFAULT_PAGE_ROWS`]; at most [`MAX_PAGE_ROWS`]).
+ */
+limit?: number, };
 
 export type BindReport = { 
 /**
@@ -351,6 +437,93 @@ start: string | null,
 end: string | null, };
 
 export type CredentialType = "password" | "certificate";
+
+export type CredentialsPage = { 
+/**
+ * The windows the rows were judged against, ascending.
+ */
+windows: Array<number>, 
+/**
+ * When the inventory was last synced.
+ */
+asOf: string | null, 
+/**
+ * The time the rows were judged at.
+ */
+now: string, 
+/**
+ * The whole report's counts, when the query asked for them.
+ */
+summary: ExpirySummary | null, 
+/**
+ * The rows, in the list's order.
+ */
+items: Array<ExpiringCredential>, 
+/**
+ * The position of the first row (the query's `start`).
+ */
+start: number, 
+/**
+ * How many rows the query matches in all.
+ */
+total: number, 
+/**
+ * Where the next page starts, or `None` on the last page.
+ */
+next: number | null, };
+
+export type CredentialsQuery = { 
+/**
+ * The windows in days (each 1..=3650; absent: 7, 30, 90).
+ */
+windows?: Array<number>, 
+/**
+ * Only client secrets, or only certificates.
+ */
+kind?: CredentialType, 
+/**
+ * Only app registrations' credentials, or only service principals'.
+ */
+objectType?: ObjectType, 
+/**
+ * Only objects with an owner whose name, user principal name or mail contains this;
+ * `none` alone: objects known to have no owner.
+ */
+owner?: string, 
+/**
+ * Only expired credentials.
+ */
+expired: boolean, 
+/**
+ * Only credentials not expired that end within this many days (1..=3650).
+ */
+within?: number, 
+/**
+ * Also count the whole report ([`ExpirySummary`]): a pass over every credential, so ask
+ * for it when the report is (re)loaded, not with every page.
+ */
+summary: boolean, 
+/**
+ * Keep only rows whose text (names, IDs — each list says which) contains this,
+ * case-insensitively. Empty or absent: every row.
+ */
+search?: string, 
+/**
+ * The sort key (each list names its own; absent: the list's default order).
+ */
+sort?: string, 
+/**
+ * Sort descending instead of ascending.
+ */
+descending: boolean, 
+/**
+ * The row position to start at (0: the first row); a page's `next` is the next one.
+ */
+start: number, 
+/**
+ * Rows wanted (absent or 0: [`DEFAULT_PAGE_ROWS`]; at most [`MAX_PAGE_ROWS`]).
+ */
+limit?: number, };
 
 export type Crossing = { 
 /**
@@ -545,25 +718,43 @@ usage: string | null,
  */
 owners: Array<Owner> | null, };
 
-export type ExpiryReport = { 
+export type ExpiryChart = { 
 /**
- * The credentials.
+ * Twelve calendar months (UTC), the current one first (from now to the next month's start).
  */
-rows: Array<ExpiringCredential>, 
+months: Array<number>, 
 /**
- * The windows, ascending.
+ * Ending after the twelfth month.
  */
-windows: Array<number>, 
+afterMonths: number, 
 /**
- * When the inventory was last synced.
+ * Fifty-two weeks from now.
  */
-asOf: string | null, 
+weeks: Array<number>, 
 /**
- * The time the report was judged at.
+ * Ending after the fifty-second week.
  */
-now: string, };
+afterWeeks: number, };
 
 export type ExpiryStatus = "expired" | "expiring" | "ok";
+
+export type ExpirySummary = { 
+/**
+ * Credentials in the report.
+ */
+total: number, 
+/**
+ * Of which expired.
+ */
+expired: number, 
+/**
+ * Per window, ascending: credentials not expired that end within it (cumulative).
+ */
+within: Array<WindowCount>, 
+/**
+ * Expiries over the next twelve months.
+ */
+chart: ExpiryChart, };
 
 export type ExportFormat = "csv" | "json" | "notify";
 
@@ -725,7 +916,7 @@ hits: number,
  */
 misses: number, };
 
-export type GroupsSyncPhase = "groups" | "users" | "names" | "saving";
+export type GroupsSyncPhase = "groups" | "users" | "members" | "names" | "saving";
 
 export type GroupsSyncProgress = { 
 /**
@@ -787,7 +978,15 @@ durationMs: number,
 /**
  * The cache's new "as of".
  */
-asOf: string, };
+asOf: string, 
+/**
+ * How Graph was read.
+ */
+method: SyncMethod, 
+/**
+ * Whether a full sync by listings continued one that an earlier run left unfinished.
+ */
+resumed: boolean, };
 
 export type ImportReport = { 
 /**
@@ -1015,7 +1214,32 @@ note: string | null,
  */
 issuedBy: string | null, };
 
+export type LeaseCounts = { 
+/**
+ * Every lease.
+ */
+total: number, 
+/**
+ * Leases not yet over (`LeaseState::Live`): what a copied store leaves to the original.
+ */
+live: number, 
+/**
+ * Pending or revoke-failed: what needs the admin's attention.
+ */
+attention: number, 
+/**
+ * Leases recorded before leases were bound to a tenant (see `Leases::bind`).
+ */
+unbound: number, 
+/**
+ * Live leases by definition name (definitions without one are left out): a definition is
+ * removed only once this is zero.
+ */
+liveByDefinition: Record<string, number>, };
+
 export type LeaseKind = "appSecret" | "userPassword" | "accessToken";
+
+export type LeaseState = "all" | "live" | "ended";
 
 export type LeaseStatus = "pending" | "active" | "revoking" | "revokeFailed" | "revoked" | "expired" | "abandoned";
 
@@ -1025,9 +1249,9 @@ export type LeasesOverview = {
  */
 storeId: string, 
 /**
- * Leases, newest first (final ones of the last 30 days included).
+ * How many leases the store holds: in all, live, needing attention, unbound, live by definition.
  */
-leases: Array<Lease>, 
+counts: LeaseCounts, 
 /**
  * Definitions by name.
  */
@@ -1053,6 +1277,59 @@ store: StoreDescription,
  * The team store's maintenance leader, when someone holds it (`None` for a local store).
  */
 leader: LeaderInfo | null, };
+
+export type LeasesQuery = { 
+/**
+ * Live, ended or every lease.
+ */
+state: LeaseState, 
+/**
+ * Only leases this account issued (its user name, compared case-insensitively): "Mine".
+ */
+issuedBy?: string, 
+/**
+ * Only leases of this definition (its exact name).
+ */
+definition?: string, 
+/**
+ * Keep only rows whose text (names, IDs — each list says which) contains this,
+ * case-insensitively. Empty or absent: every row.
+ */
+search?: string, 
+/**
+ * The sort key (each list names its own; absent: the list's default order).
+ */
+sort?: string, 
+/**
+ * Sort descending instead of ascending.
+ */
+descending: boolean, 
+/**
+ * The row position to start at (0: the first row); a page's `next` is the next one.
+ */
+start: number, 
+/**
+ * Rows wanted (absent or 0: [`DEFAULT_PAGE_ROWS`]; at most [`MAX_PAGE_ROWS`]).
+ */
+limit?: number, };
+
+export type ListPage<T> = { 
+/**
+ * The rows, in the list's order.
+ */
+items: Array<T>, 
+/**
+ * The position of the first row (the query's `start`).
+ */
+start: number, 
+/**
+ * How many rows the query matches in all.
+ */
+total: number, 
+/**
+ * Where the next page starts, or `None` on the last page.
+ */
+next: number | null, };
 
 export type MaintenanceRun = { 
 /**
@@ -1448,6 +1725,8 @@ tokensRefreshed: number,
  */
 otherTenants: number, };
 
+export type SyncMethod = "incremental" | "deltaWalk" | "listings";
+
 export type SyncProgress = { "stage": "page", 
 /**
  * `applications` or `servicePrincipals`.
@@ -1586,6 +1865,16 @@ chain: Array<GroupRef>,
  */
 cache: CacheState, };
 
+export type WindowCount = { 
+/**
+ * The window, in days.
+ */
+days: number, 
+/**
+ * Credentials not expired that end within it.
+ */
+count: number, };
+
 /** A JWT validation profile's defaults: `entra_jwt::Profile::default()`. */
 export const DEFAULT_JWT_PROFILE: Profile = {"name":"","tenantId":null,"clientId":null,"audience":null,"issuer":"https://sts.windows.net/{TenantId}/","authority":"https://login.microsoftonline.com/{TenantId}/","metadataAddress":null,"requiredClaims":"tid={TenantId}","clockSkew":"00:05:00","jwksCacheDuration":"01:00:00"};
 
@@ -1598,12 +1887,12 @@ export interface Commands {
   sign_out: { args: { accountId: string }; result: void };
   save_preferences: { args: { preferences: Preferences }; result: void };
   keychain_warning: { args: { accountId: string }; result: string | null };
-  apps_list: { args: Record<string, never>; result: AppInventory };
+  apps_list: { args: { query: AppsQuery }; result: AppsPage };
   apps_refresh: { args: { accountId: string; full: boolean; onProgress: Channel<SyncProgress> }; result: SyncSummary };
   apps_cancel_refresh: { args: Record<string, never>; result: boolean };
   apps_detail: { args: { id: string }; result: AppDetail };
   apps_open_in_portal: { args: { id: string }; result: void };
-  credentials_list: { args: { windows: Array<number> | null }; result: ExpiryReport };
+  credentials_list: { args: { query: CredentialsQuery }; result: CredentialsPage };
   credentials_export: { args: { windows: Array<number> | null; format: ExportFormat }; result: ExportResult };
   credentials_rotate: { args: { accountId: string; objectId: string; objectType: ObjectType; lifetimeDays: number }; result: RotatedSecret };
   credentials_remove: { args: { accountId: string; objectId: string; objectType: ObjectType; keyId: string }; result: void };
@@ -1620,6 +1909,7 @@ export interface Commands {
   groups_search_users: { args: { query: string }; result: Array<DirectoryRef> };
   groups_resolve: { args: { ids: Array<string> }; result: ResolvedNames };
   leases_overview: { args: Record<string, never>; result: LeasesOverview };
+  leases_list: { args: { query: LeasesQuery }; result: ListPage<Lease> };
   leases_define: { args: { accountId: string | null; request: DefineRequest; clientSecret: string | null }; result: Definition };
   leases_remove_definition: { args: { name: string }; result: void };
   leases_issue: { args: { accountId: string; request: IssueRequest }; result: IssuedLease };
@@ -1630,7 +1920,7 @@ export interface Commands {
   leases_relocate: { args: { decision: Relocation }; result: LeasesOverview };
   leases_check_store: { args: { url: string; password: string | null }; result: StoreCheck };
   leases_use_store: { args: { url: string | null; password: string | null }; result: LeasesOverview };
-  leases_audit: { args: { limit: number | null }; result: Array<AuditEntry> };
+  leases_audit: { args: { query: AuditQuery }; result: ListPage<AuditEntry> };
   leases_export_audit: { args: { format: AuditFormat }; result: string };
   leases_access_token: { args: { accountId: string; leaseId: string }; result: string };
   jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };

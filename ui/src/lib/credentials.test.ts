@@ -1,16 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExpiringCredential, Owner } from "./bindings";
 import {
-  CredentialIndex,
   NO_CREDENTIAL_FILTERS,
   CLIPBOARD_READ_TIMEOUT_MS,
   SelfClearingClipboard,
-  bucketOf,
+  credentialsQuery,
   crossingsSummary,
   expiryBins,
   installClearOnExit,
   parseWindows,
-  windowCounts,
   type ClipboardLike,
   type ClipboardState,
   type ExitSignals,
@@ -62,73 +60,50 @@ describe("parseWindows", () => {
   });
 });
 
-describe("windows", () => {
-  it("buckets into expired, the smallest window, or later", () => {
-    expect(bucketOf(row(-1), [7, 30, 90])).toBe("expired");
-    expect(bucketOf(row(0), [7, 30, 90])).toBe(7);
-    expect(bucketOf(row(7), [7, 30, 90])).toBe(7);
-    expect(bucketOf(row(8), [7, 30, 90])).toBe(30);
-    expect(bucketOf(row(90), [7, 30, 90])).toBe(90);
-    expect(bucketOf(row(91), [7, 30, 90])).toBeNull();
+describe("credentialsQuery", () => {
+  const by = { key: "end" as const, dir: 1 as const };
+  it("asks the core for everything by default", () => {
+    expect(credentialsQuery(NO_CREDENTIAL_FILTERS, null, by)).toEqual({ sort: "end", descending: false, expired: false, summary: false });
   });
-  it("counts per bucket", () => {
-    const rows = [row(-5), row(-1), row(3), row(20), row(25), row(60), row(400)];
-    expect(windowCounts(rows, [7, 30, 90])).toEqual({
-      expired: 2,
-      windows: [{ days: 7, count: 1 }, { days: 30, count: 2 }, { days: 90, count: 1 }],
-      later: 1,
+  it("passes the filters, windows and sort as the core reads them", () => {
+    const filters = { query: "  hr por ", kind: "certificate" as const, objectType: "servicePrincipal" as const, owner: " none ", window: 30 };
+    expect(credentialsQuery(filters, [7, 30], { key: "app", dir: -1 })).toEqual({
+      windows: [7, 30],
+      search: "hr por",
+      sort: "app",
+      descending: true,
+      kind: "certificate",
+      objectType: "servicePrincipal",
+      owner: "none",
+      expired: false,
+      within: 30,
+      summary: false,
     });
-  });
-});
-
-describe("CredentialIndex", () => {
-  const rows = [
-    row(-3, { keyId: "a", credentialType: "certificate", usage: "Sign+Verify" }),
-    row(5, { keyId: "b", displayName: "HR Portal", objectType: "servicePrincipal", owners: [] }),
-    row(25, { keyId: "c", owners: [owner("Alex Wilber", "alexw@contoso.com")] }),
-    row(200, { keyId: "d", owners: null }),
-  ];
-  const index = new CredentialIndex(rows);
-  const keys = (f: Partial<typeof NO_CREDENTIAL_FILTERS>) => index.select({ ...NO_CREDENTIAL_FILTERS, ...f }).map((r) => r.keyId);
-
-  it("filters by kind, object type, window and text", () => {
-    expect(keys({})).toEqual(["a", "b", "c", "d"]);
-    expect(keys({ kind: "certificate" })).toEqual(["a"]);
-    expect(keys({ objectType: "servicePrincipal" })).toEqual(["b"]);
-    expect(keys({ window: "expired" })).toEqual(["a"]);
-    expect(keys({ window: 7 })).toEqual(["b"]);
-    expect(keys({ window: 30 })).toEqual(["b", "c"]);
-    expect(keys({ query: "hr por" })).toEqual(["b"]);
-    expect(keys({ query: "11111111" })).toHaveLength(4);
-  });
-  it("filters by owner name, UPN, or none; rows whose owners are loading never match", () => {
-    expect(keys({ owner: "alex" })).toEqual(["c"]);
-    expect(keys({ owner: "ADELE@contoso" })).toEqual(["a"]);
-    expect(keys({ owner: "none" })).toEqual(["b"]);
+    expect(credentialsQuery({ ...NO_CREDENTIAL_FILTERS, window: "expired" }, null, by)).toMatchObject({ expired: true });
+    expect(credentialsQuery({ ...NO_CREDENTIAL_FILTERS, window: "expired" }, null, by)).not.toHaveProperty("within");
   });
 });
 
 describe("expiryBins", () => {
-  it("puts expired credentials in their own bar and the rest by calendar month", () => {
-    const rows = [row(-10), row(-1), row(2), row(20), row(40), row(500)];
-    const chart = expiryBins(rows, NOW, "month");
+  const counts = { months: [1, 2, 0, 0, 0, 0, 0, 3, 0, 0, 0, 0], afterMonths: 1, weeks: [0, 2, 1, ...new Array<number>(49).fill(0)], afterWeeks: 4 };
+  it("puts expired credentials in their own bar and the rest by calendar month, labelled from now", () => {
+    const chart = expiryBins(counts, 2, NOW, "month");
     expect(chart.bins).toHaveLength(13);
     expect(chart.bins[0]).toMatchObject({ label: "Expired", count: 2, expired: true });
-    expect(chart.bins[1]).toMatchObject({ title: "Jun 2025", count: 1 }); // Jun 17
-    expect(chart.bins[2]).toMatchObject({ title: "Jul 2025", count: 2 }); // Jul 5, Jul 25
-    expect(chart.bins[8]!.title).toBe("Jan 2026");
+    expect(chart.bins[1]).toMatchObject({ title: "Jun 2025", label: "Jun 2025", count: 1 });
+    expect(chart.bins[2]).toMatchObject({ title: "Jul 2025", label: "Jul", count: 2 });
+    expect(chart.bins[8]).toMatchObject({ title: "Jan 2026", label: "Jan 2026", count: 3 });
     expect(chart.later).toBe(1);
-    expect(chart.max).toBe(2);
-    expect(chart.bins.reduce((s, b) => s + b.count, 0) + chart.later).toBe(rows.length);
+    expect(chart.max).toBe(3);
   });
   it("bins by week", () => {
-    const chart = expiryBins([row(0), row(6), row(7), row(363), row(365)], NOW, "week");
+    const chart = expiryBins(counts, 0, NOW, "week");
     expect(chart.bins).toHaveLength(53);
-    expect(chart.bins[1]!.count).toBe(2);
-    expect(chart.bins[2]!.count).toBe(1);
-    expect(chart.bins[52]!.count).toBe(1);
-    expect(chart.later).toBe(1);
+    expect(chart.bins[2]!.count).toBe(2);
+    expect(chart.bins[3]!.count).toBe(1);
+    expect(chart.later).toBe(4);
     expect(chart.bins[1]!.title).toBe("Week of Jun 15");
+    expect(chart.bins[2]!.label).toBe("");
   });
 });
 

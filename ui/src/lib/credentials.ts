@@ -1,11 +1,14 @@
-// The Credential expiry screen's logic: expiry windows typed by the user,
-// bucketing into windows, filters, the chart's bins, and the clipboard that
-// clears itself after a secret was copied (and on exit). Pure (the clipboard
-// class takes its clipboard and timers as arguments, the exit hook its
-// signals); tested in credentials.test.ts.
+// The Credential expiry screen's logic: expiry windows typed by the user, the
+// screen's filters as the core's query (the core searches, filters, sorts and
+// counts the report; the screen reads a page at a time, lib/paged.ts), the
+// chart's bars from the core's counts, and the clipboard that clears itself
+// after a secret was copied (and on exit). Pure (the clipboard class takes its
+// clipboard and timers as arguments, the exit hook its signals); tested in
+// credentials.test.ts.
 import { isTauri } from "@tauri-apps/api/core";
 import { getCurrentWindow } from "@tauri-apps/api/window";
-import type { ExpiringCredential, Crossing, ObjectType, Owner } from "./bindings";
+import type { Crossing, ExpiryChart, ObjectType, Owner } from "./bindings";
+import type { CredentialsFilter } from "./api/credentials";
 
 export const DEFAULT_WINDOWS: readonly number[] = [7, 30, 90];
 /** The longest window accepted, in days (ten years). The server checks too. */
@@ -42,36 +45,6 @@ export function formatWindows(windows: readonly number[]): string {
   return windows.join(", ");
 }
 
-/** The bucket a credential falls in: expired, the smallest window holding it, or null (later). */
-export type Bucket = "expired" | number | null;
-
-export function bucketOf(row: Pick<ExpiringCredential, "status" | "daysLeft">, windows: readonly number[]): Bucket {
-  if (row.status === "expired") return "expired";
-  const d = days(row.daysLeft)!;
-  for (const w of windows) if (d <= w) return w;
-  return null;
-}
-
-export interface WindowCounts {
-  expired: number;
-  /** Per window, credentials whose smallest window it is (not cumulative). */
-  windows: Array<{ days: number; count: number }>;
-  later: number;
-}
-
-export function windowCounts(rows: readonly ExpiringCredential[], windows: readonly number[]): WindowCounts {
-  const per = new Map<number, number>(windows.map((w) => [w, 0]));
-  let expired = 0;
-  let later = 0;
-  for (const r of rows) {
-    const b = bucketOf(r, windows);
-    if (b === "expired") expired++;
-    else if (b === null) later++;
-    else per.set(b, (per.get(b) ?? 0) + 1);
-  }
-  return { expired, windows: windows.map((w) => ({ days: w, count: per.get(w) ?? 0 })), later };
-}
-
 export interface CredentialFilters {
   /** App name, appId, credential name or key ID, case-insensitive. */
   query: string;
@@ -83,48 +56,33 @@ export interface CredentialFilters {
   window: "expired" | number | null;
 }
 
+/** The columns the core sorts by (entra_core::credentials::CREDENTIALS_SORT_KEYS). */
+export type CredentialSortKey = "end" | "app" | "type" | "kind" | "name";
+
+/** The core's query for the screen's filters, windows (null: the defaults) and sort. */
+export function credentialsQuery(filters: CredentialFilters, windows: readonly number[] | null, sort: { key: CredentialSortKey; dir: 1 | -1 }): CredentialsFilter {
+  const search = filters.query.trim();
+  const owner = filters.owner.trim();
+  return {
+    ...(windows === null ? {} : { windows: [...windows] }),
+    ...(search === "" ? {} : { search }),
+    sort: sort.key,
+    descending: sort.dir === -1,
+    ...(filters.kind === null ? {} : { kind: filters.kind }),
+    ...(filters.objectType === null ? {} : { objectType: filters.objectType }),
+    ...(owner === "" ? {} : { owner }),
+    expired: filters.window === "expired",
+    ...(typeof filters.window === "number" ? { within: filters.window } : {}),
+    summary: false,
+  };
+}
+
 export const NO_CREDENTIAL_FILTERS: CredentialFilters = { query: "", kind: null, objectType: null, owner: "", window: null };
 
 export function ownerNames(owners: Owner[] | null): string {
   if (owners === null) return "loading…";
   if (owners.length === 0) return "no owner";
   return owners.map((o) => o.displayName ?? o.userPrincipalName ?? o.mail ?? o.id).join(", ");
-}
-
-/** Lowercase search keys computed once per report, so typing only scans. */
-export class CredentialIndex {
-  readonly rows: readonly ExpiringCredential[];
-  private readonly text: string[];
-  private readonly owners: (string | null)[];
-
-  constructor(rows: readonly ExpiringCredential[]) {
-    this.rows = rows;
-    this.text = rows.map((r) => `${r.displayName}\u0000${r.appId}\u0000${r.credentialName ?? ""}\u0000${r.keyId}`.toLowerCase());
-    this.owners = rows.map((r) =>
-      r.owners === null ? null : r.owners.map((o) => `${o.displayName ?? ""}\u0000${o.userPrincipalName ?? ""}\u0000${o.mail ?? ""}`).join("\u0001").toLowerCase(),
-    );
-  }
-
-  select(filters: CredentialFilters): ExpiringCredential[] {
-    const q = filters.query.trim().toLowerCase();
-    const owner = filters.owner.trim().toLowerCase();
-    const out: ExpiringCredential[] = [];
-    for (let i = 0; i < this.rows.length; i++) {
-      const r = this.rows[i]!;
-      if (filters.kind !== null && r.credentialType !== filters.kind) continue;
-      if (filters.objectType !== null && r.objectType !== filters.objectType) continue;
-      if (filters.window === "expired" && r.status !== "expired") continue;
-      if (typeof filters.window === "number" && (r.status === "expired" || days(r.daysLeft)! > filters.window)) continue;
-      if (owner !== "") {
-        const o = this.owners[i];
-        if (o === null || o === undefined) continue;
-        if (owner === "none" ? o !== "" : !o.includes(owner)) continue;
-      }
-      if (q !== "" && !this.text[i]!.includes(q)) continue;
-      out.push(r);
-    }
-    return out;
-  }
 }
 
 export interface ChartBin {
@@ -152,55 +110,31 @@ function dayLabel(t: number): string {
 }
 
 /**
- * Bins for the expiry chart: one "Expired" bar, then one per week (52) or
- * calendar month (12, UTC, the current one first) of the next twelve months.
+ * Bars for the expiry chart from the core's counts (`ExpirySummary`): one
+ * "Expired" bar, then one per week (52, from now) or calendar month (12, UTC,
+ * the current one first) of the next twelve months, labelled from `now`.
  */
-export function expiryBins(rows: readonly Pick<ExpiringCredential, "end" | "status">[], now: number, unit: "week" | "month"): ChartData {
-  const starts: number[] = [];
+export function expiryBins(counts: ExpiryChart, expired: number, now: number, unit: "week" | "month"): ChartData {
   const labels: Array<{ label: string; title: string }> = [];
   const base = new Date(now);
   if (unit === "month") {
-    for (let m = 0; m <= 12; m++) {
-      const t = m === 0 ? now : Date.UTC(base.getUTCFullYear(), base.getUTCMonth() + m, 1);
-      starts.push(t);
-      if (m < 12) {
-        const d = new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth() + m, 1));
-        const name = `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
-        labels.push({ label: d.getUTCMonth() === 0 || m === 0 ? name : MONTHS[d.getUTCMonth()]!, title: name });
-      }
+    for (let m = 0; m < 12; m++) {
+      const d = new Date(Date.UTC(base.getUTCFullYear(), base.getUTCMonth() + m, 1));
+      const name = `${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+      labels.push({ label: d.getUTCMonth() === 0 || m === 0 ? name : MONTHS[d.getUTCMonth()]!, title: name });
     }
   } else {
-    for (let w = 0; w <= 52; w++) starts.push(now + w * 7 * DAY_MS);
-    for (let w = 0; w < 52; w++) labels.push({ label: w % 4 === 0 ? dayLabel(starts[w]!) : "", title: `Week of ${dayLabel(starts[w]!)}` });
+    for (let w = 0; w < 52; w++) {
+      const start = now + w * 7 * DAY_MS;
+      labels.push({ label: w % 4 === 0 ? dayLabel(start) : "", title: `Week of ${dayLabel(start)}` });
+    }
   }
-  const counts = new Array<number>(labels.length).fill(0);
-  let expired = 0;
-  let later = 0;
-  const last = starts[starts.length - 1]!;
-  for (const r of rows) {
-    const t = Date.parse(r.end);
-    if (r.status === "expired" || t < now) {
-      expired++;
-      continue;
-    }
-    if (t >= last) {
-      later++;
-      continue;
-    }
-    // Binary search for the bin: starts[k] <= t < starts[k + 1].
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (starts[mid]! <= t) lo = mid;
-      else hi = mid;
-    }
-    counts[lo]!++;
-  }
+  const values = unit === "month" ? counts.months : counts.weeks;
   const bins: ChartBin[] = [
     { label: "Expired", title: "Already expired", count: expired, expired: true },
-    ...labels.map((l, i) => ({ label: l.label, title: l.title, count: counts[i]!, expired: false })),
+    ...labels.map((l, i) => ({ label: l.label, title: l.title, count: values[i] ?? 0, expired: false })),
   ];
+  const later = unit === "month" ? counts.afterMonths : counts.afterWeeks;
   return { bins, later, max: Math.max(1, ...bins.map((b) => b.count)) };
 }
 

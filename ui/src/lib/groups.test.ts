@@ -64,9 +64,14 @@ describe("freshness and statistics", () => {
   it("describes progress and the outcome, fallback included", () => {
     expect(describeSyncProgress(null)).toBe("Starting…");
     expect(describeSyncProgress({ phase: "groups", pages: 3, groups: 600, memberships: 1500, requests: 3 })).toBe("Reading groups and members: 600 groups, 1,500 memberships, 3 pages, 3 requests");
-    const text = describeSummary({ full: true, fellBack: "the delta link expired (410)", groups: 400, users: 10, memberships: 900, changes: 1310, requests: 9, durationMs: 1200, asOf: "2025-06-01T12:00:00Z" });
-    expect(text).toContain("Full sync done");
+    const text = describeSummary({ full: true, fellBack: "the delta link expired (410)", groups: 400, users: 10, memberships: 900, changes: 1310, requests: 9, durationMs: 1200, asOf: "2025-06-01T12:00:00Z", method: "deltaWalk", resumed: false });
+    expect(text).toContain("Full sync (delta walk) done");
     expect(text).toContain("fell back to a full sync: the delta link expired (410)");
+    expect(text).not.toContain("interrupted");
+    expect(describeSyncProgress({ phase: "members", pages: 40, groups: 900, memberships: 30000, requests: 5 })).toContain("Reading each group's members");
+    const listed = describeSummary({ full: true, fellBack: null, groups: 100000, users: 1000000, memberships: 5000000, changes: 6100000, requests: 5400, durationMs: 290000, asOf: "2025-06-01T12:00:00Z", method: "listings", resumed: true });
+    expect(listed).toContain("Full sync (listings) done");
+    expect(listed).toContain("continued a sync that had been interrupted");
   });
 });
 

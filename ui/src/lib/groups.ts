@@ -110,6 +110,7 @@ export function statLines(s: GroupsStats, now: number): StatLine[] {
 const PHASES: Record<GroupsSyncProgress["phase"], string> = {
   groups: "Reading groups and members",
   users: "Reading users",
+  members: "Reading each group's members",
   names: "Resolving names",
   saving: "Saving",
 };
@@ -120,8 +121,8 @@ export function describeSyncProgress(p: GroupsSyncProgress | null): string {
 }
 
 export function describeSummary(s: GroupsSyncSummary): string {
-  const kind = s.full ? "Full sync" : "Incremental sync";
-  const fell = s.fellBack ? ` It fell back to a full sync: ${s.fellBack}.` : "";
+  const kind = s.method === "listings" ? "Full sync (listings)" : s.method === "deltaWalk" ? "Full sync (delta walk)" : s.full ? "Full sync" : "Incremental sync";
+  const fell = (s.fellBack ? ` It fell back to a full sync: ${s.fellBack}.` : "") + (s.resumed ? " It continued a sync that had been interrupted." : "");
   return `${kind} done: ${count(s.changes)} changes, ${count(s.groups)} groups, ${count(s.memberships)} memberships, ${count(s.requests)} requests, ${formatMs(s.durationMs)}.${fell}`;
 }
 

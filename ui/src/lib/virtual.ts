@@ -1,6 +1,21 @@
 // Virtual scrolling math for fixed-height rows: which rows to render for a
 // scroll position, where to scroll to keep a row in view, and how the arrow
-// keys move a selection. Pure; tested in virtual.test.ts.
+// keys move a selection; and `Rows`, what a VirtualTable shows (an array, or
+// a paged list from lib/paged.ts). Pure; tested in virtual.test.ts.
+
+/**
+ * The rows a VirtualTable shows: an array, or a list whose rows arrive a page
+ * at a time as they come into view (`PagedSource`'s view in lib/paged.ts).
+ * Every `ReadonlyArray` is one.
+ */
+export interface Rows<T> {
+  /** How many rows the list has (loaded or not): the scrollbar's extent. */
+  readonly length: number;
+  /** The row at `index`, or undefined while its page has not arrived. */
+  at(index: number): T | undefined;
+  /** The index of the first loaded row `predicate` accepts, or -1. */
+  findIndex(predicate: (row: T) => boolean): number;
+}
 
 export interface VirtualWindow {
   /** First rendered row (inclusive). */

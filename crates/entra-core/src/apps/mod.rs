@@ -2,8 +2,9 @@
 //! principal, read from the local SQLite cache (`<data dir>/cache.sqlite`) with an "as of"
 //! time, and refreshed from Microsoft Graph on request.
 //!
-//! - [`Apps::list`] and [`Apps::detail`] read only the cache: the screen opens at once and
-//!   works offline; `stale` says when a refresh is due.
+//! - [`Apps::page`] and [`Apps::detail`] read only the cache: the screen opens at once and
+//!   works offline; `stale` says when a refresh is due. A page is searched, filtered, sorted
+//!   and counted by SQLite (`page`), so the screen holds one page of the inventory.
 //! - [`Apps::refresh`] (in `sync`) reads everything the first time (or when asked), then
 //!   only the changes through the stored delta links; owners load behind the list (`owners`).
 //! - `rows` shapes Graph's objects into cache rows and cache rows into the screen's; it
@@ -14,6 +15,7 @@
 //! cancelled or failed refresh leaves the cache as it was after its last completed step.
 
 mod owners;
+mod page;
 mod run;
 pub mod portal;
 pub mod rows;
@@ -26,7 +28,7 @@ pub use types::*;
 use crate::clock::{Clock, SystemClock};
 use crate::{Desk, Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
-use entra_store::queries::apps::{self as q, SyncCollection};
+use entra_store::queries::apps as q;
 use crate::cache::{blocking, open as open_store};
 use entra_store::Store;
 use std::path::Path;
@@ -43,6 +45,8 @@ struct Shared {
     store: Store,
     /// One refresh at a time, and its cancel handle for [`Apps::cancel_refresh`].
     refresh: crate::cache::refresh_slot::RefreshSlot,
+    /// The list's last order, for the pages after the first (`page`).
+    order: crate::cache::orders::KeptOrder,
 }
 
 /// The App registrations screen's service. See the module doc. A cheap `Clone`.
@@ -67,7 +71,7 @@ impl Apps {
 
     /// The service over an open store.
     pub fn new(desk: Desk, store: Store) -> Apps {
-        let shared = Shared { desk, store, refresh: Default::default() };
+        let shared = Shared { desk, store, refresh: Default::default(), order: Default::default() };
         Apps { shared: Arc::new(shared), refresh_interval: DEFAULT_REFRESH_INTERVAL, clock: Arc::new(SystemClock) }
     }
 
@@ -90,27 +94,6 @@ impl Apps {
 
     pub(crate) fn desk(&self) -> &Desk {
         &self.shared.desk
-    }
-
-    /// The inventory, from the cache only (never the network).
-    pub async fn list(&self) -> Result<AppInventory> {
-        let (objects, apps, sps) = blocking(self.store(), |s| {
-            s.read(|c| {
-                Ok((
-                    q::list_objects(c)?,
-                    q::sync_state(c, SyncCollection::Applications)?,
-                    q::sync_state(c, SyncCollection::ServicePrincipals)?,
-                ))
-            })
-        })
-        .await?;
-        let now = self.clock.now();
-        let as_of = match (apps, sps) {
-            (Some(a), Some(s)) => Some(a.as_of.min(s.as_of)),
-            _ => None,
-        };
-        let stale = objects.is_empty() || as_of.is_none_or(|t| now - t > self.refresh_interval);
-        Ok(AppInventory { rows: objects.iter().map(|o| rows::app_row(o, now)).collect(), as_of, stale })
     }
 
     /// One object's detail, from the cache.

@@ -1,12 +1,13 @@
-//! What the App registrations service returns: inventory rows, detail, refresh progress and
-//! summary. Plain data with `chrono` times; these are the types the screen and `entractl` receive
+//! What the App registrations service is asked and returns: the list's query and pages of
+//! inventory rows, detail, refresh progress and summary. Plain data with `chrono` times; these are the types the screen and `entractl` receive
 //! (camelCase JSON, TypeScript derived behind the `ts` feature).
 
 use super::ObjectType;
 use crate::cache::twins::Credential;
+use crate::paging::{ListPage, ListQuery};
 use chrono::{DateTime, Utc};
 use entra_store::queries::apps::OwnerRow;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// An owner of an app registration or service principal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -64,13 +65,42 @@ pub struct AppRow {
     pub owners: Option<Vec<Owner>>,
 }
 
-/// The inventory as the cache holds it.
+/// What the inventory list is asked ([`super::Apps::page`]): the search (display name or
+/// application ID), the sort — one of [`APPS_SORT_KEYS`] — and the start row in `list`, and
+/// the screen's filters beside it. `{}` is the first page of everything, by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase", default)]
+pub struct AppsQuery {
+    /// Search, sort and the page wanted (its fields sit beside these in JSON).
+    #[serde(flatten)]
+    pub list: ListQuery,
+    /// Only app registrations, or only service principals.
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub object_type: Option<ObjectType>,
+    /// Only this sign-in audience (e.g. `AzureADMyOrg`).
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub audience: Option<String>,
+    /// Only objects with at least one expired credential.
+    pub expired: bool,
+    /// Only objects known to have no owner (objects whose owners are still loading are left out).
+    pub no_owner: bool,
+}
+
+/// The sort keys of the inventory list, the default first.
+pub const APPS_SORT_KEYS: &[&str] = &["name", "type", "appId", "audience", "created", "credentials", "nextExpiry"];
+
+/// One page of the inventory, with what the screen says about the whole cache.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
-pub struct AppInventory {
-    /// Every cached object, by display name.
-    pub rows: Vec<AppRow>,
+pub struct AppsPage {
+    /// The rows, where they start, how many match, where the next page starts.
+    #[serde(flatten)]
+    pub page: ListPage<AppRow>,
+    /// Every object in the cache (both kinds), whatever the filters.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub objects: u64,
     /// When the cache was last synced (the older of the two collections); `None`: never.
     pub as_of: Option<DateTime<Utc>>,
     /// The cache is empty, never synced, or older than the refresh interval.

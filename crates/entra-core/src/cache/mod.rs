@@ -7,10 +7,13 @@
 //!   async workers (`spawn_blocking`), with [`store_error`]'s wording;
 //! - [`refresh_slot`]: one refresh of a cache at a time, and its cancel handle;
 //! - [`twins`]: credentials as a person sees them (certificate twins merged), which both the
-//!   inventory's detail and the expiry report read.
+//!   inventory's detail and the expiry report read;
+//! - `orders`: the last order a paged list (the inventory, the expiry report) computed, kept
+//!   for the pages that follow it.
 //!
 //! The lease store is not here: it is a record, not a cache (see `crate::leases`).
 
+pub(crate) mod orders;
 pub(crate) mod refresh_slot;
 pub mod twins;
 

@@ -8,7 +8,7 @@
 //! one) are left out of the report.
 
 use crate::apps::rows::owners_of;
-use crate::cache::twins::{days_left, merge_twins};
+use crate::cache::twins::{days_left, merge_twins, Credential};
 use crate::apps::{CredentialType, ObjectType, Owner};
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -144,29 +144,41 @@ pub(crate) fn rows(objects: &[ObjectRow], windows: &[u32], now: DateTime<Utc>) -
     for object in objects {
         let owners = owners_of(object);
         for c in merge_twins(&object.credentials) {
-            let Some(end) = c.end else { continue };
-            let (status, window) = judge(end, now, windows);
-            out.push(ExpiringCredential {
-                object_id: object.id.clone(),
-                app_id: object.app_id.clone(),
-                display_name: object.display_name.clone().unwrap_or_default(),
-                object_type: object.object_type,
-                credential_type: c.credential_type,
-                key_id: c.key_id,
-                key_ids: c.key_ids,
-                credential_name: c.display_name,
-                start: c.start,
-                end,
-                days_left: days_left(end, now),
-                status,
-                window,
-                usage: c.usage,
-                owners: owners.clone(),
-            });
+            out.extend(row(object, &owners, c, windows, now));
         }
     }
     out.sort_by(|a, b| a.end.cmp(&b.end).then_with(|| a.display_name.cmp(&b.display_name)).then_with(|| a.key_id.cmp(&b.key_id)));
     out
+}
+
+/// The report row of one credential (twins merged) of `object`, judged at `now`; `None`
+/// without an end date. `owners` are the object's ([`owners_of`]).
+pub(crate) fn row(
+    object: &ObjectRow,
+    owners: &Option<Vec<Owner>>,
+    c: Credential,
+    windows: &[u32],
+    now: DateTime<Utc>,
+) -> Option<ExpiringCredential> {
+    let end = c.end?;
+    let (status, window) = judge(end, now, windows);
+    Some(ExpiringCredential {
+        object_id: object.id.clone(),
+        app_id: object.app_id.clone(),
+        display_name: object.display_name.clone().unwrap_or_default(),
+        object_type: object.object_type,
+        credential_type: c.credential_type,
+        key_id: c.key_id,
+        key_ids: c.key_ids,
+        credential_name: c.display_name,
+        start: c.start,
+        end,
+        days_left: days_left(end, now),
+        status,
+        window,
+        usage: c.usage,
+        owners: owners.clone(),
+    })
 }
 
 #[cfg(test)]

@@ -1,7 +1,8 @@
 //! The Credential expiry screen's service, [`Credentials`]: every client secret and
 //! certificate of the cached app registrations and service principals judged against the
-//! expiry windows (`expiry`), exports (`export`), rotating and removing a secret (`rotate`),
-//! and what crossed a window since the last run (`crossings`).
+//! expiry windows (`expiry`), the screen's pages of that report (`page`, searched, filtered,
+//! sorted and counted in SQLite), exports (`export`), rotating and removing a secret
+//! (`rotate`), and what crossed a window since the last run (`crossings`).
 //!
 //! It shares the [`Apps`] service's cache and desk: reports are offline (as fresh as the
 //! last refresh, see `as_of`); rotation and removal go to Graph and then update the cache.
@@ -9,6 +10,7 @@
 pub mod crossings;
 pub mod expiry;
 pub mod export;
+pub mod page;
 pub mod rotate;
 
 use crate::apps::{Apps, ObjectType};
@@ -21,22 +23,26 @@ use std::path::Path;
 pub use crossings::Crossing;
 pub use expiry::{validate_windows, ExpiringCredential, ExpiryReport, ExpiryStatus, DEFAULT_WINDOWS};
 pub use export::{ExportFormat, ExportResult};
+pub use page::{CredentialsPage, CredentialsQuery, ExpiryChart, ExpirySummary, WindowCount, CREDENTIALS_SORT_KEYS};
 pub use rotate::RotatedSecret;
 
 /// The Credential expiry screen's service. See the module doc. A cheap `Clone`.
 #[derive(Debug, Clone)]
 pub struct Credentials {
     apps: Apps,
+    /// The report's last order, for the pages after the first (`page`).
+    order: std::sync::Arc<crate::cache::orders::KeptOrder>,
 }
 
 impl Credentials {
     /// The service over the inventory cache of `apps`.
     pub fn new(apps: Apps) -> Credentials {
-        Credentials { apps }
+        Credentials { apps, order: Default::default() }
     }
 
     /// Every credential judged at `now` against `windows` (days; default 7, 30, 90; each
-    /// 1..=3650), soonest end first. Reads the cache only.
+    /// 1..=3650), soonest end first. Reads the cache only, and all of it: for exports,
+    /// crossings and `entractl`; the screen reads a page at a time ([`Credentials::page`]).
     pub async fn report(&self, windows: Option<Vec<u32>>, now: DateTime<Utc>) -> Result<ExpiryReport> {
         let windows = validate_windows(windows)?;
         let (objects, apps, sps) = blocking(self.apps.store(), |s| {

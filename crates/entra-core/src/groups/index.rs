@@ -1,36 +1,24 @@
-//! The in-memory membership index: every group, user and other member as a node, with its
-//! direct members and the groups it is directly in, built from the store in one read. It
-//! answers transitive members, member-of and the "why" chain by breadth-first search, so
-//! depths and chains are the shortest and a cycle (A ⊃ B ⊃ C ⊃ A) ends the walk instead of
-//! looping. Lookups take microseconds; the index is rebuilt whenever the cache's "as of" changes.
+//! The membership graph, walked in the store: no copy of the cache is kept in memory. Each
+//! answer runs inside one read transaction (one snapshot) and reads only what it needs:
+//!
+//! - a user's groups and the "why" chain walk *up*, breadth-first, one indexed query per group
+//!   reached (`group_members_by_member`): a user's groups are few, however large the tenant;
+//! - a group's transitive members walk *down* the nested groups only (the partial index
+//!   `group_members_nested`, so a group's users are never read for the walk), then SQLite
+//!   lists, searches, sorts and pages the members of the groups found
+//!   ([`entra_store::queries::groups::member_page`]).
+//!
+//! Breadth-first, so depths and chains are the shortest; a node is visited once, so a cycle
+//! (A ⊃ B ⊃ C ⊃ A) ends the walk instead of looping. Among members at the same depth, `via` is
+//! the group reached first (groups reached in ID order level by level), as before.
 
 use super::{DirectoryRef, GroupRef, GroupRow, GroupWithDepth, MemberKind, MemberRow};
 use crate::{Error, Result};
-use chrono::{DateTime, Utc};
-use entra_store::queries::groups::{GroupRecord, Membership, NameRecord};
-use std::collections::{HashMap, VecDeque};
+use entra_store::queries::groups::{self as q, GroupListing, GroupName, GroupOrder, MemberOrder, ObjectRecord, Window};
+use entra_store::Connection;
+use std::collections::{HashMap, HashSet, VecDeque};
 
-struct Node {
-    id: String,
-    kind: MemberKind,
-    display_name: Option<String>,
-    user_principal_name: Option<String>,
-}
-
-/// See the module doc.
-pub(crate) struct Index {
-    as_of: Option<DateTime<Utc>>,
-    nodes: Vec<Node>,
-    by_id: HashMap<String, u32>,
-    /// Group properties, by node.
-    groups: HashMap<u32, GroupRecord>,
-    /// Direct members of each node (empty for non-groups).
-    members: Vec<Vec<u32>>,
-    /// The groups each node is directly in.
-    parents: Vec<Vec<u32>>,
-    /// Users, by display name, for search.
-    users: Vec<u32>,
-}
+type StoreResult<T> = entra_store::Result<T>;
 
 /// `user`, `group`, … → the kind.
 pub(crate) fn kind_of(text: &str) -> MemberKind {
@@ -43,248 +31,176 @@ pub(crate) fn kind_of(text: &str) -> MemberKind {
     }
 }
 
-fn name_key(name: &Option<String>, id: &str) -> (String, String) {
-    (name.as_deref().unwrap_or_default().to_lowercase(), id.to_string())
+fn no_group(id: &str) -> Error {
+    Error::invalid_input(format!("No group `{id}` in the group cache: check the ID, or refresh the cache (it may be new, or deleted since)"))
 }
 
-impl Index {
-    /// An index over the cache's rows.
-    pub(crate) fn build(as_of: Option<DateTime<Utc>>, groups: Vec<GroupRecord>, memberships: Vec<Membership>, names: Vec<NameRecord>) -> Index {
-        let mut index = Index {
-            as_of,
-            nodes: Vec::with_capacity(groups.len() + names.len()),
-            by_id: HashMap::with_capacity(groups.len() + names.len()),
-            groups: HashMap::with_capacity(groups.len()),
-            members: Vec::new(),
-            parents: Vec::new(),
-            users: Vec::new(),
-        };
-        for g in groups {
-            let n = index.node(&g.id, MemberKind::Group);
-            index.nodes[n as usize].display_name = g.display_name.clone();
-            index.groups.insert(n, g);
-        }
-        for name in names {
-            let n = index.node(&name.id, kind_of(&name.kind));
-            let node = &mut index.nodes[n as usize];
-            if node.kind != MemberKind::Group {
-                node.kind = kind_of(&name.kind);
-                node.display_name = name.display_name;
-                node.user_principal_name = name.user_principal_name;
-            }
-        }
-        index.members = vec![Vec::new(); index.nodes.len()];
-        index.parents = vec![Vec::new(); index.nodes.len()];
-        for m in memberships {
-            let Some(&g) = index.by_id.get(&m.group_id) else { continue };
-            let n = index.node(&m.member_id, kind_of(&m.member_type));
-            if index.members.len() < index.nodes.len() {
-                index.members.push(Vec::new());
-                index.parents.push(Vec::new());
-            }
-            index.members[g as usize].push(n);
-            index.parents[n as usize].push(g);
-        }
-        let mut users: Vec<u32> = (0..index.nodes.len() as u32).filter(|&n| index.nodes[n as usize].kind == MemberKind::User).collect();
-        users.sort_by_cached_key(|&n| name_key(&index.nodes[n as usize].display_name, &index.nodes[n as usize].id));
-        index.users = users;
-        index
-    }
-
-    fn node(&mut self, id: &str, kind: MemberKind) -> u32 {
-        if let Some(&n) = self.by_id.get(id) {
-            return n;
-        }
-        let n = self.nodes.len() as u32;
-        self.nodes.push(Node { id: id.to_string(), kind, display_name: None, user_principal_name: None });
-        self.by_id.insert(id.to_string(), n);
-        n
-    }
-
-    /// When the cache it was built from was synced.
-    pub(crate) fn as_of(&self) -> Option<DateTime<Utc>> {
-        self.as_of
-    }
-
-    /// Whether the cache holds a name for `id` (a group, or a named member).
-    pub(crate) fn has_name(&self, id: &str) -> bool {
-        self.by_id.get(id).is_some_and(|&n| self.nodes[n as usize].display_name.is_some())
-    }
-
-    /// The cached name record of a non-group object, if any.
-    pub(crate) fn name_record(&self, id: &str) -> Option<NameRecord> {
-        let node = &self.nodes[*self.by_id.get(id)? as usize];
-        (node.kind != MemberKind::Group).then(|| NameRecord {
-            id: node.id.clone(),
-            kind: kind_text(node.kind).to_string(),
-            display_name: node.display_name.clone(),
-            user_principal_name: node.user_principal_name.clone(),
-            mail: None,
-        })
-    }
-
-    fn directory_ref(&self, n: u32) -> DirectoryRef {
-        let node = &self.nodes[n as usize];
-        DirectoryRef { id: node.id.clone(), display_name: node.display_name.clone(), kind: node.kind, user_principal_name: node.user_principal_name.clone() }
-    }
-
-    fn group_ref(&self, n: u32) -> GroupRef {
-        let node = &self.nodes[n as usize];
-        GroupRef { id: node.id.clone(), display_name: node.display_name.clone() }
-    }
-
-    /// The group's reference, its name `None` when the cache does not know it.
-    pub(crate) fn group_ref_or_unknown(&self, id: &str) -> GroupRef {
-        match self.by_id.get(id) {
-            Some(&n) if self.groups.contains_key(&n) => self.group_ref(n),
-            _ => GroupRef { id: id.to_string(), display_name: None },
-        }
-    }
-
-    fn group_node(&self, id: &str) -> Result<u32> {
-        match self.by_id.get(id.trim()) {
-            Some(&n) if self.groups.contains_key(&n) => Ok(n),
-            _ => Err(Error::invalid_input(format!(
-                "No group `{id}` in the group cache: check the ID, or refresh the cache (it may be new, or deleted since)"
-            ))),
-        }
-    }
-
-    fn object_node(&self, id: &str) -> Result<u32> {
-        self.by_id.get(id.trim()).copied().ok_or_else(|| {
-            Error::invalid_input(format!(
-                "No user or other directory object `{id}` in the group cache: check the ID, or refresh the cache (it may be new, or deleted since)"
-            ))
-        })
-    }
-
-    /// Every group, by display name.
-    pub(crate) fn group_rows(&self) -> Vec<GroupRow> {
-        let mut rows: Vec<(u32, &GroupRecord)> = self.groups.iter().map(|(&n, g)| (n, g)).collect();
-        rows.sort_by_cached_key(|(_, g)| name_key(&g.display_name, &g.id));
-        rows.into_iter()
-            .map(|(n, g)| GroupRow {
-                id: g.id.clone(),
-                display_name: g.display_name.clone(),
-                description: g.description.clone(),
-                mail: g.mail.clone(),
-                security_enabled: g.security_enabled,
-                mail_enabled: g.mail_enabled,
-                group_types: g.group_types.clone(),
-                membership_rule: g.membership_rule.clone(),
-                direct_members: self.members[n as usize].len() as u32,
-            })
-            .collect()
-    }
-
-    /// Breadth-first from `start` along `edges`: each reached node with its depth and the node
-    /// it was reached from. `start` itself is left out (also when a cycle leads back to it).
-    fn walk(&self, start: u32, edges: &[Vec<u32>], transitive: bool) -> Vec<(u32, u32, u32)> {
-        let mut seen: HashMap<u32, ()> = HashMap::from([(start, ())]);
-        let mut out = Vec::new();
-        let mut queue = VecDeque::from([(start, 0u32)]);
-        while let Some((n, depth)) = queue.pop_front() {
-            if depth >= 1 && !transitive {
-                break;
-            }
-            for &next in &edges[n as usize] {
-                if seen.insert(next, ()).is_none() {
-                    out.push((next, depth + 1, n));
-                    queue.push_back((next, depth + 1));
-                }
-            }
-        }
-        out
-    }
-
-    fn sort_key(&self, n: u32, depth: u32) -> (u32, String, String) {
-        let node = &self.nodes[n as usize];
-        let (name, id) = name_key(&node.display_name, &node.id);
-        (depth, name, id)
-    }
-
-    /// A group's members: direct (depth 1) or every nested one at its shortest depth, with the
-    /// group it was found in.
-    pub(crate) fn members(&self, group_id: &str, transitive: bool) -> Result<(GroupRef, Vec<MemberRow>)> {
-        let g = self.group_node(group_id)?;
-        let mut found = self.walk(g, &self.members, transitive);
-        found.sort_by_cached_key(|&(n, depth, _)| self.sort_key(n, depth));
-        let rows = found
-            .into_iter()
-            .map(|(n, depth, via)| MemberRow { member: self.directory_ref(n), depth, via: transitive.then(|| self.group_ref(via)) })
-            .collect();
-        Ok((self.group_ref(g), rows))
-    }
-
-    /// The groups an object is in: directly (depth 1) or through nested groups.
-    pub(crate) fn member_of(&self, object_id: &str, transitive: bool) -> Result<(DirectoryRef, Vec<GroupWithDepth>)> {
-        let u = self.object_node(object_id)?;
-        let mut found = self.walk(u, &self.parents, transitive);
-        found.sort_by_cached_key(|&(n, depth, _)| self.sort_key(n, depth));
-        Ok((self.directory_ref(u), found.into_iter().map(|(n, depth, _)| GroupWithDepth { group: self.group_ref(n), depth }).collect()))
-    }
-
-    /// The shortest chain of groups from one directly containing the object up to the group
-    /// (empty when the object is not in it).
-    pub(crate) fn why(&self, object_id: &str, group_id: &str) -> Result<(DirectoryRef, GroupRef, Vec<GroupRef>)> {
-        let u = self.object_node(object_id)?;
-        let g = self.group_node(group_id)?;
-        let mut from: HashMap<u32, u32> = HashMap::new();
-        let mut queue = VecDeque::from([u]);
-        let mut reached = false;
-        'search: while let Some(n) = queue.pop_front() {
-            for &parent in &self.parents[n as usize] {
-                if parent == u || from.contains_key(&parent) {
-                    continue;
-                }
-                from.insert(parent, n);
-                if parent == g {
-                    reached = true;
-                    break 'search;
-                }
-                queue.push_back(parent);
-            }
-        }
-        let mut chain = Vec::new();
-        if reached {
-            let mut at = g;
-            while at != u {
-                chain.push(self.group_ref(at));
-                at = from[&at];
-            }
-            chain.reverse();
-        }
-        Ok((self.directory_ref(u), self.group_ref(g), chain))
-    }
-
-    /// Users whose name, UPN or ID contains `query` (case-insensitive), by name.
-    pub(crate) fn search_users(&self, query: &str, limit: usize) -> Vec<DirectoryRef> {
-        let q = query.trim().to_lowercase();
-        let matches = |n: &u32| {
-            let node = &self.nodes[*n as usize];
-            q.is_empty()
-                || node.id.contains(&q)
-                || node.display_name.as_deref().is_some_and(|s| s.to_lowercase().contains(&q))
-                || node.user_principal_name.as_deref().is_some_and(|s| s.to_lowercase().contains(&q))
-        };
-        self.users.iter().filter(|n| matches(n)).take(limit).map(|&n| self.directory_ref(n)).collect()
-    }
+fn no_object(id: &str) -> Error {
+    Error::invalid_input(format!(
+        "No user or other directory object `{id}` in the group cache: check the ID, or refresh the cache (it may be new, or deleted since)"
+    ))
 }
 
-/// The stored text of a kind.
-pub(crate) fn kind_text(kind: MemberKind) -> &'static str {
-    match kind {
-        MemberKind::User => "user",
-        MemberKind::Group => "group",
-        MemberKind::ServicePrincipal => "servicePrincipal",
-        MemberKind::Device => "device",
-        MemberKind::Other => "other",
+fn directory_ref(o: ObjectRecord) -> DirectoryRef {
+    DirectoryRef { kind: kind_of(&o.kind), id: o.id, display_name: o.display_name, user_principal_name: o.user_principal_name }
+}
+
+fn group_ref(g: GroupName) -> GroupRef {
+    GroupRef { id: g.id, display_name: g.display_name }
+}
+
+/// Breadth-first from `start` along `edges`: each node reached with its depth and the node it
+/// was reached from, in the order reached. `start` itself is left out (also when a cycle leads
+/// back to it); without `transitive`, only the first level.
+fn walk(start: &str, transitive: bool, mut edges: impl FnMut(&str) -> StoreResult<Vec<String>>) -> StoreResult<Vec<(String, u32, String)>> {
+    let mut seen: HashSet<String> = HashSet::from([start.to_string()]);
+    let mut out = Vec::new();
+    let mut queue = VecDeque::from([(start.to_string(), 0u32)]);
+    while let Some((node, depth)) = queue.pop_front() {
+        if depth >= 1 && !transitive {
+            break;
+        }
+        for next in edges(&node)? {
+            if seen.insert(next.clone()) {
+                out.push((next.clone(), depth + 1, node.clone()));
+                queue.push_back((next, depth + 1));
+            }
+        }
     }
+    Ok(out)
+}
+
+/// The sort key of a row by depth, then name (case-insensitive), then ID.
+fn by_depth_then_name(depth: u32, name: &Option<String>, id: &str) -> (u32, String, String) {
+    (depth, name.as_deref().unwrap_or_default().to_lowercase(), id.to_string())
+}
+
+/// The group `id` (trimmed) by name, or the "no group" error.
+fn group(conn: &Connection, id: &str) -> StoreResult<Result<GroupName>> {
+    let id = id.trim();
+    Ok(q::group_names(conn, &[id.to_string()])?.pop().flatten().ok_or_else(|| no_group(id)))
+}
+
+/// One page of groups (see [`q::group_page`]) and how many match.
+pub(crate) fn groups(conn: &Connection, search: Option<&str>, order: GroupOrder, descending: bool, window: Window) -> StoreResult<(Vec<GroupRow>, u64)> {
+    let (rows, total) = q::group_page(conn, search, order, descending, window)?;
+    let rows = rows
+        .into_iter()
+        .map(|GroupListing { group: g, direct_members }| GroupRow {
+            id: g.id,
+            display_name: g.display_name,
+            description: g.description,
+            mail: g.mail,
+            security_enabled: g.security_enabled,
+            mail_enabled: g.mail_enabled,
+            group_types: g.group_types,
+            membership_rule: g.membership_rule,
+            direct_members: u32::try_from(direct_members).unwrap_or(u32::MAX),
+        })
+        .collect();
+    Ok((rows, total))
+}
+
+/// What a member list asks for, besides the group.
+pub(crate) struct MemberQuery {
+    pub(crate) transitive: bool,
+    pub(crate) search: Option<String>,
+    pub(crate) order: MemberOrder,
+    pub(crate) descending: bool,
+    pub(crate) window: Window,
+}
+
+/// One page of a group's members: direct (depth 1), or every nested one at its shortest depth
+/// with the group it was found in; and how many there are in all.
+pub(crate) fn members(conn: &Connection, group_id: &str, query: &MemberQuery) -> StoreResult<Result<(GroupRef, Vec<MemberRow>, u64)>> {
+    let group = match group(conn, group_id)? {
+        Ok(group) => group,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut groups = vec![(group.id.clone(), 0)];
+    if query.transitive {
+        groups.extend(walk(&group.id, true, |g| q::nested_groups(conn, g))?.into_iter().map(|(id, depth, _)| (id, depth)));
+    }
+    let (rows, total) = q::member_page(conn, &groups, &group.id, query.search.as_deref(), query.order, query.descending, query.window)?;
+    let rows = rows
+        .into_iter()
+        .map(|row| MemberRow { member: directory_ref(row.member), depth: row.depth, via: query.transitive.then(|| group_ref(row.via)) })
+        .collect();
+    Ok(Ok((group_ref(group), rows, total)))
+}
+
+/// The groups an object is in: directly (depth 1) or through nested groups, by depth then name.
+pub(crate) fn member_of(conn: &Connection, object_id: &str, transitive: bool) -> StoreResult<Result<(DirectoryRef, Vec<GroupWithDepth>)>> {
+    let id = object_id.trim();
+    let Some(object) = q::object(conn, id)? else { return Ok(Err(no_object(id))) };
+    let found = walk(id, transitive, |n| q::parents(conn, n))?;
+    let ids: Vec<String> = found.iter().map(|(g, _, _)| g.clone()).collect();
+    let names = q::group_names(conn, &ids)?;
+    let mut groups: Vec<GroupWithDepth> = found
+        .into_iter()
+        .zip(names)
+        .map(|((id, depth, _), name)| GroupWithDepth { group: GroupRef { display_name: name.and_then(|n| n.display_name), id }, depth })
+        .collect();
+    groups.sort_by_cached_key(|g| by_depth_then_name(g.depth, &g.group.display_name, &g.group.id));
+    Ok(Ok((directory_ref(object), groups)))
+}
+
+/// The shortest chain of groups from one directly containing the object up to the group
+/// (empty when the object is not in it).
+pub(crate) fn why(conn: &Connection, object_id: &str, group_id: &str) -> StoreResult<Result<(DirectoryRef, GroupRef, Vec<GroupRef>)>> {
+    let user = object_id.trim();
+    let Some(object) = q::object(conn, user)? else { return Ok(Err(no_object(user))) };
+    let group = match group(conn, group_id)? {
+        Ok(group) => group,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut from: HashMap<String, String> = HashMap::new();
+    let mut queue = VecDeque::from([user.to_string()]);
+    let mut reached = false;
+    'search: while let Some(node) = queue.pop_front() {
+        for parent in q::parents(conn, &node)? {
+            if parent == user || from.contains_key(&parent) {
+                continue;
+            }
+            from.insert(parent.clone(), node.clone());
+            if parent == group.id {
+                reached = true;
+                break 'search;
+            }
+            queue.push_back(parent);
+        }
+    }
+    let mut ids = Vec::new();
+    if reached {
+        let mut at = group.id.clone();
+        while at != user {
+            let next = from.get(&at).cloned().unwrap_or_else(|| user.to_string());
+            ids.push(at);
+            at = next;
+        }
+        ids.reverse();
+    }
+    let chain = q::group_names(conn, &ids)?.into_iter().zip(&ids).map(|(name, id)| GroupRef { id: id.clone(), display_name: name.and_then(|n| n.display_name) }).collect();
+    Ok(Ok((directory_ref(object), group_ref(group), chain)))
+}
+
+/// Users whose words or ID match `query` (see [`q::search_users`]), by name; at most `limit`.
+pub(crate) fn search_users(conn: &Connection, query: &str, limit: usize) -> StoreResult<Vec<DirectoryRef>> {
+    let limit = u32::try_from(limit).unwrap_or(u32::MAX);
+    Ok(q::search_users(conn, query, limit)?.into_iter().map(directory_ref).collect())
+}
+
+/// Group IDs to references, in the asked order; unknown ones without a name.
+pub(crate) fn resolve(conn: &Connection, ids: &[String]) -> StoreResult<Vec<GroupRef>> {
+    let names = q::group_names(conn, ids)?;
+    Ok(ids.iter().zip(names).map(|(id, name)| name.map(group_ref).unwrap_or_else(|| GroupRef { id: id.clone(), display_name: None })).collect())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use entra_store::queries::groups::{GroupRecord, Membership, NameRecord};
+    use entra_store::Store;
 
     fn g(id: &str) -> GroupRecord {
         GroupRecord { id: id.into(), display_name: Some(format!("Group {id}")), ..Default::default() }
@@ -296,8 +212,8 @@ mod tests {
         chain.iter().map(|g| g.id.as_str()).collect()
     }
 
-    /// g1 ⊃ g2 ⊃ g3 ⊃ g4 ⊃ g5 ∋ u; a ⊃ b ⊃ c ⊃ a ∋ v; g3 ∋ w; a ∋ g5 (a shortcut).
-    fn sample() -> Index {
+    /// g1 ⊃ g2 ⊃ g3 ⊃ g4 ⊃ g5 ∋ u; a ⊃ b ⊃ c ⊃ a ∋ v; g3 ∋ w; c ∋ g5 (a shortcut).
+    fn sample() -> Store {
         let groups = ["g1", "g2", "g3", "g4", "g5", "a", "b", "c"].map(g).to_vec();
         let memberships = vec![
             m("g1", "g2", "group"),
@@ -314,47 +230,59 @@ mod tests {
             m("nowhere", "x", "user"),
         ];
         let names = vec![NameRecord { id: "u".into(), kind: "user".into(), display_name: Some("Una".into()), ..Default::default() }];
-        Index::build(None, groups, memberships, names)
+        let store = Store::open_in_memory().unwrap();
+        store.write(|tx| entra_store::queries::groups::replace_all(tx, &groups, &memberships, &names).map(drop)).unwrap();
+        store
+    }
+
+    fn read<T>(store: &Store, f: impl FnOnce(&Connection) -> StoreResult<Result<T>>) -> Result<T> {
+        store.read(f).unwrap()
+    }
+
+    fn all(transitive: bool) -> MemberQuery {
+        MemberQuery { transitive, search: None, order: MemberOrder::Depth, descending: false, window: Window::default() }
     }
 
     #[test]
     fn transitive_member_of_walks_nesting_and_cycles_at_shortest_depth() {
-        let index = sample();
-        let (user, direct) = index.member_of("u", false).unwrap();
+        let store = sample();
+        let (user, direct) = read(&store, |c| member_of(c, "u", false)).unwrap();
         assert_eq!(user.display_name.as_deref(), Some("Una"));
         assert_eq!(direct.iter().map(|g| g.group.id.as_str()).collect::<Vec<_>>(), ["g5"]);
-        let (_, all) = index.member_of("u", true).unwrap();
+        let (_, all) = read(&store, |c| member_of(c, "u", true)).unwrap();
         let depths: HashMap<&str, u32> = all.iter().map(|g| (g.group.id.as_str(), g.depth)).collect();
         assert_eq!(depths, HashMap::from([("g5", 1), ("g4", 2), ("c", 2), ("g3", 3), ("b", 3), ("g2", 4), ("a", 4), ("g1", 5)]));
-        let (_, v) = index.member_of("v", true).unwrap();
+        let (_, v) = read(&store, |c| member_of(c, "v", true)).unwrap();
         assert_eq!(v.len(), 3, "a, and through the cycle b and c, each once");
     }
 
     #[test]
     fn why_is_the_shortest_chain_from_the_direct_group_up() {
-        let index = sample();
-        assert_eq!(ids(&index.why("u", "g1").unwrap().2), ["g5", "g4", "g3", "g2", "g1"]);
-        assert_eq!(ids(&index.why("u", "g5").unwrap().2), ["g5"]);
-        assert_eq!(ids(&index.why("u", "a").unwrap().2), ["g5", "c", "b", "a"]);
-        assert_eq!(ids(&index.why("v", "c").unwrap().2), ["a", "c"]);
-        assert!(index.why("w", "g5").unwrap().2.is_empty());
-        assert_eq!(index.why("nobody", "g1").unwrap_err().code(), crate::ErrorCode::InvalidInput);
-        assert!(index.why("u", "nowhere").unwrap_err().message().contains("`nowhere`"));
+        let store = sample();
+        let why = |user: &str, group: &str| read(&store, |c| why(c, user, group));
+        assert_eq!(ids(&why("u", "g1").unwrap().2), ["g5", "g4", "g3", "g2", "g1"]);
+        assert_eq!(ids(&why("u", "g5").unwrap().2), ["g5"]);
+        assert_eq!(ids(&why("u", "a").unwrap().2), ["g5", "c", "b", "a"]);
+        assert_eq!(ids(&why("v", "c").unwrap().2), ["a", "c"]);
+        assert!(why("w", "g5").unwrap().2.is_empty());
+        assert_eq!(why("nobody", "g1").unwrap_err().code(), crate::ErrorCode::InvalidInput);
+        assert!(why("u", "nowhere").unwrap_err().message().contains("`nowhere`"));
     }
 
     #[test]
     fn transitive_members_name_the_group_they_are_in() {
-        let index = sample();
-        let (_, direct) = index.members("g3", false).unwrap();
+        let store = sample();
+        let (_, direct, total) = read(&store, |c| members(c, "g3", &all(false))).unwrap();
         assert_eq!(direct.iter().map(|r| (r.member.id.as_str(), r.depth)).collect::<Vec<_>>(), [("w", 1), ("g4", 1)], "by name: w has none");
-        let (_, all) = index.members("g3", true).unwrap();
-        let u = all.iter().find(|r| r.member.id == "u").unwrap();
+        assert_eq!(total, 2);
+        let (_, rows, _) = read(&store, |c| members(c, "g3", &all(true))).unwrap();
+        let u = rows.iter().find(|r| r.member.id == "u").unwrap();
         assert_eq!((u.depth, u.via.as_ref().unwrap().id.as_str()), (3, "g5"));
-        let (_, cycle) = index.members("a", true).unwrap();
+        let (_, cycle, _) = read(&store, |c| members(c, "a", &all(true))).unwrap();
         assert!(cycle.iter().all(|r| r.member.id != "a"), "a group is not its own member");
         assert!(cycle.iter().any(|r| r.member.id == "u"));
-        let rows = index.group_rows();
-        assert_eq!(rows.len(), 8);
+        let (rows, total) = store.read(|c| groups(c, None, GroupOrder::Name, false, Window::default())).unwrap();
+        assert_eq!((rows.len(), total), (8, 8));
         assert_eq!(rows.iter().find(|r| r.id == "g3").unwrap().direct_members, 2);
     }
 }

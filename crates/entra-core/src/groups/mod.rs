@@ -1,6 +1,8 @@
 //! The Group caches screen's service, [`Groups`]: every group and its direct members, kept in
 //! the local SQLite cache (`<data dir>/cache.sqlite`, shared with the other screens) and synced
-//! by delta, with transitive membership and "why" computed locally.
+//! by delta, with transitive membership and "why" computed locally. Reads are answered by
+//! SQLite in place, a page at a time where a list can be long: no process copies the cache
+//! into memory, so memory stays bounded and a one-shot `entractl` read starts at once.
 //!
 //! - `sync`: [`Groups::refresh`]. Full = `/groups/delta` and `/users/delta` walked from scratch
 //!   (plus `getByIds` for the names of service principals and devices); incremental = from the
@@ -8,27 +10,32 @@
 //!   applied in one transaction, so a cancelled or failed refresh leaves the previous cache
 //!   whole. A refused or expired delta link becomes a full sync by itself (`fell_back`).
 //! - `round`: folding delta pages into one round (split groups, replays, repeated changes).
-//! - `index`: the in-memory graph of memberships built from the store (transitive members,
-//!   member-of, the "why" chain; cycles handled), rebuilt whenever the cache changes.
+//! - `index`: the membership graph walked in the store (transitive members, member-of, the
+//!   "why" chain; breadth-first, cycles handled), the group list and user search.
 //! - `policy`: the cache duration (`hh:mm:ss`) and what a read does with it (`reads`).
 //! - `types`: what the service returns.
 
 mod index;
 pub mod policy;
 mod reads;
+mod job;
+mod listings;
 mod round;
 mod sync;
 mod types;
 
+pub use sync::LISTINGS_FROM;
 pub use types::*;
 
 use crate::cache::{self, blocking};
 use crate::clock::{Clock, SystemClock};
+use crate::paging::ListQuery;
 use crate::{Desk, Result};
+use entra_store::queries::groups::{GroupOrder, MemberOrder, Window};
 use entra_store::Store;
-use index::Index;
+use index::MemberQuery;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
 
 struct Shared {
@@ -36,8 +43,6 @@ struct Shared {
     store: Store,
     /// One refresh (or clear) at a time, and its cancel handle for [`Groups::cancel_refresh`].
     pub(super) refresh: crate::cache::refresh_slot::RefreshSlot,
-    /// The membership index of the cache as last read (rebuilt when the cache's stamp changes).
-    index: Mutex<Option<Arc<Index>>>,
 }
 
 /// The Group caches screen's service. See the module doc. A cheap `Clone`.
@@ -45,6 +50,8 @@ struct Shared {
 pub struct Groups {
     shared: Arc<Shared>,
     clock: Arc<dyn Clock>,
+    /// The tenant size from which a full sync reads by listings ([`LISTINGS_FROM`]).
+    listings_from: u64,
 }
 
 impl std::fmt::Debug for Groups {
@@ -61,14 +68,25 @@ impl Groups {
 
     /// The service over an open store.
     pub fn new(desk: Desk, store: Store) -> Groups {
-        let shared = Shared { desk, store, refresh: Default::default(), index: Mutex::new(None) };
-        Groups { shared: Arc::new(shared), clock: Arc::new(SystemClock) }
+        let shared = Shared { desk, store, refresh: Default::default() };
+        Groups { shared: Arc::new(shared), clock: Arc::new(SystemClock), listings_from: LISTINGS_FROM }
     }
 
     /// The clock the cache's age is judged by (tests move it).
     pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Groups {
         self.clock = clock;
         self
+    }
+
+    /// Makes a full sync read by listings from `users + groups` of `objects` (0: always), e.g.
+    /// for tests on a small demo tenant.
+    pub fn with_listings_from(mut self, objects: u64) -> Groups {
+        self.listings_from = objects;
+        self
+    }
+
+    pub(crate) fn listings_from(&self) -> u64 {
+        self.listings_from
     }
 
     /// The cache.
@@ -109,23 +127,33 @@ impl Groups {
         progress: &(dyn Fn(GroupsSyncProgress) + Send + Sync),
         cancel: CancellationToken,
     ) -> Result<GroupsSyncSummary> {
-        let _turn = self.shared.refresh.turn().await;
-        self.refresh_locked(account_id, full, progress, cancel).await
+        self.refresh_with(account_id, full, None, progress, cancel).await
     }
 
-    async fn refresh_locked(
+    /// [`Groups::refresh`] with the method of a full read forced: [`SyncMethod::DeltaWalk`] or
+    /// [`SyncMethod::Listings`] (`None`: by the tenant's size, see [`LISTINGS_FROM`]). A staged
+    /// sync left by a killed or cancelled run is resumed unless the delta walk is forced.
+    pub async fn refresh_with(
         &self,
         account_id: &str,
         full: bool,
+        method: Option<SyncMethod>,
         progress: &(dyn Fn(GroupsSyncProgress) + Send + Sync),
         cancel: CancellationToken,
     ) -> Result<GroupsSyncSummary> {
-        let result = self.shared.refresh.run(&cancel, |token| sync::run(self, account_id, full, progress, token)).await;
-        if result.is_ok() {
-            // The next read rebuilds the index from what was just written.
-            self.forget_index();
-        }
-        result
+        let _turn = self.shared.refresh.turn().await;
+        self.refresh_locked(account_id, full, method, progress, cancel).await
+    }
+
+    pub(super) async fn refresh_locked(
+        &self,
+        account_id: &str,
+        full: bool,
+        method: Option<SyncMethod>,
+        progress: &(dyn Fn(GroupsSyncProgress) + Send + Sync),
+        cancel: CancellationToken,
+    ) -> Result<GroupsSyncSummary> {
+        self.shared.refresh.run(&cancel, |token| sync::run(self, account_id, full, method, progress, token)).await
     }
 
     /// Cancels the refresh in progress; returns whether there was one.
@@ -138,53 +166,101 @@ impl Groups {
     pub async fn clear(&self) -> Result<()> {
         let _turn = self.shared.refresh.turn().await;
         blocking(self.store(), |s| s.write(entra_store::queries::groups::clear)).await?;
-        self.forget_index();
         Ok(())
     }
 
-    /// Every cached group. With `account_id`, the cache policy applies first (see [`reads`]).
+    /// Every cached group, by name. With `account_id`, the cache policy applies first (see
+    /// [`reads`]). A screen reads [`Groups::list_page`] instead.
     pub async fn list(&self, account_id: Option<&str>) -> Result<GroupList> {
-        let (index, cache) = reads::prepare(self, account_id).await?;
-        Ok(GroupList { groups: index.group_rows(), cache })
+        let cache = reads::prepare(self, account_id).await?;
+        let (groups, _) = blocking(self.store(), |s| s.read(|c| index::groups(c, None, GroupOrder::Name, false, Window::default()))).await?;
+        Ok(GroupList { groups, cache })
     }
 
-    /// A group's members, direct or transitive.
+    /// One page of the cached groups. Search: groups whose display name or mail has a word
+    /// starting with each word of the text (`"fin team"` finds "Finance Team EMEA"), or whose
+    /// ID is the text (or starts with it, from 8 characters). Sort keys: `name` (the default)
+    /// and `members` (direct member count, kept in the cache, not counted per page); both tie
+    /// on name, then ID. With `account_id`, the cache policy applies first.
+    pub async fn list_page(&self, account_id: Option<&str>, query: &ListQuery) -> Result<GroupPage> {
+        let order = match query.sort_key(&["name", "members"])? {
+            "members" => GroupOrder::Members,
+            _ => GroupOrder::Name,
+        };
+        let cache = reads::prepare(self, account_id).await?;
+        let (search, descending, window) = (query.search_text().map(str::to_string), query.descending, window(query));
+        let (rows, total) = blocking(self.store(), move |s| s.read(|c| index::groups(c, search.as_deref(), order, descending, window))).await?;
+        Ok(GroupPage { groups: query.page(rows, total), cache })
+    }
+
+    /// A group's members, direct or transitive, all of them. A screen reads
+    /// [`Groups::members_page`] instead.
     pub async fn members(&self, account_id: Option<&str>, group_id: &str, transitive: bool) -> Result<MemberList> {
-        let (index, cache) = reads::prepare(self, account_id).await?;
-        let (group, members) = index.members(group_id, transitive)?;
+        let cache = reads::prepare(self, account_id).await?;
+        let query = MemberQuery { transitive, search: None, order: MemberOrder::Depth, descending: false, window: Window::default() };
+        let group_id = group_id.to_string();
+        let (group, members, _) = blocking(self.store(), move |s| s.read(|c| index::members(c, &group_id, &query))).await??;
         Ok(MemberList { group, transitive, members, cache })
     }
 
-    /// The groups a user (or any directory object) is in, directly or transitively.
+    /// One page of a group's members: direct ones (depth 1), or with `transitive` every member
+    /// of its nested groups too, each once at its shortest depth with the group it is directly
+    /// in (`via`). Search: members whose name, user principal name or mail has a word starting
+    /// with each word of the text, or whose ID matches (as [`Groups::list_page`]). Sort keys:
+    /// `depth` (the default: depth, then name, then ID) and `name`. With `account_id`, the
+    /// cache policy applies first.
+    pub async fn members_page(&self, account_id: Option<&str>, group_id: &str, transitive: bool, query: &ListQuery) -> Result<MemberPage> {
+        let order = match query.sort_key(&["depth", "name"])? {
+            "name" => MemberOrder::Name,
+            _ => MemberOrder::Depth,
+        };
+        let cache = reads::prepare(self, account_id).await?;
+        let asked =
+            MemberQuery { transitive, search: query.search_text().map(str::to_string), order, descending: query.descending, window: window(query) };
+        let group_id = group_id.to_string();
+        let (group, rows, total) = blocking(self.store(), move |s| s.read(|c| index::members(c, &group_id, &asked))).await??;
+        Ok(MemberPage { group, transitive, members: query.page(rows, total), cache })
+    }
+
+    /// The groups a user (or any directory object) is in, directly or transitively, by depth
+    /// then name (a user's groups are few: the whole list).
     pub async fn member_of(&self, account_id: Option<&str>, user_id: &str, transitive: bool) -> Result<MemberOf> {
-        let (index, cache) = reads::prepare(self, account_id).await?;
-        let (user, groups) = index.member_of(user_id, transitive)?;
+        let cache = reads::prepare(self, account_id).await?;
+        let user_id = user_id.to_string();
+        let (user, groups) = blocking(self.store(), move |s| s.read(|c| index::member_of(c, &user_id, transitive))).await??;
         Ok(MemberOf { user, transitive, groups, cache })
     }
 
     /// Why `user_id` is in `group_id`: the shortest chain of nested groups.
     pub async fn why(&self, account_id: Option<&str>, user_id: &str, group_id: &str) -> Result<WhyAnswer> {
-        let (index, cache) = reads::prepare(self, account_id).await?;
-        let (user, group, chain) = index.why(user_id, group_id)?;
+        let cache = reads::prepare(self, account_id).await?;
+        let (user_id, group_id) = (user_id.to_string(), group_id.to_string());
+        let (user, group, chain) = blocking(self.store(), move |s| s.read(|c| index::why(c, &user_id, &group_id))).await??;
         Ok(WhyAnswer { user, group, member: !chain.is_empty(), chain, cache })
     }
 
-    /// Users whose name, user principal name or ID contains `query` (case-insensitive), from the
-    /// cache only; at most `limit`.
+    /// Users whose display name, user principal name or mail has a word starting with each
+    /// word of `query` ("smi" finds "John Smith" and john.smith@contoso.com), or whose ID is
+    /// `query` (or starts with it, from 8 characters); every user for an empty query. From the
+    /// cache only; at most `limit`, by name. A keystroke reads a bounded number of matches
+    /// ([`entra_store::queries::groups::search_users`]: the first by name as of the last full
+    /// sync), so it costs the same in any tenant.
     pub async fn search_users(&self, query: &str, limit: usize) -> Result<Vec<DirectoryRef>> {
-        let index = reads::current_index(self).await?;
-        Ok(index.search_users(query, limit))
+        let query = query.to_string();
+        blocking(self.store(), move |s| s.read(|c| index::search_users(c, &query, limit))).await
     }
 
     /// Group IDs to names, from the cache only (the JWT inspector's `groups` claim).
     pub async fn resolve(&self, ids: &[String]) -> Result<ResolvedNames> {
-        let index = reads::current_index(self).await?;
-        Ok(ResolvedNames { names: ids.iter().map(|id| index.group_ref_or_unknown(id)).collect(), as_of: index.as_of() })
+        let ids = ids.to_vec();
+        let (names, state) = blocking(self.store(), move |s| s.read(|c| Ok((index::resolve(c, &ids)?, entra_store::queries::groups::state(c)?)))).await?;
+        Ok(ResolvedNames { names, as_of: state.sync.map(|s| s.as_of) })
     }
+}
 
-    fn forget_index(&self) {
-        self.shared.index.lock().unwrap_or_else(|p| p.into_inner()).take();
-    }
+/// The rows a query asks for, as the store's window.
+fn window(query: &ListQuery) -> Window {
+    Window { start: query.start, rows: Some(u64::from(query.rows())) }
 }
 
 #[cfg(test)]

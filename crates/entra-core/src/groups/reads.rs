@@ -2,15 +2,17 @@
 //! the duration is a "hit" and answers at once; an older one (always, when the duration is
 //! `00:00:00`) is a "miss": an incremental refresh runs first, and if it cannot reach Graph the
 //! answer comes from the cache marked stale with the reason. Without an account the cache
-//! answers as it is. Then the membership index is taken (rebuilt if the cache changed).
+//! answers as it is. Then the answer is read from the store itself (see `index`).
+//!
+//! Also the names the cache holds, for a sync that completes partial records ([`known_names`],
+//! [`with_known_names`]): read from the store, never from a copy of it.
 
-use super::index::Index;
 use super::{policy, CacheState, Freshness, Groups, GroupsOverview, GroupsStats};
 use crate::cache::blocking;
 use crate::{ErrorCode, Result};
 use chrono::{DateTime, Utc};
-use entra_store::queries::groups::{self as q, GroupsState, SyncRecord};
-use std::sync::Arc;
+use entra_store::queries::groups::{self as q, GroupsState, NameRecord, SyncRecord};
+use std::collections::HashMap;
 use tokio_util::sync::CancellationToken;
 
 /// The freshness of a cache synced at `sync` under a duration of `policy_secs`.
@@ -58,8 +60,9 @@ pub(super) async fn overview(groups: &Groups) -> Result<GroupsOverview> {
     Ok(GroupsOverview { policy: policy::policy(state.policy_secs), stats, cache: freshness(sync, state.policy_secs, groups.now()) })
 }
 
-/// Applies the policy (see the module doc), counts the hit or miss, and returns the index.
-pub(super) async fn prepare(groups: &Groups, account_id: Option<&str>) -> Result<(Arc<Index>, CacheState)> {
+/// Applies the policy (see the module doc), counts the hit or miss, and says how fresh the
+/// cache now is.
+pub(super) async fn prepare(groups: &Groups, account_id: Option<&str>) -> Result<CacheState> {
     let state = read_state(groups).await?;
     let (cache, hit) = match account_id {
         None => (freshness(state.sync.as_ref(), state.policy_secs, groups.now()), true),
@@ -67,7 +70,7 @@ pub(super) async fn prepare(groups: &Groups, account_id: Option<&str>) -> Result
         Some(account) => refresh_first(groups, account).await?,
     };
     blocking(groups.store(), move |s| s.write(|tx| q::count_read(tx, hit))).await?;
-    Ok((current_index(groups).await?, cache))
+    Ok(cache)
 }
 
 /// A miss: refresh (unless a refresh that finished while we waited made the cache fresh).
@@ -77,7 +80,7 @@ async fn refresh_first(groups: &Groups, account: &str) -> Result<(CacheState, bo
     if is_fresh(&state, groups.now()) && state.policy_secs > 0 {
         return Ok((freshness(state.sync.as_ref(), state.policy_secs, groups.now()), true));
     }
-    match groups.refresh_locked(account, false, &|_| {}, CancellationToken::new()).await {
+    match groups.refresh_locked(account, false, None, &|_| {}, CancellationToken::new()).await {
         Ok(summary) => Ok((CacheState { as_of: Some(summary.as_of), freshness: Freshness::Fresh, stale_reason: None, refreshed: true }, false)),
         Err(e) if matches!(e.code(), ErrorCode::Cancelled | ErrorCode::Storage | ErrorCode::Internal) => Err(e),
         Err(e) => {
@@ -92,23 +95,46 @@ async fn refresh_first(groups: &Groups, account: &str) -> Result<(CacheState, bo
     }
 }
 
-/// The index of the cache as it is now: the one in memory if the cache has not changed since
-/// it was built (same "as of"), else a new one read from the store.
-pub(super) async fn current_index(groups: &Groups) -> Result<Arc<Index>> {
-    let as_of = read_state(groups).await?.sync.map(|s| s.as_of);
-    if let Some(index) = groups.shared.index.lock().unwrap_or_else(|p| p.into_inner()).as_ref() {
-        if index.as_of() == as_of {
-            return Ok(index.clone());
-        }
-    }
-    let index = blocking(groups.store(), |s| {
+/// The cached name records (users, service principals, devices) of those of `ids` the cache
+/// names; groups are not in it.
+pub(super) async fn known_names(groups: &Groups, ids: Vec<String>) -> Result<HashMap<String, NameRecord>> {
+    blocking(groups.store(), move |s| {
         s.read(|c| {
-            let as_of = q::state(c)?.sync.map(|s| s.as_of);
-            Ok(Index::build(as_of, q::groups(c)?, q::memberships(c)?, q::names(c)?))
+            let mut known = HashMap::new();
+            for id in ids {
+                if let Some(name) = q::name(c, &id)? {
+                    known.insert(id, name);
+                }
+            }
+            Ok(known)
         })
     })
-    .await?;
-    let index = Arc::new(index);
-    *groups.shared.index.lock().unwrap_or_else(|p| p.into_inner()) = Some(index.clone());
-    Ok(index)
+    .await
+}
+
+/// Runs `f` with a lookup of the cached name record of an ID, off the async workers and in one
+/// snapshot of the store (for a round's users, whose IDs only the round knows). A failed
+/// lookup fails the whole call.
+pub(super) async fn with_known_names<T: Send + 'static>(
+    groups: &Groups,
+    f: impl FnOnce(&dyn Fn(&str) -> Option<NameRecord>) -> T + Send + 'static,
+) -> Result<T> {
+    blocking(groups.store(), move |s| {
+        s.read(|c| {
+            let failed = std::cell::RefCell::new(None);
+            let lookup = |id: &str| match q::name(c, id) {
+                Ok(found) => found,
+                Err(e) => {
+                    failed.borrow_mut().get_or_insert(e);
+                    None
+                }
+            };
+            let out = f(&lookup);
+            match failed.into_inner() {
+                Some(e) => Err(e),
+                None => Ok(out),
+            }
+        })
+    })
+    .await
 }

@@ -1,6 +1,18 @@
-//! [`Groups::refresh`]'s work.
+//! [`Groups::refresh`]'s work: which [`SyncMethod`] reads Graph, and writing what it read.
 //!
-//! # Full
+//! # Which method
+//! With stored delta links for this tenant and Graph URL, and no full sync asked for:
+//! incremental. Otherwise a full read: by listings ([`super::listings`]) when a staged sync of
+//! this scope is waiting to be resumed, when asked for, or when the tenant has at least
+//! [`LISTINGS_FROM`] users and groups (`$count`, two cheap requests); by a delta walk from
+//! scratch otherwise, or when a provider refuses `$deltaToken=latest` (the fallback).
+//!
+//! # Full by listings
+//! The listings fill the staging tables; then the staged copy replaces the cache in one
+//! transaction with the delta links taken before the listings, and the changes made meanwhile
+//! are read from them as an incremental round on top.
+//!
+//! # Full by delta walk
 //! `/groups/delta?$select=…,members` and `/users/delta?$select=id,displayName,userPrincipalName,mail`
 //! walked from scratch side by side, to their delta links; the service principals, devices and
 //! other non-user members named through `POST /directoryObjects/getByIds` (1,000 a request);
@@ -17,42 +29,34 @@
 //! complete: a cancelled or failed refresh leaves the previous cache as it was.
 
 use super::round::{name_of, GroupsRound, UsersRound};
-use super::{reads, Groups, GroupsSyncProgress, GroupsSyncSummary, GroupsSyncPhase};
+use super::{listings, reads, Groups, GroupsSyncPhase, GroupsSyncProgress, GroupsSyncSummary, SyncMethod};
 use crate::cache::blocking;
 use crate::graph::map_error;
 use crate::{Error, ErrorCode, Result};
-use entra_graph::{GraphClient, GraphError, Page};
-use entra_store::queries::groups::{self as q, Round, SyncRecord};
+use entra_graph::{GraphError, Page};
+use entra_store::queries::groups::{self as q, staging, Round, SyncRecord};
 use futures::TryStreamExt;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
-type Progress<'a> = &'a (dyn Fn(GroupsSyncProgress) + Send + Sync);
+use super::job::{Job, Meter, Progress};
 
-/// Counters shared by the two walks, reported after each page.
-struct Meter<'a> {
-    progress: Progress<'a>,
-    state: Mutex<GroupsSyncProgress>,
-}
+/// The tenant size (users + groups) from which a full sync reads by listings rather than by a
+/// delta walk: below it the walk's chain of pages is short, and it costs fewer requests.
+pub const LISTINGS_FROM: u64 = 50_000;
 
-impl Meter<'_> {
-    fn step(&self, update: impl FnOnce(&mut GroupsSyncProgress)) {
-        let event = {
-            let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
-            update(&mut s);
-            s.clone()
-        };
-        (self.progress)(event);
-    }
-    fn requests(&self) -> u64 {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).requests
-    }
-}
-
-/// One refresh (the caller holds the sync lock).
-pub(super) async fn run(groups: &Groups, account_id: &str, full: bool, progress: Progress<'_>, cancel: CancellationToken) -> Result<GroupsSyncSummary> {
+/// One refresh (the caller holds the sync lock). `method` forces how a full read is done
+/// (`None`: by the tenant's size); it does not make an incremental refresh full.
+pub(super) async fn run(
+    groups: &Groups,
+    account_id: &str,
+    full: bool,
+    method: Option<SyncMethod>,
+    progress: Progress<'_>,
+    cancel: CancellationToken,
+) -> Result<GroupsSyncSummary> {
     let started = Instant::now();
     let account = groups.desk().account(Some(account_id))?;
     let scope = format!("{} {}", account.tenant_id, account.graph_url);
@@ -76,7 +80,7 @@ pub(super) async fn run(groups: &Groups, account_id: &str, full: bool, progress:
     let job = Job { groups, graph: &graph, meter: &meter, cancel: &cancel, scope, started };
     if let Some((groups_link, users_link)) = links {
         match walk(&job, Some(groups_link), Some(users_link)).await {
-            Ok(walked) => return job.save(walked, false, None).await,
+            Ok(walked) => return job.save(walked, false, None, How::plain(SyncMethod::Incremental)).await,
             Err(e) if e.is_delta_link_refused() => {
                 let code = e.graph_code().unwrap_or("refused").to_string();
                 tracing::info!(status = ?e.status(), code, "Graph refused the stored group delta link; reading everything");
@@ -88,18 +92,36 @@ pub(super) async fn run(groups: &Groups, account_id: &str, full: bool, progress:
             Err(e) => return Err(map_error(e)),
         }
     }
+    if job.by_listings(method).await? {
+        match listings::run(&job).await? {
+            Some(listed) => return job.swap_in(listed, fell_back).await,
+            None => {
+                let why = "Graph refused `$deltaToken=latest`, so the delta was walked from scratch instead of listing";
+                fell_back = Some(match fell_back {
+                    Some(first) => format!("{first}; {why}"),
+                    None => why.to_string(),
+                });
+            }
+        }
+    }
     let walked = walk(&job, None, None).await.map_err(map_error)?;
-    job.save(walked, true, fell_back).await
+    job.save(walked, true, fell_back, How::plain(SyncMethod::DeltaWalk)).await
 }
 
-struct Job<'a> {
-    groups: &'a Groups,
-    graph: &'a GraphClient,
-    meter: &'a Meter<'a>,
-    cancel: &'a CancellationToken,
-    scope: String,
-    started: Instant,
+/// How the round [`Job::save`] writes was read, for the record and the summary.
+struct How {
+    method: SyncMethod,
+    resumed: bool,
+    /// Rows a full sync by listings wrote when it swapped its staged copy in.
+    swapped: u64,
 }
+
+impl How {
+    fn plain(method: SyncMethod) -> How {
+        How { method, resumed: false, swapped: 0 }
+    }
+}
+
 
 /// Both rounds, read to their delta links.
 struct Walked {
@@ -161,12 +183,67 @@ async fn walk(job: &Job<'_>, groups_link: Option<String>, users_link: Option<Str
 }
 
 impl Job<'_> {
+    /// Whether a full read goes by listings: as forced, else when a staged sync of this scope
+    /// waits to be resumed, else by the tenant's size (a provider without `$count` is walked).
+    async fn by_listings(&self, method: Option<SyncMethod>) -> Result<bool> {
+        match method {
+            Some(SyncMethod::Listings) => return Ok(true),
+            Some(SyncMethod::DeltaWalk) => return Ok(false),
+            _ => {}
+        }
+        let scope = self.scope.clone();
+        let waiting = blocking(self.groups.store(), |s| s.read(staging::job)).await?;
+        if waiting.is_some_and(|j| j.scope == scope) {
+            return Ok(true);
+        }
+        let from = self.groups.listings_from();
+        if from == 0 {
+            return Ok(true);
+        }
+        let size = self.graph.directory_size().await;
+        self.meter.step(|s| s.requests += 2);
+        match size {
+            Ok((users, groups)) => Ok(users + groups >= from),
+            Err(e) if e.status() == Some(400) => Ok(false),
+            Err(e) => Err(map_error(e)),
+        }
+    }
+
+    /// Replaces the cache with the listings' staged copy (with their delta links, in one
+    /// transaction), then reads and applies the changes made while they ran.
+    async fn swap_in(&self, listed: listings::Listed, fell_back: Option<String>) -> Result<GroupsSyncSummary> {
+        if self.cancel.is_cancelled() {
+            return Err(Error::new(ErrorCode::Cancelled, "The group cache refresh was cancelled; the cache is as it was, and the next refresh continues where this one stopped"));
+        }
+        self.meter.step(|s| s.phase = GroupsSyncPhase::Saving);
+        let record = SyncRecord {
+            scope: self.scope.clone(),
+            groups_delta_link: Some(listed.groups_link.clone()),
+            users_delta_link: Some(listed.users_link.clone()),
+            as_of: self.groups.now(),
+            full: true,
+            requests: self.meter.requests(),
+            duration_ms: self.started.elapsed().as_millis() as u64,
+            fallback: fell_back.clone(),
+        };
+        let swapped = blocking(self.groups.store(), move |s| {
+            s.write(|tx| {
+                let written = staging::swap_in(tx)?;
+                q::set_sync(tx, &record)?;
+                Ok(written)
+            })
+        })
+        .await?;
+        let walked = walk(self, Some(listed.groups_link), Some(listed.users_link)).await.map_err(map_error)?;
+        self.save(walked, false, fell_back, How { method: SyncMethod::Listings, resumed: listed.resumed, swapped }).await
+    }
+
     /// Names the new non-user members, then writes the round (or the whole cache) and the
     /// sync record in one transaction.
-    async fn save(&self, walked: Walked, full: bool, fell_back: Option<String>) -> Result<GroupsSyncSummary> {
+    async fn save(&self, walked: Walked, full: bool, fell_back: Option<String>, how: How) -> Result<GroupsSyncSummary> {
         let Walked { groups: groups_round, users, groups_link, users_link } = walked;
-        let index = if full { None } else { Some(reads::current_index(self.groups).await?) };
-        let unnamed: Vec<String> = groups_round.added_others().into_iter().filter(|id| index.as_ref().is_none_or(|i| !i.has_name(id))).collect();
+        let named = if full { HashMap::new() } else { reads::known_names(self.groups, groups_round.added_others()).await? };
+        let unnamed: Vec<String> = groups_round.added_others().into_iter().filter(|id| named.get(id).is_none_or(|n| n.display_name.is_none())).collect();
         let mut others = Vec::new();
         if !unnamed.is_empty() {
             self.meter.step(|s| s.phase = GroupsSyncPhase::Names);
@@ -189,7 +266,7 @@ impl Job<'_> {
             .collect()
         };
         let finished = groups_round.finish(&known);
-        let (mut names, removed_names) = users.finish(|id| index.as_ref().and_then(|i| i.name_record(id)));
+        let (mut names, removed_names) = if full { users.finish(|_| None) } else { reads::with_known_names(self.groups, move |known| users.finish(known)).await? };
         names.extend(others);
         if self.cancel.is_cancelled() {
             return Err(Error::new(ErrorCode::Cancelled, "The group cache refresh was cancelled; the cache is as it was before"));
@@ -201,7 +278,7 @@ impl Job<'_> {
             groups_delta_link: Some(groups_link),
             users_delta_link: Some(users_link),
             as_of,
-            full,
+            full: full || how.method == SyncMethod::Listings,
             requests: self.meter.requests(),
             duration_ms: self.started.elapsed().as_millis() as u64,
             fallback: fell_back.clone(),
@@ -230,15 +307,17 @@ impl Job<'_> {
         let duration_ms = self.started.elapsed().as_millis() as u64;
         blocking(self.groups.store(), move |s| s.write(|tx| q::set_sync_duration(tx, duration_ms))).await?;
         Ok(GroupsSyncSummary {
-            full,
+            full: full || how.method == SyncMethod::Listings,
             fell_back,
             groups: stats.groups,
             users: stats.users,
             memberships: stats.memberships,
-            changes,
+            changes: changes + how.swapped,
             requests: self.meter.requests(),
             duration_ms,
             as_of,
+            method: how.method,
+            resumed: how.resumed,
         })
     }
 }

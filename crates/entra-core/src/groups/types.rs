@@ -1,8 +1,9 @@
 //! What the Group caches service returns: the cache policy, statistics, freshness, group and
-//! member rows, "member of" and "why" answers, resolved names, and refresh progress and
-//! summary. Plain data with `chrono` times, serialised in camelCase (RFC 3339 times): the very
+//! member rows (whole lists, or pages of them: [`GroupPage`], [`MemberPage`]), "member of" and
+//! "why" answers, resolved names, and refresh progress and summary. Plain data with `chrono` times, serialised in camelCase (RFC 3339 times): the very
 //! types the screen receives and `entractl groups` prints (TypeScript behind the `ts` feature).
 
+use crate::paging::ListPage;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -205,6 +206,32 @@ pub struct MemberList {
     pub cache: CacheState,
 }
 
+/// One page of the cached groups ([`crate::groups::Groups::list_page`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct GroupPage {
+    /// The page: its groups, where it starts, how many groups match in all, where the next starts.
+    pub groups: ListPage<GroupRow>,
+    /// Freshness.
+    pub cache: CacheState,
+}
+
+/// One page of a group's members ([`crate::groups::Groups::members_page`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct MemberPage {
+    /// The group.
+    pub group: GroupRef,
+    /// Whether nested members are included.
+    pub transitive: bool,
+    /// The page: its members, where it starts, how many members match in all, where the next starts.
+    pub members: ListPage<MemberRow>,
+    /// Freshness.
+    pub cache: CacheState,
+}
+
 /// A group a user is in, and how deep.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -269,6 +296,8 @@ pub enum GroupsSyncPhase {
     Groups,
     /// Reading `/users/delta`.
     Users,
+    /// Reading each listed group's direct members (`$batch`es of `/groups/{id}/members`).
+    Members,
     /// Naming service principals and devices (`/directoryObjects/getByIds`).
     Names,
     /// Writing the cache (one transaction).
@@ -294,6 +323,23 @@ pub struct GroupsSyncProgress {
     /// Graph requests so far.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub requests: u64,
+}
+
+/// How a refresh read Graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub enum SyncMethod {
+    /// The stored delta links followed to their new links: the changes since the last sync.
+    Incremental,
+    /// A full read by walking `/groups/delta` (with members) and `/users/delta` from scratch:
+    /// few requests, but one page after another. Chosen for small tenants.
+    DeltaWalk,
+    /// A full read by listings: the delta links of "now" first, then `/users`, `/groups` and
+    /// each group's members (in `$batch`es) side by side, checkpointed so a killed sync
+    /// resumes, then the changes made meanwhile. Bound by Graph's budget, not by one chain of
+    /// pages. Chosen for large tenants.
+    Listings,
 }
 
 /// What a refresh did.
@@ -327,4 +373,8 @@ pub struct GroupsSyncSummary {
     pub duration_ms: u64,
     /// The cache's new "as of".
     pub as_of: DateTime<Utc>,
+    /// How Graph was read.
+    pub method: SyncMethod,
+    /// Whether a full sync by listings continued one that an earlier run left unfinished.
+    pub resumed: bool,
 }

@@ -1,12 +1,14 @@
 //! The audit log: its lines as the service writes them (who, what, in words, with Graph's
-//! request-id), read back (newest first) and exported whole (oldest first) as JSON lines or
-//! CSV. The store keeps it append-only and hash-chained; nothing here can change a line once
-//! written, and [`Leases::verify_audit`] checks that nothing else did (`store::chain`).
+//! request-id), read back (newest first, or a page at a time) and exported whole (oldest first)
+//! as JSON lines or CSV. The store keeps it append-only and hash-chained; nothing here can change
+//! a line once written, and [`Leases::verify_audit`] checks that nothing else did (`store::chain`).
 
+use super::lists::AuditQuery;
 use super::store::chain::{self, AuditVerification};
 use super::types::{AuditAction, AuditEntry, AuditFormat, AuditLine, Lease};
 use super::Leases;
 use crate::csv::text_cell;
+use crate::paging::ListPage;
 use crate::Result;
 use chrono::{DateTime, Utc};
 
@@ -65,9 +67,16 @@ fn csv(entries: &[AuditEntry]) -> String {
 }
 
 impl Leases {
-    /// The newest `limit` audit lines (all when `None`), newest first.
+    /// The newest `limit` audit lines (all when `None`), newest first (`entractl lease audit`;
+    /// the screen reads [`Leases::audit_page`]s).
     pub async fn audit(&self, limit: Option<usize>) -> Result<Vec<AuditEntry>> {
         self.store().audit(limit).await
+    }
+
+    /// One page of the audit lines `query` keeps (search, lease, action; newest first unless
+    /// sorted by `seq`), and how many it keeps in all.
+    pub async fn audit_page(&self, query: &AuditQuery) -> Result<ListPage<AuditEntry>> {
+        self.store().audit_page(query).await
     }
 
     /// Checks the audit log's hash chain, the whole log, with the core's one verifier (whatever

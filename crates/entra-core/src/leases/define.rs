@@ -4,11 +4,13 @@
 use super::audit::local_actor;
 use super::tenant::binding_of;
 use super::duration::{format_duration, parse_duration};
+use super::lists::{LeaseState, LeasesQuery};
 use super::types::{AuditAction, AuditLine, DefineRequest, Definition, LeaseKind};
 use super::Leases;
 use crate::graph::map_error;
 use crate::secret::ClientSecret;
 use crate::ids::is_guid;
+use crate::paging::ListQuery;
 use crate::{Error, ErrorCode, Result};
 
 /// The keychain scope of an access-token definition's client secret: its own entry
@@ -208,7 +210,14 @@ impl Leases {
     /// ended leases keep their history.
     pub async fn remove_definition(&self, name: &str) -> Result<()> {
         let definition = self.definition(name).await?;
-        let live = self.list().await?.into_iter().filter(|l| l.definition == definition.name && !l.status.is_final()).count();
+        // Counted by the store: a page of one row says how many there are in all.
+        let live_query = LeasesQuery {
+            list: ListQuery { limit: Some(1), ..ListQuery::default() },
+            state: LeaseState::Live,
+            definition: Some(definition.name.clone()),
+            ..LeasesQuery::default()
+        };
+        let live = self.store().lease_page(&live_query).await?.total;
         if live > 0 {
             return Err(Error::invalid_input(format!(
                 "'{}' still has {live} live lease(s): revoke them first, then remove the definition",

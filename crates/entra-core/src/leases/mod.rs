@@ -15,7 +15,10 @@
 //! - `tenant`: the tenant a definition or lease belongs to, and the check that refuses an
 //!   account of another tenant (or an unbound record) before anything acts in a tenant.
 //! - `tokens`: access-token leases' tokens, in memory only.
-//! - `audit`: the append-only log, its lines and its export.
+//! - `audit`: the append-only log, its lines, a page of them, and its export.
+//! - `lists`: the lease list and the audit log a page at a time: the queries and their orders
+//!   (searched, filtered, sorted and counted in the store); `counts`: the lease counts the
+//!   overview carries instead of the leases.
 //! - `owner`: which process owns an unfinished intent or revocation.
 //! - `home`: where the store lives; a store found elsewhere (a copied data folder) acts in no
 //!   tenant until the admin says it was moved or copied.
@@ -34,11 +37,13 @@
 //! itself ends it even if Entra Desk never runs again.
 
 mod audit;
+mod counts;
 mod define;
 pub mod duration;
 mod fault;
 mod home;
 mod issue;
+mod lists;
 pub mod maintenance;
 pub mod marker;
 mod migrate;
@@ -57,6 +62,8 @@ pub use duration::{format_duration, parse_duration};
 pub use fault::{FAULT_ENV, FAULT_POINTS};
 pub use store::{LeaderInfo, LeaseStore, SqliteLeaseStore, StoreCheck, StoreDescription, StoreKind, StoredLease};
 pub use home::{Relocation, StoreHome};
+pub use counts::LeaseCounts;
+pub use lists::{contains_pattern, AuditQuery, LeaseOrder, LeaseState, LeasesQuery, AUDIT_SORT_KEYS, LEASE_SORT_KEYS};
 pub use migrate::MigrationReport;
 pub use reconcile::REPLICATION_GRACE;
 pub use tenant::BindReport;
@@ -64,6 +71,7 @@ pub use types::*;
 
 use crate::clock::{Clock, SystemClock};
 use crate::graph::GraphClient;
+use crate::paging::ListPage;
 use crate::{Desk, Error, ErrorCode, Result};
 use chrono::{DateTime, Utc};
 use std::collections::HashSet;
@@ -221,9 +229,15 @@ impl Leases {
         &self.shared.tokens
     }
 
-    /// Every lease, newest first.
+    /// Every lease, newest first (`entractl lease list`; the screen reads [`Leases::page`]s).
     pub async fn list(&self) -> Result<Vec<Lease>> {
         Ok(self.store().leases().await?.into_iter().map(|s| s.lease).collect())
+    }
+
+    /// One page of the leases `query` keeps (search, state, issuer, definition, sort), and how
+    /// many it keeps in all: searched, sorted and counted by the store.
+    pub async fn page(&self, query: &LeasesQuery) -> Result<ListPage<Lease>> {
+        Ok(self.store().lease_page(query).await?.map(|s| s.lease))
     }
 
     /// One lease.
@@ -238,7 +252,8 @@ impl Leases {
         })
     }
 
-    /// Leases, definitions and the last maintenance run, from the store only.
+    /// The store, its definitions, the lease counts and the last maintenance run, from the
+    /// store only (the leases themselves are read a [`Leases::page`] at a time).
     pub async fn overview(&self) -> Result<LeasesOverview> {
         let displaced = match self.ensure_home().await {
             Ok(()) => None,
@@ -249,7 +264,7 @@ impl Leases {
         let leader = self.store().leader().await?;
         Ok(LeasesOverview {
             store_id: self.store_id().await?,
-            leases: self.list().await?,
+            counts: self.store().lease_counts().await?,
             definitions: self.definitions().await?,
             now: self.now(),
             last_maintenance,
@@ -306,6 +321,10 @@ mod tests {
         check(async move { l.revoke("a", "l").await });
         let l = leases.clone();
         check(async move { l.overview().await });
+        let l = leases.clone();
+        check(async move { l.page(&LeasesQuery::default()).await });
+        let l = leases.clone();
+        check(async move { l.audit_page(&AuditQuery::default()).await });
         let account = maintenance::SignedInAccount::default();
         let cancel = tokio_util::sync::CancellationToken::new();
         check(maintenance::run_loop(leases, account.subscribe(), maintenance::INTERVAL, cancel, |_| {}));

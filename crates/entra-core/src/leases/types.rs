@@ -426,15 +426,17 @@ pub struct SweepReport {
     pub other_tenants: u32,
 }
 
-/// The screen's whole state, from the store only.
+/// The screen's state but its lists, from the store only: the leases and the audit log are
+/// read a page at a time (`Leases::page`, `Leases::audit_page`), so this stays small however
+/// many leases the store holds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "camelCase")]
 pub struct LeasesOverview {
     /// This store's ID (the middle of every marker).
     pub store_id: String,
-    /// Leases, newest first (final ones of the last 30 days included).
-    pub leases: Vec<Lease>,
+    /// How many leases the store holds: in all, live, needing attention, unbound, live by definition.
+    pub counts: super::counts::LeaseCounts,
     /// Definitions by name.
     pub definitions: Vec<Definition>,
     /// The store's time the countdowns are relative to (the screen corrects for its own clock).

@@ -3,8 +3,11 @@
 //! and commits with their audit lines in one transaction, the row version guard (a stale writer
 //! changes and logs nothing), definitions unique by name, the maintenance record, who issued a
 //! lease, the audit log's hash chain, the store's description, and moving a store: export,
-//! import (into an empty store only, the store ID and the chain kept) and the moved mark.
+//! import (into an empty store only, the store ID and the chain kept) and the moved mark; and
+//! (`lists`) the paged reads of the lease list and the audit log.
 #![allow(dead_code)]
+
+pub mod lists;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use entra_core::leases::store::chain;

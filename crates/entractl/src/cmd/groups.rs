@@ -9,7 +9,8 @@
 //! - `sync [--full]`: the sync summary (`{full, fellBack, groups, users, memberships, changes,
 //!   requests, durationMs, asOf}`).
 //! - `member-of USER_ID [--transitive]`: `{user, transitive, groups: [{group: {id, displayName}, depth}], cache}`.
-//! - `members GROUP_ID [--transitive]`: `{group, transitive, members: [{member, depth, via}], cache}`.
+//! - `members GROUP_ID [--transitive]`: `{group, transitive, members: [{member, depth, via}], cache}`,
+//!   every member, read from the cache a page at a time (as the screen reads them).
 //! - `why USER_ID GROUP_ID`: `{user, group, member, chain, cache}`, the chain running from the
 //!   group that directly contains the user up to the group; exit code 1 when the user is not in it.
 //! - `stats`, `policy [DURATION]`: from the cache only, no sign-in. The duration is read in the
@@ -22,7 +23,8 @@
 
 use super::signin_args::{self, SignInArgs, ThrowawayDemo};
 use crate::output;
-use entra_core::groups::{CacheState, Freshness, Groups};
+use entra_core::groups::{CacheState, Freshness, Groups, MemberList, SyncMethod};
+use entra_core::paging::{ListQuery, MAX_PAGE_ROWS};
 use entra_core::{Desk, Error};
 use std::process::ExitCode;
 use tokio_util::sync::CancellationToken;
@@ -32,6 +34,17 @@ use tokio_util::sync::CancellationToken;
 pub struct GroupsArgs {
     #[command(subcommand)]
     pub command: GroupsCommand,
+}
+
+/// `groups sync --method`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FullMethod {
+    /// By the tenant's size.
+    Auto,
+    /// Walk `/groups/delta` and `/users/delta` from scratch.
+    DeltaWalk,
+    /// Listings, member batches, then the changes made meanwhile.
+    Listings,
 }
 
 /// Options of the reads.
@@ -54,6 +67,11 @@ pub enum GroupsCommand {
         /// Read everything again instead of the changes.
         #[arg(long)]
         full: bool,
+        /// How a full read goes: `delta-walk` (one chain of delta pages; small tenants),
+        /// `listings` (parallel listings and member batches, resumable; large tenants) or
+        /// `auto` (by the tenant's size, and a sync a killed run left is resumed).
+        #[arg(long, value_enum, default_value_t = FullMethod::Auto)]
+        method: FullMethod,
     },
     /// The groups a user is in (direct, or with `--transitive` through nested groups).
     MemberOf {
@@ -157,9 +175,14 @@ async fn answer(context: &Context, command: GroupsCommand) -> Result<(String, Ex
     let (groups, account) = (&context.groups, context.account.as_deref());
     let ok = |json: String| Ok((json, ExitCode::SUCCESS));
     match command {
-        GroupsCommand::Sync { full, .. } => {
+        GroupsCommand::Sync { full, method, .. } => {
             let account = account.ok_or_else(|| Error::internal("no account to sync as"))?;
-            let summary = groups.refresh(account, full, &|_| {}, CancellationToken::new()).await?;
+            let method = match method {
+                FullMethod::Auto => None,
+                FullMethod::DeltaWalk => Some(SyncMethod::DeltaWalk),
+                FullMethod::Listings => Some(SyncMethod::Listings),
+            };
+            let summary = groups.refresh_with(account, full, method, &|_| {}, CancellationToken::new()).await?;
             if let Some(why) = &summary.fell_back {
                 eprintln!("Full sync: {why}.");
             }
@@ -171,7 +194,7 @@ async fn answer(context: &Context, command: GroupsCommand) -> Result<(String, Ex
             ok(output::json(&answer)?)
         }
         GroupsCommand::Members { group_id, transitive, .. } => {
-            let answer = groups.members(account, &group_id, transitive).await?;
+            let answer = all_members(groups, account, &group_id, transitive).await?;
             note(&answer.cache);
             ok(output::json(&answer)?)
         }
@@ -190,6 +213,33 @@ async fn answer(context: &Context, command: GroupsCommand) -> Result<(String, Ex
             ok(output::json(&policy)?)
         }
     }
+}
+
+/// Every member of a group, read a page at a time (the cache policy applies to the first
+/// page). A list is of one sync: when the cache changes between pages, it is read again
+/// (twice at most, then whole, in one read).
+async fn all_members(groups: &Groups, account: Option<&str>, group_id: &str, transitive: bool) -> Result<MemberList, Error> {
+    let mut account = account;
+    for _ in 0..2 {
+        let mut query = ListQuery { limit: Some(MAX_PAGE_ROWS), ..ListQuery::default() };
+        let first = groups.members_page(account, group_id, transitive, &query).await?;
+        account = None;
+        let (group, cache) = (first.group, first.cache);
+        let (mut members, mut next) = (first.members.items, first.members.next);
+        while let Some(start) = next {
+            query.start = start;
+            let page = groups.members_page(None, group_id, transitive, &query).await?;
+            if page.cache.as_of != cache.as_of {
+                break;
+            }
+            members.extend(page.members.items);
+            next = page.members.next;
+        }
+        if next.is_none() {
+            return Ok(MemberList { group, transitive, members, cache });
+        }
+    }
+    groups.members(None, group_id, transitive).await
 }
 
 /// Says on stderr when the answer is not fresh.

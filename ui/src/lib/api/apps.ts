@@ -1,13 +1,22 @@
-// App registrations commands: the cached inventory, a refresh from Graph with
-// progress, one object's detail, and opening it in the Entra admin center.
-// Mirrors src-tauri/src/commands/apps.rs and entra_core::apps.
+// App registrations commands: the cached inventory a page at a time, a refresh
+// from Graph with progress, one object's detail, and opening it in the Entra
+// admin center. Mirrors src-tauri/src/commands/apps.rs and entra_core::apps.
 import { Channel } from "@tauri-apps/api/core";
 import { call } from "./ipc";
-import type { AppDetail, AppInventory, SyncProgress, SyncSummary } from "../bindings";
+import type { AppDetail, AppsPage, AppsQuery, SyncProgress, SyncSummary } from "../bindings";
 
-/** The inventory from the local cache only: never waits on the network. */
-export function listApps(): Promise<AppInventory> {
-  return call("apps_list", {});
+/** The query without its page: what a screen changes (lib/paged.ts adds `start` and `limit`). */
+export type AppsFilter = Omit<AppsQuery, "start" | "limit">;
+
+/** Everything, by name: the query a screen starts with. */
+export const ALL_APPS: AppsFilter = { expired: false, noOwner: false, descending: false };
+
+/**
+ * One page of the inventory from the local cache (never waits on the network),
+ * searched, filtered and sorted by the core; with the cache's "as of" and stale state.
+ */
+export function listApps(query: AppsQuery): Promise<AppsPage> {
+  return call("apps_list", { query });
 }
 
 /** Syncs the cache with Graph (`full`: read everything again, else a delta); `onProgress` hears each step. */

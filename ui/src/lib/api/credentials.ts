@@ -1,12 +1,20 @@
-// Credential expiry commands: the expiry report, exports, rotating a client
-// secret, removing an old one, and the window crossings since the last run.
-// Mirrors src-tauri/src/commands/credentials.rs and entra_core::credentials.
+// Credential expiry commands: the expiry report a page at a time, exports,
+// rotating a client secret, removing an old one, and the window crossings
+// since the last run. Mirrors src-tauri/src/commands/credentials.rs and
+// entra_core::credentials.
 import { call } from "./ipc";
-import type { Crossing, ExportFormat, ExportResult, ExpiryReport, ObjectType, RotatedSecret } from "../bindings";
+import type { CredentialsPage, CredentialsQuery, Crossing, ExportFormat, ExportResult, ObjectType, RotatedSecret } from "../bindings";
 
-/** Every credential of the cached inventory; `windows` in days (null: the saved or default 7, 30, 90). */
-export function listCredentials(windows: number[] | null): Promise<ExpiryReport> {
-  return call("credentials_list", { windows });
+/** The query without its page: what a screen changes (lib/paged.ts adds `start` and `limit`). */
+export type CredentialsFilter = Omit<CredentialsQuery, "start" | "limit">;
+
+/**
+ * One page of the expiry report of the cached inventory, searched, filtered and
+ * sorted by the core; `windows` in days (absent: 7, 30, 90); with `summary`,
+ * also the whole report's window counts and chart.
+ */
+export function listCredentials(query: CredentialsQuery): Promise<CredentialsPage> {
+  return call("credentials_list", { query });
 }
 
 /** Writes the report (CSV, JSON, or "who to notify" grouped by owner) to a file; resolves to its path. */

@@ -1,7 +1,7 @@
-// Leases commands: the overview (leases, definitions, the last maintenance
-// run), defining and removing dynamic secrets, issuing, renewing, revoking,
+// Leases commands: the overview (definitions, the lease counts, the last maintenance
+// run), the lease list a page at a time, defining and removing dynamic secrets, issuing, renewing, revoking,
 // reconciling, binding unbound records to a tenant, the admin's answer for a
-// store found where it was not made (moved or copied), the audit log and its
+// store found where it was not made (moved or copied), the audit log (a page at a time) and its
 // export, and an access-token lease's token; which store the screen uses (this desktop's file or a team's
 // PostgreSQL store: testing a connection, switching) and the `leases-changed` event that says the team store
 // changed. Mirrors src-tauri/src/commands/leases.rs and entra_core::leases.
@@ -16,6 +16,7 @@ import { call } from "./ipc";
 import type {
   AuditEntry,
   AuditFormat,
+  AuditQuery,
   BindReport,
   DefineRequest,
   Definition,
@@ -23,14 +24,24 @@ import type {
   IssuedLease,
   Lease,
   LeasesOverview,
+  LeasesQuery,
+  ListPage,
   ReconcileReport,
   Relocation,
   StoreCheck,
 } from "../bindings";
 
-/** Leases, definitions and the last maintenance run, from the local store only (never the network). */
+/** Definitions, the lease counts and the last maintenance run, from the store only (never the network). */
 export function leasesOverview(): Promise<LeasesOverview> {
   return call("leases_overview", {});
+}
+
+/**
+ * One page of the leases: searched, filtered (live or ended, whose, which definition) and sorted by the store, with
+ * how many the query keeps in all and where the next page starts.
+ */
+export function leasesPage(query: LeasesQuery): Promise<ListPage<Lease>> {
+  return call("leases_list", { query });
 }
 
 /**
@@ -83,9 +94,9 @@ export function relocateLeaseStore(decision: Relocation): Promise<LeasesOverview
   return call("leases_relocate", { decision });
 }
 
-/** The audit log, newest first (`limit` lines, null: all). */
-export function leaseAudit(limit: number | null): Promise<AuditEntry[]> {
-  return call("leases_audit", { limit });
+/** One page of the audit log, newest first (by lease, action or text), with how many lines the query keeps in all. */
+export function leaseAuditPage(query: AuditQuery): Promise<ListPage<AuditEntry>> {
+  return call("leases_audit", { query });
 }
 
 /** Writes the whole audit log (JSON lines or CSV) to a file; resolves to its path. */

@@ -5,7 +5,7 @@
 // message), switches with the URL and the typed password and then forgets the
 // password, and goes back to this desktop's store; the table says who issued
 // each lease and, in a team store, keeps the signed-in account's on "Mine"
-// (revoke stays on a teammate's lease); the audit log names the database user;
+// (asked of the store: `issuedBy` in the query; revoke stays on a teammate's lease); the audit log names the database user;
 // a `leases-changed` event reads the store again, once per burst, and not
 // after the screen is gone.
 import { afterEach, describe, expect, it } from "vitest";
@@ -219,8 +219,9 @@ describe("the Leases screen with a team store", () => {
       done();
     });
 
-    it("shows everyone's leases in a team store until Mine is chosen, and keeps revoke on a teammate's", async () => {
-      teamLeases();
+    it("shows everyone's leases in a team store until Mine is chosen (the store filters), and keeps revoke on a teammate's", async () => {
+      const { calls } = teamLeases();
+      const lastQuery = () => calls.filter((c) => c.cmd === "leases_list").at(-1)!.args.query as Record<string, unknown>;
       const { target, done } = open();
       await settle();
       const mine = button(target, "#leases-filter-mine");
@@ -232,12 +233,15 @@ describe("the Leases screen with a team store", () => {
       const bob = $(target, `[data-testid=leases-row][data-lease-id="${BOB}"]`);
       expect(button(bob, "leases-revoke").disabled).toBe(false);
 
+      expect(lastQuery().issuedBy).toBeUndefined();
       mine.click();
       await settle();
       expect(mine.getAttribute("aria-pressed")).toBe("true");
+      expect(lastQuery()).toMatchObject({ issuedBy: "admin@demo", start: 0 });
       expect(rows(target).map((r) => r.dataset.leaseId)).toEqual(["aaaaaaaa-0000-4000-8000-000000000001"]);
       everyone.click();
       await settle();
+      expect(lastQuery().issuedBy).toBeUndefined();
       expect(rows(target)).toHaveLength(3);
       done();
     });

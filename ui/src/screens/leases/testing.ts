@@ -1,12 +1,14 @@
 // Fixtures shared by the Leases screen's tests (not shipped: only test files import it): the signed-in
-// demo user, a definition and leases, a tiny backend over mocked IPC (the overview, the audit log, the
+// demo user, a definition and leases, a tiny backend over mocked IPC (the overview with its counts, the
+// lease list and the audit log a page at a time — filtered and cut as the core does —, the
 // calls the screen makes, recorded; this desktop's store or a team store with its leader; the
 // connection test and the switch; Tauri's events mocked, so a test can `emit` `leases-changed`), and
 // the DOM helpers (`$` takes a test ID, or a selector starting with `[`, `#` or `.`, or one with a space).
 import { flushSync, mount, tick, unmount } from "svelte";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import LeasesScreen from "./LeasesScreen.svelte";
-import type { AuditEntry, BindReport, Definition, IssuedLease, LeaderInfo, Lease, LeasesOverview, MaintenanceRun, StoreCheck, StoreDescription } from "../../lib/bindings";
+import type { AuditEntry, AuditQuery, BindReport, Definition, IssuedLease, LeaderInfo, Lease, LeaseCounts, LeasesOverview, LeasesQuery, ListPage, MaintenanceRun, StoreCheck, StoreDescription } from "../../lib/bindings";
+import { isFinal } from "../../lib/leases";
 import { demoTenant, demoUser } from "../../lib/testing";
 
 export const user = demoUser();
@@ -78,7 +80,51 @@ export function open() {
 
 export const button = (root: ParentNode, selector: string) => $(root, selector) as HTMLButtonElement;
 
-/** A tiny backend: the overview, audit and the calls the screen makes, recorded. */
+/** `rows` cut as the core cuts a page (`ListQuery::cut`: at most `limit`, default 100). */
+export function cut<T>(rows: T[], start: number, limit: number | undefined): ListPage<T> {
+  const items = rows.slice(start, start + (limit || 100));
+  const end = start + items.length;
+  return { items, start, total: rows.length, next: end < rows.length && items.length > 0 ? end : null };
+}
+
+/** The counts the core puts in the overview. */
+export function countsOf(leases: Lease[]): LeaseCounts {
+  const liveByDefinition: Record<string, number> = {};
+  for (const l of leases.filter((l) => !isFinal(l.status))) liveByDefinition[l.definition] = (liveByDefinition[l.definition] ?? 0) + 1;
+  return {
+    total: leases.length,
+    live: leases.filter((l) => !isFinal(l.status)).length,
+    attention: leases.filter((l) => l.status === "pending" || l.status === "revokeFailed").length,
+    unbound: leases.filter((l) => !l.tenant).length,
+    liveByDefinition,
+  };
+}
+
+/** The leases `q` keeps, as the core's SQL filters them (case-insensitive "contains" and "Mine"). */
+function leasesOf(leases: Lease[], definitions: Definition[], q: LeasesQuery): Lease[] {
+  const text = q.search?.trim().toLowerCase() ?? "";
+  const named = (l: Lease) => definitions.some((d) => d.target === l.target && (d.targetName ?? "").toLowerCase().includes(text));
+  return leases.filter(
+    (l) =>
+      (q.state === "all" || (q.state === "live") === !isFinal(l.status)) &&
+      (q.issuedBy === undefined || l.issuedBy?.toLowerCase() === q.issuedBy.toLowerCase()) &&
+      (q.definition === undefined || l.definition === q.definition) &&
+      (text === "" || [l.id, l.definition, l.target, l.keyId, l.issuedBy].some((v) => v?.toLowerCase().includes(text)) || named(l)),
+  );
+}
+
+/** The audit lines `q` keeps, newest first as the store holds them. */
+function auditOf(lines: AuditEntry[], q: AuditQuery): AuditEntry[] {
+  const text = q.search?.trim().toLowerCase() ?? "";
+  return lines.filter(
+    (e) =>
+      (q.leaseId === undefined || e.leaseId === q.leaseId) &&
+      (q.action === undefined || e.action === q.action) &&
+      (text === "" || [e.detail, e.actor, e.leaseId, e.definition, e.target, e.requestId].some((v) => v?.toLowerCase().includes(text))),
+  );
+}
+
+/** A tiny backend: the overview, the lease list and the audit log (paged), and the calls the screen makes, recorded. */
 export function backend(now: string) {
   const state = {
     store: LOCAL_STORE,
@@ -96,7 +142,7 @@ export function backend(now: string) {
     displacedOnIssue: null as string | null,
   };
   const calls: Array<{ cmd: string; args: Record<string, unknown> }> = [];
-  const overview = (): LeasesOverview => ({ storeId: state.storeId, leases: state.leases, definitions: state.definitions, now, lastMaintenance: state.lastMaintenance, displaced: state.displaced, store: state.store, leader: state.leader });
+  const overview = (): LeasesOverview => ({ storeId: state.storeId, counts: countsOf(state.leases), definitions: state.definitions, now, lastMaintenance: state.lastMaintenance, displaced: state.displaced, store: state.store, leader: state.leader });
   const refuse = (message: string) => ({ code: "network", message, aadsts: null, correlationId: null, requestId: null, clientRequestId: null });
   mockIPC((cmd, raw) => {
     const args = (raw ?? {}) as Record<string, unknown>;
@@ -113,10 +159,16 @@ export function backend(now: string) {
         state.store = args.url === null ? LOCAL_STORE : TEAM_STORE;
         state.leader = args.url === null ? null : LEADER;
         return overview();
-      case "leases_audit":
-        return state.audit;
+      case "leases_list": {
+        const q = args.query as LeasesQuery;
+        return cut(leasesOf(state.leases, state.definitions, q), q.start, q.limit);
+      }
+      case "leases_audit": {
+        const q = args.query as AuditQuery;
+        return cut(auditOf(state.audit, q), q.start, q.limit);
+      }
       case "apps_list":
-        return { rows: [{ id: APP, objectType: "application", appId: "c-1", displayName: "Payroll API", signInAudience: null, created: null, credentialCount: 0, expiredCount: 0, nextExpiry: null, owners: [] }], asOf: null, stale: false };
+        return { items: [{ id: APP, objectType: "application", appId: "c-1", displayName: "Payroll API", signInAudience: null, created: null, credentialCount: 0, expiredCount: 0, nextExpiry: null, owners: [] }], start: 0, total: 1, next: null, objects: 1, asOf: null, stale: false };
       case "leases_issue": {
         if (state.displacedOnIssue) {
           state.displaced = state.displacedOnIssue;

@@ -32,6 +32,9 @@
 //!   made meanwhile (by this process, another one, or another admin's) is never overwritten
 //!   unseen: the caller learns it lost and reads again. A status can only change through a
 //!   write, so "update if it is still pending" holds as before.
+//! - The paged reads ([`LeaseStore::lease_page`], [`LeaseStore::audit_page`]) search, filter,
+//!   sort and count in the store itself, in the words of `leases::lists` (each adapter in its
+//!   SQL, held to the same pages by the contract's tests), the count and the page in one read.
 //! - Nothing here ever holds a secret: a lease's secret is never stored.
 
 pub mod chain;
@@ -42,8 +45,11 @@ pub use super::sharing::{LeaderInfo, StoreCheck, StoreDescription, StoreKind};
 pub use shared::{Leadership, StoreChange, StoreSnapshot};
 pub use sqlite::SqliteLeaseStore;
 
+use super::counts::LeaseCounts;
+use super::lists::{AuditQuery, LeasesQuery};
 use super::types::{AuditEntry, AuditLine, Definition, Lease, LeaseStatus, MaintenanceRun, TenantBinding};
 use super::StoreHome;
+use crate::paging::ListPage;
 use crate::Result;
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
@@ -96,6 +102,13 @@ pub trait LeaseStore: Send + Sync + std::fmt::Debug {
     async fn leases(&self) -> Result<Vec<StoredLease>>;
     /// Leases in any of `statuses`, oldest expiry first.
     async fn leases_with_status(&self, statuses: &[LeaseStatus]) -> Result<Vec<StoredLease>>;
+    /// One page of the leases `query` keeps, in its order ([`LeasesQuery::order`]: an unknown
+    /// sort key is `invalid_input`), with how many it keeps in all: searched, filtered, sorted
+    /// and counted by the store, in one read.
+    async fn lease_page(&self, query: &LeasesQuery) -> Result<ListPage<StoredLease>>;
+    /// The counts the screen shows beside its page (every lease, live, needing attention,
+    /// unbound, live by definition), in one read.
+    async fn lease_counts(&self) -> Result<LeaseCounts>;
     /// Binds every unbound definition and lease (written before rows recorded their tenant) to
     /// `tenant`, with `audit` when any was: returns how many definitions and leases it bound.
     /// A bound lease's row version moves on, like any write.
@@ -109,6 +122,9 @@ pub trait LeaseStore: Send + Sync + std::fmt::Debug {
     async fn append_audit(&self, audit: &AuditLine) -> Result<()>;
     /// The newest `limit` audit lines (all when `None`), newest first.
     async fn audit(&self, limit: Option<usize>) -> Result<Vec<AuditEntry>>;
+    /// One page of the audit lines `query` keeps (newest first unless sorted by `seq`), with
+    /// how many it keeps in all, in one read.
+    async fn audit_page(&self, query: &AuditQuery) -> Result<ListPage<AuditEntry>>;
     /// Every audit line, oldest first, as stored (text and hash), for [`chain::verify`].
     async fn audit_chain(&self) -> Result<Vec<chain::ChainedLine>>;
     /// Saves the last maintenance run and, when it reconciled, when (`None` keeps the

@@ -7,8 +7,11 @@
 //! before the types turned camelCase in JSON need no data migration.
 
 use super::{LeaseStore, MaintenanceRecord, StoreDescription, StoreKind, StoreSnapshot, StoredLease};
-use crate::leases::types::{AuditAction, AuditEntry, AuditLine, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun, TenantBinding};
+use crate::leases::counts::LeaseCounts;
+use crate::leases::lists::{AuditQuery, LeasesQuery};
+use crate::leases::types::{AuditEntry, AuditLine, Definition, Lease, LeaseKind, LeaseStatus, MaintenanceRun, TenantBinding};
 use crate::leases::StoreHome;
+use crate::paging::ListPage;
 use crate::{Error, Result};
 use chrono::{DateTime, Utc};
 use entra_store::leases::{parse_time, time_text};
@@ -21,6 +24,8 @@ mod errors;
 pub(crate) use errors::store_error;
 // `entractl lease migrate`: the whole store read out, an empty one filled, a moved one retired.
 mod moving;
+// The paged reads of the lease list and the audit log, and the counts beside them.
+mod lists;
 
 /// The embedded lease store: `leases.sqlite`, WAL, `synchronous = FULL`.
 #[derive(Debug, Clone)]
@@ -321,6 +326,16 @@ impl LeaseStore for SqliteLeaseStore {
         self.run(|s| s.read(|c| query_leases(c, &format!("SELECT {LEASE_COLUMNS} FROM leases ORDER BY issued_at DESC, id"), []))).await
     }
 
+    async fn lease_page(&self, query: &LeasesQuery) -> Result<ListPage<StoredLease>> {
+        let order = query.order()?;
+        let query = query.clone();
+        self.run(move |s| s.read(|c| lists::lease_page(c, &query, order))).await
+    }
+
+    async fn lease_counts(&self) -> Result<LeaseCounts> {
+        self.run(|s| s.read(lists::lease_counts).map(Ok)).await
+    }
+
     async fn leases_with_status(&self, statuses: &[LeaseStatus]) -> Result<Vec<StoredLease>> {
         let names: Vec<&'static str> = statuses.iter().map(|s| s.as_str()).collect();
         self.run(move |s| {
@@ -396,38 +411,13 @@ impl LeaseStore for SqliteLeaseStore {
 
     async fn audit(&self, limit: Option<usize>) -> Result<Vec<AuditEntry>> {
         let limit = limit.map(|l| i64::try_from(l).unwrap_or(i64::MAX)).unwrap_or(-1);
-        self.run(move |s| {
-            s.read(|c| {
-                let mut stmt = c.prepare(
-                    "SELECT seq, at, action, lease_id, definition, target, actor, detail, request_id
-                     FROM audit_log ORDER BY seq DESC LIMIT ?1",
-                )?;
-                let rows = stmt
-                    .query_map([limit], |r| {
-                        let (seq, at, action): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-                        let (lease_id, definition, target, actor, detail, request_id) = (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?);
-                        Ok(time(&at, "audit_log.at").map(|at| AuditEntry {
-                            seq,
-                            database_user: None,
-                            line: AuditLine {
-                                at,
-                                // An action written by a newer version reads as "reconciled" rather
-                                // than failing the whole log: the detail still says what happened.
-                                action: AuditAction::parse(&action).unwrap_or(AuditAction::Reconciled),
-                                lease_id,
-                                definition,
-                                target,
-                                actor,
-                                detail,
-                                request_id,
-                            },
-                        }))
-                    })?
-                    .collect::<rusqlite::Result<Vec<_>>>()?;
-                Ok(rows.into_iter().collect())
-            })
-        })
-        .await
+        self.run(move |s| s.read(|c| audit::entries(c, limit))).await
+    }
+
+    async fn audit_page(&self, query: &AuditQuery) -> Result<ListPage<AuditEntry>> {
+        let newest_first = query.newest_first()?;
+        let query = query.clone();
+        self.run(move |s| s.read(|c| lists::audit_page(c, &query, newest_first))).await
     }
 
     async fn audit_chain(&self) -> Result<Vec<super::chain::ChainedLine>> {

@@ -2,19 +2,30 @@
 //! service principals (`directory_objects`), their credentials' metadata (`credentials`),
 //! their owners (`owners`), and where each collection's sync stopped (`sync_state`).
 //!
-//! Both screens read one inventory, so they share this module. A full sync calls
-//! [`replace_all`]; a delta sync calls [`upsert_objects`] and [`remove_objects`]; owners
-//! arrive later through [`set_owners`]. Do them, and [`set_sync_state`], in one
-//! [`Store::write`](crate::Store::write) so the cache never shows half a sync.
+//! Both screens read one inventory, so they share this module; each reads it a page at a
+//! time ([`object_order`] and [`objects_at`], [`credential_order`] and [`credentials_at`]:
+//! searched, filtered and sorted in SQL), and exports and `entractl` read it whole
+//! ([`list_objects`]). A full sync calls [`replace_all`]; a delta sync calls
+//! [`upsert_objects`] and [`remove_objects`]; owners arrive later through [`set_owners`]. Do
+//! them, and [`set_sync_state`], in one [`Store::write`](crate::Store::write) so the cache
+//! never shows half a sync.
 //!
 //! Credentials hold metadata only (ids, names, the 3-character hint, dates): Graph never
 //! returns a secret's value after creation, and the store would not take it.
 
+mod matching;
+mod page;
 mod read;
+mod report;
 mod sync;
 mod write;
 
-pub use read::{get_object, list_objects, stats};
+pub use page::{count_objects, object_order, ObjectFilter, ObjectQuery, ObjectSort};
+pub use read::{change_stamp, get_object, list_objects, objects_at, stats, ChangeStamp};
+pub use report::{
+    credential_order, credentials_at, report_ends, CredentialFilter, CredentialKey, CredentialQuery, CredentialRows, CredentialSort,
+    EndFilter, OwnerFilter, ReportEnds,
+};
 pub use sync::{set_sync_state, sync_state, SyncCollection, SyncState};
 pub use write::{clear, remove_objects, replace_all, set_owners, upsert_objects};
 

@@ -1,5 +1,7 @@
 //! Reading the apps cache: the whole inventory ([`list_objects`]), one object
-//! ([`get_object`]) and its size ([`stats`]).
+//! ([`get_object`]), the objects of one page
+//! ([`objects_at`], for `page` and `report`), a
+//! stamp that changes with every write ([`change_stamp`]) and its size ([`stats`]).
 //!
 //! Loading is three queries whatever the number of objects (objects, then all credentials,
 //! then all owners, stitched together by id), never one query per object: 10,000 objects
@@ -41,15 +43,64 @@ fn load(conn: &Connection, id: Option<&str>) -> Result<Vec<ObjectRow>> {
         Some(id) => ("= ?1", vec![id as &dyn ToSql]),
         None => ("IS NOT NULL", vec![]),
     };
+    load_where(conn, filter, &args, "ORDER BY display_name COLLATE NOCASE, id")
+}
 
+/// The objects at these rowids (a slice of an order the paged reads hand out: `object_order`),
+/// in the order given (rowids no longer in the cache are left out), with their credentials and
+/// owners: four queries whatever the number of rows.
+pub fn objects_at(conn: &Connection, rowids: &[i64]) -> Result<Vec<ObjectRow>> {
+    if rowids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = serde_json::Value::from(rowids).to_string();
+    let mut stmt = conn.prepare_cached(
+        "SELECT o.id FROM json_each(?1) AS r CROSS JOIN directory_objects o ON o.rowid = r.value ORDER BY r.key",
+    )?;
+    let ids: Vec<String> = stmt.query_map([list], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    objects_with_ids(conn, &ids)
+}
+
+/// The objects with these ids, in the order given (ids not in the cache are left out), with
+/// their credentials and owners: three queries whatever the number of ids.
+pub(super) fn objects_with_ids(conn: &Connection, ids: &[String]) -> Result<Vec<ObjectRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = serde_json::Value::from(ids).to_string();
+    let args: [&dyn ToSql; 1] = [&list];
+    let mut objects = load_where(conn, "IN (SELECT value FROM json_each(?1))", &args, "")?;
+    let position: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, id)| (id.as_str(), i)).collect();
+    objects.sort_by_key(|o| position.get(o.id.as_str()).copied().unwrap_or(usize::MAX));
+    Ok(objects)
+}
+
+/// A stamp of the whole cache file that changes whenever anything in it may have changed:
+/// a commit by another connection (`PRAGMA data_version`) or a row written by this one
+/// (`sqlite3_total_changes`). An order of rowids a paged read handed out stays valid while the
+/// stamp is the same (nothing was written, so no row was renumbered or removed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeStamp {
+    data_version: i64,
+    total_changes: u64,
+}
+
+/// The cache's [`ChangeStamp`] now.
+pub fn change_stamp(conn: &Connection) -> Result<ChangeStamp> {
+    let data_version = conn.pragma_query_value(None, "data_version", |r| r.get(0))?;
+    Ok(ChangeStamp { data_version, total_changes: conn.total_changes() })
+}
+
+/// Loads the objects whose id matches `filter` (`= ?1`, `IN (…)`…), with their credentials and
+/// owners, the objects in `order`.
+fn load_where(conn: &Connection, filter: &str, args: &[&dyn ToSql], order: &str) -> Result<Vec<ObjectRow>> {
     let mut objects = Vec::new();
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, object_type, app_id, display_name, sign_in_audience, created, publisher_domain,
                 service_principal_type, detail_json, synced_at, owners_loaded_at
-         FROM directory_objects WHERE id {filter}
-         ORDER BY display_name COLLATE NOCASE, id"
+         FROM directory_objects WHERE id {filter} {order}"
     ))?;
-    let mut rows = stmt.query(args.as_slice())?;
+    let mut rows = stmt.query(args)?;
     while let Some(r) = rows.next()? {
         let owners_loaded_at = parse_ts_opt(r.get(10)?, T, "owners_loaded_at")?;
         objects.push(ObjectRow {
@@ -77,7 +128,7 @@ fn load(conn: &Connection, id: Option<&str>) -> Result<Vec<ObjectRow>> {
          FROM credentials WHERE object_id {filter}
          ORDER BY object_id, end_date_time, key_id"
     ))?;
-    let mut rows = stmt.query(args.as_slice())?;
+    let mut rows = stmt.query(args)?;
     while let Some(r) = rows.next()? {
         let Some(&i) = index.get(text(r, 0, C, "object_id")?) else {
             continue;
@@ -101,7 +152,7 @@ fn load(conn: &Connection, id: Option<&str>) -> Result<Vec<ObjectRow>> {
          FROM owners WHERE object_id {filter}
          ORDER BY object_id, display_name COLLATE NOCASE, owner_id"
     ))?;
-    let mut rows = stmt.query(args.as_slice())?;
+    let mut rows = stmt.query(args)?;
     while let Some(r) = rows.next()? {
         let Some(&i) = index.get(text(r, 0, "owners", "object_id")?) else {
             continue;

@@ -7,11 +7,23 @@
 //! [`apply_round`], which is idempotent (a replayed round changes nothing). Call either with
 //! [`set_sync`] in one [`Store::write`](crate::Store::write), so the cache never shows half a
 //! sync and a failed sync leaves the previous one whole.
+//!
+//! Reads are served in place (migration `0004_groups_search`), never from a copy of the whole
+//! cache: the edges of the membership graph for the core's walks ([`parents`],
+//! [`nested_groups`]), pages of the group list and of a group's members ([`group_page`],
+//! [`member_page`]), and word-prefix search ([`search_users`], and the lists' searches) over an
+//! FTS5 index that the write functions keep current, with each group's direct member count;
+//! a bulk load rebuilds both with [`rebuild_search`].
 
+mod page;
 mod read;
+mod search;
 mod write;
+pub mod staging;
 
-pub use read::{db_size_bytes, group, groups, memberships, names, state, stats};
+pub use page::{group_page, member_page};
+pub use read::{db_size_bytes, group, groups, is_group, memberships, name, names, nested_groups, object, parents, state, stats};
+pub use search::{group_names, rebuild_search, search_users, ID_PREFIX_MIN, USER_CANDIDATES};
 pub use write::{apply_round, clear, count_read, replace_all, set_policy_secs, set_sync, set_sync_duration};
 
 use chrono::{DateTime, Utc};
@@ -147,4 +159,74 @@ pub struct GroupStats {
     pub users: u64,
     /// Other objects named (service principals, devices).
     pub other_names: u64,
+}
+
+/// A directory object as a list shows it: a group, a named object, or a member the cache
+/// knows only by its membership.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ObjectRecord {
+    /// Object ID.
+    pub id: String,
+    /// `group` for a cached group, else as [`NameRecord::kind`] (or the membership's type).
+    pub kind: String,
+    /// `displayName`, when known.
+    pub display_name: Option<String>,
+    /// `userPrincipalName` (users).
+    pub user_principal_name: Option<String>,
+}
+
+/// A group by ID and name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupName {
+    /// Object ID.
+    pub id: String,
+    /// `displayName`.
+    pub display_name: Option<String>,
+}
+
+/// One row of the group list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct GroupListing {
+    /// The group.
+    pub group: GroupRecord,
+    /// Its direct members (kept on write, not counted per read).
+    pub direct_members: u64,
+}
+
+/// One row of a member list.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct MemberListing {
+    /// The member.
+    pub member: ObjectRecord,
+    /// 1: a direct member of the asked group; n: through n-1 nested groups.
+    pub depth: u32,
+    /// The group of the walk it was found in (the asked group for a direct member).
+    pub via: GroupName,
+}
+
+/// Which rows of a list: from `start`, `rows` of them (`None`: all the rest).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Window {
+    /// The position of the first row (0: the first).
+    pub start: u64,
+    /// How many rows; `None`: every row from `start`.
+    pub rows: Option<u64>,
+}
+
+/// The orders of the group list (each ties on name, then ID).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroupOrder {
+    /// By display name (case-insensitive), then ID.
+    Name,
+    /// By direct member count, then name, then ID.
+    Members,
+}
+
+/// The orders of a member list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberOrder {
+    /// By depth, then name (case-insensitive), then ID.
+    Depth,
+    /// By name, then ID.
+    Name,
 }

@@ -1,7 +1,9 @@
-//! Reading the group cache: whole tables for the in-memory index, one group, the state row
-//! and the statistics.
+//! Reading the group cache: one group, one object, the edges of the membership graph (the
+//! groups an object is directly in, the groups directly nested in a group) for the core's
+//! walks, the state row, the statistics, and whole tables (for tests and tools; the screens
+//! read pages, [`super::page`]).
 
-use super::{GroupRecord, GroupStats, GroupsState, Membership, NameRecord, SyncRecord};
+use super::{GroupRecord, GroupStats, GroupsState, Membership, NameRecord, ObjectRecord, SyncRecord};
 use crate::error::{Result, StoreError};
 use crate::sql::parse_ts;
 use rusqlite::{Connection, OptionalExtension, Row};
@@ -10,7 +12,7 @@ fn decode(table: &'static str, column: &'static str) -> StoreError {
     StoreError::Decode { table, column }
 }
 
-fn group_row(r: &Row<'_>) -> Result<GroupRecord> {
+pub(super) fn group_row(r: &Row<'_>) -> Result<GroupRecord> {
     let types: String = r.get(6)?;
     Ok(GroupRecord {
         id: r.get(0)?,
@@ -24,7 +26,7 @@ fn group_row(r: &Row<'_>) -> Result<GroupRecord> {
     })
 }
 
-const GROUP_COLUMNS: &str = "id, display_name, description, mail, security_enabled, mail_enabled, group_types, membership_rule";
+pub(super) const GROUP_COLUMNS: &str = "id, display_name, description, mail, security_enabled, mail_enabled, group_types, membership_rule";
 
 /// Every group, by id.
 pub fn groups(conn: &Connection) -> Result<Vec<GroupRecord>> {
@@ -42,6 +44,51 @@ pub fn group(conn: &Connection, id: &str) -> Result<Option<GroupRecord>> {
     let mut stmt = conn.prepare_cached(&format!("SELECT {GROUP_COLUMNS} FROM groups WHERE id = ?1"))?;
     let mut rows = stmt.query([id])?;
     rows.next()?.map(group_row).transpose()
+}
+
+/// The groups `id` is directly in, by ID (the index `group_members_by_member`).
+pub fn parents(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT group_id FROM group_members WHERE member_id = ?1 ORDER BY group_id")?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The groups directly nested in group `id` (members of type `group`), by ID (the partial
+/// index `group_members_nested`: a group's users are never read).
+pub fn nested_groups(conn: &Connection, id: &str) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached("SELECT member_id FROM group_members WHERE group_id = ?1 AND member_type = 'group' ORDER BY member_id")?;
+    let rows = stmt.query_map([id], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Whether `id` is a cached group.
+pub fn is_group(conn: &Connection, id: &str) -> Result<bool> {
+    Ok(conn.prepare_cached("SELECT 1 FROM groups WHERE id = ?1")?.query_row([id], |_| Ok(())).optional()?.is_some())
+}
+
+/// The directory object `id` as the cache knows it: a group, a named object, or only a member
+/// of some group (its kind then the membership's type, its name unknown); `None` when the
+/// cache has never heard of it.
+pub fn object(conn: &Connection, id: &str) -> Result<Option<ObjectRecord>> {
+    let group = conn.prepare_cached("SELECT display_name FROM groups WHERE id = ?1")?.query_row([id], |r| r.get(0)).optional()?;
+    if let Some(display_name) = group {
+        return Ok(Some(ObjectRecord { id: id.to_string(), kind: "group".into(), display_name, user_principal_name: None }));
+    }
+    if let Some(n) = name(conn, id)? {
+        return Ok(Some(ObjectRecord { id: n.id, kind: n.kind, display_name: n.display_name, user_principal_name: n.user_principal_name }));
+    }
+    let kind: Option<String> =
+        conn.prepare_cached("SELECT member_type FROM group_members WHERE member_id = ?1 ORDER BY group_id LIMIT 1")?.query_row([id], |r| r.get(0)).optional()?;
+    Ok(kind.map(|kind| ObjectRecord { id: id.to_string(), kind, display_name: None, user_principal_name: None }))
+}
+
+/// The name record of a user, service principal or device.
+pub fn name(conn: &Connection, id: &str) -> Result<Option<NameRecord>> {
+    let mut stmt = conn.prepare_cached("SELECT id, kind, display_name, user_principal_name, mail FROM directory_names WHERE id = ?1")?;
+    let row = stmt
+        .query_row([id], |r| Ok(NameRecord { id: r.get(0)?, kind: r.get(1)?, display_name: r.get(2)?, user_principal_name: r.get(3)?, mail: r.get(4)? }))
+        .optional()?;
+    Ok(row)
 }
 
 /// Every direct membership, by group.

@@ -1,57 +1,80 @@
 //! Writing the group cache: a full sync ([`replace_all`]), an incremental round
 //! ([`apply_round`]), the sync record, the policy, the counters and [`clear`]. All take a
 //! `&Transaction`, so the steps of one sync land together or not at all.
+//!
+//! Each of them also keeps the derived rows current ([`super::search`]: the search index and
+//! the groups' direct member counts), explicitly rather than by triggers: a full replace
+//! rebuilds them once at the end, a round touches only the rows it changed.
 
+use super::search::{self, rebuild_search};
 use super::{Applied, GroupRecord, Membership, NameRecord, Round, SyncRecord};
 use crate::error::{Result, StoreError};
 use crate::sql::ts;
 use rusqlite::{params, Transaction};
+use std::collections::BTreeSet;
 
 /// Replaces the whole group cache with a full sync's result: every group, membership and name.
 /// Memberships of groups not in `groups` are skipped. Returns how many rows were written.
 pub fn replace_all(tx: &Transaction<'_>, groups: &[GroupRecord], memberships: &[Membership], names: &[NameRecord]) -> Result<u64> {
     tx.execute_batch("DELETE FROM group_members; DELETE FROM groups; DELETE FROM directory_names;")?;
-    let mut written = upsert_groups(tx, groups)?;
-    written += add_memberships(tx, memberships)?;
-    written += upsert_names(tx, names)?;
+    let mut written = upsert_groups(tx, groups, false)?;
+    written += add_memberships(tx, memberships, &mut BTreeSet::new())?;
+    written += upsert_names(tx, names, false)?;
+    rebuild_search(tx)?;
     Ok(written)
 }
 
 /// Applies one incremental round in the order [`Round`] documents. Idempotent.
 pub fn apply_round(tx: &Transaction<'_>, round: &Round) -> Result<Applied> {
-    let mut applied = Applied { groups: upsert_groups(tx, &round.groups)?, ..Applied::default() };
-    {
-        let mut as_member = tx.prepare_cached("DELETE FROM group_members WHERE member_id = ?1")?;
-        let mut group = tx.prepare_cached("DELETE FROM groups WHERE id = ?1")?;
-        for id in &round.removed_groups {
-            applied.memberships += as_member.execute([id])? as u64;
-            let members: u64 = tx.query_row("SELECT count(*) FROM group_members WHERE group_id = ?1", [id], |r| r.get(0))?;
-            let gone = group.execute([id])? as u64;
-            applied.groups += gone;
-            applied.memberships += members * gone;
-        }
+    // Groups whose direct member count may have changed, counted again at the end.
+    let mut touched = BTreeSet::new();
+    let mut applied = Applied { groups: upsert_groups(tx, &round.groups, true)?, ..Applied::default() };
+    for id in &round.removed_groups {
+        applied.memberships += remove_as_member(tx, id, &mut touched)?;
+        let members: u64 = tx.query_row("SELECT count(*) FROM group_members WHERE group_id = ?1", [id], |r| r.get(0))?;
+        let gone = tx.prepare_cached("DELETE FROM groups WHERE id = ?1")?.execute([id])? as u64;
+        applied.groups += gone;
+        applied.memberships += members * gone;
+        search::reindex(tx, id, true)?;
     }
     {
         let mut remove = tx.prepare_cached("DELETE FROM group_members WHERE group_id = ?1 AND member_id = ?2")?;
         for (group_id, member_id) in &round.removed {
-            applied.memberships += remove.execute([group_id, member_id])? as u64;
+            let gone = remove.execute([group_id, member_id])? as u64;
+            if gone > 0 {
+                touched.insert(group_id.clone());
+            }
+            applied.memberships += gone;
         }
     }
-    applied.memberships += add_memberships(tx, &round.added)?;
-    applied.names += upsert_names(tx, &round.names)?;
-    {
-        let mut as_member = tx.prepare_cached("DELETE FROM group_members WHERE member_id = ?1")?;
-        let mut name = tx.prepare_cached("DELETE FROM directory_names WHERE id = ?1")?;
-        for id in &round.removed_names {
-            applied.memberships += as_member.execute([id])? as u64;
-            applied.names += name.execute([id])? as u64;
+    applied.memberships += add_memberships(tx, &round.added, &mut touched)?;
+    applied.names += upsert_names(tx, &round.names, true)?;
+    for id in &round.removed_names {
+        applied.memberships += remove_as_member(tx, id, &mut touched)?;
+        let gone = tx.prepare_cached("DELETE FROM directory_names WHERE id = ?1")?.execute([id])? as u64;
+        applied.names += gone;
+        if gone > 0 {
+            search::reindex(tx, id, false)?;
         }
+    }
+    for group_id in &touched {
+        search::recount(tx, group_id)?;
     }
     Ok(applied)
 }
 
+/// Removes `id` from every group it is directly in, noting those groups in `touched`.
+fn remove_as_member(tx: &Transaction<'_>, id: &str, touched: &mut BTreeSet<String>) -> Result<u64> {
+    let mut stmt = tx.prepare_cached("DELETE FROM group_members WHERE member_id = ?1 RETURNING group_id")?;
+    let groups = stmt.query_map([id], |r| r.get::<_, String>(0))?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let removed = groups.len() as u64;
+    touched.extend(groups);
+    Ok(removed)
+}
+
 /// Inserts or updates groups; returns how many rows changed (an identical row counts 0).
-fn upsert_groups(tx: &Transaction<'_>, groups: &[GroupRecord]) -> Result<u64> {
+/// `reindex`: index each changed group for search at once (a full replace rebuilds instead).
+fn upsert_groups(tx: &Transaction<'_>, groups: &[GroupRecord], reindex: bool) -> Result<u64> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO groups (id, display_name, description, mail, security_enabled, mail_enabled, group_types, membership_rule)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -69,14 +92,18 @@ fn upsert_groups(tx: &Transaction<'_>, groups: &[GroupRecord]) -> Result<u64> {
             return Err(StoreError::Invalid("a group without an id"));
         }
         let types = serde_json::to_string(&g.group_types).map_err(|_| StoreError::Invalid("group types not encodable"))?;
-        changed += stmt.execute(params![g.id, g.display_name, g.description, g.mail, g.security_enabled, g.mail_enabled, types, g.membership_rule])? as u64;
+        let n = stmt.execute(params![g.id, g.display_name, g.description, g.mail, g.security_enabled, g.mail_enabled, types, g.membership_rule])? as u64;
+        if reindex && n > 0 {
+            search::reindex(tx, &g.id, true)?;
+        }
+        changed += n;
     }
     Ok(changed)
 }
 
 /// Adds memberships of groups that exist (others are skipped); an existing one keeps its row,
-/// its type updated. Returns how many rows changed.
-fn add_memberships(tx: &Transaction<'_>, memberships: &[Membership]) -> Result<u64> {
+/// its type updated. Returns how many rows changed; the groups gaining a member go in `touched`.
+fn add_memberships(tx: &Transaction<'_>, memberships: &[Membership], touched: &mut BTreeSet<String>) -> Result<u64> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO group_members (group_id, member_id, member_type)
          SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM groups WHERE id = ?1)
@@ -85,12 +112,17 @@ fn add_memberships(tx: &Transaction<'_>, memberships: &[Membership]) -> Result<u
     )?;
     let mut changed = 0;
     for m in memberships {
-        changed += stmt.execute(params![m.group_id, m.member_id, m.member_type])? as u64;
+        let n = stmt.execute(params![m.group_id, m.member_id, m.member_type])? as u64;
+        if n > 0 {
+            touched.insert(m.group_id.clone());
+        }
+        changed += n;
     }
     Ok(changed)
 }
 
-fn upsert_names(tx: &Transaction<'_>, names: &[NameRecord]) -> Result<u64> {
+/// Inserts or updates names; returns how many rows changed. `reindex` as [`upsert_groups`].
+fn upsert_names(tx: &Transaction<'_>, names: &[NameRecord], reindex: bool) -> Result<u64> {
     let mut stmt = tx.prepare_cached(
         "INSERT INTO directory_names (id, kind, display_name, user_principal_name, mail) VALUES (?1, ?2, ?3, ?4, ?5)
          ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, display_name = excluded.display_name,
@@ -100,7 +132,11 @@ fn upsert_names(tx: &Transaction<'_>, names: &[NameRecord]) -> Result<u64> {
     )?;
     let mut changed = 0;
     for n in names {
-        changed += stmt.execute(params![n.id, n.kind, n.display_name, n.user_principal_name, n.mail])? as u64;
+        let written = stmt.execute(params![n.id, n.kind, n.display_name, n.user_principal_name, n.mail])? as u64;
+        if reindex && written > 0 {
+            search::reindex(tx, &n.id, false)?;
+        }
+        changed += written;
     }
     Ok(changed)
 }
@@ -139,8 +175,10 @@ pub fn count_read(tx: &Transaction<'_>, hit: bool) -> Result<()> {
     Ok(())
 }
 
-/// Empties the group cache and forgets the last sync; the policy and counters stay.
+/// Empties the group cache (its search index too) and forgets the last sync; the policy and
+/// counters stay.
 pub fn clear(tx: &Transaction<'_>) -> Result<()> {
+    search::clear(tx)?;
     tx.execute_batch(
         "DELETE FROM group_members; DELETE FROM groups; DELETE FROM directory_names;
          UPDATE groups_state SET scope = NULL, groups_delta_link = NULL, users_delta_link = NULL, as_of = NULL,

@@ -12,8 +12,8 @@
 //! - `lifecycle`: `list`, `show ID`, `renew ID [--ttl D]`, `revoke ID`, `token ID` (an
 //!   access-token lease's token).
 //! - `maintain`: `reconcile`, `sweep`, `bind`, `relocate moved|copied`, `maintain [--once]` (the app's background maintenance,
-//!   headless, until Ctrl-C or SIGTERM) and `overview` (the store's ID, leases, definitions and
-//!   the last maintenance run, as JSON).
+//!   headless, until Ctrl-C or SIGTERM) and `overview` (the store's ID, definitions, lease
+//!   counts and the last maintenance run, as JSON; `list` prints the leases).
 //! - `audit`: `audit [--limit N] [--format table|json|csv|jsonl]` (csv/jsonl: the whole log,
 //!   oldest first); `audit --verify [--format table|json]` checks the log's hash chain.
 //! - `team`: a team store — `store init URL [--member ROLE]… [--apply]`, `store check`,
@@ -305,7 +305,7 @@ pub enum LeaseCommand {
         #[command(flatten)]
         signin: SignInArgs,
     },
-    /// The store's ID, leases, definitions and last maintenance run, as JSON.
+    /// The store's ID, definitions, lease counts and last maintenance run, as JSON.
     Overview {
         #[command(flatten)]
         signin: SignInArgs,

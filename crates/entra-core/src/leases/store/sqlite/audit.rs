@@ -1,12 +1,48 @@
-//! The SQLite adapter's audit-log writes and chain reads: each line appended with the next seq
-//! and its hash ([`super::super::chain`]), and the whole log read back as stored for the core's
-//! verifier. Its own file because the adapter's is near the size limit.
+//! The SQLite adapter's audit log: each line appended with the next seq and its hash
+//! ([`super::super::chain`]), lines read back for the screen ([`entry`]), and the whole log read
+//! back as stored for the core's verifier. Its own file because the adapter's is near the size
+//! limit.
 
+use super::time;
 use crate::leases::store::chain::ChainedLine;
-use crate::leases::types::AuditLine;
+use crate::leases::types::{AuditAction, AuditEntry, AuditLine};
+use crate::Result;
 use entra_store::rusqlite::types::ValueRef;
-use entra_store::rusqlite::{self, params, Connection, OptionalExtension};
+use entra_store::rusqlite::{self, params, Connection, OptionalExtension, Row};
 use entra_store::StoreError;
+
+/// The columns [`entry`] reads, in its order.
+pub(super) const ENTRY_COLUMNS: &str = "seq, at, action, lease_id, definition, target, actor, detail, request_id";
+
+/// The line read by `SELECT {ENTRY_COLUMNS}`: what SQLite could not read fails the query, a
+/// time this version cannot read is the inner error.
+pub(super) fn entry(r: &Row<'_>) -> rusqlite::Result<Result<AuditEntry>> {
+    let (seq, at, action): (i64, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+    let (lease_id, definition, target, actor, detail, request_id) = (r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?);
+    Ok(time(&at, "audit_log.at").map(|at| AuditEntry {
+        seq,
+        database_user: None,
+        line: AuditLine {
+            at,
+            // An action written by a newer version reads as "reconciled" rather than failing
+            // the whole log: the detail still says what happened.
+            action: AuditAction::parse(&action).unwrap_or(AuditAction::Reconciled),
+            lease_id,
+            definition,
+            target,
+            actor,
+            detail,
+            request_id,
+        },
+    }))
+}
+
+/// The newest `limit` lines (every line when negative), newest first.
+pub(super) fn entries(conn: &Connection, limit: i64) -> entra_store::Result<Result<Vec<AuditEntry>>> {
+    let mut stmt = conn.prepare(&format!("SELECT {ENTRY_COLUMNS} FROM audit_log ORDER BY seq DESC LIMIT ?1"))?;
+    let rows = stmt.query_map([limit], entry)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows.into_iter().collect())
+}
 
 /// Appends `a`, chained to the log's last line. The caller's write transaction (IMMEDIATE: no
 /// other writer between the read and the insert) makes the read of the last line and the
