@@ -52,11 +52,11 @@ async fn init_runs_again_without_change_and_its_sql_by_hand_gives_the_same_store
     cluster.create_database("applied").unwrap();
     let address = common::superuser(&cluster, "applied");
     let first = init(&address, DatabasePassword::None, &[]).await.unwrap();
-    assert_eq!(first.applied, ["V1__leases", "V2__sharing"]);
-    assert_eq!((first.owner.as_str(), first.schema_version), ("postgres", 2));
+    assert_eq!(first.applied, ["V1__leases", "V2__sharing", "V3__lease_lists"]);
+    assert_eq!((first.owner.as_str(), first.schema_version), ("postgres", 3));
     let again = init(&address, DatabasePassword::None, &[]).await.unwrap();
     assert!(again.applied.is_empty(), "{again:?}");
-    assert_eq!(again.schema_version, 2);
+    assert_eq!(again.schema_version, 3);
     let store = PgLeaseStore::connect(&address, DatabasePassword::None).await.unwrap();
     let applied_id = store.store_id().await.unwrap();
 
@@ -68,7 +68,7 @@ async fn init_runs_again_without_change_and_its_sql_by_hand_gives_the_same_store
     cluster.sql_in("by_hand", &sql).unwrap();
     let store = common::connect(&cluster, "by_hand").await;
     let check = store.check().await.unwrap();
-    assert_eq!(check.schema_version, 2);
+    assert_eq!(check.schema_version, 3);
     let id = store.store_id().await.unwrap();
     assert!(id.len() == 32 && id.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()), "{id}");
     assert_ne!(id, applied_id, "each store its own ID");
@@ -82,7 +82,7 @@ async fn init_runs_again_without_change_and_its_sql_by_hand_gives_the_same_store
     assert!(over.message().contains("belongs to desk_owner"), "{}", over.message());
     let owner = DatabasePassword::Given(SecretString::new("owner-password"));
     let by_owner = init(&common::as_role(&cluster, "desk_owner", "by_hand"), owner, &[]).await.unwrap();
-    assert!(by_owner.applied.is_empty() && by_owner.schema_version == 2, "refinery reads the printed history as its own: {by_owner:?}");
+    assert!(by_owner.applied.is_empty() && by_owner.schema_version == 3, "refinery reads the printed history as its own: {by_owner:?}");
 
     // A database without the schema: connect says how to make one.
     cluster.create_database("empty").unwrap();
