@@ -46,8 +46,11 @@ async fn sync(groups: &Groups, account: &str, method: SyncMethod) -> (GroupsSync
     (summary, events)
 }
 
-/// Everything the cache holds, as sets (order-free).
-fn contents(groups: &Groups) -> (BTreeSet<String>, BTreeSet<(String, String, String)>, BTreeSet<(String, String, Option<String>)>) {
+/// Groups, memberships and names, as sets (order-free).
+type Contents = (BTreeSet<String>, BTreeSet<(String, String, String)>, BTreeSet<(String, String, Option<String>)>);
+
+/// Everything the cache holds.
+fn contents(groups: &Groups) -> Contents {
     groups
         .store()
         .read(|c| {
@@ -178,4 +181,23 @@ async fn by_size_a_small_tenant_is_walked_and_a_large_one_listed() {
     assert_eq!(small.method, SyncMethod::DeltaWalk, "600 users and 90 groups are below the threshold");
     let large = groups_in(&w, "large").with_listings_from(100).refresh(&account, true, &|_| {}, CancellationToken::new()).await.unwrap();
     assert_eq!(large.method, SyncMethod::Listings, "{large:?}");
+}
+
+#[tokio::test]
+async fn a_sync_held_back_by_graphs_budget_says_so_and_counts_its_units() {
+    let w = sized_world(65, 320, 200).await;
+    // 600 units per 10 s (the client believes no limit under 500): the members of 320 groups, 2
+    // units each, cannot all be read in one window.
+    w.tenant.set_graph_throttling(true, Some(600)).unwrap();
+    let account = w.sign_in_app_only().await;
+    let listed = groups_in(&w, "budget");
+    let (summary, events) = sync(&listed, &account, SyncMethod::Listings).await;
+    assert_eq!(summary.method, SyncMethod::Listings, "{summary:?}");
+    let waited = events.iter().position(|e| e.waiting_for_budget).expect("a progress event says the sync waits for Graph's budget");
+    assert!(events[waited..].iter().any(|e| !e.waiting_for_budget), "and one says when it goes on");
+    let last = events.last().unwrap();
+    assert!(!last.waiting_for_budget, "{last:?}");
+    // The units Graph reported: members cost 2 each ($select), so at least 320 × 2.
+    assert!(last.units >= 640, "{last:?}");
+    assert!(events.windows(2).all(|p| p[0].units <= p[1].units), "units only grow");
 }

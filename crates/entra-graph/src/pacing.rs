@@ -118,6 +118,8 @@ pub struct BudgetSnapshot {
     pub limit: Option<f64>,
     /// Units in the window now: reported ones plus the estimates of requests on the wire.
     pub window_units: f64,
+    /// A request is waiting for budget now (the first in line; others may wait behind it).
+    pub waiting: bool,
 }
 
 /// A request's expected cost, before it is sent.
@@ -367,6 +369,7 @@ impl Pacer {
             limit_exceeded: state.exceeded,
             limit: state.limit.value,
             window_units: state.settled_units + state.in_flight_units,
+            waiting: state.head_waiting,
         }
     }
 }

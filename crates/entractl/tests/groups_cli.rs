@@ -44,6 +44,8 @@ async fn sync_member_of_why_stats_and_policy() {
         assert!(sync.get(field).is_some(), "{field}: {sync}");
     }
     assert_eq!(sync["full"], true);
+    // Progress on stderr, a line per step (stdout stays one JSON document).
+    assert!(err.contains("groups sync: reading groups") && err.contains("groups sync: saving"), "{err}");
     assert!(sync["groups"].as_u64().unwrap() >= 400 && sync["memberships"].as_u64().unwrap() > 10_000, "{sync}");
 
     // The cache is in the data folder: offline reads need no sign-in.

@@ -29,15 +29,14 @@
 //! complete: a cancelled or failed refresh leaves the previous cache as it was.
 
 use super::round::{name_of, GroupsRound, UsersRound};
-use super::{listings, reads, Groups, GroupsSyncPhase, GroupsSyncProgress, GroupsSyncSummary, SyncMethod};
+use super::{listings, reads, Groups, GroupsSyncPhase, GroupsSyncSummary, SyncMethod};
 use crate::cache::blocking;
 use crate::graph::map_error;
 use crate::{Error, ErrorCode, Result};
-use entra_graph::{GraphError, Page};
+use entra_graph::{GraphClient, GraphError, Page};
 use entra_store::queries::groups::{self as q, staging, Round, SyncRecord};
 use futures::TryStreamExt;
 use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::Instant;
 use tokio_util::sync::CancellationToken;
 
@@ -61,10 +60,28 @@ pub(super) async fn run(
     let account = groups.desk().account(Some(account_id))?;
     let scope = format!("{} {}", account.tenant_id, account.graph_url);
     let graph = groups.desk().graph(account_id)?.with_cancellation(cancel.clone());
-    let meter = Meter {
-        progress,
-        state: Mutex::new(GroupsSyncProgress { phase: GroupsSyncPhase::Groups, pages: 0, groups: 0, memberships: 0, requests: 0 }),
-    };
+    let meter = Meter::new(progress, &graph);
+    // The sync, and beside it a look at the budget: a wait for Graph's budget shows as such.
+    let sync = read(groups, full, method, &graph, &meter, &cancel, started, scope);
+    tokio::pin!(sync);
+    tokio::select! {
+        done = &mut sync => done,
+        never = meter.watch_budget() => match never {},
+    }
+}
+
+/// The refresh itself: which round, then the reads and the write.
+#[allow(clippy::too_many_arguments)]
+async fn read(
+    groups: &Groups,
+    full: bool,
+    method: Option<SyncMethod>,
+    graph: &GraphClient,
+    meter: &Meter<'_>,
+    cancel: &CancellationToken,
+    started: Instant,
+    scope: String,
+) -> Result<GroupsSyncSummary> {
     let stored = blocking(groups.store(), |s| s.read(q::state)).await?.sync;
     let links = match &stored {
         Some(s) if !full && s.scope == scope => s.groups_delta_link.clone().zip(s.users_delta_link.clone()),
@@ -77,7 +94,7 @@ pub(super) async fn run(
         Some(_) if !full && links.is_none() => Some("No delta link was stored, so everything was read again".to_string()),
         _ => None,
     };
-    let job = Job { groups, graph: &graph, meter: &meter, cancel: &cancel, scope, started };
+    let job = Job { groups, graph, meter, cancel, scope, started };
     if let Some((groups_link, users_link)) = links {
         match walk(&job, Some(groups_link), Some(users_link)).await {
             Ok(walked) => return job.save(walked, false, None, How::plain(SyncMethod::Incremental)).await,

@@ -323,6 +323,13 @@ pub struct GroupsSyncProgress {
     /// Graph requests so far.
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub requests: u64,
+    /// Resource units Graph reported spent since the sync began, by the account's client (which
+    /// a refresh of another screen shares: Graph's budget is per app and tenant).
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub units: u64,
+    /// Requests are held back now, waiting for Graph's budget to come back (the client paces
+    /// itself below Graph's limit instead of being refused): the sync is not stuck.
+    pub waiting_for_budget: bool,
 }
 
 /// How a refresh read Graph.

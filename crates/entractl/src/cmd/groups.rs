@@ -7,7 +7,9 @@
 //! the same camelCase keys, the Group caches screen reads over IPC.
 //!
 //! - `sync [--full]`: the sync summary (`{full, fellBack, groups, users, memberships, changes,
-//!   requests, durationMs, asOf}`).
+//!   requests, durationMs, asOf, method, resumed}`). Progress goes to stderr: a line per step,
+//!   and when the sync starts or stops waiting for Graph's budget; on a terminal, also every
+//!   few seconds (a first sync of a large tenant takes minutes).
 //! - `member-of USER_ID [--transitive]`: `{user, transitive, groups: [{group: {id, displayName}, depth}], cache}`.
 //! - `members GROUP_ID [--transitive]`: `{group, transitive, members: [{member, depth, via}], cache}`,
 //!   every member, read from the cache a page at a time (as the screen reads them).
@@ -23,7 +25,7 @@
 
 use super::signin_args::{self, SignInArgs, ThrowawayDemo};
 use crate::output;
-use entra_core::groups::{CacheState, Freshness, Groups, MemberList, SyncMethod};
+use entra_core::groups::{CacheState, Freshness, Groups, GroupsSyncPhase, GroupsSyncProgress, MemberList, SyncMethod};
 use entra_core::paging::{ListQuery, MAX_PAGE_ROWS};
 use entra_core::{Desk, Error};
 use std::process::ExitCode;
@@ -182,7 +184,8 @@ async fn answer(context: &Context, command: GroupsCommand) -> Result<(String, Ex
                 FullMethod::DeltaWalk => Some(SyncMethod::DeltaWalk),
                 FullMethod::Listings => Some(SyncMethod::Listings),
             };
-            let summary = groups.refresh_with(account, full, method, &|_| {}, CancellationToken::new()).await?;
+            let progress = SyncLines::new();
+            let summary = groups.refresh_with(account, full, method, &|p| progress.show(&p), CancellationToken::new()).await?;
             if let Some(why) = &summary.fell_back {
                 eprintln!("Full sync: {why}.");
             }
@@ -247,5 +250,46 @@ fn note(cache: &CacheState) {
     if cache.freshness != Freshness::Fresh {
         let as_of = cache.as_of.map(|t| t.to_rfc3339()).unwrap_or_else(|| "never".into());
         eprintln!("Note: answered from the cache as of {as_of} ({}).", cache.stale_reason.as_deref().unwrap_or("stale"));
+    }
+}
+
+/// The progress lines of `groups sync` on stderr: see the module documentation.
+struct SyncLines {
+    terminal: bool,
+    last: std::sync::Mutex<Option<(std::time::Instant, GroupsSyncProgress)>>,
+}
+
+impl SyncLines {
+    /// How often a terminal hears that the same step goes on.
+    const EVERY: std::time::Duration = std::time::Duration::from_secs(3);
+
+    fn new() -> SyncLines {
+        SyncLines { terminal: std::io::IsTerminal::is_terminal(&std::io::stderr()), last: std::sync::Mutex::new(None) }
+    }
+
+    fn show(&self, p: &GroupsSyncProgress) {
+        let mut last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        let news = match &*last {
+            None => true,
+            Some((at, before)) => {
+                before.phase != p.phase || before.waiting_for_budget != p.waiting_for_budget || (self.terminal && at.elapsed() >= Self::EVERY)
+            }
+        };
+        if !news {
+            return;
+        }
+        *last = Some((std::time::Instant::now(), p.clone()));
+        let step = match p.phase {
+            GroupsSyncPhase::Groups => "reading groups",
+            GroupsSyncPhase::Users => "reading users",
+            GroupsSyncPhase::Members => "reading members",
+            GroupsSyncPhase::Names => "naming members",
+            GroupsSyncPhase::Saving => "saving",
+        };
+        let waiting = if p.waiting_for_budget { "; waiting for Graph's budget to come back" } else { "" };
+        eprintln!(
+            "groups sync: {step}: {} pages, {} groups, {} membership changes, {} requests, {} resource units{waiting}",
+            p.pages, p.groups, p.memberships, p.requests, p.units
+        );
     }
 }
