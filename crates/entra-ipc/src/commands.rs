@@ -104,8 +104,8 @@ commands! {
     groups::groups_refresh(account_id: String, full: bool, on_progress: Channel<groups::GroupsSyncProgress>) -> groups::GroupsSyncSummary;
     groups::groups_cancel_refresh() -> bool;
     groups::groups_clear() -> ();
-    groups::groups_list(account_id: Option<String>) -> groups::GroupList;
-    groups::groups_members(account_id: Option<String>, group_id: String, transitive: bool) -> groups::MemberList;
+    groups::groups_list(account_id: Option<String>, query: groups::ListQuery) -> groups::GroupPage;
+    groups::groups_members(account_id: Option<String>, group_id: String, transitive: bool, query: groups::ListQuery) -> groups::MemberPage;
     groups::groups_member_of(account_id: Option<String>, user_id: String, transitive: bool) -> groups::MemberOf;
     groups::groups_why(account_id: Option<String>, user_id: String, group_id: String) -> groups::WhyAnswer;
     groups::groups_search_users(query: String) -> Vec<groups::DirectoryRef>;
@@ -188,7 +188,10 @@ mod tests {
         assert!(ts.contains("  sign_out: { args: { accountId: string }; result: void };"), "{ts}");
         assert!(ts.contains("  jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };"), "{ts}");
         assert!(ts.contains("  signin_status: { args: Record<string, never>; result: SignInStatus };"), "{ts}");
-        assert!(ts.contains("  groups_members: { args: { accountId: string | null; groupId: string; transitive: boolean }; result: MemberList };"), "{ts}");
+        assert!(
+            ts.contains("  groups_members: { args: { accountId: string | null; groupId: string; transitive: boolean; query: ListQuery }; result: MemberPage };"),
+            "{ts}"
+        );
         assert!(ts.contains("  leases_define: { args: { accountId: string | null; request: DefineRequest; clientSecret: string | null }; result: Definition };"), "{ts}");
         assert!(ts.contains("  leases_export_audit: { args: { format: AuditFormat }; result: string };"), "{ts}");
     }

@@ -1,12 +1,14 @@
 //! Group caches commands: the cache policy and statistics, a sync with
 //! Graph's delta query (with progress and cancel), clearing the cache, and the
-//! reads (groups, members, a user's groups, "why", user search, group names
-//! for the JWT inspector). Reads take the signed-in account when there is one,
-//! so the cache policy applies; without one they read the cache only.
-//! Core: `entra_core::groups`.
+//! reads (groups and a group's members a page at a time, a user's groups,
+//! "why", user search, group names for the JWT inspector). Reads take the
+//! signed-in account when there is one, so the cache policy applies; without
+//! one they read the cache only. Core: `entra_core::groups`.
 
 use crate::state::AppState;
-use entra_ipc::groups::{CachePolicy, DirectoryRef, GroupList, GroupsOverview, GroupsSyncProgress, GroupsSyncSummary, MemberList, MemberOf, ResolvedNames, WhyAnswer};
+use entra_ipc::groups::{
+    CachePolicy, DirectoryRef, GroupPage, GroupsOverview, GroupsSyncProgress, GroupsSyncSummary, ListQuery, MemberOf, MemberPage, ResolvedNames, WhyAnswer,
+};
 use entra_ipc::IpcError;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -52,16 +54,24 @@ pub async fn groups_clear(state: State<'_, AppState>) -> Result<(), IpcError> {
     Ok(state.groups.clear().await?)
 }
 
+/// One page of the cached groups (searched and sorted by the core: `name` or `members`).
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn groups_list(state: State<'_, AppState>, account_id: Option<String>) -> Result<GroupList, IpcError> {
-    Ok(state.groups.list(account_id.as_deref()).await?)
+pub async fn groups_list(state: State<'_, AppState>, account_id: Option<String>, query: ListQuery) -> Result<GroupPage, IpcError> {
+    Ok(state.groups.list_page(account_id.as_deref(), &query).await?)
 }
 
+/// One page of a group's members, direct or transitive (searched and sorted by the core: `depth` or `name`).
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn groups_members(state: State<'_, AppState>, account_id: Option<String>, group_id: String, transitive: bool) -> Result<MemberList, IpcError> {
-    Ok(state.groups.members(account_id.as_deref(), &group_id, transitive).await?)
+pub async fn groups_members(
+    state: State<'_, AppState>,
+    account_id: Option<String>,
+    group_id: String,
+    transitive: bool,
+    query: ListQuery,
+) -> Result<MemberPage, IpcError> {
+    Ok(state.groups.members_page(account_id.as_deref(), &group_id, transitive, &query).await?)
 }
 
 #[tauri::command]

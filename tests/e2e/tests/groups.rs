@@ -48,9 +48,9 @@ async fn why_path(app: &Session) -> Result<Vec<String>> {
 async fn open_transitive_members(app: &Session, name: &str, id: &str, timeout: Duration) -> Result<()> {
     click_testid(app, "groups-tab-groups").await?;
     set_input(app, "groups-search", name).await?;
-    wait_rows(app, "groups-table", WAIT, |n| n >= 1).await?;
-    let clicked = app.execute(&format!("const r = document.querySelector('[data-testid=groups-row-name][data-id={}]'); if (!r) return false; r.parentElement.click(); return true;", js(id))).await?;
-    if clicked != Value::Bool(true) {
+    // The core answers the search after a pause (the old rows stay until then): wait for the group's row.
+    let open = format!("const r = document.querySelector('[data-testid=groups-row-name][data-id={}]'); if (!r) return false; r.parentElement.click(); return true;", js(id));
+    if app.wait_until(&open, WAIT, "the group's row").await.is_err() {
         bail!("the group {name} ({id}) is not in the searched list");
     }
     app.wait_for_text("[data-testid=groups-members-title]", WAIT, |t| t == name).await?;
@@ -146,6 +146,7 @@ async fn scenario(app: &Session, harness: &AppHarness, reference: &entra_demo::D
     // Search G1 by name, open its transitive members: the nested user is there at depth 5, via G5.
     open_transitive_members(app, &g1_name, &chain[0], WAIT).await?;
     set_input(app, "groups-members-search", &user_name).await?;
+    app.wait_for_text("[data-testid=groups-members-count]", WAIT, |t| t.contains("match")).await?;
     let depth = member_depth(app, &nested, "").await?;
     assert_eq!(depth, format!("depth 5 · via {g5_name}"), "the nested user comes through the chain");
     app.screenshot(&shots.join("03-transitive-members.png")).await?;

@@ -770,11 +770,11 @@ count: number, };
 
 export type Freshness = "fresh" | "stale" | "empty";
 
-export type GroupList = { 
+export type GroupPage = { 
 /**
- * The groups, by display name.
+ * The page: its groups, where it starts, how many groups match in all, where the next starts.
  */
-groups: Array<GroupRow>, 
+groups: ListPage<GroupRow>, 
 /**
  * Freshness.
  */
@@ -938,7 +938,17 @@ memberships: number,
 /**
  * Graph requests so far.
  */
-requests: number, };
+requests: number, 
+/**
+ * Resource units Graph reported spent since the sync began, by the account's client (which
+ * a refresh of another screen shares: Graph's budget is per app and tenant).
+ */
+units: number, 
+/**
+ * Requests are held back now, waiting for Graph's budget to come back (the client paces
+ * itself below Graph's limit instead of being refused): the sync is not stuck.
+ */
+waitingForBudget: boolean, };
 
 export type GroupsSyncSummary = { 
 /**
@@ -1331,6 +1341,29 @@ total: number,
  */
 next: number | null, };
 
+export type ListQuery = { 
+/**
+ * Keep only rows whose text (names, IDs — each list says which) contains this,
+ * case-insensitively. Empty or absent: every row.
+ */
+search?: string, 
+/**
+ * The sort key (each list names its own; absent: the list's default order).
+ */
+sort?: string, 
+/**
+ * Sort descending instead of ascending.
+ */
+descending: boolean, 
+/**
+ * The row position to start at (0: the first row); a page's `next` is the next one.
+ */
+start: number, 
+/**
+ * Rows wanted (absent or 0: [`DEFAULT_PAGE_ROWS`]; at most [`MAX_PAGE_ROWS`]).
+ */
+limit?: number, };
+
 export type MaintenanceRun = { 
 /**
  * When it ended.
@@ -1351,24 +1384,6 @@ error: string | null, };
 
 export type MemberKind = "user" | "group" | "servicePrincipal" | "device" | "other";
 
-export type MemberList = { 
-/**
- * The group.
- */
-group: GroupRef, 
-/**
- * Whether nested members are included.
- */
-transitive: boolean, 
-/**
- * The members, by depth then name.
- */
-members: Array<MemberRow>, 
-/**
- * Freshness.
- */
-cache: CacheState, };
-
 export type MemberOf = { 
 /**
  * The user.
@@ -1382,6 +1397,24 @@ transitive: boolean,
  * The groups, by depth then name.
  */
 groups: Array<GroupWithDepth>, 
+/**
+ * Freshness.
+ */
+cache: CacheState, };
+
+export type MemberPage = { 
+/**
+ * The group.
+ */
+group: GroupRef, 
+/**
+ * Whether nested members are included.
+ */
+transitive: boolean, 
+/**
+ * The page: its members, where it starts, how many members match in all, where the next starts.
+ */
+members: ListPage<MemberRow>, 
 /**
  * Freshness.
  */
@@ -1902,8 +1935,8 @@ export interface Commands {
   groups_refresh: { args: { accountId: string; full: boolean; onProgress: Channel<GroupsSyncProgress> }; result: GroupsSyncSummary };
   groups_cancel_refresh: { args: Record<string, never>; result: boolean };
   groups_clear: { args: Record<string, never>; result: void };
-  groups_list: { args: { accountId: string | null }; result: GroupList };
-  groups_members: { args: { accountId: string | null; groupId: string; transitive: boolean }; result: MemberList };
+  groups_list: { args: { accountId: string | null; query: ListQuery }; result: GroupPage };
+  groups_members: { args: { accountId: string | null; groupId: string; transitive: boolean; query: ListQuery }; result: MemberPage };
   groups_member_of: { args: { accountId: string | null; userId: string; transitive: boolean }; result: MemberOf };
   groups_why: { args: { accountId: string | null; userId: string; groupId: string }; result: WhyAnswer };
   groups_search_users: { args: { query: string }; result: Array<DirectoryRef> };

@@ -1,18 +1,19 @@
 import { describe, expect, it } from "vitest";
 import type { CacheState, GroupRow, MemberRow, WhyAnswer } from "./bindings";
 import {
-  GroupIndex,
   depthText,
   describeDuration,
   describeSummary,
   describeSyncProgress,
   filterMemberOf,
-  filterMembers,
   formatBytes,
   formatMs,
   freshnessBadge,
   groupTypeLabel,
-  memberCounts,
+  groupsCountText,
+  listFilter,
+  membersCountText,
+  nextSort,
   statLines,
   whyPath,
 } from "./groups";
@@ -63,45 +64,44 @@ describe("freshness and statistics", () => {
 
   it("describes progress and the outcome, fallback included", () => {
     expect(describeSyncProgress(null)).toBe("Starting…");
-    expect(describeSyncProgress({ phase: "groups", pages: 3, groups: 600, memberships: 1500, requests: 3 })).toBe("Reading groups and members: 600 groups, 1,500 memberships, 3 pages, 3 requests");
+    expect(describeSyncProgress({ phase: "groups", pages: 3, groups: 600, memberships: 1500, requests: 3, units: 0, waitingForBudget: false })).toBe("Reading groups and members: 600 groups, 1,500 memberships, 3 pages, 3 requests");
+    expect(describeSyncProgress({ phase: "members", pages: 40, groups: 0, memberships: 20000, requests: 41, units: 8400, waitingForBudget: true })).toBe(
+      "Reading each group's members: 0 groups, 20,000 memberships, 40 pages, 41 requests, 8,400 resource units (waiting for Graph's budget to come back)",
+    );
     const text = describeSummary({ full: true, fellBack: "the delta link expired (410)", groups: 400, users: 10, memberships: 900, changes: 1310, requests: 9, durationMs: 1200, asOf: "2025-06-01T12:00:00Z", method: "deltaWalk", resumed: false });
     expect(text).toContain("Full sync (delta walk) done");
     expect(text).toContain("fell back to a full sync: the delta link expired (410)");
     expect(text).not.toContain("interrupted");
-    expect(describeSyncProgress({ phase: "members", pages: 40, groups: 900, memberships: 30000, requests: 5 })).toContain("Reading each group's members");
+    expect(describeSyncProgress({ phase: "members", pages: 40, groups: 900, memberships: 30000, requests: 5, units: 0, waitingForBudget: false })).toContain("Reading each group's members");
     const listed = describeSummary({ full: true, fellBack: null, groups: 100000, users: 1000000, memberships: 5000000, changes: 6100000, requests: 5400, durationMs: 290000, asOf: "2025-06-01T12:00:00Z", method: "listings", resumed: true });
     expect(listed).toContain("Full sync (listings) done");
     expect(listed).toContain("continued a sync that had been interrupted");
   });
 });
 
-describe("searching", () => {
-  const index = new GroupIndex([
-    group("3", "Finance EU", { mail: "finance-eu@demo", description: "Finance team, Europe" }),
-    group("1", "Nested level 1"),
-    group("2", "nested level 2"),
-    group("4", null),
-  ]);
-
-  it("keeps groups in name order (unnamed by id) and matches every word in any field", () => {
-    expect(index.rows.map((g) => g.id)).toEqual(["4", "3", "1", "2"]);
-    expect(index.search("").length).toBe(4);
-    expect(index.search("NESTED").map((g) => g.id)).toEqual(["1", "2"]);
-    expect(index.search("nested 2").map((g) => g.id)).toEqual(["2"]);
-    expect(index.search("europe").map((g) => g.id)).toEqual(["3"]);
-    expect(index.search("finance-eu@").map((g) => g.id)).toEqual(["3"]);
-    expect(index.search("4").map((g) => g.id)).toEqual(["4"]);
-    expect(index.search("nothing here")).toEqual([]);
+describe("the paged lists and a user's groups", () => {
+  it("asks the core: the search trimmed (left out when blank), the sort key and its direction", () => {
+    expect(listFilter("  fin team ", { key: "name", dir: 1 })).toEqual({ search: "fin team", sort: "name", descending: false });
+    expect(listFilter("   ", { key: "members", dir: -1 })).toEqual({ sort: "members", descending: true });
+    expect(nextSort({ key: "name", dir: 1 }, "name")).toEqual({ key: "name", dir: -1 });
+    expect(nextSort({ key: "name", dir: -1 }, "name")).toEqual({ key: "name", dir: 1 });
+    expect(nextSort({ key: "depth", dir: -1 }, "name")).toEqual({ key: "name", dir: 1 });
   });
 
-  it("filters members by name, UPN or via group, direct ones first", () => {
-    const rows = [member("u3", "Zoe", 3, "Level 3"), member("u1", "Adam", 1), member("g2", "Level 2", 1, null, "group"), member("u2", "Bea", 2, "Level 2")];
-    expect(filterMembers(rows, "").map((r) => r.member.id)).toEqual(["u1", "g2", "u2", "u3"]);
-    expect(filterMembers(rows, "level 3").map((r) => r.member.id)).toEqual(["u3"]);
-    expect(filterMembers(rows, "u2@demo").map((r) => r.member.id)).toEqual(["u2"]);
-    expect(memberCounts(rows)).toEqual({ direct: 2, nested: 2, groups: 1 });
-    expect(depthText(rows[0]!)).toBe("depth 3 · via Level 3");
-    expect(depthText(rows[1]!)).toBe("direct");
+  it("counts what the core matched", () => {
+    expect(groupsCountText(400, false, 400)).toBe("400 groups");
+    expect(groupsCountText(3, true, 1200)).toBe("3 of 1,200");
+    expect(groupsCountText(3, true, null)).toBe("3 match");
+    expect(membersCountText(12_000, false, false)).toBe("12,000 direct members");
+    expect(membersCountText(7, true, false)).toBe("7 members in all, directly or through nested groups");
+    expect(membersCountText(1, true, true)).toBe("1 member matches (direct and nested)");
+    expect(membersCountText(0, false, true)).toBe("0 members match");
+  });
+
+  it("says how a member is in the group", () => {
+    expect(depthText(member("u3", "Zoe", 3, "Level 3"))).toBe("depth 3 · via Level 3");
+    expect(depthText(member("u1", "Adam", 1))).toBe("direct");
+    expect(depthText({ depth: 2, via: null })).toBe("depth 2");
   });
 
   it("filters a user's groups, direct first", () => {

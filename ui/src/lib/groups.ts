@@ -1,7 +1,9 @@
 // The Group caches screen's logic: the saved cache duration explained (the
 // core reads the field's text), the freshness badge, statistics as words, sync progress,
-// searching groups, members and a user's groups, and the "why" path. Pure;
-// tested in groups.test.ts.
+// the questions the group and member lists ask the core (which searches, sorts and
+// counts them, a page at a time: lib/paged.ts) and their count lines, filtering a
+// user's groups, and the "why" path. Pure; tested in groups.test.ts.
+import type { ListFilter } from "./api/groups";
 import type {
   CacheState,
   DirectoryRef,
@@ -117,7 +119,11 @@ const PHASES: Record<GroupsSyncProgress["phase"], string> = {
 
 export function describeSyncProgress(p: GroupsSyncProgress | null): string {
   if (!p) return "Starting…";
-  return `${PHASES[p.phase]}: ${count(p.groups)} groups, ${count(p.memberships)} memberships, ${count(p.pages)} pages, ${count(p.requests)} requests`;
+  // Resource units are Graph's budget (per app and tenant): said once there are some, and a wait
+  // for the budget is said as such, so a sync that holds back does not look stuck.
+  const units = p.units > 0 ? `, ${count(p.units)} resource units` : "";
+  const waiting = p.waitingForBudget ? " (waiting for Graph's budget to come back)" : "";
+  return `${PHASES[p.phase]}: ${count(p.groups)} groups, ${count(p.memberships)} memberships, ${count(p.pages)} pages, ${count(p.requests)} requests${units}${waiting}`;
 }
 
 export function describeSummary(s: GroupsSyncSummary): string {
@@ -152,7 +158,38 @@ export function groupTypeLabel(g: Pick<GroupRow, "groupTypes" | "securityEnabled
   return g.groupTypes.includes("DynamicMembership") || g.membershipRule ? `${label}, dynamic` : label;
 }
 
-// ---- searching ------------------------------------------------------------------------------
+// ---- the paged lists ------------------------------------------------------------------------
+
+/** A list's sort: one of its keys (the core's: lib/api/groups.ts), ascending (1) or descending (-1). */
+export interface ListSort<K extends string> {
+  key: K;
+  dir: 1 | -1;
+}
+
+/** The core's question for a search box and a sort (entra_core::paging::ListQuery without its page). */
+export function listFilter<K extends string>(search: string, sort: ListSort<K>): ListFilter {
+  const text = search.trim();
+  return { ...(text === "" ? {} : { search: text }), sort: sort.key, descending: sort.dir === -1 };
+}
+
+/** The sort after a click on the header of `key`: the same column turns around, another starts ascending. */
+export function nextSort<K extends string>(sort: ListSort<K>, key: K): ListSort<K> {
+  return sort.key === key ? { key, dir: sort.dir === 1 ? -1 : 1 } : { key, dir: 1 };
+}
+
+/** The group list's count line: every group, or the matches of a search out of the groups cached (when known). */
+export function groupsCountText(matches: number, searched: boolean, cached: number | null): string {
+  if (!searched) return `${count(matches)} groups`;
+  return cached === null ? `${count(matches)} match` : `${count(matches)} of ${count(cached)}`;
+}
+
+/** The members' count line: how many there are, or how many match the search. */
+export function membersCountText(matches: number, transitive: boolean, searched: boolean): string {
+  if (searched) return `${count(matches)} ${matches === 1 ? "member matches" : "members match"}${transitive ? " (direct and nested)" : ""}`;
+  return `${count(matches)} ${transitive ? "members in all, directly or through nested groups" : "direct members"}`;
+}
+
+// ---- a user's groups ------------------------------------------------------------------------
 
 function norm(s: string | null | undefined): string {
   return (s ?? "").toLowerCase();
@@ -163,66 +200,12 @@ function words(query: string): string[] {
   return query.toLowerCase().split(/\s+/).filter(Boolean);
 }
 
-/**
- * An index over the cached groups: name order and a lowercase haystack per
- * group (name, mail, description, id) computed once per load, so a keystroke
- * costs one pass with `includes`.
- */
-export class GroupIndex {
-  readonly rows: readonly GroupRow[];
-  private readonly haystack: string[];
-
-  constructor(groups: readonly GroupRow[]) {
-    const sorted = [...groups].sort((a, b) => norm(a.displayName ?? a.id).localeCompare(norm(b.displayName ?? b.id)) || a.id.localeCompare(b.id));
-    this.rows = sorted;
-    this.haystack = sorted.map((g) => [g.displayName, g.mail, g.description, g.id].map(norm).join("\u0000"));
-  }
-
-  get size(): number {
-    return this.rows.length;
-  }
-
-  /** The groups whose name, mail, description or id contain every word of `query`, in name order. */
-  search(query: string): GroupRow[] {
-    const w = words(query);
-    if (w.length === 0) return this.rows as GroupRow[];
-    const out: GroupRow[] = [];
-    for (let i = 0; i < this.rows.length; i++) {
-      const h = this.haystack[i]!;
-      if (w.every((x) => h.includes(x))) out.push(this.rows[i]!);
-    }
-    return out;
-  }
-}
-
-/** Members whose name, UPN, id or "via" group match the search, direct ones first, then by name. */
-export function filterMembers(rows: readonly MemberRow[], query: string): MemberRow[] {
-  const w = words(query);
-  const hit = (r: MemberRow) => {
-    if (w.length === 0) return true;
-    const h = [r.member.displayName, r.member.userPrincipalName, r.member.id, r.via?.displayName].map(norm).join("\u0000");
-    return w.every((x) => h.includes(x));
-  };
-  return rows.filter(hit).sort((a, b) => a.depth - b.depth || norm(memberName(a.member)).localeCompare(norm(memberName(b.member))) || a.member.id.localeCompare(b.member.id));
-}
-
 /** A user's groups, filtered by name or id, direct ones first, then by name. */
 export function filterMemberOf(groups: readonly GroupWithDepth[], query: string): GroupWithDepth[] {
   const w = words(query);
   return groups
     .filter((g) => w.length === 0 || w.every((x) => `${norm(g.group.displayName)}\u0000${norm(g.group.id)}`.includes(x)))
     .sort((a, b) => a.depth - b.depth || norm(groupName(a.group)).localeCompare(norm(groupName(b.group))) || a.group.id.localeCompare(b.group.id));
-}
-
-/** How many members are direct and how many come through nesting. */
-export function memberCounts(rows: readonly MemberRow[]): { direct: number; nested: number; groups: number } {
-  let direct = 0;
-  let groups = 0;
-  for (const r of rows) {
-    if (r.depth <= 1) direct++;
-    if (r.member.kind === "group") groups++;
-  }
-  return { direct, nested: rows.length - direct, groups };
 }
 
 /** "direct" or "depth 3 · via Finance EU". */

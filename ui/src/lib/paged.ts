@@ -4,7 +4,7 @@
 // hundred. Pure TypeScript (no Svelte, no IPC: the screen passes its API
 // call); tested in paged.test.ts.
 //
-// Use (App registrations and Credential expiry do; Groups and Leases can):
+// Use (App registrations, Credential expiry and Group caches do; Leases can):
 //
 //   const source = new PagedSource<Q, T, P>({
 //     fetch: (query, start, limit) => listApps({ ...query, start, limit }),

@@ -21,8 +21,8 @@ describe("groups API", () => {
     await setCachePolicy("00:10:00");
     await expect(cancelGroupsRefresh()).resolves.toBe(false);
     await clearGroups();
-    await listGroups(null);
-    await groupMembers("oid.tid", "g1", true);
+    await listGroups(null, { search: "fin", sort: "members", descending: true, start: 100, limit: 100 });
+    await groupMembers("oid.tid", "g1", true, { descending: false, start: 0 });
     await memberOf(null, "u1", false);
     await whyMember("oid.tid", "u1", "g1");
     await searchUsers("nina");
@@ -32,8 +32,8 @@ describe("groups API", () => {
       { cmd: "groups_set_policy", args: { duration: "00:10:00" } },
       { cmd: "groups_cancel_refresh", args: {} },
       { cmd: "groups_clear", args: {} },
-      { cmd: "groups_list", args: { accountId: null } },
-      { cmd: "groups_members", args: { accountId: "oid.tid", groupId: "g1", transitive: true } },
+      { cmd: "groups_list", args: { accountId: null, query: { search: "fin", sort: "members", descending: true, start: 100, limit: 100 } } },
+      { cmd: "groups_members", args: { accountId: "oid.tid", groupId: "g1", transitive: true, query: { descending: false, start: 0 } } },
       { cmd: "groups_member_of", args: { accountId: null, userId: "u1", transitive: false } },
       { cmd: "groups_why", args: { accountId: "oid.tid", userId: "u1", groupId: "g1" } },
       { cmd: "groups_search_users", args: { query: "nina" } },
@@ -48,8 +48,8 @@ describe("groups API", () => {
       expect(a.onProgress).toBeInstanceOf(Channel);
       const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback(id: number, data: unknown): void } }).__TAURI_INTERNALS__;
       const messages: GroupsSyncProgress[] = [
-        { phase: "groups", pages: 1, groups: 200, memberships: 500, requests: 1 },
-        { phase: "saving", pages: 3, groups: 400, memberships: 900, requests: 4 },
+        { phase: "groups", pages: 1, groups: 200, memberships: 500, requests: 1, units: 0, waitingForBudget: false },
+        { phase: "saving", pages: 3, groups: 400, memberships: 900, requests: 4, units: 0, waitingForBudget: false },
       ];
       messages.forEach((message, index) => internals.runCallback(a.onProgress.id, { message, index }));
       internals.runCallback(a.onProgress.id, { end: true, index: messages.length });

@@ -1,7 +1,8 @@
 // Group caches commands: the cache policy and statistics, a sync with Graph's
-// delta query (progress, cancel), clearing the cache, and the reads: groups,
-// members, a user's groups, "why", user search and group names for other
-// screens. Mirrors src-tauri/src/commands/groups.rs and entra_core::groups.
+// delta query (progress, cancel), clearing the cache, and the reads: groups
+// and a group's members a page at a time (searched and sorted by the core),
+// a user's groups, "why", user search and group names for other screens.
+// Mirrors src-tauri/src/commands/groups.rs and entra_core::groups.
 //
 // Reads take the signed-in account's id when there is one: then the cache
 // policy applies (past the duration, a delta refresh runs first). With `null`
@@ -11,12 +12,13 @@ import { call } from "./ipc";
 import type {
   CachePolicy,
   DirectoryRef,
-  GroupList,
+  GroupPage,
   GroupsOverview,
   GroupsSyncProgress,
   GroupsSyncSummary,
-  MemberList,
+  ListQuery,
   MemberOf,
+  MemberPage,
   ResolvedNames,
   WhyAnswer,
 } from "../bindings";
@@ -48,14 +50,26 @@ export function clearGroups(): Promise<void> {
   return call("groups_clear", {});
 }
 
-/** Every cached group. */
-export function listGroups(accountId: string | null): Promise<GroupList> {
-  return call("groups_list", { accountId });
+/** A list's question without its page: what a screen changes (lib/paged.ts adds `start` and `limit`). */
+export type ListFilter = Omit<ListQuery, "start" | "limit">;
+
+/** The sort keys of the group list (`name` is the default; both tie on name, then ID). */
+export type GroupSortKey = "name" | "members";
+
+/** The sort keys of a group's members (`depth` is the default: depth, then name, then ID). */
+export type MemberSortKey = "depth" | "name";
+
+/**
+ * One page of the cached groups: the search (words of the name or mail, or the ID) and the sort
+ * (`GroupSortKey`) run in the core, which says how many groups match in all.
+ */
+export function listGroups(accountId: string | null, query: ListQuery): Promise<GroupPage> {
+  return call("groups_list", { accountId, query });
 }
 
-/** A group's members, direct or transitive (with depth and "via"). */
-export function groupMembers(accountId: string | null, groupId: string, transitive: boolean): Promise<MemberList> {
-  return call("groups_members", { accountId, groupId, transitive });
+/** One page of a group's members, direct or transitive (with depth and "via"), searched and sorted (`MemberSortKey`) by the core. */
+export function groupMembers(accountId: string | null, groupId: string, transitive: boolean, query: ListQuery): Promise<MemberPage> {
+  return call("groups_members", { accountId, groupId, transitive, query });
 }
 
 /** The groups a user is in, direct or transitive. */
