@@ -80,6 +80,12 @@ if [ -x tests/conformance/run.sh ]; then
   if [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_stages+=("conformance"); fi
 fi
 
+if [ -x tests/oidc-provider/run.sh ]; then
+  stage "conformance: entractl's sign-in at a certified OpenID provider (oidc-provider)"
+  tests/oidc-provider/run.sh "$root/target/debug/entractl" 2>&1 | tee "$logs/oidc-provider.log" | tail -n 15
+  if [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_stages+=("oidc-provider"); fi
+fi
+
 if [ "$run_e2e" = yes ] && [ -x tests/e2e/run.sh ]; then
   stage "e2e: the real app under Xvfb over WebDriver"
   # With the package stage to follow, the e2e tests run the release build the packages are made
@@ -96,6 +102,13 @@ if [ "$run_e2e" = yes ] && [ -x tests/e2e/run.sh ]; then
 fi
 
 if [ "$run_package" = yes ] && [ -x tests/package/run.sh ]; then
+  # The release link that follows needs room (rust-lld writes its output through a memory map: a
+  # full disk kills it with SIGBUS). The debug test executables have all run by now, and are the
+  # bulk of target/debug; cargo relinks the one the package stage runs (its output is missing).
+  # Proc-macro libraries (.so) stay: without them every crate would be compiled again.
+  before=$(du -sm "$root/target" 2>/dev/null | cut -f1)
+  find "$root/target/debug/deps" -maxdepth 1 -type f -perm -u+x ! -name '*.so' -delete 2>/dev/null
+  echo "suite: removed the debug test executables, target/ went from ${before:-?} MiB to $(du -sm "$root/target" 2>/dev/null | cut -f1) MiB"
   stage "package: build the .deb and .rpm, install, launch, remove"
   tests/package/run.sh 2>&1 | tee "$logs/package.log" | grep -vE '^\s+\|' | tail -n 60
   k=$(grep -E '^package: [0-9]+ passed, [0-9]+ failed' "$logs/package.log" | tail -1)

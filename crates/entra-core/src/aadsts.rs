@@ -118,6 +118,33 @@ fn first_line(description: &str) -> &str {
     line.trim_end_matches('.')
 }
 
+/// The fix for a provider's refusal that the table doesn't know: after what the provider said
+/// when its description names the parameter it refused (an `invalid_request` can be about any
+/// of them, and "check the authority" is the wrong advice for a refused `prompt`), else after
+/// the OAuth `error` value alone.
+fn oauth_fix_for(error: &str, description: Option<&str>) -> &'static str {
+    let said = description.unwrap_or("").to_ascii_lowercase();
+    if error == "invalid_request" || error == "invalid_scope" {
+        let names = |word: &str| said.contains(word);
+        if names("prompt") {
+            return "the provider refused the `prompt` value of the sign-in request; Entra Desk sends only values a provider advertises in `prompt_values_supported` (and select_account to Microsoft), so a provider that advertises one and refuses it should be reported to its operator";
+        }
+        if names("redirect_uri") || names("redirect uri") || names("reply url") {
+            return "register Entra Desk's loopback redirect URI (http://localhost, or http://127.0.0.1, any port) for this client at the provider, or set redirectUri to one it has";
+        }
+        if names("code_challenge") || names("pkce") {
+            return "the provider refused PKCE as sent (S256): check that the client is registered as a public client that may use PKCE";
+        }
+        if names("scope") {
+            return "check the configured scopes: the provider names the one it refused";
+        }
+        if names("client_id") || names("client id") || names("client") {
+            return "check the client ID: it must be registered at this provider";
+        }
+    }
+    oauth_fix(error)
+}
+
 /// A generic fix for an OAuth `error` value, for providers (or codes) the table doesn't know.
 fn oauth_fix(error: &str) -> &'static str {
     match error {
@@ -154,13 +181,13 @@ pub fn identity_error(code: ErrorCode, details: IdentityErrorDetails) -> Error {
             format!(
                 "AADSTS{n} ({}): {said}. Fix: {}; look the code up at https://login.microsoftonline.com/error?code={n}{ids}",
                 details.error,
-                oauth_fix(&details.error)
+                oauth_fix_for(&details.error, details.description.as_deref())
             )
         }
         (None, _) => {
             let said = details.description.as_deref().map(first_line).filter(|s| !s.is_empty());
             match said {
-                Some(said) => format!("The identity provider refused the request ({}): {said}. Fix: {}{ids}", details.error, oauth_fix(&details.error)),
+                Some(said) => format!("The identity provider refused the request ({}): {said}. Fix: {}{ids}", details.error, oauth_fix_for(&details.error, Some(said))),
                 None => format!("The identity provider refused the request ({}). Fix: {}{ids}", details.error, oauth_fix(&details.error)),
             }
         }
@@ -232,5 +259,26 @@ mod tests {
             err.message(),
             "The identity provider refused the request (invalid_client): Client authentication failed. Fix: check the client ID and the client credential (secret or certificate)"
         );
+    }
+
+    #[test]
+    fn an_invalid_request_is_fixed_after_what_the_provider_refused() {
+        let fix = |description: &str| {
+            let err = identity_error(ErrorCode::Identity, IdentityErrorDetails { error: "invalid_request".into(), description: Some(description.into()), ..Default::default() });
+            err.message().split_once("Fix: ").map(|(_, fix)| fix.to_string()).unwrap()
+        };
+        // panva's oidc-provider, asked for prompt=select_account.
+        let prompt = fix("unsupported prompt value requested");
+        assert!(prompt.contains("`prompt` value") && !prompt.contains("check the authority"), "{prompt}");
+        assert!(fix("redirect_uri did not match any of the client's registered redirect_uris").contains("redirect URI"));
+        assert!(fix("code_challenge_method must be S256").contains("PKCE"));
+        assert!(fix("missing required parameter 'client_id'").contains("client ID"));
+        assert_eq!(fix("Something else entirely"), "check the authority, client ID and redirect URI settings");
+        // Entra's own codes keep the table's fix.
+        let entra = identity_error(
+            ErrorCode::Identity,
+            IdentityErrorDetails { error: "invalid_request".into(), description: Some("AADSTS90023: Invalid request. The prompt value 'x' is not supported.".into()), ..Default::default() },
+        );
+        assert!(entra.message().starts_with("AADSTS90023"), "{}", entra.message());
     }
 }

@@ -40,6 +40,21 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         .map_err(|e| Error::storage(format!("Cannot write {}: {e}; check free space and permissions", path.display())).with_source(e))
 }
 
+/// Writes an export the user asked for to `path`, atomically and owner-only (it may list
+/// credentials and owners), into a folder that is the user's, not ours: the Downloads folder
+/// (or whatever `XDG_DOWNLOAD_DIR` names, even `$HOME`), or one a save dialog chose. Unlike
+/// [`write_atomic`], the folder is only created when missing, never made owner-only, and may
+/// belong to someone else as long as we may write in it: an export never changes its folder.
+pub fn write_export(path: &Path, contents: &[u8]) -> Result<()> {
+    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or_else(|| Path::new("."));
+    if !dir.is_dir() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::storage(format!("Cannot create the folder {} for the export: {e}; choose another folder", dir.display())).with_source(e))?;
+    }
+    entra_files::write_atomic(path, contents)
+        .map_err(|e| Error::storage(format!("Cannot write the export {}: {e}; check free space and that you may write in {}, or choose another folder", path.display(), dir.display())).with_source(e))
+}
+
 /// Runs `f` holding the cross-process lock of `path` (`entra_files::with_lock`), so that the
 /// app and `entractl` never interleave read-modify-write cycles of the same file.
 pub fn with_file_lock<T>(path: &Path, f: impl FnOnce() -> Result<T>) -> Result<T> {
@@ -62,6 +77,35 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"two");
         let leftovers: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(leftovers.len(), 1, "no temp file left behind");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_export_never_changes_its_folder() {
+        use std::os::unix::fs::PermissionsExt;
+        let root = tempfile::tempdir().unwrap();
+        // A Downloads folder as the desktop made it (0755), and one that is $HOME-like (0751).
+        for mode in [0o755, 0o751] {
+            let downloads = root.path().join(format!("Downloads-{mode:o}"));
+            std::fs::create_dir(&downloads).unwrap();
+            std::fs::set_permissions(&downloads, std::fs::Permissions::from_mode(mode)).unwrap();
+            let file = downloads.join("entra-credentials.csv");
+            write_export(&file, b"a,b").unwrap();
+            assert_eq!(std::fs::metadata(&downloads).unwrap().permissions().mode() & 0o777, mode, "the folder keeps its mode");
+            assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600, "the export is the user's alone");
+            assert_eq!(std::fs::read(&file).unwrap(), b"a,b");
+        }
+        // A missing folder is made; a folder we may not write in is an error that says what to do.
+        write_export(&root.path().join("new/sub/x.json"), b"{}").unwrap();
+        let locked = root.path().join("locked");
+        std::fs::create_dir(&locked).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+        if std::fs::write(locked.join("probe"), b"").is_err() {
+            // (Root writes anywhere: only checked where the mode is honoured.)
+            let err = write_export(&locked.join("x.csv"), b"a").unwrap_err();
+            assert!(err.message().contains("choose another folder"), "{}", err.message());
+            assert_eq!(std::fs::metadata(&locked).unwrap().permissions().mode() & 0o777, 0o555);
+        }
     }
 
     #[cfg(unix)]

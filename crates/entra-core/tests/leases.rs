@@ -406,11 +406,22 @@ async fn an_access_token_lease_hands_out_a_token_and_forgets_it_on_revoke() {
     let token = issued.secret.expose().to_string();
     let claims = entra_jwt::decode(&token).unwrap().payload;
     assert_eq!(claims.get("appid").or(claims.get("azp")).and_then(|v| v.as_str()), Some(app.app_id.as_str()));
-    assert_eq!(leases.access_token(&account, &issued.lease.id).await.unwrap().expose(), token, "the kept token");
+    // The token's own expiry is the one shown, not the lease's: here the token (the demo tenant
+    // issues them for an hour) outlives the 30-minute lease, and that is what an admin must know.
+    let exp = claims.get("exp").and_then(|v| v.as_i64()).expect("exp");
+    let token_expires = issued.secret_expires_at.expect("an access token's own expiry");
+    assert!((token_expires.timestamp() - exp).abs() <= 5, "{token_expires} is the token's exp {exp}");
+    assert!(token_expires > issued.lease.expires_at, "the token outlives the 30-minute lease: {token_expires} vs {}", issued.lease.expires_at);
+    let kept = leases.access_token(&account, &issued.lease.id).await.unwrap();
+    assert_eq!(kept.token.expose(), token, "the kept token");
+    assert_eq!(kept.expires_at, token_expires);
+    let issued_line = leases.audit(None).await.unwrap().into_iter().find(|e| e.line.action == AuditAction::Issued && e.line.lease_id.as_deref() == Some(issued.lease.id.as_str())).unwrap();
+    assert!(issued_line.line.detail.contains("the token itself valid at Entra until"), "{}", issued_line.line.detail);
     // After a restart (a new service over the same store): fetched again with the keychain's secret.
     let reopened = leases_of(&w).await;
     let again = reopened.access_token(&account, &issued.lease.id).await.unwrap();
-    assert_eq!(again.expose().split('.').count(), 3);
+    assert_eq!(again.token.expose().split('.').count(), 3);
+    assert!(again.expires_at > chrono::Utc::now(), "a fresh token's own expiry");
 
     let revoked = leases.revoke(&account, &issued.lease.id).await.unwrap();
     assert_eq!(revoked.status, LeaseStatus::Revoked);

@@ -124,7 +124,7 @@ commands! {
     leases::leases_use_store(url: Option<String>, password: Option<String>) -> leases::LeasesOverview;
     leases::leases_audit(query: leases::AuditQuery) -> leases::ListPage<leases::AuditEntry>;
     leases::leases_export_audit(format: leases::AuditFormat) -> String;
-    leases::leases_access_token(account_id: String, lease_id: String) -> String;
+    leases::leases_access_token(account_id: String, lease_id: String) -> leases::LeaseToken;
     jwt::jwt_inspect(token: String, profile: Option<String>, fetch_keys: bool) -> entra_jwt::Inspection;
     jwt::jwt_inspect_current(account_id: String, profile: Option<String>, fetch_keys: bool) -> jwt::CurrentTokenInspection;
     jwt::jwt_profiles() -> Vec<entra_jwt::Profile>;

@@ -21,7 +21,7 @@ pub use entra_core::leases::{
 };
 pub use entra_core::paging::ListPage;
 
-/// A newly issued lease and its secret: `{lease, secret, usableAfterMs, warning}`. Sent once,
+/// A newly issued lease and its secret: `{lease, secret, secretExpiresAt, usableAfterMs, warning}`. Sent once,
 /// because the admin asked to issue, to be shown and copied; Entra Desk never stores the secret.
 #[derive(Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -30,6 +30,9 @@ pub struct IssuedLease {
     pub lease: Lease,
     /// The client secret, password or access token.
     pub secret: String,
+    /// When the secret itself stops working, if not with the lease: an access token's own
+    /// expiry (Entra honours a token until then, whatever becomes of the lease).
+    pub secret_expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// App-secret with `waitUntilUsable`: how long until a token could be obtained with it, ms.
     #[ts(type = "number | null")]
     pub usable_after_ms: Option<u64>,
@@ -43,6 +46,7 @@ impl std::fmt::Debug for IssuedLease {
         f.debug_struct("IssuedLease")
             .field("lease", &self.lease)
             .field("secret", &"[redacted]")
+            .field("secret_expires_at", &self.secret_expires_at)
             .field("usable_after_ms", &self.usable_after_ms)
             .field("warning", &self.warning)
             .finish()
@@ -52,7 +56,39 @@ impl std::fmt::Debug for IssuedLease {
 impl From<entra_core::leases::IssuedLease> for IssuedLease {
     /// The one place a lease's secret leaves its box: the admin asked to issue it, and sees it once.
     fn from(i: entra_core::leases::IssuedLease) -> Self {
-        IssuedLease { secret: i.secret.expose().to_string(), lease: i.lease, usable_after_ms: i.usable_after_ms, warning: i.warning }
+        IssuedLease {
+            secret: i.secret.expose().to_string(),
+            lease: i.lease,
+            secret_expires_at: i.secret_expires_at,
+            usable_after_ms: i.usable_after_ms,
+            warning: i.warning,
+        }
+    }
+}
+
+/// An access-token lease's current token, `{token, expiresAt}`: sent on an explicit "show
+/// token" (and printed by `entractl lease token --format json`). `expiresAt` is the token's own
+/// expiry, which may fall before or after the lease's.
+#[derive(Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LeaseToken {
+    /// The access token.
+    pub token: String,
+    /// When Entra stops honouring it.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Redacted: the token never reaches a log through `Debug`.
+impl std::fmt::Debug for LeaseToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LeaseToken").field("token", &"[redacted]").field("expires_at", &self.expires_at).finish()
+    }
+}
+
+impl From<entra_core::leases::LeaseToken> for LeaseToken {
+    /// The token leaves its box: the admin asked to see it.
+    fn from(t: entra_core::leases::LeaseToken) -> Self {
+        LeaseToken { token: t.token.expose().to_string(), expires_at: t.expires_at }
     }
 }
 
@@ -84,7 +120,13 @@ mod tests {
             note: None,
             issued_by: None,
         };
-        entra_core::leases::IssuedLease { lease, secret: SecretString::new("abc8Q~very-secret"), usable_after_ms: Some(1500), warning: None }
+        entra_core::leases::IssuedLease {
+            lease,
+            secret: SecretString::new("abc8Q~very-secret"),
+            secret_expires_at: None,
+            usable_after_ms: Some(1500),
+            warning: None,
+        }
     }
 
     #[test]
@@ -92,12 +134,22 @@ mod tests {
         let wire = IssuedLease::from(issued());
         let json = serde_json::to_value(&wire).unwrap();
         let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
-        assert_eq!(keys, ["lease", "secret", "usableAfterMs", "warning"]);
+        assert_eq!(keys, ["lease", "secret", "secretExpiresAt", "usableAfterMs", "warning"]);
         assert_eq!(json["secret"], "abc8Q~very-secret");
         assert_eq!(json["lease"]["kind"], "appSecret");
         assert_eq!(json["lease"]["maxExpiresAt"], "2026-01-02T00:00:00Z");
         let printed = format!("{wire:?}");
         assert!(!printed.contains("very-secret") && printed.contains("[redacted]"), "{printed}");
+    }
+
+    #[test]
+    fn a_lease_token_carries_its_own_expiry_and_does_not_print_itself() {
+        let expires = chrono::DateTime::parse_from_rfc3339("2026-01-01T01:00:00Z").unwrap().with_timezone(&chrono::Utc);
+        let wire = LeaseToken::from(entra_core::leases::LeaseToken { token: SecretString::new("eyJ.secret-token.sig"), expires_at: expires });
+        let json = serde_json::to_value(&wire).unwrap();
+        assert_eq!(json, serde_json::json!({"token": "eyJ.secret-token.sig", "expiresAt": "2026-01-01T01:00:00Z"}));
+        let printed = format!("{wire:?}");
+        assert!(!printed.contains("secret-token") && printed.contains("01:00:00"), "{printed}");
     }
 
     #[test]

@@ -36,10 +36,11 @@ async fn define_issue_list_renew_revoke_reconcile_and_audit_an_app_secret() {
     assert_eq!(again.code, Some(2));
     assert!(again.stderr.contains("already exists"), "{}", again.stderr);
 
-    // Issue (JSON): the shape the app's screen receives, {lease, secret, usableAfterMs, warning}; the secret once.
+    // Issue (JSON): the shape the app's screen receives, {lease, secret, secretExpiresAt, usableAfterMs, warning}; the secret once.
     let out = cli.run(&["lease", "issue", "ci", "--format", "json"], &[]).await.ok().json();
     let keys: Vec<&str> = out.as_object().unwrap().keys().map(String::as_str).collect();
-    assert_eq!(keys, ["lease", "secret", "usableAfterMs", "warning"], "{out}");
+    assert_eq!(keys, ["lease", "secret", "secretExpiresAt", "usableAfterMs", "warning"], "{out}");
+    assert!(out["secretExpiresAt"].is_null(), "an app secret ends with its lease");
     assert!(out["usableAfterMs"].is_null() && out["warning"].is_null(), "no --wait, nothing went wrong: {out}");
     let issued = &out["lease"];
     for field in ["id", "definition", "kind", "target", "status", "issuedAt", "expiresAt", "maxExpiresAt", "keyId", "marker"] {
@@ -346,8 +347,15 @@ async fn an_access_token_lease_keeps_its_client_secret_in_the_keychain() {
     assert_eq!(claims.get("appid").or(claims.get("azp")).and_then(Value::as_str), Some(app.app_id.as_str()), "{claims:?}");
     let id = issued["lease"]["id"].as_str().unwrap();
     // Another process: the token is fetched again with the secret from the keychain.
-    let again = cli.run(&["lease", "token", id], &[]).await.ok().stdout;
-    assert_eq!(again.trim().split('.').count(), 3);
+    let again = cli.run(&["lease", "token", id], &[]).await.ok();
+    assert_eq!(again.stdout.trim().split('.').count(), 3, "the token alone on stdout");
+    assert!(again.stderr.contains("valid at Entra until"), "its own expiry for people: {}", again.stderr);
+    // The token's own expiry, not the lease's (the token outlives this 30-minute lease).
+    assert!(issued["secretExpiresAt"].as_str().unwrap() > issued["lease"]["expiresAt"].as_str().unwrap(), "{} vs {}", issued["secretExpiresAt"], issued["lease"]["expiresAt"]);
+    let as_json = cli.run(&["lease", "token", id, "--format", "json"], &[]).await.ok().json();
+    let exp = entra_jwt::decode(as_json["token"].as_str().unwrap()).unwrap().payload.get("exp").and_then(Value::as_i64).unwrap();
+    let expires_at = chrono::DateTime::parse_from_rfc3339(as_json["expiresAt"].as_str().unwrap()).unwrap();
+    assert!((expires_at.timestamp() - exp).abs() <= 5, "expiresAt {expires_at} is the token's exp {exp}");
     // The client secret is only in the keychain, and the tokens (JWTs) only in memory.
     assert_nothing_secret_under(cli.dir.path(), &[Needle::new("the definition's client secret", &app_secret)]);
     cli.run(&["lease", "revoke", id], &[]).await.ok();

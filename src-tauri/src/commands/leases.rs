@@ -10,7 +10,7 @@
 use crate::state::AppState;
 use entra_core::secret::SecretString;
 use entra_ipc::leases::{
-    AuditEntry, AuditFormat, AuditQuery, BindReport, DefineRequest, Definition, IssueRequest, IssuedLease, Lease, LeasesOverview, LeasesQuery, ListPage,
+    AuditEntry, AuditFormat, AuditQuery, BindReport, DefineRequest, Definition, IssueRequest, IssuedLease, Lease, LeaseToken, LeasesOverview, LeasesQuery, ListPage,
     ReconcileReport, Relocation, StoreCheck,
 };
 use entra_ipc::IpcError;
@@ -112,8 +112,8 @@ pub async fn leases_export_audit(state: State<'_, AppState>, format: AuditFormat
 /// An access-token lease's current token: only on the admin's explicit "show token".
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn leases_access_token(state: State<'_, AppState>, account_id: String, lease_id: String) -> Result<String, IpcError> {
-    Ok(state.leases.leases()?.access_token(&account_id, &lease_id).await?.expose().to_string())
+pub async fn leases_access_token(state: State<'_, AppState>, account_id: String, lease_id: String) -> Result<LeaseToken, IpcError> {
+    Ok(state.leases.leases()?.access_token(&account_id, &lease_id).await?.into())
 }
 
 /// Tests the team store at `url` (signing in with `password` if given, else as the app would), without switching to it.

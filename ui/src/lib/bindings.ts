@@ -1120,6 +1120,11 @@ lease: Lease,
  */
 secret: string, 
 /**
+ * When the secret itself stops working, if not with the lease: an access token's own
+ * expiry (Entra honours a token until then, whatever becomes of the lease).
+ */
+secretExpiresAt: string | null, 
+/**
  * App-secret with `waitUntilUsable`: how long until a token could be obtained with it, ms.
  */
 usableAfterMs: number | null, 
@@ -1252,6 +1257,16 @@ export type LeaseKind = "appSecret" | "userPassword" | "accessToken";
 export type LeaseState = "all" | "live" | "ended";
 
 export type LeaseStatus = "pending" | "active" | "revoking" | "revokeFailed" | "revoked" | "expired" | "abandoned";
+
+export type LeaseToken = { 
+/**
+ * The access token.
+ */
+token: string, 
+/**
+ * When Entra stops honouring it.
+ */
+expiresAt: string, };
 
 export type LeasesOverview = { 
 /**
@@ -1955,7 +1970,7 @@ export interface Commands {
   leases_use_store: { args: { url: string | null; password: string | null }; result: LeasesOverview };
   leases_audit: { args: { query: AuditQuery }; result: ListPage<AuditEntry> };
   leases_export_audit: { args: { format: AuditFormat }; result: string };
-  leases_access_token: { args: { accountId: string; leaseId: string }; result: string };
+  leases_access_token: { args: { accountId: string; leaseId: string }; result: LeaseToken };
   jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };
   jwt_inspect_current: { args: { accountId: string; profile: string | null; fetchKeys: boolean }; result: CurrentTokenInspection };
   jwt_profiles: { args: Record<string, never>; result: Array<Profile> };

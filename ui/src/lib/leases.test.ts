@@ -21,6 +21,7 @@ import {
   storeCheckFacts,
   storeLabel,
   targetLabel,
+  tokenExpiryLine,
   whenShort,
 } from "./leases";
 import { demoTenant } from "./testing";
@@ -294,5 +295,24 @@ describe("the team store", () => {
       vi.advanceTimersByTime(1000);
       expect(fn).toHaveBeenCalledTimes(1);
     });
+  });
+});
+
+describe("tokenExpiryLine", () => {
+  it("says when a token outlives its lease, and that revoking does not end it at Entra", () => {
+    const line = tokenExpiryLine("2026-03-01T13:00:00Z", lease({ expiresAt: "2026-03-01T12:30:00Z" }), T0, 0);
+    expect(line).toContain("valid at Entra until 2026-03-01T13:00:00Z (in 1h 00m 00s)");
+    expect(line).toContain("after the lease ends at 2026-03-01T12:30:00Z");
+    expect(line).toContain("use it until then");
+  });
+
+  it("says a token that ends before its lease is refreshed, on the corrected clock", () => {
+    const line = tokenExpiryLine("2026-03-01T12:10:00Z", lease({ expiresAt: "2026-03-01T16:00:00Z" }), T0 - 60_000, 60_000);
+    expect(line).toContain("until 2026-03-01T12:10:00Z (in 10m 00s)");
+    expect(line).toContain("fetches a fresh one");
+  });
+
+  it("says when the token's own expiry has passed", () => {
+    expect(tokenExpiryLine("2026-03-01T11:00:00Z", lease({ expiresAt: "2026-03-01T16:00:00Z" }), T0, 0)).toContain("(passed)");
   });
 });

@@ -45,6 +45,22 @@ export function formatCountdown(ms: number): string {
   return `${s}s`;
 }
 
+/**
+ * What an access token's own expiry means beside its lease's: the token is honoured by Entra until its own `exp`,
+ * which may be after the lease ends (revoking forgets the token; Entra still accepts it until then) or before
+ * (Entra Desk fetches a fresh one ahead of it while the lease lives).
+ */
+export function tokenExpiryLine(tokenExpiresAt: string, lease: Pick<Lease, "expiresAt">, localNow: number, offset: number): string {
+  const left = msUntil(tokenExpiresAt, localNow, offset);
+  const when = `${tokenExpiresAt}${left !== null ? (left > 0 ? ` (in ${formatCountdown(left)})` : " (passed)") : ""}`;
+  const token = Date.parse(tokenExpiresAt);
+  const ends = Date.parse(lease.expiresAt);
+  if (!Number.isNaN(token) && !Number.isNaN(ends) && token > ends) {
+    return `The token is valid at Entra until ${when}, after the lease ends at ${lease.expiresAt}: revoking or expiry forgets it here, but whoever holds a copy can use it until then.`;
+  }
+  return `The token is valid at Entra until ${when}; Entra Desk fetches a fresh one ahead of that while the lease lives (it ends at ${lease.expiresAt}).`;
+}
+
 export interface Countdown {
   /** What the cell shows. */
   text: string;

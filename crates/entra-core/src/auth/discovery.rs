@@ -33,12 +33,20 @@ pub struct ProviderMetadata {
     /// Sign-out endpoint, if any.
     #[serde(default)]
     pub end_session_endpoint: Option<Url>,
+    /// The UserInfo endpoint, if any: where a provider that keeps the profile claims out of
+    /// the ID token (OpenID Connect Core §5.4, for the code flow) gives them.
+    #[serde(default)]
+    pub userinfo_endpoint: Option<Url>,
     /// Supported PKCE methods, if the provider says.
     #[serde(default)]
     pub code_challenge_methods_supported: Option<Vec<String>>,
     /// The `prompt` values the provider supports (from OpenID Connect Prompt Create 1.0).
     #[serde(default)]
     pub prompt_values_supported: Option<Vec<String>>,
+    /// Entra's own field naming its cloud (`microsoftonline.com`, `microsoftonline.us`, …):
+    /// present only in Microsoft's documents (and the demo tenant's, which copies them).
+    #[serde(default)]
+    pub cloud_instance_name: Option<String>,
     /// The URL the document was fetched from (filled in by [`discover`]).
     #[serde(skip)]
     pub metadata_url: Option<Url>,
@@ -88,6 +96,7 @@ impl ProviderMetadata {
             ("token_endpoint", Some(&self.token_endpoint)),
             ("jwks_uri", Some(&self.jwks_uri)),
             ("end_session_endpoint", self.end_session_endpoint.as_ref()),
+            ("userinfo_endpoint", self.userinfo_endpoint.as_ref()),
         ];
         for (name, url) in endpoints {
             if let Some(url) = url {
@@ -99,15 +108,25 @@ impl ProviderMetadata {
 
     /// The `prompt` value to send: `wanted` when the provider advertises it, none when it
     /// advertises a list without it. A document without the list (Entra's published one has
-    /// none: `../shared/entra-reference`) gets `wanted`, which must then be one of the four
-    /// values OpenID Connect Core defines for every provider; the list itself comes from an
-    /// extension (Prompt Create 1.0), so its absence says nothing against the core values.
+    /// none: `../shared/entra-reference`) gets `wanted` only if every provider must take it:
+    /// `none`, `login` and `consent` (OpenID Connect Core). `select_account` is in Core too, but
+    /// as a value a provider may refuse, and certified providers do (panva's `oidc-provider`
+    /// answers `invalid_request: unsupported prompt value requested`): without a list it goes
+    /// only to Microsoft's own authorities, which document it.
     pub fn supported_prompt(&self, wanted: &str) -> Option<String> {
-        const CORE: &[&str] = &["none", "login", "consent", "select_account"];
-        match &self.prompt_values_supported {
-            Some(supported) => supported.iter().any(|v| v == wanted).then(|| wanted.to_string()),
-            None => CORE.contains(&wanted).then(|| wanted.to_string()),
-        }
+        const EVERY_PROVIDER: &[&str] = &["none", "login", "consent"];
+        let sent = match &self.prompt_values_supported {
+            Some(supported) => supported.iter().any(|v| v == wanted),
+            None => EVERY_PROVIDER.contains(&wanted) || (wanted == "select_account" && self.is_microsoft()),
+        };
+        sent.then(|| wanted.to_string())
+    }
+
+    /// True for Microsoft's identity platform: a document carrying Entra's own
+    /// `cloud_instance_name`, or an authorize endpoint on one of Microsoft's sign-in hosts.
+    pub fn is_microsoft(&self) -> bool {
+        const HOSTS: &[&str] = &["login.microsoftonline.com", "login.microsoftonline.us", "login.partner.microsoftonline.cn", "login.chinacloudapi.cn"];
+        self.cloud_instance_name.is_some() || self.authorization_endpoint.host_str().is_some_and(|h| HOSTS.iter().any(|m| h.eq_ignore_ascii_case(m)))
     }
 }
 
@@ -238,8 +257,18 @@ mod tests {
     #[test]
     fn prompt_is_sent_only_when_advertised() {
         let mut m = metadata("https://a.example/authorize", "https://a.example/token", "https://a.example/keys", None);
-        assert_eq!(m.supported_prompt("select_account").as_deref(), Some("select_account"), "no list: the OIDC Core values");
+        assert_eq!(m.supported_prompt("select_account"), None, "no list, not Microsoft: select_account may be refused");
+        assert_eq!(m.supported_prompt("login").as_deref(), Some("login"), "no list: what every provider takes");
+        assert_eq!(m.supported_prompt("consent").as_deref(), Some("consent"));
         assert_eq!(m.supported_prompt("create"), None, "no list: nothing beyond OIDC Core");
+        // Microsoft's documents publish no list, and take select_account: known by their own field or host.
+        m.cloud_instance_name = Some("microsoftonline.com".into());
+        assert_eq!(m.supported_prompt("select_account").as_deref(), Some("select_account"));
+        m.cloud_instance_name = None;
+        m.authorization_endpoint = Url::parse("https://login.microsoftonline.us/t/oauth2/v2.0/authorize").unwrap();
+        assert_eq!(m.supported_prompt("select_account").as_deref(), Some("select_account"));
+        m.authorization_endpoint = Url::parse("https://login.microsoftonline.com.evil.example/authorize").unwrap();
+        assert_eq!(m.supported_prompt("select_account"), None, "only Microsoft's own hosts");
         m.prompt_values_supported = Some(vec!["login".into(), "consent".into()]);
         assert_eq!(m.supported_prompt("select_account"), None);
         assert_eq!(m.supported_prompt("login").as_deref(), Some("login"));

@@ -120,7 +120,84 @@ pub async fn sign_in(
     })?;
     let kid = jsonwebtoken::decode_header(raw_id_token).ok().and_then(|h| h.kid);
     let keys = providers.keys_with(http, &metadata.jwks_uri, kid.as_deref()).await?;
-    let claims = id_token::verify(raw_id_token, &keys, &metadata.issuer, &profile.client_id, nonce.secret(), clock.now())?;
+    let mut claims = id_token::verify(raw_id_token, &keys, &metadata.issuer, &profile.client_id, nonce.secret(), clock.now())?;
+    if claims.preferred_username.is_none() && claims.email.is_none() && claims.name.is_none() {
+        if let Some(endpoint) = &metadata.userinfo_endpoint {
+            let said = tokio::select! {
+                u = userinfo(http, endpoint, tokens.access_token.expose()) => u,
+                _ = cancel.cancelled() => return Err(cancelled()),
+            };
+            merge_userinfo(&mut claims, said)?;
+        }
+    }
     progress(SignInProgress::Done);
     Ok(SignInOutcome { tokens, claims, metadata })
+}
+
+/// The profile claims of the UserInfo response: name and sign-in name, for an account that
+/// people can tell apart. `sub` must be the ID token's (OpenID Connect Core §5.3.2).
+#[derive(Debug, Default, serde::Deserialize)]
+struct UserInfo {
+    sub: Option<String>,
+    preferred_username: Option<String>,
+    name: Option<String>,
+    email: Option<String>,
+}
+
+/// Asks the provider's UserInfo endpoint who signed in. Best effort: a provider that cannot
+/// answer leaves the account named by its `sub` (`None`), which is not worth failing a
+/// sign-in for; an answer about someone else is (see [`merge_userinfo`]).
+async fn userinfo(http: &reqwest::Client, endpoint: &url::Url, access_token: &str) -> Option<UserInfo> {
+    let response = http.get(endpoint.clone()).bearer_auth(access_token).header(reqwest::header::ACCEPT, "application/json").send().await.ok()?;
+    if !response.status().is_success() {
+        tracing::warn!(status = %response.status(), "the provider's UserInfo endpoint refused: the account is named by its subject");
+        return None;
+    }
+    let body = crate::http::read_body(response, 64 * 1024, "the UserInfo response", endpoint.as_str()).await.ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// Takes the profile claims of a UserInfo answer about the ID token's subject; refuses one
+/// about another subject (a mix-up or a substitution attack).
+fn merge_userinfo(claims: &mut IdTokenClaims, said: Option<UserInfo>) -> Result<()> {
+    let Some(said) = said else { return Ok(()) };
+    if said.sub.as_deref() != Some(claims.sub.as_str()) {
+        return Err(Error::new(
+            ErrorCode::Identity,
+            "The identity provider's UserInfo endpoint answered for another subject than the ID token's: nothing was saved; sign in again, and report it to the provider's operator if it happens again",
+        ));
+    }
+    claims.preferred_username = said.preferred_username;
+    claims.name = said.name;
+    claims.email = said.email;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims() -> IdTokenClaims {
+        serde_json::from_value(serde_json::json!({"iss": "https://op.example", "sub": "u-1", "exp": 1})).unwrap()
+    }
+
+    #[test]
+    fn userinfo_names_the_account_only_for_the_id_tokens_subject() {
+        let mut c = claims();
+        let said = UserInfo { sub: Some("u-1".into()), preferred_username: Some("olive@op.example".into()), name: Some("Olive".into()), email: None };
+        merge_userinfo(&mut c, Some(said)).unwrap();
+        assert_eq!((c.preferred_username.as_deref(), c.name.as_deref()), (Some("olive@op.example"), Some("Olive")));
+
+        let mut c = claims();
+        let other = UserInfo { sub: Some("u-2".into()), preferred_username: Some("mallory".into()), ..Default::default() };
+        let err = merge_userinfo(&mut c, Some(other)).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::Identity);
+        assert!(c.preferred_username.is_none(), "nothing taken from an answer about someone else");
+        let unsigned = UserInfo { sub: None, preferred_username: Some("x".into()), ..Default::default() };
+        assert!(merge_userinfo(&mut claims(), Some(unsigned)).is_err(), "an answer without sub is about no one");
+
+        let mut c = claims();
+        merge_userinfo(&mut c, None).unwrap();
+        assert!(c.preferred_username.is_none(), "no answer: the account keeps its subject");
+    }
 }

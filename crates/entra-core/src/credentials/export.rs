@@ -166,7 +166,7 @@ pub fn write(report: &ExpiryReport, format: ExportFormat, dir: &Path) -> Result<
         }
     };
     let path = dir.join(file_name(format, report.now));
-    crate::paths::write_atomic(&path, body.as_bytes())?;
+    crate::paths::write_export(&path, body.as_bytes())?;
     Ok(ExportResult { path, count: count as u32 })
 }
 

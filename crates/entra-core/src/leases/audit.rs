@@ -107,7 +107,7 @@ impl Leases {
             AuditFormat::Csv => "csv",
         };
         let path = dir.join(format!("entra-leases-audit-{}.{extension}", self.now().format("%Y%m%d-%H%M%S")));
-        crate::paths::write_atomic(&path, body.as_bytes())?;
+        crate::paths::write_export(&path, body.as_bytes())?;
         Ok(path)
     }
 }

@@ -104,6 +104,7 @@ impl Leases {
         fault::point("lease.after_intent");
 
         // The Graph (or token) call.
+        let mut secret_expires_at = None;
         let made = match definition.kind {
             LeaseKind::AppSecret => graph
                 .add_application_password(&lease.target, lease.marker.as_deref().unwrap_or_default(), Some(max_expires_at))
@@ -118,7 +119,10 @@ impl Leases {
                 graph.update_user_password(&lease.target, password.expose(), false).await.map(|r| (password, r.request_id))
             }
             LeaseKind::AccessToken => match self.fetch_token(&account, &definition, &lease).await {
-                Ok(token) => Ok((token, None)),
+                Ok(fetched) => {
+                    secret_expires_at = Some(fetched.expires_at);
+                    Ok((fetched.token, None))
+                }
                 Err(e) => return self.abandon(lease, version, &actor, e).await,
             },
         };
@@ -147,7 +151,12 @@ impl Leases {
                 when(lease.max_expires_at)
             ),
             LeaseKind::UserPassword => format!("reset the password until {}", when(lease.expires_at)),
-            LeaseKind::AccessToken => format!("issued an access token for {} until {}", lease.target, when(lease.expires_at)),
+            LeaseKind::AccessToken => format!(
+                "issued an access token for {}: the lease until {}, the token itself valid at Entra until {}",
+                lease.target,
+                when(lease.expires_at),
+                secret_expires_at.map(when).unwrap_or_else(|| "?".into())
+            ),
         };
         let issued = audit_for(&lease, self.now(), AuditAction::Issued, &actor, detail, request_id);
         let committed = self.store().update_lease(&lease, None, version, Some(&issued)).await;
@@ -165,7 +174,7 @@ impl Leases {
                 Err(e) => warning = Some(e.message().to_string()),
             }
         }
-        Ok(IssuedLease { lease, secret, usable_after_ms, warning })
+        Ok(IssuedLease { lease, secret, secret_expires_at, usable_after_ms, warning })
     }
 
     /// Closes an intent whose call certainly made nothing, and returns the call's error.

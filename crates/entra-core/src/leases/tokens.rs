@@ -6,7 +6,7 @@
 //! expires: that is how bearer tokens work, and the screen says so).
 
 use super::probe::{client_credentials, tenant_token_endpoint, Answer};
-use super::types::{Definition, Lease, LeaseKind, LeaseStatus};
+use super::types::{Definition, Lease, LeaseKind, LeaseStatus, LeaseToken};
 use super::{tenant, Leases};
 use crate::accounts::Account;
 use crate::auth::app_only::{self, AppTarget};
@@ -45,8 +45,8 @@ impl TokenShelf {
 
 impl Leases {
     /// Gets a token for an access-token lease's scope as `account`, keeps it in memory, and
-    /// returns it.
-    pub(crate) async fn fetch_token(&self, account: &Account, definition: &Definition, lease: &Lease) -> Result<SecretString> {
+    /// returns it with its own expiry.
+    pub(crate) async fn fetch_token(&self, account: &Account, definition: &Definition, lease: &Lease) -> Result<LeaseToken> {
         // The client secret goes only to the token endpoint of the definition's own tenant.
         tenant::check(definition.tenant.as_ref(), account, &format!("The dynamic secret '{}'", definition.name))?;
         tenant::check(lease.tenant.as_ref(), account, &format!("Lease {}", lease.id))?;
@@ -75,7 +75,7 @@ impl Leases {
             }
         };
         self.tokens().keep(&lease.id, token.clone(), expires);
-        Ok(token)
+        Ok(LeaseToken { token, expires_at: expires })
     }
 
     /// Refreshes an active access-token lease's token when it is about to expire; true if it did.
@@ -94,9 +94,9 @@ impl Leases {
         }
     }
 
-    /// The current token of an active access-token lease, on the user's explicit request
-    /// (fetched again if this process holds none, e.g. after a restart).
-    pub async fn access_token(&self, account_id: &str, lease_id: &str) -> Result<SecretString> {
+    /// The current token of an active access-token lease and its own expiry, on the user's
+    /// explicit request (fetched again if this process holds none, e.g. after a restart).
+    pub async fn access_token(&self, account_id: &str, lease_id: &str) -> Result<LeaseToken> {
         let lease = self.lease(lease_id).await?;
         if lease.kind != LeaseKind::AccessToken {
             return Err(Error::invalid_input(format!("Lease {} is a {} lease: its secret was shown once, when it was issued", lease.id, lease.kind.as_str())));
@@ -109,7 +109,7 @@ impl Leases {
         tenant::check(lease.tenant.as_ref(), &account, &format!("Lease {}", lease.id))?;
         if let Some((token, expires)) = self.tokens().get(&lease.id) {
             if expires - self.now() > Duration::minutes(1) {
-                return Ok(token);
+                return Ok(LeaseToken { token, expires_at: expires });
             }
         }
         let definition = self.definition(&lease.definition).await?;

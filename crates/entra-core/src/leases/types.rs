@@ -238,10 +238,25 @@ pub struct IssuedLease {
     pub lease: Lease,
     /// The client secret, password or access token. Never stored.
     pub secret: SecretString,
+    /// When the secret itself stops working, if that is its own and not the lease's: an access
+    /// token's expiry as Entra issued it (about an hour, before or after the lease's end: revoking
+    /// forgets a token, Entra still honours it until then). `None` for app secrets and passwords,
+    /// which end with the lease.
+    pub secret_expires_at: Option<DateTime<Utc>>,
     /// App-secret with `wait_until_usable`: how long until a token could be obtained with it, ms.
     pub usable_after_ms: Option<u64>,
     /// Set when the lease was issued but something after it did not work (e.g. the wait timed out).
     pub warning: Option<String>,
+}
+
+/// An access-token lease's current token and when Entra stops honouring it (its own expiry,
+/// not the lease's).
+#[derive(Debug, Clone)]
+pub struct LeaseToken {
+    /// The token. Never stored.
+    pub token: SecretString,
+    /// The token's own expiry, as the token endpoint gave it.
+    pub expires_at: DateTime<Utc>,
 }
 
 /// How to issue a lease.

@@ -23,6 +23,7 @@ import type {
   IssueRequest,
   IssuedLease,
   Lease,
+  LeaseToken,
   LeasesOverview,
   LeasesQuery,
   ListPage,
@@ -104,8 +105,8 @@ export function exportLeaseAudit(format: AuditFormat): Promise<string> {
   return call("leases_export_audit", { format });
 }
 
-/** An access-token lease's current token: only on an explicit "show token". */
-export function leaseAccessToken(accountId: string, leaseId: string): Promise<string> {
+/** An access-token lease's current token and its own expiry: only on an explicit "show token". */
+export function leaseAccessToken(accountId: string, leaseId: string): Promise<LeaseToken> {
   return call("leases_access_token", { accountId, leaseId });
 }
 

@@ -17,7 +17,7 @@ import { clearMocks } from "@tauri-apps/api/mocks";
 import LeasesScreen from "./LeasesScreen.svelte";
 import type { TenantBinding } from "../../lib/bindings";
 import { demoTenant } from "../../lib/testing";
-import { $, APP, SECRET, backend, button, choose, definition, lease, open, settle, type, user } from "./testing";
+import { $, APP, SECRET, TOKEN, backend, button, choose, definition, lease, open, settle, type, user } from "./testing";
 
 describe("LeasesScreen", () => {
   afterEach(() => {
@@ -93,6 +93,29 @@ describe("LeasesScreen", () => {
     expect($(target, "leases-audit-export-path").textContent).toContain("entra-leases-audit");
     unmount(screen);
     target.remove();
+  });
+
+  it("shows an access token with its own expiry, not its lease's", async () => {
+    vi.useFakeTimers({ toFake: ["Date", "setInterval", "clearInterval"] });
+    vi.setSystemTime(new Date("2026-03-01T12:00:00Z"));
+    const { state, calls } = backend("2026-03-01T12:00:00.000Z");
+    const scope = "https://graph.microsoft.com/.default";
+    state.definitions = [{ ...definition, name: "ci-token", kind: "accessToken", target: scope, targetName: null, clientId: APP }];
+    // A 30-minute lease whose token Entra honours for an hour.
+    state.leases = [lease({ definition: "ci-token", kind: "accessToken", target: scope, expiresAt: "2026-03-01T12:30:00Z", keyId: null, hint: null, marker: null })];
+    const { target, done } = open();
+    await settle();
+    $(target, "leases-show-token").click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "leases_access_token")!.args).toEqual({ accountId: "oid.tid", leaseId: state.leases[0]!.id });
+    expect(($(target, "leases-token-value") as HTMLInputElement).value).toBe(TOKEN);
+    const panel = $(target, "leases-token").textContent!;
+    expect(panel).toContain("valid at Entra until 2026-03-01T13:00:00Z (in 1h 00m 00s)");
+    expect(panel).toContain("after the lease ends at 2026-03-01T12:30:00Z");
+    $(target, "leases-token-dismiss").click();
+    await settle();
+    expect(target.innerHTML).not.toContain(TOKEN);
+    done();
   });
 
   it("spells out a failing revocation", async () => {

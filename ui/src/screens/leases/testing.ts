@@ -7,7 +7,7 @@
 import { flushSync, mount, tick, unmount } from "svelte";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import LeasesScreen from "./LeasesScreen.svelte";
-import type { AuditEntry, AuditQuery, BindReport, Definition, IssuedLease, LeaderInfo, Lease, LeaseCounts, LeasesOverview, LeasesQuery, ListPage, MaintenanceRun, StoreCheck, StoreDescription } from "../../lib/bindings";
+import type { AuditEntry, AuditQuery, BindReport, Definition, IssuedLease, LeaderInfo, Lease, LeaseCounts, LeaseToken, LeasesOverview, LeasesQuery, ListPage, MaintenanceRun, StoreCheck, StoreDescription } from "../../lib/bindings";
 import { isFinal } from "../../lib/leases";
 import { demoTenant, demoUser } from "../../lib/testing";
 
@@ -20,6 +20,7 @@ export const CHECK: StoreCheck = { location: "db.example.com:5432/leases", serve
 
 export const APP = "11111111-2222-3333-4444-555555555555";
 export const SECRET = "abc8Q~0123456789012345678901234567890123";
+export const TOKEN = "eyJ0eXAiOiJKV1QifQ.eyJhdWQiOiJodHRwczovL2dyYXBoIn0.c2ln";
 export const definition: Definition = { name: "ci-deploy", kind: "appSecret", target: APP, targetName: "Payroll API", clientId: null, tenant: demoTenant(), ttlSecs: 3600, maxTtlSecs: 86_400, createdAt: "2026-03-01T10:00:00Z" };
 
 export function lease(over: Partial<Lease>): Lease {
@@ -178,8 +179,11 @@ export function backend(now: string) {
         const issued = lease({});
         state.leases = [issued];
         state.audit = [{ seq: 1, at: now, action: "issued", leaseId: issued.id, definition: "ci-deploy", target: APP, actor: "admin@demo", detail: "issued app secret", requestId: "req-1", databaseUser: null }];
-        return { lease: issued, secret: SECRET, usableAfterMs: null, warning: null } satisfies IssuedLease;
+        return { lease: issued, secret: SECRET, secretExpiresAt: null, usableAfterMs: null, warning: null } satisfies IssuedLease;
       }
+      case "leases_access_token":
+        // As the core: the token kept for the lease, with its own expiry (an hour after its issue at Entra).
+        return { token: TOKEN, expiresAt: "2026-03-01T13:00:00Z" } satisfies LeaseToken;
       case "leases_renew":
         // The core reads the TTL (entra_core::duration) and refuses one above the max TTL; this stands in for it.
         if (args.ttl === "2d") throw { code: "invalid_input", message: "A TTL of 2d is above the max TTL of 'ci-deploy' (1d): ask for less. The lease was not changed", aadsts: null, correlationId: null, requestId: null, clientRequestId: null };

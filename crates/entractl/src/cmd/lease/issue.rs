@@ -1,6 +1,6 @@
 //! `lease issue`: a new lease and its secret, shown once. With `--format json` it prints
 //! `entra_ipc::leases::IssuedLease`, the very object the app's screen receives
-//! (`{lease, secret, usableAfterMs, warning}`), so a script and the screen read one shape.
+//! (`{lease, secret, secretExpiresAt, usableAfterMs, warning}`), so a script and the screen read one shape.
 
 use super::context::Context;
 use super::{render, Format};

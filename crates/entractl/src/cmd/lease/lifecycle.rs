@@ -46,8 +46,15 @@ pub(super) async fn revoke(context: &Context, id: &str, format: Format) -> Resul
     Ok(ExitCode::SUCCESS)
 }
 
-pub(super) async fn token(context: &Context, id: &str) -> Result<ExitCode, Error> {
+pub(super) async fn token(context: &Context, id: &str, format: Format) -> Result<ExitCode, Error> {
     let token = context.leases.access_token(context.account()?, id).await?;
-    println!("{}", token.expose());
+    match format {
+        Format::Json => output::print_json(&entra_ipc::leases::LeaseToken::from(token))?,
+        Format::Table => {
+            // The token alone on stdout (for `$(entractl lease token ID)`); its expiry beside it, for people.
+            eprintln!("The token is valid at Entra until {} ({}).", render::at(token.expires_at), render::relative(token.expires_at, chrono::Utc::now()));
+            println!("{}", token.token.expose());
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

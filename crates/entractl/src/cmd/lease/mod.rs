@@ -8,9 +8,9 @@
 //!   `--app-client-id ID` for access-token, its secret in `ENTRA_LEASE_CLIENT_SECRET`, never a
 //!   flag), `definitions`, `undefine NAME`.
 //! - `issue`: `issue DEF [--ttl D] [--wait]` prints the secret once (stdout); with `--format json`
-//!   the app's own `{lease, secret, usableAfterMs, warning}`.
+//!   the app's own `{lease, secret, secretExpiresAt, usableAfterMs, warning}`.
 //! - `lifecycle`: `list`, `show ID`, `renew ID [--ttl D]`, `revoke ID`, `token ID` (an
-//!   access-token lease's token).
+//!   access-token lease's token, with `--format json` `{token, expiresAt}`: the token's own expiry).
 //! - `maintain`: `reconcile`, `sweep`, `bind`, `relocate moved|copied`, `maintain [--once]` (the app's background maintenance,
 //!   headless, until Ctrl-C or SIGTERM) and `overview` (the store's ID, definitions, lease
 //!   counts and the last maintenance run, as JSON; `list` prints the leases).
@@ -298,10 +298,13 @@ pub enum LeaseCommand {
         #[command(flatten)]
         signin: SignInArgs,
     },
-    /// An access-token lease's current token (fetched again if needed), on stdout.
+    /// An access-token lease's current token (fetched again if needed), alone on stdout; its own
+    /// expiry on stderr (with --format json: `{token, expiresAt}` on stdout).
     Token {
         /// The lease ID.
         id: String,
+        #[arg(long, value_enum, default_value_t)]
+        format: Format,
         #[command(flatten)]
         signin: SignInArgs,
     },
@@ -391,7 +394,7 @@ async fn answer(context: &Context, command: LeaseCommand) -> Result<ExitCode, Er
         LeaseCommand::Show { id, format, .. } => lifecycle::show(context, &id, format).await,
         LeaseCommand::Renew { id, ttl, format, .. } => lifecycle::renew(context, &id, ttl.as_deref(), format).await,
         LeaseCommand::Revoke { id, format, .. } => lifecycle::revoke(context, &id, format).await,
-        LeaseCommand::Token { id, .. } => lifecycle::token(context, &id).await,
+        LeaseCommand::Token { id, format, .. } => lifecycle::token(context, &id, format).await,
         LeaseCommand::Reconcile { format, .. } => maintain::reconcile(context, format).await,
         LeaseCommand::Sweep { format, .. } => maintain::sweep(context, format).await,
         LeaseCommand::Bind { format, .. } => maintain::bind(context, format).await,

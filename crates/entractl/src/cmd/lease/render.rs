@@ -6,7 +6,7 @@ use crate::output::table;
 use entra_core::leases::{format_duration, AuditEntry, BindReport, Definition, IssuedLease, Lease, LeaseKind, LeaseStatus, MaintenanceRun, ReconcileReport, SweepReport};
 use chrono::{DateTime, SecondsFormat, Utc};
 
-fn at(t: DateTime<Utc>) -> String {
+pub(super) fn at(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
@@ -113,6 +113,9 @@ pub(super) fn issued(issued: &IssuedLease, now: DateTime<Utc>) -> String {
     let mut out = format!("Issued lease {} ({} from {})\n", lease.id, lease.kind.as_str(), lease.definition);
     out += &format!("Target:      {}\n", lease.target);
     out += &format!("Expires:     {} ({}); renewable up to {}\n", at(lease.expires_at), relative(lease.expires_at, now), at(lease.max_expires_at));
+    if let Some(until) = issued.secret_expires_at {
+        out += &format!("Token until: {} ({}): Entra honours the token until then, whatever becomes of the lease\n", at(until), relative(until, now));
+    }
     if let Some(key_id) = &lease.key_id {
         out += &format!("Key ID:      {key_id}\n");
     }
