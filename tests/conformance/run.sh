@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# MSAL Python against the demo tenant: a standard client never written for it.
+# Standard clients never written for the demo tenant, against it: MSAL Python and
+# Microsoft's Graph SDK for Python.
 #
 #   tests/conformance/run.sh [path/to/entractl]
 #
 # Starts `entractl demo serve --tls` (the binary given as $1, else
-# target/debug/entractl, built if missing), installs msal + requests into a
-# venv under target/conformance-venv (from PyPI), then runs msal_signin.py:
-# public client auth code + PKCE, forced refresh, Graph /me, and confidential
-# clients with a secret and a certificate. Exit code 0 only if all pass.
+# target/debug/entractl, built if missing), installs msal + requests and
+# msgraph-sdk + azure-identity (pinned) into a venv under
+# target/conformance-venv (from PyPI), then runs, against that one tenant:
+# - msal_signin.py: public client auth code + PKCE, forced refresh, Graph /me,
+#   and confidential clients with a secret and a certificate;
+# - msgraph_sdk.py: the Graph surface the app uses through msgraph-sdk's request
+#   builders (paging, $select, owners, add/removePassword, $count, groups and
+#   users delta, members, $batch, ODataError, 429 retry), signed in app-only with
+#   azure-identity's ClientSecretCredential.
+# Both run even if the first fails; exit code 0 only if all checks of both pass.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,21 +28,31 @@ fi
 
 venv="$root/target/conformance-venv"
 lib="$root/target/conformance-pylib"
-if [[ -x "$venv/bin/python" ]] && "$venv/bin/python" -c "import msal, requests" 2>/dev/null; then
+# msgraph-sdk and azure-identity are pinned: msgraph_sdk.py works around bugs of these
+# versions (its docstring lists them). Deprecated is a dependency msgraph-core imports
+# without declaring (msgraph-sdk-python-core issue 1030): without it `client.batch` fails.
+packages=(msal requests msgraph-sdk==1.65.0 azure-identity==1.27.0 Deprecated==1.3.1)
+# Installed already: every module imports and the pinned versions are the ones there.
+ready='
+import importlib.metadata as m, msal, requests, msgraph, msgraph_core, azure.identity, deprecated
+assert m.version("msgraph-sdk") == "1.65.0" and m.version("azure-identity") == "1.27.0"
+'
+if [[ -x "$venv/bin/python" ]] && "$venv/bin/python" -c "$ready" 2>/dev/null; then
     python="$venv/bin/python"
-elif [[ -d "$lib" ]] && PYTHONPATH="$lib" python3 -c "import msal, requests" 2>/dev/null; then
+elif [[ -d "$lib" ]] && PYTHONPATH="$lib" python3 -c "$ready" 2>/dev/null; then
     export PYTHONPATH="$lib"
     python=python3
 else
-    echo "conformance: installing msal and requests from PyPI" >&2
+    echo "conformance: installing ${packages[*]} from PyPI" >&2
     if python3 -m venv "$venv" 2>/dev/null && "$venv/bin/python" -m pip --version >/dev/null 2>&1; then
-        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check msal requests
+        "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "${packages[@]}"
         python="$venv/bin/python"
     else
-        # Debian without python3-venv: install into a plain folder on PYTHONPATH instead.
+        # Debian without python3-venv: install into a plain folder on PYTHONPATH instead
+        # (--upgrade, so that a folder from an older run gets the pinned versions).
         rm -rf "$venv"
-        python3 -m pip install --quiet --disable-pip-version-check --target "$lib" msal requests || {
-            echo "conformance: cannot install msal: install python3-venv (or python3-pip) and retry" >&2
+        python3 -m pip install --quiet --disable-pip-version-check --upgrade --target "$lib" "${packages[@]}" || {
+            echo "conformance: cannot install ${packages[*]}: install python3-venv (or python3-pip) and retry" >&2
             exit 2
         }
         export PYTHONPATH="$lib"
@@ -74,4 +91,10 @@ if ! grep -q '}' "$work/info.json"; then
 fi
 
 ca="$("$python" -c 'import json,sys; print(json.load(open(sys.argv[1]))["caCert"])' "$work/info.json")"
-REQUESTS_CA_BUNDLE="$ca" "$python" "$here/msal_signin.py" "$work/info.json"
+status=0
+echo "conformance: MSAL Python" >&2
+REQUESTS_CA_BUNDLE="$ca" "$python" "$here/msal_signin.py" "$work/info.json" || status=1
+# No REQUESTS_CA_BUNDLE here: azure-identity and httpx are handed the demo CA in code.
+echo "conformance: msgraph-sdk (Graph SDK for Python)" >&2
+"$python" "$here/msgraph_sdk.py" "$work/info.json" || status=1
+exit "$status"
