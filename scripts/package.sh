@@ -10,8 +10,20 @@
 # unless `cargo tauri` is installed) and crates.io. The deb and rpm bundlers are native Rust;
 # AppImage is not built because its bundler downloads tools (linuxdeploy, appimagetool) from GitHub.
 #
+# The menu entry is installed under the app's ID (tauri.conf.json's identifier), the reverse-DNS
+# name desktops match a running window by: GNOME on Wayland looks up "<app ID>.desktop" for the
+# window's app ID (the GTK application ID Tauri sets), so "Entra Desk.desktop", the name Tauri's
+# bundler gives it, would leave the window without its icon in the dock. The bundler has no
+# setting for that name, so each package is rewritten with the entry renamed: dpkg-deb for the
+# .deb, rpmbuild (from the bundler's own header: name, version, requirements) for the .rpm.
+#
+# What the packages ship has the modes we mean whatever the caller's umask or the checkout's
+# modes: files 0644, folders 0755, the two programs 0755, set on the trees the packages are
+# rewritten from (the proof builds them under umask 077 and checks every entry of both).
+#
 # Usage: scripts/package.sh [deb|rpm|deb,rpm]   (default: deb,rpm)
 set -euo pipefail
+umask 022
 cd "$(dirname "$0")/.."
 root=$(pwd)
 bundles=${1:-deb,rpm}
@@ -28,7 +40,9 @@ if ! grep -qE "^## \[(Unreleased|${version//./\\.})\]" CHANGELOG.md; then
   say "CHANGELOG.md has neither an [Unreleased] nor a [$version] section"; exit 2
 fi
 
-scripts/setup.sh
+scripts/setup.sh --for-packages
+app_id=$(python3 -c 'import json; print(json.load(open("src-tauri/tauri.conf.json"))["identifier"])')
+product=$(python3 -c 'import json; print(json.load(open("src-tauri/tauri.conf.json"))["productName"])')
 
 # The Tauri CLI, of the tauri crate's minor version: `cargo tauri` when installed, else the npm package
 # (@tauri-apps/cli ships a prebuilt binary: seconds), else `cargo install tauri-cli` from crates.io into
@@ -97,14 +111,77 @@ bundle_started=$(date +%s)
 "${tauri[@]}" bundle --ci --bundles "$bundles"
 bundle_seconds=$(( $(date +%s) - bundle_started ))
 
-# Copies under the distributions' usual names (the bundler names them after the product name, with a space).
+# The modes every entry gets, whatever it had in the tree (see the top of this file).
+normalize_modes() { # TREE
+  find "$1" -path "$1/DEBIAN" -prune -o -type d -exec chmod 0755 {} + -o -type f -exec chmod 0644 {} +
+  chmod 0755 "$1"/usr/bin/*
+}
+
+# The .deb again, from the bundler's tree, with the menu entry renamed and the checksums redone.
+rewrite_deb() { # BUNDLED OUT
+  local tree
+  tree=$(mktemp -d -t entra-deb-tree-XXXXXX)
+  dpkg-deb -R "$1" "$tree"
+  mv "$tree/usr/share/applications/$product.desktop" "$tree/usr/share/applications/$app_id.desktop"
+  normalize_modes "$tree"
+  (cd "$tree" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum) > "$tree/DEBIAN/md5sums"
+  chmod 0644 "$tree/DEBIAN/md5sums"
+  dpkg-deb --root-owner-group -Zgzip -b "$tree" "$2" > /dev/null
+  rm -rf "$tree"
+}
+
+# The .rpm again, built by rpmbuild from the bundler's payload and header (its requirements as
+# they were: no automatic ones), with the menu entry renamed.
+rewrite_rpm() { # BUNDLED OUT
+  local tree top spec
+  tree=$(mktemp -d -t entra-rpm-tree-XXXXXX)
+  top=$(mktemp -d -t entra-rpm-top-XXXXXX)
+  # rpm2cpio exits 1 on the bundler's .rpm although its payload is whole: what counts is that every
+  # file the header lists came out.
+  rpm2cpio "$1" > "$top/payload.cpio" 2> /dev/null || true
+  (cd "$tree" && cpio -idm --quiet < "$top/payload.cpio")
+  rm -f "$top/payload.cpio"
+  if [ "$(rpm -qlp "$1" 2> /dev/null | wc -l)" != "$(find "$tree" -type f | wc -l)" ]; then
+    say "the payload of $1 did not come out whole (rpm2cpio)"; exit 1
+  fi
+  mv "$tree/usr/share/applications/$product.desktop" "$tree/usr/share/applications/$app_id.desktop"
+  normalize_modes "$tree"
+  q() { rpm -qp --qf "$1" "$2" 2>/dev/null; }
+  spec="$top/entra-desk.spec"
+  {
+    echo "Name: $(q '%{NAME}' "$1")"
+    echo "Version: $(q '%{VERSION}' "$1")"
+    echo "Release: $(q '%{RELEASE}' "$1")"
+    echo "Summary: $(q '%{SUMMARY}' "$1")"
+    echo "License: $(q '%{LICENSE}' "$1")"
+    echo "BuildArch: $(q '%{ARCH}' "$1")"
+    echo "AutoReqProv: no"
+    rpm -qp --requires "$1" 2>/dev/null | grep -v '^rpmlib(' | sed 's/^/Requires: /'
+    rpm -qp --recommends "$1" 2>/dev/null | sed 's/^/Recommends: /'
+    echo "%description"
+    q '%{DESCRIPTION}' "$1"
+    echo
+    echo "%install"
+    echo "cp -a '$tree/.' %{buildroot}/"
+    echo "%files"
+    echo "%defattr(-,root,root,-)"
+    (cd "$tree" && find . -type f -printf '"/%P"\n' | LC_ALL=C sort)
+  } > "$spec"
+  rpmbuild -bb --quiet --define "_topdir $top" --define "_build_id_links none" --define "debug_package %{nil}" \
+    --define "__os_install_post %{nil}" --define "_binary_payload w6.gzdio" "$spec" > "$top/rpmbuild.log" 2>&1 \
+    || { cat "$top/rpmbuild.log" >&2; say "rpmbuild could not rebuild $1"; exit 1; }
+  cp "$top"/RPMS/*/*.rpm "$2"
+  rm -rf "$tree" "$top"
+}
+
+# Under the distributions' usual names (the bundler names them after the product name, with a space).
 mkdir -p "$out"
 rm -f "$out"/*.deb "$out"/*.rpm
 for f in "$target_dir"/release/bundle/deb/*_"$version"_*.deb; do
-  if [ -e "$f" ]; then arch=${f##*_}; cp "$f" "$out/entra-desk_${version}_$arch"; fi
+  if [ -e "$f" ]; then arch=${f##*_}; rewrite_deb "$f" "$out/entra-desk_${version}_$arch"; fi
 done
 for f in "$target_dir"/release/bundle/rpm/*-"$version"-*.rpm; do
-  if [ -e "$f" ]; then cp "$f" "$out/entra-desk-$version-${f##*-"$version"-}"; fi
+  if [ -e "$f" ]; then rewrite_rpm "$f" "$out/entra-desk-$version-${f##*-"$version"-}"; fi
 done
 say "release build ${build_seconds} s, bundling ${bundle_seconds} s, packaging $(( $(date +%s) - started )) s in all"
 ls -l "$out"/*.deb "$out"/*.rpm 2>/dev/null || { say "no package was produced"; exit 1; }

@@ -4,7 +4,9 @@
 # keychain and display used by the tests, and the UI's npm packages.
 # Idempotent: what is already there is not installed again.
 #
-# Usage: scripts/setup.sh [--for-tests]
+# Usage: scripts/setup.sh [--for-tests | --for-packages]
+#   --for-packages: also what scripts/package.sh rewrites the .rpm with (rpmbuild, cpio);
+#   --for-tests: that and everything the test command runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,11 +15,14 @@ packages=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev  # Tauri on Linux
   xdg-utils                                               # opens the system browser for sign-in
 )
+if [ "${1:-}" = "--for-tests" ] || [ "${1:-}" = "--for-packages" ]; then
+  packages+=(rpm cpio)                                    # scripts/package.sh rewrites the .rpm with rpmbuild
+fi
 if [ "${1:-}" = "--for-tests" ]; then
   packages+=(
     dbus dbus-bin gnome-keyring                            # the real Secret Service, in a private D-Bus session
-    xvfb xauth webkit2gtk-driver                           # the real app under a virtual display, driven over WebDriver
-    rpm desktop-file-utils man-db zsh fish                 # the install proof reads the .rpm, the menu entry, the man page, the completions
+    xvfb xauth webkit2gtk-driver xdotool                   # the real app under a virtual display, driven over WebDriver (its save dialog by xdotool)
+    desktop-file-utils man-db zsh fish x11-utils           # the install proof reads the menu entry, the man page, the completions, the window's app ID
     postgresql                                             # a throwaway PostgreSQL cluster for the team lease store's tests
   )
 fi

@@ -4,8 +4,10 @@
 #   2. every Rust crate but the Tauri shell, against the real OS keychain
 #      (gnome-keyring in a private D-Bus session), the demo tenant on loopback and throwaway
 #      PostgreSQL clusters; then the lease tests again with every lease store a team store;
-#   3. the demo tenant's conformance with a standard client never written for it (MSAL Python);
-#   4. the real desktop app end to end, under Xvfb, over WebDriver;
+#   3. the demo tenant's conformance with standard clients never written for it (MSAL Python,
+#      Microsoft's Graph SDK for Python), and entractl's sign-in at a certified OpenID provider
+#      never written for it (oidc-provider);
+#   4. the real desktop app end to end, under Xvfb, over WebDriver (its save dialog by xdotool);
 #   5. the install proof: the release .deb and .rpm built, inspected, installed into this machine
 #      with dpkg (root or sudo), the installed app launched from its menu entry, then removed.
 # Ends with one line "suite: N passed, M failed".
@@ -75,7 +77,7 @@ cargo run -q -p entra-testkit --example with_postgres -- scripts/with-keyring.sh
 count_cargo "$logs/cargo-test-team-store.log"
 
 if [ -x tests/conformance/run.sh ]; then
-  stage "conformance: MSAL Python against the demo tenant"
+  stage "conformance: MSAL Python and Microsoft's Graph SDK for Python against the demo tenant"
   tests/conformance/run.sh "$root/target/debug/entractl" 2>&1 | tee "$logs/conformance.log" | tail -n 15
   if [ "${PIPESTATUS[0]}" -eq 0 ]; then passed=$((passed + 1)); else failed=$((failed + 1)); failed_stages+=("conformance"); fi
 fi

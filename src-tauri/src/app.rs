@@ -17,9 +17,18 @@ pub fn run() {
         .with_writer(std::io::stderr)
         .try_init();
 
+    let context = tauri::generate_context!();
+    // The window's identity on the desktop is GTK's program name: the app ID on Wayland (no
+    // GtkApplication gives it another) and the name half of X11's WM_CLASS. Desktops find the
+    // menu entry by it, so it is the app's ID, the name the packages install the entry under
+    // (`<identifier>.desktop`); left alone it would be the binary's name. Set before GTK starts.
+    #[cfg(target_os = "linux")]
+    glib::set_prgname(Some(context.config().identifier.as_str()));
+
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_dialog::init())
         .setup(|app| {
             let data_dir = entra_core::paths::data_dir()?;
             entra_core::paths::ensure_dir(&data_dir)?;
@@ -103,7 +112,7 @@ pub fn run() {
             commands::jwt::jwt_delete_profile,
             commands::jwt::jwt_import_profile,
         ])
-        .run(tauri::generate_context!());
+        .run(context);
     if let Err(err) = result {
         eprintln!("Entra Desk could not start: {err}");
         std::process::exit(1);

@@ -43,6 +43,7 @@ proof_started=$(date +%s)
 stage() { printf '\n=== package: %s ===\n' "$1"; }
 
 version=$(scripts/version.sh) || { echo "package: 0 passed, 1 failed"; exit 1; }
+app_id=$(python3 -c 'import json; print(json.load(open("src-tauri/tauri.conf.json"))["identifier"])')
 arch=$(dpkg --print-architecture)
 deb="$root/target/package/entra-desk_${version}_${arch}.deb"
 rpm_file=$(ls "$root"/target/package/entra-desk-"$version"-*.rpm 2>/dev/null | head -n 1)
@@ -55,12 +56,17 @@ if [ "${1:-}" != "--no-build" ]; then
   stage "build (scripts/package.sh)"
   echo "  building the release app and entractl, then the bundles (about 15–30 min on two cores; log: target/test-logs/package-build.log)"
   t=$(date +%s)
-  if scripts/package.sh > "$logs/package-build.log" 2>&1; then
+  # Under umask 077, with a checkout file made owner-only as such a checkout would have it: the
+  # packages must ship the same modes whatever the packager's umask (checked below, every entry).
+  chmod 0600 icons/32x32.png
+  if (umask 077 && scripts/package.sh) > "$logs/package-build.log" 2>&1; then
     ok "scripts/package.sh built the packages in $(( $(date +%s) - t )) s"
   else
+    chmod 0644 icons/32x32.png
     ko "scripts/package.sh (after $(( $(date +%s) - t )) s)" "$(tail -n 40 "$logs/package-build.log")"
     finish
   fi
+  chmod 0644 icons/32x32.png
   grep -E '^package: ' "$logs/package-build.log" | sed 's/^/  /'
   rpm_file=$(ls "$root"/target/package/entra-desk-"$version"-*.rpm 2>/dev/null | head -n 1)
 fi
@@ -87,7 +93,7 @@ printf '%s\n' "$contents" > "$logs/package-contents.txt"
 # Paths as "./usr/…" whether the archive writes them with "./" (dpkg-deb) or without (Tauri's bundler).
 paths=$(awk '{ p = $6; for (i = 7; i <= NF; i++) p = p " " $i; sub(/^(\.\/)?/, "./", p); print p }' <<< "$contents")
 expect=(
-  ./usr/bin/entra-desk ./usr/bin/entractl "./usr/share/applications/Entra Desk.desktop"
+  ./usr/bin/entra-desk ./usr/bin/entractl "./usr/share/applications/$app_id.desktop"
   ./usr/share/man/man1/entractl.1.gz ./usr/share/man/man1/entractl-login.1.gz
   ./usr/share/bash-completion/completions/entractl ./usr/share/zsh/vendor-completions/_entractl
   ./usr/share/fish/vendor_completions.d/entractl.fish ./usr/share/doc/entra-desk/changelog.gz
@@ -100,6 +106,8 @@ done
 missing=()
 for p in "${expect[@]}"; do grep -qxF "$p" <<< "$paths" || missing+=("$p"); done
 if [ "${#missing[@]}" -eq 0 ]; then ok "contents: the app, entractl, menu entry, icons 16–512 + scalable, man pages, completions, changelog, licences"; else ko "contents" "missing: ${missing[*]}"; fi
+check "the menu entry is the only one, named after the app ID ($app_id.desktop)" \
+  test "$(grep -c '/usr/share/applications/.*\.desktop$' <<< "$paths")" = 1
 check "every entry is owned by root (uid/gid 0)" test -z "$(awk '$2 != "root/root" && $2 != "0/0"' <<< "$contents")"
 bin_entries=$(grep -E ' (\./)?usr/bin/.' <<< "$contents")
 check "/usr/bin holds exactly entra-desk and entractl, both -rwxr-xr-x" \
@@ -152,10 +160,13 @@ if [ -n "$rpm_file" ]; then
     rpm -qip "$rpm_file" 2>/dev/null | sed 's/^/  | /'
     check "rpm: name entra-desk, version $version" test "$(rpm -qp --qf '%{NAME} %{VERSION}' "$rpm_file" 2>/dev/null)" = "entra-desk $version"
     rpm_files=$(rpm -qlp "$rpm_file" 2>/dev/null)
-    check "rpm: ships both binaries, menu entry, man page, completions" bash -c 'for p in /usr/bin/entra-desk /usr/bin/entractl "/usr/share/applications/Entra Desk.desktop" /usr/share/man/man1/entractl.1.gz /usr/share/bash-completion/completions/entractl /usr/share/zsh/site-functions/_entractl /usr/share/fish/vendor_completions.d/entractl.fish /usr/share/icons/hicolor/48x48/apps/entra-desk.png; do grep -qxF "$p" <<< "$1" || { echo "missing $p"; exit 1; }; done' _ "$rpm_files"
+    check "rpm: ships both binaries, menu entry ($app_id.desktop, the only one), man page, completions" bash -c 'test "$(grep -c "^/usr/share/applications/" <<< "$1")" = 1 || { echo "menu entries: $(grep "^/usr/share/applications/" <<< "$1")"; exit 1; }; for p in /usr/bin/entra-desk /usr/bin/entractl "/usr/share/applications/$2.desktop" /usr/share/man/man1/entractl.1.gz /usr/share/bash-completion/completions/entractl /usr/share/zsh/site-functions/_entractl /usr/share/fish/vendor_completions.d/entractl.fish /usr/share/icons/hicolor/48x48/apps/entra-desk.png; do grep -qxF "$p" <<< "$1" || { echo "missing $p"; exit 1; }; done' _ "$rpm_files" "$app_id"
     check "rpm: requires webkit2gtk 4.1, gtk 3, libdbus, libssl" bash -c 'r=$(rpm -qRp "$1" 2>/dev/null); for d in "libwebkit2gtk-4.1.so.0()(64bit)" "libgtk-3.so.0()(64bit)" "libdbus-1.so.3()(64bit)" "libssl.so.3()(64bit)"; do grep -qxF "$d" <<< "$r" || { echo "missing $d in: $r"; exit 1; }; done' _ "$rpm_file"
     check "rpm: licences in /usr/share/licenses/entra-desk" bash -c 'grep -qx /usr/share/licenses/entra-desk/LICENSE <<< "$1" && grep -qx /usr/share/licenses/entra-desk/third-party-licenses.txt <<< "$1"' _ "$rpm_files"
-    check "rpm: binaries are -rwxr-xr-x root root" bash -c 'rpm -qlvp "$1" 2>/dev/null | grep -E " /usr/bin/" | awk "\$1 != \"-rwxr-xr-x\" || \$3 != \"root\" || \$4 != \"root\" { bad = 1; print } END { exit bad }"' _ "$rpm_file"
+    # Every entry: root's, the programs -rwxr-xr-x, other files -rw-r--r--, folders drwxr-xr-x.
+    check "rpm: every entry is root's, /usr/bin's two programs -rwxr-xr-x, files -rw-r--r--, folders drwxr-xr-x" \
+      bash -c 'rpm -qlvp "$1" 2>/dev/null | awk "{ want = \$9 ~ /^\/usr\/bin\// ? \"-rwxr-xr-x\" : (\$1 ~ /^d/ ? \"drwxr-xr-x\" : \"-rw-r--r--\") }
+        \$1 != want || \$3 != \"root\" || \$4 != \"root\" { bad = 1; print } END { exit bad }"' _ "$rpm_file"
   else
     check "rpm: $(basename "$rpm_file") is an RPM file (rpm(8) is not installed: contents not inspected)" \
       test "$(head -c 4 "$rpm_file" | od -An -tx1 | tr -d ' \n')" = "edabeedb"
@@ -258,6 +269,8 @@ left=()
 while IFS= read -r p; do
   [ -n "$p" ] || continue
   [ -e "$p" ] || [ -L "$p" ] || continue
+  # The root, which dpkg-deb lists for every package it builds ("/.").
+  [ "$p" != "/." ] || continue
   # A folder still there must belong to another package (/usr/bin, /usr/share/icons/hicolor/…).
   if [ -d "$p" ] && [ ! -L "$p" ] && dpkg -S "$p" > /dev/null 2>&1; then continue; fi
   left+=("$p")

@@ -95,7 +95,7 @@ commands! {
     apps::apps_detail(id: String) -> apps::AppDetail;
     apps::apps_open_in_portal(id: String) -> ();
     credentials::credentials_list(query: credentials::CredentialsQuery) -> credentials::CredentialsPage;
-    credentials::credentials_export(windows: Option<Vec<u32>>, format: credentials::ExportFormat) -> credentials::ExportResult;
+    credentials::credentials_export(windows: Option<Vec<u32>>, format: credentials::ExportFormat) -> Option<credentials::ExportResult>;
     credentials::credentials_rotate(account_id: String, object_id: String, object_type: apps::ObjectType, lifetime_days: u32) -> credentials::RotatedSecret;
     credentials::credentials_remove(account_id: String, object_id: String, object_type: apps::ObjectType, key_id: String) -> ();
     credentials::credentials_crossings(windows: Option<Vec<u32>>) -> Vec<credentials::Crossing>;
@@ -123,7 +123,7 @@ commands! {
     leases::leases_check_store(url: String, password: Option<String>) -> leases::StoreCheck;
     leases::leases_use_store(url: Option<String>, password: Option<String>) -> leases::LeasesOverview;
     leases::leases_audit(query: leases::AuditQuery) -> leases::ListPage<leases::AuditEntry>;
-    leases::leases_export_audit(format: leases::AuditFormat) -> String;
+    leases::leases_export_audit(format: leases::AuditFormat) -> Option<String>;
     leases::leases_access_token(account_id: String, lease_id: String) -> leases::LeaseToken;
     jwt::jwt_inspect(token: String, profile: Option<String>, fetch_keys: bool) -> entra_jwt::Inspection;
     jwt::jwt_inspect_current(account_id: String, profile: Option<String>, fetch_keys: bool) -> jwt::CurrentTokenInspection;
@@ -193,6 +193,6 @@ mod tests {
             "{ts}"
         );
         assert!(ts.contains("  leases_define: { args: { accountId: string | null; request: DefineRequest; clientSecret: string | null }; result: Definition };"), "{ts}");
-        assert!(ts.contains("  leases_export_audit: { args: { format: AuditFormat }; result: string };"), "{ts}");
+        assert!(ts.contains("  leases_export_audit: { args: { format: AuditFormat }; result: string | null };"), "{ts}");
     }
 }

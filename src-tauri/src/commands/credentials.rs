@@ -2,6 +2,7 @@
 //! rotation of a client secret, and what crossed a window since the last run
 //! (also shown as a desktop notification). Core: `entra_core::credentials`.
 
+use crate::save_dialog::{self, SaveAs};
 use crate::state::AppState;
 use entra_ipc::apps::ObjectType;
 use entra_ipc::credentials::{CredentialsPage, CredentialsQuery, Crossing, ExportFormat, ExportResult, RotatedSecret};
@@ -16,10 +17,14 @@ pub async fn credentials_list(state: State<'_, AppState>, query: CredentialsQuer
     Ok(state.credentials.page(&query, chrono::Utc::now()).await?)
 }
 
+/// Writes the report to the file the admin picks in the save dialog (starting in Downloads, else
+/// `<data dir>/exports`, with the export's own name); `None` if they cancelled.
 #[tauri::command]
-#[tracing::instrument(skip(state), err(Debug))]
-pub async fn credentials_export(state: State<'_, AppState>, windows: Option<Vec<u32>>, format: ExportFormat) -> Result<ExportResult, IpcError> {
-    Ok(state.credentials.export(windows, format, None, chrono::Utc::now()).await?)
+#[tracing::instrument(skip(app, state), err(Debug))]
+pub async fn credentials_export(app: AppHandle, state: State<'_, AppState>, windows: Option<Vec<u32>>, format: ExportFormat) -> Result<Option<ExportResult>, IpcError> {
+    let now = chrono::Utc::now();
+    let Some(path) = save_dialog::choose(&app, SaveAs::credentials(format, &state.data_dir, now)).await? else { return Ok(None) };
+    Ok(Some(state.credentials.export_to(windows, format, &path, now).await?))
 }
 
 /// Adds a new client secret and returns it: the one time its value crosses to the webview, on the user's request.

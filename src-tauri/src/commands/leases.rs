@@ -7,6 +7,7 @@
 //! store: a connection test, and the switch). Core: `entra_core::leases`, over the store
 //! `entra_teamstore::host::LeasesHost` holds.
 
+use crate::save_dialog::{self, SaveAs};
 use crate::state::AppState;
 use entra_core::secret::SecretString;
 use entra_ipc::leases::{
@@ -14,7 +15,7 @@ use entra_ipc::leases::{
     ReconcileReport, Relocation, StoreCheck,
 };
 use entra_ipc::IpcError;
-use tauri::State;
+use tauri::{AppHandle, State};
 
 /// Definitions, the lease counts, the last maintenance run, the store and its leader: the lease store only, never Graph.
 #[tauri::command]
@@ -99,14 +100,16 @@ pub async fn leases_audit(state: State<'_, AppState>, query: AuditQuery) -> Resu
     Ok(state.leases.leases()?.audit_page(&query).await?)
 }
 
-/// Writes the whole audit log (oldest first) to a file where the Credential expiry exports go (Downloads, else
-/// `<data dir>/exports`) and returns its path.
+/// Writes the whole audit log (oldest first) to the file the admin picks in the save dialog (starting where the
+/// Credential expiry exports go: Downloads, else `<data dir>/exports`) and returns its path; `None` if they cancelled.
 #[tauri::command]
-#[tracing::instrument(skip(state), err(Debug))]
-pub async fn leases_export_audit(state: State<'_, AppState>, format: AuditFormat) -> Result<String, IpcError> {
-    let dir = entra_core::credentials::export::default_dir(&state.data_dir);
-    let path = state.leases.leases()?.export_audit_file(format, &dir).await?;
-    Ok(path.to_string_lossy().into_owned())
+#[tracing::instrument(skip(app, state), err(Debug))]
+pub async fn leases_export_audit(app: AppHandle, state: State<'_, AppState>, format: AuditFormat) -> Result<Option<String>, IpcError> {
+    let leases = state.leases.leases()?;
+    let offer = SaveAs::lease_audit(format, &state.data_dir, leases.audit_file_name(format));
+    let Some(path) = save_dialog::choose(&app, offer).await? else { return Ok(None) };
+    leases.export_audit_to(format, &path).await?;
+    Ok(Some(path.to_string_lossy().into_owned()))
 }
 
 /// An access-token lease's current token: only on the admin's explicit "show token".

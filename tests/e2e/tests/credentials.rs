@@ -7,7 +7,10 @@
 
 use entra_demo::browser::DemoBrowser;
 use entra_e2e::app::{artifacts_dir, sign_in_to_demo, AppHarness};
+use entra_e2e::save_dialog;
 use entra_e2e::screens::{click_testid, press_ctrl, refresh_inventory, set_input, wait_rows};
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(60);
@@ -48,17 +51,35 @@ async fn expiry_list_exports_and_rotation() -> anyhow::Result<()> {
     assert!(app.find("[data-testid=credentials-windows-error]").await.is_err());
     assert_eq!(app.value(&app.find("[data-testid=credentials-windows]").await?).await?, "7, 30, 90, 180");
 
-    // Exports: each file exists at the path the screen reports.
-    for (button, needle) in [("credentials-export-csv", ROTATED_APP), ("credentials-export-json", ROTATED_APP), ("credentials-export-notify", "")] {
+    // Exports: the system's save dialog asks where (the webview never names a path); each file is where the admin
+    // said, as the screen reports, and the folder keeps its mode (an export never makes a folder owner-only).
+    let chosen = tempfile::tempdir()?;
+    std::fs::set_permissions(chosen.path(), std::fs::Permissions::from_mode(0o755))?;
+    for (button, title, needle) in [
+        ("credentials-export-csv", "Export credentials (CSV)", ROTATED_APP),
+        ("credentials-export-json", "Export credentials (JSON)", ROTATED_APP),
+        ("credentials-export-notify", "Export who to notify", ""),
+    ] {
         set_input(&app, "credentials-search", "").await?;
         app.execute("const r = document.querySelector('[data-testid=credentials-export-result] button'); if (r) r.click();").await?;
         click_testid(&app, button).await?;
+        let dialog = save_dialog::wait_for(title, WAIT).await?;
+        let wanted = chosen.path().join(format!("{button}.out"));
+        dialog.save_as(&wanted, WAIT).await?;
         let path = app.wait_for_text("[data-testid=credentials-export-path]", WAIT, |t| !t.is_empty()).await?;
+        assert_eq!(Path::new(path.trim()), wanted, "{button}: written where the admin chose");
         let text = std::fs::read_to_string(path.trim()).map_err(|e| anyhow::anyhow!("{button}: the reported file {path} cannot be read: {e}"))?;
         println!("{button}: {} ({} bytes)", path.trim(), text.len());
         assert!(!text.is_empty(), "{button}: the file is empty");
         assert!(text.contains(needle), "{button}: the export mentions {needle}");
     }
+    assert_eq!(std::fs::metadata(chosen.path())?.permissions().mode() & 0o777, 0o755, "the chosen folder keeps its mode");
+    // Cancelled: nothing written, nothing reported, no error.
+    click_testid(&app, "credentials-export-csv").await?;
+    save_dialog::wait_for("Export credentials (CSV)", WAIT).await?.cancel(WAIT).await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(app.find("[data-testid=credentials-export-path]").await.is_err(), "a cancelled export reports no file");
+    assert_eq!(std::fs::read_dir(chosen.path())?.count(), 3, "and writes none");
     app.screenshot(&shots.join("02-exported.png")).await?;
 
     // Rotate the expired secret of the demo client.

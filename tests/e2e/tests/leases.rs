@@ -18,6 +18,7 @@
 use anyhow::{bail, Context, Result};
 use entra_demo::browser::DemoBrowser;
 use entra_e2e::app::{artifacts_dir, sign_in_to_demo, AppHarness};
+use entra_e2e::save_dialog;
 use entra_e2e::screens::{click_testid, js, press_ctrl, record_failure, scroll_to, set_input};
 use entra_e2e::tenant::AppTenant;
 use entra_e2e::webdriver::Session;
@@ -277,9 +278,13 @@ async fn scenario(app: &Session, harness: &AppHarness, reference: &entra_demo::D
     assert!(actions.first().map(String::as_str) == Some("revoked") && actions.iter().any(|a| a == "revokeFailed"), "{actions:?}");
     app.screenshot(&shots.join("11-revoke-retried.png")).await?;
 
-    // The export: the whole log in a CSV file at the path the screen shows.
+    // The export: the whole log in a CSV file where the admin said in the save dialog, as the screen shows.
     click_testid(app, "leases-audit-export-csv").await?;
+    let chosen = tempfile::tempdir()?;
+    let wanted = chosen.path().join("audit.csv");
+    save_dialog::wait_for("Export the lease audit log (CSV)", WAIT).await?.save_as(&wanted, WAIT).await?;
     let path = app.wait_for_text("[data-testid=leases-audit-export-path]", WAIT, |t| !t.is_empty()).await?;
+    assert_eq!(std::path::Path::new(path.trim()), wanted);
     let csv = std::fs::read_to_string(path.trim()).with_context(|| format!("the exported file {path}"))?;
     println!("export: {} ({} lines)", path.trim(), csv.lines().count());
     assert!(csv.contains(&lease_id) && csv.contains("revoked") && csv.contains("issued"), "the export holds the lease's lines");

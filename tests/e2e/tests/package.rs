@@ -76,6 +76,7 @@ async fn installed_app_starts_from_its_menu_entry_on_the_demo_tenant() -> anyhow
         let name = app.wait_for_text("[data-testid=user-display-name]", WAIT, |t| !t.is_empty()).await?;
         assert_eq!(name, "Demo Admin", "signed in as {DEMO_USER}");
         app.screenshot(&shots.join("02-installed-signed-in.png")).await?;
+        check_window_matches_entry(&desktop_file, field("StartupWMClass").as_deref())?;
         app.quit().await?;
         anyhow::Ok(())
     }
@@ -99,6 +100,24 @@ async fn installed_app_starts_from_its_menu_entry_on_the_demo_tenant() -> anyhow
         assert_eq!(mode, 0o700, "{} is owner-only", data_dir.display());
     }
     println!("package: data folder {} ({files} files)", data_dir.display());
+    Ok(())
+}
+
+/// The running window names the menu entry it belongs to, the way desktops look it up: GTK's
+/// program name is both the app ID on Wayland and the name half of X11's WM_CLASS, and it must be
+/// the entry's file name without `.desktop`; the entry's `StartupWMClass` (X11 desktops' match)
+/// must be one of the window's WM_CLASS. Read with xprop on the running window.
+fn check_window_matches_entry(desktop_file: &Path, wm_class: Option<&str>) -> anyhow::Result<()> {
+    let out = Command::new("xprop").args(["-name", "Entra Desk", "WM_CLASS"]).output()?;
+    let props = String::from_utf8_lossy(&out.stdout);
+    anyhow::ensure!(out.status.success(), "xprop found no window named Entra Desk: {}", String::from_utf8_lossy(&out.stderr));
+    // WM_CLASS(STRING) = "instance", "class"
+    let classes: Vec<String> = props.split_once('=').map(|(_, v)| v.split(',').map(|c| c.trim().trim_matches('"').to_string()).collect()).unwrap_or_default();
+    let entry = desktop_file.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    println!("package: window WM_CLASS {classes:?}, menu entry {entry}");
+    assert_eq!(classes.first().map(|id| format!("{id}.desktop")).as_deref(), Some(entry), "the window's program name (its Wayland app ID) names its menu entry: {props}");
+    let wm_class = wm_class.ok_or_else(|| anyhow::anyhow!("{entry} has no StartupWMClass"))?;
+    assert!(classes.iter().any(|c| c == wm_class), "StartupWMClass={wm_class} is one of the window's WM_CLASS {classes:?}");
     Ok(())
 }
 

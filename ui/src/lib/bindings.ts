@@ -1941,7 +1941,7 @@ export interface Commands {
   apps_detail: { args: { id: string }; result: AppDetail };
   apps_open_in_portal: { args: { id: string }; result: void };
   credentials_list: { args: { query: CredentialsQuery }; result: CredentialsPage };
-  credentials_export: { args: { windows: Array<number> | null; format: ExportFormat }; result: ExportResult };
+  credentials_export: { args: { windows: Array<number> | null; format: ExportFormat }; result: ExportResult | null };
   credentials_rotate: { args: { accountId: string; objectId: string; objectType: ObjectType; lifetimeDays: number }; result: RotatedSecret };
   credentials_remove: { args: { accountId: string; objectId: string; objectType: ObjectType; keyId: string }; result: void };
   credentials_crossings: { args: { windows: Array<number> | null }; result: Array<Crossing> };
@@ -1969,7 +1969,7 @@ export interface Commands {
   leases_check_store: { args: { url: string; password: string | null }; result: StoreCheck };
   leases_use_store: { args: { url: string | null; password: string | null }; result: LeasesOverview };
   leases_audit: { args: { query: AuditQuery }; result: ListPage<AuditEntry> };
-  leases_export_audit: { args: { format: AuditFormat }; result: string };
+  leases_export_audit: { args: { format: AuditFormat }; result: string | null };
   leases_access_token: { args: { accountId: string; leaseId: string }; result: LeaseToken };
   jwt_inspect: { args: { token: string; profile: string | null; fetchKeys: boolean }; result: Inspection };
   jwt_inspect_current: { args: { accountId: string; profile: string | null; fetchKeys: boolean }; result: CurrentTokenInspection };

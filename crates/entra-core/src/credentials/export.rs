@@ -154,8 +154,9 @@ pub fn default_dir(data_dir: &Path) -> PathBuf {
     dirs::download_dir().filter(|d| d.is_dir()).unwrap_or_else(|| data_dir.join("exports"))
 }
 
-/// Writes the report in `format` into `dir`. Returns the file and how many credentials it holds.
-pub fn write(report: &ExpiryReport, format: ExportFormat, dir: &Path) -> Result<ExportResult> {
+/// Writes the report in `format` to `path`, a file the admin chose (a save dialog): owner-only,
+/// atomically, the folder left as it is. Returns the file and how many credentials it holds.
+pub fn write_to(report: &ExpiryReport, format: ExportFormat, path: &Path) -> Result<ExportResult> {
     let (body, count) = match format {
         ExportFormat::Csv => (to_csv(&report.rows), report.rows.len()),
         ExportFormat::Json => (pretty(&report.rows)?, report.rows.len()),
@@ -165,9 +166,8 @@ pub fn write(report: &ExpiryReport, format: ExportFormat, dir: &Path) -> Result<
             (pretty(&groups)?, count)
         }
     };
-    let path = dir.join(file_name(format, report.now));
-    crate::paths::write_export(&path, body.as_bytes())?;
-    Ok(ExportResult { path, count: count as u32 })
+    crate::paths::write_export(path, body.as_bytes())?;
+    Ok(ExportResult { path: path.to_path_buf(), count: count as u32 })
 }
 
 fn pretty<T: Serialize>(value: &T) -> Result<String> {

@@ -65,9 +65,15 @@ impl Credentials {
     /// Writes the report as `format` into `dir` (default: the Downloads folder, else
     /// `<data dir>/exports`), named with a timestamp. Returns the file and its credential count.
     pub async fn export(&self, windows: Option<Vec<u32>>, format: ExportFormat, dir: Option<&Path>, now: DateTime<Utc>) -> Result<ExportResult> {
-        let report = self.report(windows, now).await?;
         let dir = dir.map(Path::to_path_buf).unwrap_or_else(|| export::default_dir(self.apps.desk().data_dir()));
-        tokio::task::spawn_blocking(move || export::write(&report, format, &dir))
+        self.export_to(windows, format, &dir.join(export::file_name(format, now)), now).await
+    }
+
+    /// Writes the report as `format` to `path`, a file the admin chose in the save dialog.
+    pub async fn export_to(&self, windows: Option<Vec<u32>>, format: ExportFormat, path: &Path, now: DateTime<Utc>) -> Result<ExportResult> {
+        let report = self.report(windows, now).await?;
+        let path = path.to_path_buf();
+        tokio::task::spawn_blocking(move || export::write_to(&report, format, &path))
             .await
             .map_err(|e| crate::Error::internal(format!("The export task ended abnormally ({e}): try again")))?
     }

@@ -101,13 +101,24 @@ impl Leases {
     /// Writes the whole log (see [`Leases::export_audit`]) to a new file in `dir` (created if
     /// missing; owner-only, written atomically) and returns its path.
     pub async fn export_audit_file(&self, format: AuditFormat, dir: &std::path::Path) -> Result<std::path::PathBuf> {
-        let body = self.export_audit(format).await?;
+        let path = dir.join(self.audit_file_name(format));
+        self.export_audit_to(format, &path).await?;
+        Ok(path)
+    }
+
+    /// The name an export of the log gets: `entra-leases-audit-YYYYMMDD-HHMMSS.csv` (or `.jsonl`).
+    pub fn audit_file_name(&self, format: AuditFormat) -> String {
         let extension = match format {
             AuditFormat::Jsonl => "jsonl",
             AuditFormat::Csv => "csv",
         };
-        let path = dir.join(format!("entra-leases-audit-{}.{extension}", self.now().format("%Y%m%d-%H%M%S")));
-        crate::paths::write_export(&path, body.as_bytes())?;
-        Ok(path)
+        format!("entra-leases-audit-{}.{extension}", self.now().format("%Y%m%d-%H%M%S"))
+    }
+
+    /// Writes the whole log to `path`, a file the admin chose (a save dialog): owner-only,
+    /// atomically, the folder left as it is ([`crate::paths::write_export`]).
+    pub async fn export_audit_to(&self, format: AuditFormat, path: &std::path::Path) -> Result<()> {
+        let body = self.export_audit(format).await?;
+        crate::paths::write_export(path, body.as_bytes())
     }
 }

@@ -17,8 +17,11 @@ export function listCredentials(query: CredentialsQuery): Promise<CredentialsPag
   return call("credentials_list", { query });
 }
 
-/** Writes the report (CSV, JSON, or "who to notify" grouped by owner) to a file; resolves to its path. */
-export function exportCredentials(windows: number[] | null, format: ExportFormat): Promise<ExportResult> {
+/**
+ * Writes the report (CSV, JSON, or "who to notify" grouped by owner) to the file the admin picks in the system's save
+ * dialog (the core opens it; this side never names a path); resolves to where it went, or null when they cancelled.
+ */
+export function exportCredentials(windows: number[] | null, format: ExportFormat): Promise<ExportResult | null> {
   return call("credentials_export", { windows, format });
 }
 

@@ -100,8 +100,8 @@ export function leaseAuditPage(query: AuditQuery): Promise<ListPage<AuditEntry>>
   return call("leases_audit", { query });
 }
 
-/** Writes the whole audit log (JSON lines or CSV) to a file; resolves to its path. */
-export function exportLeaseAudit(format: AuditFormat): Promise<string> {
+/** Writes the whole audit log (JSON lines or CSV) to the file the admin picks in the save dialog; its path, or null if cancelled. */
+export function exportLeaseAudit(format: AuditFormat): Promise<string | null> {
   return call("leases_export_audit", { format });
 }
 
