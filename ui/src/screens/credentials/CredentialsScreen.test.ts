@@ -113,4 +113,37 @@ describe("CredentialsScreen", () => {
     unmount(screen);
     target.remove();
   });
+
+  it("exports where the save dialog said, and reports nothing when it was cancelled", async () => {
+    const all = rows(10);
+    let answer_: { path: string; count: number } | null = { path: "/home/admin/Downloads/expiry.csv", count: 10 };
+    const exports: unknown[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "credentials_list") return answer(all, (args as { query: CredentialsQuery }).query);
+      if (cmd === "credentials_export") {
+        // The core opens the dialog: the webview sends only the format and windows, never a path.
+        exports.push(args);
+        return answer_;
+      }
+      return null;
+    });
+    const target = document.createElement("div");
+    document.body.append(target);
+    const screen = mount(CredentialsScreen, { target, props: { user: demoUser() } });
+    await settle();
+    const $ = (testid: string) => target.querySelector<HTMLElement>(`[data-testid=${testid}]`);
+
+    $("credentials-export-csv")!.click();
+    await settle();
+    expect(exports).toEqual([{ windows: null, format: "csv" }]);
+    expect($("credentials-export-path")!.textContent).toBe("/home/admin/Downloads/expiry.csv");
+
+    answer_ = null;
+    $("credentials-export-json")!.click();
+    await settle();
+    expect($("credentials-export-result"), "a cancelled export reports no file").toBeNull();
+    expect($("error-banner"), "and is no error").toBeNull();
+    unmount(screen);
+    target.remove();
+  });
 });
