@@ -78,6 +78,31 @@ async fn app_only_commands_sign_in_from_the_environment_without_a_keychain() {
     cli.tenant.shutdown().await;
 }
 
+/// A pipeline whose connection string carries the secret (`ClientSecret=`), no ENTRA_CLIENT_SECRET
+/// and no --client-id: signed in app-only for this command, no keychain needed.
+#[tokio::test]
+async fn a_connection_strings_secret_signs_in_app_only_without_a_keychain() {
+    let cli = common::start(413, Duration::ZERO).await;
+    let info = cli.tenant.info();
+    let ca = info.ca_cert.as_ref().unwrap().to_string_lossy().into_owned();
+    let secret = info.confidential_client.client_secret.clone();
+    let connection = format!("ClientId={};ClientSecret=\"{secret}\"", info.confidential_client.client_id);
+    let mut c = Command::new(env!("CARGO_BIN_EXE_entractl"));
+    for var in CONFIG_VARS {
+        c.env_remove(var);
+    }
+    c.env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/entra-desk-test-bus").env("ENTRA_DESK_DATA_DIR", cli.dir.path());
+    c.env("ENTRA_CONNECTION_STRING", &connection);
+    c.args(["expiry", "--fail-on-expiring", "--within", "30d", "--authority", &info.authority, "--graph-url", &info.graph, "--ca-cert", &ca]);
+    let out = c.stdin(Stdio::null()).kill_on_drop(true).output().await.unwrap();
+    let run = Run { code: out.status.code(), stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() };
+    no_keychain_error("expiry with the secret in ENTRA_CONNECTION_STRING", &run, &[0, 1]);
+    assert!(serde_json::from_str::<serde_json::Value>(&run.stdout).is_ok_and(|v| v.is_array()), "{}", run.stdout);
+    assert!(!run.stderr.contains(&secret) && !run.stdout.contains(&secret), "the client secret was printed");
+    entra_testkit::assert_nothing_secret_under(cli.dir.path(), &[entra_testkit::Needle::new("the client secret", &secret)]);
+    cli.tenant.shutdown().await;
+}
+
 #[tokio::test]
 async fn login_app_only_must_keep_the_secret_and_says_so_when_the_keychain_cannot() {
     let cli = common::start(412, Duration::ZERO).await;

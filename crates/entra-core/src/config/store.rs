@@ -88,18 +88,31 @@ impl SettingsStore {
     /// Resolves a profile from `flags` and the other sources (precedence in [`crate::config`]).
     ///
     /// A client secret found in the configuration goes to the keychain, and a settings
-    /// file that carried one is rewritten without it.
+    /// file that carried one is rewritten without it (only once the keychain holds it). One from
+    /// `ENTRA_CONNECTION_STRING` is used all the same when the keychain cannot keep it.
     pub async fn resolve_profile(&self, flags: ProfileSettings) -> Result<Profile> {
         let mut settings = self.read()?;
         let needs_scrubbing = settings.needs_scrubbing();
         let settings_secret = settings.take_secret()?;
         let sources = ConfigSources::gather(flags, settings.profile.clone(), &*self.env)?;
         let mut profile = resolve(sources, &*self.env)?;
+        let from_environment = profile.client_secret.is_some();
         if profile.client_secret.is_none() {
             profile.client_secret = settings_secret;
         }
         if let Some(secret) = &profile.client_secret {
-            self.keychain.set_client_secret(&profile.client_id, &profile.tenant_id, secret).await?;
+            match self.keychain.set_client_secret(&profile.client_id, &profile.tenant_id, secret).await {
+                Ok(()) => {}
+                // A connection string in the environment is there for this process (a pipeline, a
+                // container without a Secret Service): keeping it for later is best effort.
+                Err(e) if from_environment => tracing::warn!(
+                    error = %e.message(),
+                    "the client secret of {} is used by this command only: the OS keychain cannot keep it for later sessions",
+                    env::CONNECTION_STRING
+                ),
+                // The settings file's secret is scrubbed from the file only once the keychain holds it.
+                Err(e) => return Err(e),
+            }
         }
         if needs_scrubbing {
             // Re-read under the lock: another process may have changed the file since.

@@ -5,7 +5,8 @@
 //! as its confidential client, in a throwaway desk (data folder and keychain service) that is
 //! removed afterwards; `--account ID` uses a remembered account; `--client-id` with the secret
 //! in `ENTRA_CLIENT_SECRET` (or `--certificate` + `--private-key`) signs in app-only, as
-//! `entractl login --app-only` does; otherwise the most recent account matching the tenant flags.
+//! `entractl login --app-only` does, and so does a `ClientSecret=` in `ENTRA_CONNECTION_STRING`;
+//! otherwise the most recent account matching the tenant flags.
 //! Such a secret is used by this process and needs no keychain ([`SecretKeeping::ThisProcess`]):
 //! a CI runner or a container without a Secret Service signs in all the same.
 
@@ -40,11 +41,17 @@ pub async fn account(desk: &Desk, args: &SignInArgs) -> Result<String, Error> {
     if let Some(id) = &args.account {
         return Ok(desk.account(Some(id))?.id);
     }
-    let app_only = args.certificate.is_some() || (args.tenant.client_id.is_some() && std::env::var_os("ENTRA_CLIENT_SECRET").is_some());
-    if !app_only {
+    let flagged = args.certificate.is_some() || (args.tenant.client_id.is_some() && std::env::var_os("ENTRA_CLIENT_SECRET").is_some());
+    // A connection string in the environment may carry the secret itself (`ClientSecret=…`): a
+    // pipeline's way too, signed in app-only as with ENTRA_CLIENT_SECRET.
+    let connection_string = std::env::var_os("ENTRA_CONNECTION_STRING").is_some_and(|v| !v.is_empty());
+    if !flagged && !connection_string {
         return Ok(super::auth::pick_account(desk, None, &args.tenant)?.id);
     }
     let profile = desk.settings().resolve_profile(args.tenant.settings()).await?;
+    if !flagged && profile.client_secret.is_none() {
+        return Ok(super::auth::pick_account(desk, None, &args.tenant)?.id);
+    }
     let credential = match (&args.certificate, &args.private_key) {
         (Some(c), Some(k)) => AppCredential::Certificate { certificate_path: c.clone(), private_key_path: k.clone() },
         _ => AppCredential::ClientSecret(desk.settings().client_secret(&profile.client_id, &profile.tenant_id, profile.client_secret.as_ref()).await?),
