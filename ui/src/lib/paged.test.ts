@@ -212,8 +212,15 @@ describe("PagedSource", () => {
     await flush();
     expect(view().error).toBeNull();
     expect(view().settled).toBe(true);
+    s.setQuery({ search: "c" }); // on its way when the screen goes
+    const seen: unknown[] = [];
+    s.subscribe((v) => seen.push(v));
     s.dispose();
+    c.calls[2]!.answer();
+    await flush();
     s.setQuery({ search: "b" });
-    expect(c.calls, "nothing after dispose").toHaveLength(2);
+    s.reload();
+    expect(c.calls, "nothing after dispose").toHaveLength(3);
+    expect(seen, "no view reaches a listener after dispose (the screens only dispose on unmount)").toHaveLength(1);
   });
 });

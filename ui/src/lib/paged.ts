@@ -12,12 +12,12 @@
 //     keepPages: 8,     // pages kept; the least recently seen go first, never one in view
 //     debounceMs: 200,  // the wait after the last keystroke (setQuery(q, { debounce: true }))
 //   });
-//   const stop = source.subscribe((view) => (rows = view)); // at once, then on every change
+//   source.subscribe((view) => (rows = view));  // at once, then on every change
 //   source.setQuery(query);                     // a filter or sort changed: at once
 //   source.setQuery(query, { debounce: true }); // the search box changed: after the pause
 //   <VirtualTable items={rows} onwindow={(start, end) => source.show(start, end)} … />
 //   source.reload();                            // the data changed: same query, same place
-//   stop(); source.dispose();                   // on unmount
+//   source.dispose();                           // on unmount (drops every listener too)
 //
 // - Q is the screen's query without `start` and `limit` (those are the
 //   source's). T is a row. P is the command's answer: a `ListPage<T>`

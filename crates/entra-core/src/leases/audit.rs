@@ -98,14 +98,6 @@ impl Leases {
 }
 
 impl Leases {
-    /// Writes the whole log (see [`Leases::export_audit`]) to a new file in `dir` (created if
-    /// missing; owner-only, written atomically) and returns its path.
-    pub async fn export_audit_file(&self, format: AuditFormat, dir: &std::path::Path) -> Result<std::path::PathBuf> {
-        let path = dir.join(self.audit_file_name(format));
-        self.export_audit_to(format, &path).await?;
-        Ok(path)
-    }
-
     /// The name an export of the log gets: `entra-leases-audit-YYYYMMDD-HHMMSS.csv` (or `.jsonl`).
     pub fn audit_file_name(&self, format: AuditFormat) -> String {
         let extension = match format {
