@@ -164,7 +164,11 @@
 //!   it *arrives*, before its own injected latency: it is early if it arrives
 //!   at or after such a delivery and before that deadline. Requests that
 //!   arrived before the delivery are not early, whatever their timing (several
-//!   requests in flight when a 429 is decided are fine). A per-item 429/503
+//!   requests in flight when a 429 is decided are fine). "Arrives" is when the
+//!   tenant reads it, so a delivery counts at once only on its own HTTP/1
+//!   connection, and on the client's other connections from
+//!   `CROSS_CONNECTION_SLACK` (200 ms) after it: a request sent just before the
+//!   429 reached the client may be read just after it left. A per-item 429/503
 //!   inside a `$batch` is delivered when the outer `$batch` answer is; the
 //!   items themselves are not judged, the outer `$batch` is. An early retry is
 //!   counted (`early_retries`) and, while `throttle_fraction > 0`, throttled
@@ -241,7 +245,7 @@ mod tenant;
 pub mod browser;
 
 pub use graph::emulator_token::{EmulatorToken, EMULATOR_TOKEN_ENV};
-pub use graph::faults::{Faults, RetryAfter};
+pub use graph::faults::{Faults, RetryAfter, CROSS_CONNECTION_SLACK};
 pub use graph::stats::StatsSnapshot;
 pub use info::{CertificateClientInfo, ClientSecretInfo, DemoApp, DemoInfo, DemoPassword, DemoUser, DemoUserRef, LeaseTargets};
 pub use inventory::GroupFixture;

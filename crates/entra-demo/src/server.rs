@@ -76,7 +76,7 @@ pub fn spawn(listener: tokio::net::TcpListener, state: Shared, tls: Option<Arc<r
             let shutdown = async move {
                 let _ = stopped.wait_for(|s| *s).await;
             };
-            if let Err(err) = axum::serve(listener, app).with_graceful_shutdown(shutdown).await {
+            if let Err(err) = axum::serve(listener, app.into_make_service_with_connect_info::<std::net::SocketAddr>()).with_graceful_shutdown(shutdown).await {
                 tracing::error!("demo tenant server failed: {err}");
             }
         }),
@@ -101,7 +101,7 @@ async fn serve_tls(
             _ = stopped.wait_for(|s| *s) => break,
             accepted = listener.accept() => accepted,
         };
-        let (stream, _) = match accepted {
+        let (stream, peer) = match accepted {
             Ok(pair) => pair,
             Err(err) => {
                 tracing::warn!("accept failed: {err}");
@@ -109,7 +109,8 @@ async fn serve_tls(
             }
         };
         let acceptor = acceptor.clone();
-        let service = TowerToHyperService::new(app.clone());
+        // The peer's address, as axum::serve's connect info gives it on the plain path.
+        let service = TowerToHyperService::new(app.clone().layer(axum::Extension(axum::extract::ConnectInfo(peer))));
         connections.spawn(async move {
             // A failed handshake (e.g. a client that does not trust the CA) is the client's problem.
             let Ok(tls) = acceptor.accept(stream).await else { return };

@@ -163,6 +163,39 @@ async fn early_retries_are_judged_at_arrival_against_delivered_429s() {
     assert_eq!(stats["early_retries"].as_u64(), Some(1), "{stats}");
 }
 
+/// "Arrival" is when the tenant reads a request, which on a busy machine can be after a
+/// sibling's 429 left though the client sent it before having that 429. So a delivery counts at
+/// once on its own connection, and on the client's other connections only from
+/// `CROSS_CONNECTION_SLACK` (200 ms) after it.
+#[tokio::test]
+async fn another_connection_is_judged_early_only_after_the_slack() {
+    use std::time::{Duration, Instant};
+    let demo = tenant_with(30).await;
+    let info = demo.info();
+    let graph = Graph::new(info).await;
+    // Same app and token, each on a connection of its own (a fresh client pool).
+    let fresh = || Graph { root: graph.root.clone(), token: graph.token.clone(), client: common::client() };
+    emulator(info, "POST", "/faults", Some(json!({"throttle_fraction": 1.0, "retry_after": "3"}))).await;
+    let early = || async { emulator(info, "GET", "/stats", None).await.1["early_retries"].as_u64().unwrap() };
+
+    assert_eq!(graph.get("/applications?$top=1&$select=id").await.status, 429);
+    let delivered = Instant::now();
+    // At once, on another connection: it may have been sent before the 429 arrived.
+    let (second, other) = (fresh(), fresh());
+    assert_eq!(second.get("/applications?$top=1&$select=id").await.status, 429);
+    assert_eq!(early().await, 0, "read {:?} after the 429 left, on another connection", delivered.elapsed());
+    // At once on the connection a 429 came back on: early.
+    assert_eq!(second.get("/applications?$top=1&$select=id").await.status, 429);
+    assert_eq!(early().await, 1);
+    let within = delivered.elapsed();
+    assert!(within < entra_demo::CROSS_CONNECTION_SLACK, "the requests took {within:?}: the test proves nothing");
+
+    // After the slack, another connection is early too.
+    tokio::time::sleep(Duration::from_millis(250).saturating_sub(delivered.elapsed())).await;
+    assert_eq!(other.get("/applications?$top=1&$select=id").await.status, 429);
+    assert_eq!(early().await, 2);
+}
+
 /// A per-item 429 is delivered with the outer `$batch` answer: a request that arrived while the
 /// batch was being served is not early, one sent right after the batch answer came back is.
 #[tokio::test]

@@ -15,7 +15,17 @@
 //! if it arrives at or after a delivery and before that delivery's deadline.
 //! Requests that arrived before the 429 was delivered (in flight, or waiting
 //! out their latency) are never early, whatever their timing, because the
-//! client could not have known. An early retry is counted in the stats and,
+//! client could not have known.
+//!
+//! "Arrived" is when the tenant reads the request, which on a loaded machine can
+//! be well after the client sent it: a request sent on another connection just
+//! before the 429 reached the client may be read just after it was delivered.
+//! So a delivery counts at once only against its own HTTP/1 connection (which
+//! carries one request at a time: the next one on it was sent after the answer
+//! was read), and against the client's other connections (and HTTP/2 streams)
+//! from [`CROSS_CONNECTION_SLACK`] after it. A client that ignores `Retry-After`
+//! is still caught: an immediate retry on the same connection at once, a
+//! retry on another one for all but the first 200 ms of the window. An early retry is counted in the stats and,
 //! while throttling is on, throttled again. A batch item's 429/503 is
 //! delivered with the outer `$batch` answer (the middleware reads the item
 //! statuses and `Retry-After`s from it); batch items themselves are not
@@ -211,13 +221,44 @@ pub(super) enum Decision {
     Unavailable(RetryAfter),
 }
 
+/// How long after a 429/503 is delivered a request read on another connection counts as
+/// sent with it in hand: longer than a request sent just before the answer arrived waits
+/// unread on a busy machine (two cores running a test binary's tests side by side), much
+/// shorter than the `Retry-After`s Graph sends (seconds).
+pub const CROSS_CONNECTION_SLACK: Duration = Duration::from_millis(200);
+
+/// Who sent a request: the client app (the token's `azp`/`appid`, else "anonymous") and,
+/// for an HTTP/1 request, its connection (the peer's address), which carries one request
+/// at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caller {
+    pub client: String,
+    pub connection: Option<std::net::SocketAddr>,
+}
+
+/// A 429/503 delivered to a client: when, on which connection, and until when it must stay away.
+#[derive(Debug, Clone)]
+struct Delivery {
+    at: Instant,
+    until: Instant,
+    connection: Option<std::net::SocketAddr>,
+}
+
+impl Delivery {
+    /// Had `caller` this answer when it sent a request read `now` (before `until`)?
+    fn known_to(&self, caller: &Caller, now: Instant) -> bool {
+        let same_connection = self.connection.is_some() && self.connection == caller.connection;
+        now < self.until && (same_connection || now >= self.at + CROSS_CONNECTION_SLACK)
+    }
+}
+
 /// The live fault state of a tenant.
 pub struct FaultState {
     seed: u64,
     settings: Mutex<Faults>,
     counter: AtomicU64,
-    /// Per client: the latest `delivered_at + Retry-After` of a 429/503 it was sent.
-    come_back: Mutex<HashMap<String, Instant>>,
+    /// Per client: the 429/503s delivered whose `Retry-After` is not over yet.
+    come_back: Mutex<HashMap<String, Vec<Delivery>>>,
 }
 
 fn splitmix(mut x: u64) -> u64 {
@@ -248,27 +289,34 @@ impl FaultState {
         (splitmix(self.seed ^ splitmix(n.wrapping_mul(2).wrapping_add(salt))) >> 11) as f64 / (1u64 << 53) as f64
     }
 
-    /// Is a request from `client`, arriving now, an early retry? Counts it if so.
+    /// Is a request from `caller`, arriving now, an early retry? Counts it if so.
     ///
-    /// Call it at arrival, before any injected latency. Deadlines are only recorded
-    /// when their answer is delivered ([`FaultState::delivered`]), so every deadline
-    /// seen here belongs to an answer delivered before this request arrived.
-    pub(super) fn early(&self, client: &str, stats: &Stats) -> bool {
-        let map = self.come_back.lock().unwrap_or_else(|e| e.into_inner());
-        let early = map.get(client).is_some_and(|until| Instant::now() < *until);
+    /// Call it at arrival, before any injected latency. Deliveries are only recorded
+    /// when their answer leaves ([`FaultState::delivered`]), so every one seen here
+    /// was delivered before this request was read; whether the client had it when it
+    /// sent the request is judged as the module doc says.
+    pub(super) fn early(&self, caller: &Caller, stats: &Stats) -> bool {
+        let now = Instant::now();
+        let mut map = self.come_back.lock().unwrap_or_else(|e| e.into_inner());
+        let early = map.get_mut(&caller.client).is_some_and(|deliveries| {
+            deliveries.retain(|d| now < d.until);
+            deliveries.iter().any(|d| d.known_to(caller, now))
+        });
         if early {
             stats.early_retry();
         }
         early
     }
 
-    /// A 429/503 with `Retry-After: retry_after` seconds is being delivered to `client` now:
-    /// it must stay away until now + `retry_after` (keeps the later of two deadlines).
-    pub(super) fn delivered(&self, client: &str, retry_after: f64) {
-        let until = Instant::now() + Duration::from_secs_f64(retry_after.clamp(0.0, 3600.0));
+    /// A 429/503 with `Retry-After: retry_after` seconds is being delivered to `caller` now:
+    /// it must stay away until now + `retry_after`.
+    pub(super) fn delivered(&self, caller: &Caller, retry_after: f64) {
+        let at = Instant::now();
+        let until = at + Duration::from_secs_f64(retry_after.clamp(0.0, 3600.0));
         let mut map = self.come_back.lock().unwrap_or_else(|e| e.into_inner());
-        let entry = map.entry(client.to_string()).or_insert(until);
-        *entry = (*entry).max(until);
+        let deliveries = map.entry(caller.client.clone()).or_default();
+        deliveries.retain(|d| at < d.until);
+        deliveries.push(Delivery { at, until, connection: caller.connection });
     }
 
     /// Whether the answer of a request (`method path`, path below `/v1.0`) that is about to

@@ -14,14 +14,15 @@
 //! one. Every answer of a request (faulted or not) carries its `x-ms-resource-unit`;
 //! the outer `$batch` carries only `x-ms-throttle-limit-percentage`, when past 80 %.
 
-use super::faults::{batch_retry_after, BatchItem, Decision};
+use super::faults::{batch_retry_after, BatchItem, Caller, Decision};
 use super::throttling::{self, Verdict};
 use super::GraphRequest;
 use crate::state::Shared;
-use axum::extract::{Request, State};
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
 /// The calling app, read (unverified) from the bearer token: `azp` or `appid`.
@@ -40,22 +41,32 @@ fn client_of(request: &Request) -> String {
         .unwrap_or_else(|| "anonymous".to_string())
 }
 
+/// Who sent the request: its client app and, over HTTP/1 (one request at a time per
+/// connection), its connection. HTTP/2 streams share a connection while in flight together,
+/// so theirs is not told apart.
+fn caller_of(request: &Request) -> Caller {
+    let http1 = request.version() <= axum::http::Version::HTTP_11;
+    let connection = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0).filter(|_| http1);
+    Caller { client: client_of(request), connection }
+}
+
 /// The middleware of the Graph router: counts the request, applies faults, then charges it to
 /// the throttling model (when on).
 pub async fn layer(State(state): State<Shared>, request: Request, next: Next) -> Response {
     let batch_item = request.extensions().get::<BatchItem>().is_some();
     let path = request.uri().path().strip_prefix("/v1.0").unwrap_or(request.uri().path()).to_string();
     state.stats.record(request.method().as_str(), &path);
-    let client = client_of(&request);
+    let caller = caller_of(&request);
+    let client = caller.client.clone();
     // Judged at arrival, before the injected latency: a request that arrived before a 429 was
     // delivered is not early, however long it then waits here. Batch items arrive with their batch.
-    let early = !batch_item && state.faults.early(&client, &state.stats);
+    let early = !batch_item && state.faults.early(&caller, &state.stats);
     if path == "/$batch" {
         let mut response = next.run(request).await;
         if let Some(used) = state.throttling.used(&client, Instant::now()) {
             throttling::decorate(response.headers_mut(), None, used);
         }
-        return delivered_batch(&state, &client, response).await;
+        return delivered_batch(&state, &caller, response).await;
     }
     let method = request.method().as_str().to_string();
     let cost = throttling::cost(&method, &path, request.uri().query());
@@ -78,7 +89,7 @@ pub async fn layer(State(state): State<Shared>, request: Request, next: Next) ->
                     let mut response = graph.json(StatusCode::TOO_MANY_REQUESTS, throttled_body(&state, &graph));
                     throttling::refused(response.headers_mut(), limit, &client, &state.dir.tenant_id);
                     throttling::decorate(response.headers_mut(), Some(cost.resource_units), used);
-                    return deliver(&state, &client, batch_item, response, &retry_after.to_string());
+                    return deliver(&state, &caller, batch_item, response, &retry_after.to_string());
                 }
             };
             let mut response = if state.faults.take_lost_answer(&method, &path, &state.stats) {
@@ -103,25 +114,25 @@ pub async fn layer(State(state): State<Shared>, request: Request, next: Next) ->
     if let Some(used) = state.throttling.used(&client, Instant::now()) {
         throttling::decorate(response.headers_mut(), Some(cost.resource_units), used);
     }
-    deliver(&state, &client, batch_item, response, retry_after.as_str())
+    deliver(&state, &caller, batch_item, response, retry_after.as_str())
 }
 
 /// Sends a 429/503 with `Retry-After: retry_after` (seconds): delivered now (the latency is
 /// over), so the client must stay away until it has passed; a batch item's answer is
 /// delivered with its batch (`delivered_batch`).
-fn deliver(state: &Shared, client: &str, batch_item: bool, mut response: Response, retry_after: &str) -> Response {
+fn deliver(state: &Shared, caller: &Caller, batch_item: bool, mut response: Response, retry_after: &str) -> Response {
     if let Ok(v) = HeaderValue::from_str(retry_after) {
         response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
     }
     if !batch_item {
-        state.faults.delivered(client, retry_after.parse().unwrap_or(0.0));
+        state.faults.delivered(caller, retry_after.parse().unwrap_or(0.0));
     }
     response
 }
 
 /// The outer `$batch` answer is delivered now: its items' 429/503s start the client's
 /// stay-away period (the largest of their `Retry-After`s).
-async fn delivered_batch(state: &Shared, client: &str, response: Response) -> Response {
+async fn delivered_batch(state: &Shared, caller: &Caller, response: Response) -> Response {
     if response.status() != StatusCode::OK {
         return response;
     }
@@ -130,7 +141,7 @@ async fn delivered_batch(state: &Shared, client: &str, response: Response) -> Re
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Some(after) = batch_retry_after(&bytes) {
-        state.faults.delivered(client, after);
+        state.faults.delivered(caller, after);
     }
     Response::from_parts(parts, axum::body::Body::from(bytes))
 }
