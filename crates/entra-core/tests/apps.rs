@@ -128,13 +128,14 @@ async fn delta_refresh_after_changes_through_graph_touches_only_those_objects() 
 
     let (summary, _) = refresh(&apps, &account, false).await;
     assert!(!summary.full, "{summary:?}");
-    assert_eq!((summary.changed, summary.removed), (1, 1), "{summary:?}");
+    // Deleting an application deletes its service principal too (as Entra does): two removals.
+    assert_eq!((summary.changed, summary.removed), (1, 2), "{summary:?}");
     let detail = apps.detail(&target.id).await.unwrap();
     assert!(detail.credentials.iter().any(|c| c.credential.key_id == added.credential.key_id));
     assert_eq!(detail.row.credential_count, target.credential_count + 1);
     assert!(detail.row.owners.is_some(), "owners reloaded for the changed object");
     assert_eq!(apps.detail(&doomed.id).await.unwrap_err().code(), ErrorCode::InvalidInput);
-    assert_eq!(listed(&apps).await.rows.len(), list.rows.len() - 1);
+    assert_eq!(listed(&apps).await.rows.len(), list.rows.len() - 2, "the application's row and its service principal's");
 
     // Nothing changed: a delta with nothing to do.
     let (quiet, _) = refresh(&apps, &account, false).await;

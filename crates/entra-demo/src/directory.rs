@@ -72,9 +72,13 @@ pub struct App {
     pub redirect_uris: Vec<String>,
     pub secrets: Vec<Secret>,
     pub certificates: Vec<Arc<RsaMaterial>>,
-    /// Delegated Graph permissions with admin consent (what `.default` means for
-    /// a delegated request).
+    /// The delegated Graph permissions the registration lists (its static
+    /// permissions): what a `.default` request asks consent for.
     pub delegated: Vec<&'static str>,
+    /// The seed gave `delegated` (and the OpenID Connect scopes) tenant-wide admin
+    /// consent: true for the directory's demo clients, false for an application
+    /// registered at run time, which holds only what someone consents to (`oidc::consent`).
+    pub admin_consented: bool,
     /// Application (app-only) Graph permissions with admin consent.
     pub app_roles: Vec<&'static str>,
 }
@@ -111,7 +115,8 @@ fn seeded_secret(seed: u64, label: &str) -> String {
     format!("{}8Q~{}", pick(3), pick(34))
 }
 
-/// Graph delegated permissions the public client has admin consent for.
+/// Graph delegated permissions the demo clients list, with admin consent from the seed (so every
+/// user signs in to them without a consent page unless a request names more).
 const DESKTOP_DELEGATED: &[&str] = &[
     "User.Read",
     "User.Read.All",
@@ -170,6 +175,7 @@ impl Directory {
             secrets: Vec::new(),
             certificates: Vec::new(),
             delegated: DESKTOP_DELEGATED.to_vec(),
+            admin_consented: true,
             app_roles: if public { Vec::new() } else { DAEMON_ROLES.to_vec() },
         };
         let public_app = app("desktop", "Entra Desk (demo)", true);
@@ -232,6 +238,13 @@ impl Directory {
 
     pub fn admin(&self) -> &User {
         &self.users[0]
+    }
+
+    /// Does the user hold a directory role? Only the demo admin does (Global
+    /// Administrator): the one user who may consent to admin-only permissions,
+    /// and for the whole organization.
+    pub fn is_admin(&self, oid: &str) -> bool {
+        self.admin().oid.eq_ignore_ascii_case(oid)
     }
 }
 

@@ -14,16 +14,22 @@
 //! - [`keys`]: seeded RSA keys (token signing, certificate client) and rotation.
 //! - [`directory`]: the seeded tenant, users and the demo clients.
 //! - [`inventory`]: Graph's applications and service principals, generated
-//!   from the seed ([`DemoOptions::apps`] of them), with owners and credentials;
+//!   from the seed ([`DemoOptions::apps`] of them), with owners and credentials,
+//!   Microsoft Graph's own service principal with its published permissions
+//!   ([`inventory::graph_permissions`], Microsoft's ids), and those registered
+//!   at run time (`inventory::registration`);
 //!   and the users Graph lists, devices and groups with their direct members
 //!   ([`DemoOptions::users`], [`DemoOptions::groups`], the shapes of
 //!   [`GroupFixture`]).
 //! - [`store`]: codes, sessions and refresh grants (persisted as hashes).
 //! - `accounts`: passwords set and sessions revoked through Graph (hashes and times).
-//! - `oidc`: discovery, JWKS, authorize, token (its confidential clients and
-//!   secret checks in `oidc::clients`), the AADSTS error catalogue.
+//! - `oidc`: discovery, JWKS, authorize with its sign-in form and consent page,
+//!   token (the inventory's clients and secret checks in `oidc::clients`),
+//!   consent (`oidc::consent`, over Graph's delegated permissions in
+//!   `oidc::permissions`), the AADSTS error catalogue.
 //! - `graph`: the Graph v1.0 router, one module per resource (`applications`,
-//!   `service_principals`, `owners`, `credentials`, `delta`, `groups`, `users`,
+//!   `service_principals`, `app_create` and `sp_writes` (registering an app),
+//!   `owners`, `credentials`, `delta`, `groups`, `users`,
 //!   `members`, `membership`, `groups_delta`, `user_writes`, `batch`), the
 //!   shared `resource`/`handlers`/`collection`/`query`/`filter`/`paging`
 //!   machinery, and `faults`, `stats` (applied by `middleware`) and `emulator`
@@ -40,8 +46,24 @@
 //!   minute random lifetime, but reproducible per seed. ID tokens live 1 hour.
 //! - The sign-in form is shown for every interactive request (no silent SSO
 //!   without `prompt=none`), so tests always exercise the password form;
-//!   `prompt=none` with the session cookie signs in silently. There is no
-//!   consent screen: every known Graph permission has admin consent.
+//!   `prompt=none` with the session cookie signs in silently.
+//! - Consent (`oidc::consent` has the details and sources): the demo clients
+//!   hold admin consent for their listed permissions (and the OpenID Connect
+//!   scopes); anything else is consented on a consent page after sign-in, with
+//!   only the new permissions to grant (incremental consent), or again for all
+//!   with `prompt=consent`. Admin-only permissions (Graph's `type: Admin`) need
+//!   the demo admin, the one user with a directory role, who may tick "Consent
+//!   on behalf of your organization" (unticked by default); other users get
+//!   "Need admin approval", whose return button redirects `access_denied`
+//!   (`error_subcode=cancel`, AADSTS90094). Cancel redirects `access_denied`
+//!   (`error_subcode=cancel`, AADSTS65004); `prompt=none` without consent,
+//!   `consent_required` AADSTS65001. Choices: with `prompt=consent` a user
+//!   without a role needs admin approval for an admin-only permission even if
+//!   the organization holds it; the AADSTS code of the "Need admin approval"
+//!   return is not documented (the demo sends 90094, the reason). A first
+//!   consent also grants `User.Read` and `offline_access`, as Microsoft says
+//!   it does. Grants made at run time are kept with the refresh grants
+//!   (`consents.json` in the state folder).
 //! - Error pages for errors that are not redirected (AADSTS50011, 700016,
 //!   90002) answer HTTP 400 with the AADSTS text in an element with
 //!   `role="alert"`.
@@ -50,11 +72,26 @@
 //! - Client assertions: `aud` may be the token URL with the tenant GUID, the
 //!   verified domain, or the path the request came in on; 5 minutes of clock
 //!   skew are allowed on `exp`/`nbf`; `jti` replay is not tracked.
-//! - The response `scope` (and `scp`) lists Graph permissions in short form
-//!   followed by `profile openid email` when asked; `offline_access` is not echoed.
+//! - The response `scope` (and `scp`) lists every Graph permission consented to
+//!   the client for the user, not only those requested (Entra: "encoded inside
+//!   the access token is every permission that your application is granted for
+//!   that resource"), in short form, sorted by name case-insensitively (Entra's
+//!   order is undocumented), followed by `profile openid email` when asked;
+//!   `offline_access` is not echoed. A code redemption or refresh naming a
+//!   scope that is not consented fails `invalid_grant` AADSTS65001 with
+//!   `suberror: consent_required`.
 //! - Refresh tokens are opaque, rotate on every redemption (old ones stay
-//!   valid until their own 90-day expiry, as the docs say) and carry the scope
-//!   of the original grant.
+//!   valid until their own 90-day expiry, as the docs say) and remember the
+//!   scope of the original grant; they mint tokens for whatever is consented
+//!   to the client for the user at the time of the refresh.
+//! - Inventory applications that are public clients (`isFallbackPublicClient`
+//!   or "Mobile and desktop" redirect URIs) and have a service principal sign
+//!   users in at `/authorize` with those redirect URIs and redeem without a
+//!   credential (`oidc::clients`); without a service principal `/authorize`
+//!   shows AADSTS700016, as for an unknown app (Entra's admin center would
+//!   have made the service principal; through Graph it is `POST
+//!   /servicePrincipals`). Their service principal's `accountEnabled` and
+//!   `appRoleAssignmentRequired` are not enforced.
 //! - `client_info` (base64url `{"uid","utid"}`) is returned when the request
 //!   has `client_info=1`, as MSAL asks.
 //! - Graph directory lists come back ordered by object id. Skip tokens are
@@ -96,7 +133,30 @@
 //!   unknown keyId answers 400 `Request_BadRequest` (Graph's exact answer is
 //!   not documented). Writes need `Application.ReadWrite.All`,
 //!   `Directory.ReadWrite.All` or `Directory.AccessAsUser.All`, or
-//!   `Application.ReadWrite.OwnedBy` on an object the caller owns.
+//!   `Application.ReadWrite.OwnedBy` on an object the calling app owns; a
+//!   delegated caller must also hold a directory role (Global, Application or
+//!   Cloud Application Administrator: in the demo tenant only the demo admin
+//!   does) or be an owner of the object, else 403 `Authorization_RequestDenied`
+//!   "Insufficient privileges to complete the operation.", as Entra answers
+//!   (one check, `graph::credentials::authorize_write`, for addPassword,
+//!   removePassword and the deletes of applications and service principals).
+//! - Registering an app as a set-up assistant does: Microsoft Graph's service
+//!   principal (appId `00000003-0000-0000-c000-000000000000`) publishes
+//!   `oauth2PermissionScopes` and `appRoles` with Microsoft's permission ids
+//!   (source named in `inventory::graph_permissions`); `POST /applications`
+//!   answers 201 with the application and a `Location` (`{graph}/applications/{id}`;
+//!   Graph's points at an internal URL), makes the creator an owner (the
+//!   signed-in user, or an app-only caller's service principal) and is allowed
+//!   to any member with the permission (Entra's default "users can register
+//!   applications"); a `requiredResourceAccess` id that Graph does not publish
+//!   (or of the wrong `type`) answers 400 "Property
+//!   requiredResourceAccess.resourceAccess is invalid."; properties it does not
+//!   store answer 400 saying so. `POST /servicePrincipals {appId}` answers 201,
+//!   409 `Request_MultipleObjectsWithSameKeyValue` when the app has one, 400
+//!   when no application has that appId. New objects show in lists, `$count`,
+//!   delta and `tags/any(…)` filters at once (no replication delay). Microsoft
+//!   does not say who owns a service principal created through Graph; the demo
+//!   makes the creator its owner, as for applications.
 //! - Users' passwords: `PATCH /users/{id}` with `passwordProfile` (204) makes
 //!   the sign-in form accept only the new password (kept as a SHA-256). It
 //!   needs `User-PasswordProfile.ReadWrite.All`, `User.ReadWrite.All`,
@@ -104,7 +164,9 @@
 //!   delegated caller must be the demo admin (Entra wants an admin role);
 //!   otherwise 403. The confidential client holds `User.ReadWrite.All` as an
 //!   application permission; the public client may ask for the delegated
-//!   `User.ReadWrite.All` by name (it is not in its `.default`). Entra's
+//!   `User.ReadWrite.All` by name (it is not in its `.default`, so the demo
+//!   admin consents to it on the consent page, for themself or for the
+//!   organization; another user needs the latter). Entra's
 //!   complexity rule is enforced (8–256 printable ASCII characters, three of
 //!   lower, upper, digit, symbol). `forceChangePasswordNextSignIn` defaults to
 //!   true when left out, as Graph does; such a user is refused by the form
@@ -124,8 +186,11 @@
 //!   changes and revocations last as long as the tenant process (the refresh
 //!   grants persisted in `state_dir` do not remember them).
 //! - `DELETE /applications/{id}` soft-deletes (delta reports `@removed.reason:
-//!   "changed"`); `DELETE /directory/deletedItems/{id}` purges ("deleted").
-//!   The app's service principal stays.
+//!   "changed"`) and deletes the app's service principal with it, as Entra does
+//!   in the app's home tenant; `DELETE /servicePrincipals/{id}` soft-deletes the
+//!   service principal alone. Deleted objects leave their groups.
+//!   `DELETE /directory/deletedItems/{id}` purges either ("deleted"); purging an
+//!   application leaves its service principal in deleted items.
 //! - Delta pages hold 200 objects (`$top` is ignored, as Graph does); delta
 //!   tokens expire after 7 days of emulator time with 410 Gone,
 //!   `syncStateNotFound` and a `Location` to start over; a token that does not
@@ -193,7 +258,8 @@
 //! `organizations`; anything else is AADSTS90002):
 //! `v2.0/.well-known/openid-configuration`, `.well-known/openid-configuration`
 //! (v1), `discovery/v2.0/keys`, `discovery/keys`, `discovery/instance`,
-//! `oauth2/v2.0/authorize` (GET and POST), `login` (the form's target),
+//! `oauth2/v2.0/authorize` (GET and POST), `login` (the sign-in form's target),
+//! `consent` (the consent page's),
 //! `oauth2/v2.0/token`, `oauth2/v2.0/logout`. At the root: `/oidc/userinfo`,
 //! `/error?code=N` (where `error_uri` points) and Graph under `/v1.0`:
 //! `GET /me`, `GET /organization`;
@@ -201,8 +267,9 @@
 //! default 100, `$filter`, `$search`, `$orderby`, `$count`, `$expand=owners`,
 //! `@odata.nextLink`), `GET …/$count`, `GET …/delta`, `GET …/{id}` and
 //! `…(appId='{appId}')`, `GET …/{id}/owners`, `POST …/{id}/addPassword`,
-//! `POST …/{id}/removePassword`, `DELETE /applications/{id}`,
-//! `DELETE /directory/deletedItems/{id}`; `GET /groups`, `/users` (same
+//! `POST …/{id}/removePassword`, `POST /applications`, `POST /servicePrincipals`,
+//! `DELETE /applications/{id}`, `DELETE /servicePrincipals/{id}` (both also by
+//! `(appId='…')`), `DELETE /directory/deletedItems/{id}`; `GET /groups`, `/users` (same
 //! options), `…/$count`, `…/delta`, `…/{id}`, `GET /groups/{id}/members`,
 //! `…/transitiveMembers`, `GET /users/{id}/memberOf`, `…/transitiveMemberOf`,
 //! `POST /groups/{id}/members/$ref`, `DELETE /groups/{id}/members/{id}/$ref`,

@@ -21,6 +21,7 @@ pub fn router(state: Shared) -> Router {
         .route("/{tenant}/discovery/instance", get(discovery::instance))
         .route("/{tenant}/oauth2/v2.0/authorize", get(authorize::authorize).post(authorize::authorize_post))
         .route("/{tenant}/login", post(authorize::login))
+        .route("/{tenant}/consent", post(authorize::consent))
         .route("/{tenant}/oauth2/v2.0/logout", get(authorize::logout))
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
         .route("/error", get(authorize::error_lookup))

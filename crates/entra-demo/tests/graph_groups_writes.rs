@@ -133,8 +133,10 @@ async fn permissions_batch_and_get_by_ids() {
     let fx = demo.group_fixture();
     let g5 = &fx.nested_chain[4];
 
-    // User.Read only: no groups, no users, no writes. Group.Read.All: reads but no writes.
-    let weak = Graph { token: delegated_token(demo.info(), "openid User.Read").await, ..Graph::new(demo.info()).await };
+    // User.Read only: no groups, no users, no writes. Group.Read.All: reads but no writes. (The
+    // demo public client's tokens carry all its admin-consented permissions, so the User.Read-only
+    // token comes from an inventory client the admin consented User.Read to.)
+    let weak = Graph { token: common::consent::token_consented_to(demo.info(), "openid User.Read").await, ..Graph::new(demo.info()).await };
     assert_error(&weak.get("/groups").await, 403, "Authorization_RequestDenied");
     assert_error(&weak.get("/groups/delta").await, 403, "Authorization_RequestDenied");
     assert_error(&weak.get(&format!("/users/{}/transitiveMemberOf", fx.admin_user)).await, 403, "Authorization_RequestDenied");

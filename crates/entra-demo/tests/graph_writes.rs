@@ -47,8 +47,9 @@ async fn add_and_remove_password_follow_graph() {
     let a = graph.post(&format!("/servicePrincipals/{sp}/addPassword"), json!({"passwordCredential": {"displayName": "sp"}})).await;
     assert_eq!(a.status, 200, "{}", a.text);
 
-    // A delegated token with only User.Read may not write (nor read) applications.
-    let user_token = common::sign_in_tokens(demo.info()).await["access_token"].as_str().unwrap().to_string();
+    // A delegated token with only User.Read may not write (nor read) applications. (Not the demo
+    // public client's: its tokens carry Application.ReadWrite.All, which it has admin consent for.)
+    let user_token = common::consent::token_consented_to(demo.info(), "openid User.Read").await;
     let weak = Graph { token: user_token, ..Graph::new(demo.info()).await };
     assert_error(&weak.post(&format!("/applications/{app}/addPassword"), json!({})).await, 403, "Authorization_RequestDenied");
 }

@@ -137,7 +137,9 @@ async fn auth_code_flow_returns_entras_token_response() {
     let tokens = sign_in_tokens(info).await;
     assert_eq!(tokens["token_type"], "Bearer");
     assert!(tokens["expires_in"].is_i64() && tokens["ext_expires_in"].is_i64());
-    assert_eq!(tokens["scope"], "User.Read profile openid");
+    // Every permission the public client has admin consent for, not only User.Read (Entra's
+    // token carries all that is granted for the resource), then the OIDC scopes asked.
+    assert_eq!(tokens["scope"], "Application.ReadWrite.All Directory.Read.All Group.Read.All GroupMember.Read.All User.Read User.Read.All profile openid");
     assert!(tokens["refresh_token"].is_string());
     assert!(tokens["id_token"].is_string());
 

@@ -100,6 +100,8 @@ async fn revoking_needs_a_permission_and_a_known_user() {
     let read_only = sign_in(info, &target.user_principal_name, DEMO_PASSWORD, "openid User.Read").await.unwrap();
     let denied = revoke(&graph_as(info, read_only["access_token"].as_str().unwrap()), &target.id).await;
     assert_eq!((denied.status, denied.body["error"]["code"].as_str()), (403, Some("Authorization_RequestDenied")), "{}", denied.text);
+    // Adele may hold the admin-only User.ReadWrite.All once an administrator consented for everyone.
+    consent_for_organization(info, "openid User.ReadWrite.All").await;
     let writer = sign_in(info, &target.user_principal_name, DEMO_PASSWORD, "openid User.ReadWrite.All").await.unwrap();
     let as_adele = graph_as(info, writer["access_token"].as_str().unwrap());
     assert_eq!(revoke(&as_adele, &target.id).await.status, 200, "her own sessions");

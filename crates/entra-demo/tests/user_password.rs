@@ -91,7 +91,9 @@ async fn resetting_a_password_needs_a_write_permission_and_delegated_needs_the_a
     let denied = set_password(&graph_as(info, admin_read["access_token"].as_str().unwrap()), &target.id, NEW_PASSWORD, false).await;
     assert_eq!((denied.status, denied.body["error"]["code"].as_str()), (403, Some("Authorization_RequestDenied")), "{}", denied.text);
 
-    // Delegated User.ReadWrite.All, but the signed-in user is no administrator: 403.
+    // Delegated User.ReadWrite.All, but the signed-in user is no administrator: 403. (Alex may hold
+    // the admin-only permission only once an administrator consented to it for everyone.)
+    consent_for_organization(info, "openid User.ReadWrite.All").await;
     let alex_upn = "AlexW@demo.onmicrosoft.com";
     let alex_token = sign_in(info, alex_upn, DEMO_PASSWORD, "openid User.ReadWrite.All").await.unwrap();
     let denied = set_password(&graph_as(info, alex_token["access_token"].as_str().unwrap()), &target.id, NEW_PASSWORD, false).await;

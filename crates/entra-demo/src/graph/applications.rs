@@ -1,9 +1,16 @@
 //! `/v1.0/applications`: list, get (also by `applications(appId='…')`),
 //! `$count`, delta, owners, addPassword/removePassword and delete (soft, into
-//! deleted items; `DELETE /directory/deletedItems/{id}` purges). The routes
-//! both collections share are served by the generic `handlers`; this module
-//! has delete/purge and the `(appId='…')` alternate-key dispatch, and the
-//! work is in `collection`, `owners`, `credentials` and `delta`.
+//! deleted items; `DELETE /directory/deletedItems/{id}` purges an application
+//! or a service principal). The routes both collections share are served by the
+//! generic `handlers`; this module has delete/purge and the `(appId='…')`
+//! alternate-key dispatch, and the work is in `collection`, `owners`,
+//! `credentials` and `delta`; creating one is `app_create`.
+//!
+//! Deleting an application also deletes its service principal (both go to
+//! deleted items and leave their groups), as Entra does for an app registration in
+//! its home tenant; purging the application leaves the service principal in deleted
+//! items. Deletes need the permission and, for a delegated caller, a directory role
+//! or ownership (`credentials::authorize_write`).
 
 use super::credentials::{self, key_json, password_json};
 use super::ctx::Ctx;
@@ -120,15 +127,29 @@ fn remove(ctx: &Ctx, id: &str, how: Removal) -> Result<Response, GraphError> {
     check_id(id)?;
     let now = ctx.state.clock.now();
     let mut inv = ctx.state.inventory_mut();
-    let i = match how {
-        Removal::Changed => inv.app(id),
-        Removal::Deleted => inv.app_any(id).filter(|&i| inv.apps[i].meta.removed.is_some_and(|(r, _)| r == Removal::Changed)),
+    if how == Removal::Changed {
+        let i = inv.app(id).ok_or_else(|| GraphError::not_found(id))?;
+        credentials::authorize_write(ctx, &inv, &inv.apps[i].meta)?;
+        // Its service principal goes with it, as in Entra.
+        inv.remove_app(i, now);
+        return Ok(ctx.graph.no_content());
     }
-    .ok_or_else(|| GraphError::not_found(id))?;
-    credentials::authorize_write(ctx, &inv, &inv.apps[i].meta)?;
+    // Purging: an application or a service principal in deleted items.
+    let in_deleted_items = |m: &Meta| m.removed.is_some_and(|(r, _)| r == Removal::Changed);
+    let app = inv.app_any(id).filter(|&i| in_deleted_items(&inv.apps[i].meta));
+    let sp = inv.sp_any(id).filter(|&i| in_deleted_items(&inv.sps[i].meta));
+    match (app, sp) {
+        (Some(i), _) => credentials::authorize_write(ctx, &inv, &inv.apps[i].meta)?,
+        (None, Some(i)) => credentials::authorize_write(ctx, &inv, &inv.sps[i].meta)?,
+        (None, None) => return Err(GraphError::not_found(id)),
+    }
     let seq = inv.next_seq();
-    let meta = &mut inv.apps[i].meta;
-    meta.removed = Some((how, now));
+    let meta = match (app, sp) {
+        (Some(i), _) => &mut inv.apps[i].meta,
+        (None, Some(i)) => &mut inv.sps[i].meta,
+        (None, None) => return Err(GraphError::not_found(id)),
+    };
+    meta.removed = Some((Removal::Deleted, now));
     meta.changed = seq;
     Ok(ctx.graph.no_content())
 }
@@ -174,6 +195,7 @@ async fn dispatch(state: Shared, method: Method, uri: Uri, headers: HeaderMap, k
         ("GET", None) if apps => collection::get::<Application>(&ctx, &id),
         ("GET", None) => collection::get::<ServicePrincipals>(&ctx, &id),
         ("DELETE", None) if apps => remove(&ctx, &id, Removal::Changed),
+        ("DELETE", None) => super::sp_writes::remove(&ctx, &id),
         ("GET", Some("owners")) if apps => owners::list::<Application>(&ctx, &id),
         ("GET", Some("owners")) => owners::list::<ServicePrincipals>(&ctx, &id),
         ("POST", Some("addPassword")) if apps => credentials::add_password::<Application>(&ctx, &id, &body),

@@ -13,7 +13,9 @@
 //!   `Request_BadRequest` (see the crate's Choices).
 //! - Writes need `Application.ReadWrite.All` (or `Directory.ReadWrite.All`,
 //!   `Directory.AccessAsUser.All`), or `Application.ReadWrite.OwnedBy` when the
-//!   caller (user, or the calling app's service principal) owns the object.
+//!   calling app's service principal owns the object; a delegated caller must
+//!   also hold a directory role or own the object ([`authorize_write`], which
+//!   deletes use too).
 
 use super::dates::graph_date;
 use super::resource::{check_id, Resource};
@@ -93,21 +95,32 @@ impl Credentialed for ServicePrincipal {
     }
 }
 
-/// 403 unless the caller may write this object.
+/// 403 unless the caller may change this application or service principal (addPassword,
+/// removePassword, delete): the one check every application and service-principal write makes.
+///
+/// - App-only: `Application.ReadWrite.All` (or `Directory.ReadWrite.All`) on any object;
+///   `Application.ReadWrite.OwnedBy` on objects whose owners include the calling app's
+///   service principal.
+/// - Delegated: the permission (`Application.ReadWrite.All`, `Directory.ReadWrite.All` or
+///   `Directory.AccessAsUser.All`) only lets the app do what the signed-in user may do, so the
+///   user must also hold a directory role that manages applications ([`Ctx::signed_in_admin`])
+///   or be an owner of the object; otherwise Entra answers 403 `Authorization_RequestDenied`.
 pub fn authorize_write(ctx: &Ctx, inv: &Inventory, meta: &Meta) -> Result<(), GraphError> {
-    if ctx.caller.has_any(WRITE_APPS) {
-        return Ok(());
+    let owns = meta.owners.iter().any(|o| match o {
+        OwnerRef::User(i) => ctx.caller.user_oid.as_deref().is_some_and(|u| ctx.state.dir.users.get(*i).is_some_and(|user| user.oid.eq_ignore_ascii_case(u))),
+        OwnerRef::Sp(i) => ctx.caller.sp_oid.as_deref().is_some_and(|s| inv.sps.get(*i).is_some_and(|sp| sp.meta.id.eq_ignore_ascii_case(s))),
+    });
+    let delegated = ctx.caller.user_oid.is_some();
+    let allowed = if ctx.caller.has_any(WRITE_APPS) {
+        !delegated || ctx.signed_in_admin() || owns
+    } else {
+        ctx.caller.has_any(&["Application.ReadWrite.OwnedBy"]) && owns
+    };
+    if allowed {
+        Ok(())
+    } else {
+        Err(GraphError::denied())
     }
-    if ctx.caller.has_any(&["Application.ReadWrite.OwnedBy"]) {
-        let owns = meta.owners.iter().any(|o| match o {
-            OwnerRef::User(i) => ctx.caller.user_oid.as_deref() == Some(ctx.state.dir.users[*i].oid.as_str()),
-            OwnerRef::Sp(i) => ctx.caller.sp_oid.as_deref().is_some_and(|s| s.eq_ignore_ascii_case(&inv.sps[*i].meta.id)),
-        });
-        if owns {
-            return Ok(());
-        }
-    }
-    Err(GraphError::denied())
 }
 
 pub(super) fn bad_json() -> GraphError {

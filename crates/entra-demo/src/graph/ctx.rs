@@ -19,8 +19,14 @@ pub const READ_APPS: &[&str] = &[
     "Directory.AccessAsUser.All",
 ];
 
-/// Permissions that allow writing any application or service principal.
+/// Permissions that allow writing any application or service principal (a delegated caller
+/// also needs a directory role or ownership: `credentials::authorize_write`).
 pub const WRITE_APPS: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All"];
+
+/// Permissions that allow creating applications and service principals: the write
+/// permissions, or the application permission `Application.ReadWrite.OwnedBy` (the calling
+/// app then owns what it creates).
+pub const CREATE_APPS: &[&str] = &["Application.ReadWrite.All", "Directory.ReadWrite.All", "Directory.AccessAsUser.All", "Application.ReadWrite.OwnedBy"];
 
 /// Group and membership reads (the contract of issue 10: any of these, delegated or app).
 pub const READ_GROUPS: &[&str] = &[
@@ -90,6 +96,15 @@ impl Ctx {
         } else {
             Err(GraphError::denied())
         }
+    }
+
+    /// The signed-in user (delegated tokens only) holds a directory role that lets it manage
+    /// any user or application: Global Administrator (and, for applications, Application
+    /// Administrator or Cloud Application Administrator). In the demo tenant only the demo
+    /// admin holds a role, so this is "the caller is the admin"; Adele, Alex and the
+    /// generated users are ordinary members. The one place the demo decides who holds a role.
+    pub fn signed_in_admin(&self) -> bool {
+        self.caller.user_oid.as_deref().is_some_and(|oid| oid.eq_ignore_ascii_case(&self.state.dir.admin().oid))
     }
 
     /// `ConsistencyLevel: eventual` is present.

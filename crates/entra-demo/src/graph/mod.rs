@@ -8,8 +8,11 @@
 //! - `applications`, `service_principals`: the two directory collections
 //!   (each a `resource::Resource`), routed through the generic `handlers` to
 //!   the shared list machinery in `collection` (with `query`, `filter` and
-//!   `paging`), their `owners` and `credentials` (add/removePassword), and
-//!   `delta`; `dates` has Graph's date-time form.
+//!   `paging`), their `owners` and `credentials` (add/removePassword, and the
+//!   one write check `credentials::authorize_write`), and `delta`; `dates` has
+//!   Graph's date-time form. Registering an app: `app_create` (`POST
+//!   /applications`) and `sp_writes` (`POST /servicePrincipals`, `DELETE
+//!   /servicePrincipals/{id}`).
 //! - `groups`, `users`: `/groups` and `/users` as resources of the same
 //!   machinery, with `POST /groups` and `DELETE /groups/{id}`; `user_writes`
 //!   (`PATCH /users/{id}` `passwordProfile`, `revokeSignInSessions`); `members`
@@ -24,6 +27,7 @@
 //!   behind the per-run secret of `emulator_token`); `throttling`: Graph's
 //!   resource-unit buckets per app, their costs and headers, charged by `middleware`.
 
+mod app_create;
 mod applications;
 mod auth;
 mod batch;
@@ -50,6 +54,7 @@ mod paging;
 mod query;
 mod resource;
 mod service_principals;
+mod sp_writes;
 pub mod stats;
 pub mod throttling;
 mod user_writes;
@@ -80,17 +85,17 @@ fn routes(state: Shared) -> Router<Shared> {
     Router::new()
         .route("/me", get(me::get_me))
         .route("/organization", get(organization::list))
-        .route("/applications", get(h::list::<App>))
+        .route("/applications", get(h::list::<App>).post(app_create::post_application))
         .route("/applications/$count", get(h::count::<App>))
         .route("/applications/delta", get(h::delta::<App>))
         .route("/applications/{id}", get(h::get::<App>).delete(apps::delete))
         .route("/applications/{id}/owners", get(h::owners::<App>))
         .route("/applications/{id}/addPassword", post(h::add_password::<App>))
         .route("/applications/{id}/removePassword", post(h::remove_password::<App>))
-        .route("/servicePrincipals", get(h::list::<Sp>))
+        .route("/servicePrincipals", get(h::list::<Sp>).post(sp_writes::post_service_principal))
         .route("/servicePrincipals/$count", get(h::count::<Sp>))
         .route("/servicePrincipals/delta", get(h::delta::<Sp>))
-        .route("/servicePrincipals/{id}", get(h::get::<Sp>))
+        .route("/servicePrincipals/{id}", get(h::get::<Sp>).delete(sp_writes::delete_service_principal))
         .route("/servicePrincipals/{id}/owners", get(h::owners::<Sp>))
         .route("/servicePrincipals/{id}/addPassword", post(h::add_password::<Sp>))
         .route("/servicePrincipals/{id}/removePassword", post(h::remove_password::<Sp>))
@@ -242,7 +247,7 @@ pub(crate) fn unknown(state: &Shared, method: &str, path: &str, headers: &Header
         StatusCode::BAD_REQUEST,
         "BadRequest",
         &format!(
-            "Resource not found for the segment '{segment}'. (The demo tenant serves /me, /organization, /applications, /servicePrincipals, /groups (with members, transitiveMembers, members/$ref and delta), /users (with memberOf, transitiveMemberOf, delta, PATCH of passwordProfile and revokeSignInSessions), /directoryObjects/getByIds and /$batch; {method} {path} is not emulated.)"
+            "Resource not found for the segment '{segment}'. (The demo tenant serves /me, /organization, /applications and /servicePrincipals (with POST and DELETE), /groups (with members, transitiveMembers, members/$ref and delta), /users (with memberOf, transitiveMemberOf, delta, PATCH of passwordProfile and revokeSignInSessions), /directoryObjects/getByIds and /$batch; {method} {path} is not emulated.)"
         ),
     )
 }

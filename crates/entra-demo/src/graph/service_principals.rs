@@ -2,14 +2,48 @@
 //! `$count`, delta, owners and addPassword/removePassword, through the same
 //! machinery as applications: this module describes the resource, and the
 //! router serves it through the generic `handlers` (the alternate key is
-//! dispatched in `applications`).
+//! dispatched in `applications`); creating and deleting one is in `sp_writes`.
+//!
+//! Microsoft Graph's own service principal (appId `00000003-0000-0000-c000-000000000000`)
+//! publishes its delegated permissions as `oauth2PermissionScopes` (`type` "User" or
+//! "Admin") and its application permissions as `appRoles`, with Microsoft's ids
+//! (`inventory::graph_permissions`), so a client can look a permission's id up by its
+//! `value` as it would in Entra. Every other service principal publishes none.
 
 use super::credentials::{key_json, password_json};
 use super::dates::graph_date;
 use super::filter::{Field, FilterSpec};
 use super::resource::{RenderCtx, Resource};
+use crate::inventory::graph_permissions::{ApplicationPermission, DelegatedPermission};
 use crate::inventory::{Inventory, Meta, ServicePrincipal};
 use serde_json::{json, Value};
+
+/// A `permissionScope` as Graph lists it on the resource's service principal.
+fn scope_json(p: &DelegatedPermission) -> Value {
+    json!({
+        "adminConsentDescription": p.admin_description,
+        "adminConsentDisplayName": p.admin_name,
+        "id": p.id,
+        "isEnabled": true,
+        "type": if p.admin_only { "Admin" } else { "User" },
+        "userConsentDescription": p.user_description,
+        "userConsentDisplayName": p.user_name,
+        "value": p.value,
+    })
+}
+
+/// An `appRole` (application permission) as Graph lists it.
+fn role_json(p: &ApplicationPermission) -> Value {
+    json!({
+        "allowedMemberTypes": ["Application"],
+        "description": p.description,
+        "displayName": p.name,
+        "id": p.id,
+        "isEnabled": true,
+        "origin": "Application",
+        "value": p.value,
+    })
+}
 
 impl Resource for ServicePrincipal {
     const SET: &'static str = "servicePrincipals";
@@ -65,8 +99,9 @@ impl Resource for ServicePrincipal {
         match name {
             "id" => self.meta.id.clone().into(),
             "accountEnabled" => self.account_enabled.into(),
-            "alternativeNames" | "notificationEmailAddresses" | "addIns" | "appRoles" | "oauth2PermissionScopes"
-            | "resourceSpecificApplicationPermissions" => json!([]),
+            "alternativeNames" | "notificationEmailAddresses" | "addIns" | "resourceSpecificApplicationPermissions" => json!([]),
+            "oauth2PermissionScopes" => self.scopes.iter().map(scope_json).collect(),
+            "appRoles" => self.app_roles.iter().map(role_json).collect(),
             "appDisplayName" => self.app_display_name.clone().into(),
             "appId" => self.app_id.clone().into(),
             "appOwnerOrganizationId" => self.app_owner_organization_id.clone().into(),

@@ -54,7 +54,7 @@ pub async fn revoke_sign_in_sessions(ctx: Ctx, Path(id): Path<String>) -> Respon
 fn require_admin_for_others(ctx: &Ctx, target: &str, self_allowed: bool) -> Result<(), GraphError> {
     match ctx.caller.user_oid.as_deref() {
         None => Ok(()),
-        Some(oid) if oid.eq_ignore_ascii_case(&ctx.state.dir.admin().oid) => Ok(()),
+        Some(_) if ctx.signed_in_admin() => Ok(()),
         Some(oid) if self_allowed && oid.eq_ignore_ascii_case(target) => Ok(()),
         Some(_) => Err(GraphError::denied()),
     }

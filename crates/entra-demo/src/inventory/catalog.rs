@@ -1,8 +1,18 @@
 //! Fixed material the generator draws from: name parts, Graph permission
-//! GUIDs (the real ones), and Microsoft first-party service principals.
+//! GUIDs (the real ones, held to `graph_permissions` by its tests), and Microsoft
+//! first-party service principals.
 
 /// Microsoft Graph's appId (the `resourceAppId` of Graph permissions).
 pub const GRAPH: &str = "00000003-0000-0000-c000-000000000000";
+/// Microsoft Graph's `servicePrincipalNames` (its appId and the URIs a client may name it by).
+pub const GRAPH_NAMES: &[&str] = &[
+    GRAPH,
+    "https://graph.microsoft.com",
+    "https://graph.microsoft.com/",
+    "https://canary.graph.microsoft.com",
+    "https://canary.graph.microsoft.com/",
+    "https://ags.windows.net",
+];
 /// SharePoint Online's appId.
 pub const SHAREPOINT: &str = "00000003-0000-0ff1-ce00-000000000000";
 /// The Microsoft Services tenant, owner of first-party apps.

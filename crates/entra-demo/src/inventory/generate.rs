@@ -8,6 +8,7 @@
 
 use super::catalog::*;
 use super::*;
+use super::graph_permissions;
 use crate::directory::{Directory, User, DEMO_PASSWORD, DOMAIN};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -82,7 +83,8 @@ fn meta(id: String, created: DateTime<Utc>) -> Meta {
     Meta { id, created, changed: 0, removed: None, owners: Vec::new() }
 }
 
-fn sp_for(app: &Application, id: String, tenant: &str) -> ServicePrincipal {
+/// The service principal of `app` in its home tenant (also what `POST /servicePrincipals` makes).
+pub(super) fn sp_for(app: &Application, id: String, tenant: &str) -> ServicePrincipal {
     let mut names = vec![app.app_id.clone()];
     names.extend(app.identifier_uris.iter().cloned());
     ServicePrincipal {
@@ -102,6 +104,8 @@ fn sp_for(app: &Application, id: String, tenant: &str) -> ServicePrincipal {
         passwords: Vec::new(),
         keys: Vec::new(),
         preferred_token_signing_key_thumbprint: None,
+        scopes: &[],
+        app_roles: &[],
     }
 }
 
@@ -142,7 +146,7 @@ fn demo_apps(dir: &Directory) -> (Vec<Application>, Vec<ServicePrincipal>) {
             identifier_uris: Vec::new(),
             redirects,
             is_fallback_public_client: a.public,
-            required_resource_access: vec![(GRAPH, vec![(GRAPH_SCOPES[0].1, "Scope")])],
+            required_resource_access: vec![(GRAPH.into(), vec![(GRAPH_SCOPES[0].1.into(), "Scope")])],
             passwords: a
                 .secrets
                 .iter()
@@ -176,7 +180,7 @@ fn demo_apps(dir: &Directory) -> (Vec<Application>, Vec<ServicePrincipal>) {
         app.meta.owners.push(OwnerRef::User(0));
         if !a.app_roles.is_empty() {
             app.required_resource_access[0].1.extend(
-                a.app_roles.iter().filter_map(|r| GRAPH_ROLES.iter().chain(GRAPH_WRITE_ROLES).find(|(n, _)| n == r)).map(|(_, id)| (*id, "Role")),
+                a.app_roles.iter().filter_map(|r| GRAPH_ROLES.iter().chain(GRAPH_WRITE_ROLES).find(|(n, _)| n == r)).map(|(_, id)| ((*id).into(), "Role")),
             );
         }
         sps.push(sp_for(&app, a.sp_object_id.clone(), &dir.tenant_id));
@@ -242,10 +246,10 @@ pub fn generate(seed: u64, now: DateTime<Utc>, n_apps: usize, dir: &mut Director
         }
         let mut required_resource_access = Vec::new();
         if !graph.is_empty() {
-            required_resource_access.push((GRAPH, graph));
+            required_resource_access.push((GRAPH.into(), graph.into_iter().map(|(id, kind)| (id.into(), kind)).collect()));
         }
         if rng.gen_bool(0.1) {
-            required_resource_access.push((SHAREPOINT, vec![(SHAREPOINT_ALLSITES_READ, "Scope")]));
+            required_resource_access.push((SHAREPOINT.into(), vec![(SHAREPOINT_ALLSITES_READ.into(), "Scope")]));
         }
         let n_secrets = *pick(&mut rng, &[0, 0, 0, 1, 1, 1, 1, 2, 2, 3, 4]);
         let passwords = (0..n_secrets).map(|k| password(&mut rng, now, created, &format!("secret {}", k + 1))).collect();
@@ -314,6 +318,7 @@ pub fn generate(seed: u64, now: DateTime<Utc>, n_apps: usize, dir: &mut Director
     }
     for (app_id, name) in FIRST_PARTY {
         let created = now - Duration::days(rng.gen_range(900..2_000));
+        let graph = *app_id == GRAPH;
         sps.push(ServicePrincipal {
             meta: meta(guid(&mut rng), created),
             app_id: app_id.to_string(),
@@ -321,7 +326,7 @@ pub fn generate(seed: u64, now: DateTime<Utc>, n_apps: usize, dir: &mut Director
             app_display_name: name.to_string(),
             app_owner_organization_id: MICROSOFT_TENANT.to_string(),
             publisher_name: "Microsoft Services".to_string(),
-            service_principal_names: vec![app_id.to_string()],
+            service_principal_names: if graph { GRAPH_NAMES.iter().map(|n| n.to_string()).collect() } else { vec![app_id.to_string()] },
             account_enabled: true,
             app_role_assignment_required: false,
             preferred_single_sign_on_mode: None,
@@ -331,6 +336,10 @@ pub fn generate(seed: u64, now: DateTime<Utc>, n_apps: usize, dir: &mut Director
             passwords: Vec::new(),
             keys: Vec::new(),
             preferred_token_signing_key_thumbprint: None,
+            // Only Graph's permissions are modelled: the only resource the demo tenant issues
+            // tokens for that clients look permissions up on.
+            scopes: if graph { graph_permissions::DELEGATED } else { &[] },
+            app_roles: if graph { graph_permissions::APPLICATION } else { &[] },
         });
     }
     sps.sort_by(|a, b| a.meta.id.cmp(&b.meta.id));

@@ -302,14 +302,7 @@ impl Inventory {
     /// It leaves the groups it was in (each logs the removal).
     pub fn delete_group(&mut self, id: &str, now: DateTime<Utc>) -> Option<()> {
         let g = self.group(id)?;
-        let me = Member::Group(g as u32);
-        for parent in std::mem::take(self.parents.of_mut(me)) {
-            let seq = self.next_seq();
-            let pg = &mut self.groups[parent as usize];
-            pg.members.retain(|m| *m != me);
-            pg.log.push((seq, me, false));
-            pg.meta.changed = seq;
-        }
+        self.leave_all_groups(Member::Group(g as u32));
         for m in self.groups[g].members.clone() {
             self.parents.of_mut(m).retain(|x| *x != g as u32);
         }
@@ -319,6 +312,18 @@ impl Inventory {
         group.meta.removed = Some((how, now));
         group.meta.changed = seq;
         Some(())
+    }
+
+    /// Takes `me` out of every group it is directly in, each removal logged (an object leaving
+    /// the directory leaves its groups, as in Entra).
+    pub(super) fn leave_all_groups(&mut self, me: Member) {
+        for parent in std::mem::take(self.parents.of_mut(me)) {
+            let seq = self.next_seq();
+            let pg = &mut self.groups[parent as usize];
+            pg.members.retain(|m| *m != me);
+            pg.log.push((seq, me, false));
+            pg.meta.changed = seq;
+        }
     }
 
     /// Group `g`'s direct members as they were at sequence `upto` (later

@@ -1,10 +1,14 @@
 //! The Graph-side inventory: app registrations, service principals and their
 //! credentials and owners, held behind one lock and changed by the Graph write
-//! endpoints (addPassword, removePassword, delete).
+//! endpoints (addPassword, removePassword, create and delete: `registration`).
+//! Microsoft Graph's own service principal publishes the permissions in
+//! `graph_permissions` (Microsoft's ids).
 //!
 //! Objects are kept sorted by object id (the order directory lists come back
-//! in) and are never moved: a deleted object stays as a tombstone so delta
-//! queries can report it, and indices into the vectors stay valid. Every change
+//! in) and are never removed: a deleted object stays as a tombstone so delta
+//! queries can report it. A created one is inserted in place, and the insert
+//! moves every stored index past it along (`registration`, `insert_group`), so
+//! indices stay valid while the lock is held and across writes. Every change
 //! takes the next value of a tenant-wide sequence number; delta tokens are
 //! positions in that sequence.
 //!
@@ -16,14 +20,18 @@
 
 mod catalog;
 mod generate;
+pub mod graph_permissions;
 mod groups;
 mod populate;
+mod registration;
 
 pub use generate::generate;
 pub use groups::{Device, Group, GroupFixture, Member, MembershipError, Parents, Person};
 pub use populate::{populate, GroupSizes};
 
 use chrono::{DateTime, Utc};
+use graph_permissions::{ApplicationPermission, DelegatedPermission};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 /// A password credential (client secret). The value itself is never kept:
@@ -119,8 +127,10 @@ pub struct Redirects {
     pub public_client: Vec<String>,
 }
 
-/// `requiredResourceAccess[]`: (resourceAppId, [(permission id, "Scope"|"Role")]).
-pub type ResourceAccess = Vec<(&'static str, Vec<(&'static str, &'static str)>)>;
+/// `requiredResourceAccess[]`: (resourceAppId, [(permission id, "Scope"|"Role")]). Borrowed
+/// for the generated apps (no allocation per app at start-up), owned for those made by
+/// `POST /applications`.
+pub type ResourceAccess = Vec<(Cow<'static, str>, Vec<(Cow<'static, str>, &'static str)>)>;
 
 #[derive(Debug, Clone)]
 pub struct Application {
@@ -156,6 +166,10 @@ pub struct ServicePrincipal {
     pub passwords: Vec<PasswordCred>,
     pub keys: Vec<KeyCred>,
     pub preferred_token_signing_key_thumbprint: Option<String>,
+    /// `oauth2PermissionScopes` it publishes (Microsoft Graph's; empty for the others).
+    pub scopes: &'static [DelegatedPermission],
+    /// `appRoles` it publishes (Microsoft Graph's; empty for the others).
+    pub app_roles: &'static [ApplicationPermission],
 }
 
 /// The whole Graph inventory of one tenant.
@@ -190,10 +204,10 @@ impl Application {
     pub fn graph_app_roles(&self) -> Vec<&'static str> {
         self.required_resource_access
             .iter()
-            .filter(|(resource, _)| *resource == catalog::GRAPH)
+            .filter(|(resource, _)| resource.eq_ignore_ascii_case(catalog::GRAPH))
             .flat_map(|(_, access)| access.iter())
             .filter(|(_, kind)| *kind == "Role")
-            .filter_map(|(id, _)| catalog::GRAPH_ROLES.iter().chain(catalog::GRAPH_WRITE_ROLES).find(|(_, role_id)| role_id == id).map(|(name, _)| *name))
+            .filter_map(|(id, _)| graph_permissions::application_by_id(id).map(|p| p.value))
             .collect()
     }
 }
@@ -229,6 +243,11 @@ impl Inventory {
     /// Any application, deleted or not (deleted items).
     pub fn app_any(&self, id: &str) -> Option<usize> {
         self.app_index.get(&id.to_ascii_lowercase()).copied()
+    }
+
+    /// Any service principal, deleted or not (deleted items).
+    pub fn sp_any(&self, id: &str) -> Option<usize> {
+        self.sp_index.get(&id.to_ascii_lowercase()).copied()
     }
 
     /// The next sequence number, for a change being made now.

@@ -1,4 +1,4 @@
-//! `/{tenant}/oauth2/v2.0/authorize` and its sign-in form.
+//! `/{tenant}/oauth2/v2.0/authorize`, its sign-in form and its consent page.
 //!
 //! Validation order follows Entra: tenant, `client_id` and `redirect_uri`
 //! problems are shown on an error page and never redirected (an unverified
@@ -7,7 +7,22 @@
 //!
 //! The form posts to `/{tenant}/login` with the original request in hidden
 //! inputs, and that handler validates the request again from scratch: nothing
-//! about a pending sign-in is kept on the server.
+//! about a pending sign-in is kept on the server. Clients are the directory's
+//! demo clients and the inventory's public clients (`oidc::clients`).
+//!
+//! After sign-in (the form, or the session cookie for `prompt=none`) comes
+//! consent (`oidc::consent`): when the request names permissions the client
+//! does not hold for the user, or asks `prompt=consent`, the consent page lists
+//! them and posts to `/{tenant}/consent`, again with the request in hidden
+//! inputs; that handler validates the request from scratch too, and knows the
+//! user by the session cookie the sign-in set. Accept records the grant and
+//! issues the code; Cancel redirects `access_denied` with `error_subcode=cancel`
+//! and AADSTS65004. A user without an administrator role who meets an
+//! admin-only permission sees "Need admin approval", whose one button returns
+//! `access_denied`, `error_subcode=cancel` and AADSTS90094 (the `cancel`
+//! subcode is what Entra was seen to send from that page; which AADSTS code it
+//! carries is not documented, so the demo names the reason). `prompt=none`
+//! with consent missing redirects `consent_required` AADSTS65001.
 //!
 //! Redirect URI matching (REFERENCE.md §1): exact match (URL-normalised), or,
 //! for registered `http://localhost` / `http://127.0.0.1` URIs, the same host
@@ -16,9 +31,12 @@
 
 use crate::accounts::PasswordCheck;
 use crate::clock::entra_timestamp;
-use crate::directory::App;
+use crate::directory::{App, User};
+use crate::oidc::clients;
+use crate::oidc::consent::{self, Prompt, Verdict};
 use crate::oidc::errors::{self, AadError, ErrorContext};
-use crate::oidc::page;
+use crate::oidc::page::{self, PermissionLine, CONSENT_DECISION, CONSENT_ORG};
+use crate::oidc::permissions;
 use crate::oidc::scopes::{self, Delegated};
 use crate::state::Shared;
 use crate::store::AuthCode;
@@ -42,12 +60,15 @@ enum ResponseMode {
 /// A validated authorization request.
 #[derive(Debug)]
 struct AuthRequest {
+    /// The client: a demo client of the directory or an inventory public client.
+    app: App,
     client_id: String,
     redirect_uri: String,
     redirect: Url,
     mode: ResponseMode,
     state: Option<String>,
     scope: String,
+    scopes: Delegated,
     nonce: Option<String>,
     challenge: Option<(String, String)>,
     prompt: Option<String>,
@@ -70,6 +91,26 @@ fn parse_params(raw: &[u8]) -> Vec<(String, String)> {
 
 fn param<'a>(params: &'a [(String, String)], name: &str) -> Option<&'a str> {
     params.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+}
+
+/// Removes a form's own field (the password, the consent decision) from the
+/// request's parameters and returns its value.
+fn take(params: &mut Vec<(String, String)>, name: &str) -> String {
+    let value = params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
+    params.retain(|(k, _)| k != name);
+    value
+}
+
+/// The client `client_id`: a demo client, or an inventory application (whose redirect URIs are
+/// its public-client ones); AADSTS700016 for an unknown one or one without a service principal.
+fn find_client(state: &Shared, client_id: &str, tenant: &str) -> Result<App, AadError> {
+    if let Some(app) = state.dir.app(client_id) {
+        return Ok(app.clone());
+    }
+    match clients::inventory_client(state, client_id) {
+        Some(Ok(app)) => Ok(app),
+        Some(Err(_)) | None => Err(errors::app_not_found(client_id, tenant)),
+    }
 }
 
 fn is_loopback_registration(url: &Url) -> bool {
@@ -98,11 +139,11 @@ fn validate(state: &Shared, tenant: &str, params: Vec<(String, String)>) -> Resu
         return Err(Failure::Page(errors::tenant_not_found(tenant)));
     }
     let client_id = param(&params, "client_id").ok_or_else(|| Failure::Page(errors::missing_parameter("client_id")))?;
-    let app = state.dir.app(client_id).ok_or_else(|| Failure::Page(errors::app_not_found(client_id, tenant)))?;
+    let app = find_client(state, client_id, tenant).map_err(Failure::Page)?;
     let redirect_uri =
         param(&params, "redirect_uri").ok_or_else(|| Failure::Page(errors::missing_parameter("redirect_uri")))?;
     let redirect =
-        match_redirect(app, redirect_uri).ok_or_else(|| Failure::Page(errors::redirect_uri_mismatch(redirect_uri, client_id)))?;
+        match_redirect(&app, redirect_uri).ok_or_else(|| Failure::Page(errors::redirect_uri_mismatch(redirect_uri, client_id)))?;
 
     let state_param = param(&params, "state").map(str::to_string);
     let fail = |mode: ResponseMode, error: AadError| Failure::Redirect {
@@ -123,7 +164,7 @@ fn validate(state: &Shared, tenant: &str, params: Vec<(String, String)>) -> Resu
         Some(other) => return Err(fail(mode, errors::unsupported_response_type(other))),
     }
     let scope = param(&params, "scope").ok_or_else(|| fail(mode, errors::missing_parameter("scope")))?;
-    scopes::parse_delegated(scope).map_err(|e| fail(mode, e))?;
+    let scopes = scopes::parse_delegated(scope).map_err(|e| fail(mode, e))?;
     let challenge = match param(&params, "code_challenge") {
         None => None,
         Some(challenge) => {
@@ -146,11 +187,13 @@ fn validate(state: &Shared, tenant: &str, params: Vec<(String, String)>) -> Resu
     }
     Ok(AuthRequest {
         client_id: app.app_id.clone(),
+        app,
         redirect_uri: redirect_uri.to_string(),
         redirect,
         mode,
         state: state_param.clone(),
         scope: scope.to_string(),
+        scopes,
         nonce: param(&params, "nonce").map(str::to_string),
         challenge,
         prompt,
@@ -200,17 +243,23 @@ fn failure_response(failure: Failure, ctx: &ErrorContext) -> Response {
                 ctx.correlation_id,
                 entra_timestamp(ctx.now)
             );
-            let mut fields = vec![
-                ("error".to_string(), error.error.to_string()),
-                ("error_description".to_string(), description),
-                ("error_uri".to_string(), format!("{}/error?code={}", ctx.base, error.code)),
-            ];
+            let mut fields = vec![("error".to_string(), error.error.to_string())];
+            if let Some(subcode) = error.suberror {
+                fields.push(("error_subcode".to_string(), subcode.to_string()));
+            }
+            fields.push(("error_description".to_string(), description));
+            fields.push(("error_uri".to_string(), format!("{}/error?code={}", ctx.base, error.code)));
             if let Some(state) = state {
                 fields.push(("state".to_string(), state));
             }
             respond(&redirect, mode, fields)
         }
     }
+}
+
+/// An error sent to the request's (validated) redirect URI.
+fn redirect_error(req: &AuthRequest, error: AadError) -> Failure {
+    Failure::Redirect { redirect: Box::new(req.redirect.clone()), mode: req.mode, state: req.state.clone(), error }
 }
 
 fn session_from(headers: &HeaderMap) -> Option<String> {
@@ -260,25 +309,19 @@ fn handle_authorize(state: Shared, tenant: String, params: Vec<(String, String)>
         Err(failure) => return failure_response(failure, &ctx),
     };
     if req.prompt.as_deref() == Some("none") {
-        let user = session_from(headers)
-            .and_then(|id| state.store.session_user(&id))
-            .and_then(|oid| state.dir.user_by_oid(&oid).cloned());
+        let user = session_user(&state, headers);
         let hint_ok = |upn: &str| req.login_hint.as_deref().is_none_or(|h| h.eq_ignore_ascii_case(upn));
         return match user {
-            Some(user) if hint_ok(&user.upn) => complete(&state, &req, &user.oid),
-            _ => failure_response(
-                Failure::Redirect {
-                    redirect: Box::new(req.redirect.clone()),
-                    mode: req.mode,
-                    state: req.state.clone(),
-                    error: errors::login_required(),
-                },
-                &ctx,
-            ),
+            Some(user) if hint_ok(&user.upn) => match consent::evaluate(&state, &req.app, &user.oid, &req.scopes, false) {
+                Verdict::Granted => complete(&state, &req, &user.oid),
+                // Nothing may be shown: the consent page would be an interaction.
+                _ => failure_response(redirect_error(&req, errors::consent_required_silently(&req.client_id, &req.app.display_name)), &ctx),
+            },
+            _ => failure_response(redirect_error(&req, errors::login_required()), &ctx),
         };
     }
     // login, select_account, consent and no prompt all show the form: the demo
-    // has no account picker or consent screen (all permissions are admin-consented).
+    // has no account picker (consent comes after the form).
     let hint = req.login_hint.clone().unwrap_or_default();
     sign_in_form(&tenant, &req, &hint, None)
 }
@@ -298,11 +341,6 @@ pub async fn authorize_post(State(state): State<Shared>, Path(tenant): Path<Stri
 pub async fn login(State(state): State<Shared>, Path(tenant): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
     let ctx = state.error_ctx(&headers);
     let mut params = parse_params(&body);
-    let take = |params: &mut Vec<(String, String)>, name: &str| -> String {
-        let value = params.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()).unwrap_or_default();
-        params.retain(|(k, _)| k != name);
-        value
-    };
     let login = take(&mut params, "login");
     let password = take(&mut params, "passwd");
     let req = match validate(&state, &tenant, params) {
@@ -325,12 +363,79 @@ pub async fn login(State(state): State<Shared>, Path(tenant): Path<String>, head
         }
     }
     let session = state.store.new_session(&user.oid);
-    let mut response = complete(&state, &req, &user.oid);
+    let mut response = after_sign_in(&state, &tenant, &req, user);
     let secure = if state.tls { "; Secure" } else { "" };
     if let Ok(cookie) = HeaderValue::from_str(&format!("{SESSION_COOKIE}={session}; Path=/; HttpOnly; SameSite=Lax{secure}")) {
         response.headers_mut().append(header::SET_COOKIE, cookie);
     }
     response
+}
+
+/// The signed-in user of the request's session cookie, if any.
+fn session_user(state: &Shared, headers: &HeaderMap) -> Option<User> {
+    let oid = state.store.session_user(&session_from(headers)?)?;
+    state.dir.user_by_oid(&oid).cloned()
+}
+
+/// The user is known: the code, or first the consent page or "Need admin approval".
+fn after_sign_in(state: &Shared, tenant: &str, req: &AuthRequest, user: &User) -> Response {
+    let action = format!("/{tenant}/consent");
+    match consent::evaluate(state, &req.app, &user.oid, &req.scopes, req.prompt.as_deref() == Some("consent")) {
+        Verdict::Granted => complete(state, req, &user.oid),
+        Verdict::Ask(prompt) => {
+            let lines = lines(&prompt, &prompt.asked);
+            Html(page::consent(&action, &req.fields, &req.app.display_name, &user.upn, &lines, prompt.admin)).into_response()
+        }
+        Verdict::NeedsAdmin(prompt) => {
+            let admin_only: Vec<&'static str> = prompt.asked.iter().copied().filter(|p| permissions::find(p).is_some_and(|p| p.admin_only)).collect();
+            let lines = lines(&prompt, &admin_only);
+            Html(page::admin_approval(&action, &req.fields, &req.app.display_name, &user.upn, &lines)).into_response()
+        }
+    }
+}
+
+/// The page lines of `which` (permissions of `prompt`).
+fn lines(prompt: &Prompt, which: &[&'static str]) -> Vec<PermissionLine<'static>> {
+    which
+        .iter()
+        .filter_map(|value| permissions::find(value))
+        .map(|p| PermissionLine { value: p.value, display: p.display, new: prompt.new.contains(&p.value), admin_only: p.admin_only })
+        .collect()
+}
+
+/// `POST /{tenant}/consent`: the consent page's (or "Need admin approval"'s) answer.
+pub async fn consent(State(state): State<Shared>, Path(tenant): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    let ctx = state.error_ctx(&headers);
+    let mut params = parse_params(&body);
+    let decision = take(&mut params, CONSENT_DECISION);
+    let for_organization = take(&mut params, CONSENT_ORG) == "true";
+    let req = match validate(&state, &tenant, params) {
+        Ok(req) => req,
+        Err(failure) => return failure_response(failure, &ctx),
+    };
+    // The user is the session's: the cookie is SameSite=Lax, so another site's form posting here
+    // arrives without it and grants nothing.
+    let Some(user) = session_user(&state, &headers) else {
+        // The session ended meanwhile (signed out, revoked), or never came: sign in again.
+        let hint = req.login_hint.clone().unwrap_or_default();
+        return sign_in_form(&tenant, &req, &hint, None);
+    };
+    let declined = |error: AadError| failure_response(redirect_error(&req, error), &ctx);
+    match decision.as_str() {
+        "accept" => match consent::evaluate(&state, &req.app, &user.oid, &req.scopes, req.prompt.as_deref() == Some("consent")) {
+            Verdict::Granted => complete(&state, &req, &user.oid),
+            Verdict::Ask(prompt) => {
+                consent::record(&state, &req.app, &user.oid, &prompt, for_organization);
+                tracing::info!(organization = for_organization && prompt.admin, "consent granted");
+                complete(&state, &req, &user.oid)
+            }
+            // Only reachable by a hand-made POST: the page never offers Accept here.
+            Verdict::NeedsAdmin(_) => declined(errors::admin_consent_required(&req.app.display_name)),
+        },
+        "return" => declined(errors::admin_consent_required(&req.app.display_name)),
+        // Cancel, and anything unexpected, grants nothing.
+        _ => declined(errors::consent_declined()),
+    }
 }
 
 /// `GET /{tenant}/oauth2/v2.0/logout`: ends the session; redirects to a loopback

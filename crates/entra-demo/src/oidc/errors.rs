@@ -4,6 +4,11 @@
 //! The mapping from AADSTS code to OAuth `error` value is not documented by
 //! Microsoft; the values here follow REFERENCE.md §4 (observed traffic).
 //! `invalid_client` answers HTTP 401, everything else 400.
+//!
+//! Some errors carry Entra's finer classification: `suberror` in a token
+//! endpoint body (MSAL's `consent_required`, REFERENCE §1), `error_subcode` in
+//! an authorization redirect (`cancel` when the user went back without
+//! consenting, which MSAL reports as a cancellation).
 
 use crate::clock::entra_timestamp;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -16,11 +21,18 @@ pub struct AadError {
     pub error: &'static str,
     pub code: u32,
     pub message: String,
+    /// `suberror` (token endpoint) or `error_subcode` (authorize redirect); see the module doc.
+    pub suberror: Option<&'static str>,
 }
 
 impl AadError {
-    fn new(error: &'static str, code: u32, message: impl Into<String>) -> Self {
-        Self { error, code, message: message.into() }
+    pub fn new(error: &'static str, code: u32, message: impl Into<String>) -> Self {
+        Self { error, code, message: message.into(), suberror: None }
+    }
+
+    fn with_suberror(mut self, suberror: &'static str) -> Self {
+        self.suberror = Some(suberror);
+        self
     }
 
     /// `AADSTSnnnn: message`.
@@ -39,7 +51,7 @@ impl AadError {
     /// Entra's JSON body for this error.
     pub fn body(&self, ctx: &ErrorContext) -> serde_json::Value {
         let timestamp = entra_timestamp(ctx.now);
-        serde_json::json!({
+        let mut body = serde_json::json!({
             "error": self.error,
             "error_description": format!(
                 "{}\r\nTrace ID: {}\r\nCorrelation ID: {}\r\nTimestamp: {}",
@@ -50,7 +62,11 @@ impl AadError {
             "trace_id": ctx.trace_id,
             "correlation_id": ctx.correlation_id,
             "error_uri": format!("{}/error?code={}", ctx.base, self.code),
-        })
+        });
+        if let Some(suberror) = self.suberror {
+            body["suberror"] = suberror.into();
+        }
+        body
     }
 
     /// The token-endpoint response for this error (JSON, no-store headers).
@@ -385,6 +401,40 @@ pub fn unsupported_grant_type(grant: &str) -> AadError {
         70003,
         format!("The app requested an unsupported grant type '{grant}'."),
     )
+}
+
+/// No consent for a scope a token request names (refresh, code redemption): send the user to
+/// `/authorize` again. Entra's wording, with MSAL's `consent_required` classification.
+pub fn consent_missing(client_id: &str, app_name: &str) -> AadError {
+    AadError::new("invalid_grant", 65001, consent_missing_text(client_id, app_name)).with_suberror("consent_required")
+}
+
+/// `prompt=none` but consent is missing: OpenID Connect's `consent_required`, with the same code.
+pub fn consent_required_silently(client_id: &str, app_name: &str) -> AadError {
+    AadError::new("consent_required", 65001, consent_missing_text(client_id, app_name))
+}
+
+fn consent_missing_text(client_id: &str, app_name: &str) -> String {
+    format!(
+        "The user or administrator has not consented to use the application with ID '{client_id}' named '{app_name}'. Send an interactive authorization request for this user and resource."
+    )
+}
+
+/// The user chose Cancel on the consent page.
+pub fn consent_declined() -> AadError {
+    AadError::new("access_denied", 65004, "User declined to consent to access the app.").with_suberror("cancel")
+}
+
+/// A user without an administrator role returned from "Need admin approval".
+pub fn admin_consent_required(app_name: &str) -> AadError {
+    AadError::new(
+        "access_denied",
+        90094,
+        format!(
+            "{app_name} needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it."
+        ),
+    )
+    .with_suberror("cancel")
 }
 
 pub fn server_error(detail: &str) -> AadError {

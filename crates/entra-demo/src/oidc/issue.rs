@@ -56,13 +56,16 @@ pub struct DelegatedTokens {
     pub scope: String,
 }
 
-/// Access token for Graph (+ ID token when `openid` was asked) for `user` via `app`.
+/// Access token for Graph (+ ID token when `openid` was asked) for `user` via `app`, carrying the
+/// Graph permissions `graph` (what the client holds for the user: `oidc::consent`).
+#[allow(clippy::too_many_arguments)]
 pub fn delegated(
     state: &AppState,
     key: &RsaMaterial,
     app: &App,
     user: &User,
     scopes: &Delegated,
+    graph: &[&str],
     nonce: Option<&str>,
     auth: ClientAuth,
 ) -> anyhow::Result<DelegatedTokens> {
@@ -71,7 +74,7 @@ pub fn delegated(
     let exp = (now + Duration::seconds(state.access_token_lifetime)).timestamp();
     let tid = &state.dir.tenant_id;
     let issuer = state.issuer();
-    let scp = scopes.scp(app);
+    let scp = scopes.scp(graph);
     let sub = pairwise_sub(tid, &user.oid, &app.app_id);
     let access = json!({
         "aud": GRAPH_APP_ID,

@@ -1,13 +1,17 @@
 //! The Entra ID v2.0 side of the emulator: discovery and keys, the
-//! authorization endpoint with its sign-in form, the token endpoint (with
-//! `clients`: which confidential clients it knows and how their secrets are
-//! checked), the JWTs it mints, scopes, and the AADSTS error catalogue.
+//! authorization endpoint with its sign-in form and consent page, the token
+//! endpoint (with `clients`: which inventory applications sign in and how
+//! secrets are checked), consent (`consent`: what a client holds for a user,
+//! over `permissions`, Graph's delegated permissions), the JWTs it mints,
+//! scopes, and the AADSTS error catalogue.
 
 pub mod authorize;
 pub mod clients;
+pub mod consent;
 pub mod discovery;
 pub mod errors;
 pub mod issue;
 pub mod page;
+pub mod permissions;
 pub mod scopes;
 pub mod token;

@@ -7,11 +7,11 @@
 //! access tokens carry the API's client-ID GUID); the Graph emulator accepts
 //! `https://graph.microsoft.com` as well.
 //!
-//! A request with only OIDC scopes gets a Graph token for `User.Read`, which
-//! is what Entra does for a sign-in that names no resource.
+//! Which permissions a token carries is not decided here but by what was
+//! consented (`oidc::consent`); the known permissions are in `oidc::permissions`.
 
-use crate::directory::App;
 use crate::oidc::errors::{self, AadError};
+use crate::oidc::permissions;
 
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 pub const GRAPH_RESOURCE: &str = "https://graph.microsoft.com";
@@ -29,31 +29,6 @@ pub enum Resource {
     OssRdbms,
 }
 
-/// Graph delegated permissions the demo knows (all admin-consented for the demo apps).
-pub const GRAPH_DELEGATED: &[&str] = &[
-    "User.Read",
-    "User.ReadBasic.All",
-    "User.Read.All",
-    "User.ReadWrite",
-    "User.ReadWrite.All",
-    "User-PasswordProfile.ReadWrite.All",
-    "User.RevokeSessions.All",
-    "Directory.Read.All",
-    "Directory.ReadWrite.All",
-    "Directory.AccessAsUser.All",
-    "Application.Read.All",
-    "Application.ReadWrite.All",
-    "Group.Read.All",
-    "Group.ReadWrite.All",
-    "GroupMember.Read.All",
-    "GroupMember.ReadWrite.All",
-    "Organization.Read.All",
-    "AuditLog.Read.All",
-    "Policy.Read.All",
-    "RoleManagement.Read.Directory",
-    "Mail.Read",
-];
-
 /// A delegated scope request, normalised.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Delegated {
@@ -61,32 +36,29 @@ pub struct Delegated {
     pub profile: bool,
     pub email: bool,
     pub offline_access: bool,
-    /// Graph permissions, canonical case, in request order.
-    pub graph: Vec<String>,
+    /// Graph permissions named (not the OIDC scopes), canonical case, in request order.
+    pub graph: Vec<&'static str>,
     /// `/.default` was asked for Graph.
     pub graph_default: bool,
 }
 
 impl Delegated {
-    /// Graph permissions granted for this request (`.default` expands to the
-    /// app's consented permissions; nothing named means `User.Read`).
-    pub fn granted_graph(&self, app: &App) -> Vec<String> {
-        if self.graph_default {
-            app.delegated.iter().map(|s| s.to_string()).collect()
-        } else if self.graph.is_empty() {
-            vec!["User.Read".to_string()]
-        } else {
-            self.graph.clone()
-        }
+    /// The OIDC scopes asked for, in the order the consent page lists them.
+    pub fn oidc(&self) -> Vec<&'static str> {
+        [(self.openid, "openid"), (self.profile, "profile"), (self.email, "email"), (self.offline_access, "offline_access")]
+            .into_iter()
+            .filter_map(|(asked, name)| asked.then_some(name))
+            .collect()
     }
 
-    /// The `scp` claim and the response `scope`: Graph permissions, then the
-    /// OIDC scopes Entra echoes (`offline_access` is not echoed).
-    pub fn scp(&self, app: &App) -> String {
-        let mut parts = self.granted_graph(app);
+    /// The `scp` claim and the response `scope`: the Graph permissions the token
+    /// carries (`graph`, as `oidc::consent` decides them), then the OIDC scopes
+    /// Entra echoes when asked (`offline_access` is not echoed).
+    pub fn scp(&self, graph: &[&str]) -> String {
+        let mut parts: Vec<&str> = graph.to_vec();
         for (asked, name) in [(self.profile, "profile"), (self.openid, "openid"), (self.email, "email")] {
             if asked {
-                parts.push(name.to_string());
+                parts.push(name);
             }
         }
         parts.join(" ")
@@ -98,7 +70,7 @@ impl Delegated {
         if self.graph_default {
             parts.push(format!("{GRAPH_RESOURCE}/.default"));
         }
-        parts.extend(self.graph.iter().cloned());
+        parts.extend(self.graph.iter().map(|g| g.to_string()));
         for (asked, name) in [
             (self.openid, "openid"),
             (self.profile, "profile"),
@@ -151,9 +123,10 @@ pub fn parse_delegated(scope: &str) -> Result<Delegated, AadError> {
                 };
                 if name == ".default" {
                     out.graph_default = true;
-                } else if let Some(canonical) = GRAPH_DELEGATED.iter().find(|p| p.eq_ignore_ascii_case(name)) {
-                    if !out.graph.iter().any(|g| g == canonical) {
-                        out.graph.push(canonical.to_string());
+                } else if let Some(known) = permissions::find(name).filter(|p| !permissions::is_oidc(p.value)) {
+                    // A qualified OIDC scope (`https://graph.microsoft.com/openid`) stays unknown, as before.
+                    if !out.graph.contains(&known.value) {
+                        out.graph.push(known.value);
                     }
                 } else {
                     return Err(errors::invalid_scope(item));

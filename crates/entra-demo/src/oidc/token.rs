@@ -3,12 +3,16 @@
 //! (none for public clients; `client_secret` in the body or HTTP Basic;
 //! `private_key_jwt` assertions with either `RS256` + `x5t` or `PS256` +
 //! `x5t#S256`), and Entra's success and error bodies. Clients are the
-//! directory's demo clients and, through `clients`, any inventory application;
+//! directory's demo clients and, through `clients`, any inventory application
+//! (a public one redeems codes and refresh tokens without a credential);
 //! refresh tokens revoked by a password reset or `revokeSignInSessions` answer
-//! AADSTS50173.
+//! AADSTS50173. A delegated token carries every Graph permission consented to
+//! the client for the user, and a request naming one that is not consented
+//! answers AADSTS65001 `consent_required` (`oidc::consent`).
 
 use crate::directory::App;
 use crate::oidc::clients;
+use crate::oidc::consent;
 use crate::oidc::errors::{self, no_store, AadError};
 use crate::oidc::issue::{self, ClientAuth};
 use crate::oidc::scopes::{self, Delegated};
@@ -119,7 +123,13 @@ async fn handle(state: &Shared, tenant: &str, headers: &HeaderMap, body: &[u8]) 
     }
     let app: Cow<'_, App> = match state.dir.app(&req.client_id) {
         Some(app) => Cow::Borrowed(app),
-        None => Cow::Owned(clients::inventory_client(state, &req.client_id).ok_or_else(|| errors::app_not_found(&req.client_id, tenant))??),
+        None => {
+            let mut app = clients::inventory_client(state, &req.client_id).ok_or_else(|| errors::app_not_found(&req.client_id, tenant))??;
+            // An inventory public client that authenticates anyway, or asks for an app-only
+            // token, is judged as a confidential client (see `oidc::clients`).
+            app.public &= grant_type != "client_credentials" && matches!(req.credential, Credential::None);
+            Cow::Owned(app)
+        }
     };
     let app = app.as_ref();
 
@@ -154,11 +164,11 @@ async fn handle(state: &Shared, tenant: &str, headers: &HeaderMap, body: &[u8]) 
 /// non-SPA redirect URIs: AADSTS9002326 (observed).
 fn reject_browser_origin(headers: &HeaderMap) -> Result<(), AadError> {
     if headers.contains_key(header::ORIGIN) {
-        return Err(AadError {
-            error: "invalid_request",
-            code: 9002326,
-            message: "Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type.".into(),
-        });
+        return Err(AadError::new(
+            "invalid_request",
+            9002326,
+            "Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type.",
+        ));
     }
     Ok(())
 }
@@ -179,11 +189,11 @@ fn authenticate(state: &Shared, tenant: &str, app: &App, req: &Request) -> Resul
         }
         Credential::Assertion { kind, jwt } => {
             if kind.as_deref() != Some(JWT_BEARER) {
-                return Err(AadError {
-                    error: "invalid_request",
-                    code: 900144,
-                    message: format!("The request body must contain the following parameter: 'client_assertion_type' with the value '{JWT_BEARER}'."),
-                });
+                return Err(AadError::new(
+                    "invalid_request",
+                    900144,
+                    format!("The request body must contain the following parameter: 'client_assertion_type' with the value '{JWT_BEARER}'."),
+                ));
             }
             verify_assertion(state, tenant, app, jwt)?;
             Ok(ClientAuth::Certificate)
@@ -299,7 +309,8 @@ async fn authorization_code(state: &Shared, app: &App, req: &Request, auth: Clie
     let scopes = merge_scopes(req, &at_authorize)?;
     let user = state.dir.user_by_oid(&code.user_oid).ok_or_else(errors::code_invalid)?;
     let user = user.clone();
-    delegated_response(state, app, &user, &scopes, &at_authorize, code.nonce.as_deref(), auth, req).await
+    let graph = consent::token_permissions(state, app, &user.oid, &scopes)?;
+    delegated_response(state, app, &user, &scopes, &graph, &at_authorize, code.nonce.as_deref(), auth, req).await
 }
 
 /// The scope of a redemption: the token request's `scope` when given (one
@@ -332,10 +343,13 @@ async fn refresh_token(state: &Shared, app: &App, req: &Request, auth: ClientAut
     }
     let original = scopes::parse_delegated(&grant.scope)?;
     let mut scopes = merge_scopes(req, &original)?;
+    let user = state.dir.user_by_oid(&grant.user_oid).ok_or_else(errors::refresh_token_invalid)?.clone();
+    // The refresh token may mint tokens for whatever the client holds for the user now; a scope
+    // it does not hold needs the user at /authorize again (AADSTS65001).
+    let graph = consent::token_permissions(state, app, &user.oid, &scopes)?;
     // A refresh always yields a new refresh token.
     scopes.offline_access = true;
-    let user = state.dir.user_by_oid(&grant.user_oid).ok_or_else(errors::refresh_token_invalid)?.clone();
-    delegated_response(state, app, &user, &scopes, &original, None, auth, req).await
+    delegated_response(state, app, &user, &scopes, &graph, &original, None, auth, req).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -344,13 +358,14 @@ async fn delegated_response(
     app: &App,
     user: &crate::directory::User,
     scopes: &Delegated,
+    graph: &[&str],
     grant_scopes: &Delegated,
     nonce: Option<&str>,
     auth: ClientAuth,
     req: &Request,
 ) -> Result<serde_json::Value, AadError> {
     let key = state.signing_key().await.map_err(|e| errors::server_error(&format!("{e:#}")))?;
-    let tokens = issue::delegated(state, &key, app, user, scopes, nonce, auth).map_err(|e| errors::server_error(&format!("{e:#}")))?;
+    let tokens = issue::delegated(state, &key, app, user, scopes, graph, nonce, auth).map_err(|e| errors::server_error(&format!("{e:#}")))?;
     let mut body = serde_json::json!({
         "token_type": "Bearer",
         "scope": tokens.scope,

@@ -11,7 +11,8 @@ pub async fn tenant_sized(groups: usize, users: usize) -> DemoTenant {
     entra_demo::start(DemoOptions { apps: 20, groups, users, ..Default::default() }).await.expect("demo tenant starts")
 }
 
-/// A delegated Graph token of the demo admin for exactly `scope`.
+/// A delegated Graph token of the demo admin through the demo public client, asking `scope`: it
+/// carries every permission the client holds (its admin-consented ones, and `scope`).
 pub async fn delegated_token(info: &entra_demo::DemoInfo, scope: &str) -> String {
     let (code, redirect_uri, verifier) = super::code_for(info, scope).await;
     let (status, body) = super::post_token(

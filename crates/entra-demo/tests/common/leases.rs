@@ -2,7 +2,7 @@
 //! refresh and client-credential requests, and Graph as a given token.
 
 use super::apps::Graph;
-use entra_demo::browser::DemoBrowser;
+use entra_demo::browser::{ConsentChoice, DemoBrowser};
 use entra_demo::{DemoInfo, DemoOptions, DemoTenant};
 use serde_json::Value;
 use std::time::Duration;
@@ -50,6 +50,15 @@ pub async fn sign_in(info: &DemoInfo, username: &str, password: &str, scope: &st
     .await;
     assert_eq!(status, 200, "{body}");
     Ok(body)
+}
+
+/// The demo admin consents to `scope` for the whole organization through the public client, as an
+/// administrator does before users without a role may get tokens with an admin-only permission.
+pub async fn consent_for_organization(info: &DemoInfo, scope: &str) {
+    let browser = DemoBrowser::new(info.ca_cert.as_deref()).unwrap();
+    let admin = (info.user.username.as_str(), info.user.password.as_str());
+    let walk = super::consent::sign_in_to(info, &browser, &info.public_client_id, admin, scope, &[], ConsentChoice::AcceptForOrganization).await;
+    assert!(walk.code().is_some(), "{}", walk.sign_in.delivered);
 }
 
 /// Redeems a refresh token with the public client.

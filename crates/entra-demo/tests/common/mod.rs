@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod apps;
+pub mod consent;
 pub mod groups;
 pub mod leases;
 
