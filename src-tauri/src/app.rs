@@ -64,6 +64,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             commands::signin::signin_status,
             commands::signin::sign_in,
+            commands::signin::grant_scopes,
             commands::signin::cancel_sign_in,
             commands::signin::resume_account,
             commands::signin::sign_out,

@@ -45,6 +45,12 @@ pub enum ErrorCode {
     NotLeader,
     /// A long operation was cancelled by the user; nothing to show.
     Cancelled,
+    /// The sign-in lacks a Graph permission the operation needs: grant it (an interactive
+    /// sign-in asking for [`Error::scopes_to_grant`]) and try again.
+    MissingScope,
+    /// The sign-in holds the permission, but the account lacks a directory role (or the
+    /// ownership) Graph also wants: the message names the roles.
+    MissingRole,
     /// A bug: something that should not happen did.
     Internal,
 }
@@ -67,6 +73,8 @@ impl ErrorCode {
             ErrorCode::StoreMoved => "store_moved",
             ErrorCode::NotLeader => "not_leader",
             ErrorCode::Cancelled => "cancelled",
+            ErrorCode::MissingScope => "missing_scope",
+            ErrorCode::MissingRole => "missing_role",
             ErrorCode::Internal => "internal",
         }
     }
@@ -112,6 +120,8 @@ pub struct Error {
     message: String,
     identity: Option<Box<IdentityErrorDetails>>,
     graph: Option<Box<GraphErrorDetails>>,
+    /// For [`ErrorCode::MissingScope`]: the delegated scopes to ask for.
+    scopes_to_grant: Option<Vec<String>>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
@@ -121,7 +131,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// A new error with `code` and a message that should say what to do.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), identity: None, graph: None, source: None }
+        Error { code, message: message.into(), identity: None, graph: None, scopes_to_grant: None, source: None }
     }
 
     /// Attaches the underlying cause (kept for logs and `Debug`, never shown instead of the message).
@@ -148,6 +158,23 @@ impl Error {
     pub fn reworded(mut self, message: impl Into<String>) -> Self {
         self.message = message.into();
         self
+    }
+
+    /// The same error under another code (e.g. a Graph 403 explained as [`ErrorCode::MissingRole`]).
+    pub fn recoded(mut self, code: ErrorCode) -> Self {
+        self.code = code;
+        self
+    }
+
+    /// Names the delegated scopes a new sign-in must ask for (with [`ErrorCode::MissingScope`]).
+    pub fn with_scopes_to_grant(mut self, scopes: Vec<String>) -> Self {
+        self.scopes_to_grant = Some(scopes);
+        self
+    }
+
+    /// The delegated scopes to ask for, when the fix is granting them.
+    pub fn scopes_to_grant(&self) -> Option<&[String]> {
+        self.scopes_to_grant.as_deref()
     }
 
     /// Shorthand for [`ErrorCode::Config`].
@@ -211,6 +238,9 @@ impl fmt::Debug for Error {
         }
         if let Some(graph) = &self.graph {
             d.field("graph", graph);
+        }
+        if let Some(scopes) = &self.scopes_to_grant {
+            d.field("scopes_to_grant", scopes);
         }
         if let Some(source) = &self.source {
             d.field("source", source);

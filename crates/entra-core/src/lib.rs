@@ -17,6 +17,8 @@
 //!   [`leases`] ([`leases::Leases`]: dynamic secrets with TTLs, crash-safe, reconciled and audited).
 //!   Their types are the ones the screens receive and `entractl` prints, camelCase like Graph,
 //!   with TypeScript derived behind the `ts` feature (entra-ipc only re-exports them).
+//! - [`setup`]: the set-up assistant ([`setup::Setup`]): registers Entra Desk in the admin's tenant
+//!   through Graph (no Microsoft client ID), finds it again by its tag, removes it, or prints the `az` commands.
 //! - [`cache`]: `cache.sqlite` and what the screens reading it share (its store handle, one
 //!   refresh at a time, certificate twins), below `apps`, `credentials` and `groups`.
 //! - [`preferences`]: the UI preferences remembered between runs.
@@ -63,8 +65,10 @@ pub mod keychain;
 pub mod leases;
 pub mod paging;
 pub mod paths;
+pub mod permissions;
 pub mod preferences;
 pub mod secret;
+pub mod setup;
 pub mod signin;
 
 pub use auth::app_only::AppCredential;

@@ -229,6 +229,68 @@ impl SignIn {
         result
     }
 
+    /// Asks the provider to grant `scopes` to an account that lacks them (a Graph 403 explained
+    /// as [`crate::ErrorCode::MissingScope`]): an interactive sign-in to the same tenant and app,
+    /// as the same person (`login_hint`), asking for the account's scopes and the new ones. This
+    /// is v2.0 incremental consent: Entra asks only for what was not granted yet. The account
+    /// keeps its ID and asks for all of them from now on.
+    pub async fn grant(
+        &self,
+        account_id: &str,
+        scopes: &[String],
+        opener: &dyn BrowserOpener,
+        progress: &(dyn Fn(SignInProgress) + Send + Sync),
+    ) -> Result<Account> {
+        let wanted: Vec<String> = scopes.iter().map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
+        if wanted.is_empty() || wanted.iter().any(|s| s.contains(char::is_whitespace)) {
+            return Err(crate::Error::invalid_input("Name the permissions to grant, one per entry (e.g. GroupMember.Read.All)"));
+        }
+        if self.desk.remembered_account(Some(account_id))?.demo_tenant {
+            self.demo_target().await?;
+        }
+        let account = self.desk.account(Some(account_id))?;
+        if account.kind != crate::accounts::AccountKind::Interactive {
+            return Err(crate::Error::invalid_input(format!(
+                "{} signs in as an app: an administrator grants its application permissions (API permissions, then admin consent) in the Entra admin center",
+                account.username
+            )));
+        }
+        let mut all = account.scopes.clone();
+        for s in wanted {
+            if !all.iter().any(|a| a.eq_ignore_ascii_case(&s)) {
+                all.push(s);
+            }
+        }
+        let flags = ProfileSettings {
+            tenant_id: Some(account.tenant_id.clone()),
+            client_id: Some(account.client_id.clone()),
+            authority: Some(account.authority.to_string()),
+            metadata_address: account.metadata_url.as_ref().map(ToString::to_string),
+            graph_url: Some(account.graph_url.to_string()),
+            ca_cert: account.ca_cert.as_ref().map(|p| p.to_string_lossy().into_owned()),
+            scopes: Some(all),
+            ..Default::default()
+        };
+        let mut profile = self.desk.settings().resolve_profile(flags).await?;
+        profile.demo_tenant = account.demo_tenant;
+        let (id, cancel) = self.begin();
+        // No `select_account`: the grant is for this person, whom the hint names.
+        let options = SignInOptions { prompt: None, login_hint: Some(account.username.clone()), ..SignInOptions::default() };
+        let result = self.desk.sign_in_interactive(&profile, opener, cancel, progress, options).await;
+        self.finish(id);
+        let signed_in = result?;
+        if signed_in.id != account.id {
+            return Err(crate::Error::new(
+                crate::ErrorCode::Identity,
+                format!(
+                    "The permissions were granted to {} instead of {}: both are signed in now. To grant them to {}, choose \"Grant access\" again and sign in as that account",
+                    signed_in.username, account.username, account.username
+                ),
+            ));
+        }
+        Ok(signed_in)
+    }
+
     fn begin(&self) -> (u64, CancellationToken) {
         let mut pending = self.pending.lock().unwrap_or_else(|p| p.into_inner());
         pending.0 += 1;

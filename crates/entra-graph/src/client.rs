@@ -17,7 +17,7 @@ use crate::progress::{Progress, ProgressSink, RetryReason};
 use crate::receipt::WriteReceipt;
 use crate::retry::{is_retryable_status, retry_after, Clock, RetryPolicy, SystemClock, ThrottleGate};
 use crate::token::TokenSource;
-pub use crate::request::{path_segment, GraphRequest};
+pub use crate::request::{odata_string, path_segment, GraphRequest};
 use reqwest::header::{HeaderMap, ACCEPT};
 use reqwest::Method;
 use serde::de::DeserializeOwned;

@@ -28,6 +28,12 @@ pub fn path_segment(id: &str) -> String {
     utf8_percent_encode(id, SEGMENT).to_string()
 }
 
+/// `value` as an OData string literal for a `$filter`: in single quotes, a quote inside doubled
+/// (`O'Brien` → `'O''Brien'`), so a value can never end the literal and add to the filter.
+pub fn odata_string(value: &str) -> String {
+    format!("'{}'", value.replace('\'', "''"))
+}
+
 /// The first segment of `relative`'s path (before any `?`) that is `.` or `..` once
 /// percent-decoded, which would move the request elsewhere: such a request is never sent.
 pub(crate) fn dot_segment(relative: &str) -> Option<&str> {
@@ -176,6 +182,14 @@ mod tests {
         assert_eq!(dot_segment("applications/%2E%2E/removePassword?$select=id"), Some("%2E%2E"));
         assert_eq!(dot_segment("applications/./x"), Some("."));
         assert_eq!(dot_segment("applications/a.b/x?q=.."), None);
+    }
+
+    #[test]
+    fn odata_strings_double_their_quotes() {
+        assert_eq!(odata_string("EntraDesk:setup"), "'EntraDesk:setup'");
+        assert_eq!(odata_string("x') or (true"), "'x'') or (true'");
+        let r = GraphRequest::get("applications").filter(&format!("tags/any(t:t eq {})", odata_string("a'b")));
+        assert_eq!(r.relative_url(), "applications?$filter=tags/any(t:t%20eq%20%27a%27%27b%27)");
     }
 
     #[test]

@@ -84,6 +84,7 @@ macro_rules! commands {
 commands! {
     signin::signin_status() -> signin::SignInStatus;
     signin::sign_in(target: signin::SignInTarget, on_progress: Channel<signin::SignInProgress>) -> signin::Account;
+    signin::grant_scopes(account_id: String, scopes: Vec<String>, on_progress: Channel<signin::SignInProgress>) -> signin::Account;
     signin::cancel_sign_in() -> bool;
     signin::resume_account(account_id: String) -> signin::SignedInUser;
     signin::sign_out(account_id: String) -> ();

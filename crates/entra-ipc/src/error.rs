@@ -28,6 +28,8 @@ pub struct IpcError {
     pub request_id: Option<String>,
     /// The `client-request-id` Entra Desk sent with that Graph request.
     pub client_request_id: Option<String>,
+    /// With `missing_scope`: the delegated scopes a new sign-in asks for ("Grant access").
+    pub scopes_to_grant: Option<Vec<String>>,
 }
 
 impl From<Error> for IpcError {
@@ -41,6 +43,7 @@ impl From<Error> for IpcError {
             correlation_id: identity.and_then(|d| d.correlation_id.clone()),
             request_id: graph.and_then(|g| g.request_id.clone()),
             client_request_id: graph.and_then(|g| g.client_request_id.clone()),
+            scopes_to_grant: err.scopes_to_grant().map(<[String]>::to_vec),
         }
     }
 }
@@ -77,5 +80,13 @@ mod tests {
         });
         let json = serde_json::to_value(IpcError::from(err)).unwrap();
         assert_eq!((json["code"].as_str(), json["requestId"].as_str(), json["clientRequestId"].as_str()), (Some("graph"), Some("r-1"), Some("c-1")));
+        assert_eq!(json["scopesToGrant"], serde_json::Value::Null);
+    }
+
+    #[test]
+    fn a_missing_scope_names_what_to_grant() {
+        let err = Error::new(ErrorCode::MissingScope, "grant it").with_scopes_to_grant(vec!["GroupMember.Read.All".into()]);
+        let json = serde_json::to_value(IpcError::from(err)).unwrap();
+        assert_eq!((json["code"].as_str(), json["scopesToGrant"][0].as_str()), (Some("missing_scope"), Some("GroupMember.Read.All")));
     }
 }

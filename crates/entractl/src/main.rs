@@ -26,6 +26,8 @@ struct Cli {
 enum Command {
     /// Run the built-in demo tenant (a local Entra ID + Microsoft Graph emulator).
     Demo(cmd::demo::DemoArgs),
+    /// Register Entra Desk in your own tenant (a single-tenant public client), or print the az commands that do.
+    Setup(cmd::setup::SetupArgs),
     /// Sign in interactively (authorization code + PKCE in the system browser), or app-only.
     Login(cmd::auth::LoginArgs),
     /// Print the signed-in account as JSON.
@@ -61,6 +63,7 @@ fn main() -> ExitCode {
     runtime.block_on(async move {
         match cli.command {
             Command::Demo(args) => cmd::demo::run(args).await,
+            Command::Setup(args) => cmd::setup::run(args).await,
             Command::Login(args) => cmd::auth::login(args).await,
             Command::Whoami(args) => cmd::auth::whoami(args).await,
             Command::Logout(args) => cmd::auth::logout(args).await,

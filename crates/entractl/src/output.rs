@@ -46,6 +46,18 @@ pub fn fail_plain(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(2)
 }
 
+/// `word` as a POSIX shell reads it back: as is when it is made of characters no shell treats
+/// specially, else in single quotes (a quote inside written `'\''`). For commands we print for
+/// people to paste (`entractl setup`'s sign-in line).
+pub fn shell_word(word: &str) -> String {
+    let plain = !word.is_empty() && word.chars().all(|c| c.is_ascii_alphanumeric() || "-_./:=@,+%".contains(c));
+    if plain {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', r"'\''"))
+    }
+}
+
 /// Rows as left-aligned columns, two spaces apart, under a header; the last column is not padded
 /// and no line ends in spaces. Control characters in cells become spaces, so a display name cannot
 /// break a line.
@@ -89,6 +101,14 @@ mod tests {
     fn tables_align_and_do_not_pad_the_last_column() {
         let out = table(&["ID", "NAME"], &[vec!["1".into(), "short".into()], vec!["1234".into(), "x".into()]]);
         assert_eq!(out, "ID    NAME\n1     short\n1234  x\n");
+    }
+
+    #[test]
+    fn shell_words_are_quoted_only_when_a_shell_would_read_them_otherwise() {
+        assert_eq!(shell_word("https://127.0.0.1:4000/t-1"), "https://127.0.0.1:4000/t-1");
+        assert_eq!(shell_word("/tmp/my ca.pem"), "'/tmp/my ca.pem'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
+        assert_eq!(shell_word(""), "''");
     }
 
     #[test]

@@ -30,6 +30,19 @@ pub async fn sign_in(
     Ok(account)
 }
 
+/// "Grant access": asks for the scopes a Graph 403 named (`scopesToGrant`), as the same person.
+#[tauri::command]
+#[tracing::instrument(skip(state, on_progress), err(Debug))]
+pub async fn grant_scopes(
+    state: State<'_, AppState>,
+    account_id: String,
+    scopes: Vec<String>,
+    on_progress: Channel<SignInProgress>,
+) -> Result<Account, IpcError> {
+    let report = move |p: SignInProgress| drop(on_progress.send(p));
+    Ok(state.signin.grant(&account_id, &scopes, &SignInBrowser, &report).await?)
+}
+
 #[tauri::command]
 pub fn cancel_sign_in(state: State<'_, AppState>) -> bool {
     state.signin.cancel()

@@ -654,7 +654,7 @@ kind: MemberKind,
  */
 userPrincipalName: string | null, };
 
-export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "wrong_tenant" | "store_moved" | "not_leader" | "cancelled" | "internal";
+export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "wrong_tenant" | "store_moved" | "not_leader" | "cancelled" | "missing_scope" | "missing_role" | "internal";
 
 export type ExpiringCredential = { 
 /**
@@ -1094,7 +1094,11 @@ requestId: string | null,
 /**
  * The `client-request-id` Entra Desk sent with that Graph request.
  */
-clientRequestId: string | null, };
+clientRequestId: string | null, 
+/**
+ * With `missing_scope`: the delegated scopes a new sign-in asks for ("Grant access").
+ */
+scopesToGrant: Array<string> | null, };
 
 export type IssueRequest = { 
 /**
@@ -1930,6 +1934,7 @@ export const DEFAULT_JWT_PROFILE: Profile = {"name":"","tenantId":null,"clientId
 export interface Commands {
   signin_status: { args: Record<string, never>; result: SignInStatus };
   sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: Account };
+  grant_scopes: { args: { accountId: string; scopes: Array<string>; onProgress: Channel<SignInProgress> }; result: Account };
   cancel_sign_in: { args: Record<string, never>; result: boolean };
   resume_account: { args: { accountId: string }; result: SignedInUser };
   sign_out: { args: { accountId: string }; result: void };

@@ -131,7 +131,8 @@ impl Apps {
         cancel: CancellationToken,
     ) -> Result<SyncSummary> {
         let _turn = self.shared.refresh.turn().await;
-        self.shared.refresh.run(&cancel, |token| sync::run(self, account_id, full, progress, token)).await
+        let result = self.shared.refresh.run(&cancel, |token| sync::run(self, account_id, full, progress, token)).await;
+        self.desk().explained(account_id, &[crate::permissions::READ_APPS], result).await
     }
 
     /// Cancels the refresh in progress; returns whether there was one.

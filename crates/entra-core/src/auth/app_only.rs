@@ -163,16 +163,18 @@ pub fn build(target: AppTarget<'_>, credential: &AppCredential, http: reqwest::C
             ClientCertificateCredential::new(tenant, target.client_id.to_string(), SecretBytes::new(pkcs12.to_vec()), Some(options))
                 .map_err(|e| map_error(e, "certificate"))?
         }
-        AppCredential::AzureCli => {
-            let mut options = AzureCliCredentialOptions::default();
-            // The default "organizations" is not a tenant the CLI can select: use its own default then.
-            if tenant != DEFAULT_TENANT {
-                options.tenant_id = Some(tenant);
-            }
-            AzureCliCredential::new(Some(options)).map_err(|e| map_error(e, "Azure CLI"))?
-        }
+        // The default "organizations" is not a tenant the CLI can select: use its own default then.
+        AppCredential::AzureCli => azure_cli(Some(tenant.as_str()).filter(|t| *t != DEFAULT_TENANT))?,
     };
     Ok(built)
+}
+
+/// The Azure CLI's session (`az login`) as a credential: `az account get-access-token` for
+/// `tenant`, or for the CLI's default tenant. Its tokens are the signed-in person's, issued to
+/// the Azure CLI by Entra (we never present the CLI's client ID ourselves).
+pub fn azure_cli(tenant: Option<&str>) -> Result<Credential> {
+    let options = AzureCliCredentialOptions { tenant_id: tenant.map(str::to_string), ..Default::default() };
+    Ok(AzureCliCredential::new(Some(options)).map_err(|e| map_error(e, "Azure CLI"))?)
 }
 
 /// Gets a token for `scope` and its expiry on the caller's clock (`now`).

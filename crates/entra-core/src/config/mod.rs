@@ -18,9 +18,10 @@
 //!    Directory.Read.All` (what the screens need), Graph
 //!    `https://graph.microsoft.com/v1.0`.
 //!
-//! The client ID has no default. When nothing at all is configured the app
-//! offers the demo tenant (the shell starts it and passes its authority and
-//! IDs as flags); the CLI says how to configure one.
+//! The client ID has no default. When none is configured, a registration the set-up
+//! assistant (`entractl setup`) saved for the tenant is used ([`registrations`]). When
+//! nothing at all is configured the app offers the demo tenant (the shell starts it and
+//! passes its authority and IDs as flags); the CLI says how to configure one.
 //!
 //! # Values
 //!
@@ -43,8 +44,8 @@
 //! # Modules
 //!
 //! Each file owns one step, and none imports a module that imports it back:
-//! [`env`] (variable names) → [`layer`] (one layer of settings) →
-//! [`connection_string`] → [`settings_file`] (the file's shape) and
+//! [`env`] (variable names) → [`layer`] (one layer of settings) → [`registrations`]
+//! (client IDs saved per tenant) → [`connection_string`] → [`settings_file`] (the file's shape) and
 //! [`values`] (`${ENV}`, `{TenantId}`, URL checks) → [`resolve`] (layers to a
 //! [`Profile`]) → [`store`] (the file on disk, secrets to the keychain).
 
@@ -52,6 +53,7 @@ pub mod connection_string;
 pub mod env;
 pub mod layer;
 pub mod lease_store;
+pub mod registrations;
 pub mod resolve;
 pub mod settings_file;
 pub mod store;
@@ -59,6 +61,7 @@ pub mod values;
 
 pub use layer::{split_scopes, ProfileSettings};
 pub use lease_store::{LeaseStoreChoice, LEASE_STORE_ENV};
+pub use registrations::{Registrations, SavedRegistration};
 pub use resolve::{
     resolve, ConfigSources, Profile, DEFAULT_AUTHORITY, DEFAULT_GRAPH_URL, DEFAULT_REDIRECT_URI, DEFAULT_SCOPES, DEFAULT_TENANT,
     OIDC_SCOPES,

@@ -4,6 +4,7 @@
 use super::connection_string::{self, ConnectionString};
 use super::env;
 use super::layer::ProfileSettings;
+use super::registrations::{client_id_for, Registrations};
 use super::values::{is_loopback, parse_url, replace_tenant_placeholder, substitute_env, trim_slash};
 use crate::secret::ClientSecret;
 use crate::{Error, Result};
@@ -38,6 +39,8 @@ pub struct ConfigSources {
     pub connection_string: Option<ConnectionString>,
     /// The settings file (secrets already taken out).
     pub settings: ProfileSettings,
+    /// The registrations the set-up assistant saved, by tenant: the client ID of last resort.
+    pub registrations: Registrations,
 }
 
 impl ConfigSources {
@@ -50,7 +53,7 @@ impl ConfigSources {
             ),
             None => None,
         };
-        Ok(ConfigSources { flags, env: ProfileSettings::from_env(lookup), connection_string, settings })
+        Ok(ConfigSources { flags, env: ProfileSettings::from_env(lookup), connection_string, settings, registrations: Registrations::new() })
     }
 
     /// True when no source configures anything (the app then offers the demo tenant).
@@ -169,15 +172,6 @@ pub fn resolve(sources: ConfigSources, lookup: &dyn Fn(&str) -> Option<String>) 
     let merged = sources.flags.or(expanded);
     let ProfileSettings { client_id, authority, tenant_id, metadata_address, issuer, redirect_uri, graph_url, ca_cert, scopes } = merged;
 
-    let client_id = client_id.filter(|c| !c.trim().is_empty()).ok_or_else(|| {
-        Error::config(format!(
-            "No client ID is configured: pass --client-id, set {}, put MicrosoftEntra:ClientId in {}, or set clientId in settings.json; to try Entra Desk without a tenant, run the demo tenant (`entractl demo`) and use the authority and client ID it prints",
-            env::CLIENT_ID,
-            env::CONNECTION_STRING
-        ))
-    })?;
-    let client_id = client_id.trim().to_string();
-
     // The tenant: explicit, else the authority's last path segment, else the default.
     let tenant_id = match tenant_id {
         Some(t) => t.trim().to_string(),
@@ -194,6 +188,18 @@ pub fn resolve(sources: ConfigSources, lookup: &dyn Fn(&str) -> Option<String>) 
             "Setting `tenantId`{quoted} is not a tenant ID or domain: use the directory (tenant) ID GUID or a domain such as contoso.onmicrosoft.com"
         )));
     }
+    // The client ID: configured, else the one the set-up assistant saved for this tenant.
+    let client_id = client_id
+        .filter(|c| !c.trim().is_empty())
+        .or_else(|| client_id_for(&sources.registrations, &tenant_id).map(str::to_string))
+        .ok_or_else(|| {
+            Error::config(format!(
+                "No client ID is configured: register Entra Desk in your tenant with `entractl setup` (or the set-up assistant on the sign-in screen), or pass --client-id, set {}, put MicrosoftEntra:ClientId in {}, or set clientId in settings.json; to try Entra Desk without a tenant, run the demo tenant (`entractl demo`) and use the authority and client ID it prints",
+                env::CLIENT_ID,
+                env::CONNECTION_STRING
+            ))
+        })?;
+    let client_id = client_id.trim().to_string();
     let place = |v: String| replace_tenant_placeholder(&v, &tenant_id);
 
     let authority = trim_slash(parse_url(
@@ -402,6 +408,25 @@ mod tests {
             assert_eq!(err.code(), ErrorCode::Config);
             assert!(err.message().contains(expected), "{expected}: {}", err.message());
         }
+    }
+
+    #[test]
+    fn a_saved_registration_is_the_client_id_of_last_resort_for_its_tenant_only() {
+        let none = env_of(&[]);
+        let mut registrations = Registrations::new();
+        let saved = super::super::SavedRegistration { client_id: "saved-app".into(), object_id: "o".into(), domains: vec!["contoso.onmicrosoft.com".into()] };
+        registrations.insert("4a7c0b1e-0000-4000-8000-000000000001".into(), saved);
+        let authority = |tenant: &str| ProfileSettings { authority: Some(format!("https://login.microsoftonline.com/{tenant}")), ..Default::default() };
+        let sources = |flags: ProfileSettings| ConfigSources { flags, registrations: registrations.clone(), ..Default::default() };
+        let p = resolve(sources(authority("4a7c0b1e-0000-4000-8000-000000000001")), &none).unwrap();
+        assert_eq!((p.client_id.as_str(), p.tenant_id.as_str()), ("saved-app", "4a7c0b1e-0000-4000-8000-000000000001"));
+        let p = resolve(sources(ProfileSettings { tenant_id: Some("Contoso.onmicrosoft.com".into()), ..Default::default() }), &none).unwrap();
+        assert_eq!(p.client_id, "saved-app", "found by a verified domain");
+        let p = resolve(sources(ProfileSettings { client_id: Some("flagged".into()), ..authority("4a7c0b1e-0000-4000-8000-000000000001") }), &none).unwrap();
+        assert_eq!(p.client_id, "flagged", "anything configured wins");
+        let err = resolve(sources(authority("fabrikam.onmicrosoft.com")), &none).unwrap_err();
+        assert!(err.message().contains("entractl setup"), "another tenant's registration is never used: {}", err.message());
+        assert!(resolve(sources(ProfileSettings::default()), &none).is_err(), "nor one for no tenant in particular");
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::connection_string;
 use super::layer::ProfileSettings;
+use super::registrations::Registrations;
 use crate::secret::ClientSecret;
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -26,6 +27,11 @@ pub struct Settings {
     /// see [`super::lease_store`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lease_store: Option<String>,
+    /// The app registrations `entractl setup` (or the app's set-up assistant) made, by tenant
+    /// ID: a sign-in to that tenant uses its client ID when no other is configured (see
+    /// [`super::registrations`]).
+    #[serde(default, skip_serializing_if = "Registrations::is_empty")]
+    pub registrations: Registrations,
     /// A hand-written connection string; read, never written back.
     #[serde(default, skip_serializing)]
     pub connection_string: Option<String>,
@@ -41,6 +47,7 @@ impl std::fmt::Debug for Settings {
             .field("profile", &self.profile)
             .field("sign_in_timeout_secs", &self.sign_in_timeout_secs)
             .field("lease_store", &self.lease_store)
+            .field("registrations", &self.registrations)
             .field("connection_string", &redacted(self.connection_string.is_some()))
             .field("client_secret", &redacted(self.client_secret.is_some()))
             .finish()

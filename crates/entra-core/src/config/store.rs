@@ -7,6 +7,7 @@
 
 use super::env;
 use super::layer::ProfileSettings;
+use super::registrations::{registration_for, SavedRegistration};
 use super::resolve::{resolve, ConfigSources, Profile};
 use super::settings_file::Settings;
 use crate::keychain::AsyncKeychain;
@@ -85,6 +86,55 @@ impl SettingsStore {
         })
     }
 
+    /// Saves the registration the set-up assistant made or found in `tenant_id`, so the next
+    /// sign-in to that tenant uses its client ID (see [`super::registrations`]). Under the
+    /// file's lock, like [`SettingsStore::set_lease_store`], and refused like it while the file
+    /// still holds a hand-written secret.
+    pub fn save_registration(&self, tenant_id: &str, registration: SavedRegistration) -> Result<()> {
+        self.change_registrations(|settings| {
+            settings.registrations.insert(tenant_id.to_ascii_lowercase(), registration);
+            true
+        })
+        .map(|_| ())
+    }
+
+    /// Forgets the registration saved for `tenant_id` if it is the application `object_id`
+    /// (one saved later, for another app, stays). Returns whether one was forgotten.
+    pub fn forget_registration(&self, tenant_id: &str, object_id: &str) -> Result<bool> {
+        self.change_registrations(|settings| {
+            let key = registration_for(&settings.registrations, tenant_id)
+                .filter(|(_, saved)| saved.object_id.eq_ignore_ascii_case(object_id))
+                .map(|(key, _)| key.to_string());
+            key.is_some_and(|key| settings.registrations.remove(&key).is_some())
+        })
+    }
+
+    /// The registration saved for `tenant` (an ID or a verified domain), if any: the sign-in
+    /// screen offers its client ID.
+    pub fn registration(&self, tenant: &str) -> Result<Option<SavedRegistration>> {
+        Ok(registration_for(&self.read()?.registrations, tenant).map(|(_, r)| r.clone()))
+    }
+
+    /// Reads, changes and (when `change` says it changed something) writes the settings file's
+    /// registrations under its lock.
+    fn change_registrations(&self, change: impl FnOnce(&mut Settings) -> bool) -> Result<bool> {
+        crate::paths::with_file_lock(&self.path, || {
+            let mut settings = self.read()?;
+            if settings.needs_scrubbing() {
+                return Err(Error::config(format!(
+                    "{} still holds a client secret or connection string, which Entra Desk moves to the keychain at the next sign-in: \
+                     sign in once (or move the secret out of the file yourself), then run the set-up again (the registration is found by its tag)",
+                    self.path.display()
+                )));
+            }
+            let changed = change(&mut settings);
+            if changed {
+                self.save(&settings)?;
+            }
+            Ok(changed)
+        })
+    }
+
     /// Resolves a profile from `flags` and the other sources (precedence in [`crate::config`]).
     ///
     /// A client secret found in the configuration goes to the keychain, and a settings
@@ -94,7 +144,8 @@ impl SettingsStore {
         let mut settings = self.read()?;
         let needs_scrubbing = settings.needs_scrubbing();
         let settings_secret = settings.take_secret()?;
-        let sources = ConfigSources::gather(flags, settings.profile.clone(), &*self.env)?;
+        let mut sources = ConfigSources::gather(flags, settings.profile.clone(), &*self.env)?;
+        sources.registrations = settings.registrations.clone();
         let mut profile = resolve(sources, &*self.env)?;
         let from_environment = profile.client_secret.is_some();
         if profile.client_secret.is_none() {

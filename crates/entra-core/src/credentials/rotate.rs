@@ -91,6 +91,14 @@ async fn settle_lost_rotation(graph: &crate::graph::GraphClient, object_id: &str
     }
 }
 
+/// A Graph refusal of a secret write, explained (a missing scope or a missing role).
+async fn explained(apps: &Apps, account_id: &str, err: Error) -> Error {
+    match apps.desk().explained::<()>(account_id, &[crate::permissions::WRITE_APP_SECRETS], Err(err)).await {
+        Err(err) => err,
+        Ok(()) => Error::internal("an explained error turned into a success"),
+    }
+}
+
 /// Adds a secret valid `lifetime_days` (1..=730) to the object, as `account_id`.
 pub(super) async fn rotate(apps: &Apps, account_id: &str, object_id: &str, object_type: ObjectType, lifetime_days: u32) -> Result<RotatedSecret> {
     if !(1..=MAX_LIFETIME_DAYS).contains(&lifetime_days) {
@@ -119,7 +127,7 @@ pub(super) async fn rotate(apps: &Apps, account_id: &str, object_id: &str, objec
             return Err(mapped.reworded(message));
         }
         Err(e) => {
-            let mapped = map_error(e);
+            let mapped = explained(apps, account_id, map_error(e)).await;
             let message = format!("No secret was created on the {} {object_id}: {} Nothing was changed", kind(object_type), mapped.message());
             return Err(mapped.reworded(message));
         }
@@ -161,9 +169,9 @@ pub(super) async fn remove(apps: &Apps, account_id: &str, object_id: &str, objec
         ObjectType::Application => graph.remove_application_password(object_id, key_id).await,
         ObjectType::ServicePrincipal => graph.remove_service_principal_password(object_id, key_id).await,
     };
-    removed.map_err(|e| {
+    if let Err(e) = removed {
         let unknown = e.may_have_been_carried_out();
-        let mapped = map_error(e);
+        let mapped = explained(apps, account_id, map_error(e)).await;
         let message = if unknown {
             format!(
                 "Microsoft Graph did not say whether the secret {key_id} was removed from the {} {object_id}: {} Refresh the list to see whether it is still there",
@@ -173,8 +181,8 @@ pub(super) async fn remove(apps: &Apps, account_id: &str, object_id: &str, objec
         } else {
             format!("The secret {key_id} was not removed from the {} {object_id}: {} Nothing was changed", kind(object_type), mapped.message())
         };
-        mapped.reworded(message)
-    })?;
+        return Err(mapped.reworded(message));
+    }
     tracing::info!(object = %object_id, key = %key_id, "removed a client secret");
     apps.reload_object(&graph, object_id, object_type).await.map_err(|e| {
         Error::new(

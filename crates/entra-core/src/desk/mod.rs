@@ -260,6 +260,21 @@ impl Desk {
         Ok(fetched.token)
     }
 
+    /// `result`, with a Graph 403 explained for an operation with `needs`: a missing scope (with
+    /// the scopes to grant) or a missing role, told apart by what the account's token grants
+    /// (see [`crate::permissions`]). Anything else passes through.
+    pub async fn explained<T>(&self, account_id: &str, needs: &[crate::permissions::Need], result: Result<T>) -> Result<T> {
+        let err = match result {
+            Err(err) if err.graph().is_some_and(|g| g.status == 403) => err,
+            other => return other,
+        };
+        let granted = match self.access_token(account_id, None).await {
+            Ok(token) => crate::permissions::Granted::of_token(token.expose()),
+            Err(_) => None,
+        };
+        Err(crate::permissions::explain_forbidden(err, needs, granted.as_ref()))
+    }
+
     /// Why the account's session will not survive a restart (the keychain refused its renewed
     /// refresh token), if so: show it to the user.
     pub async fn keychain_warning(&self, account_id: &str) -> Option<String> {

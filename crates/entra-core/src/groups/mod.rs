@@ -153,7 +153,8 @@ impl Groups {
         progress: &(dyn Fn(GroupsSyncProgress) + Send + Sync),
         cancel: CancellationToken,
     ) -> Result<GroupsSyncSummary> {
-        self.shared.refresh.run(&cancel, |token| sync::run(self, account_id, full, method, progress, token)).await
+        let result = self.shared.refresh.run(&cancel, |token| sync::run(self, account_id, full, method, progress, token)).await;
+        self.desk().explained(account_id, &[crate::permissions::READ_GROUPS, crate::permissions::READ_USERS], result).await
     }
 
     /// Cancels the refresh in progress; returns whether there was one.

@@ -128,7 +128,18 @@ impl Leases {
         };
         let (secret, request_id) = match made {
             Ok(made) => made,
-            Err(e) if certainly_not_made(&e) => return self.abandon(lease, version, &actor, map_error(e)).await,
+            Err(e) if certainly_not_made(&e) => {
+                let needs: &[crate::permissions::Need] = match definition.kind {
+                    LeaseKind::AppSecret => &[crate::permissions::WRITE_APP_SECRETS],
+                    LeaseKind::UserPassword => &[crate::permissions::WRITE_USER_PASSWORDS],
+                    LeaseKind::AccessToken => &[],
+                };
+                let err = match self.desk().explained::<()>(account_id, needs, Err(map_error(e))).await {
+                    Err(err) => err,
+                    Ok(()) => Error::internal("an explained error turned into a success"),
+                };
+                return self.abandon(lease, version, &actor, err).await;
+            }
             Err(e) => {
                 let err = map_error(e);
                 lease.last_error = Some(err.message().to_string());

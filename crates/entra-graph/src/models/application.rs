@@ -45,6 +45,10 @@ pub struct Application {
     /// Public client (mobile and desktop) settings.
     #[serde(default)]
     pub public_client: Option<RedirectUris>,
+    /// Whether Entra treats the app as a public client when the flow cannot tell (device code,
+    /// ROPC, …): what the admin center calls "Allow public client flows". Only when selected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_fallback_public_client: Option<bool>,
     /// API permissions asked for.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub required_resource_access: Vec<RequiredResourceAccess>,
@@ -57,6 +61,28 @@ pub struct Application {
     /// Tags.
     #[serde(default, deserialize_with = "null_as_empty")]
     pub tags: Vec<String>,
+}
+
+/// The body of `POST /applications`: a new app registration, typed so that a misspelt
+/// property is a compile error rather than a property Graph silently ignores.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewApplication {
+    /// Display name.
+    pub display_name: String,
+    /// `AzureADMyOrg` for a single-tenant app.
+    pub sign_in_audience: String,
+    /// Redirect URIs of the "Mobile and desktop applications" platform.
+    pub public_client: RedirectUris,
+    /// "Allow public client flows".
+    pub is_fallback_public_client: bool,
+    /// The API permissions the app asks for (what consent is asked for with `/.default`).
+    pub required_resource_access: Vec<RequiredResourceAccess>,
+    /// Tags (up to 256 characters each): a rerun finds its own registration by one.
+    pub tags: Vec<String>,
+    /// Free-text notes shown in the admin center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }
 
 /// The `redirectUris` of a `web`, `spa` or `publicClient` block (other settings ignored).

@@ -15,13 +15,13 @@ mod organization;
 mod service_principal;
 mod user;
 
-pub use application::{Application, DeltaEntry, RedirectUris, RequiredResourceAccess, ResourceAccess};
+pub use application::{Application, DeltaEntry, NewApplication, RedirectUris, RequiredResourceAccess, ResourceAccess};
 pub use credential::{AddedPassword, KeyCredential, PasswordCredential};
 pub use directory_object::{DirectoryObject, OtherObject};
 pub use group::{Group, GROUP_SELECT};
 pub use group_delta::{short_type, GroupDelta, MemberRef, UserDelta};
 pub use organization::{Organization, VerifiedDomain};
-pub use service_principal::ServicePrincipal;
+pub use service_principal::{PermissionScope, ServicePrincipal};
 pub use user::{User, USER_SELECT};
 
 /// `Option<DateTime<Utc>>` fields: RFC 3339, or an offset-less date read as UTC.

@@ -40,4 +40,32 @@ pub struct ServicePrincipal {
     /// Owners, when asked for with `$expand=owners`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owners: Option<Vec<super::DirectoryObject>>,
+    /// The delegated permissions a resource (an API such as Microsoft Graph) defines: the ids a
+    /// client's `requiredResourceAccess` names. Only when selected.
+    #[serde(default, deserialize_with = "null_as_empty", skip_serializing_if = "Vec::is_empty")]
+    pub oauth2_permission_scopes: Vec<PermissionScope>,
+}
+
+/// One delegated permission an API defines (`permissionScope`), e.g. Graph's `User.Read`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PermissionScope {
+    /// The permission's id: what `requiredResourceAccess` lists with `type: Scope`.
+    #[serde(default)]
+    pub id: String,
+    /// The scope's name in a token's `scp` and a sign-in's `scope`, e.g. `User.Read`.
+    #[serde(default)]
+    pub value: Option<String>,
+    /// `User` (a user may consent for themselves) or `Admin` (an admin must consent).
+    #[serde(default, rename = "type")]
+    pub scope_type: Option<String>,
+    /// False for a permission the API has retired: it can no longer be granted.
+    #[serde(default)]
+    pub is_enabled: Option<bool>,
+    /// What the admin consent prompt calls it.
+    #[serde(default)]
+    pub admin_consent_display_name: Option<String>,
+    /// What the user consent prompt calls it.
+    #[serde(default)]
+    pub user_consent_display_name: Option<String>,
 }

@@ -1,8 +1,10 @@
-//! `/applications`: app registrations, their client secrets, and delta rounds.
+//! `/applications`: app registrations, their client secrets, and delta rounds; and the
+//! set-up assistant's calls: create one (`POST /applications`), find ours by a tag
+//! (`$filter=tags/any(t:t eq '…')`), delete one.
 
-use crate::client::{path_segment, GraphClient, GraphRequest};
+use crate::client::{odata_string, path_segment, GraphClient, GraphRequest};
 use crate::error::GraphError;
-use crate::models::{AddedPassword, Application, DeltaEntry};
+use crate::models::{AddedPassword, Application, DeltaEntry, NewApplication};
 use crate::paging::Page;
 use crate::receipt::WriteReceipt;
 use chrono::{DateTime, Utc};
@@ -32,6 +34,20 @@ pub const APPLICATION_SELECT: &[&str] = &[
 /// The `$select` of [`GraphClient::application_credentials`]: enough to name the app and
 /// list its client secrets, nothing a lease's reconciliation does not read.
 pub const APPLICATION_CREDENTIALS_SELECT: &[&str] = &["id", "appId", "displayName", "passwordCredentials"];
+
+/// The `$select` of the set-up assistant's reads of a registration: what it checks and shows.
+pub const SETUP_APPLICATION_SELECT: &[&str] = &[
+    "id",
+    "appId",
+    "displayName",
+    "createdDateTime",
+    "signInAudience",
+    "publicClient",
+    "isFallbackPublicClient",
+    "requiredResourceAccess",
+    "tags",
+    "notes",
+];
 
 /// One finished delta round: what changed, and the link to ask for the next changes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +79,33 @@ impl GraphClient {
     /// Every other field of the returned [`Application`] is left empty.
     pub async fn application_credentials(&self, id: &str) -> Result<Application, GraphError> {
         self.send(&GraphRequest::get(&format!("applications/{}", path_segment(id))).select(APPLICATION_CREDENTIALS_SELECT)).await
+    }
+
+    /// `GET /applications/{id}?$select=…` with the caller's `$select` (the other fields stay empty).
+    pub async fn get_application_selected(&self, id: &str, select: &[&str]) -> Result<Application, GraphError> {
+        self.send(&GraphRequest::get(&format!("applications/{}", path_segment(id))).select(select)).await
+    }
+
+    /// `POST /applications` (201, the new application). Not idempotent: after a transport error
+    /// or a 504 ([`GraphError::may_have_been_carried_out`]) the app may exist; look for it
+    /// (e.g. by a tag it was given) before creating another.
+    pub async fn create_application(&self, application: &NewApplication) -> Result<Application, GraphError> {
+        let body = serde_json::to_value(application)
+            .map_err(|e| GraphError::InvalidRequest(format!("cannot encode the new application ({e})")))?;
+        self.send(&GraphRequest::post("applications", body)).await
+    }
+
+    /// `GET /applications?$filter=tags/any(t:t eq '{tag}')&$select=…`, every page: the app
+    /// registrations carrying `tag` (exact match, as Graph compares tags).
+    pub async fn applications_tagged(&self, tag: &str, select: &[&str]) -> Result<Vec<Application>, GraphError> {
+        let request = GraphRequest::get("applications").filter(&format!("tags/any(t:t eq {})", odata_string(tag))).select(select);
+        self.collect_all(request).await
+    }
+
+    /// `DELETE /applications/{id}` (204): the registration goes to the tenant's deleted items
+    /// (restorable for 30 days), and with it its service principal in this tenant.
+    pub async fn delete_application(&self, id: &str) -> Result<WriteReceipt, GraphError> {
+        self.send_write(&GraphRequest::delete(&format!("applications/{}", path_segment(id)))).await
     }
 
     /// `POST /applications/{id}/addPassword`: a new client secret, valid until `end` (Graph's default: two years).

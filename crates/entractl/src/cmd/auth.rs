@@ -67,6 +67,10 @@ pub struct LoginArgs {
     /// Don't open a browser: print the sign-in URL on stderr and wait for the redirect.
     #[arg(long)]
     pub no_browser: bool,
+    /// The OpenID `prompt`: consent asks you to approve the app's permissions (after `entractl setup`),
+    /// login to enter your credentials again, none for no page at all; default select_account.
+    #[arg(long, value_name = "PROMPT", value_parser = ["select_account", "consent", "login", "none"], conflicts_with = "app_only")]
+    pub prompt: Option<String>,
     /// Seconds to wait for the browser sign-in.
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     pub timeout: u64,
@@ -178,7 +182,10 @@ async fn run_login(args: LoginArgs) -> Result<entra_core::accounts::Account, Err
         SignInProgress::RedeemingCode => eprintln!("Completing the sign-in…"),
         SignInProgress::Done => eprintln!("Signed in."),
     };
-    let options = SignInOptions { timeout: Duration::from_secs(args.timeout.max(1)), ..Default::default() };
+    let mut options = SignInOptions { timeout: Duration::from_secs(args.timeout.max(1)), ..Default::default() };
+    if let Some(prompt) = &args.prompt {
+        options.prompt = Some(prompt.clone());
+    }
     let opener: &dyn BrowserOpener = if args.no_browser { &PrintUrl } else { &BrowserOrPrint };
     desk.sign_in_interactive(&profile, opener, cancel, &progress, options).await
 }

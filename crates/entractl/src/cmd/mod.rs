@@ -8,4 +8,5 @@ pub mod expiry;
 pub mod groups;
 pub mod jwt;
 pub mod lease;
+pub mod setup;
 pub mod signin_args;

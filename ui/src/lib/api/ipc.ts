@@ -18,6 +18,8 @@ export class IpcFailure extends Error {
   readonly requestId: string | null;
   /** The client-request-id Entra Desk sent with that Graph request. */
   readonly clientRequestId: string | null;
+  /** With `missing_scope`: the permissions "Grant access" asks for. */
+  readonly scopesToGrant: string[] | null;
 
   constructor(error: IpcError) {
     super(error.message);
@@ -27,6 +29,7 @@ export class IpcFailure extends Error {
     this.correlationId = error.correlationId;
     this.requestId = error.requestId ?? null;
     this.clientRequestId = error.clientRequestId ?? null;
+    this.scopesToGrant = error.scopesToGrant ?? null;
   }
 }
 
@@ -52,6 +55,7 @@ export function toFailure(raw: unknown): IpcFailure {
     correlationId: null,
     requestId: null,
     clientRequestId: null,
+    scopesToGrant: null,
   });
 }
 

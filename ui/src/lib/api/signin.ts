@@ -15,6 +15,16 @@ export function signIn(target: SignInTarget, onProgress: (p: SignInProgress) => 
   return call("sign_in", { target, onProgress: channel });
 }
 
+/**
+ * "Grant access": signs the account in again asking for `scopes` too (incremental consent: the
+ * provider asks only for what is new). Resolves to the account, which asks for them from now on.
+ */
+export function grantScopes(accountId: string, scopes: string[], onProgress: (p: SignInProgress) => void): Promise<Account> {
+  const channel = new Channel<SignInProgress>();
+  channel.onmessage = onProgress;
+  return call("grant_scopes", { accountId, scopes, onProgress: channel });
+}
+
 /** Cancels a sign-in in progress; resolves to whether one was running. */
 export function cancelSignIn(): Promise<boolean> {
   return call("cancel_sign_in", {});
