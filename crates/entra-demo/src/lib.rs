@@ -25,8 +25,9 @@
 //! - `accounts`: passwords set and sessions revoked through Graph (hashes and times).
 //! - `oidc`: discovery, JWKS, authorize with its sign-in form and consent page,
 //!   token (the inventory's clients and secret checks in `oidc::clients`),
-//!   consent (`oidc::consent`, over Graph's delegated permissions in
-//!   `oidc::permissions`), the AADSTS error catalogue.
+//!   consent (`oidc::consent`, over the Graph delegated permissions sign-in
+//!   accepts, `oidc::permissions`, a view of `inventory::graph_permissions`),
+//!   the AADSTS error catalogue.
 //! - `graph`: the Graph v1.0 router, one module per resource (`applications`,
 //!   `service_principals`, `app_create` and `sp_writes` (registering an app),
 //!   `owners`, `credentials`, `delta`, `groups`, `users`,

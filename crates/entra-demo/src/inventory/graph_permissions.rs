@@ -17,12 +17,15 @@
 //! The admin texts are the reference's "DisplayText"/"Description"; the user-consent
 //! texts are not in the reference and are written here in the same manner ("… you …").
 //!
-//! Only the permissions the demo tenant knows are listed: every delegated permission of
-//! `oidc::permissions::GRAPH_DELEGATED` (the sign-in side's list; a test holds the two to the
-//! same ids and types), the OpenID Connect scopes (Graph publishes them too),
-//! the delegated permissions the generator puts in apps' `requiredResourceAccess`
+//! This is the demo's one table of Graph's permissions. The sign-in side (scope parsing, consent
+//! and its page) reads its delegated permissions from here too, through `oidc::permissions`,
+//! which only says which of them a `scope` may name.
+//!
+//! Only the permissions the demo tenant knows are listed: the delegated permissions sign-in
+//! accepts (`oidc::permissions::ACCEPTED`, among them the OpenID Connect scopes, which Graph
+//! publishes too), the delegated permissions the generator puts in apps' `requiredResourceAccess`
 //! (`catalog::GRAPH_SCOPES`), and the application permissions the demo grants, checks or
-//! generates. A test holds the catalogue's ids to this table.
+//! generates. Tests hold the catalogue's ids and the sign-in side's values to this table.
 
 /// One entry of `oauth2PermissionScopes`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -185,19 +188,13 @@ pub fn application_by_id(id: &str) -> Option<&'static ApplicationPermission> {
 mod tests {
     use super::*;
     use crate::inventory::catalog;
-    use crate::oidc::permissions::GRAPH_DELEGATED;
 
     #[test]
-    fn every_permission_the_demo_knows_is_published_once() {
-        // The sign-in side's table (what `scope` may name, and who may consent) and Graph's
-        // published scopes must agree, id and type alike.
-        for known in GRAPH_DELEGATED {
-            let published = DELEGATED.iter().find(|p| p.value == known.value);
-            assert_eq!(published.map(|p| (p.id, p.admin_only)), Some((known.id, known.admin_only)), "{}", known.value);
-        }
+    fn values_and_ids_are_unique() {
+        // Lookups ignore case, so uniqueness does too.
         for table in [DELEGATED.iter().map(|p| (p.value, p.id)).collect::<Vec<_>>(), APPLICATION.iter().map(|p| (p.value, p.id)).collect()] {
-            let mut values: Vec<&str> = table.iter().map(|(v, _)| *v).collect();
-            let mut ids: Vec<&str> = table.iter().map(|(_, i)| *i).collect();
+            let mut values: Vec<String> = table.iter().map(|(v, _)| v.to_ascii_lowercase()).collect();
+            let mut ids: Vec<String> = table.iter().map(|(_, i)| i.to_ascii_lowercase()).collect();
             values.sort_unstable();
             ids.sort_unstable();
             let (n_values, n_ids) = (values.len(), ids.len());

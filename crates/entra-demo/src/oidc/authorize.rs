@@ -399,7 +399,7 @@ fn lines(prompt: &Prompt, which: &[&'static str]) -> Vec<PermissionLine<'static>
     which
         .iter()
         .filter_map(|value| permissions::find(value))
-        .map(|p| PermissionLine { value: p.value, display: p.display, new: prompt.new.contains(&p.value), admin_only: p.admin_only })
+        .map(|p| PermissionLine { value: p.value, display: permissions::display(p, prompt.admin), new: prompt.new.contains(&p.value), admin_only: p.admin_only })
         .collect()
 }
 

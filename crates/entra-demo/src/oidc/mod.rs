@@ -2,7 +2,8 @@
 //! authorization endpoint with its sign-in form and consent page, the token
 //! endpoint (with `clients`: which inventory applications sign in and how
 //! secrets are checked), consent (`consent`: what a client holds for a user,
-//! over `permissions`, Graph's delegated permissions), the JWTs it mints,
+//! over `permissions`, the Graph delegated permissions sign-in accepts,
+//! a view of `inventory::graph_permissions`), the JWTs it mints,
 //! scopes, and the AADSTS error catalogue.
 
 pub mod authorize;

@@ -8,7 +8,8 @@
 //! `https://graph.microsoft.com` as well.
 //!
 //! Which permissions a token carries is not decided here but by what was
-//! consented (`oidc::consent`); the known permissions are in `oidc::permissions`.
+//! consented (`oidc::consent`); which permissions a `scope` may name is
+//! `oidc::permissions`.
 
 use crate::oidc::errors::{self, AadError};
 use crate::oidc::permissions;
