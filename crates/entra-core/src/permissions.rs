@@ -172,7 +172,7 @@ pub fn explain_forbidden(err: Error, needs: &[Need], granted: Option<&Granted>) 
     let actions = needs.iter().map(|n| n.action).collect::<Vec<_>>().join(" and ");
     let Some(granted) = granted else {
         return reworded(err, ErrorCode::Graph, format!(
-            "Microsoft Graph refused to let this account {actions}. Either the sign-in lacks a permission ({}) or your account lacks a directory role that allows it: ask your administrator which",
+            "Microsoft Graph refused to let this account {actions}. Either the sign-in lacks a permission ({}) or your account lacks a directory role that allows it: ask your administrator which.",
             needs.iter().map(Need::scope_to_grant).collect::<Vec<_>>().join(", ")
         ));
     };
@@ -182,7 +182,7 @@ pub fn explain_forbidden(err: Error, needs: &[Need], granted: Option<&Granted>) 
             let scopes: Vec<String> = missing.iter().map(|n| n.scope_to_grant().to_string()).collect();
             let what = missing.iter().map(|n| n.action).collect::<Vec<_>>().join(" and ");
             let message = format!(
-                "This sign-in has not been granted {}, which it needs to {what}. Grant it by signing in again asking for it (Entra asks only for the new permission; some need an administrator's consent): in the app, choose \"Grant access\"; with entractl, `entractl login --scopes {}` with the account's tenant and client ID",
+                "This sign-in has not been granted {}, which it needs to {what}. Grant it by signing in again asking for it (Entra asks only for the new permission; some need an administrator's consent): in the app, choose \"Grant access\"; with entractl, `entractl login --scopes {}` with the account's tenant and client ID.",
                 scopes.join(" and "),
                 scopes.join(",")
             );
@@ -192,24 +192,24 @@ pub fn explain_forbidden(err: Error, needs: &[Need], granted: Option<&Granted>) 
             let permissions: Vec<&str> = missing.iter().map(|n| n.application.first().copied().unwrap_or("an application permission")).collect();
             let what = missing.iter().map(|n| n.action).collect::<Vec<_>>().join(" and ");
             reworded(err, ErrorCode::MissingScope, format!(
-                "This app has not been granted the application permission {}, which it needs to {what}. An administrator adds it under API permissions and grants admin consent, then sign in again",
+                "This app has not been granted the application permission {}, which it needs to {what}. An administrator adds it under API permissions and grants admin consent, then sign in again.",
                 permissions.join(" and ")
             ))
         }
         (Granted::Application(_), true) => reworded(err, ErrorCode::MissingRole, format!(
-            "Microsoft Graph refused to let this app {actions} although it holds a permission that allows it: the object may be outside what the permission reaches (Application.ReadWrite.OwnedBy reaches only apps it owns). Make the app an owner, or grant Application.ReadWrite.All"
+            "Microsoft Graph refused to let this app {actions} although it holds a permission that allows it: the object may be outside what the permission reaches (Application.ReadWrite.OwnedBy reaches only apps it owns). Make the app an owner, or grant Application.ReadWrite.All."
         )),
         (Granted::Delegated(_), true) => {
             let with_roles: Vec<&Need> = needs.iter().filter(|n| !n.roles.is_empty()).collect();
             if with_roles.is_empty() {
                 return reworded(err, ErrorCode::MissingRole, format!(
-                    "Microsoft Graph refused to let you {actions} although this sign-in holds the permission: your tenant restricts it to certain roles, or a Conditional Access policy blocks it. Ask your administrator"
+                    "Microsoft Graph refused to let you {actions} although this sign-in holds the permission: your tenant restricts it to certain roles, or a Conditional Access policy blocks it. Ask your administrator."
                 ));
             }
             let roles: Vec<&str> = with_roles.iter().flat_map(|n| n.roles.iter().copied()).collect();
-            let owners = if with_roles.iter().any(|n| n.owners) { " — or be an owner of the object —" } else { "" };
+            let owners = if with_roles.iter().any(|n| n.owners) { ", or to own the object" } else { "" };
             reworded(err, ErrorCode::MissingRole, format!(
-                "Microsoft Graph refused to let you {actions}: this sign-in holds the permission, but your account needs a directory role that allows it{owners} ({}, or Global Administrator). Ask a Privileged Role Administrator to assign one (or to use Privileged Identity Management to activate it), then try again",
+                "Microsoft Graph refused to let you {actions}: this sign-in holds the permission, but your account also needs a directory role that allows it ({}, or Global Administrator){owners}. Ask a Privileged Role Administrator to assign one (or activate it in Privileged Identity Management), then try again.",
                 roles.join(", ")
             ))
         }
@@ -261,7 +261,7 @@ mod tests {
         let err = explain_forbidden(denied(), &[WRITE_APP_SECRETS], Some(&granted));
         assert_eq!(err.code(), ErrorCode::MissingRole);
         assert!(err.message().contains("Application Administrator, Cloud Application Administrator, or Global Administrator"), "{}", err.message());
-        assert!(err.message().contains("owner"), "{}", err.message());
+        assert!(err.message().contains("or to own the object"), "{}", err.message());
         assert_eq!(err.scopes_to_grant(), None);
     }
 
