@@ -21,10 +21,11 @@ pub const DEFAULT_REDIRECT_URI: &str = "http://localhost";
 pub const DEFAULT_GRAPH_URL: &str = "https://graph.microsoft.com/v1.0";
 /// Default delegated scopes (besides `openid profile offline_access`, which are always asked for).
 ///
-/// What the screens need: the signed-in user (`User.Read`), app registrations and service principals with their
-/// credentials, including rotation (`Application.ReadWrite.All`), and owners, groups and the organization
-/// (`Directory.Read.All`). In a real tenant these delegated permissions need an admin's consent once.
-pub const DEFAULT_SCOPES: &[&str] = &["User.Read", "Application.ReadWrite.All", "Directory.Read.All"];
+/// Least privilege: a sign-in asks only to read the signed-in user (`User.Read`). Entra's token carries every
+/// permission of Graph already granted to the app, so where an admin consented for the organisation every screen
+/// works at once; elsewhere a screen that needs more is refused with `missing_scope`, naming the least privileged
+/// permission that would do (see [`crate::permissions`]), and "Grant access" asks for it alone.
+pub const DEFAULT_SCOPES: &[&str] = &["User.Read"];
 /// The OpenID Connect scopes every interactive sign-in requests.
 pub const OIDC_SCOPES: &[&str] = &["openid", "profile", "offline_access"];
 
@@ -338,7 +339,7 @@ mod tests {
         let p = resolve(ConfigSources::gather(ProfileSettings::default(), settings, &no_env).unwrap(), &no_env).unwrap();
         assert_eq!(p.client_id, "from-settings");
         assert_eq!(p.scopes, DEFAULT_SCOPES);
-        assert_eq!(p.interactive_scopes(), vec!["openid", "profile", "offline_access", "User.Read", "Application.ReadWrite.All", "Directory.Read.All"]);
+        assert_eq!(p.interactive_scopes(), vec!["openid", "profile", "offline_access", "User.Read"]);
     }
 
     #[test]
