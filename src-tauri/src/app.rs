@@ -66,6 +66,8 @@ pub fn run() {
             commands::signin::sign_in,
             commands::signin::grant_scopes,
             commands::signin::cancel_sign_in,
+            commands::signin::setup_register,
+            commands::signin::setup_commands,
             commands::signin::resume_account,
             commands::signin::sign_out,
             commands::signin::save_preferences,

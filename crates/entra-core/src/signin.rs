@@ -16,6 +16,8 @@ use crate::graph::map_error as graph_error;
 use crate::graph::models::{Organization, User};
 use crate::{Desk, Error, Result};
 use crate::preferences::Preferences;
+use crate::setup::azure_cli::AzureCliTarget;
+use crate::setup::{GraphSource, Registered, Setup, SetupProgress, SetupSource};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use tokio_util::sync::CancellationToken;
@@ -289,6 +291,41 @@ impl SignIn {
             ));
         }
         Ok(signed_in)
+    }
+
+    /// The set-up assistant: registers Entra Desk in the tenant of `source` (or finds the
+    /// registration made before) and says where to sign in to it. Cancelled by [`SignIn::cancel`],
+    /// like a sign-in. See [`crate::setup`].
+    pub async fn register(&self, source: SetupSource, progress: &(dyn Fn(SetupProgress) + Send + Sync)) -> Result<Registered> {
+        let (graph_source, authority) = match source {
+            SetupSource::Account { account_id } => {
+                if self.desk.remembered_account(Some(&account_id))?.demo_tenant {
+                    self.demo_target().await?;
+                }
+                let account = self.desk.account(Some(&account_id))?;
+                (GraphSource::Account(account.id), account.authority.to_string())
+            }
+            SetupSource::AzureCli { tenant_id } => {
+                let target = AzureCliTarget::new(tenant_id, None, None)?;
+                (GraphSource::AzureCli(target), String::new())
+            }
+        };
+        let (id, cancel) = self.begin();
+        let result = Setup::new(self.desk.clone()).register(&graph_source, crate::setup::DEFAULT_DISPLAY_NAME, progress, cancel).await;
+        self.finish(id);
+        let registration = result?;
+        let authority = if authority.is_empty() {
+            crate::config::DEFAULT_AUTHORITY.replace("{TenantId}", &registration.tenant_id)
+        } else {
+            authority
+        };
+        Ok(Registered { registration, authority })
+    }
+
+    /// The same registration as Azure CLI commands, for an admin who prefers to run them.
+    pub fn setup_commands(&self) -> Result<String> {
+        let graph_url = url::Url::parse(crate::config::DEFAULT_GRAPH_URL).map_err(|e| Error::internal(format!("the default Graph URL does not parse: {e}")))?;
+        Ok(crate::setup::commands::az_commands(crate::setup::DEFAULT_DISPLAY_NAME, &graph_url))
     }
 
     fn begin(&self) -> (u64, CancellationToken) {

@@ -9,7 +9,7 @@ use common::{world_with_apps, DemoOpener, World};
 use entra_core::apps::{AppRow, Apps, AppsQuery, ObjectType};
 use entra_core::credentials::Credentials;
 use entra_core::paging::ListQuery;
-use entra_core::setup::{GraphSource, Setup};
+use entra_core::setup::{SetupProgress, SetupSource};
 use entra_core::signin::{DemoTarget, DemoTenant, SignIn};
 use entra_core::{ErrorCode, SignInOptions};
 use entra_demo::directory::DEMO_PASSWORD;
@@ -78,11 +78,20 @@ async fn a_missing_scope_is_named_and_granting_it_makes_the_screen_work() {
     let w = world_with_apps(62, 20).await;
     let info = w.tenant.info().clone();
     // The admin registers Entra Desk in the tenant through the set-up assistant...
+    // (the sign-in screen's assistant, as the account already signed in), and is told where to sign in to it...
     let admin = sign_in_as(&w, &info.user.username).await;
-    let registration = Setup::new(w.desk.clone())
-        .register(&GraphSource::Account(admin), "Entra Desk", &|_| {}, CancellationToken::new())
+    let signin = SignIn::new(w.desk.clone(), Box::new(NoEmbeddedDemo));
+    let stages = std::sync::Mutex::new(Vec::new());
+    let registered = signin
+        .register(SetupSource::Account { account_id: admin.clone() }, &|p| stages.lock().unwrap().push(p))
         .await
         .expect("registered");
+    let registration = registered.registration;
+    assert!(registration.created);
+    assert_eq!(registered.authority, w.desk.account(Some(&admin)).unwrap().authority.to_string());
+    assert_eq!(stages.lock().unwrap().first(), Some(&SetupProgress::Searching));
+    let again = signin.register(SetupSource::Account { account_id: admin.clone() }, &|_| {}).await.expect("found again");
+    assert_eq!((again.registration.client_id.as_str(), again.registration.created), (registration.client_id.as_str(), false));
     // ...and signs in through it asking only for User.Read: the consent page grants only that.
     let mut flags = w.flags(&registration.client_id);
     flags.scopes = Some(vec!["User.Read".into()]);
@@ -97,7 +106,6 @@ async fn a_missing_scope_is_named_and_granting_it_makes_the_screen_work() {
     assert!(err.message().contains("read app registrations"), "{}", err.message());
 
     // "Grant access": a sign-in as the same person asking for it too; the account keeps its ID.
-    let signin = SignIn::new(w.desk.clone(), Box::new(NoEmbeddedDemo));
     let granted = signin.grant(&account, err.scopes_to_grant().unwrap(), &w.browser(), &|_| {}).await.expect("granted");
     assert_eq!(granted.id, account);
     assert!(granted.scopes.iter().any(|s| s == "Application.Read.All"), "{:?}", granted.scopes);

@@ -86,6 +86,8 @@ commands! {
     signin::sign_in(target: signin::SignInTarget, on_progress: Channel<signin::SignInProgress>) -> signin::Account;
     signin::grant_scopes(account_id: String, scopes: Vec<String>, on_progress: Channel<signin::SignInProgress>) -> signin::Account;
     signin::cancel_sign_in() -> bool;
+    signin::setup_register(source: signin::SetupSource, on_progress: Channel<signin::SetupProgress>) -> signin::Registered;
+    signin::setup_commands() -> String;
     signin::resume_account(account_id: String) -> signin::SignedInUser;
     signin::sign_out(account_id: String) -> ();
     signin::save_preferences(preferences: signin::Preferences) -> ();

@@ -5,7 +5,7 @@
 
 use crate::browser::SignInBrowser;
 use crate::state::AppState;
-use entra_ipc::signin::{Account, Preferences, SignInProgress, SignInStatus, SignInTarget, SignedInUser};
+use entra_ipc::signin::{Account, Preferences, Registered, SetupProgress, SetupSource, SignInProgress, SignInStatus, SignInTarget, SignedInUser};
 use entra_ipc::IpcError;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -41,6 +41,24 @@ pub async fn grant_scopes(
 ) -> Result<Account, IpcError> {
     let report = move |p: SignInProgress| drop(on_progress.send(p));
     Ok(state.signin.grant(&account_id, &scopes, &SignInBrowser, &report).await?)
+}
+
+/// The set-up assistant: registers Entra Desk in the tenant (or finds it) as an account or the Azure CLI.
+#[tauri::command]
+#[tracing::instrument(skip(state, on_progress), err(Debug))]
+pub async fn setup_register(
+    state: State<'_, AppState>,
+    source: SetupSource,
+    on_progress: Channel<SetupProgress>,
+) -> Result<Registered, IpcError> {
+    let report = move |p: SetupProgress| drop(on_progress.send(p));
+    Ok(state.signin.register(source, &report).await?)
+}
+
+/// The same registration as Azure CLI commands.
+#[tauri::command]
+pub fn setup_commands(state: State<'_, AppState>) -> Result<String, IpcError> {
+    Ok(state.signin.setup_commands()?)
 }
 
 #[tauri::command]

@@ -1599,6 +1599,38 @@ spa: Array<string>,
  */
 publicClient: Array<string>, };
 
+export type Registered = { 
+/**
+ * The registration made or found.
+ */
+registration: Registration, 
+/**
+ * The authority to sign in at with its client ID: the account's own, or Entra's for the tenant.
+ */
+authority: string, };
+
+export type Registration = { 
+/**
+ * Application (client) ID: what Entra Desk signs in with from now on.
+ */
+clientId: string, 
+/**
+ * The application object's ID.
+ */
+objectId: string, 
+/**
+ * Its service principal's object ID.
+ */
+servicePrincipalId: string, 
+/**
+ * The tenant it is in.
+ */
+tenantId: string, 
+/**
+ * True when made now; false when an earlier registration (carrying the tag) was found.
+ */
+created: boolean, };
+
 export type Relocation = "moved" | "copied";
 
 export type ResolvedNames = { 
@@ -1634,6 +1666,22 @@ hint: string | null,
 warning: string | null, };
 
 export type Screen = "apps" | "credentials" | "groups" | "leases" | "jwt";
+
+export type SetupProgress = { "stage": "searching" } | { "stage": "readingPermissions" } | { "stage": "creatingApplication" } | { "stage": "creatingServicePrincipal" } | { "stage": "replicating", 
+/**
+ * Seconds waited so far.
+ */
+waitedSeconds: number, } | { "stage": "saving" };
+
+export type SetupSource = { "kind": "account", 
+/**
+ * The account's ID.
+ */
+accountId: string, } | { "kind": "azureCli", 
+/**
+ * The tenant ID or domain to ask `az` for.
+ */
+tenantId: string | null, };
 
 export type SignInProgress = { "step": "discoveringProvider" } | { "step": "waitingForBrowser", 
 /**
@@ -1936,6 +1984,8 @@ export interface Commands {
   sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: Account };
   grant_scopes: { args: { accountId: string; scopes: Array<string>; onProgress: Channel<SignInProgress> }; result: Account };
   cancel_sign_in: { args: Record<string, never>; result: boolean };
+  setup_register: { args: { source: SetupSource; onProgress: Channel<SetupProgress> }; result: Registered };
+  setup_commands: { args: Record<string, never>; result: string };
   resume_account: { args: { accountId: string }; result: SignedInUser };
   sign_out: { args: { accountId: string }; result: void };
   save_preferences: { args: { preferences: Preferences }; result: void };

@@ -63,6 +63,35 @@ pub enum GraphSource {
     AzureCli(AzureCliTarget),
 }
 
+/// Where the assistant on the sign-in screen gets its Graph token, as the webview names it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(tag = "kind", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum SetupSource {
+    /// An account signed in to Entra Desk, granted `Application.ReadWrite.All`.
+    Account {
+        /// The account's ID.
+        account_id: String,
+    },
+    /// The admin's Azure CLI sign-in (`az login`), for a tenant (else the CLI's default).
+    AzureCli {
+        /// The tenant ID or domain to ask `az` for.
+        tenant_id: Option<String>,
+    },
+}
+
+/// What the assistant on the sign-in screen hands back: the registration, and where to sign in
+/// to it (the tenant's authority).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct Registered {
+    /// The registration made or found.
+    pub registration: Registration,
+    /// The authority to sign in at with its client ID: the account's own, or Entra's for the tenant.
+    pub authority: String,
+}
+
 /// The registration the set-up made or found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
