@@ -2,7 +2,7 @@
 //! granted explicitly in `capabilities/default.json` (least privilege in the webview).
 
 const COMMANDS: &[&str] = &[
-    "signin_status", "sign_in", "grant_scopes", "cancel_sign_in", "setup_register", "setup_commands", "resume_account", "sign_out", "save_preferences", "keychain_warning",
+    "signin_status", "sign_in", "grant_scopes", "step_up", "cancel_sign_in", "setup_register", "setup_commands", "setup_remove", "resume_account", "sign_out", "save_preferences", "keychain_warning",
     "apps_list", "apps_refresh", "apps_cancel_refresh", "apps_detail", "apps_open_in_portal",
     "credentials_list", "credentials_export", "credentials_rotate", "credentials_remove", "credentials_crossings",
     "groups_overview", "groups_set_policy", "groups_refresh", "groups_cancel_refresh", "groups_clear", "groups_list",

@@ -120,6 +120,13 @@ pub struct Account {
     /// True for an account of the app's built-in demo tenant (which must be running to refresh).
     #[serde(default)]
     pub demo_tenant: bool,
+    /// The claims request (JSON) of the account's last step-up sign-in: the claims challenge it
+    /// met (a Conditional Access authentication context, [`crate::signin::SignIn::step_up`]).
+    /// Every refresh sends it again, so the renewed access tokens keep meeting it; a sign-in
+    /// without one clears it. Not secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub step_up_claims: Option<String>,
 }
 
 impl Account {
@@ -143,6 +150,7 @@ impl Account {
             app_credential: None,
             last_used: now,
             demo_tenant: profile.demo_tenant,
+            step_up_claims: None,
         }
     }
 
@@ -178,6 +186,7 @@ impl Account {
             app_credential: Some(reference),
             last_used: now,
             demo_tenant: profile.demo_tenant,
+            step_up_claims: None,
         }
     }
 
@@ -356,6 +365,7 @@ mod tests {
             app_credential: None,
             last_used: DateTime::from_timestamp(1_700_000_000 + minutes * 60, 0).unwrap(),
             demo_tenant: false,
+            step_up_claims: None,
         }
     }
 

@@ -51,6 +51,11 @@ pub enum ErrorCode {
     /// The sign-in holds the permission, but the account lacks a directory role (or the
     /// ownership) Graph also wants: the message names the roles.
     MissingRole,
+    /// Graph sent a claims challenge: a Conditional Access policy of the tenant wants a stronger
+    /// sign-in for this operation (an authentication context), or ended the session (Continuous
+    /// Access Evaluation). An interactive sign-in as the same person sending
+    /// [`Error::claims_challenge`] meets it; then try again.
+    ClaimsRequired,
     /// A bug: something that should not happen did.
     Internal,
 }
@@ -75,6 +80,7 @@ impl ErrorCode {
             ErrorCode::Cancelled => "cancelled",
             ErrorCode::MissingScope => "missing_scope",
             ErrorCode::MissingRole => "missing_role",
+            ErrorCode::ClaimsRequired => "claims_required",
             ErrorCode::Internal => "internal",
         }
     }
@@ -122,6 +128,8 @@ pub struct Error {
     graph: Option<Box<GraphErrorDetails>>,
     /// For [`ErrorCode::MissingScope`]: the delegated scopes to ask for.
     scopes_to_grant: Option<Vec<String>>,
+    /// For [`ErrorCode::ClaimsRequired`]: the claims request of Graph's challenge (JSON).
+    claims_challenge: Option<String>,
     source: Option<Box<dyn std::error::Error + Send + Sync + 'static>>,
 }
 
@@ -131,7 +139,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// A new error with `code` and a message that should say what to do.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Error { code, message: message.into(), identity: None, graph: None, scopes_to_grant: None, source: None }
+        Error { code, message: message.into(), identity: None, graph: None, scopes_to_grant: None, claims_challenge: None, source: None }
     }
 
     /// Attaches the underlying cause (kept for logs and `Debug`, never shown instead of the message).
@@ -175,6 +183,19 @@ impl Error {
     /// The delegated scopes to ask for, when the fix is granting them.
     pub fn scopes_to_grant(&self) -> Option<&[String]> {
         self.scopes_to_grant.as_deref()
+    }
+
+    /// Attaches the claims request of a claims challenge (with [`ErrorCode::ClaimsRequired`]).
+    pub fn with_claims_challenge(mut self, claims: String) -> Self {
+        self.claims_challenge = Some(claims);
+        self
+    }
+
+    /// The claims request (JSON) a new interactive sign-in must send as its `claims` parameter,
+    /// when the fix is a stronger sign-in ([`crate::signin::SignIn::step_up`]). Not secret, but
+    /// messages only say that there is one.
+    pub fn claims_challenge(&self) -> Option<&str> {
+        self.claims_challenge.as_deref()
     }
 
     /// Shorthand for [`ErrorCode::Config`].
@@ -241,6 +262,9 @@ impl fmt::Debug for Error {
         }
         if let Some(scopes) = &self.scopes_to_grant {
             d.field("scopes_to_grant", scopes);
+        }
+        if self.claims_challenge.is_some() {
+            d.field("claims_challenge", &"(a claims request)");
         }
         if let Some(source) = &self.source {
             d.field("source", source);

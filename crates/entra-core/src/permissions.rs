@@ -15,6 +15,11 @@
 //! for the new one) — or holds one, and what is missing is a role or the ownership of the object
 //! ([`ErrorCode::MissingRole`], naming the roles). A token we cannot read (some providers' are
 //! opaque) gets a message naming both possibilities.
+//!
+//! A Conditional Access policy that wants a stronger sign-in for an operation (an
+//! authentication context) is not a 403: Graph answers 401 with a claims challenge, which
+//! `crate::graph::map_error` makes [`ErrorCode::ClaimsRequired`] and
+//! `crate::signin::SignIn::step_up` meets by a sign-in as the same person sending its claims.
 
 use crate::error::{Error, ErrorCode};
 use base64::Engine;

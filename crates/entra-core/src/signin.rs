@@ -6,7 +6,8 @@
 //! sees it through the [`DemoTenant`] trait, so this logic is tested without
 //! a window and reused by `entractl`. Each time it starts or finds the tenant it
 //! tells the desk where it runs ([`Desk::set_demo_tenant`]): demo accounts follow
-//! the tenant that runs now, never a port they remember (see [`crate::accounts`]).
+//! the tenant that runs now, never a port they remember (see [`crate::accounts`]). A claims
+//! challenge is met by [`SignIn::step_up`] (`step_up`), as a missing permission by [`SignIn::grant`].
 
 use crate::accounts::{Account, AccountKind, DemoEndpoints};
 use crate::auth::interactive::SignInOptions;
@@ -17,10 +18,12 @@ use crate::graph::models::{Organization, User};
 use crate::{Desk, Error, Result};
 use crate::preferences::Preferences;
 use crate::setup::azure_cli::AzureCliTarget;
-use crate::setup::{GraphSource, Registered, Setup, SetupProgress, SetupSource};
+use crate::setup::{GraphSource, Registered, Removed, Setup, SetupProgress, SetupSource};
 use serde::{Deserialize, Serialize};
 use std::sync::Mutex;
 use tokio_util::sync::CancellationToken;
+
+mod step_up;
 
 /// Where the embedded demo tenant is; starting it if it is not running yet.
 #[async_trait::async_trait]
@@ -160,6 +163,11 @@ pub async fn whoami(desk: &Desk, account_id: &str) -> Result<WhoAmI> {
     Ok(WhoAmI { account: desk.account(Some(account_id))?, me, organization })
 }
 
+/// Whether two authorities are the same address (a trailing slash and the case aside).
+fn same_authority(a: &str, b: &str) -> bool {
+    a.trim().trim_end_matches('/').eq_ignore_ascii_case(b.trim().trim_end_matches('/'))
+}
+
 /// A sign-in in progress: its cancel token and a number that tells it from later ones.
 struct Pending {
     id: u64,
@@ -213,9 +221,23 @@ impl SignIn {
                 };
                 (flags, true)
             }
-            SignInTarget::Tenant { authority, client_id, scopes } => {
-                (ProfileSettings { authority: Some(authority), client_id: Some(client_id), scopes, ..Default::default() }, false)
-            }
+            SignInTarget::Tenant { authority, client_id, scopes } => match self.desk.demo_tenant().filter(|d| same_authority(d.authority.as_str(), &authority)) {
+                // The running demo tenant's own authority with another client ID (the set-up
+                // assistant's "Sign in with it" after registering there): its Graph, and an
+                // account that follows the tenant's port like the demo's own.
+                Some(demo) => {
+                    let flags = ProfileSettings {
+                        tenant_id: Some(demo.tenant_id),
+                        client_id: Some(client_id),
+                        authority: Some(authority),
+                        graph_url: Some(demo.graph_url.to_string()),
+                        scopes,
+                        ..Default::default()
+                    };
+                    (flags, true)
+                }
+                None => (ProfileSettings { authority: Some(authority), client_id: Some(client_id), scopes, ..Default::default() }, false),
+            },
         };
         let mut profile = self.desk.settings().resolve_profile(flags).await?;
         profile.demo_tenant = demo;
@@ -276,8 +298,8 @@ impl SignIn {
         let mut profile = self.desk.settings().resolve_profile(flags).await?;
         profile.demo_tenant = account.demo_tenant;
         let (id, cancel) = self.begin();
-        // No `select_account`: the grant is for this person, whom the hint names.
-        let options = SignInOptions { prompt: None, login_hint: Some(account.username.clone()), ..SignInOptions::default() };
+        // No `select_account`: the grant is for this person, whom the hint names (a step-up's claims kept).
+        let options = SignInOptions { prompt: None, login_hint: Some(account.username.clone()), claims: account.step_up_claims.clone(), ..SignInOptions::default() };
         let result = self.desk.sign_in_interactive(&profile, opener, cancel, progress, options).await;
         self.finish(id);
         let signed_in = result?;
@@ -297,19 +319,7 @@ impl SignIn {
     /// registration made before) and says where to sign in to it. Cancelled by [`SignIn::cancel`],
     /// like a sign-in. See [`crate::setup`].
     pub async fn register(&self, source: SetupSource, progress: &(dyn Fn(SetupProgress) + Send + Sync)) -> Result<Registered> {
-        let (graph_source, authority) = match source {
-            SetupSource::Account { account_id } => {
-                if self.desk.remembered_account(Some(&account_id))?.demo_tenant {
-                    self.demo_target().await?;
-                }
-                let account = self.desk.account(Some(&account_id))?;
-                (GraphSource::Account(account.id), account.authority.to_string())
-            }
-            SetupSource::AzureCli { tenant_id } => {
-                let target = AzureCliTarget::new(tenant_id, None, None)?;
-                (GraphSource::AzureCli(target), String::new())
-            }
-        };
+        let (graph_source, authority) = self.graph_source(source).await?;
         let (id, cancel) = self.begin();
         let result = Setup::new(self.desk.clone()).register(&graph_source, crate::setup::DEFAULT_DISPLAY_NAME, progress, cancel).await;
         self.finish(id);
@@ -320,6 +330,31 @@ impl SignIn {
             authority
         };
         Ok(Registered { registration, authority })
+    }
+
+    /// "Remove this registration": deletes the registration the assistant made in the tenant of
+    /// `source` (`application`: its client or object ID, else the only one carrying the tag) and
+    /// forgets its client ID. Never one without the tag. See [`Setup::remove`].
+    pub async fn remove_registration(&self, source: SetupSource, application: Option<String>) -> Result<Removed> {
+        let graph_source = self.graph_source(source).await?.0;
+        let (id, cancel) = self.begin();
+        let result = Setup::new(self.desk.clone()).remove(&graph_source, application.as_deref(), cancel).await;
+        self.finish(id);
+        result
+    }
+
+    /// The Graph token's source for the assistant, and the authority to sign in at (empty: Entra's for the tenant).
+    async fn graph_source(&self, source: SetupSource) -> Result<(GraphSource, String)> {
+        Ok(match source {
+            SetupSource::Account { account_id } => {
+                if self.desk.remembered_account(Some(&account_id))?.demo_tenant {
+                    self.demo_target().await?;
+                }
+                let account = self.desk.account(Some(&account_id))?;
+                (GraphSource::Account(account.id), account.authority.to_string())
+            }
+            SetupSource::AzureCli { tenant_id } => (GraphSource::AzureCli(AzureCliTarget::new(tenant_id, None, None)?), String::new()),
+        })
     }
 
     /// The same registration as Azure CLI commands, for an admin who prefers to run them.
@@ -426,6 +461,23 @@ mod tests {
         let status = service.status().await.unwrap();
         assert_eq!(status.default_tenant, DefaultTenant { demo: true, authority: None, client_id: None, demo_username: Some("admin@demo.example".into()) });
         assert!(warmed.load(std::sync::atomic::Ordering::SeqCst), "the demo tenant is started in the background for the button below");
+    }
+
+    #[tokio::test]
+    async fn the_running_demo_tenants_authority_with_another_client_is_a_demo_sign_in() {
+        let dir = tempfile::tempdir().unwrap();
+        let desk = Desk::open(dir.path()).unwrap();
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        let graph_url = u("http://127.0.0.1:5999/v1.0");
+        desk.set_demo_tenant(DemoEndpoints { tenant_id: "tid".into(), authority: u("http://127.0.0.1:5999/tid"), metadata_url: u("http://127.0.0.1:5999/tid/v2.0/.well-known/openid-configuration"), graph_url: graph_url.clone() });
+        let service = SignIn::new(desk, Box::new(NoDemo::default()));
+        let tenant = |authority: &str| SignInTarget::Tenant { authority: authority.into(), client_id: "registered".into(), scopes: None };
+        let profile = service.profile_for(tenant("http://127.0.0.1:5999/TID/")).await.unwrap();
+        assert!(profile.demo_tenant);
+        assert_eq!((profile.client_id.as_str(), profile.graph_url.as_str(), profile.tenant_id.as_str()), ("registered", graph_url.as_str(), "tid"));
+        let elsewhere = service.profile_for(tenant("http://127.0.0.1:6000/tid")).await.unwrap();
+        assert!(!elsewhere.demo_tenant);
+        assert_eq!(elsewhere.graph_url.as_str(), crate::config::DEFAULT_GRAPH_URL);
     }
 
     #[tokio::test]

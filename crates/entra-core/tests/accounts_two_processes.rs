@@ -33,6 +33,7 @@ fn account(id: String) -> Account {
         app_credential: None,
         last_used: DateTime::from_timestamp(1_700_000_000, 0).unwrap(),
         demo_tenant: false,
+        step_up_claims: None,
     }
 }
 

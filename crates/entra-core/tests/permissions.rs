@@ -5,30 +5,18 @@
 
 mod common;
 
-use common::{world_with_apps, DemoOpener, World};
+use common::{world_with_apps, DemoOpener, NoEmbeddedDemo, World};
 use entra_core::apps::{AppRow, Apps, AppsQuery, ObjectType};
 use entra_core::credentials::Credentials;
 use entra_core::paging::ListQuery;
 use entra_core::setup::{SetupProgress, SetupSource};
-use entra_core::signin::{DemoTarget, DemoTenant, SignIn};
+use entra_core::signin::SignIn;
 use entra_core::{ErrorCode, SignInOptions};
 use entra_demo::directory::DEMO_PASSWORD;
 use tokio_util::sync::CancellationToken;
 
 const ADELE: &str = "AdeleV@demo.onmicrosoft.com";
 
-/// These accounts are at a tenant given by its addresses: the embedded demo tenant is never asked for.
-struct NoEmbeddedDemo;
-
-#[async_trait::async_trait]
-impl DemoTenant for NoEmbeddedDemo {
-    async fn target(&self) -> entra_core::Result<DemoTarget> {
-        Err(entra_core::Error::internal("the test has no embedded demo tenant"))
-    }
-    fn username(&self) -> String {
-        String::new()
-    }
-}
 
 async fn rows(apps: &Apps) -> Vec<AppRow> {
     let query = AppsQuery { list: ListQuery { limit: Some(1000), ..ListQuery::default() }, ..AppsQuery::default() };
@@ -117,4 +105,10 @@ async fn a_missing_scope_is_named_and_granting_it_makes_the_screen_work() {
     let refused = signin.grant(&app_only, &["Group.Read.All".to_string()], &w.browser(), &|_| {}).await.unwrap_err();
     assert_eq!(refused.code(), ErrorCode::InvalidInput);
     assert!(refused.message().contains("admin consent"), "{}", refused.message());
+
+    // "Remove this registration" (here as the app-only account, which may write applications)
+    // deletes it and forgets its client ID; the person who signed in through it must sign in again.
+    let removed = signin.remove_registration(SetupSource::Account { account_id: app_only }, None).await.expect("removed");
+    assert_eq!((removed.client_id.as_str(), removed.forgotten), (registration.client_id.as_str(), true));
+    assert_eq!(removed.accounts_to_sign_in_again, vec![account.clone()]);
 }

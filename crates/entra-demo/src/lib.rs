@@ -224,6 +224,20 @@
 //!   substrings below `/v1.0`) and `only_methods` narrow latency, 429s and
 //!   503s to the matching requests (e.g. only `removePassword`); the others
 //!   pass and do not advance the seeded draw.
+//! - Conditional Access (`Faults::require_auth_context`, e.g. `"c1"`; the same
+//!   `only_paths`/`only_methods` narrow it): a person's token whose `acrs`
+//!   lacks the authentication context is answered 401 `InvalidAuthenticationToken`
+//!   with Graph's claims challenge in `WWW-Authenticate` (`Bearer realm="",
+//!   authorization_uri="…/common/oauth2/authorize", client_id="00000003-…",
+//!   error="insufficient_claims", claims="<base64>"`), before any other fault;
+//!   app-only tokens pass. A sign-in whose `/authorize` request carries
+//!   `claims={"access_token":{"acrs":{"essential":true,"value":"c1"}}}` gets an
+//!   access token with `acrs: ["c1"]` from its code; a refresh carries `acrs` only
+//!   when its own `claims` ask for them again, and only those the sign-in behind
+//!   the refresh token met (another one: `invalid_grant` AADSTS50076,
+//!   `suberror: basic_action`, the person must sign in). Graph challenges only
+//!   clients that declared the `cp1` capability; the demo challenges every
+//!   person's token (`graph::conditional_access` has the sources).
 //! - Early retries: a 429/503 carrying a `Retry-After` is *delivered* at the
 //!   end of its injected latency; from then until `delivered_at + Retry-After`
 //!   the client (same `azp`/`appid`) must stay away. A request is judged when

@@ -39,6 +39,8 @@ pub struct AuthCode {
     pub nonce: Option<String>,
     /// `(challenge, method)` with method `S256` or `plain`.
     pub challenge: Option<(String, String)>,
+    /// The authentication contexts the authorize request's `claims` asked for (`acrs`).
+    pub acrs: Vec<String>,
     pub issued: DateTime<Utc>,
     pub redeemed: bool,
 }
@@ -52,6 +54,10 @@ pub struct RefreshGrant {
     pub scope: String,
     pub issued: DateTime<Utc>,
     pub expires: DateTime<Utc>,
+    /// The authentication contexts the sign-in behind the grant met (its `claims`, `oidc::claims`):
+    /// a refresh asking for them gets them again; rotated grants keep them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub acrs: Vec<String>,
 }
 
 /// The consent grants made at run time (see the module documentation). Keys are lower case:
@@ -105,7 +111,7 @@ pub struct Store {
 pub enum CodeLookup {
     Unknown,
     AlreadyRedeemed,
-    Found(AuthCode),
+    Found(Box<AuthCode>),
 }
 
 impl Store {
@@ -150,7 +156,7 @@ impl Store {
             Some(code) if code.redeemed => CodeLookup::AlreadyRedeemed,
             Some(code) => {
                 code.redeemed = true;
-                CodeLookup::Found(code.clone())
+                CodeLookup::Found(Box::new(code.clone()))
             }
         }
     }
@@ -240,6 +246,7 @@ mod tests {
             scope: "openid".into(),
             issued: now,
             expires: now + REFRESH_LIFETIME,
+            acrs: Vec::new(),
         });
         let text = std::fs::read_to_string(&file).unwrap();
         assert!(!text.contains(&token));

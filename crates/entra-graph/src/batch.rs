@@ -139,6 +139,14 @@ impl BatchResponse {
         if self.status == 424 && api.message.is_empty() {
             api.message = "a request it depends on failed".to_string();
         }
+        if self.status == 401 {
+            let challenge = self.header("www-authenticate").and_then(|v| reqwest::header::HeaderValue::from_str(v).ok());
+            api.claims_challenge = challenge.and_then(|v| {
+                let mut headers = reqwest::header::HeaderMap::new();
+                headers.insert(reqwest::header::WWW_AUTHENTICATE, v);
+                crate::challenge::claims_challenge(&headers)
+            });
+        }
         Some(GraphError::Api(Box::new(api)))
     }
 }

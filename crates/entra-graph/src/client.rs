@@ -6,7 +6,8 @@
 //! asks for it, the client-wide throttle gate and concurrency limit, pacing on Graph's
 //! resource-unit budget ([`crate::pacing`]: each attempt waits for its estimated cost to fit,
 //! and its answer's reported units are recorded), the retry
-//! policy ([`crate::retry`], bursts while wary included), one re-send with a new token after a 401, the body
+//! policy ([`crate::retry`], bursts while wary included), one re-send with a new token after a 401
+//! (never after a claims challenge, [`crate::challenge`], which a new token cannot meet), the body
 //! size cap, cancellation, and the decoding of Graph's error envelope. It also
 //! counts the HTTP requests it puts on the wire ([`GraphClient::request_count`]) and the
 //! units Graph charged ([`GraphClient::budget`]).
@@ -334,6 +335,16 @@ impl GraphClient {
                 None
             };
             let request_id = headers.get("request-id").and_then(|v| v.to_str().ok()).map(String::from);
+            if status == 401 {
+                if let Some(claims) = crate::challenge::claims_challenge(&headers) {
+                    // A claims challenge: any token this source can give (a refreshed one included)
+                    // lacks what the tenant asks for; only an interactive sign-in sending these
+                    // claims can. Not re-sent, and the token is not dropped for nothing.
+                    let mut api = decode_api_error(&what, status, request_id, Some(&client_request_id), &bytes);
+                    api.claims_challenge = Some(claims);
+                    return Err(GraphError::Api(Box::new(api)));
+                }
+            }
             if status == 401 && !reauthorized {
                 // A token can end before its `exp` (revocation, clock skew): get a new one and re-send once.
                 reauthorized = true;

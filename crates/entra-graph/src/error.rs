@@ -1,7 +1,8 @@
 //! [`GraphError`]: what went wrong talking to Graph, in Graph's own words.
 //!
 //! Graph's answers keep their `code`, `message`, `request-id`, `client-request-id`
-//! and `date` (an admin pastes the request-id into a support ticket). Every
+//! and `date` (an admin pastes the request-id into a support ticket), and a 401's
+//! claims challenge ([`GraphError::claims_challenge`], [`crate::challenge`]). Every
 //! `Display` names the problem and a fix. No variant ever holds a token: requests
 //! are described by method and path only.
 
@@ -27,6 +28,10 @@ pub struct ApiError {
     pub client_request_id: Option<String>,
     /// When Graph says the error happened (`innerError.date`, as sent).
     pub date: Option<String>,
+    /// A 401's claims challenge (`WWW-Authenticate: Bearer … error="insufficient_claims",
+    /// claims="…"`): the decoded JSON claims request an interactive sign-in must send as its
+    /// `claims` parameter ([`crate::challenge`]). Not secret, but not for messages either.
+    pub claims_challenge: Option<String>,
 }
 
 /// Everything that can go wrong in a Graph call.
@@ -106,6 +111,11 @@ impl GraphError {
             _ => self.api().and_then(|e| e.client_request_id.as_deref()),
         }
     }
+    /// The claims request of Graph's claims challenge (a 401 with `error="insufficient_claims"`):
+    /// the decoded JSON a new interactive sign-in sends as `claims` (see [`crate::challenge`]).
+    pub fn claims_challenge(&self) -> Option<&str> {
+        self.api().and_then(|e| e.claims_challenge.as_deref())
+    }
     /// The HTTP status, if Graph answered.
     pub fn status(&self) -> Option<u16> {
         self.api().map(|e| e.status)
@@ -149,8 +159,11 @@ impl GraphError {
 }
 
 /// The fix to suggest for a Graph failure.
-fn fix(status: u16, code: &str) -> &'static str {
+fn fix(status: u16, code: &str, claims_challenge: bool) -> &'static str {
     match (status, code) {
+        (401, _) if claims_challenge => {
+            "the tenant wants a stronger sign-in for this (a claims challenge, e.g. a Conditional Access authentication context): sign in again, sending its claims"
+        }
         (401, _) => "sign in again",
         (403, _) | (_, "Authorization_RequestDenied") => {
             "the signed-in account or app lacks the permission: grant it (API permissions + admin consent) or use another account"
@@ -185,7 +198,7 @@ impl fmt::Display for ApiError {
             self.status,
             self.code,
             self.message.trim_end_matches('.'),
-            fix(self.status, &self.code),
+            fix(self.status, &self.code, self.claims_challenge.is_some()),
             ids(self.request_id.as_deref(), self.client_request_id.as_deref())
         )
     }
@@ -283,6 +296,7 @@ pub(crate) fn decode_api_error(what: &str, status: u16, header_request_id: Optio
                 request_id: inner.as_ref().and_then(|i| i.request_id.clone()).or(header_request_id),
                 client_request_id: inner.as_ref().and_then(|i| i.client_request_id.clone()).or(client_request_id.map(String::from)),
                 date: inner.and_then(|i| i.date),
+                claims_challenge: None,
             }
         }
         Err(_) => ApiError {
@@ -293,6 +307,7 @@ pub(crate) fn decode_api_error(what: &str, status: u16, header_request_id: Optio
             request_id: header_request_id,
             client_request_id: client_request_id.map(String::from),
             date: None,
+            claims_challenge: None,
         },
     }
 }

@@ -16,6 +16,9 @@
 //!   Graph reports, costs learned per route, the limit learned from Graph's headers, and
 //!   requests admitted as the budget allows ([`GraphClient::budget`] reads the counts).
 //! - [`error`]: [`GraphError`], which keeps Graph's own words and ids.
+//! - [`challenge`]: claims challenges (a 401 with `error="insufficient_claims"`: a Conditional
+//!   Access authentication context, or Continuous Access Evaluation), kept on the error
+//!   ([`GraphError::claims_challenge`]) for an interactive sign-in to send; never re-sent.
 //! - [`receipt`]: [`WriteReceipt`], the `request-id` a write leaves for an audit log.
 //! - [`token`]: the [`TokenSource`] trait and the secret types.
 //! - [`progress`]: the events a long call reports.
@@ -29,6 +32,7 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+pub mod challenge;
 pub mod client;
 pub mod error;
 pub mod models;

@@ -34,6 +34,31 @@ async fn a_second_401_is_an_error_that_says_sign_in_again() {
 }
 
 #[tokio::test]
+async fn a_claims_challenge_is_kept_and_not_re_sent_with_a_new_token() {
+    // Graph's answer to a token without the authentication context a Conditional Access policy
+    // wants (the header as Graph shapes it, the body as Graph was seen to send it).
+    let challenge = r#"Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000", error="insufficient_claims", claims="eyJhY2Nlc3NfdG9rZW4iOnsiYWNycyI6eyJlc3NlbnRpYWwiOnRydWUsInZhbHVlIjoiYzEifX19""#;
+    let mock = Mock::start(move |_, _| {
+        Reply::graph_error(401, "InvalidAuthenticationToken", "Exception of type 'Microsoft.Graph.AGS.Contracts.ClaimsChallengeRequiredException' was thrown.")
+            .header("www-authenticate", challenge)
+    })
+    .await;
+    let s = setup(&mock);
+    let err = s.client.me().await.unwrap_err();
+    assert_eq!(err.claims_challenge(), Some(r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#));
+    assert_eq!((err.status(), err.graph_code()), (Some(401), Some("InvalidAuthenticationToken")));
+    assert_eq!((mock.count(), s.tokens.rejected.load(Ordering::SeqCst)), (1, 0), "no re-send, and the token is not dropped for nothing");
+    assert!(err.to_string().contains("claims challenge"), "{err}");
+    assert!(!err.to_string().contains("acrs"), "the claims themselves are not quoted: {err}");
+
+    // An ordinary 401 still gets its one re-send with a new token, and carries no challenge.
+    let mock = Mock::start(|_, _| Reply::graph_error(401, "InvalidAuthenticationToken", "Access token validation failure.")).await;
+    let s = setup(&mock);
+    let err = s.client.me().await.unwrap_err();
+    assert_eq!((err.claims_challenge(), mock.count()), (None, 2));
+}
+
+#[tokio::test]
 async fn errors_keep_graph_ids_from_inner_error_else_the_header() {
     let mock = Mock::start(|_, i| match i {
         0 => Reply::graph_error(404, "Request_ResourceNotFound", "Resource 'x' does not exist.").header("request-id", "hdr"),

@@ -85,9 +85,11 @@ commands! {
     signin::signin_status() -> signin::SignInStatus;
     signin::sign_in(target: signin::SignInTarget, on_progress: Channel<signin::SignInProgress>) -> signin::Account;
     signin::grant_scopes(account_id: String, scopes: Vec<String>, on_progress: Channel<signin::SignInProgress>) -> signin::Account;
+    signin::step_up(account_id: String, claims: String, on_progress: Channel<signin::SignInProgress>) -> signin::Account;
     signin::cancel_sign_in() -> bool;
     signin::setup_register(source: signin::SetupSource, on_progress: Channel<signin::SetupProgress>) -> signin::Registered;
     signin::setup_commands() -> String;
+    signin::setup_remove(source: signin::SetupSource, application: Option<String>) -> signin::Removed;
     signin::resume_account(account_id: String) -> signin::SignedInUser;
     signin::sign_out(account_id: String) -> ();
     signin::save_preferences(preferences: signin::Preferences) -> ();

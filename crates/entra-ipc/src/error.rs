@@ -30,6 +30,11 @@ pub struct IpcError {
     pub client_request_id: Option<String>,
     /// With `missing_scope`: the delegated scopes a new sign-in asks for ("Grant access").
     pub scopes_to_grant: Option<Vec<String>>,
+    /// With `claims_required`: the claims request (JSON) of Graph's claims challenge, which
+    /// "Sign in again" sends back (`step_up`). Not shown to the person. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub claims_challenge: Option<String>,
 }
 
 impl From<Error> for IpcError {
@@ -44,6 +49,7 @@ impl From<Error> for IpcError {
             request_id: graph.and_then(|g| g.request_id.clone()),
             client_request_id: graph.and_then(|g| g.client_request_id.clone()),
             scopes_to_grant: err.scopes_to_grant().map(<[String]>::to_vec),
+            claims_challenge: err.claims_challenge().map(String::from),
         }
     }
 }
@@ -80,6 +86,16 @@ mod tests {
         });
         let json = serde_json::to_value(IpcError::from(err)).unwrap();
         assert_eq!((json["code"].as_str(), json["requestId"].as_str(), json["clientRequestId"].as_str()), (Some("graph"), Some("r-1"), Some("c-1")));
+        assert_eq!(json["scopesToGrant"], serde_json::Value::Null);
+        assert!(json.get("claimsChallenge").is_none(), "absent unless there is one: {json}");
+    }
+
+    #[test]
+    fn a_claims_challenge_travels_for_sign_in_again() {
+        let claims = r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#;
+        let err = Error::new(ErrorCode::ClaimsRequired, "sign in again").with_claims_challenge(claims.into());
+        let json = serde_json::to_value(IpcError::from(err)).unwrap();
+        assert_eq!((json["code"].as_str(), json["claimsChallenge"].as_str()), (Some("claims_required"), Some(claims)));
         assert_eq!(json["scopesToGrant"], serde_json::Value::Null);
     }
 

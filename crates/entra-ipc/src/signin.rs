@@ -6,5 +6,5 @@
 pub use entra_core::accounts::{Account, AccountKind, AppCredentialRef};
 pub use entra_core::preferences::{Preferences, Screen};
 pub use entra_core::signin::{DefaultTenant, SignInStatus, SignInTarget, SignedInUser};
-pub use entra_core::setup::{Registered, Registration, SetupProgress, SetupSource};
+pub use entra_core::setup::{Registered, Registration, Removed, SetupProgress, SetupSource};
 pub use entra_core::SignInProgress;

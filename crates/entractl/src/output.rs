@@ -34,8 +34,13 @@ pub fn print_json_or_fail(result: Result<impl Serialize, Error>) -> ExitCode {
 }
 
 /// A failure as every entractl command reports it: `error[code]: message` on stderr, exit 2.
+/// A claims challenge's claims request follows on a line of its own, quoted for the shell, for
+/// `entractl login --claims` (the message only says there is one).
 pub fn fail(err: &Error) -> ExitCode {
     eprintln!("error[{}]: {}", err.code(), err.message());
+    if let Some(claims) = err.claims_challenge() {
+        eprintln!("claims request: {}", shell_word(claims));
+    }
     ExitCode::from(2)
 }
 

@@ -96,6 +96,64 @@ async fn login_no_browser_whoami_accounts_logout() {
     tenant.shutdown().await;
 }
 
+/// `entractl login --no-browser` with `extra` flags, the browser step done by the demo's
+/// browser as the demo admin; the account's JSON and the URL it printed.
+async fn login(data: &std::path::Path, info: &entra_demo::DemoInfo, extra: &[&str]) -> (serde_json::Value, String) {
+    let mut args = vec!["login", "--no-browser", "--timeout", "60", "--authority", &info.authority, "--client-id", &info.public_client_id, "--graph-url", &info.graph];
+    args.extend_from_slice(extra);
+    let mut login = entractl(data).args(&args).spawn().unwrap();
+    let mut stderr = BufReader::new(login.stderr.take().unwrap()).lines();
+    let mut seen = String::new();
+    let url = loop {
+        let line = tokio::time::timeout(std::time::Duration::from_secs(30), stderr.next_line()).await.expect("login prints the URL").unwrap();
+        let line = line.unwrap_or_else(|| panic!("login ended before printing a URL; stderr: {seen}"));
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.starts_with("http://") || line.starts_with("https://") {
+            break line;
+        }
+    };
+    DemoBrowser::new(None).unwrap().sign_in(&url, &info.user.username, &info.user.password).await.unwrap();
+    let mut stdout = String::new();
+    login.stdout.take().unwrap().read_to_string(&mut stdout).await.unwrap();
+    assert!(login.wait().await.unwrap().success(), "login failed: {seen}");
+    (serde_json::from_str(&stdout).unwrap(), url)
+}
+
+/// A Conditional Access claims challenge from the command line: a command refused with one exits
+/// 2 `claims_required` and prints the claims request; `login --claims` with it signs in meeting it,
+/// and the next commands (new processes, whose tokens come from the refresh token) keep meeting it.
+#[tokio::test]
+async fn a_claims_challenge_is_met_by_login_claims_for_later_commands_too() {
+    let tenant = entra_demo::start(entra_demo::DemoOptions { seed: 33, ..Default::default() }).await.unwrap();
+    let info = tenant.info().clone();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let (account, _) = login(&data, &info, &[]).await;
+    let id = account["id"].as_str().unwrap().to_string();
+    tenant.set_faults(entra_demo::Faults { require_auth_context: Some("c1".into()), ..Default::default() }).unwrap();
+
+    let (code, _, err) = run(&data, &["whoami", "--account", &id]).await;
+    assert_eq!(code, 2, "{err}");
+    assert!(err.starts_with("error[claims_required]: A Conditional Access policy of your tenant wants a stronger sign-in"), "{err}");
+    let claims = r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#;
+    assert!(err.contains(&format!("\nclaims request: '{claims}'\n")), "the claims request, quoted for the shell: {err}");
+
+    let (account, url) = login(&data, &info, &["--claims", claims]).await;
+    assert_eq!(account["id"], id.as_str(), "the same account");
+    assert_eq!(account["stepUpClaims"], claims);
+    assert!(url::Url::parse(&url).unwrap().query_pairs().any(|(k, v)| k == "claims" && v == claims), "{url}");
+    for _ in 0..2 {
+        let (code, who, err) = run(&data, &["whoami", "--account", &id]).await;
+        assert_eq!(code, 0, "a new process meets it too: {err}");
+        assert_eq!(who["me"]["userPrincipalName"], info.user.username.as_str());
+    }
+    let (code, _, err) = run(&data, &["login", "--no-browser", "--claims", "c1", "--authority", &info.authority, "--client-id", &info.public_client_id]).await;
+    assert_eq!(code, 2);
+    assert!(err.starts_with("error[invalid_input]: --claims takes"), "{err}");
+    tenant.shutdown().await;
+}
+
 #[tokio::test]
 async fn errors_exit_2_with_the_fix() {
     let tenant = entra_demo::start(entra_demo::DemoOptions { seed: 32, tls: true, ..Default::default() }).await.unwrap();

@@ -201,7 +201,10 @@ async fn setup_as_an_account_registers_once_signs_in_with_consent_and_removes_on
     assert!(tenant.application(&foreign.object_id).is_some(), "the foreign registration is still there");
 
     // The next sign-in to the tenant uses the saved client ID, and --prompt consent reaches Entra.
-    let (signed_in, url, consent) = login(&data, &info, &["--authority", &info.authority, "--graph-url", &info.graph, "--prompt", "consent"]).await;
+    // A sign-in asks only for User.Read unless told more: this one also asks to write applications
+    // (to remove the registration below), and the consent page lists what it asks.
+    let (signed_in, url, consent) =
+        login(&data, &info, &["--authority", &info.authority, "--graph-url", &info.graph, "--prompt", "consent", "--scopes", "Application.ReadWrite.All"]).await;
     assert!(url.contains(&format!("client_id={client_id}")) && url.contains("prompt=consent"), "{url}");
     let consent = consent.expect("the admin was asked to consent");
     assert!(consent.permissions.iter().any(|p| p == "Application.ReadWrite.All"), "{consent:?}");

@@ -5,7 +5,7 @@
 
 use crate::browser::SignInBrowser;
 use crate::state::AppState;
-use entra_ipc::signin::{Account, Preferences, Registered, SetupProgress, SetupSource, SignInProgress, SignInStatus, SignInTarget, SignedInUser};
+use entra_ipc::signin::{Account, Preferences, Registered, Removed, SetupProgress, SetupSource, SignInProgress, SignInStatus, SignInTarget, SignedInUser};
 use entra_ipc::IpcError;
 use tauri::ipc::Channel;
 use tauri::State;
@@ -43,6 +43,20 @@ pub async fn grant_scopes(
     Ok(state.signin.grant(&account_id, &scopes, &SignInBrowser, &report).await?)
 }
 
+/// "Sign in again" after a claims challenge (`claimsChallenge`): the same person signs in sending
+/// its claims, so the new token meets the tenant's Conditional Access policy.
+#[tauri::command]
+#[tracing::instrument(skip(state, claims, on_progress), err(Debug))]
+pub async fn step_up(
+    state: State<'_, AppState>,
+    account_id: String,
+    claims: String,
+    on_progress: Channel<SignInProgress>,
+) -> Result<Account, IpcError> {
+    let report = move |p: SignInProgress| drop(on_progress.send(p));
+    Ok(state.signin.step_up(&account_id, &claims, &SignInBrowser, &report).await?)
+}
+
 /// The set-up assistant: registers Entra Desk in the tenant (or finds it) as an account or the Azure CLI.
 #[tauri::command]
 #[tracing::instrument(skip(state, on_progress), err(Debug))]
@@ -53,6 +67,13 @@ pub async fn setup_register(
 ) -> Result<Registered, IpcError> {
     let report = move |p: SetupProgress| drop(on_progress.send(p));
     Ok(state.signin.register(source, &report).await?)
+}
+
+/// "Remove this registration": deletes the one the assistant made (never another) and forgets its client ID.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(Debug))]
+pub async fn setup_remove(state: State<'_, AppState>, source: SetupSource, application: Option<String>) -> Result<Removed, IpcError> {
+    Ok(state.signin.remove_registration(source, application).await?)
 }
 
 /// The same registration as Azure CLI commands.

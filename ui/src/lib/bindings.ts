@@ -58,7 +58,14 @@ lastUsed: string,
 /**
  * True for an account of the app's built-in demo tenant (which must be running to refresh).
  */
-demoTenant: boolean, };
+demoTenant: boolean, 
+/**
+ * The claims request (JSON) of the account's last step-up sign-in: the claims challenge it
+ * met (a Conditional Access authentication context, [`crate::signin::SignIn::step_up`]).
+ * Every refresh sends it again, so the renewed access tokens keep meeting it; a sign-in
+ * without one clears it. Not secret.
+ */
+stepUpClaims?: string, };
 
 export type AccountKind = "interactive" | "appOnly";
 
@@ -654,7 +661,7 @@ kind: MemberKind,
  */
 userPrincipalName: string | null, };
 
-export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "wrong_tenant" | "store_moved" | "not_leader" | "cancelled" | "missing_scope" | "missing_role" | "internal";
+export type ErrorCode = "config" | "invalid_input" | "keychain" | "network" | "identity" | "sign_in_cancelled" | "sign_in_timeout" | "not_signed_in" | "graph" | "storage" | "wrong_tenant" | "store_moved" | "not_leader" | "cancelled" | "missing_scope" | "missing_role" | "claims_required" | "internal";
 
 export type ExpiringCredential = { 
 /**
@@ -1098,7 +1105,12 @@ clientRequestId: string | null,
 /**
  * With `missing_scope`: the delegated scopes a new sign-in asks for ("Grant access").
  */
-scopesToGrant: Array<string> | null, };
+scopesToGrant: Array<string> | null, 
+/**
+ * With `claims_required`: the claims request (JSON) of Graph's claims challenge, which
+ * "Sign in again" sends back (`step_up`). Not shown to the person. Absent otherwise.
+ */
+claimsChallenge?: string, };
 
 export type IssueRequest = { 
 /**
@@ -1633,6 +1645,29 @@ created: boolean, };
 
 export type Relocation = "moved" | "copied";
 
+export type Removed = { 
+/**
+ * Its application (client) ID.
+ */
+clientId: string, 
+/**
+ * Its application object's ID.
+ */
+objectId: string, 
+/**
+ * The tenant it was in.
+ */
+tenantId: string, 
+/**
+ * True when its client ID was saved for the tenant and has been forgotten.
+ */
+forgotten: boolean, 
+/**
+ * Remembered accounts that signed in through it: they cannot renew their session now, and
+ * must sign in again through another registration.
+ */
+accountsToSignInAgain: Array<string>, };
+
 export type ResolvedNames = { 
 /**
  * In the asked order; `display_name` is `None` for an ID the cache does not know.
@@ -1983,9 +2018,11 @@ export interface Commands {
   signin_status: { args: Record<string, never>; result: SignInStatus };
   sign_in: { args: { target: SignInTarget; onProgress: Channel<SignInProgress> }; result: Account };
   grant_scopes: { args: { accountId: string; scopes: Array<string>; onProgress: Channel<SignInProgress> }; result: Account };
+  step_up: { args: { accountId: string; claims: string; onProgress: Channel<SignInProgress> }; result: Account };
   cancel_sign_in: { args: Record<string, never>; result: boolean };
   setup_register: { args: { source: SetupSource; onProgress: Channel<SetupProgress> }; result: Registered };
   setup_commands: { args: Record<string, never>; result: string };
+  setup_remove: { args: { source: SetupSource; application: string | null }; result: Removed };
   resume_account: { args: { accountId: string }; result: SignedInUser };
   sign_out: { args: { accountId: string }; result: void };
   save_preferences: { args: { preferences: Preferences }; result: void };

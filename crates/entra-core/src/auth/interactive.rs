@@ -3,7 +3,7 @@
 //!
 //! Steps: discover the provider; bind the loopback listener (which fixes the
 //! redirect URI's port); build the authorize URL with `state`, `nonce` and the
-//! PKCE challenge; open the browser; wait for the redirect (state checked,
+//! PKCE challenge (and `claims`, when a claims challenge is being met); open the browser; wait for the redirect (state checked,
 //! cancellable, timed out); redeem the code from Rust (never from a web page,
 //! see AADSTS9002326) with the verifier; verify the ID token. Every step
 //! honours the cancellation token.
@@ -33,11 +33,16 @@ pub struct SignInOptions {
     pub prompt: Option<String>,
     /// A `login_hint` (user name) for the provider's page.
     pub login_hint: Option<String>,
+    /// A claims request (JSON, OpenID Connect Core §5.5) sent as the `claims` parameter, only
+    /// when set: the claims challenge of a Graph refusal ([`crate::Error::claims_challenge`]),
+    /// so the new tokens meet what the tenant's Conditional Access policy asks for. The account
+    /// remembers it ([`crate::accounts::Account::step_up_claims`]).
+    pub claims: Option<String>,
 }
 
 impl Default for SignInOptions {
     fn default() -> Self {
-        SignInOptions { timeout: DEFAULT_TIMEOUT, prompt: Some("select_account".into()), login_hint: None }
+        SignInOptions { timeout: DEFAULT_TIMEOUT, prompt: Some("select_account".into()), login_hint: None, claims: None }
     }
 }
 
@@ -98,6 +103,9 @@ pub async fn sign_in(
     }
     if let Some(hint) = &options.login_hint {
         request = request.add_extra_param("login_hint", hint.clone());
+    }
+    if let Some(claims) = &options.claims {
+        request = request.add_extra_param("claims", claims.clone());
     }
     let (authorize_url, state) = request.url();
 

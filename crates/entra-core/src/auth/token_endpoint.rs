@@ -239,13 +239,24 @@ pub fn map_token_error(err: RequestTokenError<HttpClientError<reqwest::Error>, P
     }
 }
 
-/// Redeems a refresh token. `invalid_grant` (expired, revoked) becomes [`ErrorCode::NotSignedIn`].
-pub async fn refresh(http: &reqwest::Client, client: &OAuthClient, refresh_token: &RefreshToken, scopes: &[String], now: DateTime<Utc>) -> Result<Tokens> {
+/// Redeems a refresh token, sending `claims` (a step-up's claims request) when given.
+/// `invalid_grant` (expired, revoked; or the claims need the person again) becomes
+/// [`ErrorCode::NotSignedIn`].
+pub async fn refresh(
+    http: &reqwest::Client,
+    client: &OAuthClient,
+    refresh_token: &RefreshToken,
+    scopes: &[String],
+    claims: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Tokens> {
     let rt = oauth2::RefreshToken::new(refresh_token.expose().to_string());
     let token_http = TokenHttp(http.clone());
-    let response = client
-        .exchange_refresh_token(&rt)
-        .add_scopes(scopes.iter().cloned().map(Scope::new))
+    let mut request = client.exchange_refresh_token(&rt).add_scopes(scopes.iter().cloned().map(Scope::new));
+    if let Some(claims) = claims {
+        request = request.add_extra_param("claims", claims.to_string());
+    }
+    let response = request
         .request_async(&token_http)
         .await
         .map_err(|e| {

@@ -3,7 +3,10 @@
 //!
 //! Rules: refresh tokens go only to the keychain (rewritten on every rotation);
 //! access tokens stay in memory and are refreshed silently when less than the
-//! refresh margin of their life remains. Each account has its own async lock,
+//! refresh margin of their life remains. A sign-in replaces every access token
+//! the account held (a step-up's is the one used next), and a refresh sends the
+//! account's step-up claims again (`Account::step_up_claims`), so a renewed token
+//! keeps meeting the Conditional Access policy the step-up met. Each account has its own async lock,
 //! so two callers never redeem the same refresh token at once (a provider that
 //! revokes rotated tokens would sign the loser out), and sign-out takes the same
 //! lock ([`TokenCache::begin_sign_out`]), so a refresh in flight finishes (and
@@ -165,7 +168,7 @@ impl TokenCache {
         let http = crate::http::client(account.ca_cert.as_deref())?;
         let metadata = self.providers.metadata(&http, &account.discovery_candidates()).await?;
         let client = oauth_client(&account.client_id, &metadata.authorization_endpoint, &metadata.token_endpoint, None);
-        let tokens = token_endpoint::refresh(&http, &client, &rt, scopes, now).await.inspect_err(|e| {
+        let tokens = token_endpoint::refresh(&http, &client, &rt, scopes, account.step_up_claims.as_deref(), now).await.inspect_err(|e| {
             if e.code() == ErrorCode::NotSignedIn {
                 tracing::info!(account = %account.id, "the refresh token was refused; the account must sign in again");
             }

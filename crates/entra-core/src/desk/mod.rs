@@ -139,6 +139,8 @@ impl Desk {
     ///
     /// `opener` opens the authorize URL; `progress` is told each step; `cancel` aborts
     /// ([`ErrorCode::SignInCancelled`]); after `options.timeout` it fails with [`ErrorCode::SignInTimeout`].
+    /// The account's tokens are replaced by the new ones, whatever it held (for every scope set),
+    /// so a step-up's access token is the one used next.
     pub async fn sign_in_interactive(
         &self,
         profile: &Profile,
@@ -150,7 +152,9 @@ impl Desk {
         let http = crate::http::client(profile.ca_cert.as_deref())?;
         let providers = self.inner.tokens.providers();
         let outcome = interactive::sign_in(&http, providers, profile, opener, cancel, progress, &options, &*self.inner.clock).await?;
-        let account = Account::interactive(profile, &outcome.claims, outcome.metadata.metadata_url.clone(), self.inner.clock.now());
+        let mut account = Account::interactive(profile, &outcome.claims, outcome.metadata.metadata_url.clone(), self.inner.clock.now());
+        // A step-up's claims stay with the account, so its refreshes keep asking for them.
+        account.step_up_claims = options.claims.clone();
         let tokens = outcome.tokens;
         self.inner.tokens.signed_in(&account, tokens.access_token, tokens.expires_at, tokens.refresh_token.as_ref(), None).await?;
         self.with_accounts(|a| a.upsert(account.clone()))?;
@@ -221,6 +225,12 @@ impl Desk {
     /// on. Called by the sign-in service each time it starts or finds the tenant.
     pub fn set_demo_tenant(&self, endpoints: DemoEndpoints) {
         *self.inner.demo_tenant.write().unwrap_or_else(|p| p.into_inner()) = Some(endpoints);
+    }
+
+    /// Where the demo tenant running in this process is, once the sign-in service has started
+    /// or found it; `None` before that.
+    pub fn demo_tenant(&self) -> Option<DemoEndpoints> {
+        self.inner.demo_tenant.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// The remembered accounts, most recently used first, as remembered: a demo account's

@@ -105,6 +105,20 @@ pub fn assert_no_secret_on_disk(dir: &Path, secrets: &[&str]) {
     entra_testkit::assert_nothing_secret_under(dir, &entra_testkit::Needle::numbered(secrets));
 }
 
+/// A sign-in service for accounts at a tenant given by its addresses: the embedded demo tenant is
+/// never asked for.
+pub struct NoEmbeddedDemo;
+
+#[async_trait::async_trait]
+impl entra_core::signin::DemoTenant for NoEmbeddedDemo {
+    async fn target(&self) -> entra_core::Result<entra_core::signin::DemoTarget> {
+        Err(entra_core::Error::internal("the test has no embedded demo tenant"))
+    }
+    fn username(&self) -> String {
+        String::new()
+    }
+}
+
 /// A world whose demo tenant has `apps` generated app registrations (TLS, for app-only sign-in).
 pub async fn world_with_apps(seed: u64, apps: usize) -> World {
     let tenant = entra_demo::start(DemoOptions { tls: true, seed, apps, ..Default::default() }).await.expect("demo tenant starts");

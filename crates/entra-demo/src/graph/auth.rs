@@ -23,6 +23,9 @@ pub struct Caller {
     /// The calling app's object: the service principal's object id (app-only
     /// `oid`), used for `Application.ReadWrite.OwnedBy` owner checks.
     pub sp_oid: Option<String>,
+    /// The Conditional Access authentication contexts the token's `acrs` claim says were met
+    /// (`conditional_access`).
+    pub acrs: Vec<String>,
 }
 
 impl Caller {
@@ -95,5 +98,10 @@ pub async fn authenticate(state: &Shared, graph: &GraphRequest, headers: &Header
         permissions,
         sub: claims["sub"].as_str().map(str::to_string),
         sp_oid: if app_only { claims["oid"].as_str().map(str::to_string) } else { None },
+        acrs: match &claims["acrs"] {
+            serde_json::Value::Array(values) => values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            serde_json::Value::String(value) => vec![value.clone()],
+            _ => Vec::new(),
+        },
     })
 }

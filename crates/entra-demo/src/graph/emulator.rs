@@ -11,7 +11,9 @@
 //!   delta link answer 410 Gone; `{"only_paths":["removePassword"],"throttle_fraction":0.5}`
 //!   throttles only the requests whose path contains `removePassword` (`only_methods`
 //!   likewise); `{"lose_answers":1,"only_paths":["addPassword"]}` carries out the next
-//!   addPassword and answers 504 instead of its result. Beside the faults, the same
+//!   addPassword and answers 504 instead of its result; `{"require_auth_context":"c1"}` makes
+//!   Graph answer a person's token without that authentication context 401 with a claims
+//!   challenge (`conditional_access`; `null` lifts it). Beside the faults, the same
 //!   JSON carries Graph's throttling model (`throttling`): `"graph_throttling": true|false`
 //!   and `"graph_throttling_limit": n|null` (resource units per 10 s per app; `null`: by
 //!   tenant size); changing either refills the model's buckets.

@@ -53,6 +53,13 @@
 //! can lose its answer (a 504 item inside the 200 `$batch`); the outer `$batch`
 //! cannot.
 //!
+//! **Conditional Access.** `require_auth_context: "c1"` makes Graph require that authentication
+//! context of people's tokens (their `acrs` claim) for the requests `only_paths`/`only_methods`
+//! select, as a policy on a protected action does: a token without it is answered 401 with a
+//! claims challenge, before any other fault (`conditional_access` has Graph's answer and the
+//! sources). `null` lifts it. The authorize endpoint issues `acrs` to a sign-in that asks for it
+//! in its `claims` parameter.
+//!
 //! **Graph's throttling model** (`throttling`: resource-unit buckets per app) is
 //! not a random fault and is independent of these settings (`only_paths` and
 //! `only_methods` do not narrow it); it is switched through the same control route,
@@ -141,6 +148,10 @@ pub struct Faults {
     /// The next this-many Graph requests that `only_paths`/`only_methods` select are carried
     /// out, then answered 504 instead of their result (counts down; see the module doc).
     pub lose_answers: u32,
+    /// A Conditional Access requirement: the authentication context (`c1`–`c99`) a person's
+    /// token must carry in `acrs` for the requests `only_paths`/`only_methods` select; without
+    /// it Graph answers 401 with a claims challenge (`conditional_access`). `None`: no requirement.
+    pub require_auth_context: Option<String>,
 }
 
 /// A partial update: absent fields keep their value.
@@ -161,11 +172,14 @@ pub struct FaultsPatch {
     /// Its resource units per 10 s; `null` goes back to the limit by tenant size.
     #[serde(default, deserialize_with = "present")]
     graph_throttling_limit: Option<Option<u32>>,
+    /// The authentication context Graph requires (`"c1"`); `null` lifts the requirement.
+    #[serde(default, deserialize_with = "present")]
+    require_auth_context: Option<Option<String>>,
 }
 
 /// A field that is present (`null` included) is `Some`; an absent one stays `None` by default.
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<u32>>, D::Error> {
-    Option::<u32>::deserialize(d).map(Some)
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 impl FaultsPatch {
@@ -185,6 +199,9 @@ impl Faults {
                 return Err(format!("{name} must be between 0.0 and 1.0, not {v}"));
             }
         }
+        if let Some(context) = self.require_auth_context.as_deref().filter(|c| !super::conditional_access::is_auth_context(c)) {
+            return Err(format!("require_auth_context must be an authentication context ID from c1 to c99, not '{context}'"));
+        }
         Ok(())
     }
 
@@ -199,6 +216,7 @@ impl Faults {
             only_paths: patch.only_paths.unwrap_or_else(|| self.only_paths.clone()),
             only_methods: patch.only_methods.unwrap_or_else(|| self.only_methods.clone()),
             lose_answers: patch.lose_answers.unwrap_or(self.lose_answers),
+            require_auth_context: patch.require_auth_context.unwrap_or_else(|| self.require_auth_context.clone()),
         }
     }
 

@@ -1,7 +1,9 @@
 //! The middleware of the Graph router: counts every request in the stats,
 //! judges at arrival (before any injected latency) whether it is an early
-//! retry, then applies the tenant's faults (latency, 429, 503, a lost answer: the
-//! request carried out and answered 504) as decided by `faults` (only to the
+//! retry, answers a claims challenge when the tenant requires an authentication
+//! context the token lacks (`conditional_access`), then applies the tenant's
+//! faults (latency, 429, 503, a lost answer: the request carried out and
+//! answered 504) as decided by `faults` (only to the
 //! requests `only_paths`/`only_methods` select), and records the client's
 //! stay-away deadline when a 429/503 is delivered. The outer `$batch` request is
 //! counted and judged but never faulted; its items are, one by one, and their
@@ -14,6 +16,7 @@
 //! one. Every answer of a request (faulted or not) carries its `x-ms-resource-unit`;
 //! the outer `$batch` carries only `x-ms-throttle-limit-percentage`, when past 80 %.
 
+use super::conditional_access;
 use super::faults::{batch_retry_after, BatchItem, Caller, Decision};
 use super::throttling::{self, Verdict};
 use super::GraphRequest;
@@ -61,6 +64,14 @@ pub async fn layer(State(state): State<Shared>, request: Request, next: Next) ->
     // Judged at arrival, before the injected latency: a request that arrived before a 429 was
     // delivered is not early, however long it then waits here. Batch items arrive with their batch.
     let early = !batch_item && state.faults.early(&caller, &state.stats);
+    // Conditional Access before any fault: a token without the required authentication context
+    // is refused whatever the service's state (`conditional_access`).
+    let settings = state.faults.settings();
+    if let Some(context) = settings.require_auth_context.as_deref().filter(|_| settings.applies_to(request.method().as_str(), &path)) {
+        if let Some(challenge) = conditional_access::check(&state, request.headers(), context).await {
+            return challenge;
+        }
+    }
     if path == "/$batch" {
         let mut response = next.run(request).await;
         if let Some(used) = state.throttling.used(&client, Instant::now()) {
@@ -70,7 +81,6 @@ pub async fn layer(State(state): State<Shared>, request: Request, next: Next) ->
     }
     let method = request.method().as_str().to_string();
     let cost = throttling::cost(&method, &path, request.uri().query());
-    let settings = state.faults.settings();
     let latency = if settings.applies_to(&method, &path) { settings.latency_ms } else { 0 };
     if latency > 0 {
         tokio::time::sleep(Duration::from_millis(latency)).await;

@@ -25,13 +25,16 @@
 //! - `faults`, `stats`: fault injection and request counts, applied to every
 //!   request by `middleware` (the `/_emulator` control routes are in `emulator`,
 //!   behind the per-run secret of `emulator_token`); `throttling`: Graph's
-//!   resource-unit buckets per app, their costs and headers, charged by `middleware`.
+//!   resource-unit buckets per app, their costs and headers, charged by `middleware`;
+//!   `conditional_access`: the claims challenge for a token without the authentication
+//!   context a Conditional Access requirement (a fault setting) wants, also applied by `middleware`.
 
 mod app_create;
 mod applications;
 mod auth;
 mod batch;
 mod collection;
+pub mod conditional_access;
 mod credentials;
 mod ctx;
 mod dates;

@@ -24,6 +24,9 @@
 //! carries is not documented, so the demo names the reason). `prompt=none`
 //! with consent missing redirects `consent_required` AADSTS65001.
 //!
+//! A `claims` parameter asking for authentication contexts in the access token (after a
+//! claims challenge, `oidc::claims`) travels with the code: its access token carries them.
+//!
 //! Redirect URI matching (REFERENCE.md §1): exact match (URL-normalised), or,
 //! for registered `http://localhost` / `http://127.0.0.1` URIs, the same host
 //! and case-sensitive path with any port. `localhost` and `127.0.0.1` are
@@ -32,6 +35,7 @@
 use crate::accounts::PasswordCheck;
 use crate::clock::entra_timestamp;
 use crate::directory::{App, User};
+use crate::oidc::claims;
 use crate::oidc::clients;
 use crate::oidc::consent::{self, Prompt, Verdict};
 use crate::oidc::errors::{self, AadError, ErrorContext};
@@ -73,6 +77,8 @@ struct AuthRequest {
     challenge: Option<(String, String)>,
     prompt: Option<String>,
     login_hint: Option<String>,
+    /// The authentication contexts its `claims` parameter asks for (`oidc::claims`).
+    acrs: Vec<String>,
     /// The request's parameters, re-sent by the sign-in form.
     fields: Vec<(String, String)>,
 }
@@ -179,6 +185,7 @@ fn validate(state: &Shared, tenant: &str, params: Vec<(String, String)>) -> Resu
             Some((challenge.to_string(), method.to_string()))
         }
     };
+    let acrs = param(&params, "claims").map(claims::requested_acrs).transpose().map_err(|e| fail(mode, e))?.unwrap_or_default();
     let prompt = param(&params, "prompt").map(str::to_ascii_lowercase);
     if let (Some(prompt), Some(supported)) = (&prompt, &state.prompt_values) {
         if !supported.iter().any(|v| v.eq_ignore_ascii_case(prompt)) {
@@ -198,6 +205,7 @@ fn validate(state: &Shared, tenant: &str, params: Vec<(String, String)>) -> Resu
         challenge,
         prompt,
         login_hint: param(&params, "login_hint").map(str::to_string),
+        acrs,
         fields: params,
     })
 }
@@ -282,6 +290,7 @@ fn complete(state: &Shared, req: &AuthRequest, user_oid: &str) -> Response {
         user_oid: user_oid.to_string(),
         nonce: req.nonce.clone(),
         challenge: req.challenge.clone(),
+        acrs: req.acrs.clone(),
         issued: state.clock.now(),
         redeemed: false,
     });

@@ -420,6 +420,19 @@ fn consent_missing_text(client_id: &str, app_name: &str) -> String {
     )
 }
 
+/// A refresh whose `claims` ask for an authentication context the sign-in behind the refresh
+/// token did not meet: the person must sign in again (interactively, with the claims). Entra's
+/// multifactor wording and MSAL's `basic_action` classification, as Entra was seen to answer a
+/// Conditional Access requirement at the token endpoint.
+pub fn step_up_required(resource: &str) -> AadError {
+    AadError::new(
+        "invalid_grant",
+        50076,
+        format!("Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '{resource}'."),
+    )
+    .with_suberror("basic_action")
+}
+
 /// The user chose Cancel on the consent page.
 pub fn consent_declined() -> AadError {
     AadError::new("access_denied", 65004, "User declined to consent to access the app.").with_suberror("cancel")

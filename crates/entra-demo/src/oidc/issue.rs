@@ -57,7 +57,8 @@ pub struct DelegatedTokens {
 }
 
 /// Access token for Graph (+ ID token when `openid` was asked) for `user` via `app`, carrying the
-/// Graph permissions `graph` (what the client holds for the user: `oidc::consent`).
+/// Graph permissions `graph` (what the client holds for the user: `oidc::consent`) and, when the
+/// sign-in asked for them (`oidc::claims`), the authentication contexts `acrs`.
 #[allow(clippy::too_many_arguments)]
 pub fn delegated(
     state: &AppState,
@@ -67,6 +68,7 @@ pub fn delegated(
     scopes: &Delegated,
     graph: &[&str],
     nonce: Option<&str>,
+    acrs: &[String],
     auth: ClientAuth,
 ) -> anyhow::Result<DelegatedTokens> {
     let now = state.clock.now();
@@ -76,7 +78,7 @@ pub fn delegated(
     let issuer = state.issuer();
     let scp = scopes.scp(graph);
     let sub = pairwise_sub(tid, &user.oid, &app.app_id);
-    let access = json!({
+    let mut access = json!({
         "aud": GRAPH_APP_ID,
         "iss": issuer,
         "iat": iat,
@@ -95,6 +97,9 @@ pub fn delegated(
         "uti": opaque(16),
         "ver": "2.0",
     });
+    if !acrs.is_empty() {
+        access["acrs"] = acrs.into();
+    }
     let access_token = sign(key, &access)?;
 
     let id_token = if scopes.openid {

@@ -4,9 +4,11 @@
 //! secrets are checked), consent (`consent`: what a client holds for a user,
 //! over `permissions`, the Graph delegated permissions sign-in accepts,
 //! a view of `inventory::graph_permissions`), the JWTs it mints,
-//! scopes, and the AADSTS error catalogue.
+//! scopes, the `claims` parameter (`claims`: the authentication contexts a
+//! stepped-up sign-in asks for), and the AADSTS error catalogue.
 
 pub mod authorize;
+pub mod claims;
 pub mod clients;
 pub mod consent;
 pub mod discovery;

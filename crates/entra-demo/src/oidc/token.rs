@@ -288,7 +288,7 @@ async fn authorization_code(state: &Shared, app: &App, req: &Request, auth: Clie
     let code = match state.store.take_code(code_value) {
         CodeLookup::Unknown => return Err(errors::code_invalid()),
         CodeLookup::AlreadyRedeemed => return Err(errors::code_redeemed()),
-        CodeLookup::Found(code) => code,
+        CodeLookup::Found(code) => *code,
     };
     if state.clock.now() > code.issued + CODE_LIFETIME {
         return Err(errors::code_expired());
@@ -310,7 +310,8 @@ async fn authorization_code(state: &Shared, app: &App, req: &Request, auth: Clie
     let user = state.dir.user_by_oid(&code.user_oid).ok_or_else(errors::code_invalid)?;
     let user = user.clone();
     let graph = consent::token_permissions(state, app, &user.oid, &scopes)?;
-    delegated_response(state, app, &user, &scopes, &graph, &at_authorize, code.nonce.as_deref(), auth, req).await
+    let issued = Issued { nonce: code.nonce.as_deref(), acrs: &code.acrs, grant_acrs: &code.acrs };
+    delegated_response(state, app, &user, &scopes, &graph, &at_authorize, issued, auth, req).await
 }
 
 /// The scope of a redemption: the token request's `scope` when given (one
@@ -349,7 +350,24 @@ async fn refresh_token(state: &Shared, app: &App, req: &Request, auth: ClientAut
     let graph = consent::token_permissions(state, app, &user.oid, &scopes)?;
     // A refresh always yields a new refresh token.
     scopes.offline_access = true;
-    delegated_response(state, app, &user, &scopes, &graph, &original, None, auth, req).await
+    // `claims` may ask again for the authentication contexts the grant's sign-in met; asking for
+    // another one needs the person at /authorize.
+    let asked = req.get("claims").map(crate::oidc::claims::requested_acrs).transpose()?.unwrap_or_default();
+    if asked.iter().any(|a| !grant.acrs.contains(a)) {
+        return Err(errors::step_up_required(scopes::GRAPH_APP_ID));
+    }
+    let issued = Issued { nonce: None, acrs: &asked, grant_acrs: &grant.acrs };
+    delegated_response(state, app, &user, &scopes, &graph, &original, issued, auth, req).await
+}
+
+/// What a redemption carries into its tokens besides the scopes: the ID token's `nonce`, the
+/// access token's `acrs` (the authentication contexts asked for in `claims`, at `/authorize` for a
+/// code, at the token endpoint for a refresh) and those the refresh grant remembers.
+#[derive(Clone, Copy)]
+struct Issued<'a> {
+    nonce: Option<&'a str>,
+    acrs: &'a [String],
+    grant_acrs: &'a [String],
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -360,12 +378,12 @@ async fn delegated_response(
     scopes: &Delegated,
     graph: &[&str],
     grant_scopes: &Delegated,
-    nonce: Option<&str>,
+    issued: Issued<'_>,
     auth: ClientAuth,
     req: &Request,
 ) -> Result<serde_json::Value, AadError> {
     let key = state.signing_key().await.map_err(|e| errors::server_error(&format!("{e:#}")))?;
-    let tokens = issue::delegated(state, &key, app, user, scopes, graph, nonce, auth).map_err(|e| errors::server_error(&format!("{e:#}")))?;
+    let tokens = issue::delegated(state, &key, app, user, scopes, graph, issued.nonce, issued.acrs, auth).map_err(|e| errors::server_error(&format!("{e:#}")))?;
     let mut body = serde_json::json!({
         "token_type": "Bearer",
         "scope": tokens.scope,
@@ -381,6 +399,7 @@ async fn delegated_response(
             scope: grant_scopes.to_scope_string(),
             issued: now,
             expires: now + REFRESH_LIFETIME,
+            acrs: issued.grant_acrs.to_vec(),
         });
         body["refresh_token"] = refresh.into();
     }

@@ -74,6 +74,10 @@ pub struct LoginArgs {
     /// Seconds to wait for the browser sign-in.
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     pub timeout: u64,
+    /// A claims request to meet (JSON), as a `claims_required` error prints it: a Conditional Access
+    /// policy of the tenant wants a stronger sign-in; the account's later refreshes ask for it too.
+    #[arg(long, value_name = "JSON", conflicts_with = "app_only")]
+    pub claims: Option<String>,
     /// Sign in as the application itself (client credentials) instead of a person.
     #[arg(long)]
     pub app_only: bool,
@@ -185,6 +189,13 @@ async fn run_login(args: LoginArgs) -> Result<entra_core::accounts::Account, Err
     let mut options = SignInOptions { timeout: Duration::from_secs(args.timeout.max(1)), ..Default::default() };
     if let Some(prompt) = &args.prompt {
         options.prompt = Some(prompt.clone());
+    }
+    if let Some(claims) = &args.claims {
+        let claims = claims.trim();
+        if !serde_json::from_str::<serde_json::Value>(claims).is_ok_and(|v| v.is_object()) {
+            return Err(Error::invalid_input("--claims takes the claims request as the claims_required error printed it: a JSON object"));
+        }
+        options.claims = Some(claims.to_string());
     }
     let opener: &dyn BrowserOpener = if args.no_browser { &PrintUrl } else { &BrowserOrPrint };
     desk.sign_in_interactive(&profile, opener, cancel, &progress, options).await

@@ -20,6 +20,8 @@ export class IpcFailure extends Error {
   readonly clientRequestId: string | null;
   /** With `missing_scope`: the permissions "Grant access" asks for. */
   readonly scopesToGrant: string[] | null;
+  /** With `claims_required`: the claims request "Sign in again" sends (never shown). */
+  readonly claimsChallenge: string | null;
 
   constructor(error: IpcError) {
     super(error.message);
@@ -30,6 +32,7 @@ export class IpcFailure extends Error {
     this.requestId = error.requestId ?? null;
     this.clientRequestId = error.clientRequestId ?? null;
     this.scopesToGrant = error.scopesToGrant ?? null;
+    this.claimsChallenge = error.claimsChallenge ?? null;
   }
 }
 

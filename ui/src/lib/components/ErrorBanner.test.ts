@@ -1,5 +1,6 @@
 // The error banner over mocked IPC: a missing permission offers "Grant access" as the signed-in
-// account, which asks for exactly the scopes the error named; other errors offer nothing of the kind.
+// account, which asks for exactly the scopes the error named; a claims challenge offers "Sign in
+// again", which sends exactly its claims (never shown); other errors offer nothing of the kind.
 import { afterEach, describe, expect, it } from "vitest";
 import { flushSync, mount, tick, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
@@ -62,6 +63,62 @@ describe("ErrorBanner", () => {
     await settle();
     expect(target.querySelector("[data-testid=grant-error]")?.textContent).toContain("cancelled");
     expect(target.querySelector("[data-testid=grant-access]")).not.toBeNull();
+    unmount(banner);
+  });
+
+  it("signs in again with a claims challenge's claims, never showing them, then says to try again", async () => {
+    session.accountId = "oid.tid";
+    const claims = '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}';
+    const calls: Array<{ cmd: string; args: Record<string, unknown> }> = [];
+    mockIPC((cmd, args) => {
+      calls.push({ cmd, args: args as Record<string, unknown> });
+      if (cmd === "step_up") return demoAccount({ stepUpClaims: claims });
+      return null;
+    });
+    const target = document.createElement("div");
+    const error = new IpcFailure({ code: "claims_required", message: "A Conditional Access policy of your tenant wants a stronger sign-in for this operation.", aadsts: null, correlationId: null, requestId: "r-2", clientRequestId: null, scopesToGrant: null, claimsChallenge: claims });
+    const banner = mount(ErrorBanner, { target, props: { error } });
+    flushSync();
+    expect(target.textContent).toContain("A stronger sign-in is needed");
+    expect(target.textContent).not.toContain("acrs");
+    expect(target.querySelector("[data-testid=grant-access]")).toBeNull();
+    const button = target.querySelector<HTMLButtonElement>("[data-testid=sign-in-again]")!;
+    expect(button.textContent).toContain("Sign in again");
+    button.click();
+    await settle();
+    const stepUp = calls.find((c) => c.cmd === "step_up")!;
+    expect(stepUp.args.accountId).toBe("oid.tid");
+    expect(stepUp.args.claims).toBe(claims);
+    expect(calls.some((c) => c.cmd === "grant_scopes")).toBe(false);
+    expect(target.querySelector("[data-testid=signed-in-again]")?.textContent).toContain("try again");
+    expect(target.querySelector("[data-testid=sign-in-again]")).toBeNull();
+    unmount(banner);
+  });
+
+  it("shows why signing in again failed and keeps the button; offers nothing without the claims or an account", async () => {
+    session.accountId = "oid.tid";
+    mockIPC((cmd) => {
+      if (cmd === "step_up") throw { code: "sign_in_cancelled", message: "The sign-in was cancelled", aadsts: null, correlationId: null, requestId: null, clientRequestId: null, scopesToGrant: null };
+      return null;
+    });
+    const target = document.createElement("div");
+    const challenged = (claimsChallenge?: string) =>
+      new IpcFailure({ code: "claims_required", message: "Sign in again", aadsts: null, correlationId: null, requestId: null, clientRequestId: null, scopesToGrant: null, claimsChallenge });
+    let banner = mount(ErrorBanner, { target, props: { error: challenged('{"access_token":{}}') } });
+    flushSync();
+    target.querySelector<HTMLButtonElement>("[data-testid=sign-in-again]")!.click();
+    await settle();
+    expect(target.querySelector("[data-testid=grant-error]")?.textContent).toContain("cancelled");
+    expect(target.querySelector("[data-testid=sign-in-again]")).not.toBeNull();
+    unmount(banner);
+    banner = mount(ErrorBanner, { target, props: { error: challenged() } });
+    flushSync();
+    expect(target.querySelector("[data-testid=sign-in-again]")).toBeNull();
+    unmount(banner);
+    session.accountId = null;
+    banner = mount(ErrorBanner, { target, props: { error: challenged('{"access_token":{}}') } });
+    flushSync();
+    expect(target.querySelector("[data-testid=sign-in-again]")).toBeNull();
     unmount(banner);
   });
 

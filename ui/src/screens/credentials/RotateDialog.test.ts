@@ -107,6 +107,22 @@ describe("RotateDialog", () => {
     target.remove();
   });
 
+  it("is sure nothing was added when a directory role is missing", async () => {
+    mockIPC(() => {
+      throw { ...graphError, code: "missing_role", message: "No secret was created: this needs Application Administrator. Nothing was changed" };
+    });
+    const target = document.createElement("div");
+    document.body.append(target);
+    const dialog = mount(RotateDialog, { target, props: { accountId: "a", credential: old, onclose: () => {}, onchanged: () => {} } });
+    await settle();
+    click(target, "rotate-confirm");
+    await settle();
+    expect(target.querySelector("[data-testid=error-banner]")!.textContent).toContain("A directory role is missing");
+    expect(target.querySelector("[data-testid=rotate-state]")!.textContent).toBe("No secret was added; the old secret is unchanged and still works.");
+    unmount(dialog);
+    target.remove();
+  });
+
   it("is unsure, and says so, when the network failed mid-way", async () => {
     mockIPC(() => {
       throw { ...graphError, code: "network", requestId: null };
