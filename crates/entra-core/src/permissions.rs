@@ -120,6 +120,16 @@ pub const REGISTER_APPS: Need = Need {
     owners: false,
 };
 
+/// Changing an app registration (the set-up assistant bringing one an earlier version made up to
+/// date): unlike registering, a delegated caller must own it or hold a role that manages apps.
+pub const UPDATE_APPS: Need = Need {
+    action: "change an app registration",
+    delegated: &["Application.ReadWrite.All", "Directory.AccessAsUser.All"],
+    application: &["Application.ReadWrite.OwnedBy", "Application.ReadWrite.All"],
+    roles: &["Application Administrator", "Cloud Application Administrator"],
+    owners: true,
+};
+
 /// Every need of the app, in screen order.
 pub const ALL: &[Need] = &[SIGN_IN, READ_APPS, WRITE_APP_SECRETS, READ_GROUPS, READ_USERS, WRITE_GROUP_MEMBERS, WRITE_USER_PASSWORDS];
 

@@ -29,7 +29,8 @@
 //!   accepts, `oidc::permissions`, a view of `inventory::graph_permissions`),
 //!   the AADSTS error catalogue.
 //! - `graph`: the Graph v1.0 router, one module per resource (`applications`,
-//!   `service_principals`, `app_create` and `sp_writes` (registering an app),
+//!   `service_principals`, `app_create`, `app_update` and `sp_writes` (registering
+//!   an app and keeping it up to date),
 //!   `owners`, `credentials`, `delta`, `groups`, `users`,
 //!   `members`, `membership`, `groups_delta`, `user_writes`, `batch`), the
 //!   shared `resource`/`handlers`/`collection`/`query`/`filter`/`paging`
@@ -140,7 +141,8 @@
 //!   does) or be an owner of the object, else 403 `Authorization_RequestDenied`
 //!   "Insufficient privileges to complete the operation.", as Entra answers
 //!   (one check, `graph::credentials::authorize_write`, for addPassword,
-//!   removePassword and the deletes of applications and service principals).
+//!   removePassword, `PATCH /applications/{id}` and the deletes of applications
+//!   and service principals).
 //! - Registering an app as a set-up assistant does: Microsoft Graph's service
 //!   principal (appId `00000003-0000-0000-c000-000000000000`) publishes
 //!   `oauth2PermissionScopes` and `appRoles` with Microsoft's permission ids
@@ -157,7 +159,10 @@
 //!   when no application has that appId. New objects show in lists, `$count`,
 //!   delta and `tags/any(…)` filters at once (no replication delay). Microsoft
 //!   does not say who owns a service principal created through Graph; the demo
-//!   makes the creator its owner, as for applications.
+//!   makes the creator its owner, as for applications. `PATCH /applications/{id}`
+//!   (also by `(appId='…')`) answers 204 and replaces the properties it names,
+//!   with the parsing and checks of the create; the service principal keeps its
+//!   own name (Graph updates it by a PATCH of its own, not emulated).
 //! - Users' passwords: `PATCH /users/{id}` with `passwordProfile` (204) makes
 //!   the sign-in form accept only the new password (kept as a SHA-256). It
 //!   needs `User-PasswordProfile.ReadWrite.All`, `User.ReadWrite.All`,
@@ -282,7 +287,8 @@
 //! default 100, `$filter`, `$search`, `$orderby`, `$count`, `$expand=owners`,
 //! `@odata.nextLink`), `GET …/$count`, `GET …/delta`, `GET …/{id}` and
 //! `…(appId='{appId}')`, `GET …/{id}/owners`, `POST …/{id}/addPassword`,
-//! `POST …/{id}/removePassword`, `POST /applications`, `POST /servicePrincipals`,
+//! `POST …/{id}/removePassword`, `POST /applications`, `PATCH /applications/{id}`
+//! (also by `(appId='…')`), `POST /servicePrincipals`,
 //! `DELETE /applications/{id}`, `DELETE /servicePrincipals/{id}` (both also by
 //! `(appId='…')`), `DELETE /directory/deletedItems/{id}`; `GET /groups`, `/users` (same
 //! options), `…/$count`, `…/delta`, `…/{id}`, `GET /groups/{id}/members`,

@@ -1,7 +1,9 @@
 //! Conditional Access on Graph: with an authentication context required (`require_auth_context`,
 //! a fault setting), a person's token without it is answered 401 with Graph's claims challenge;
 //! a sign-in whose authorize request carries the challenge's claims gets a token with `acrs`, which
-//! Graph accepts. App-only tokens, and requests the setting does not select, pass.
+//! Graph accepts. App-only tokens, and requests the setting does not select, pass. A client that
+//! declares the capability `cp1` (`xms_cc` in `claims`, as Entra Desk and MSAL do at every
+//! authorize and refresh request) is served alike.
 
 mod common;
 
@@ -12,6 +14,17 @@ use entra_demo::{DemoInfo, Faults};
 use serde_json::{json, Value};
 
 const CLAIMS_C1: &str = r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#;
+
+/// `claims` declaring the client capability `cp1` ("Claims challenges, claims requests, and client
+/// capabilities"), alone and merged with `CLAIMS_C1` as that page merges them.
+const CP1: &str = r#"{"access_token":{"xms_cc":{"values":["cp1"]}}}"#;
+const CP1_C1: &str = r#"{"access_token":{"xms_cc":{"values":["cp1"]},"acrs":{"essential":true,"value":"c1"}}}"#;
+
+/// Redeems `refresh_token` with the public client, sending `claims`.
+async fn refresh_with(info: &DemoInfo, refresh_token: &str, claims: &str) -> (u16, Value) {
+    let form = [("client_id", info.public_client_id.as_str()), ("grant_type", "refresh_token"), ("refresh_token", refresh_token), ("claims", claims)];
+    common::post_token(info, &form).await
+}
 
 /// Signs the demo admin in with the public client, `claims` (if any) on the authorize request;
 /// the token endpoint's answer.
@@ -178,4 +191,45 @@ async fn a_claims_parameter_that_is_not_a_json_object_is_refused() {
     let location = response.headers()["location"].to_str().unwrap().to_string();
     assert_eq!(common::query_param(&location, "error").as_deref(), Some("invalid_request"), "{location}");
     assert!(common::query_param(&location, "error_description").unwrap().starts_with("AADSTS9002313: "), "{location}");
+}
+
+#[tokio::test]
+async fn a_client_declaring_cp1_signs_in_and_refreshes_and_gets_acrs_when_it_asks() {
+    let demo = tenant_with(5).await;
+    let info = demo.info();
+    demo.set_faults(Faults { require_auth_context: Some("c1".into()), ..Default::default() }).unwrap();
+    let access = |tokens: &Value| common::claims(tokens["access_token"].as_str().unwrap());
+
+    // The capability alone: the sign-in and its refreshes go through, with no context in the token.
+    let declared = sign_in(info, Some(CP1)).await;
+    assert!(access(&declared).get("acrs").is_none(), "{}", access(&declared));
+    // Graph's tokens carry no `xms_cc`: Entra puts it only in tokens for a resource whose app
+    // registration asks for it as an optional claim, which nothing documents of Graph's.
+    assert!(access(&declared).get("xms_cc").is_none(), "{}", access(&declared));
+    assert_eq!(as_person(info, &declared).get("/me").await.status, 401, "Graph's claims challenge");
+    let (status, refreshed) = refresh_with(info, declared["refresh_token"].as_str().unwrap(), CP1).await;
+    assert_eq!(status, 200, "{refreshed}");
+    assert!(access(&refreshed).get("acrs").is_none() && access(&refreshed).get("xms_cc").is_none(), "{}", access(&refreshed));
+    // Capability values are not case-sensitive, and ones Entra does not act on are ignored.
+    let (status, body) = refresh_with(info, refreshed["refresh_token"].as_str().unwrap(), r#"{"access_token":{"xms_cc":{"values":["CP1","cp9"]}}}"#).await;
+    assert_eq!(status, 200, "{body}");
+
+    // With the challenge's claims merged in: the token has the context, and Graph takes it.
+    let stepped_up = sign_in(info, Some(CP1_C1)).await;
+    assert_eq!(access(&stepped_up)["acrs"], json!(["c1"]));
+    assert!(access(&stepped_up).get("xms_cc").is_none());
+    assert_eq!(as_person(info, &stepped_up).get("/me").await.status, 200);
+    let (status, refreshed) = refresh_with(info, stepped_up["refresh_token"].as_str().unwrap(), CP1_C1).await;
+    assert_eq!(status, 200, "{refreshed}");
+    assert_eq!(access(&refreshed)["acrs"], json!(["c1"]), "a refresh that asks again gets it again");
+    assert_eq!(as_person(info, &refreshed).get("/me").await.status, 200);
+    // Another context than the sign-in met still needs the person; cp1 changes nothing to that.
+    let (status, body) = refresh_with(info, refreshed["refresh_token"].as_str().unwrap(), &CP1_C1.replace("c1", "c2")).await;
+    common::assert_aadsts(status, &body, 400, "invalid_grant", 50076);
+
+    // A `claims` that is not a JSON object is refused at the token endpoint too.
+    for bad in ["cp1", "[\"cp1\"]", "{"] {
+        let (status, body) = refresh_with(info, refreshed["refresh_token"].as_str().unwrap(), bad).await;
+        common::assert_aadsts(status, &body, 400, "invalid_request", 9002313);
+    }
 }

@@ -2,8 +2,10 @@
 //! the tenant: Microsoft Graph's service principal with its permission ids, `POST
 //! /applications` (201, `Location`, owners, `tags/any`, `$count`, delta, Graph's 400s and
 //! 403s), `POST /servicePrincipals` (201, 409, 400), the deletes (an application takes its
-//! service principal with it), and who may change an application: a directory role or
-//! ownership for delegated callers, ownership for `Application.ReadWrite.OwnedBy` apps.
+//! service principal with it), `PATCH /applications/{id}` (204, a partial update that replaces
+//! what it names, checked as a create is, in delta), and who may change an application: a
+//! directory role or ownership for delegated callers, ownership for
+//! `Application.ReadWrite.OwnedBy` apps.
 
 mod common;
 
@@ -300,4 +302,116 @@ async fn an_owned_by_app_manages_only_what_it_owns() {
     assert_error(&robot.delete(&format!("/applications/{theirs}")).await, 403, "Authorization_RequestDenied");
     assert_eq!(robot.delete(&format!("/servicePrincipals/{}", id(&sp))).await.status, 204);
     assert_eq!(robot.delete(&format!("/applications/{}", id(&made))).await.status, 204);
+}
+
+/// Graph's id of the delegated permission `value`, read from its service principal.
+async fn scope_id(graph: &Graph, value: &str) -> String {
+    let sp = graph.get(&format!("/servicePrincipals(appId='{GRAPH_APP_ID}')?$select=oauth2PermissionScopes")).await;
+    let scopes = sp.body["oauth2PermissionScopes"].as_array().unwrap_or_else(|| panic!("{}", sp.text));
+    scopes.iter().find(|s| s["value"] == value).unwrap_or_else(|| panic!("{value} not published"))["id"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn an_update_replaces_what_it_names_and_nothing_else() {
+    let demo = small_tenant(Duration::ZERO).await;
+    let info = demo.info();
+    let reader = Graph::new(info).await;
+    let admin = as_user(info, &info.user.username, &info.user.password).await;
+    let made = create_app(&admin, "Entra Desk (older version)", "EntraDesk:setup").await;
+    assert_eq!(made.status, 201, "{}", made.text);
+    let (app, app_id) = (id(&made), made.body["appId"].as_str().unwrap().to_string());
+    let delta = reader.get("/applications/delta?$deltatoken=latest").await.body["@odata.deltaLink"].as_str().unwrap().to_string();
+
+    // Adding a permission means sending the old ones with it: the collection is replaced whole.
+    let group_read = scope_id(&reader, "GroupMember.Read.All").await;
+    let access = json!([{"resourceAppId": GRAPH_APP_ID, "resourceAccess": [
+        {"id": USER_READ, "type": "Scope"}, {"id": APP_RW_DELEGATED, "type": "Scope"}, {"id": group_read, "type": "Scope"}]}]);
+    let patched = admin
+        .patch(&format!("/applications/{app}"), json!({"requiredResourceAccess": access, "publicClient": {"redirectUris": ["http://localhost"]}, "isFallbackPublicClient": false}))
+        .await;
+    assert_eq!((patched.status, patched.text.as_str()), (204, ""), "204 No Content, no body");
+    let after = reader.get(&format!("/applications/{app}")).await.body;
+    assert_eq!(after["requiredResourceAccess"], access);
+    assert_eq!(after["publicClient"]["redirectUris"], json!(["http://localhost"]));
+    assert_eq!(after["isFallbackPublicClient"], false);
+    for kept in ["displayName", "tags", "notes", "signInAudience", "appId", "createdDateTime"] {
+        assert_eq!(after[kept], made.body[kept], "{kept} was not in the body: it keeps its value");
+    }
+    // It shows in delta, as any change does.
+    let changes = reader.get(&delta).await;
+    assert_eq!(changes.body["value"].as_array().unwrap().iter().map(|v| v["id"].clone()).collect::<Vec<_>>(), vec![json!(app)], "{}", changes.text);
+    let delta = changes.body["@odata.deltaLink"].as_str().unwrap().to_string();
+
+    // By appId too; `null` clears notes and tags; an empty body changes nothing.
+    let by_app_id = format!("/applications(appId='{app_id}')");
+    assert_eq!(admin.patch(&by_app_id, json!({"displayName": "Entra Desk", "notes": null, "tags": ["EntraDesk:setup", "second"]})).await.status, 204);
+    let after = reader.get(&format!("/applications/{app}?$select=displayName,notes,tags,requiredResourceAccess")).await.body;
+    assert_eq!((after["displayName"].as_str(), after["notes"].clone(), after["tags"].clone()), (Some("Entra Desk"), Value::Null, json!(["EntraDesk:setup", "second"])));
+    assert_eq!(after["requiredResourceAccess"], access, "left alone");
+    assert_eq!(admin.patch(&format!("/applications/{app}"), json!({"tags": null})).await.status, 204);
+    assert_eq!(reader.get(&format!("/applications/{app}?$select=tags")).await.body["tags"], json!([]));
+    let delta = reader.get(&delta).await.body["@odata.deltaLink"].as_str().unwrap().to_string();
+    assert_eq!(admin.patch(&format!("/applications/{app}"), json!({})).await.status, 204);
+    assert_eq!(reader.get(&delta).await.body["value"], json!([]), "an empty update is no change");
+
+    // Checked as a create is, and nothing is changed by a refused update.
+    let invalid = admin.patch(&format!("/applications/{app}"), json!({"requiredResourceAccess": [{"resourceAppId": GRAPH_APP_ID, "resourceAccess": [{"id": APP_RW_ROLE, "type": "Scope"}]}]})).await;
+    assert_error(&invalid, 400, "Request_BadRequest");
+    assert_eq!(invalid.body["error"]["message"], "Property requiredResourceAccess.resourceAccess is invalid.");
+    let unnamed = admin.patch(&format!("/applications/{app}"), json!({"displayName": null})).await;
+    assert_error(&unnamed, 400, "Request_BadRequest");
+    assert_eq!(unnamed.body["error"]["message"], "A value is required for property 'displayName' of resource 'Application'.");
+    assert_error(&admin.patch(&format!("/applications/{app}"), json!({"signInAudience": "Everyone"})).await, 400, "Request_BadRequest");
+    assert_error(&admin.patch(&format!("/applications/{app}"), json!({"publicClient": {"redirectUris": ["http://example.com/cb"]}})).await, 400, "Request_BadRequest");
+    let secret = admin.patch(&format!("/applications/{app}"), json!({"passwordCredentials": [{"displayName": "x"}]})).await;
+    assert_error(&secret, 400, "Request_BadRequest");
+    assert!(secret.body["error"]["message"].as_str().unwrap().contains("not emulated"), "{}", secret.text);
+    assert_error(&admin.patch(&format!("/applications/{app}"), json!({"favouriteColour": "blue"})).await, 400, "BadRequest");
+    assert_error(&admin.patch(&format!("/applications/{app}"), json!(["x"])).await, 400, "BadRequest");
+    let url = format!("{}/applications/{app}", info.graph);
+    assert_error(&admin.send(admin.client.patch(&url).header("content-type", "application/json")).await, 400, "BadRequest");
+    let other = create_app(&admin, "Another", "other").await;
+    let uri = "https://demo.onmicrosoft.com/entra-desk-test".to_string();
+    assert_eq!(admin.patch(&format!("/applications/{}", id(&other)), json!({"identifierUris": [uri.clone()]})).await.status, 204);
+    let taken = admin.patch(&format!("/applications/{app}"), json!({"identifierUris": [uri.clone()]})).await;
+    assert_error(&taken, 400, "Request_BadRequest");
+    assert_eq!(admin.patch(&format!("/applications/{}", id(&other)), json!({"identifierUris": [uri.clone()]})).await.status, 204, "its own URI again");
+    assert_eq!(reader.get(&delta).await.body["value"].as_array().unwrap().iter().filter(|v| v["id"] == app.as_str()).count(), 0, "refused updates change nothing");
+    assert_error(&admin.patch("/applications/0b8f7c6e-1111-4222-8333-944445555666", json!({"notes": "x"})).await, 404, "Request_ResourceNotFound");
+    assert_error(&admin.patch("/applications(appId='0b8f7c6e-1111-4222-8333-944445555666')", json!({"notes": "x"})).await, 404, "Request_ResourceNotFound");
+}
+
+#[tokio::test]
+async fn who_may_update_an_application() {
+    let demo = small_tenant(Duration::ZERO).await;
+    let info = demo.info();
+    let admin = as_user(info, &info.user.username, &info.user.password).await;
+    let adele = as_user(info, ADELE, DEMO_PASSWORD).await;
+    let reader = Graph::new(info).await;
+    let theirs = reader.get(&format!("/applications(appId='{}')?$select=id,notes", info.confidential_client.client_id)).await.body;
+    let theirs_id = theirs["id"].as_str().unwrap().to_string();
+    let mine = id(&create_app(&adele, "Adele's tool", "adele").await);
+
+    // A member with the permission changes what she owns, not someone else's.
+    assert_eq!(adele.patch(&format!("/applications/{mine}"), json!({"notes": "hers"})).await.status, 204);
+    let denied = adele.patch(&format!("/applications/{theirs_id}"), json!({"notes": "not hers"})).await;
+    assert_error(&denied, 403, "Authorization_RequestDenied");
+    assert_eq!(denied.body["error"]["message"], "Insufficient privileges to complete the operation.");
+    let by_app_id = adele.patch(&format!("/applications(appId='{}')", info.confidential_client.client_id), json!({"notes": "not hers"})).await;
+    assert_error(&by_app_id, 403, "Authorization_RequestDenied");
+    assert_eq!(reader.get(&format!("/applications/{theirs_id}?$select=notes")).await.body["notes"], theirs["notes"], "nothing changed");
+    // The admin holds a role, and an app with Application.ReadWrite.All may change any.
+    assert_eq!(admin.patch(&format!("/applications/{mine}"), json!({"notes": "the admin's"})).await.status, 204);
+    assert_eq!(reader.patch(&format!("/applications/{theirs_id}"), json!({"notes": theirs["notes"]})).await.status, 204);
+    assert_eq!(reader.get(&format!("/applications/{mine}?$select=notes")).await.body["notes"], "the admin's");
+
+    // An app holding only User.Read.All may not.
+    let body = json!({"displayName": "Reader", "requiredResourceAccess": [{"resourceAppId": GRAPH_APP_ID, "resourceAccess": [{"id": "df021288-bdef-4463-88db-98f22de89214", "type": "Role"}]}]});
+    let made = reader.post("/applications", body).await;
+    assert_eq!(reader.post("/servicePrincipals", json!({"appId": made.body["appId"]})).await.status, 201);
+    let secret = reader.post(&format!("/applications/{}/addPassword", id(&made)), json!({})).await;
+    let (status, token) = client_credentials(info, made.body["appId"].as_str().unwrap(), secret.body["secretText"].as_str().unwrap()).await;
+    assert_eq!(status, 200, "{token}");
+    let user_reader = graph_as(info, token["access_token"].as_str().unwrap());
+    assert_error(&user_reader.patch(&format!("/applications/{}", id(&made)), json!({"notes": "x"})).await, 403, "Authorization_RequestDenied");
 }

@@ -1,12 +1,12 @@
 //! The set-up assistant's Graph calls against a stand-in that answers in Graph's shapes
 //! (Microsoft Graph's v1.0 reference pages for `application: create`, `servicePrincipal: create`,
-//! `servicePrincipal: list` with `$filter=appId eq …`, `application: delete`): the request each
-//! sends, and that each answer decodes.
+//! `servicePrincipal: list` with `$filter=appId eq …`, `application: update`, `application:
+//! delete`): the request each sends, and that each answer decodes.
 
 mod common;
 
 use common::{setup, Mock, Reply};
-use entra_graph::models::{NewApplication, RedirectUris, RequiredResourceAccess, ResourceAccess};
+use entra_graph::models::{ApplicationPatch, NewApplication, RedirectUris, RequiredResourceAccess, ResourceAccess};
 use entra_graph::resources::{GRAPH_APP_ID, PERMISSION_SCOPES_SELECT, SETUP_APPLICATION_SELECT, SETUP_SERVICE_PRINCIPAL_SELECT};
 use serde_json::json;
 
@@ -192,4 +192,44 @@ async fn delete_application_hands_back_the_request_id_and_a_404_keeps_graphs_cod
     assert_eq!(mock.requests()[0].target, format!("/v1.0/applications/{OBJECT_ID}"));
     let err = s.client.delete_application(OBJECT_ID).await.unwrap_err();
     assert_eq!((err.status(), err.graph_code()), (Some(404), Some("Request_ResourceNotFound")));
+}
+
+#[tokio::test]
+async fn update_application_patches_only_the_properties_named_and_is_retried_after_a_504() {
+    let mock = Mock::start(|r, i| match (r.method.as_str(), i) {
+        ("PATCH", 0) => Reply::graph_error(504, "UnknownError", "Gateway timeout"),
+        ("PATCH", _) => Reply::status(204).header("request-id", "0f0e0d0c-0000-4000-8000-00000000e001"),
+        _ => Reply::unexpected(r),
+    })
+    .await;
+    let s = setup(&mock);
+    let patch = ApplicationPatch {
+        public_client: Some(RedirectUris { redirect_uris: vec!["https://login.microsoftonline.com/common/oauth2/nativeclient".into(), "http://localhost".into()] }),
+        is_fallback_public_client: Some(true),
+        required_resource_access: Some(vec![RequiredResourceAccess {
+            resource_app_id: GRAPH_APP_ID.into(),
+            resource_access: vec![ResourceAccess { id: USER_READ.into(), access_type: "Scope".into() }],
+        }]),
+        ..ApplicationPatch::default()
+    };
+    assert!(!patch.is_empty() && ApplicationPatch::default().is_empty());
+    let receipt = s.client.update_application(OBJECT_ID, &patch).await.unwrap();
+    assert_eq!(receipt.request_id.as_deref(), Some("0f0e0d0c-0000-4000-8000-00000000e001"));
+    let requests = mock.requests();
+    assert_eq!(requests.len(), 2, "setting the same values again is safe: a 504 is retried");
+    for r in &requests {
+        assert_eq!((r.method.as_str(), r.target.as_str()), ("PATCH", format!("/v1.0/applications/{OBJECT_ID}").as_str()));
+        assert_eq!(r.header("content-type"), Some("application/json"));
+        assert_eq!(
+            r.json(),
+            json!({
+                "publicClient": {"redirectUris": ["https://login.microsoftonline.com/common/oauth2/nativeclient", "http://localhost"]},
+                "isFallbackPublicClient": true,
+                "requiredResourceAccess": [{"resourceAppId": GRAPH_APP_ID, "resourceAccess": [{"id": USER_READ, "type": "Scope"}]}]
+            }),
+            "only what is named: Graph keeps what a PATCH leaves out"
+        );
+    }
+    let names = ApplicationPatch { display_name: Some("Entra Desk".into()), tags: Some(vec!["EntraDesk:setup".into()]), notes: Some("n".into()), ..Default::default() };
+    assert_eq!(serde_json::to_value(&names).unwrap(), json!({"displayName": "Entra Desk", "tags": ["EntraDesk:setup"], "notes": "n"}));
 }

@@ -142,7 +142,10 @@ async fn a_claims_challenge_is_met_by_login_claims_for_later_commands_too() {
     let (account, url) = login(&data, &info, &["--claims", claims]).await;
     assert_eq!(account["id"], id.as_str(), "the same account");
     assert_eq!(account["stepUpClaims"], claims);
-    assert!(url::Url::parse(&url).unwrap().query_pairs().any(|(k, v)| k == "claims" && v == claims), "{url}");
+    // Sent with the client capability cp1 merged in, as to every Microsoft identity platform (the demo's kind).
+    let sent = url::Url::parse(&url).unwrap().query_pairs().find(|(k, _)| k == "claims").map(|(_, v)| serde_json::from_str::<serde_json::Value>(&v).unwrap());
+    let merged = serde_json::json!({"access_token": {"xms_cc": {"values": ["cp1"]}, "acrs": {"essential": true, "value": "c1"}}});
+    assert_eq!(sent, Some(merged), "{url}");
     for _ in 0..2 {
         let (code, who, err) = run(&data, &["whoami", "--account", &id]).await;
         assert_eq!(code, 0, "a new process meets it too: {err}");

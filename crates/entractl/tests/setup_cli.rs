@@ -3,7 +3,10 @@
 //! first registration by its tag), what the registration holds (a public client on
 //! `http://localhost`, the tag, Graph's own permission ids), signing in to it with the client ID
 //! the set-up saved and `--prompt consent`, `--remove` (which refuses a registration it did not
-//! make), `--print-commands`, and `--azure-cli` through a stand-in `az`.
+//! make), `--print-commands`, `--azure-cli` through a stand-in `az`, and a registration an
+//! earlier version made (fewer permissions, no `http://localhost`, public client flows off)
+//! brought up to date — with Graph's ids, keeping what an administrator added, once — while an
+//! untagged look-alike is never changed.
 //!
 //! **Why a stand-in `az`, not the real one.** azure_identity's `AzureCliCredential` runs
 //! `/bin/sh -c "cd /bin && az account get-access-token -o json --scope … [--tenant …]"` and reads
@@ -127,9 +130,10 @@ async fn admin_token(info: &DemoInfo, account_id: &str) -> (String, i64) {
     (token, chrono::Utc::now().timestamp() + answer["expires_in"].as_i64().unwrap_or(3600))
 }
 
-/// Graph GET as `token`.
+/// Graph GET as `token` (a path under Graph's root, or a whole link such as a delta link).
 async fn graph_get(info: &DemoInfo, token: &str, path: &str) -> Value {
-    let answer = reqwest::Client::new().get(format!("{}{path}", info.graph)).bearer_auth(token).send().await.unwrap();
+    let url = if path.starts_with("http") { path.to_string() } else { format!("{}{path}", info.graph) };
+    let answer = reqwest::Client::new().get(url).bearer_auth(token).send().await.unwrap();
     let status = answer.status();
     let body: Value = answer.json().await.unwrap_or(Value::Null);
     assert!(status.is_success(), "GET {path}: {status} {body}");
@@ -159,6 +163,15 @@ async fn check_registration(info: &DemoInfo, token: &str, object_id: &str) {
         })
         .collect();
     assert_eq!(ids, expected, "the registration asks for Entra Desk's scopes by Graph's ids");
+}
+
+/// Graph POST as `token`: the created object.
+async fn graph_post(info: &DemoInfo, token: &str, path: &str, body: Value) -> Value {
+    let answer = reqwest::Client::new().post(format!("{}{path}", info.graph)).bearer_auth(token).json(&body).send().await.unwrap();
+    let status = answer.status();
+    let body: Value = answer.json().await.unwrap_or(Value::Null);
+    assert_eq!(status.as_u16(), 201, "POST {path}: {body}");
+    body
 }
 
 /// The registrations saved in the settings file.
@@ -316,5 +329,122 @@ async fn setup_through_the_azure_cli_uses_az_for_the_token_and_never_prints_it()
         assert!(!out.stdout.contains(&token) && !out.stderr.contains(&token), "the token was printed");
     }
     entra_testkit::assert_nothing_secret_under(&fresh, &[entra_testkit::Needle::new("the Azure CLI's token", &token)]);
+    tenant.shutdown().await;
+}
+
+#[tokio::test]
+async fn setup_brings_an_earlier_registration_up_to_date_once_and_never_touches_an_untagged_one() {
+    use entra_core::permissions::ALL_DELEGATED;
+    use entra_core::setup::upgrade::{ADDED_PUBLIC_CLIENT_FLOWS, ADDED_REDIRECT_URI};
+    let (tenant, dir, account) = admin(2203).await;
+    let info = tenant.info().clone();
+    let data = dir.path().join("data");
+    let (token, _) = admin_token(&info, &account).await;
+    let graph = graph_get(&info, &token, &format!("/servicePrincipals?$filter=appId%20eq%20%27{GRAPH_APP_ID}%27&$select=id,oauth2PermissionScopes")).await;
+    let scopes = graph["value"][0]["oauth2PermissionScopes"].as_array().unwrap().clone();
+    let id_of = |value: &str| scopes.iter().find(|s| s["value"] == value).unwrap_or_else(|| panic!("Graph defines no {value}"))["id"].as_str().unwrap().to_string();
+    let scope = |value: &str| json!({"id": id_of(value), "type": "Scope"});
+
+    // What an earlier version registered (two of today's permissions, the broker's redirect URI
+    // only, public client flows off), and a permission the administrator added since.
+    let nativeclient = "https://login.microsoftonline.com/common/oauth2/nativeclient";
+    let earlier = |tags: Value| {
+        json!({
+            "displayName": "Entra Desk", "signInAudience": "AzureADMyOrg",
+            "publicClient": {"redirectUris": [nativeclient]}, "isFallbackPublicClient": false,
+            "requiredResourceAccess": [{"resourceAppId": GRAPH_APP_ID, "resourceAccess": [scope("User.Read"), scope("Application.Read.All"), scope("Group.Read.All")]}],
+            "tags": tags, "notes": "made by an earlier version",
+        })
+    };
+    let ours = graph_post(&info, &token, "/applications", earlier(json!([TAG]))).await;
+    let object_id = ours["id"].as_str().unwrap().to_string();
+    // A look-alike without the tag (the same name, fewer permissions): never ours to change.
+    let lookalike = graph_post(&info, &token, "/applications", earlier(json!(["EntraDesk", "entradesk:setup-copy"]))).await;
+    let lookalike_path = format!("/applications/{}", lookalike["id"].as_str().unwrap());
+    let lookalike_before = graph_get(&info, &token, &lookalike_path).await;
+    let delta = graph_get(&info, &token, "/applications/delta?$deltatoken=latest").await["@odata.deltaLink"].as_str().unwrap().to_string();
+
+    let first = run(&data, &["setup", "--account", &account, "--format", "json"], &[]).await.ok();
+    let updated = first.json();
+    assert_eq!((updated["created"].as_bool(), updated["objectId"].as_str()), (Some(false), Some(object_id.as_str())), "{updated}");
+    let mut added: Vec<&str> = ALL_DELEGATED.iter().copied().filter(|s| !["User.Read", "Application.Read.All"].contains(s)).collect();
+    added.extend([ADDED_REDIRECT_URI, ADDED_PUBLIC_CLIENT_FLOWS]);
+    assert_eq!(updated["updated"], json!(added), "{updated}");
+    assert!(first.stderr.contains("Adding to the registration what this version needs: Application.ReadWrite.All, GroupMember.Read.All"), "{}", first.stderr);
+    assert!(first.stderr.contains("Nobody has consented to Application.ReadWrite.All, GroupMember.Read.All, User.Read.All"), "{}", first.stderr);
+
+    // The registration now lists every permission of this version by Graph's ids, keeps the
+    // administrator's, and has both redirect URIs and public client flows.
+    let app = graph_get(&info, &token, &format!("/applications/{object_id}?$select=publicClient,isFallbackPublicClient,requiredResourceAccess,tags,notes,displayName")).await;
+    let access = app["requiredResourceAccess"].as_array().unwrap();
+    assert_eq!(access.len(), 1, "{app}");
+    let ids: BTreeSet<String> = access[0]["resourceAccess"].as_array().unwrap().iter().map(|a| a["id"].as_str().unwrap().to_ascii_lowercase()).collect();
+    let mut expected: BTreeSet<String> = ALL_DELEGATED.iter().map(|s| id_of(s).to_ascii_lowercase()).collect();
+    expected.insert(id_of("Group.Read.All").to_ascii_lowercase());
+    assert_eq!(ids, expected, "today's permissions by Graph's ids, and the administrator's own");
+    assert!(access[0]["resourceAccess"].as_array().unwrap().iter().all(|a| a["type"] == "Scope"), "{app}");
+    assert_eq!(app["publicClient"]["redirectUris"], json!([nativeclient, "http://localhost"]));
+    assert_eq!(app["isFallbackPublicClient"], true);
+    assert_eq!((app["tags"].clone(), app["notes"].as_str(), app["displayName"].as_str()), (json!([TAG]), Some("made by an earlier version"), Some("Entra Desk")), "the rest is left as it was");
+    let changed = graph_get(&info, &token, &delta).await;
+    let changed_ids: Vec<&str> = changed["value"].as_array().unwrap().iter().filter_map(|v| v["id"].as_str()).collect();
+    assert_eq!(changed_ids, [object_id.as_str()], "only our registration changed: {changed}");
+    let delta = changed["@odata.deltaLink"].as_str().unwrap().to_string();
+
+    // A second run finds it complete and changes nothing.
+    let again = run(&data, &["setup", "--account", &account, "--format", "json"], &[]).await.ok();
+    assert_eq!((again.json()["updated"].clone(), again.json()["objectId"].as_str()), (json!([]), Some(object_id.as_str())));
+    assert!(!again.stderr.contains("Adding to the registration"), "{}", again.stderr);
+    let text = run(&data, &["setup", "--account", &account], &[]).await.ok();
+    assert!(text.stdout.starts_with("Found the registration of Entra Desk") && !text.stdout.contains("earlier version"), "{}", text.stdout);
+    assert_eq!(graph_get(&info, &token, &delta).await["value"], json!([]), "nothing changed");
+    assert_eq!(graph_get(&info, &token, &lookalike_path).await, lookalike_before, "the untagged registration is untouched");
+    tenant.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_text_output_says_what_was_added_and_that_consent_comes_with_the_next_sign_in() {
+    let (tenant, dir, account) = admin(2204).await;
+    let info = tenant.info().clone();
+    let data = dir.path().join("data");
+    let (token, _) = admin_token(&info, &account).await;
+    let made = run(&data, &["setup", "--account", &account, "--format", "json"], &[]).await.ok().json();
+    let object_id = made["objectId"].as_str().unwrap();
+    // As an earlier version would have left it: without GroupMember.ReadWrite.All and User.ReadWrite.All.
+    let graph = graph_get(&info, &token, &format!("/servicePrincipals?$filter=appId%20eq%20%27{GRAPH_APP_ID}%27&$select=id,oauth2PermissionScopes")).await;
+    let dropped: Vec<String> = graph["value"][0]["oauth2PermissionScopes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| ["GroupMember.ReadWrite.All", "User.ReadWrite.All"].contains(&s["value"].as_str().unwrap()))
+        .map(|s| s["id"].as_str().unwrap().to_string())
+        .collect();
+    let app = graph_get(&info, &token, &format!("/applications/{object_id}?$select=requiredResourceAccess")).await;
+    let mut access = app["requiredResourceAccess"].clone();
+    access[0]["resourceAccess"].as_array_mut().unwrap().retain(|a| !dropped.iter().any(|d| a["id"] == d.as_str()));
+    let patched = reqwest::Client::new()
+        .patch(format!("{}/applications/{object_id}", info.graph))
+        .bearer_auth(&token)
+        .json(&json!({"requiredResourceAccess": access}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status().as_u16(), 204);
+
+    let text = run(&data, &["setup", "--account", &account], &[]).await.ok();
+    let client_id = made["clientId"].as_str().unwrap();
+    assert!(text.stdout.starts_with(&format!("Found the registration of Entra Desk in tenant {}: client ID {client_id}", info.tenant_id)), "{}", text.stdout);
+    assert!(
+        text.stdout.contains("It was made by an earlier version of Entra Desk; added what it lacked: GroupMember.ReadWrite.All, User.ReadWrite.All."),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("Nobody has consented to GroupMember.ReadWrite.All, User.ReadWrite.All yet: the next sign-in asking for them asks you to consent")
+            && text.stdout.contains("--scopes GroupMember.ReadWrite.All,User.ReadWrite.All"),
+        "{}",
+        text.stdout
+    );
+    check_registration(&info, &token, object_id).await;
     tenant.shutdown().await;
 }

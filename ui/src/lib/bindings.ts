@@ -1641,7 +1641,14 @@ tenantId: string,
 /**
  * True when made now; false when an earlier registration (carrying the tag) was found.
  */
-created: boolean, };
+created: boolean, 
+/**
+ * What was added to a registration found that an earlier version made, named for people
+ * (empty when it was made now or lacked nothing): the delegated permissions by their
+ * `value` (`GroupMember.Read.All`; [`Registration::permissions_added`]), then
+ * [`upgrade::ADDED_REDIRECT_URI`] and [`upgrade::ADDED_PUBLIC_CLIENT_FLOWS`].
+ */
+updated: Array<string>, };
 
 export type Relocation = "moved" | "copied";
 
@@ -1702,7 +1709,11 @@ warning: string | null, };
 
 export type Screen = "apps" | "credentials" | "groups" | "leases" | "jwt";
 
-export type SetupProgress = { "stage": "searching" } | { "stage": "readingPermissions" } | { "stage": "creatingApplication" } | { "stage": "creatingServicePrincipal" } | { "stage": "replicating", 
+export type SetupProgress = { "stage": "searching" } | { "stage": "readingPermissions" } | { "stage": "updating", 
+/**
+ * What is added, named as [`Registration::updated`] names it.
+ */
+adding: Array<string>, } | { "stage": "creatingApplication" } | { "stage": "creatingServicePrincipal" } | { "stage": "replicating", 
 /**
  * Seconds waited so far.
  */

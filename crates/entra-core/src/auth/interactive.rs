@@ -3,15 +3,18 @@
 //!
 //! Steps: discover the provider; bind the loopback listener (which fixes the
 //! redirect URI's port); build the authorize URL with `state`, `nonce` and the
-//! PKCE challenge (and `claims`, when a claims challenge is being met); open the browser; wait for the redirect (state checked,
+//! PKCE challenge, and `claims` as [`capabilities`] makes it (at Microsoft's identity platform,
+//! the client capability `cp1`, with the claims challenge being met if any; elsewhere only that
+//! challenge); open the browser; wait for the redirect (state checked,
 //! cancellable, timed out); redeem the code from Rust (never from a web page,
 //! see AADSTS9002326) with the verifier; verify the ID token. Every step
 //! honours the cancellation token.
 
+use super::capabilities;
 use super::discovery::{ProviderCache, ProviderMetadata};
 use super::id_token::{self, IdTokenClaims};
 use super::loopback::LoopbackListener;
-use super::token_endpoint::{map_token_error, oauth_client, TokenHttp, Tokens};
+use super::token_endpoint::{map_token_error, oauth_client, OAuthClient, TokenHttp, Tokens};
 use super::{BrowserOpener, SignInProgress};
 use crate::clock::Clock;
 use crate::config::Profile;
@@ -33,10 +36,11 @@ pub struct SignInOptions {
     pub prompt: Option<String>,
     /// A `login_hint` (user name) for the provider's page.
     pub login_hint: Option<String>,
-    /// A claims request (JSON, OpenID Connect Core §5.5) sent as the `claims` parameter, only
-    /// when set: the claims challenge of a Graph refusal ([`crate::Error::claims_challenge`]),
-    /// so the new tokens meet what the tenant's Conditional Access policy asks for. The account
-    /// remembers it ([`crate::accounts::Account::step_up_claims`]).
+    /// A claims request (JSON, OpenID Connect Core §5.5) to meet: the claims challenge of a Graph
+    /// refusal ([`crate::Error::claims_challenge`]), so the new tokens meet what the tenant's
+    /// Conditional Access policy asks for. Sent as the `claims` parameter, merged with the client
+    /// capability `cp1` at Microsoft's identity platform ([`capabilities`]). The account
+    /// remembers it as given ([`crate::accounts::Account::step_up_claims`]).
     pub claims: Option<String>,
 }
 
@@ -92,22 +96,7 @@ pub async fn sign_in(
     let client = oauth_client(&profile.client_id, &metadata.authorization_endpoint, &metadata.token_endpoint, Some(listener.redirect_uri()));
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
     let nonce = CsrfToken::new_random();
-    let mut request = client
-        .authorize_url(CsrfToken::new_random)
-        .add_scopes(profile.interactive_scopes().into_iter().map(Scope::new))
-        .set_pkce_challenge(challenge)
-        .add_extra_param("nonce", nonce.secret().clone());
-    // Only a prompt the provider advertises: an unknown value is an error at some providers.
-    if let Some(prompt) = options.prompt.as_deref().and_then(|p| metadata.supported_prompt(p)) {
-        request = request.add_extra_param("prompt", prompt);
-    }
-    if let Some(hint) = &options.login_hint {
-        request = request.add_extra_param("login_hint", hint.clone());
-    }
-    if let Some(claims) = &options.claims {
-        request = request.add_extra_param("claims", claims.clone());
-    }
-    let (authorize_url, state) = request.url();
+    let (authorize_url, state) = authorize_request(&client, &metadata, profile.interactive_scopes(), options, challenge, &nonce)?;
 
     progress(SignInProgress::WaitingForBrowser { authorize_url: authorize_url.to_string() });
     opener.open(authorize_url.as_str())?;
@@ -140,6 +129,35 @@ pub async fn sign_in(
     }
     progress(SignInProgress::Done);
     Ok(SignInOutcome { tokens, claims, metadata })
+}
+
+/// The authorize URL and its `state`: the scopes, the PKCE challenge and `nonce`; `prompt` only as
+/// far as the provider advertises it (an unknown value is an error at some providers);
+/// `login_hint`; `claims` as [`capabilities::claims_parameter`] makes it for this provider.
+fn authorize_request(
+    client: &OAuthClient,
+    metadata: &ProviderMetadata,
+    scopes: Vec<String>,
+    options: &SignInOptions,
+    challenge: PkceCodeChallenge,
+    nonce: &CsrfToken,
+) -> Result<(url::Url, CsrfToken)> {
+    let claims = capabilities::claims_parameter(metadata, options.claims.as_deref())?;
+    let mut request = client
+        .authorize_url(CsrfToken::new_random)
+        .add_scopes(scopes.into_iter().map(Scope::new))
+        .set_pkce_challenge(challenge)
+        .add_extra_param("nonce", nonce.secret().clone());
+    if let Some(prompt) = options.prompt.as_deref().and_then(|p| metadata.supported_prompt(p)) {
+        request = request.add_extra_param("prompt", prompt);
+    }
+    if let Some(hint) = &options.login_hint {
+        request = request.add_extra_param("login_hint", hint.clone());
+    }
+    if let Some(claims) = claims {
+        request = request.add_extra_param("claims", claims);
+    }
+    Ok(request.url())
 }
 
 /// The profile claims of the UserInfo response: name and sign-in name, for an account that
@@ -184,6 +202,58 @@ fn merge_userinfo(claims: &mut IdTokenClaims, said: Option<UserInfo>) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn provider(authorize: &str, cloud_instance_name: Option<&str>) -> ProviderMetadata {
+        let mut doc = serde_json::json!({
+            "issuer": "https://op.example/v2.0",
+            "authorization_endpoint": authorize,
+            "token_endpoint": "https://op.example/token",
+            "jwks_uri": "https://op.example/keys",
+        });
+        if let Some(name) = cloud_instance_name {
+            doc["cloud_instance_name"] = name.into();
+        }
+        serde_json::from_value(doc).unwrap()
+    }
+
+    /// The authorize URL's `claims` for `provider` and a step-up's `claims`, parsed.
+    fn claims_sent(provider: &ProviderMetadata, claims: Option<&str>) -> Option<serde_json::Value> {
+        let redirect = url::Url::parse("http://127.0.0.1:53117/").unwrap();
+        let client = oauth_client("c", &provider.authorization_endpoint, &provider.token_endpoint, Some(&redirect));
+        let options = SignInOptions { claims: claims.map(str::to_string), ..SignInOptions::default() };
+        let (challenge, _) = PkceCodeChallenge::new_random_sha256();
+        let (url, _) = authorize_request(&client, provider, vec!["openid".into()], &options, challenge, &CsrfToken::new_random()).unwrap();
+        let sent: Vec<String> = url.query_pairs().filter(|(k, _)| k == "claims").map(|(_, v)| v.into_owned()).collect();
+        assert!(sent.len() <= 1, "{url}");
+        sent.first().map(|c| serde_json::from_str(c).unwrap())
+    }
+
+    #[test]
+    fn the_authorize_request_declares_cp1_to_microsoft_only() {
+        let c1 = r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#;
+        let cp1 = serde_json::json!({"access_token": {"xms_cc": {"values": ["cp1"]}}});
+        let cp1_c1 = serde_json::json!({"access_token": {"xms_cc": {"values": ["cp1"]}, "acrs": {"essential": true, "value": "c1"}}});
+        for microsoft in [
+            provider("https://login.microsoftonline.com/t/oauth2/v2.0/authorize", None),
+            provider("https://login.microsoftonline.us/t/oauth2/v2.0/authorize", None),
+            provider("http://127.0.0.1:5000/t/oauth2/v2.0/authorize", Some("microsoftonline.com")),
+        ] {
+            assert_eq!(claims_sent(&microsoft, None), Some(cp1.clone()), "{}", microsoft.authorization_endpoint);
+            assert_eq!(claims_sent(&microsoft, Some(c1)), Some(cp1_c1.clone()));
+        }
+        // Another OpenID provider: no claims unless a step-up's, as given.
+        let other = provider("https://op.example/authorize", None);
+        assert_eq!(claims_sent(&other, None), None);
+        assert_eq!(claims_sent(&other, Some(c1)), Some(serde_json::from_str(c1).unwrap()));
+        assert_eq!(claims_sent(&provider("https://login.microsoftonline.com.evil.example/authorize", None), None), None);
+        // A malformed claims request is refused before any URL exists.
+        let redirect = url::Url::parse("http://127.0.0.1:53117/").unwrap();
+        let ms = provider("https://login.microsoftonline.com/t/oauth2/v2.0/authorize", None);
+        let client = oauth_client("c", &ms.authorization_endpoint, &ms.token_endpoint, Some(&redirect));
+        let options = SignInOptions { claims: Some(r#"{"access_token":"c1"}"#.into()), ..SignInOptions::default() };
+        let err = authorize_request(&client, &ms, vec![], &options, PkceCodeChallenge::new_random_sha256().0, &CsrfToken::new_random()).unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidInput);
+    }
 
     fn claims() -> IdTokenClaims {
         serde_json::from_value(serde_json::json!({"iss": "https://op.example", "sub": "u-1", "exp": 1})).unwrap()

@@ -4,6 +4,8 @@
 //! - [`discovery`]: the provider's OpenID configuration and signing keys.
 //! - [`loopback`]: the 127.0.0.1 listener that receives the browser's redirect.
 //! - [`interactive`]: the whole browser sign-in.
+//! - [`capabilities`]: the `claims` parameter: the client capability `cp1` declared to Microsoft's
+//!   identity platform, merged with a step-up's claims request.
 //! - [`id_token`]: verification of the ID token.
 //! - [`token_endpoint`]: code redemption and refresh through `oauth2`, error mapping.
 //! - [`tokens`]: the in-memory access-token cache and silent refresh, per account.
@@ -15,6 +17,7 @@
 
 pub mod app_only;
 pub mod azure_transport;
+pub mod capabilities;
 pub mod discovery;
 pub mod id_token;
 pub mod interactive;

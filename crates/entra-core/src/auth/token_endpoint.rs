@@ -11,7 +11,12 @@
 //! with `entra_http`'s cap. It also normalises an `expires_in` that oauth2 would
 //! refuse to parse (negative, fractional, or a string), and [`Tokens::from_response`]
 //! clamps the lifetime, so no answer can overflow a date or panic.
+//!
+//! A refresh sends the `claims` parameter [`capabilities`] makes for the provider: the client
+//! capability `cp1` at Microsoft's identity platform, merged with the account's step-up claims.
 
+use super::capabilities;
+use super::discovery::ProviderMetadata;
 use crate::aadsts::identity_error;
 use crate::error::IdentityErrorDetails;
 use crate::secret::{AccessToken, RefreshToken};
@@ -239,22 +244,27 @@ pub fn map_token_error(err: RequestTokenError<HttpClientError<reqwest::Error>, P
     }
 }
 
-/// Redeems a refresh token, sending `claims` (a step-up's claims request) when given.
-/// `invalid_grant` (expired, revoked; or the claims need the person again) becomes
-/// [`ErrorCode::NotSignedIn`].
+/// Redeems a refresh token at `provider`'s token endpoint for public client `client_id`, with
+/// the `claims` parameter [`capabilities::claims_parameter`] makes of `step_up_claims` (the
+/// account's step-up claims request): at Microsoft's identity platform the client capability
+/// `cp1`, merged with them; elsewhere only them. `invalid_grant` (expired, revoked; or the
+/// claims need the person again) becomes [`ErrorCode::NotSignedIn`].
 pub async fn refresh(
     http: &reqwest::Client,
-    client: &OAuthClient,
+    client_id: &str,
+    provider: &ProviderMetadata,
     refresh_token: &RefreshToken,
     scopes: &[String],
-    claims: Option<&str>,
+    step_up_claims: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Tokens> {
+    let claims = capabilities::claims_parameter(provider, step_up_claims)?;
+    let client = oauth_client(client_id, &provider.authorization_endpoint, &provider.token_endpoint, None);
     let rt = oauth2::RefreshToken::new(refresh_token.expose().to_string());
     let token_http = TokenHttp(http.clone());
     let mut request = client.exchange_refresh_token(&rt).add_scopes(scopes.iter().cloned().map(Scope::new));
     if let Some(claims) = claims {
-        request = request.add_extra_param("claims", claims.to_string());
+        request = request.add_extra_param("claims", claims);
     }
     let response = request
         .request_async(&token_http)
@@ -339,6 +349,78 @@ mod tests {
         let url = serve_once(body.clone(), Some(body.len())).await;
         let ok = exchange(reqwest::Client::new(), token_request(&url)).await.unwrap();
         assert_eq!(serde_json::from_slice::<serde_json::Value>(ok.body()).unwrap()["expires_in"], 3599);
+    }
+
+    /// A one-shot token endpoint answering a token response; hands over the request's form body.
+    async fn recording_token_endpoint() -> (url::Url, tokio::sync::oneshot::Receiver<String>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0)).await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        tokio::spawn(async move {
+            let (mut s, _) = listener.accept().await.unwrap();
+            let mut request = Vec::new();
+            let mut buf = [0u8; 4096];
+            loop {
+                let n = s.read(&mut buf).await.unwrap();
+                request.extend_from_slice(&buf[..n]);
+                let text = String::from_utf8_lossy(&request).into_owned();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let length = head.lines().find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap())).unwrap_or(0);
+                    if body.len() >= length || n == 0 {
+                        let _ = tx.send(body.to_string());
+                        break;
+                    }
+                } else if n == 0 {
+                    return;
+                }
+            }
+            let answer = br#"{"access_token":"a","token_type":"Bearer","expires_in":3599,"refresh_token":"r2"}"#;
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", answer.len());
+            let _ = s.write_all(head.as_bytes()).await;
+            let _ = s.write_all(answer).await;
+        });
+        (url::Url::parse(&format!("http://127.0.0.1:{port}/token")).unwrap(), rx)
+    }
+
+    /// The `claims` a refresh at a provider authorizing at `authorize` sends, given step-up claims.
+    async fn refresh_claims(authorize: &str, step_up: Option<&str>) -> Option<serde_json::Value> {
+        let (token, body) = recording_token_endpoint().await;
+        let provider: ProviderMetadata = serde_json::from_value(serde_json::json!({
+            "issuer": "https://op.example/v2.0", "authorization_endpoint": authorize, "token_endpoint": token.as_str(), "jwks_uri": "https://op.example/keys",
+        }))
+        .unwrap();
+        let tokens = refresh(&reqwest::Client::new(), "c", &provider, &RefreshToken::new("r1"), &["User.Read".into()], step_up, Utc::now()).await.unwrap();
+        assert_eq!(tokens.refresh_token.map(|r| r.expose().to_string()).as_deref(), Some("r2"));
+        let form = body.await.unwrap();
+        let pairs: Vec<(String, String)> = url::form_urlencoded::parse(form.as_bytes()).into_owned().collect();
+        assert!(pairs.iter().any(|(k, v)| k == "grant_type" && v == "refresh_token"), "{form}");
+        pairs.iter().find(|(k, _)| k == "claims").map(|(_, v)| serde_json::from_str(v).unwrap())
+    }
+
+    #[tokio::test]
+    async fn a_refresh_declares_cp1_to_microsoft_only_merged_with_the_step_ups_claims() {
+        let microsoft = "https://login.microsoftonline.com/t/oauth2/v2.0/authorize";
+        let c1 = r#"{"access_token":{"acrs":{"essential":true,"value":"c1"}}}"#;
+        assert_eq!(refresh_claims(microsoft, None).await, Some(serde_json::json!({"access_token": {"xms_cc": {"values": ["cp1"]}}})));
+        assert_eq!(
+            refresh_claims(microsoft, Some(c1)).await,
+            Some(serde_json::json!({"access_token": {"xms_cc": {"values": ["cp1"]}, "acrs": {"essential": true, "value": "c1"}}}))
+        );
+        // Another OpenID provider hears of no capability: no claims, or the step-up's as given.
+        assert_eq!(refresh_claims("https://op.example/authorize", None).await, None);
+        assert_eq!(refresh_claims("https://op.example/authorize", Some(c1)).await, Some(serde_json::from_str(c1).unwrap()));
+    }
+
+    #[tokio::test]
+    async fn a_malformed_step_up_claim_fails_the_refresh_before_anything_is_sent() {
+        let provider: ProviderMetadata = serde_json::from_value(serde_json::json!({
+            "issuer": "x", "authorization_endpoint": "https://login.microsoftonline.com/t/authorize",
+            "token_endpoint": "http://127.0.0.1:9/token", "jwks_uri": "https://login.microsoftonline.com/keys",
+        }))
+        .unwrap();
+        let err = refresh(&reqwest::Client::new(), "c", &provider, &RefreshToken::new("r1"), &[], Some("{\"access_token\":1}"), Utc::now()).await.unwrap_err();
+        assert_eq!(err.code(), ErrorCode::InvalidInput, "not a network error: nothing was sent");
     }
 
     #[test]

@@ -6,7 +6,10 @@
 //! refresh margin of their life remains. A sign-in replaces every access token
 //! the account held (a step-up's is the one used next), and a refresh sends the
 //! account's step-up claims again (`Account::step_up_claims`), so a renewed token
-//! keeps meeting the Conditional Access policy the step-up met. Each account has its own async lock,
+//! keeps meeting the Conditional Access policy the step-up met; at Microsoft's identity
+//! platform it declares the client capability `cp1` too, merged with them
+//! ([`super::capabilities`]), the provider's kind read from the discovery document the
+//! refresh fetches for the token endpoint anyway. Each account has its own async lock,
 //! so two callers never redeem the same refresh token at once (a provider that
 //! revokes rotated tokens would sign the loser out), and sign-out takes the same
 //! lock ([`TokenCache::begin_sign_out`]), so a refresh in flight finishes (and
@@ -19,7 +22,7 @@
 
 use super::app_only::{self, AppCredential, Credential, GRAPH_DEFAULT_SCOPE};
 use super::discovery::ProviderCache;
-use super::token_endpoint::{self, oauth_client};
+use super::token_endpoint;
 use crate::accounts::{Account, AccountKind, AppCredentialRef};
 use crate::clock::Clock;
 use crate::config::SettingsStore;
@@ -167,8 +170,8 @@ impl TokenCache {
         };
         let http = crate::http::client(account.ca_cert.as_deref())?;
         let metadata = self.providers.metadata(&http, &account.discovery_candidates()).await?;
-        let client = oauth_client(&account.client_id, &metadata.authorization_endpoint, &metadata.token_endpoint, None);
-        let tokens = token_endpoint::refresh(&http, &client, &rt, scopes, account.step_up_claims.as_deref(), now).await.inspect_err(|e| {
+        // The same document says whether the provider is Microsoft's, which then hears of `cp1`.
+        let tokens = token_endpoint::refresh(&http, &account.client_id, &metadata, &rt, scopes, account.step_up_claims.as_deref(), now).await.inspect_err(|e| {
             if e.code() == ErrorCode::NotSignedIn {
                 tracing::info!(account = %account.id, "the refresh token was refused; the account must sign in again");
             }

@@ -6,7 +6,13 @@
 //!
 //! [`Setup::register`]:
 //! 1. looks for a registration carrying [`SETUP_TAG`]: a rerun finds it instead of making a
-//!    second one (`created: false`);
+//!    second one (`created: false`), and brings one an earlier version made up to date
+//!    ([`upgrade`]): it reads Graph's permission ids ([`scopes`]) and compares; whatever of step
+//!    2's permissions, redirect URI and public client flows it lacks is added by one `PATCH`
+//!    that keeps everything else it holds (an administrator's own permissions too), and named in
+//!    [`Registration::updated`] — the next sign-in asking for an added permission asks consent
+//!    for it. It reads the registration again by its ID first, and changes it only if that read
+//!    still shows the tag;
 //! 2. else reads the ids of Entra Desk's delegated permissions
 //!    ([`crate::permissions::ALL_DELEGATED`]) from Microsoft Graph's service principal
 //!    ([`scopes`]) and creates a single-tenant public client: `signInAudience: AzureADMyOrg`,
@@ -30,12 +36,13 @@ pub mod azure_cli;
 pub mod commands;
 pub mod replication;
 pub mod scopes;
+pub mod upgrade;
 
 use crate::config::SavedRegistration;
 use crate::graph::map_error;
-use crate::graph::models::{Application, NewApplication, RedirectUris};
+use crate::graph::models::{Application, NewApplication, RedirectUris, ServicePrincipal};
 use crate::graph::GraphClient;
-use crate::permissions::{explain_forbidden, Need, ALL_DELEGATED, REGISTER_APPS, SIGN_IN};
+use crate::permissions::{explain_forbidden, Need, ALL_DELEGATED, REGISTER_APPS, SIGN_IN, UPDATE_APPS};
 use crate::{Desk, Error, ErrorCode, Result};
 use azure_cli::{AzureCliTarget, AzureCliTokens};
 use entra_graph::resources::{GRAPH_APP_ID, SETUP_APPLICATION_SELECT};
@@ -107,6 +114,19 @@ pub struct Registration {
     pub tenant_id: String,
     /// True when made now; false when an earlier registration (carrying the tag) was found.
     pub created: bool,
+    /// What was added to a registration found that an earlier version made, named for people
+    /// (empty when it was made now or lacked nothing): the delegated permissions by their
+    /// `value` (`GroupMember.Read.All`; [`Registration::permissions_added`]), then
+    /// [`upgrade::ADDED_REDIRECT_URI`] and [`upgrade::ADDED_PUBLIC_CLIENT_FLOWS`].
+    pub updated: Vec<String>,
+}
+
+impl Registration {
+    /// The delegated permissions [`Registration::updated`] added: nobody has consented to them
+    /// yet, so the next sign-in asking for one asks for consent.
+    pub fn permissions_added(&self) -> Vec<&str> {
+        self.updated.iter().map(String::as_str).filter(|u| ALL_DELEGATED.contains(u)).collect()
+    }
 }
 
 /// A registration the set-up removed.
@@ -136,6 +156,11 @@ pub enum SetupProgress {
     Searching,
     /// Reading the ids of Graph's permissions from its service principal.
     ReadingPermissions,
+    /// Adding to a registration found what this version registers and it lacks.
+    Updating {
+        /// What is added, named as [`Registration::updated`] names it.
+        adding: Vec<String>,
+    },
     /// Creating the app registration.
     CreatingApplication,
     /// Creating its service principal.
@@ -192,9 +217,12 @@ impl Setup {
         let c = self.connect(source, &cancel)?;
         progress(SetupProgress::Searching);
         let found = self.ours(&c).await?.into_iter().next();
-        let (app, created) = match found {
-            Some(app) => (app, false),
-            None => (self.create(&c, display_name, progress).await?, true),
+        let (app, created, updated) = match found {
+            Some(app) => {
+                let (app, updated) = self.bring_up_to_date(&c, app, progress).await?;
+                (app, false, updated)
+            }
+            None => (self.create(&c, display_name, progress).await?, true, Vec::new()),
         };
         let (object_id, app_id) = ids_of(&app)?;
         let ensured = replication::ensure_service_principal(&c.graph, &app_id, self.wait, progress, &cancel).await;
@@ -212,8 +240,8 @@ impl Setup {
             );
             return Err(err.reworded(message));
         }
-        tracing::info!(client_id = %app_id, tenant = %tenant_id, created, "set-up: registration ready");
-        Ok(Registration { client_id: app_id, object_id, service_principal_id: sp.id, tenant_id, created })
+        tracing::info!(client_id = %app_id, tenant = %tenant_id, created, updated = ?updated, "set-up: registration ready");
+        Ok(Registration { client_id: app_id, object_id, service_principal_id: sp.id, tenant_id, created, updated })
     }
 
     /// Deletes the registration the set-up made in `source`'s tenant: `application` (its object
@@ -315,16 +343,63 @@ impl Setup {
         )))
     }
 
-    /// Creates the registration: Graph's permission ids, then `POST /applications`.
-    async fn create(&self, c: &Connected, display_name: &str, progress: &(dyn Fn(SetupProgress) + Send + Sync)) -> Result<Application> {
+    /// Microsoft Graph's service principal with its delegated permissions (their ids).
+    async fn graph_permissions(&self, c: &Connected, progress: &(dyn Fn(SetupProgress) + Send + Sync)) -> Result<ServicePrincipal> {
         progress(SetupProgress::ReadingPermissions);
         let read = c.graph.resource_permission_scopes(GRAPH_APP_ID).await.map_err(map_error);
-        let graph = self.explained(c, REGISTER_APPS, read).await?.ok_or_else(|| {
+        self.explained(c, REGISTER_APPS, read).await?.ok_or_else(|| {
             Error::new(
                 ErrorCode::Graph,
                 format!("This tenant has no service principal for Microsoft Graph (appId {GRAPH_APP_ID}), so its permission ids cannot be read: check the Graph address; in a real tenant Microsoft Graph is always present"),
             )
-        })?;
+        })
+    }
+
+    /// Adds to `app` (carrying the tag) what it lacks of what [`Setup::create`] registers, by one
+    /// PATCH of the properties concerned (see [`upgrade`]). Returns it and what was added.
+    async fn bring_up_to_date(&self, c: &Connected, app: Application, progress: &(dyn Fn(SetupProgress) + Send + Sync)) -> Result<(Application, Vec<String>)> {
+        let graph = self.graph_permissions(c, progress).await?;
+        let (wanted, unknown) = scopes::defined(&graph, ALL_DELEGATED);
+        if !unknown.is_empty() {
+            tracing::warn!(missing = %unknown.join(", "), "set-up: Microsoft Graph in this tenant does not offer these permissions; the registration cannot list them");
+        }
+        if upgrade::lacking(&app, &wanted, REDIRECT_URI).is_empty() {
+            return Ok((app, Vec::new()));
+        }
+        // A PATCH replaces each collection it names: start from the registration as it is now (a
+        // list may lag behind a read by ID), and only while it still carries the tag.
+        let (object_id, app_id) = ids_of(&app)?;
+        let read = c.graph.get_application_selected(&object_id, SETUP_APPLICATION_SELECT).await.map_err(map_error);
+        let app = self.explained(c, REGISTER_APPS, read).await?;
+        if !app.tags.iter().any(|t| t == SETUP_TAG) {
+            return Err(Error::invalid_input(format!(
+                "The app registration {object_id} (client ID {app_id}) no longer carries the tag {SETUP_TAG}, so the set-up leaves it alone. Fix: run the set-up again; it makes a new registration if none carries the tag"
+            )));
+        }
+        let lacking = upgrade::lacking(&app, &wanted, REDIRECT_URI);
+        if lacking.is_empty() {
+            return Ok((app, Vec::new()));
+        }
+        progress(SetupProgress::Updating { adding: lacking.added.clone() });
+        let patched = c.graph.update_application(&object_id, &lacking.patch).await.map_err(map_error);
+        if let Err(err) = self.explained(c, UPDATE_APPS, patched).await {
+            if err.code() == ErrorCode::Cancelled {
+                return Err(err);
+            }
+            let message = format!(
+                "Found Entra Desk's registration {object_id} (client ID {app_id}), made by an earlier version, but could not add what it lacks ({}): {}",
+                lacking.added.join(", "),
+                err.message()
+            );
+            return Err(err.reworded(message));
+        }
+        tracing::info!(client_id = %app_id, added = ?lacking.added, "set-up: registration brought up to date");
+        Ok((app, lacking.added))
+    }
+
+    /// Creates the registration: Graph's permission ids, then `POST /applications`.
+    async fn create(&self, c: &Connected, display_name: &str, progress: &(dyn Fn(SetupProgress) + Send + Sync)) -> Result<Application> {
+        let graph = self.graph_permissions(c, progress).await?;
         let access = scopes::graph_resource_access(&graph, ALL_DELEGATED)?;
         let name = display_name.trim();
         let application = NewApplication {

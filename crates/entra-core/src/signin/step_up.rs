@@ -5,7 +5,9 @@
 //! requests and client capabilities" says, is an interactive sign-in whose authorize request
 //! sends the decoded claims request as `claims`, until a token is had. Entra then applies the
 //! policy (multifactor authentication, a compliant device, …) and issues a token whose `acrs`
-//! meets it.
+//! meets it. Graph challenges only clients that declare the capability `cp1`, which every
+//! sign-in and refresh at Microsoft's identity platform does, merged with these claims
+//! ([`crate::auth::capabilities`]).
 //!
 //! It signs in the same person (`login_hint`), to the same tenant and app, asking for the same
 //! scopes. The new tokens replace the account's (so the stepped-up access token is the one the
@@ -14,6 +16,7 @@
 
 use super::SignIn;
 use crate::accounts::{Account, AccountKind};
+use crate::auth::capabilities;
 use crate::auth::interactive::SignInOptions;
 use crate::auth::{BrowserOpener, SignInProgress};
 use crate::config::ProfileSettings;
@@ -76,15 +79,11 @@ fn same_account(account: &Account) -> ProfileSettings {
     }
 }
 
-/// `claims` as sent: a JSON object (OpenID Connect Core §5.5), trimmed, else bad input.
+/// `claims` as kept: a claims request [`capabilities::parse`] takes (a JSON object, OpenID
+/// Connect Core §5.5), trimmed, else bad input before any browser opens.
 fn claims_request(claims: &str) -> Result<String> {
-    let claims = claims.trim();
-    match serde_json::from_str::<serde_json::Value>(claims) {
-        Ok(value) if value.is_object() => Ok(claims.to_string()),
-        _ => Err(Error::invalid_input(
-            "The claims request must be a JSON object, as the claims challenge of the refused operation gives it (e.g. {\"access_token\":{\"acrs\":{\"essential\":true,\"value\":\"c1\"}}})",
-        )),
-    }
+    capabilities::parse(claims)?;
+    Ok(claims.trim().to_string())
 }
 
 #[cfg(test)]
@@ -95,7 +94,7 @@ mod tests {
     fn a_claims_request_is_a_json_object() {
         let c1 = r#" {"access_token":{"acrs":{"essential":true,"value":"c1"}}} "#;
         assert_eq!(claims_request(c1).unwrap(), c1.trim());
-        for bad in ["", "c1", "[1]", "\"x\"", "{"] {
+        for bad in ["", "c1", "[1]", "\"x\"", "{", r#"{"access_token":"c1"}"#] {
             assert_eq!(claims_request(bad).unwrap_err().code(), ErrorCode::InvalidInput, "{bad}");
         }
     }

@@ -1,5 +1,7 @@
 //! `POST /v1.0/applications`: registering an application, as a set-up assistant
-//! (`m365 setup`, PnP's registration command, ours) does.
+//! (`m365 setup`, PnP's registration command, ours) does. Its parsing of the properties
+//! ([`Changes`]) and its checks against the tenant are shared with `PATCH
+//! /applications/{id}` (`app_update`).
 //!
 //! - Body: `displayName` (required), `signInAudience` (default `AzureADMyOrg`; one of
 //!   Graph's four values), `publicClient`/`spa`/`web` `{redirectUris}`,
@@ -97,8 +99,26 @@ fn invalid(field: &str) -> GraphError {
     GraphError::bad_request("Request_BadRequest", format!("Invalid value specified for property '{field}' of resource 'Application'."))
 }
 
-/// What the body asks for, validated on its own (the permission ids are checked against the
-/// tenant in [`check_permissions`]).
+/// The application properties a body sets, validated on their own (the permission ids are
+/// checked against the tenant in [`check_permissions`]): what `POST /applications` creates from
+/// and `PATCH /applications/{id}` (`app_update`) changes. `None`: not in the body. A collection
+/// or platform sent as `null` is empty, `isFallbackPublicClient: null` is false; `Some(None)`
+/// is a `null` where the property is a single value (each write decides what that means).
+#[derive(Debug, Default)]
+pub(super) struct Changes {
+    pub display_name: Option<Option<String>>,
+    pub sign_in_audience: Option<Option<&'static str>>,
+    pub public_client: Option<Vec<String>>,
+    pub spa: Option<Vec<String>>,
+    pub web: Option<Vec<String>>,
+    pub is_fallback_public_client: Option<bool>,
+    pub required_resource_access: Option<ResourceAccess>,
+    pub identifier_uris: Option<Vec<String>>,
+    pub tags: Option<Vec<String>>,
+    pub notes: Option<Option<String>>,
+}
+
+/// What `POST /applications` makes: [`Changes`] with Graph's defaults.
 #[derive(Debug, Default)]
 struct NewApplication {
     display_name: String,
@@ -189,53 +209,88 @@ fn resource_access(value: &Value) -> Result<ResourceAccess, GraphError> {
         .collect()
 }
 
-impl NewApplication {
-    fn parse(body: &Map<String, Value>) -> Result<Self, GraphError> {
-        let mut app = NewApplication { sign_in_audience: "AzureADMyOrg", ..Default::default() };
-        let mut display_name = None;
+impl Changes {
+    /// The properties `body` sets, each checked as Entra checks it; any other property is
+    /// refused ([`check_other_property`]).
+    pub fn parse(body: &Map<String, Value>) -> Result<Self, GraphError> {
+        let mut c = Changes::default();
         for (key, value) in body {
             match key.as_str() {
                 "displayName" => match value {
-                    Value::String(s) if !s.trim().is_empty() => display_name = Some(s.clone()),
-                    Value::Null => {}
+                    Value::String(s) if !s.trim().is_empty() => c.display_name = Some(Some(s.clone())),
+                    Value::Null => c.display_name = Some(None),
                     _ => return Err(invalid("displayName")),
                 },
                 "signInAudience" => match value {
-                    Value::Null => {}
-                    Value::String(s) => app.sign_in_audience = AUDIENCES.iter().copied().find(|a| a == s).ok_or_else(|| invalid("signInAudience"))?,
+                    Value::Null => c.sign_in_audience = Some(None),
+                    Value::String(s) => c.sign_in_audience = Some(Some(AUDIENCES.iter().copied().find(|a| a == s).ok_or_else(|| invalid("signInAudience"))?)),
                     _ => return Err(invalid("signInAudience")),
                 },
-                "publicClient" => app.redirects.public_client = platform_uris(value, "publicClient")?,
-                "spa" => app.redirects.spa = platform_uris(value, "spa")?,
-                "web" => app.redirects.web = platform_uris(value, "web")?,
+                "publicClient" => c.public_client = Some(platform_uris(value, "publicClient")?),
+                "spa" => c.spa = Some(platform_uris(value, "spa")?),
+                "web" => c.web = Some(platform_uris(value, "web")?),
                 "isFallbackPublicClient" => match value {
-                    Value::Bool(b) => app.is_fallback_public_client = *b,
-                    Value::Null => {}
+                    Value::Bool(b) => c.is_fallback_public_client = Some(*b),
+                    Value::Null => c.is_fallback_public_client = Some(false),
                     _ => return Err(invalid("isFallbackPublicClient")),
                 },
-                "requiredResourceAccess" => app.required_resource_access = resource_access(value)?,
+                "requiredResourceAccess" => c.required_resource_access = Some(resource_access(value)?),
                 "identifierUris" => {
-                    app.identifier_uris = strings(value, "identifierUris")?;
-                    if !app.identifier_uris.iter().all(|u| u.len() <= MAX_URI && url::Url::parse(u).is_ok()) {
+                    let uris = strings(value, "identifierUris")?;
+                    if !uris.iter().all(|u| u.len() <= MAX_URI && url::Url::parse(u).is_ok()) {
                         return Err(invalid("identifierUris"));
                     }
+                    c.identifier_uris = Some(uris);
                 }
-                "tags" => app.tags = strings(value, "tags")?,
+                "tags" => c.tags = Some(strings(value, "tags")?),
                 "notes" => match value {
-                    Value::String(s) => app.notes = Some(s.clone()),
-                    Value::Null => {}
+                    Value::String(s) => c.notes = Some(Some(s.clone())),
+                    Value::Null => c.notes = Some(None),
                     _ => return Err(invalid("notes")),
                 },
                 other => check_other_property::<Application>(other, value, SUPPORTED)?,
             }
         }
-        app.display_name = display_name.ok_or_else(|| required("displayName", "Application"))?;
-        Ok(app)
+        Ok(c)
+    }
+
+    /// Whether the body set nothing.
+    pub fn is_empty(&self) -> bool {
+        let Changes { display_name, sign_in_audience, public_client, spa, web, is_fallback_public_client, required_resource_access, identifier_uris, tags, notes } =
+            self;
+        display_name.is_none()
+            && sign_in_audience.is_none()
+            && public_client.is_none()
+            && spa.is_none()
+            && web.is_none()
+            && is_fallback_public_client.is_none()
+            && required_resource_access.is_none()
+            && identifier_uris.is_none()
+            && tags.is_none()
+            && notes.is_none()
+    }
+}
+
+impl NewApplication {
+    /// A new application: `displayName` is required; the others default as Graph's do (a
+    /// `null` is the default).
+    fn parse(body: &Map<String, Value>) -> Result<Self, GraphError> {
+        let c = Changes::parse(body)?;
+        Ok(NewApplication {
+            display_name: c.display_name.flatten().ok_or_else(|| required("displayName", "Application"))?,
+            sign_in_audience: c.sign_in_audience.flatten().unwrap_or("AzureADMyOrg"),
+            redirects: Redirects { public_client: c.public_client.unwrap_or_default(), spa: c.spa.unwrap_or_default(), web: c.web.unwrap_or_default() },
+            is_fallback_public_client: c.is_fallback_public_client.unwrap_or(false),
+            required_resource_access: c.required_resource_access.unwrap_or_default(),
+            identifier_uris: c.identifier_uris.unwrap_or_default(),
+            tags: c.tags.unwrap_or_default(),
+            notes: c.notes.flatten(),
+        })
     }
 }
 
 /// Permission ids for a resource that publishes its permissions in this tenant must be its own.
-fn check_permissions(inv: &Inventory, access: &ResourceAccess) -> Result<(), GraphError> {
+pub(super) fn check_permissions(inv: &Inventory, access: &ResourceAccess) -> Result<(), GraphError> {
     for (resource, wanted) in access {
         let Some(sp) = inv.sp_by_app_id(resource).map(|i| &inv.sps[i]) else { continue };
         if sp.scopes.is_empty() && sp.app_roles.is_empty() {
@@ -250,6 +305,21 @@ fn check_permissions(inv: &Inventory, access: &ResourceAccess) -> Result<(), Gra
         }
     }
     Ok(())
+}
+
+/// An application ID URI must be unique in the tenant: 400 if another live application than
+/// `except` (the one being changed) has one of `uris`.
+pub(super) fn check_identifier_uris(inv: &Inventory, uris: &[String], except: Option<usize>) -> Result<(), GraphError> {
+    let used_elsewhere = |u: &String| {
+        inv.apps.iter().enumerate().any(|(i, a)| Some(i) != except && a.meta.removed.is_none() && a.identifier_uris.iter().any(|x| x.eq_ignore_ascii_case(u)))
+    };
+    match uris.iter().find(|u| used_elsewhere(u)) {
+        Some(taken) => Err(GraphError::bad_request(
+            "Request_BadRequest",
+            format!("Another object with the same value for property identifierUris already exists: '{taken}'."),
+        )),
+        None => Ok(()),
+    }
 }
 
 /// The caller as an owner of what it creates: the signed-in user, or the calling app's
@@ -276,12 +346,7 @@ fn create(ctx: &Ctx, body: &[u8]) -> Result<Response, GraphError> {
     let now = ctx.state.clock.now();
     let mut inv = ctx.state.inventory_mut();
     check_permissions(&inv, &new.required_resource_access)?;
-    if let Some(taken) = new.identifier_uris.iter().find(|u| inv.apps.iter().any(|a| a.meta.removed.is_none() && a.identifier_uris.iter().any(|x| x.eq_ignore_ascii_case(u)))) {
-        return Err(GraphError::bad_request(
-            "Request_BadRequest",
-            format!("Another object with the same value for property identifierUris already exists: '{taken}'."),
-        ));
-    }
+    check_identifier_uris(&inv, &new.identifier_uris, None)?;
     let id = uuid::Uuid::new_v4().to_string();
     let app = Application {
         meta: Meta { id: id.clone(), created: now, changed: 0, removed: None, owners: creator(ctx, &inv) },
@@ -332,6 +397,18 @@ mod tests {
         assert_eq!(app.redirects.public_client.len(), 4);
         assert_eq!(app.required_resource_access[0].1, vec![(Cow::Borrowed("e1fe6dd8-ba31-4d61-89e7-88639da4683d"), "Scope")]);
         assert_eq!(parse(json!({"displayName": "x"})).unwrap().sign_in_audience, "AzureADMyOrg");
+    }
+
+    #[test]
+    fn an_update_sees_what_the_body_names_and_its_nulls() {
+        let c = |v: Value| Changes::parse(v.as_object().unwrap()).unwrap();
+        assert!(c(json!({"@odata.type": "#microsoft.graph.application", "description": null})).is_empty());
+        let named = c(json!({"notes": null, "tags": null, "isFallbackPublicClient": null, "displayName": null, "publicClient": {"redirectUris": ["http://localhost"]}}));
+        assert_eq!((named.notes, named.tags, named.is_fallback_public_client, named.display_name), (Some(None), Some(vec![]), Some(false), Some(None)));
+        assert_eq!(named.public_client, Some(vec!["http://localhost".to_string()]));
+        assert!(named.required_resource_access.is_none() && named.sign_in_audience.is_none() && named.spa.is_none());
+        let created = NewApplication::parse(json!({"displayName": "x", "notes": null, "signInAudience": null}).as_object().unwrap()).unwrap();
+        assert_eq!((created.notes, created.sign_in_audience), (None, "AzureADMyOrg"), "a create takes null as the default");
     }
 
     #[test]

@@ -1,10 +1,11 @@
 //! `/v1.0/applications`: list, get (also by `applications(appId='…')`),
-//! `$count`, delta, owners, addPassword/removePassword and delete (soft, into
+//! `$count`, delta, owners, addPassword/removePassword, update (`app_update`,
+//! also by `(appId='…')`) and delete (soft, into
 //! deleted items; `DELETE /directory/deletedItems/{id}` purges an application
 //! or a service principal). The routes both collections share are served by the
 //! generic `handlers`; this module has delete/purge and the `(appId='…')`
 //! alternate-key dispatch, and the work is in `collection`, `owners`,
-//! `credentials` and `delta`; creating one is `app_create`.
+//! `credentials` and `delta`; creating one is `app_create`, changing one `app_update`.
 //!
 //! Deleting an application also deletes its service principal (both go to
 //! deleted items and leave their groups), as Entra does for an app registration in
@@ -196,6 +197,7 @@ async fn dispatch(state: Shared, method: Method, uri: Uri, headers: HeaderMap, k
         ("GET", None) => collection::get::<ServicePrincipals>(&ctx, &id),
         ("DELETE", None) if apps => remove(&ctx, &id, Removal::Changed),
         ("DELETE", None) => super::sp_writes::remove(&ctx, &id),
+        ("PATCH", None) if apps => super::app_update::update(&ctx, &id, &body),
         ("GET", Some("owners")) if apps => owners::list::<Application>(&ctx, &id),
         ("GET", Some("owners")) => owners::list::<ServicePrincipals>(&ctx, &id),
         ("POST", Some("addPassword")) if apps => credentials::add_password::<Application>(&ctx, &id, &body),
@@ -212,6 +214,9 @@ pub async fn alternate_get(State(state): State<Shared>, uri: Uri, headers: Heade
 }
 pub async fn alternate_delete(State(state): State<Shared>, uri: Uri, headers: HeaderMap, Path(key): Path<String>) -> Response {
     dispatch(state, Method::DELETE, uri, headers, key, None, Bytes::new()).await
+}
+pub async fn alternate_patch(State(state): State<Shared>, uri: Uri, headers: HeaderMap, Path(key): Path<String>, body: Bytes) -> Response {
+    dispatch(state, Method::PATCH, uri, headers, key, None, body).await
 }
 pub async fn alternate_get_action(State(state): State<Shared>, uri: Uri, headers: HeaderMap, Path((key, action)): Path<(String, String)>) -> Response {
     dispatch(state, Method::GET, uri, headers, key, Some(action), Bytes::new()).await

@@ -4,7 +4,7 @@
 //! object; pages of [`DELTA_PAGE`] carry `@odata.nextLink` (`$skiptoken`) and
 //! the last one `@odata.deltaLink` (`$deltatoken`). Calling the deltaLink
 //! returns only objects changed since (a change is anything that took a
-//! sequence number: addPassword, removePassword, delete), deleted ones as
+//! sequence number: create, update, addPassword, removePassword, delete), deleted ones as
 //! `{"id","@removed":{"reason":"changed"|"deleted"}}`, and a new deltaLink.
 //! Options are encoded in the tokens; `$top` is ignored (the server picks the
 //! page size, as Graph does); `$deltatoken=latest` answers just a deltaLink.

@@ -11,7 +11,8 @@
 //!   `paging`), their `owners` and `credentials` (add/removePassword, and the
 //!   one write check `credentials::authorize_write`), and `delta`; `dates` has
 //!   Graph's date-time form. Registering an app: `app_create` (`POST
-//!   /applications`) and `sp_writes` (`POST /servicePrincipals`, `DELETE
+//!   /applications`), `app_update` (`PATCH /applications/{id}`, with the same
+//!   parsing) and `sp_writes` (`POST /servicePrincipals`, `DELETE
 //!   /servicePrincipals/{id}`).
 //! - `groups`, `users`: `/groups` and `/users` as resources of the same
 //!   machinery, with `POST /groups` and `DELETE /groups/{id}`; `user_writes`
@@ -30,6 +31,7 @@
 //!   context a Conditional Access requirement (a fault setting) wants, also applied by `middleware`.
 
 mod app_create;
+mod app_update;
 mod applications;
 mod auth;
 mod batch;
@@ -91,7 +93,7 @@ fn routes(state: Shared) -> Router<Shared> {
         .route("/applications", get(h::list::<App>).post(app_create::post_application))
         .route("/applications/$count", get(h::count::<App>))
         .route("/applications/delta", get(h::delta::<App>))
-        .route("/applications/{id}", get(h::get::<App>).delete(apps::delete))
+        .route("/applications/{id}", get(h::get::<App>).delete(apps::delete).patch(app_update::patch_application))
         .route("/applications/{id}/owners", get(h::owners::<App>))
         .route("/applications/{id}/addPassword", post(h::add_password::<App>))
         .route("/applications/{id}/removePassword", post(h::remove_password::<App>))
@@ -119,7 +121,7 @@ fn routes(state: Shared) -> Router<Shared> {
         .route("/users/{id}/memberOf", get(members::user_member_of))
         .route("/users/{id}/transitiveMemberOf", get(members::user_transitive_member_of))
         .route("/directoryObjects/getByIds", post(members::directory_objects_by_ids))
-        .route("/{key}", get(apps::alternate_get).delete(apps::alternate_delete))
+        .route("/{key}", get(apps::alternate_get).delete(apps::alternate_delete).patch(apps::alternate_patch))
         .route("/{key}/{action}", get(apps::alternate_get_action).post(apps::alternate_post_action))
         .route("/$batch", post(batch::batch))
         .fallback(unknown_route)
@@ -250,7 +252,7 @@ pub(crate) fn unknown(state: &Shared, method: &str, path: &str, headers: &Header
         StatusCode::BAD_REQUEST,
         "BadRequest",
         &format!(
-            "Resource not found for the segment '{segment}'. (The demo tenant serves /me, /organization, /applications and /servicePrincipals (with POST and DELETE), /groups (with members, transitiveMembers, members/$ref and delta), /users (with memberOf, transitiveMemberOf, delta, PATCH of passwordProfile and revokeSignInSessions), /directoryObjects/getByIds and /$batch; {method} {path} is not emulated.)"
+            "Resource not found for the segment '{segment}'. (The demo tenant serves /me, /organization, /applications (with POST, PATCH and DELETE) and /servicePrincipals (with POST and DELETE), /groups (with members, transitiveMembers, members/$ref and delta), /users (with memberOf, transitiveMemberOf, delta, PATCH of passwordProfile and revokeSignInSessions), /directoryObjects/getByIds and /$batch; {method} {path} is not emulated.)"
         ),
     )
 }

@@ -25,7 +25,8 @@
 //! with consent missing redirects `consent_required` AADSTS65001.
 //!
 //! A `claims` parameter asking for authentication contexts in the access token (after a
-//! claims challenge, `oidc::claims`) travels with the code: its access token carries them.
+//! claims challenge, `oidc::claims`) travels with the code: its access token carries them. The
+//! client capabilities it may declare (`xms_cc`, e.g. `cp1`) are taken and ignored.
 //!
 //! Redirect URI matching (REFERENCE.md §1): exact match (URL-normalised), or,
 //! for registered `http://localhost` / `http://127.0.0.1` URIs, the same host

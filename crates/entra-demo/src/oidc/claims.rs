@@ -3,7 +3,15 @@
 //! in the access token after a claims challenge (`graph::conditional_access`), e.g.
 //! `{"access_token":{"acrs":{"essential":true,"value":"c1"}}}` (Microsoft's "Claims
 //! challenges, claims requests and client capabilities"). `value` or `values` may name them;
-//! anything that is not `c1`–`c99` is ignored, as are the other claims (`xms_cc` among them).
+//! anything that is not `c1`–`c99` is ignored, as are the other claims.
+//!
+//! Among those, the client capabilities a client declares (`"xms_cc":{"values":["cp1"]}` in
+//! `access_token`, which Entra Desk and MSAL send on every authorize and refresh request, merged
+//! with a challenge's `acrs`) are taken at both endpoints and change nothing: Entra ignores the
+//! capabilities it does not act on, and the demo acts on none (its Graph challenges every
+//! person's token the requirement selects). Nor does `xms_cc` go into the demo's access tokens:
+//! Entra issues it only to a resource whose app registration asks for it as an optional claim,
+//! which nothing documents of Graph's (same page, "Receiving xms_cc claim in an access token").
 //! The access token of the code this sign-in yields carries them in `acrs`: the demo has no
 //! policy to fail, so the sign-in form the request always shows is the stronger sign-in. The
 //! refresh grant remembers them: a refresh whose own `claims` ask for them gets them again, one

@@ -351,7 +351,8 @@ async fn refresh_token(state: &Shared, app: &App, req: &Request, auth: ClientAut
     // A refresh always yields a new refresh token.
     scopes.offline_access = true;
     // `claims` may ask again for the authentication contexts the grant's sign-in met; asking for
-    // another one needs the person at /authorize.
+    // another one needs the person at /authorize. Declared client capabilities (`xms_cc`) are
+    // taken and ignored, as at /authorize (`oidc::claims`).
     let asked = req.get("claims").map(crate::oidc::claims::requested_acrs).transpose()?.unwrap_or_default();
     if asked.iter().any(|a| !grant.acrs.contains(a)) {
         return Err(errors::step_up_required(scopes::GRAPH_APP_ID));

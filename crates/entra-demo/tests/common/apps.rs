@@ -67,6 +67,10 @@ impl Graph {
         self.send(self.client.post(self.url(path)).json(&body)).await
     }
 
+    pub async fn patch(&self, path: &str, body: Value) -> Answer {
+        self.send(self.client.patch(self.url(path)).json(&body)).await
+    }
+
     pub async fn delete(&self, path: &str) -> Answer {
         self.send(self.client.delete(self.url(path))).await
     }

@@ -85,6 +85,41 @@ pub struct NewApplication {
     pub notes: Option<String>,
 }
 
+/// The body of `PATCH /applications/{id}`: the properties to change, typed as
+/// [`NewApplication`] is. Graph's update is partial: a property left out (`None`, not sent)
+/// keeps its value, one sent is replaced whole — a collection such as
+/// `required_resource_access` or `tags` by the list sent, so adding one permission means
+/// sending the others with it. (Clearing `notes` to `null` is not offered.)
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ApplicationPatch {
+    /// Display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// Redirect URIs of the "Mobile and desktop applications" platform (the whole list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_client: Option<RedirectUris>,
+    /// "Allow public client flows".
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_fallback_public_client: Option<bool>,
+    /// The API permissions the app asks for (the whole list, every resource's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub required_resource_access: Option<Vec<RequiredResourceAccess>>,
+    /// Tags (the whole list).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Free-text notes shown in the admin center.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+impl ApplicationPatch {
+    /// True when it changes nothing (an empty body).
+    pub fn is_empty(&self) -> bool {
+        *self == ApplicationPatch::default()
+    }
+}
+
 /// The `redirectUris` of a `web`, `spa` or `publicClient` block (other settings ignored).
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -15,7 +15,7 @@ mod organization;
 mod service_principal;
 mod user;
 
-pub use application::{Application, DeltaEntry, NewApplication, RedirectUris, RequiredResourceAccess, ResourceAccess};
+pub use application::{Application, ApplicationPatch, DeltaEntry, NewApplication, RedirectUris, RequiredResourceAccess, ResourceAccess};
 pub use credential::{AddedPassword, KeyCredential, PasswordCredential};
 pub use directory_object::{DirectoryObject, OtherObject};
 pub use group::{Group, GROUP_SELECT};

@@ -1,10 +1,11 @@
 //! `/applications`: app registrations, their client secrets, and delta rounds; and the
 //! set-up assistant's calls: create one (`POST /applications`), find ours by a tag
-//! (`$filter=tags/any(t:t eq '…')`), delete one.
+//! (`$filter=tags/any(t:t eq '…')`), bring one up to date (`PATCH /applications/{id}`),
+//! delete one.
 
 use crate::client::{odata_string, path_segment, GraphClient, GraphRequest};
 use crate::error::GraphError;
-use crate::models::{AddedPassword, Application, DeltaEntry, NewApplication};
+use crate::models::{AddedPassword, Application, ApplicationPatch, DeltaEntry, NewApplication};
 use crate::paging::Page;
 use crate::receipt::WriteReceipt;
 use chrono::{DateTime, Utc};
@@ -93,6 +94,16 @@ impl GraphClient {
         let body = serde_json::to_value(application)
             .map_err(|e| GraphError::InvalidRequest(format!("cannot encode the new application ({e})")))?;
         self.send(&GraphRequest::post("applications", body)).await
+    }
+
+    /// `PATCH /applications/{id}` (204): changes the properties `patch` names, and only those
+    /// (each replaced whole: see [`ApplicationPatch`]). Marked idempotent, so a transport failure
+    /// or a 504 is retried: sending the same values again ends in the same state. Graph needs
+    /// `Application.ReadWrite.All` (app-only: or `Application.ReadWrite.OwnedBy` on an app it
+    /// owns), and a delegated caller must own the application or hold a role that manages it.
+    pub async fn update_application(&self, id: &str, patch: &ApplicationPatch) -> Result<WriteReceipt, GraphError> {
+        let body = serde_json::to_value(patch).map_err(|e| GraphError::InvalidRequest(format!("cannot encode the application update ({e})")))?;
+        self.send_write(&GraphRequest::patch(&format!("applications/{}", path_segment(id)), body).idempotent(true)).await
     }
 
     /// `GET /applications?$filter=tags/any(t:t eq '{tag}')&$select=…`, every page: the app

@@ -3,10 +3,12 @@
 //!
 //! - `entractl setup --account ID | --azure-cli [--format json]`: registers a single-tenant public
 //!   client through Graph as that signed-in account, or as your Azure CLI sign-in (`az login`);
-//!   a rerun finds the registration by its tag (`created: false`). The client ID is saved for
-//!   the tenant, and the exact `entractl login … --prompt consent` to sign in to it is printed
-//!   (on stderr with `--format json`, whose stdout is the core's `{clientId, objectId,
-//!   servicePrincipalId, tenantId, created}`).
+//!   a rerun finds the registration by its tag (`created: false`) and adds what an earlier
+//!   version did not register (permissions, the redirect URI, public client flows), saying
+//!   what it added and that the next sign-in asking for an added permission asks consent for
+//!   it. The client ID is saved for the tenant, and the exact `entractl login … --prompt
+//!   consent` to sign in to it is printed (on stderr with `--format json`, whose stdout is the
+//!   core's `{clientId, objectId, servicePrincipalId, tenantId, created, updated}`).
 //! - `entractl setup --print-commands`: the same registration as `az` commands, to read or run.
 //! - `entractl setup --remove [--id ID] --account ID | --azure-cli`: deletes a registration the
 //!   set-up made (one carrying its tag; any other is refused) and forgets its client ID.
@@ -132,11 +134,17 @@ async fn act(args: &SetupArgs) -> Result<(), Error> {
     match args.format {
         Format::Json => {
             print_json(&registration)?;
+            if !registration.updated.is_empty() {
+                eprintln!("{}", updated_text(&registration));
+            }
             eprintln!("Sign in to it, consenting to its permissions:\n  {login}");
         }
         Format::Text => {
             let how = if registration.created { "Registered" } else { "Found the registration of" };
             println!("{how} Entra Desk in tenant {}: client ID {} (object ID {}).", registration.tenant_id, registration.client_id, registration.object_id);
+            if !registration.updated.is_empty() {
+                println!("{}", updated_text(&registration));
+            }
             println!("Its client ID is saved for this tenant. Sign in to it, consenting to its permissions:\n  {login}");
         }
     }
@@ -165,11 +173,28 @@ fn absolute(path: &PathBuf) -> PathBuf {
     std::path::absolute(path).unwrap_or_else(|_| path.clone())
 }
 
+/// What the set-up added to a registration an earlier version made, and what that means for the
+/// next sign-in.
+fn updated_text(registration: &Registration) -> String {
+    let mut text = format!("It was made by an earlier version of Entra Desk; added what it lacked: {}.", registration.updated.join(", "));
+    let permissions = registration.permissions_added();
+    if !permissions.is_empty() {
+        text.push_str(&format!(
+            " Nobody has consented to {} yet: the next sign-in asking for {} asks you to consent (a screen's \"Grant access\", or the sign-in below with --scopes {}); as an administrator you may consent for the organisation there.",
+            permissions.join(", "),
+            if permissions.len() == 1 { "it" } else { "them" },
+            permissions.join(",")
+        ));
+    }
+    text
+}
+
 /// Each step, on stderr.
 fn report(step: SetupProgress) {
     match step {
         SetupProgress::Searching => eprintln!("Looking for a registration made before…"),
         SetupProgress::ReadingPermissions => eprintln!("Reading Microsoft Graph's permission IDs…"),
+        SetupProgress::Updating { adding } => eprintln!("Adding to the registration what this version needs: {}…", adding.join(", ")),
         SetupProgress::CreatingApplication => eprintln!("Creating the app registration…"),
         SetupProgress::CreatingServicePrincipal => eprintln!("Creating its service principal…"),
         SetupProgress::Replicating { waited_seconds } => eprintln!("Waiting for Entra to replicate it ({waited_seconds} s)…"),

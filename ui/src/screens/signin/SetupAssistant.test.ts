@@ -1,6 +1,7 @@
 // The set-up assistant over mocked IPC: it registers as a signed-in person (never an app) or as
 // the Azure CLI's sign-in, says each stage, offers "Sign in with it" at the authority and client ID
-// it was given, says when it found the registration made before, shows the Azure CLI commands, puts
+// it was given, says when it found the registration made before (and what it added to one an earlier
+// version made), shows the Azure CLI commands, puts
 // a failure in the error banner and a cancel nowhere near one. On the sign-in screen, "Sign in with
 // it" signs in through the screen's own sign-in.
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -12,8 +13,8 @@ import SignIn from "./SignIn.svelte";
 import type { Registered, SetupProgress, SignInStatus } from "../../lib/bindings";
 import { demoAccount } from "../../lib/testing";
 
-const registered = (created: boolean): Registered => ({
-  registration: { clientId: "new-client", objectId: "app-obj", servicePrincipalId: "sp-obj", tenantId: "tid", created },
+const registered = (created: boolean, updated: string[] = []): Registered => ({
+  registration: { clientId: "new-client", objectId: "app-obj", servicePrincipalId: "sp-obj", tenantId: "tid", created, updated },
   authority: "http://x/tid",
 });
 const failure = (code: string, message: string) => ({ code, message, aadsts: null, correlationId: null, requestId: null, clientRequestId: null, scopesToGrant: null });
@@ -99,6 +100,40 @@ describe("SetupAssistant", () => {
     expect(onsignin).toHaveBeenCalledWith({ kind: "tenant", authority: "http://x/tid", clientId: "new-client", scopes: null });
     expect(target.querySelector("[data-testid=error-banner]")).toBeNull();
     unmount(assistant);
+  });
+
+  it("says what it added to a registration an earlier version made, and that consent comes with a sign-in", async () => {
+    const answer = deferred<Registered>();
+    mockIPC((cmd, args) => {
+      if (cmd !== "setup_register") return null;
+      send((args as { onProgress: Channel<SetupProgress> }).onProgress, [{ stage: "searching" }, { stage: "updating", adding: ["GroupMember.ReadWrite.All", "User.ReadWrite.All"] }]);
+      return answer.promise;
+    });
+    const target = document.createElement("div");
+    document.body.append(target);
+    const assistant = mount(SetupAssistant, { target, props: { accounts: [demoAccount()], onsignin: () => {} } });
+    flushSync();
+    el(target, "setup-register-account").click();
+    await settle();
+    expect(el(target, "setup-stage").dataset.stage).toBe("updating");
+    expect(el(target, "setup-stage").textContent).toContain("Adding what this version needs to the registration: GroupMember.ReadWrite.All, User.ReadWrite.All");
+
+    answer.resolve(registered(false, ["GroupMember.ReadWrite.All", "User.ReadWrite.All"]));
+    await settle();
+    const updated = el(target, "setup-updated").textContent!.replace(/\s+/g, " ");
+    expect(updated).toContain("added what it lacked: GroupMember.ReadWrite.All, User.ReadWrite.All.");
+    expect(updated).toContain("asks you to consent");
+    unmount(assistant);
+
+    // Nothing added: nothing said about it.
+    mockIPC((cmd) => (cmd === "setup_register" ? registered(false) : null));
+    const again = mount(SetupAssistant, { target, props: { accounts: [demoAccount()], onsignin: () => {} } });
+    flushSync();
+    el(target, "setup-register-account").click();
+    await settle();
+    expect(target.querySelector("[data-testid=setup-result]")).not.toBeNull();
+    expect(target.querySelector("[data-testid=setup-updated]")).toBeNull();
+    unmount(again);
   });
 
   it("registers with the Azure CLI for the tenant typed, and says when it found the registration made before", async () => {
