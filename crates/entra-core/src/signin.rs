@@ -269,10 +269,7 @@ impl SignIn {
         if wanted.is_empty() || wanted.iter().any(|s| s.contains(char::is_whitespace)) {
             return Err(crate::Error::invalid_input("Name the permissions to grant, one per entry (e.g. GroupMember.Read.All)"));
         }
-        if self.desk.remembered_account(Some(account_id))?.demo_tenant {
-            self.demo_target().await?;
-        }
-        let account = self.desk.account(Some(account_id))?;
+        let account = self.person(account_id).await?;
         if account.kind != crate::accounts::AccountKind::Interactive {
             return Err(crate::Error::invalid_input(format!(
                 "{} signs in as an app: an administrator grants its application permissions (API permissions, then admin consent) in the Entra admin center",
@@ -285,24 +282,8 @@ impl SignIn {
                 all.push(s);
             }
         }
-        let flags = ProfileSettings {
-            tenant_id: Some(account.tenant_id.clone()),
-            client_id: Some(account.client_id.clone()),
-            authority: Some(account.authority.to_string()),
-            metadata_address: account.metadata_url.as_ref().map(ToString::to_string),
-            graph_url: Some(account.graph_url.to_string()),
-            ca_cert: account.ca_cert.as_ref().map(|p| p.to_string_lossy().into_owned()),
-            scopes: Some(all),
-            ..Default::default()
-        };
-        let mut profile = self.desk.settings().resolve_profile(flags).await?;
-        profile.demo_tenant = account.demo_tenant;
-        let (id, cancel) = self.begin();
-        // No `select_account`: the grant is for this person, whom the hint names (a step-up's claims kept).
-        let options = SignInOptions { prompt: None, login_hint: Some(account.username.clone()), claims: account.step_up_claims.clone(), ..SignInOptions::default() };
-        let result = self.desk.sign_in_interactive(&profile, opener, cancel, progress, options).await;
-        self.finish(id);
-        let signed_in = result?;
+        // A step-up's claims are kept: the grant must not undo it.
+        let signed_in = self.again(&account, all, account.step_up_claims.clone(), opener, progress).await?;
         if signed_in.id != account.id {
             return Err(crate::Error::new(
                 crate::ErrorCode::Identity,
@@ -347,10 +328,7 @@ impl SignIn {
     async fn graph_source(&self, source: SetupSource) -> Result<(GraphSource, String)> {
         Ok(match source {
             SetupSource::Account { account_id } => {
-                if self.desk.remembered_account(Some(&account_id))?.demo_tenant {
-                    self.demo_target().await?;
-                }
-                let account = self.desk.account(Some(&account_id))?;
+                let account = self.person(&account_id).await?;
                 (GraphSource::Account(account.id), account.authority.to_string())
             }
             SetupSource::AzureCli { tenant_id } => (GraphSource::AzureCli(AzureCliTarget::new(tenant_id, None, None)?), String::new()),
@@ -401,15 +379,20 @@ impl SignIn {
         Ok(target)
     }
 
-    /// Who is signed in as `account_id`, refreshing its token silently from the keychain.
-    pub async fn signed_in_user(&self, account_id: &str) -> Result<SignedInUser> {
-        // As remembered (`Desk::account` refuses a demo account until its tenant is known).
+    /// The account `account_id`, ready to use. `Desk::account` refuses a demo account until its
+    /// tenant is known, and its refresh token is redeemed at the embedded demo tenant: so for a
+    /// demo account (as remembered) the tenant is started first, and the account goes to where it
+    /// runs now.
+    async fn person(&self, account_id: &str) -> Result<Account> {
         if self.desk.remembered_account(Some(account_id))?.demo_tenant {
-            // Its refresh token is redeemed at the embedded demo tenant: make sure it runs, and
-            // that the account goes to where it runs now.
             self.demo_target().await?;
         }
-        let account = self.desk.account(Some(account_id))?;
+        self.desk.account(Some(account_id))
+    }
+
+    /// Who is signed in as `account_id`, refreshing its token silently from the keychain.
+    pub async fn signed_in_user(&self, account_id: &str) -> Result<SignedInUser> {
+        let account = self.person(account_id).await?;
         let who = whoami(&self.desk, account_id).await?;
         let organization = match account.kind {
             AccountKind::AppOnly => who.organization.as_ref().and_then(|orgs| orgs.first()).and_then(|o| o.display_name.clone()),

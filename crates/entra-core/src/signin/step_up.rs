@@ -34,24 +34,14 @@ impl SignIn {
         progress: &(dyn Fn(SignInProgress) + Send + Sync),
     ) -> Result<Account> {
         let claims = claims_request(claims)?;
-        if self.desk.remembered_account(Some(account_id))?.demo_tenant {
-            self.demo_target().await?;
-        }
-        let account = self.desk.account(Some(account_id))?;
+        let account = self.person(account_id).await?;
         if account.kind != AccountKind::Interactive {
             return Err(Error::invalid_input(format!(
                 "{} signs in as an app, and a Conditional Access authentication context asks for a person's sign-in: an administrator of the tenant exempts the app from the policy, or use a person's account",
                 account.username
             )));
         }
-        let mut profile = self.desk.settings().resolve_profile(same_account(&account)).await?;
-        profile.demo_tenant = account.demo_tenant;
-        let (id, cancel) = self.begin();
-        // No `select_account`: the sign-in is this person's, whom the hint names.
-        let options = SignInOptions { prompt: None, login_hint: Some(account.username.clone()), claims: Some(claims), ..SignInOptions::default() };
-        let result = self.desk.sign_in_interactive(&profile, opener, cancel, progress, options).await;
-        self.finish(id);
-        let signed_in = result?;
+        let signed_in = self.again(&account, account.scopes.clone(), Some(claims), opener, progress).await?;
         if signed_in.id != account.id {
             return Err(Error::new(
                 ErrorCode::Identity,
@@ -62,6 +52,29 @@ impl SignIn {
             ));
         }
         Ok(signed_in)
+    }
+
+    /// Signs `account`'s person in again, to the same tenant and app, asking for `scopes` and
+    /// sending `claims`: what "Grant access" and "Sign in again" share. No `select_account`: the
+    /// sign-in is this person's, whom the hint names. Returns whoever signed in; the caller
+    /// checks it is the same person.
+    pub(super) async fn again(
+        &self,
+        account: &Account,
+        scopes: Vec<String>,
+        claims: Option<String>,
+        opener: &dyn BrowserOpener,
+        progress: &(dyn Fn(SignInProgress) + Send + Sync),
+    ) -> Result<Account> {
+        let mut flags = same_account(account);
+        flags.scopes = Some(scopes);
+        let mut profile = self.desk.settings().resolve_profile(flags).await?;
+        profile.demo_tenant = account.demo_tenant;
+        let (id, cancel) = self.begin();
+        let options = SignInOptions { prompt: None, login_hint: Some(account.username.clone()), claims, ..SignInOptions::default() };
+        let result = self.desk.sign_in_interactive(&profile, opener, cancel, progress, options).await;
+        self.finish(id);
+        result
     }
 }
 
