@@ -3,6 +3,8 @@
 //! demo's form-filling browser from the URL `login --no-browser` prints.
 //! Run under scripts/with-keyring.sh (real Secret Service, private keyring).
 
+mod common;
+
 use entra_demo::browser::DemoBrowser;
 use entra_testkit::{assert_nothing_secret_under, Needle};
 use std::process::Stdio;
@@ -43,16 +45,7 @@ async fn login_no_browser_whoami_accounts_logout() {
         .spawn()
         .unwrap();
     let mut stderr = BufReader::new(login.stderr.take().unwrap()).lines();
-    let mut seen = String::new();
-    let url = loop {
-        let line = tokio::time::timeout(std::time::Duration::from_secs(30), stderr.next_line()).await.expect("login prints the URL").unwrap();
-        let line = line.unwrap_or_else(|| panic!("login ended before printing a URL; stderr: {seen}"));
-        seen.push_str(&line);
-        seen.push('\n');
-        if line.starts_with("http://") || line.starts_with("https://") {
-            break line;
-        }
-    };
+    let (url, seen) = common::authorize_url(&mut stderr).await;
     assert!(url.contains("code_challenge_method=S256"), "{url}");
     let browser = DemoBrowser::new(None).unwrap();
     browser.sign_in(&url, &info.user.username, &info.user.password).await.unwrap();
@@ -103,16 +96,7 @@ async fn login(data: &std::path::Path, info: &entra_demo::DemoInfo, extra: &[&st
     args.extend_from_slice(extra);
     let mut login = entractl(data).args(&args).spawn().unwrap();
     let mut stderr = BufReader::new(login.stderr.take().unwrap()).lines();
-    let mut seen = String::new();
-    let url = loop {
-        let line = tokio::time::timeout(std::time::Duration::from_secs(30), stderr.next_line()).await.expect("login prints the URL").unwrap();
-        let line = line.unwrap_or_else(|| panic!("login ended before printing a URL; stderr: {seen}"));
-        seen.push_str(&line);
-        seen.push('\n');
-        if line.starts_with("http://") || line.starts_with("https://") {
-            break line;
-        }
-    };
+    let (url, seen) = common::authorize_url(&mut stderr).await;
     DemoBrowser::new(None).unwrap().sign_in(&url, &info.user.username, &info.user.password).await.unwrap();
     let mut stdout = String::new();
     login.stdout.take().unwrap().read_to_string(&mut stdout).await.unwrap();

@@ -23,6 +23,8 @@
 //!
 //! Run under scripts/with-keyring.sh: the admin's sign-in keeps its refresh token in the keychain.
 
+mod common;
+
 use entra_demo::browser::{ConsentChoice, ConsentPage, DemoBrowser};
 use entra_demo::{DemoInfo, DemoOptions, DemoTenant};
 use serde_json::{json, Value};
@@ -81,16 +83,7 @@ async fn run(data: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
 async fn login(data: &Path, info: &DemoInfo, args: &[&str]) -> (Value, String, Option<ConsentPage>) {
     let mut child = entractl(data).args(["login", "--no-browser", "--timeout", "60"]).args(args).spawn().unwrap();
     let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-    let mut seen = String::new();
-    let url = loop {
-        let line = tokio::time::timeout(std::time::Duration::from_secs(30), stderr.next_line()).await.expect("login prints the URL").unwrap();
-        let line = line.unwrap_or_else(|| panic!("login ended before printing a URL; stderr: {seen}"));
-        seen.push_str(&line);
-        seen.push('\n');
-        if line.starts_with("http://") || line.starts_with("https://") {
-            break line;
-        }
-    };
+    let (url, mut seen) = common::authorize_url(&mut stderr).await;
     let browser = DemoBrowser::new(None).unwrap();
     let walk = browser.sign_in_with(&url, &info.user.username, &info.user.password, ConsentChoice::Accept).await.unwrap();
     let mut stdout = String::new();

@@ -3,7 +3,8 @@
 //! (`--authority --graph-url --client-id --ca-cert` with the secret in ENTRA_CLIENT_SECRET),
 //! the lease store in a temporary ENTRA_DESK_DATA_DIR — or, in the suite's second pass
 //! (`ENTRA_TEST_TEAM_STORE` names a throwaway PostgreSQL cluster), a team store in a database of
-//! the test's own. Run under scripts/with-keyring.sh.
+//! the test's own. Run under scripts/with-keyring.sh. Also what every `entractl login --no-browser`
+//! test shares: reading the sign-in address it prints ([`authorize_url`]).
 
 #![allow(dead_code)] // Each test file uses a different subset.
 
@@ -208,5 +209,21 @@ pub fn check_invariants(cli: &Cli, app: &str, store_id: &str, leases: &HashMap<S
     }
     for key in foreign {
         assert!(creds.iter().any(|c| &c.key_id == key), "{context}: the foreign credential {key} was removed");
+    }
+}
+
+/// The sign-in address `entractl login --no-browser` prints on stderr (its first http(s) line),
+/// waiting at most 30 s for it, and everything it printed up to it (for a failure's message);
+/// panics with that if it ends first.
+pub async fn authorize_url(stderr: &mut tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStderr>>) -> (String, String) {
+    let mut seen = String::new();
+    loop {
+        let line = tokio::time::timeout(Duration::from_secs(30), stderr.next_line()).await.expect("login prints the URL").unwrap();
+        let line = line.unwrap_or_else(|| panic!("login ended before printing a URL; stderr: {seen}"));
+        seen.push_str(&line);
+        seen.push('\n');
+        if line.starts_with("http://") || line.starts_with("https://") {
+            return (line, seen);
+        }
     }
 }
