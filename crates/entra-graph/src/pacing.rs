@@ -11,44 +11,42 @@
 //! its items are, and each item carries these headers in its own `headers` object.
 //!
 //! **What the `Pacer` keeps** (one per [`crate::GraphClient`], shared by its clones like
-//! the throttle gate of [`crate::retry`]):
-//! - a sliding window of the units Graph reported, each kept until `window` (10 s) after its
-//!   answer arrived, plus the estimates of the requests on the wire;
+//! the throttle gate of [`crate::retry`]): Graph's bucket as Graph itself keeps it, a token
+//! bucket, not a sliding window of our own:
+//! - the bucket's *use* (capacity − tokens), refilling at capacity per `window` (10 s), plus
+//!   the estimates of the requests on the wire. Each answer adds the units it reported. A
+//!   reading (`x-ms-throttle-limit-percentage`) sets the use to Graph's own figure, and an
+//!   answer that reports units but no percentage caps it at 80 %: Graph corrects us on every
+//!   answer, so what others spend with the same app registration is seen too. Readings are
+//!   taken in the order their requests were sent (a late answer tells an older state) and only
+//!   from answers that came back within a quarter of the window;
 //! - the expected cost of each route template (method, path with object ids as `{id}`, the
 //!   names of the OData options that change the cost), the last cost Graph reported for it,
 //!   1 until then; a `$batch` is expected to cost the sum of its items;
-//! - the limit, learned: an answer that says `p` gives `limit ≈ units in the window / p`. The
-//!   lowest credible estimate wins at once; a higher one is believed only when a whole window
-//!   of evidence says more, and then by at most 10 % a window. A 429
-//!   `ResourceUnitLimitExceeded` bounds it too (the window and the refused request were at
-//!   least the limit). An answer that reports its units but no percentage says the
-//!   window is under 80 %, a floor that lets an estimate that was too low climb back. Not
-//!   credible, so not evidence: an answer that took more than a quarter of the window to come
-//!   back (it describes Graph's window as it was, and older units have left ours since), and an
-//!   estimate under `min_limit` (someone else, another process with the same app registration,
-//!   spent the bucket; the `Retry-After` gate deals with that).
+//! - the capacity, learned from the readings ([`evidence::Capacity`]): first bounded by a
+//!   burst (exact when the bucket was full when we began, low otherwise), then measured from
+//!   two readings half a window apart. An estimate under `min_limit` is not credible.
 //!
 //! **Admission.** Before a request is sent it waits, on the client's [`Clock`], until
-//! `window units + units on the wire + its estimate ≤ target × limit`, so concurrent callers
+//! `use + units on the wire + its estimate ≤ target × capacity`, so concurrent callers
 //! are admitted as the budget allows: the concurrency follows the remaining budget (within
-//! `max_concurrent_requests`). Waiters queue in order (a fair lock), so an expensive `$batch`
-//! is not starved by cheap reads. A request is always admitted when nothing is counted, and
-//! nothing waits while no limit is known: a server that sends none of these headers is never
+//! `max_concurrent_requests`). `$batch`es queue in order (a fair lock), so an expensive one
+//! is not starved by cheaper ones; a single request does not queue behind them (it waits for
+//! budget only), so a chain of pages keeps moving while batches run beside it. A request is always admitted when nothing is counted, and
+//! nothing waits while no capacity is known: a server that sends none of these headers is never
 //! slowed down. Cancellation interrupts the wait.
 //!
-//! **Why a sliding window is safe against a token bucket.** A bucket of capacity `C` refilled
-//! at `C / 10 s` empties only if some stretch `(s, t]` spends more than `C + C·(t − s)/10 s`.
-//! Spending at most `C` in every 10 s window keeps any stretch of length `T` under
-//! `C·⌈T / 10 s⌉ ≤ C + C·T/10 s`, so the bucket never empties. Our window is conservative
-//! too: a unit is kept until 10 s after its *answer*, Graph forgets it 10 s after it charged it.
+//! **Why a bucket and not a window.** A pacer that keeps each 10 s window under the limit
+//! spends at most 90 % of the refill rate and leaves a full bucket unspent at the start; one
+//! that follows the bucket spends the bucket once, then exactly its refill rate. A first sync
+//! of a large tenant is bound by that rate (issue 23 measured a window pacer at 1.58 × the
+//! bound).
 //!
-//! **The margin.** The target is 90 % of the learned limit (`target`). It absorbs what the
-//! count cannot see: a route whose first request costs more than the 1 it was expected to,
-//! requests Graph charged whose answers are still on the way (the estimate then leans low,
-//! the safe side, but the rise rule can overshoot by a little), and the same app used
-//! elsewhere. And it is sized to the rise rule: one 10 % step too far still spends at most
-//! 0.9 × 1.1 = 99 % of the true limit, where a 95 % target would pass it. More margin only
-//! wastes budget.
+//! **The margin.** The target is 90 % of the capacity (`target`). It absorbs what the count
+//! cannot see: a route whose first request costs more than the 1 it was expected to, requests
+//! Graph charged whose answers are still on the way, an estimate a little too high, and the
+//! same app used elsewhere between two answers. It costs nothing in the long run: the bucket
+//! is held at 90 % used and spent at its refill rate.
 //! Near-zero 429s, not zero: until the first percentage arrives nothing is paced, so a first
 //! burst can pass the limit when `concurrency × cost` exceeds the 20 % above the first report.
 //!
@@ -60,10 +58,10 @@ mod evidence;
 
 use crate::error::GraphError;
 use crate::retry::Clock;
-use evidence::{Limit, REPORTED_ABOVE};
+use evidence::{Capacity, REPORTED_ABOVE};
 pub(crate) use evidence::{route, Report};
 pub use evidence::{LIMIT_PERCENTAGE, RESOURCE_UNIT, THROTTLE_INFORMATION};
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 use tokio::sync::Notify;
@@ -78,11 +76,11 @@ const EPSILON: f64 = 1e-9;
 pub struct PacingPolicy {
     /// Whether requests wait for budget (the counts are kept either way).
     pub enabled: bool,
-    /// The fraction of the learned limit the window may hold (default 0.9).
+    /// The fraction of the learned capacity the bucket's use may reach (default 0.9).
     pub target: f64,
     /// Graph's window (10 s).
     pub window: Duration,
-    /// The lowest limit estimate believed (default 500 units; Graph's smallest is 3,500).
+    /// The lowest capacity estimate believed (default 500 units; Graph's smallest is 3,500).
     pub min_limit: f64,
 }
 
@@ -114,11 +112,11 @@ pub struct BudgetSnapshot {
     pub pacing_wait: Duration,
     /// 429s (`$batch` items included) that said `ResourceUnitLimitExceeded`.
     pub limit_exceeded: u64,
-    /// The learned limit in units per window; `None` until Graph said.
+    /// The learned capacity of Graph's bucket (units, refilled per window); `None` until Graph said.
     pub limit: Option<f64>,
-    /// Units in the window now: reported ones plus the estimates of requests on the wire.
-    pub window_units: f64,
-    /// A request is waiting for budget now (the first in line; others may wait behind it).
+    /// The bucket's use now as we reckon it, plus the estimates of requests on the wire.
+    pub used_units: f64,
+    /// A request is waiting for budget now (others may wait in line behind it).
     pub waiting: bool,
 }
 
@@ -137,16 +135,18 @@ impl Estimate {
 
 #[derive(Debug, Default)]
 struct State {
-    /// Reported units by answer time, oldest first.
-    settled: VecDeque<(SystemTime, f64)>,
-    settled_units: f64,
+    /// The bucket's use as we reckon it (units, capacity − tokens) at `used_at`.
+    used: f64,
+    used_at: Option<SystemTime>,
+    /// When the request of the last reading that set `used` was sent.
+    last_reading: Option<SystemTime>,
     in_flight: HashMap<u64, f64>,
     in_flight_units: f64,
     next_id: u64,
     costs: HashMap<String, f64>,
-    limit: Limit,
-    /// Whether the request first in line is waiting for budget.
-    head_waiting: bool,
+    capacity: Capacity,
+    /// Requests waiting for budget now.
+    waiting: usize,
     spent: f64,
     reported: u64,
     paced: u64,
@@ -157,21 +157,16 @@ struct State {
 enum Wait {
     None,
     Until(Duration),
-    Settlement,
 }
 
 impl State {
-    fn prune(&mut self, now: SystemTime, window: Duration) {
-        while let Some(&(at, units)) = self.settled.front() {
-            if at + window > now {
-                break;
-            }
-            self.settled.pop_front();
-            self.settled_units -= units;
+    /// Brings the use to `now`: the bucket refilled at capacity per window meanwhile.
+    fn refill(&mut self, now: SystemTime, window: Duration) {
+        if let (Some(capacity), Some(at)) = (self.capacity.value, self.used_at) {
+            let elapsed = now.duration_since(at).unwrap_or_default().as_secs_f64();
+            self.used = (self.used - capacity * elapsed / window.as_secs_f64()).max(0.0);
         }
-        if self.settled.is_empty() {
-            self.settled_units = 0.0;
-        }
+        self.used_at = Some(self.used_at.map_or(now, |at| at.max(now)));
     }
 
     fn cost(&self, route: &str) -> f64 {
@@ -185,27 +180,19 @@ impl State {
     }
 
     fn wait_for(&mut self, units: f64, now: SystemTime, policy: &PacingPolicy) -> Wait {
-        self.prune(now, policy.window);
-        let Some(limit) = self.limit.value.filter(|_| policy.enabled) else { return Wait::None };
-        let used = self.settled_units + self.in_flight_units;
-        let budget = limit * policy.target;
-        if used < EPSILON || used + units <= budget + EPSILON {
+        self.refill(now, policy.window);
+        let Some(capacity) = self.capacity.value.filter(|_| policy.enabled) else { return Wait::None };
+        let pending = self.used + self.in_flight_units;
+        let budget = capacity * policy.target;
+        if pending < EPSILON || pending + units <= budget + EPSILON {
             return Wait::None;
         }
-        // Until enough reported units leave the window; if they are not enough, until the last
-        // leaves (a request dearer than the target goes alone). An answer wakes the waiter sooner.
-        let mut need = used + units - budget;
-        let mut expiry = None;
-        for &(at, freed) in &self.settled {
-            (need, expiry) = (need - freed, Some(at + policy.window));
-            if need <= EPSILON {
-                break;
-            }
-        }
-        match expiry {
-            Some(at) => Wait::Until(at.duration_since(now).unwrap_or_default().max(Duration::from_millis(1))),
-            None => Wait::Settlement,
-        }
+        // Until the bucket has refilled enough (a request dearer than the target waits for an
+        // empty count and goes alone); an answer wakes the waiter sooner, and units on the wire
+        // leave the count only when they are answered.
+        let need = if units > budget { pending } else { pending + units - budget };
+        let rate = capacity / policy.window.as_secs_f64();
+        Wait::Until(Duration::from_secs_f64(need / rate).max(Duration::from_millis(1)))
     }
 }
 
@@ -246,40 +233,40 @@ impl Pacer {
     pub(crate) async fn admit(self: &Arc<Self>, estimate: &Estimate, cancel: &CancellationToken) -> Result<Charge, GraphError> {
         let start = self.clock.now();
         let mut paced = false;
-        if self.policy.enabled && self.lock().limit.value.is_some() {
-            let _turn = match self.turn.try_lock() {
-                Ok(turn) => turn,
-                Err(_) => {
-                    paced = self.lock().head_waiting;
-                    tokio::select! {
-                        turn = self.turn.lock() => turn,
-                        _ = cancel.cancelled() => return Err(GraphError::Cancelled),
+        if self.policy.enabled && self.lock().capacity.value.is_some() {
+            // Bulk work (a `$batch`) waits in line; a single request waits only for budget, so a
+            // chain of pages (a listing, one page after another) is never held behind batches
+            // that run side by side. A chain has one page on the wire at a time, so it cannot
+            // starve the line.
+            let _turn = if !estimate.is_batch() {
+                None
+            } else {
+                Some(match self.turn.try_lock() {
+                    Ok(turn) => turn,
+                    Err(_) => {
+                        paced = self.lock().waiting > 0;
+                        tokio::select! {
+                            turn = self.turn.lock() => turn,
+                            _ = cancel.cancelled() => return Err(GraphError::Cancelled),
+                        }
                     }
-                }
+                })
             };
+            let mut waiting = Waiting { pacer: self, counted: false };
             loop {
                 // Registered before the check, so a settlement in between is not missed.
                 let settled = self.settled.notified();
-                let wait = {
-                    let mut state = self.lock();
-                    let wait = state.wait_for(estimate.units, self.clock.now(), &self.policy);
-                    state.head_waiting = !matches!(wait, Wait::None);
-                    wait
-                };
+                let wait = self.lock().wait_for(estimate.units, self.clock.now(), &self.policy);
                 let sleep = match wait {
                     Wait::None => break,
-                    Wait::Until(duration) => Some(duration),
-                    Wait::Settlement => None,
+                    Wait::Until(duration) => duration,
                 };
                 paced = true;
-                let stopped = tokio::select! {
-                    _ = async { match sleep { Some(d) => self.clock.sleep(d).await, None => std::future::pending().await } } => false,
-                    _ = settled => false,
-                    _ = cancel.cancelled() => true,
-                };
-                if stopped {
-                    self.lock().head_waiting = false;
-                    return Err(GraphError::Cancelled);
+                waiting.start();
+                tokio::select! {
+                    _ = self.clock.sleep(sleep) => {}
+                    _ = settled => {}
+                    _ = cancel.cancelled() => return Err(GraphError::Cancelled),
                 }
             }
         }
@@ -299,22 +286,23 @@ impl Pacer {
     /// Records what the answer (or the items of a `$batch`) reported, and learns from it.
     fn settle(&self, id: u64, sent_at: Option<SystemTime>, parts: &[(String, Report)]) {
         let now = self.clock.now();
-        // A slow answer tells of a window we no longer hold (its older units have left ours, not
-        // Graph's as it was then): its units count, but it says nothing of the limit.
-        let fresh = sent_at.is_some_and(|sent| now.duration_since(sent).unwrap_or_default() <= self.policy.window / 4);
+        let window = self.policy.window;
+        // A slow answer tells of a bucket that has refilled since: its units count, but its
+        // reading does not.
+        let fresh = sent_at.is_some_and(|sent| now.duration_since(sent).unwrap_or_default() <= window / 4);
         {
             let mut state = self.lock();
             let state = &mut *state;
             state.release(id);
-            state.prune(now, self.policy.window);
+            state.refill(now, window);
             // A refused request spends nothing, though its 429 may say what it would have cost.
             let charged = || parts.iter().filter(|(_, r)| !r.throttled).filter_map(|(_, r)| r.units);
             let (units, reported) = (charged().sum::<f64>(), charged().count() as u64);
             if reported > 0 {
-                state.settled.push_back((now, units));
-                state.settled_units += units;
+                state.used += units;
                 state.spent += units;
                 state.reported += reported;
+                state.capacity.charged(sent_at.unwrap_or(now), now, units, window);
             }
             for (route, report) in parts {
                 if let Some(units) = report.units {
@@ -323,36 +311,51 @@ impl Pacer {
                     }
                 }
             }
-            state.limit.settle_period(now, self.policy.window);
-            let exceeded: Vec<&String> = parts.iter().filter(|(_, r)| r.limit_exceeded).map(|(route, _)| route).collect();
-            state.exceeded += exceeded.len() as u64;
-            let window = state.settled_units;
-            let highest = parts.iter().filter_map(|(_, r)| r.percentage).fold(None, |m: Option<f64>, p| Some(m.map_or(p, |m| m.max(p))));
-            if let Some(p) = highest.filter(|_| fresh && window > 0.0) {
-                state.limit.estimate(window / p, now, &self.policy);
+            let throttled = parts.iter().any(|(_, r)| r.throttled);
+            let exceeded = parts.iter().filter(|(_, r)| r.limit_exceeded).count() as u64;
+            state.exceeded += exceeded;
+            // Readings in the order their requests went out: an answer overtaken by a later
+            // request's says less than the one already taken.
+            let in_order = sent_at.is_some_and(|sent| state.last_reading.is_none_or(|last| sent >= last));
+            let highest = parts.iter().filter(|(_, r)| !r.throttled).filter_map(|(_, r)| r.percentage).fold(None, |m: Option<f64>, p| Some(m.map_or(p, |m| m.max(p))));
+            if fresh && in_order {
+                if let Some(p) = highest {
+                    let (spent, before) = (state.spent, state.capacity.value);
+                    state.capacity.reading(sent_at.unwrap_or(now), now, p, spent, &self.policy);
+                    if state.capacity.value != before {
+                        tracing::debug!(capacity = ?state.capacity.value, reading = p, spent, "Graph's bucket capacity learned");
+                    }
+                    if let Some(capacity) = state.capacity.value {
+                        state.used = p * capacity;
+                    }
+                    state.last_reading = sent_at;
+                } else if reported > 0 && !throttled {
+                    state.capacity.under();
+                    if let Some(capacity) = state.capacity.value {
+                        state.used = state.used.min(REPORTED_ABOVE * capacity);
+                    }
+                    state.last_reading = sent_at;
+                }
             }
-            if fresh && !exceeded.is_empty() {
-                // Graph had the window and the refused request at least at the limit. Requests still
-                // on the wire are left out: some reached Graph after it, so the bound leans low.
-                let refused: f64 = exceeded.iter().map(|route| state.cost(route)).sum();
-                state.limit.estimate(window + refused, now, &self.policy);
-            } else if fresh && reported > 0 && highest.is_none() && !parts.iter().any(|(_, r)| r.throttled) {
-                state.limit.floor(window / REPORTED_ABOVE);
+            if exceeded > 0 {
+                // Graph had no room for it: the bucket is (about) empty, whatever we reckoned.
+                if let Some(capacity) = state.capacity.value {
+                    state.used = state.used.max(capacity);
+                }
             }
         }
         self.settled.notify_waiters();
     }
 
     /// A request that ends without a report: if it was sent, Graph may have charged it, so its
-    /// estimate stays in the window; if not, its reservation is given back.
+    /// estimate counts as spent; if not, its reservation is given back.
     fn abandon(&self, id: u64, sent: Option<SystemTime>) {
         let now = self.clock.now();
         {
             let mut state = self.lock();
             if let Some(units) = state.release(id).filter(|_| sent.is_some()) {
-                state.prune(now, self.policy.window);
-                state.settled.push_back((now, units));
-                state.settled_units += units;
+                state.refill(now, self.policy.window);
+                state.used += units;
             }
         }
         self.settled.notify_waiters();
@@ -360,16 +363,39 @@ impl Pacer {
 
     pub(crate) fn snapshot(&self) -> BudgetSnapshot {
         let mut state = self.lock();
-        state.prune(self.clock.now(), self.policy.window);
+        state.refill(self.clock.now(), self.policy.window);
         BudgetSnapshot {
             units_spent: state.spent.round() as u64,
             reported_answers: state.reported,
             requests_paced: state.paced,
             pacing_wait: state.waited,
             limit_exceeded: state.exceeded,
-            limit: state.limit.value,
-            window_units: state.settled_units + state.in_flight_units,
-            waiting: state.head_waiting,
+            limit: state.capacity.value,
+            used_units: state.used + state.in_flight_units,
+            waiting: state.waiting > 0,
+        }
+    }
+}
+
+/// A request counted in [`State::waiting`] while it waits for budget, however the wait ends.
+struct Waiting<'a> {
+    pacer: &'a Pacer,
+    counted: bool,
+}
+
+impl Waiting<'_> {
+    fn start(&mut self) {
+        if !self.counted {
+            self.counted = true;
+            self.pacer.lock().waiting += 1;
+        }
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        if self.counted {
+            self.pacer.lock().waiting -= 1;
         }
     }
 }
@@ -413,78 +439,4 @@ impl Drop for Charge {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::retry::SystemClock;
-
-    fn report(units: f64, percentage: Option<f64>) -> Report {
-        Report { units: Some(units), percentage, ..Report::default() }
-    }
-
-    async fn answer(p: &Arc<Pacer>, estimate: &Estimate, report: Report) {
-        let mut charge = p.admit(estimate, &CancellationToken::new()).await.unwrap();
-        charge.mark_sent();
-        charge.settle(report);
-    }
-
-    fn pacer(min_limit: f64) -> Arc<Pacer> {
-        Arc::new(Pacer::new(PacingPolicy { min_limit, ..PacingPolicy::default() }, Arc::new(SystemClock)))
-    }
-
-    #[tokio::test]
-    async fn costs_are_learned_per_route_and_a_batch_costs_its_items() {
-        let p = pacer(500.0);
-        assert_eq!(p.estimate("GET", "groups/1/members", None).units, 1.0, "unknown: 1");
-        answer(&p, &p.estimate("GET", "groups/1/members", None), report(3.0, None)).await;
-        assert_eq!(p.estimate("GET", "groups/2/members", None).units, 3.0);
-        let body = serde_json::json!({"requests": [{"method": "GET", "url": "/groups/7/members"}, {"method": "GET", "url": "/me"}]});
-        assert_eq!(p.estimate("POST", "$batch", Some(&body)).units, 4.0);
-        assert_eq!(p.snapshot().units_spent, 3);
-    }
-
-    struct ManualClock(Mutex<SystemTime>);
-
-    #[async_trait::async_trait]
-    impl Clock for ManualClock {
-        fn now(&self) -> SystemTime {
-            *self.0.lock().unwrap()
-        }
-        async fn sleep(&self, duration: Duration) {
-            *self.0.lock().unwrap() += duration;
-        }
-    }
-
-    #[tokio::test]
-    async fn a_slow_answer_counts_its_units_but_teaches_nothing_of_the_limit() {
-        let clock = Arc::new(ManualClock(Mutex::new(SystemTime::UNIX_EPOCH)));
-        let p = Arc::new(Pacer::new(PacingPolicy { min_limit: 1.0, ..PacingPolicy::default() }, clock.clone()));
-        let est = p.estimate("GET", "me", None);
-        let mut slow = p.admit(&est, &CancellationToken::new()).await.unwrap();
-        slow.mark_sent();
-        clock.sleep(Duration::from_secs(3)).await;
-        slow.settle(report(5.0, Some(0.9)));
-        assert_eq!((p.snapshot().units_spent, p.snapshot().limit), (5, None), "3 s on the way: a quarter of the window is 2.5 s");
-        answer(&p, &est, report(4.0, Some(0.9))).await;
-        assert_eq!(p.snapshot().limit, Some(10.0));
-    }
-
-    #[tokio::test]
-    async fn a_full_window_makes_the_next_request_wait_and_an_unsent_one_gives_its_units_back() {
-        let p = pacer(50.0);
-        let cancel = CancellationToken::new();
-        let est = p.estimate("GET", "me", None);
-        for _ in 0..80 {
-            answer(&p, &est, report(1.0, None)).await;
-        }
-        answer(&p, &est, report(1.0, Some(0.81))).await;
-        assert_eq!(p.snapshot().limit, Some(100.0));
-        let held: Vec<Charge> = futures::future::join_all((0..9).map(|_| p.admit(&est, &cancel))).await.into_iter().map(Result::unwrap).collect();
-        assert_eq!(p.snapshot().window_units, 90.0);
-        let wait = p.lock().wait_for(1.0, p.clock.now(), &p.policy);
-        assert!(matches!(wait, Wait::Until(d) if d > Duration::from_secs(9)), "until the oldest unit leaves the window");
-        let wait = p.lock().wait_for(500.0, p.clock.now(), &p.policy);
-        assert!(matches!(wait, Wait::Until(d) if d > Duration::from_secs(9)), "dearer than the target: until the window is empty");
-        drop(held);
-        assert_eq!(p.snapshot().window_units, 81.0, "never sent: given back");
-    }
-}
+mod tests;

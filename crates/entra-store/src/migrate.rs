@@ -135,6 +135,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0006_apps_listing",
         sql: include_str!("../migrations/0006_apps_listing.sql"),
     },
+    Migration {
+        version: 7,
+        name: "0007_staged_others",
+        sql: include_str!("../migrations/0007_staged_others.sql"),
+    },
 ];
 
 /// The schema version this build writes.

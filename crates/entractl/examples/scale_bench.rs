@@ -25,7 +25,8 @@
 //!    pages nothing can overlap (`ceil(users/999)` pages of `/users`, or the large group's
 //!    `ceil(members/999)` member pages, from the tenant's group fixture) × the latency, and the
 //!    resource units it spent ÷ the budget per second. Goals: wall / bound ≤ 1.25, 429s /
-//!    requests ≤ 1 %.
+//!    requests ≤ 1 %. Graph's bucket starts full, so a client can beat that bound by the time
+//!    the first bucket buys; a second line divides by the tighter bound that counts it.
 //! 2. **The other ways, same tenant**: `--method delta-walk` from scratch (skippable with
 //!    `--skip-walk`: one chain of delta pages, ~25 minutes at 1M/100k/5M and 100 ms), and the
 //!    peers' way in this process (ROADrecon, AzureHound, EntraExporter re-read everything:
@@ -41,7 +42,9 @@
 //! 5. **One-shot lookup**: `entractl groups member-of <nested user> --transitive --offline`
 //!    on run 1's cache, `--lookups` times: p50 and max of the process's wall time, peak RSS.
 //!
-//! Numbers, not pass/fail; a failed or hung run is printed with the end of its stderr.
+//! Numbers, not pass/fail; a failed or hung run is printed with the end of its stderr. With
+//! `SCALE_BENCH_LOG=<filter>` each entractl logs at that `ENTRA_LOG` filter and the logs are
+//! kept (their folder is printed).
 
 use entra_core::config::ProfileSettings;
 use entra_core::graph::models::{DirectoryObject, Group};
@@ -139,6 +142,8 @@ struct Run {
     peak_kib: u64,
     spent: Spent,
     summary: Option<Value>,
+    /// When each step began ([`steps`]).
+    steps: String,
 }
 
 impl Run {
@@ -148,6 +153,20 @@ impl Run {
     fn field(&self, key: &str) -> String {
         self.summary.as_ref().and_then(|s| s.get(key)).map_or("?".into(), |v| v.to_string())
     }
+}
+
+/// When each step of a sync began, from its progress lines on stderr
+/// (`groups sync: STEP: …; 12.3 s`): `reading users 0.4 s, reading members 0.5 s, …`.
+fn steps(log: &str) -> String {
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for line in log.lines() {
+        let Some(rest) = line.strip_prefix("groups sync: ") else { continue };
+        let (Some((step, _)), Some((_, at))) = (rest.split_once(':'), rest.rsplit_once("; ")) else { continue };
+        if !seen.iter().any(|(s, _)| s == step) {
+            seen.push((step.to_string(), at.to_string()));
+        }
+    }
+    seen.iter().map(|(step, at)| format!("{step} from {at}")).collect::<Vec<_>>().join(", ")
 }
 
 fn vm_hwm_kib(pid: u32) -> Option<u64> {
@@ -173,6 +192,9 @@ impl Bench<'_> {
         // Scrubbed: no ENTRA_* of the caller's (tenant, secrets, data folder, faults) reaches it.
         for (var, _) in std::env::vars_os().filter(|(k, _)| k.to_string_lossy().starts_with("ENTRA_")) {
             c.env_remove(var);
+        }
+        if let Some(filter) = std::env::var_os("SCALE_BENCH_LOG") {
+            c.env("ENTRA_LOG", filter);
         }
         c.env("ENTRA_DESK_DATA_DIR", self.dir.join(data)).args(args).stdin(Stdio::null()).kill_on_drop(true);
         c.stdout(std::fs::File::create(&out).expect("output file")).stderr(std::fs::File::create(&log).expect("log file"));
@@ -206,7 +228,8 @@ impl Bench<'_> {
             Ok(s) => format!("FAILED ({s})"),
             Err(e) => format!("FAILED (wait: {e})"),
         };
-        let run = Run { summary: serde_json::from_str(&stdout).ok(), status, wall, peak_kib: peak, spent: spent(&before, &self.tenant.stats()) };
+        let steps = steps(&std::fs::read_to_string(&log).unwrap_or_default());
+        let run = Run { summary: serde_json::from_str(&stdout).ok(), status, wall, peak_kib: peak, spent: spent(&before, &self.tenant.stats()), steps };
         if (!run.ok() && !killed) || timed_out {
             let text = std::fs::read_to_string(&log).unwrap_or_default();
             let lines: Vec<&str> = text.lines().collect();
@@ -229,6 +252,7 @@ impl Bench<'_> {
         let (total, db, wal) = (mib(db + wal), mib(db), mib(wal));
         println!("{label}: {status} in {wall:.1} s; {spent}; peak RSS {rss:.0} MiB; cache {total:.1} MiB (sqlite {db:.1} + wal {wal:.1}); summary: {summary}");
         println!("  routes: {}", run.spent.routes);
+        println!("  steps: {}", run.steps);
     }
 
     /// Starts the next measured run with a full bucket.
@@ -282,6 +306,10 @@ async fn sign_in(tenant: &DemoTenant, dir: &Path) -> (Desk, GraphClient) {
 async fn run(a: &Args, tenant: &DemoTenant) {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().to_path_buf();
+    if std::env::var_os("SCALE_BENCH_LOG").is_some() {
+        println!("logs kept in {}", dir.join("logs").display());
+        std::mem::forget(tmp);
+    }
     std::fs::create_dir_all(dir.join("logs")).unwrap();
     let bin = match std::env::var_os("ENTRACTL") {
         Some(path) => PathBuf::from(path),
@@ -318,6 +346,11 @@ async fn run(a: &Args, tenant: &DemoTenant) {
     let (bound_s, chain_s, budget_s, ru, per_s, share) =
         (secs(bound), secs(chain), secs(by_budget), listings.spent.resource_units, budget / 10.0, 100.0 * throttled_share);
     println!("   bound {bound_s:.1} s = max(longest chain {chain_pages} pages × {} ms = {chain_s:.1} s, {ru} RU ÷ {per_s:.0} RU/s = {budget_s:.1} s); wall/bound {wall_over_bound:.2} (goal ≤ 1.25); 429s/requests {share:.2} % (goal ≤ 1 %)", a.latency_ms);
+    // Graph's bucket starts full: a client that spends it at once needs only the rest at the
+    // refill rate. The bound leaves that out; this one does not.
+    let by_refill = Duration::from_secs_f64((listings.spent.resource_units as f64 - budget).max(0.0) / (budget / 10.0));
+    let tight = chain.max(by_refill);
+    println!("   with the full bucket of the start: bound {:.1} s = max({chain_s:.1} s, ({ru} − {budget:.0}) RU ÷ {per_s:.0} RU/s = {:.1} s); wall/bound {:.2}", secs(tight), secs(by_refill), secs(listings.wall) / secs(tight).max(1e-9));
 
     // 2. The delta walk and the peers' way.
     let walk = if a.skip_walk {

@@ -6,7 +6,8 @@
 //! 2. Side by side: `/users` and `/groups` at `$top=999`, and each listed group's direct
 //!    members, 20 groups to a `$batch` ([`MEMBER_BATCHES_IN_FLIGHT`] batches in flight; the
 //!    Graph client's pacer admits them as the budget allows). A member list longer than a page
-//!    continues in a later batch from its next link.
+//!    continues in the next batch from its next link (ahead of the groups not read yet, so the
+//!    longest chain of pages starts early instead of last).
 //! 3. The members that are neither users nor groups are named through `getByIds`.
 //!
 //! Every page is written to the staging tables (`entra_store::queries::groups::staging`) in
@@ -263,7 +264,13 @@ async fn read_members(job: &Job<'_>, mut listed: tokio::sync::mpsc::UnboundedRec
             return Ok(());
         }
         tokio::select! {
-            Some(done) = in_flight.next(), if !in_flight.is_empty() => queue.extend(done?),
+            // A member list that continues goes to the front: a large group's pages are a
+            // chain (each needs the one before), so it runs beside the rest, not after it.
+            Some(done) = in_flight.next(), if !in_flight.is_empty() => {
+                for next in done?.into_iter().rev() {
+                    queue.push_front(next);
+                }
+            }
             ids = listed.recv(), if !listing_done => match ids {
                 Some(ids) => queue.extend(ids.into_iter().filter(|id| seen.insert(id.clone())).map(|group_id| PendingMembers { group_id, next: None })),
                 None => listing_done = true,

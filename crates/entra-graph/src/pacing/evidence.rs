@@ -1,9 +1,10 @@
 //! What Graph's answers say about the budget, read and weighed for [`super::Pacer`]: the
 //! [`Report`] of one answer or `$batch` item, the route template a cost is learned under, and
-//! the [`Limit`] learned from the percentages, the 429s and the answers under 80 %.
+//! the bucket's [`Capacity`] learned from the percentages.
 
 use super::PacingPolicy;
 use reqwest::header::HeaderMap;
+use std::collections::VecDeque;
 use std::time::{Duration, SystemTime};
 
 /// The header with the cost of the request it answers.
@@ -15,8 +16,6 @@ pub const THROTTLE_INFORMATION: &str = "x-ms-throttle-information";
 const LIMIT_EXCEEDED: &str = "ResourceUnitLimitExceeded";
 /// Graph sends the percentage only above this fraction.
 pub(super) const REPORTED_ABOVE: f64 = 0.8;
-/// How far the limit may rise in one window of evidence.
-const RISE_PER_WINDOW: f64 = 1.10;
 
 /// What one answer (or one `$batch` item) said about the budget.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -78,45 +77,83 @@ fn template_segment(segment: &str) -> String {
     }
 }
 
-/// The learned limit and the evidence of the current window.
+/// How far back the readings that teach the capacity may reach.
+const EVIDENCE_KEPT: u32 = 3;
+
+/// The bucket's capacity, learned from Graph's readings (`x-ms-throttle-limit-percentage`).
+///
+/// Graph's bucket of capacity `C` refills at `C` per window `W`. Between two readings `p₀` at
+/// `t₀` and `p` at `t`, with `S` units charged in between and the bucket never full in between
+/// (every answer in between said its percentage, so the bucket stayed above 80 % used):
+/// `p·C = p₀·C + S − C·(t − t₀)/W`, so `C = S / (p − p₀ + (t − t₀)/W)`. That *pair* estimate
+/// is taken once the two readings are half a window apart (the percentages have two decimals:
+/// over half a window the error stays within a few percent).
+///
+/// Before a pair exists, a *bound*: whatever the bucket held before, its use at `t` is at
+/// least what we spent since any `s` less what it refilled since, so
+/// `C ≥ S(s, t) / (p + (t − s)/W)` for every `s` in the units we saw answered. The largest of
+/// those is exact when the bucket was full when we began (a first burst), and low, the safe
+/// side, when someone else had spent some of it.
+///
+/// Graph charged a request somewhere between the moment it was sent and the moment its answer
+/// came back, so each span `t − s` is taken from the earlier one's sending to the later one's
+/// answer: the longest it can have been, which leans the estimate low.
 #[derive(Debug, Default)]
-pub(super) struct Limit {
+pub(super) struct Capacity {
     pub(super) value: Option<f64>,
-    period_start: Option<SystemTime>,
-    /// The lowest estimate of the period (never above `value` once it lowered it).
-    lowest: Option<f64>,
-    /// The highest floor of the period (answers under 80 %).
-    floor: Option<f64>,
+    /// Units answered (sent, answered, units), oldest answer first: the evidence of the bound.
+    answered: VecDeque<(SystemTime, SystemTime, f64)>,
+    /// Readings since Graph last said it was under 80 %: (sent, percentage, units spent by then).
+    chain: VecDeque<(SystemTime, f64, f64)>,
 }
 
-impl Limit {
-    pub(super) fn estimate(&mut self, estimate: f64, now: SystemTime, policy: &PacingPolicy) {
-        if estimate.is_nan() || estimate < policy.min_limit {
-            return;
+impl Capacity {
+    fn prune(&mut self, now: SystemTime, window: Duration) {
+        let kept = window * EVIDENCE_KEPT;
+        let old = |at: SystemTime| now.duration_since(at).unwrap_or_default() > kept;
+        while self.answered.front().is_some_and(|(_, at, _)| old(*at)) {
+            self.answered.pop_front();
         }
-        self.lowest = Some(self.lowest.map_or(estimate, |l| l.min(estimate)));
-        if self.value.is_none_or(|v| estimate < v) {
-            self.value = Some(estimate);
-        }
-        self.period_start.get_or_insert(now);
-    }
-
-    pub(super) fn floor(&mut self, floor: f64) {
-        if self.value.is_some() {
-            self.floor = Some(self.floor.map_or(floor, |f| f.max(floor)));
+        while self.chain.front().is_some_and(|(at, _, _)| old(*at)) {
+            self.chain.pop_front();
         }
     }
 
-    /// Once a window of evidence is in: rises toward what all of it said, by 10 % at most.
-    pub(super) fn settle_period(&mut self, now: SystemTime, window: Duration) {
-        let (Some(value), Some(start)) = (self.value, self.period_start) else { return };
-        if now.duration_since(start).unwrap_or_default() < window {
-            return;
-        }
-        if let Some(target) = self.lowest.or(self.floor).filter(|t| *t > value) {
-            self.value = Some(target.min(value * RISE_PER_WINDOW));
-        }
-        (self.lowest, self.floor, self.period_start) = (None, None, Some(now));
+    /// Units Graph charged for a request sent at `sent`, answered now.
+    pub(super) fn charged(&mut self, sent: SystemTime, now: SystemTime, units: f64, window: Duration) {
+        self.prune(now, window);
+        self.answered.push_back((sent, now, units));
+    }
+
+    /// An answer said the bucket is under 80 % used: the readings before it say nothing of the
+    /// ones after (the bucket may have been full in between).
+    pub(super) fn under(&mut self) {
+        self.chain.clear();
+    }
+
+    /// A reading `p` of a request sent at `sent` (fresh, in order), answered now, with `spent`
+    /// units spent in all.
+    pub(super) fn reading(&mut self, sent: SystemTime, now: SystemTime, p: f64, spent: f64, policy: &PacingPolicy) {
+        self.prune(now, policy.window);
+        let w = policy.window.as_secs_f64();
+        let since = |at: SystemTime| now.duration_since(at).unwrap_or_default().as_secs_f64();
+        let pair = self.chain.iter().find(|(at, _, _)| since(*at) >= w / 2.0).map(|&(at, p0, s0)| (spent - s0) / (p - p0 + since(at) / w));
+        let (mut sum, mut first_sent) = (0.0, now);
+        let bound = self.answered.iter().rev().map(|&(sent, _, units)| {
+            sum += units;
+            first_sent = first_sent.min(sent);
+            sum / (p + since(first_sent) / w)
+        });
+        let bound = bound.fold(f64::NAN, f64::max);
+        let credible = |c: &f64| c.is_finite() && *c >= policy.min_limit;
+        let (pair, bound) = (pair.filter(credible), Some(bound).filter(credible));
+        // A pair measures; a bound only ever raises what is believed.
+        self.value = match (pair, bound) {
+            (Some(pair), bound) => Some(bound.map_or(pair, |b| b.max(pair))),
+            (None, Some(bound)) => Some(self.value.map_or(bound, |v| v.max(bound))),
+            (None, None) => self.value,
+        };
+        self.chain.push_back((sent, p, spent));
     }
 }
 
@@ -144,26 +181,41 @@ mod tests {
         assert_eq!(Report::from_headers(200, &headers(&[(RESOURCE_UNIT, "-1")])).units, None);
     }
 
+    fn at(secs: f64) -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_000) + Duration::from_secs_f64(secs)
+    }
+
     #[test]
-    fn the_limit_falls_at_once_and_rises_slowly_on_a_whole_window_of_evidence() {
-        let policy = PacingPolicy::default();
-        let t0 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_000);
-        let mut limit = Limit::default();
-        limit.estimate(100.0, t0, &policy);
-        assert_eq!(limit.value, None, "under min_limit: not credible");
-        limit.estimate(4000.0, t0, &policy);
-        limit.estimate(3600.0, t0, &policy);
-        assert_eq!(limit.value, Some(3600.0), "the lowest, at once");
-        limit.settle_period(t0 + Duration::from_secs(10), policy.window);
-        limit.estimate(5000.0, t0 + Duration::from_secs(11), &policy);
-        limit.estimate(4800.0, t0 + Duration::from_secs(12), &policy);
-        limit.settle_period(t0 + Duration::from_secs(15), policy.window);
-        assert_eq!(limit.value, Some(3600.0), "not before the window is over");
-        limit.settle_period(t0 + Duration::from_secs(20), policy.window);
-        assert!(limit.value.is_some_and(|v| (v - 3960.0).abs() < 1e-6), "10 % toward the lowest of the window: {limit:?}");
-        limit.floor(5000.0);
-        limit.estimate(3900.0, t0 + Duration::from_secs(25), &policy);
-        limit.settle_period(t0 + Duration::from_secs(30), policy.window);
-        assert_eq!(limit.value, Some(3900.0), "a lower estimate wins over a floor");
+    fn a_first_burst_bounds_the_capacity_and_a_pair_of_readings_measures_it() {
+        let policy = PacingPolicy { min_limit: 50.0, ..PacingPolicy::default() };
+        let mut c = Capacity::default();
+        // A full bucket of 1,000 refilled at 100 a second: 90 units every 0.1 s from 0.1 s to
+        // 1.2 s spend 1,080, less 110 refilled: 970 used, 97 %.
+        let mut spent = 0.0;
+        for i in 1..=12 {
+            spent += 90.0;
+            c.charged(at(i as f64 * 0.1), at(i as f64 * 0.1), 90.0, policy.window);
+        }
+        c.reading(at(1.2), at(1.2), 0.97, spent, &policy);
+        let bound = c.value.unwrap();
+        assert!((bound - 1000.0).abs() < 10.0, "exact from a full start: {bound}");
+        // Half a window later, 400 more spent and 500 refilled: 87 %.
+        spent += 400.0;
+        c.charged(at(6.2), at(6.2), 400.0, policy.window);
+        c.reading(at(6.2), at(6.2), 0.87, spent, &policy);
+        assert!((c.value.unwrap() - 1000.0).abs() < 1.0, "the pair: {:?}", c.value);
+        // Someone else had spent 300 before we began: 600 more make 90 %, and the bound leans
+        // low (667), the safe side.
+        let mut c = Capacity::default();
+        c.charged(at(1.0), at(1.0), 600.0, policy.window);
+        c.reading(at(1.0), at(1.0), 0.9, 600.0, &policy);
+        assert!((c.value.unwrap() - 666.7).abs() < 1.0, "{:?}", c.value);
+        // 6 s later, 600 more: 90 % again. The pair would say 1,000, but an answer under 80 %
+        // came in between (the bucket may have been full): only the bound (800) is believed.
+        c.under();
+        c.charged(at(7.0), at(7.0), 600.0, policy.window);
+        c.reading(at(7.0), at(7.0), 0.9, 1200.0, &policy);
+        assert!((c.value.unwrap() - 800.0).abs() < 1.0, "{:?}", c.value);
+        assert_eq!(Capacity::default().value, None);
     }
 }

@@ -9,7 +9,8 @@
 //! - `sync [--full]`: the sync summary (`{full, fellBack, groups, users, memberships, changes,
 //!   requests, durationMs, asOf, method, resumed}`). Progress goes to stderr: a line per step,
 //!   and when the sync starts or stops waiting for Graph's budget; on a terminal, also every
-//!   few seconds (a first sync of a large tenant takes minutes).
+//!   few seconds (a first sync of a large tenant takes minutes). Each line ends with the
+//!   seconds since the sync began, so a log tells how long each step took.
 //! - `member-of USER_ID [--transitive]`: `{user, transitive, groups: [{group: {id, displayName}, depth}], cache}`.
 //! - `members GROUP_ID [--transitive]`: `{group, transitive, members: [{member, depth, via}], cache}`,
 //!   every member, read from the cache a page at a time (as the screen reads them).
@@ -256,6 +257,7 @@ fn note(cache: &CacheState) {
 /// The progress lines of `groups sync` on stderr: see the module documentation.
 struct SyncLines {
     terminal: bool,
+    started: std::time::Instant,
     last: std::sync::Mutex<Option<(std::time::Instant, GroupsSyncProgress)>>,
 }
 
@@ -264,7 +266,7 @@ impl SyncLines {
     const EVERY: std::time::Duration = std::time::Duration::from_secs(3);
 
     fn new() -> SyncLines {
-        SyncLines { terminal: std::io::IsTerminal::is_terminal(&std::io::stderr()), last: std::sync::Mutex::new(None) }
+        SyncLines { terminal: std::io::IsTerminal::is_terminal(&std::io::stderr()), started: std::time::Instant::now(), last: std::sync::Mutex::new(None) }
     }
 
     fn show(&self, p: &GroupsSyncProgress) {
@@ -288,8 +290,13 @@ impl SyncLines {
         };
         let waiting = if p.waiting_for_budget { "; waiting for Graph's budget to come back" } else { "" };
         eprintln!(
-            "groups sync: {step}: {} pages, {} groups, {} membership changes, {} requests, {} resource units{waiting}",
-            p.pages, p.groups, p.memberships, p.requests, p.units
+            "groups sync: {step}: {} pages, {} groups, {} membership changes, {} requests, {} resource units{waiting}; {:.1} s",
+            p.pages,
+            p.groups,
+            p.memberships,
+            p.requests,
+            p.units,
+            self.started.elapsed().as_secs_f64()
         );
     }
 }
