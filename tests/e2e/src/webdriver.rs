@@ -138,6 +138,12 @@ impl Session {
         self.command(reqwest::Method::POST, "/execute/sync", Some(json!({"script": script, "args": []}))).await
     }
 
+    /// Runs an asynchronous script in the page: it ends by calling its last argument (WebDriver's
+    /// callback) with the result, e.g. `arguments[arguments.length - 1](value)`.
+    pub async fn execute_async(&self, script: &str) -> Result<Value> {
+        self.command(reqwest::Method::POST, "/execute/async", Some(json!({"script": script, "args": []}))).await
+    }
+
     /// Saves a PNG screenshot to `path`.
     pub async fn screenshot(&self, path: &std::path::Path) -> Result<()> {
         use base64::Engine;
