@@ -26,6 +26,9 @@
 //!    screen's typing pause has passed: the screen then draws at most one page of 100 rows.
 //! 4. **Memory while browsing**: the proportional set size of the app and every process it
 //!    started (WebKit's web and network processes), after the reads, and 5 s after start.
+//!
+//! It also prints how many groups the transitive member-of answers held (a call's time grows
+//! with its answer), and with `GROUPS_BENCH_SLOWEST=1` the slowest calls of each kind.
 
 use anyhow::{bail, Context, Result};
 use entra_demo::{DemoOptions, DemoTenant};
@@ -133,7 +136,13 @@ async fn timed(app: &Session, command: &str, args: &[Value]) -> Result<(Vec<Valu
     Ok((answers, times))
 }
 
-fn percentiles(label: &str, mut ms: Vec<f64>, goal: &str) -> String {
+fn percentiles(label: &str, ms: Vec<f64>, goal: &str) -> String {
+    if std::env::var_os("GROUPS_BENCH_SLOWEST").is_some() {
+        let mut order: Vec<usize> = (0..ms.len()).collect();
+        order.sort_by(|a, b| ms[*b].total_cmp(&ms[*a]));
+        eprintln!("{label}: slowest calls (index: ms) {:?}", order.iter().take(8).map(|i| format!("{i}: {:.0}", ms[*i])).collect::<Vec<_>>());
+    }
+    let mut ms = ms;
     ms.sort_by(|a, b| a.total_cmp(b));
     let at = |p: f64| ms[(((ms.len() as f64) * p).ceil() as usize).clamp(1, ms.len()) - 1];
     format!("| {label} | {} | {:.1} / {:.1} / {:.1} ms | {goal} |", ms.len(), at(0.5), at(0.99), ms[ms.len() - 1])
@@ -250,7 +259,20 @@ async fn main() -> Result<()> {
     let members = why_answers.iter().filter(|w| w["member"] == true).count();
     let browsing = pss_mib(pid);
 
-    println!("{} group names typed ({} keystrokes), {} users; member-of depths up to {}; why said \"member\" {members} of {} times", groups.len(), group_keys.len(), users.len(), depths.iter().max().unwrap_or(&0), why.len());
+    let mut sizes: Vec<usize> = answers.iter().map(|a| a["groups"].as_array().map_or(0, Vec::len)).collect();
+    sizes.sort_unstable();
+    let size_at = |p: f64| sizes.get(((sizes.len() as f64 * p).ceil() as usize).clamp(1, sizes.len().max(1)) - 1).copied().unwrap_or(0);
+    println!(
+        "{} group names typed ({} keystrokes), {} users; transitive member-of answers: p50 {} / p99 {} / max {} groups, nested up to depth {}; why said \"member\" {members} of {} times",
+        groups.len(),
+        group_keys.len(),
+        users.len(),
+        size_at(0.5),
+        size_at(0.99),
+        sizes.last().unwrap_or(&0),
+        depths.iter().max().unwrap_or(&0),
+        why.len()
+    );
     println!();
     println!("| in the app, through IPC from the webview | calls | p50 / p99 / max | goal |");
     println!("|---|---|---|---|");
