@@ -32,9 +32,10 @@
 //! are admitted as the budget allows: the concurrency follows the remaining budget (within
 //! `max_concurrent_requests`). `$batch`es queue in order (a fair lock), so an expensive one
 //! is not starved by cheaper ones; a single request does not queue behind them (it waits for
-//! budget only), so a chain of pages keeps moving while batches run beside it. A request is always admitted when nothing is counted, and
-//! nothing waits while no capacity is known: a server that sends none of these headers is never
-//! slowed down. Cancellation interrupts the wait.
+//! budget only), so a chain of pages keeps moving while batches run beside it. A request is
+//! always admitted when nothing is counted, and nothing waits while no capacity is known: a
+//! server that sends none of these headers is never slowed down. Cancellation interrupts the
+//! wait.
 //!
 //! **Why a bucket and not a window.** A pacer that keeps each 10 s window under the limit
 //! spends at most 90 % of the refill rate and leaves a full bucket unspent at the start; one
