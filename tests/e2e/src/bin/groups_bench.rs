@@ -33,6 +33,7 @@
 use anyhow::{bail, Context, Result};
 use entra_demo::{DemoOptions, DemoTenant};
 use entra_e2e::app::{app_binary, workspace_root, AppHarness};
+use entra_e2e::procs::{process_named, tree_pss_kib};
 use entra_e2e::webdriver::Session;
 use serde_json::{json, Value};
 use std::path::PathBuf;
@@ -153,41 +154,6 @@ fn typed(text: &str) -> Vec<String> {
     text.char_indices().skip(1).map(|(i, _)| text[..i].to_string()).chain(std::iter::once(text.to_string())).collect()
 }
 
-fn pss_mib(root: u32) -> f64 {
-    let pss = |pid: u32| -> u64 {
-        std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
-            .ok()
-            .and_then(|s| s.lines().find(|l| l.starts_with("Pss:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
-            .unwrap_or(0)
-    };
-    let mut total = pss(root);
-    let mut stack = vec![root];
-    while let Some(pid) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir("/proc") else { break };
-        for entry in entries.flatten() {
-            let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-            let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else { continue };
-            let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)).and_then(|p| p.parse::<u32>().ok());
-            if ppid == Some(pid) {
-                total += pss(child);
-                stack.push(child);
-            }
-        }
-    }
-    total as f64 / 1024.0
-}
-
-/// The app's process: the WebDriver's child named like the binary.
-fn app_pid(driver: u32, binary: &std::path::Path) -> Option<u32> {
-    let name: String = binary.file_name()?.to_string_lossy().chars().take(15).collect();
-    let entries = std::fs::read_dir("/proc").ok()?;
-    entries.flatten().filter_map(|e| e.file_name().to_string_lossy().parse::<u32>().ok()).find(|pid| {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)).and_then(|p| p.parse::<u32>().ok());
-        ppid == Some(driver) && std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == name)
-    })
-}
-
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
     let a = args()?;
@@ -199,8 +165,8 @@ async fn main() -> Result<()> {
     let app = harness.launch().await?;
     app.wait_until("return !!(window.__TAURI_INTERNALS__ && document.querySelector('[data-testid=try-demo], [data-testid=nav-groups]'))", Duration::from_secs(60), "the first screen").await?;
     tokio::time::sleep(Duration::from_secs(5)).await;
-    let pid = app_pid(harness.driver_pid(), &binary).context("the app's process")?;
-    let idle = pss_mib(pid);
+    let pid = process_named(harness.driver_pid(), &binary).context("the app's process")?;
+    let idle = tree_pss_kib(pid) as f64 / 1024.0;
 
     // Group names spread over the list: one at each of 20 places in name order.
     let list = |search: &str, start: u64| json!({"accountId": null, "query": {"search": search, "descending": false, "start": start, "limit": 100}});
@@ -257,7 +223,7 @@ async fn main() -> Result<()> {
         .collect();
     let (why_answers, why_times) = timed(&app, "groups_why", &why).await?;
     let members = why_answers.iter().filter(|w| w["member"] == true).count();
-    let browsing = pss_mib(pid);
+    let browsing = tree_pss_kib(pid) as f64 / 1024.0;
 
     let mut sizes: Vec<usize> = answers.iter().map(|a| a["groups"].as_array().map_or(0, Vec::len)).collect();
     sizes.sort_unstable();

@@ -13,6 +13,7 @@
 
 use anyhow::{bail, Context, Result};
 use entra_e2e::app::AppHarness;
+use entra_e2e::procs::{process_named, tree_pss_kib};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -21,34 +22,6 @@ const RUNS: usize = 5;
 struct Sample {
     start_ms: f64,
     pss_kib: u64,
-}
-
-fn children_of(pid: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir("/proc") else { return out };
-    for entry in entries.flatten() {
-        let Ok(child) = entry.file_name().to_string_lossy().parse::<u32>() else { continue };
-        let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) else { continue };
-        // The parent PID is the second field after the parenthesised command name.
-        let ppid = stat.rsplit_once(')').and_then(|(_, rest)| rest.split_whitespace().nth(1)).and_then(|p| p.parse::<u32>().ok());
-        if ppid == Some(pid) {
-            out.push(child);
-            out.extend(children_of(child));
-        }
-    }
-    out
-}
-
-fn pss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("Pss:")).and_then(|l| l.split_whitespace().nth(1)).and_then(|v| v.parse().ok()))
-        .unwrap_or(0)
-}
-
-fn process_named(under: u32, binary: &Path) -> Option<u32> {
-    let name = binary.file_name()?.to_string_lossy().into_owned();
-    children_of(under).into_iter().find(|pid| std::fs::read_to_string(format!("/proc/{pid}/comm")).map(|c| name.starts_with(c.trim())).unwrap_or(false))
 }
 
 async fn measure(binary: &Path, ready_css: &str) -> Result<Sample> {
@@ -68,7 +41,7 @@ async fn measure(binary: &Path, ready_css: &str) -> Result<Sample> {
     let start_ms = started.elapsed().as_secs_f64() * 1000.0;
     tokio::time::sleep(Duration::from_secs(5)).await;
     let app = process_named(harness.driver_pid(), binary).context("the launched process")?;
-    let pss = pss_kib(app) + children_of(app).into_iter().map(pss_kib).sum::<u64>();
+    let pss = tree_pss_kib(app);
     session.quit().await?;
     Ok(Sample { start_ms, pss_kib: pss })
 }
