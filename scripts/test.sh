@@ -41,6 +41,16 @@ stage() {
 # A suite starts from a clean checkout: cargo's incremental caches (gigabytes beside target/debug's
 # dozens of test binaries) are written and never read again, so they are not written at all.
 export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
+# What the cargo stages print of cargo's output: results, failures, a test that hangs, and the
+# keyring daemon's starts and ends (a second start means the first one ended: its status says how).
+progress='^(test result:|error|failures:|---- |thread .* panicked|test .* has been running for over|with-keyring:)'
+# A stage that hangs is stopped, so the suite still ends with its summary inside CI's 90 minutes.
+bounded() { # bounded MINUTES CMD...: CMD, killed after MINUTES; says so
+  local minutes=$1 status; shift
+  timeout --kill-after=30 "${minutes}m" "$@"; status=$?
+  [ "$status" -ne 124 ] && [ "$status" -ne 137 ] || echo "suite: stopped after ${minutes} min (a test hung: see the 'has been running for over 60 seconds' lines)" >&2
+  return "$status"
+}
 count_cargo() { # adds a cargo test log's passed and failed counts to the totals
   local sums
   sums=$(scripts/sum-cargo-results.sh "$1")
@@ -63,16 +73,16 @@ fi
 (cd ui && npm run --silent build) > "$logs/ui-build.log" 2>&1 || failed_stages+=("ui build")
 
 stage "rust: cargo test (real keychain, demo tenant on loopback)"
-scripts/with-keyring.sh cargo test --workspace --exclude entra-desk --exclude entra-e2e --exclude bare-window --no-fail-fast 2>&1 | tee "$logs/cargo-test.log" | grep -E '^(test result:|error|failures:|---- |thread .* panicked)' 
+bounded 40 scripts/with-keyring.sh cargo test --workspace --exclude entra-desk --exclude entra-e2e --exclude bare-window --no-fail-fast 2>&1 | tee "$logs/cargo-test.log" | grep -E "$progress" 
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed_stages+=("cargo test")
 count_cargo "$logs/cargo-test.log"
 
 stage "rust: the lease tests again, against a team store (a throwaway PostgreSQL cluster)"
 # The same tests, each lease store a database of its own in one cluster (ENTRA_TEST_TEAM_STORE):
 # both adapters held to the same behaviour. Nothing is rebuilt: same profile, same features.
-cargo run -q -p entra-testkit --example with_postgres -- scripts/with-keyring.sh cargo test --no-fail-fast \
+bounded 15 cargo run -q -p entra-testkit --example with_postgres -- scripts/with-keyring.sh cargo test --no-fail-fast \
   -p entra-core --test leases --test lease_tenants --test lease_lost_answers \
-  -p entractl --test lease_cli --test lease_crash --test lease_race 2>&1 | tee "$logs/cargo-test-team-store.log" | grep -E '^(test result:|error|failures:|---- |thread .* panicked)'
+  -p entractl --test lease_cli --test lease_crash --test lease_race 2>&1 | tee "$logs/cargo-test-team-store.log" | grep -E "$progress"
 [ "${PIPESTATUS[0]}" -eq 0 ] || failed_stages+=("cargo test (team store)")
 count_cargo "$logs/cargo-test-team-store.log"
 
@@ -94,7 +104,7 @@ if [ "$run_e2e" = yes ] && [ -x tests/e2e/run.sh ]; then
   # from: the app (Tauri, WebKit bindings and all) is compiled once instead of in debug and release.
   e2e_mode=()
   if [ "$run_package" = yes ] && [ -x tests/package/run.sh ]; then e2e_mode=(--release); fi
-  tests/e2e/run.sh "${e2e_mode[@]}" 2>&1 | tee "$logs/e2e.log" | tail -n 25
+  bounded 40 tests/e2e/run.sh "${e2e_mode[@]}" 2>&1 | tee "$logs/e2e.log" | tail -n 25
   if [ "${PIPESTATUS[0]}" -eq 0 ]; then
     e=$(grep -E '^e2e: [0-9]+ passed' "$logs/e2e.log" | sed -E 's/e2e: ([0-9]+) passed.*/\1/' | tail -1)
     passed=$((passed + ${e:-1}))
@@ -112,7 +122,7 @@ if [ "$run_package" = yes ] && [ -x tests/package/run.sh ]; then
   find "$root/target/debug/deps" -maxdepth 1 -type f -perm -u+x ! -name '*.so' -delete 2>/dev/null
   echo "suite: removed the debug test executables, target/ went from ${before:-?} MiB to $(du -sm "$root/target" 2>/dev/null | cut -f1) MiB"
   stage "package: build the .deb and .rpm, install, launch, remove"
-  tests/package/run.sh 2>&1 | tee "$logs/package.log" | grep -vE '^\s+\|' | tail -n 60
+  bounded 30 tests/package/run.sh 2>&1 | tee "$logs/package.log" | grep -vE '^\s+\|' | tail -n 60
   k=$(grep -E '^package: [0-9]+ passed, [0-9]+ failed' "$logs/package.log" | tail -1)
   if [ -n "$k" ]; then
     k=${k#package: }; k=${k% failed}

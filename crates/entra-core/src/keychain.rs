@@ -5,9 +5,13 @@
 //! `refresh-token:<account id>` and `client-secret:<client id>@<tenant>`.
 //! Calls block on the platform's IPC (Secret Service over D-Bus on Linux), so
 //! async callers use [`AsyncKeychain`], which runs them on a blocking thread.
+//! Every call is bounded in time ([`patience`]): a locked keychain that nobody can
+//! unlock must give an error, not a process that waits forever.
 
 use crate::secret::{ClientSecret, RefreshToken, SecretString};
 use crate::{Error, ErrorCode, Result};
+use std::sync::mpsc::{sync_channel, RecvTimeoutError};
+use std::time::Duration;
 
 /// The default keyring service name.
 pub const DEFAULT_SERVICE: &str = "entra-desk";
@@ -42,6 +46,50 @@ fn keychain_error(action: &str, err: keyring::Error) -> Error {
     Error::new(ErrorCode::Keychain, format!("Cannot {action} in the OS keychain ({err}): {fix}")).with_source(err)
 }
 
+/// How long one keychain call may take before it is given up.
+///
+/// A locked keychain answers a call by showing its unlock prompt on the desktop and waiting
+/// for the user, who needs time to type a password. With no display no prompt can show:
+/// gnome-keyring's prompter then fails to start and the call is never answered at all
+/// (seen on CI runners and in containers, where the login keyring is locked), so a process
+/// without a display gives up within seconds and says why.
+fn patience() -> Duration {
+    let display = ["DISPLAY", "WAYLAND_DISPLAY"].iter().any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()));
+    if display {
+        Duration::from_secs(120)
+    } else {
+        Duration::from_secs(10)
+    }
+}
+
+/// Runs one keyring call on a thread of its own and waits for it at most `wait`.
+///
+/// The keyring crate has no way to cancel a call: one that never returns leaves its thread
+/// blocked in the platform's IPC until the process ends. That costs a parked thread; waiting
+/// for it would cost the whole command.
+fn bounded<T: Send + 'static>(action: &str, wait: Duration, call: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    let (tx, rx) = sync_channel(1);
+    std::thread::Builder::new()
+        .name("keychain".into())
+        .spawn(move || {
+            let _ = tx.send(call());
+        })
+        .map_err(|e| Error::internal(format!("Cannot start a thread for the OS keychain ({e}): close other programs, then try again")))?;
+    match rx.recv_timeout(wait) {
+        Ok(answer) => answer,
+        Err(RecvTimeoutError::Timeout) => Err(Error::new(
+            ErrorCode::Keychain,
+            format!(
+                "Cannot {action} in the OS keychain: it did not answer within {} s. It is probably locked and waiting for its unlock prompt{}: \
+                 unlock it (on Linux: log in to the desktop session, or unlock the login keyring with Seahorse or `gnome-keyring-daemon --unlock`), then try again",
+                wait.as_secs(),
+                if wait < Duration::from_secs(60) { ", which cannot show without a display" } else { "" },
+            ),
+        )),
+        Err(RecvTimeoutError::Disconnected) => Err(Error::internal(format!("A keychain call ended without an answer while trying to {action}: try again"))),
+    }
+}
+
 impl Keychain {
     /// Entries under `service`.
     pub fn new(service: impl Into<String>) -> Self {
@@ -53,23 +101,34 @@ impl Keychain {
         &self.service
     }
 
-    fn entry(&self, name: &str) -> Result<keyring::Entry> {
-        keyring::Entry::new(&self.service, name).map_err(|e| keychain_error("open an entry", e))
+    /// Runs `call` on the entry `name`, bounded in time (see [`bounded`]).
+    fn with_entry<T: Send + 'static>(
+        &self,
+        action: &'static str,
+        name: &str,
+        call: impl FnOnce(keyring::Entry) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let (service, name) = (self.service.clone(), name.to_string());
+        bounded(action, patience(), move || {
+            let entry = keyring::Entry::new(&service, &name).map_err(|e| keychain_error("open an entry", e))?;
+            call(entry)
+        })
     }
 
     fn get(&self, name: &str) -> Result<Option<String>> {
-        match self.entry(name)?.get_password() {
+        self.with_entry("read a secret", name, |entry| match entry.get_password() {
             Ok(v) => Ok(Some(v)),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(keychain_error("read a secret", e)),
-        }
+        })
     }
 
     fn set(&self, name: &str, value: &str) -> Result<()> {
         if self.fail_writes.load(std::sync::atomic::Ordering::Relaxed) {
             return Err(keychain_error("store a secret", keyring::Error::NoStorageAccess("writes are failing (test seam)".into())));
         }
-        self.entry(name)?.set_password(value).map_err(|e| keychain_error("store a secret", e))
+        let value = SecretString::new(value.to_string());
+        self.with_entry("store a secret", name, move |entry| entry.set_password(value.expose()).map_err(|e| keychain_error("store a secret", e)))
     }
 
     /// Makes every later write through this handle and its clones fail (tests only: see the field).
@@ -79,10 +138,10 @@ impl Keychain {
     }
 
     fn delete(&self, name: &str) -> Result<()> {
-        match self.entry(name)?.delete_credential() {
+        self.with_entry("delete a secret", name, |entry| match entry.delete_credential() {
             Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(keychain_error("delete a secret", e)),
-        }
+        })
     }
 
     fn refresh_name(account_id: &str) -> String {
@@ -255,6 +314,20 @@ impl AsyncKeychain {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_call_that_never_answers_is_given_up_with_the_reason() {
+        let started = std::time::Instant::now();
+        let err = bounded("read a secret", Duration::from_millis(200), || -> Result<()> {
+            std::thread::sleep(Duration::from_secs(30));
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(5), "waited {:?}", started.elapsed());
+        assert_eq!(err.code(), ErrorCode::Keychain);
+        assert!(err.to_string().contains("did not answer") && err.to_string().contains("locked"), "{err}");
+        assert_eq!(bounded("read a secret", Duration::from_secs(5), || Ok(7)).unwrap(), 7, "an answer in time is passed on");
+    }
 
     #[test]
     fn a_badly_encoded_entry_is_never_printed() {

@@ -112,3 +112,62 @@ async fn login_app_only_must_keep_the_secret_and_says_so_when_the_keychain_canno
     assert!(login.stderr.contains("must be kept for later sessions"), "{}", login.stderr);
     cli.tenant.shutdown().await;
 }
+
+/// A keychain that is there but locked, and no display for its unlock prompt (a runner whose
+/// login keyring was never unlocked, or whose daemon was restarted). gnome-keyring's prompter
+/// cannot start: the first unlock is dismissed, and the ones asked meanwhile are never answered
+/// (dbus-secret-service waits a year for them). Three commands at once, as a pipeline's steps or
+/// the lease daemons run: each gives up within seconds and says how to unlock it.
+#[tokio::test]
+async fn a_locked_keychain_with_no_display_is_an_error_within_seconds_not_a_hang() {
+    let cli = common::start(414, Duration::ZERO).await;
+    let info = cli.tenant.info();
+    let ca = info.ca_cert.as_ref().unwrap().to_string_lossy().into_owned();
+    let secret = info.confidential_client.client_secret.clone();
+    // A keyring session of its own (not the one the other tests share), locked before entractl runs.
+    let mut c = Command::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../scripts/with-keyring.sh"));
+    for var in CONFIG_VARS.iter().chain(&["ENTRA_KEYRING_INNER", "DISPLAY", "WAYLAND_DISPLAY"]) {
+        c.env_remove(var);
+    }
+    c.env("ENTRA_CLIENT_SECRET", &secret).env("DATA", cli.dir.path());
+    c.args([
+        "bash",
+        "-c",
+        "dbus-send --session --print-reply --dest=org.freedesktop.secrets /org/freedesktop/secrets \
+         org.freedesktop.Secret.Service.Lock array:objpath:/org/freedesktop/secrets/collection/login > /dev/null || exit 99
+         for i in 1 2 3; do ENTRA_DESK_DATA_DIR=\"$DATA/$i\" \"$@\" 2> \"$DATA/$i.err\" & done
+         for p in $(jobs -p); do wait \"$p\"; echo \"exit $?\" >&2; done
+         cat \"$DATA\"/*.err >&2",
+        "locked-keychain",
+        env!("CARGO_BIN_EXE_entractl"),
+        "login",
+        "--app-only",
+        "--authority",
+        &info.authority,
+        "--graph-url",
+        &info.graph,
+        "--client-id",
+        &info.confidential_client.client_id,
+        "--ca-cert",
+        &ca,
+    ]);
+    c.stdin(Stdio::null()).kill_on_drop(true);
+    let started = std::time::Instant::now();
+    let out = tokio::time::timeout(Duration::from_secs(120), c.output())
+        .await
+        .expect("entractl waited on the locked keychain instead of giving up")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(started.elapsed() < Duration::from_secs(60), "took {:?}", started.elapsed());
+    let exits: Vec<&str> = stderr.lines().filter_map(|l| l.strip_prefix("exit ")).collect();
+    assert!(exits.len() == 3 && exits.iter().all(|e| *e != "0"), "{stderr}");
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error[keychain]")).collect();
+    assert_eq!(errors.len(), 3, "{stderr}");
+    for e in errors {
+        assert!(e.contains("unlock"), "{e}");
+        // The ones left waiting: given up, and why.
+        assert!(!e.contains("did not answer") || e.contains("within 10 s") && e.contains("cannot show without a display"), "{e}");
+    }
+    assert!(!stderr.contains(&secret) && !String::from_utf8_lossy(&out.stdout).contains(&secret), "the client secret was printed");
+    cli.tenant.shutdown().await;
+}
