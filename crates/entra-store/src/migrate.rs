@@ -140,6 +140,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0007_staged_others",
         sql: include_str!("../migrations/0007_staged_others.sql"),
     },
+    Migration {
+        version: 8,
+        name: "0008_groups_in_order",
+        sql: include_str!("../migrations/0008_groups_in_order.sql"),
+    },
 ];
 
 /// The schema version this build writes.

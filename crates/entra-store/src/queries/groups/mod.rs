@@ -23,7 +23,7 @@ pub mod staging;
 
 pub use page::{group_page, member_page};
 pub use read::{db_size_bytes, group, groups, is_group, memberships, name, names, nested_groups, object, parents, state, stats};
-pub use search::{group_names, rebuild_search, search_users, ID_PREFIX_MIN, USER_CANDIDATES};
+pub use search::{group_names, rebuild_search, renumber_groups, search_users, ID_PREFIX_MIN, OUT_OF_ORDER_MAX, USER_CANDIDATES};
 pub use write::{apply_round, clear, count_read, replace_all, set_policy_secs, set_sync, set_sync_duration};
 
 use chrono::{DateTime, Utc};

@@ -47,6 +47,12 @@ pub fn group_page(conn: &Connection, search: Option<&str>, order: GroupOrder, de
         let total: i64 = conn.prepare_cached("SELECT count(*) FROM groups")?.query_row([], |r| r.get(0))?;
         return Ok((items, total.max(0) as u64));
     };
+    if order == GroupOrder::Name && search.words.is_some() {
+        let out_of_order = super::search::groups_out_of_order(conn)?;
+        if out_of_order <= super::search::OUT_OF_ORDER_MAX {
+            return by_name_in_index_order(conn, &search, descending, window, out_of_order);
+        }
+    }
     let mut hits = vec![format!("SELECT g.id FROM groups AS g WHERE {}", search.id_sql("g.id"))];
     hits.extend(search.words_sql(" AND s.rowid < 0"));
     let hits = hits.join(" UNION ");
@@ -69,6 +75,53 @@ pub fn group_page(conn: &Connection, search: Option<&str>, order: GroupOrder, de
         total = conn.prepare_cached(&count)?.query_row(bound.as_slice(), |r| r.get::<_, i64>(0))?.max(0) as u64;
     }
     Ok((items, total))
+}
+
+/// A page of the groups matching a search (with words), by name: without sorting every match.
+///
+/// The index numbers groups in name order, but for the `out_of_order` rows added or renamed
+/// since (see migration `0008_groups_in_order`). Matches read in row order therefore come by
+/// name among those in order, so the page's groups are among the first `start + rows +
+/// out_of_order` matches in row order (that many, because the out-of-order ones may be among
+/// them), the matches out of order, and the groups whose ID matches: only those are sorted.
+/// The total counts the matches in the index alone, plus the ID matches it does not hold.
+fn by_name_in_index_order(conn: &Connection, search: &Search, descending: bool, window: Window, out_of_order: u64) -> Result<(Vec<GroupListing>, u64)> {
+    let dir = direction(descending);
+    let (rows, start) = limits(window)?;
+    let reach = match window.rows {
+        Some(n) => i64::try_from(window.start.saturating_add(n).saturating_add(out_of_order)).unwrap_or(i64::MAX),
+        None => -1,
+    };
+    let columns = format!("{}, g.direct_members", GROUP_COLUMNS.split(", ").map(|c| format!("g.{c}")).collect::<Vec<_>>().join(", "));
+    let matches = "SELECT rowid FROM search_text WHERE search_text MATCH :words AND rowid < 0";
+    // The matches out of order: reading them means reading every match (as the count does);
+    // right after a full sync there are none, and the query leaves the part out.
+    let out_of_order_part = if out_of_order > 0 {
+        format!("UNION SELECT r.id FROM search_rows AS r WHERE r.in_order = 0 AND r.fts_rowid < 0 AND r.fts_rowid IN ({matches})")
+    } else {
+        String::new()
+    };
+    let sql = format!(
+        "WITH candidates (id) AS (
+             SELECT r.id FROM ({matches} ORDER BY rowid {dir} LIMIT :reach) AS s JOIN search_rows AS r ON r.fts_rowid = s.rowid
+             {out_of_order_part}
+             UNION SELECT g.id FROM groups AS g WHERE {id})
+         SELECT {columns} FROM candidates AS c JOIN groups AS g ON g.id = c.id
+         ORDER BY g.display_name COLLATE NOCASE {dir}, g.id {dir} LIMIT :rows OFFSET :start",
+        id = search.id_sql("g.id"),
+    );
+    let mut bound: Vec<(&str, &dyn ToSql)> = vec![(":rows", &rows), (":start", &start), (":reach", &reach)];
+    search.bind(&mut bound);
+    let items = conn.prepare_cached(&sql)?.query_and_then(bound.as_slice(), listing)?.collect::<Result<Vec<_>>>()?;
+    let count = format!(
+        "SELECT (SELECT count(*) FROM search_text WHERE search_text MATCH :words AND rowid < 0)
+              + (SELECT count(*) FROM groups AS g WHERE {id}
+                 AND NOT EXISTS (SELECT 1 FROM search_rows AS r WHERE r.id = g.id AND r.is_group = 1 AND r.fts_rowid IN ({matches})))",
+        id = search.id_sql("g.id"),
+    );
+    bound.retain(|(name, _)| ![":rows", ":start", ":reach"].contains(name));
+    let total: i64 = conn.prepare_cached(&count)?.query_row(bound.as_slice(), |r| r.get(0))?;
+    Ok((items, total.max(0) as u64))
 }
 
 fn listing(r: &Row<'_>) -> Result<GroupListing> {

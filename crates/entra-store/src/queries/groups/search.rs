@@ -43,10 +43,10 @@ pub fn rebuild_search(tx: &Transaction<'_>) -> Result<()> {
          UPDATE groups SET direct_members = c.n
              FROM (SELECT group_id, count(*) AS n FROM group_members GROUP BY group_id) AS c
              WHERE c.group_id = groups.id;
-         INSERT INTO search_rows (fts_rowid, id, is_group)
-             SELECT -row_number() OVER (ORDER BY display_name COLLATE NOCASE DESC, id DESC), id, 1 FROM groups;
-         INSERT INTO search_rows (fts_rowid, id, is_group)
-             SELECT row_number() OVER (ORDER BY display_name COLLATE NOCASE, id), id, 0 FROM directory_names;
+         INSERT INTO search_rows (fts_rowid, id, is_group, in_order)
+             SELECT -row_number() OVER (ORDER BY display_name COLLATE NOCASE DESC, id DESC), id, 1, 1 FROM groups;
+         INSERT INTO search_rows (fts_rowid, id, is_group, in_order)
+             SELECT row_number() OVER (ORDER BY display_name COLLATE NOCASE, id), id, 0, 1 FROM directory_names;
          INSERT INTO search_text (rowid, words)
              SELECT -row_number() OVER (ORDER BY display_name COLLATE NOCASE DESC, id DESC), {GROUP_WORDS} FROM groups AS g;
          INSERT INTO search_text (rowid, words)
@@ -56,6 +56,42 @@ pub fn rebuild_search(tx: &Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Numbers the groups' search rows in name order again (`in_order` for all of them), leaving
+/// the named objects' rows as they are: what a round does once many groups were added or
+/// renamed since the last rebuild ([`renumber_if_needed`]). The statements of migration
+/// `0008_groups_in_order`.
+pub fn renumber_groups(tx: &Transaction<'_>) -> Result<()> {
+    tx.execute_batch(&format!(
+        "DELETE FROM search_text WHERE rowid < 0;
+         DELETE FROM search_rows WHERE is_group = 1;
+         INSERT INTO search_rows (fts_rowid, id, is_group, in_order)
+             SELECT -row_number() OVER (ORDER BY display_name COLLATE NOCASE DESC, id DESC), id, 1, 1 FROM groups;
+         INSERT INTO search_text (rowid, words)
+             SELECT -row_number() OVER (ORDER BY display_name COLLATE NOCASE DESC, id DESC), {GROUP_WORDS} FROM groups AS g;"
+    ))?;
+    Ok(())
+}
+
+/// The groups' search rows out of name order (added or renamed since the last numbering).
+pub(super) fn groups_out_of_order(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn.prepare_cached("SELECT count(*) FROM search_rows WHERE in_order = 0 AND fts_rowid < 0")?.query_row([], |r| r.get(0))?;
+    Ok(n.max(0) as u64)
+}
+
+/// How many groups out of order a search reads beside the ones in order before the groups are
+/// numbered again: at this many, a keystroke reads about as much as a page of matches.
+pub const OUT_OF_ORDER_MAX: u64 = 500;
+
+/// Numbers the groups again once more than [`OUT_OF_ORDER_MAX`] are out of order (an
+/// incremental round that added or renamed many): about a second for 100,000 groups, once.
+pub(super) fn renumber_if_needed(tx: &Transaction<'_>) -> Result<bool> {
+    if groups_out_of_order(tx)? <= OUT_OF_ORDER_MAX {
+        return Ok(false);
+    }
+    renumber_groups(tx)?;
+    Ok(true)
+}
+
 /// Empties the derived search rows (the counts go with their groups).
 pub(super) fn clear(tx: &Transaction<'_>) -> Result<()> {
     tx.execute_batch("DELETE FROM search_rows; INSERT INTO search_text (search_text) VALUES ('delete-all');")?;
@@ -63,7 +99,8 @@ pub(super) fn clear(tx: &Transaction<'_>) -> Result<()> {
 }
 
 /// Indexes a group (`is_group`) or a named object again as its row now reads; unindexes it
-/// when the row is gone.
+/// when the row is gone. The row is then out of name order (`in_order` 0): a new one is
+/// numbered after the others, a changed one keeps its number.
 pub(super) fn reindex(tx: &Transaction<'_>, id: &str, is_group: bool) -> Result<()> {
     let existing: Option<i64> =
         tx.prepare_cached("SELECT fts_rowid FROM search_rows WHERE id = ?1 AND is_group = ?2")?.query_row(params![id, is_group], |r| r.get(0)).optional()?;
@@ -79,7 +116,10 @@ pub(super) fn reindex(tx: &Transaction<'_>, id: &str, is_group: bool) -> Result<
     match (words, existing) {
         (Some(words), existing) => {
             let row = match existing {
-                Some(row) => row,
+                Some(row) => {
+                    tx.prepare_cached("UPDATE search_rows SET in_order = 0 WHERE fts_rowid = ?1 AND in_order = 1")?.execute([row])?;
+                    row
+                }
                 None => {
                     // New rows go after the others: the ends of the numbering are cheap to find.
                     let next = if is_group {

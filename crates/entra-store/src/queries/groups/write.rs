@@ -60,6 +60,7 @@ pub fn apply_round(tx: &Transaction<'_>, round: &Round) -> Result<Applied> {
     for group_id in &touched {
         search::recount(tx, group_id)?;
     }
+    search::renumber_if_needed(tx)?;
     Ok(applied)
 }
 
