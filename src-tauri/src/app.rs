@@ -42,7 +42,7 @@ pub fn run() {
             // Opening the cache reads no network: the first screen never waits on Graph.
             let apps = entra_core::apps::Apps::open(desk.clone(), &data_dir)?;
             let credentials = entra_core::credentials::Credentials::new(apps.clone());
-            let groups = entra_core::groups::Groups::open(desk.clone(), &data_dir)?;
+            let groups = entra_core::groups::Groups::open(desk.clone(), &data_dir)?.keeping_nesting_in_memory();
             let jwt = entra_core::jwt::JwtWorkspace::new(&data_dir);
             let signed_in = SignedInAccount::default();
             // The chosen lease store (a team store that cannot be reached is reported on the Leases

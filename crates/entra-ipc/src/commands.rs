@@ -111,7 +111,7 @@ commands! {
     groups::groups_clear() -> ();
     groups::groups_list(account_id: Option<String>, query: groups::ListQuery) -> groups::GroupPage;
     groups::groups_members(account_id: Option<String>, group_id: String, transitive: bool, query: groups::ListQuery) -> groups::MemberPage;
-    groups::groups_member_of(account_id: Option<String>, user_id: String, transitive: bool) -> groups::MemberOf;
+    groups::groups_member_of(account_id: Option<String>, user_id: String, transitive: bool, query: groups::ListQuery) -> groups::MemberOfPage;
     groups::groups_why(account_id: Option<String>, user_id: String, group_id: String) -> groups::WhyAnswer;
     groups::groups_search_users(query: String) -> Vec<groups::DirectoryRef>;
     groups::groups_resolve(ids: Vec<String>) -> groups::ResolvedNames;

@@ -145,6 +145,11 @@ pub(crate) const MIGRATIONS: &[Migration] = &[
         name: "0008_groups_in_order",
         sql: include_str!("../migrations/0008_groups_in_order.sql"),
     },
+    Migration {
+        version: 9,
+        name: "0009_groups_version",
+        sql: include_str!("../migrations/0009_groups_version.sql"),
+    },
 ];
 
 /// The schema version this build writes.

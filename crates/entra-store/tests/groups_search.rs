@@ -316,3 +316,25 @@ fn a_search_by_name_pages_exactly_with_groups_added_and_renamed_since_the_number
     assert_eq!(out_of_order(&store), 0, "numbered again");
     check(&store);
 }
+
+/// The version changes with every write to the groups or memberships, in the writing
+/// transaction, and not with a replay, a new name or a read.
+#[test]
+fn the_version_follows_the_groups_and_memberships() {
+    let store = seeded();
+    let version = || store.read(q::version).unwrap();
+    let v1 = version();
+    let round = Round { added: vec![member("it", "carl", "user")], ..Default::default() };
+    store.write(|tx| q::apply_round(tx, &round).map(drop)).unwrap();
+    let v2 = version();
+    assert!(v2 > v1, "a membership added");
+    store.write(|tx| q::apply_round(tx, &round).map(drop)).unwrap();
+    assert_eq!(version(), v2, "a replay changes nothing");
+    store.write(|tx| q::apply_round(tx, &Round { names: vec![user("carl", "Carl Berg")], ..Default::default() }).map(drop)).unwrap();
+    assert_eq!(version(), v2, "a name is not nesting");
+    store.write(|tx| q::apply_round(tx, &Round { groups: vec![group("new", "New Group")], ..Default::default() }).map(drop)).unwrap();
+    let v3 = version();
+    assert!(v3 > v2, "a group added");
+    store.write(q::clear).unwrap();
+    assert!(version() > v3, "cleared");
+}

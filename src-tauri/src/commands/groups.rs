@@ -7,7 +7,7 @@
 
 use crate::state::AppState;
 use entra_ipc::groups::{
-    CachePolicy, DirectoryRef, GroupPage, GroupsOverview, GroupsSyncProgress, GroupsSyncSummary, ListQuery, MemberOf, MemberPage, ResolvedNames, WhyAnswer,
+    CachePolicy, DirectoryRef, GroupPage, GroupsOverview, GroupsSyncProgress, GroupsSyncSummary, ListQuery, MemberOfPage, MemberPage, ResolvedNames, WhyAnswer,
 };
 use entra_ipc::IpcError;
 use tauri::ipc::Channel;
@@ -74,10 +74,17 @@ pub async fn groups_members(
     Ok(state.groups.members_page(account_id.as_deref(), &group_id, transitive, &query).await?)
 }
 
+/// One page of the groups a user is in, directly or through nested groups (searched and sorted by the core: `depth` or `name`).
 #[tauri::command]
 #[tracing::instrument(skip(state), err(Debug))]
-pub async fn groups_member_of(state: State<'_, AppState>, account_id: Option<String>, user_id: String, transitive: bool) -> Result<MemberOf, IpcError> {
-    Ok(state.groups.member_of(account_id.as_deref(), &user_id, transitive).await?)
+pub async fn groups_member_of(
+    state: State<'_, AppState>,
+    account_id: Option<String>,
+    user_id: String,
+    transitive: bool,
+    query: ListQuery,
+) -> Result<MemberOfPage, IpcError> {
+    Ok(state.groups.member_of_page(account_id.as_deref(), &user_id, transitive, &query).await?)
 }
 
 #[tauri::command]

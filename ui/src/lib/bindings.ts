@@ -1415,7 +1415,7 @@ error: string | null, };
 
 export type MemberKind = "user" | "group" | "servicePrincipal" | "device" | "other";
 
-export type MemberOf = { 
+export type MemberOfPage = { 
 /**
  * The user.
  */
@@ -1425,9 +1425,9 @@ user: DirectoryRef,
  */
 transitive: boolean, 
 /**
- * The groups, by depth then name.
+ * The page: its groups, where it starts, how many groups match in all, where the next starts.
  */
-groups: Array<GroupWithDepth>, 
+groups: ListPage<GroupWithDepth>, 
 /**
  * Freshness.
  */
@@ -2055,7 +2055,7 @@ export interface Commands {
   groups_clear: { args: Record<string, never>; result: void };
   groups_list: { args: { accountId: string | null; query: ListQuery }; result: GroupPage };
   groups_members: { args: { accountId: string | null; groupId: string; transitive: boolean; query: ListQuery }; result: MemberPage };
-  groups_member_of: { args: { accountId: string | null; userId: string; transitive: boolean }; result: MemberOf };
+  groups_member_of: { args: { accountId: string | null; userId: string; transitive: boolean; query: ListQuery }; result: MemberOfPage };
   groups_why: { args: { accountId: string | null; userId: string; groupId: string }; result: WhyAnswer };
   groups_search_users: { args: { query: string }; result: Array<DirectoryRef> };
   groups_resolve: { args: { ids: Array<string> }; result: ResolvedNames };

@@ -5,13 +5,13 @@ import {
   describeDuration,
   describeSummary,
   describeSyncProgress,
-  filterMemberOf,
   formatBytes,
   formatMs,
   freshnessBadge,
   groupTypeLabel,
   groupsCountText,
   listFilter,
+  memberOfCountText,
   membersCountText,
   nextSort,
   statLines,
@@ -104,14 +104,11 @@ describe("the paged lists and a user's groups", () => {
     expect(depthText({ depth: 2, via: null })).toBe("depth 2");
   });
 
-  it("filters a user's groups, direct first", () => {
-    const groups = [
-      { group: { id: "g1", displayName: "Level 1" }, depth: 5 },
-      { group: { id: "g5", displayName: "Level 5" }, depth: 1 },
-      { group: { id: "gx", displayName: "Admins" }, depth: 1 },
-    ];
-    expect(filterMemberOf(groups, "").map((g) => g.group.id)).toEqual(["gx", "g5", "g1"]);
-    expect(filterMemberOf(groups, "level").map((g) => g.group.id)).toEqual(["g5", "g1"]);
+  it("counts a user's groups, or the matches of the filter", () => {
+    expect(memberOfCountText(1_204, true, false)).toBe("1,204 groups, directly or through nesting");
+    expect(memberOfCountText(1, false, false)).toBe("1 direct group");
+    expect(memberOfCountText(3, true, true)).toBe("3 groups match (direct and nested)");
+    expect(memberOfCountText(1, false, true)).toBe("1 group matches");
   });
 
   it("labels group types", () => {

@@ -9,7 +9,6 @@ import type {
   DirectoryRef,
   GroupRef,
   GroupRow,
-  GroupWithDepth,
   GroupsStats,
   GroupsSyncProgress,
   GroupsSyncSummary,
@@ -191,21 +190,10 @@ export function membersCountText(matches: number, transitive: boolean, searched:
 
 // ---- a user's groups ------------------------------------------------------------------------
 
-function norm(s: string | null | undefined): string {
-  return (s ?? "").toLowerCase();
-}
-
-/** The words of a search; every one must occur (in any field). */
-function words(query: string): string[] {
-  return query.toLowerCase().split(/\s+/).filter(Boolean);
-}
-
-/** A user's groups, filtered by name or id, direct ones first, then by name. */
-export function filterMemberOf(groups: readonly GroupWithDepth[], query: string): GroupWithDepth[] {
-  const w = words(query);
-  return groups
-    .filter((g) => w.length === 0 || w.every((x) => `${norm(g.group.displayName)}\u0000${norm(g.group.id)}`.includes(x)))
-    .sort((a, b) => a.depth - b.depth || norm(groupName(a.group)).localeCompare(norm(groupName(b.group))) || a.group.id.localeCompare(b.group.id));
+/** The count line of a user's groups: how many, or how many match the filter. */
+export function memberOfCountText(matches: number, transitive: boolean, searched: boolean): string {
+  if (searched) return `${count(matches)} ${matches === 1 ? "group matches" : "groups match"}${transitive ? " (direct and nested)" : ""}`;
+  return `${count(matches)} ${transitive ? (matches === 1 ? "group, directly or through nesting" : "groups, directly or through nesting") : matches === 1 ? "direct group" : "direct groups"}`;
 }
 
 /** "direct" or "depth 3 · via Finance EU". */

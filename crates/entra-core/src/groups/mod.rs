@@ -12,10 +12,13 @@
 //! - `round`: folding delta pages into one round (split groups, replays, repeated changes).
 //! - `index`: the membership graph walked in the store (transitive members, member-of, the
 //!   "why" chain; breadth-first, cycles handled), the group list and user search.
+//! - `nesting`: the nesting of groups in memory, for a process that answers many reads (the
+//!   app, [`Groups::keeping_nesting_in_memory`]): the same walks without a query per group.
 //! - `policy`: the cache duration (`hh:mm:ss`) and what a read does with it (`reads`).
 //! - `types`: what the service returns.
 
 mod index;
+mod nesting;
 pub mod policy;
 mod reads;
 mod job;
@@ -33,7 +36,8 @@ use crate::paging::ListQuery;
 use crate::{Desk, Result};
 use entra_store::queries::groups::{GroupOrder, MemberOrder, Window};
 use entra_store::Store;
-use index::MemberQuery;
+use index::{MemberOfOrder, MemberOfQuery, MemberQuery};
+use nesting::{Nesting, NestingSlot};
 use std::path::Path;
 use std::sync::Arc;
 use tokio_util::sync::CancellationToken;
@@ -43,6 +47,15 @@ struct Shared {
     store: Store,
     /// One refresh (or clear) at a time, and its cancel handle for [`Groups::cancel_refresh`].
     pub(super) refresh: crate::cache::refresh_slot::RefreshSlot,
+    /// The nesting of groups, when kept in memory ([`Groups::keeping_nesting_in_memory`]).
+    nesting: Option<NestingSlot>,
+}
+
+impl Shared {
+    /// The nesting in memory as of `conn`'s snapshot, when it is kept; `None`: walk the store.
+    fn nesting(&self, conn: &entra_store::Connection) -> entra_store::Result<Option<Arc<Nesting>>> {
+        self.nesting.as_ref().map(|slot| slot.current(conn)).transpose()
+    }
 }
 
 /// The Group caches screen's service. See the module doc. A cheap `Clone`.
@@ -68,8 +81,18 @@ impl Groups {
 
     /// The service over an open store.
     pub fn new(desk: Desk, store: Store) -> Groups {
-        let shared = Shared { desk, store, refresh: Default::default() };
+        let shared = Shared { desk, store, refresh: Default::default(), nesting: None };
         Groups { shared: Arc::new(shared), clock: Arc::new(SystemClock), listings_from: LISTINGS_FROM }
+    }
+
+    /// Keeps the nesting of groups in memory (see `nesting`): for a process that answers many
+    /// reads, such as the app. Member-of, "why" and transitive members then walk numbers instead
+    /// of querying the store once per group; the answers are the same. Call it before cloning.
+    pub fn keeping_nesting_in_memory(mut self) -> Groups {
+        if let Some(shared) = Arc::get_mut(&mut self.shared) {
+            shared.nesting = Some(NestingSlot::default());
+        }
+        self
     }
 
     /// The clock the cache's age is judged by (tests move it).
@@ -199,8 +222,8 @@ impl Groups {
     pub async fn members(&self, account_id: Option<&str>, group_id: &str, transitive: bool) -> Result<MemberList> {
         let cache = reads::prepare(self, account_id).await?;
         let query = MemberQuery { transitive, search: None, order: MemberOrder::Depth, descending: false, window: Window::default() };
-        let group_id = group_id.to_string();
-        let (group, members, _) = blocking(self.store(), move |s| s.read(|c| index::members(c, &group_id, &query))).await??;
+        let (group_id, shared) = (group_id.to_string(), self.shared.clone());
+        let (group, members, _) = blocking(self.store(), move |s| s.read(|c| index::members(c, &group_id, &query, shared.nesting(c)?.as_deref()))).await??;
         Ok(MemberList { group, transitive, members, cache })
     }
 
@@ -218,25 +241,44 @@ impl Groups {
         let cache = reads::prepare(self, account_id).await?;
         let asked =
             MemberQuery { transitive, search: query.search_text().map(str::to_string), order, descending: query.descending, window: window(query) };
-        let group_id = group_id.to_string();
-        let (group, rows, total) = blocking(self.store(), move |s| s.read(|c| index::members(c, &group_id, &asked))).await??;
+        let (group_id, shared) = (group_id.to_string(), self.shared.clone());
+        let (group, rows, total) = blocking(self.store(), move |s| s.read(|c| index::members(c, &group_id, &asked, shared.nesting(c)?.as_deref()))).await??;
         Ok(MemberPage { group, transitive, members: query.page(rows, total), cache })
     }
 
     /// The groups a user (or any directory object) is in, directly or transitively, by depth
-    /// then name (a user's groups are few: the whole list).
+    /// then name: the whole list (`entractl`). A screen reads [`Groups::member_of_page`].
     pub async fn member_of(&self, account_id: Option<&str>, user_id: &str, transitive: bool) -> Result<MemberOf> {
         let cache = reads::prepare(self, account_id).await?;
-        let user_id = user_id.to_string();
-        let (user, groups) = blocking(self.store(), move |s| s.read(|c| index::member_of(c, &user_id, transitive))).await??;
+        let (user_id, shared) = (user_id.to_string(), self.shared.clone());
+        let (user, groups) = blocking(self.store(), move |s| s.read(|c| index::member_of(c, &user_id, transitive, shared.nesting(c)?.as_deref()))).await??;
         Ok(MemberOf { user, transitive, groups, cache })
+    }
+
+    /// One page of the groups a user (or any directory object) is in: directly (depth 1), or
+    /// with `transitive` through nested groups too, each once at its shortest depth. Through
+    /// deep nesting a user can be in thousands of groups. Search: groups whose name or mail has
+    /// a word starting with each word of the text, or whose ID matches (as
+    /// [`Groups::list_page`]). Sort keys: `depth` (the default: depth, then name, then ID) and
+    /// `name`. With `account_id`, the cache policy applies first.
+    pub async fn member_of_page(&self, account_id: Option<&str>, user_id: &str, transitive: bool, query: &ListQuery) -> Result<MemberOfPage> {
+        let order = match query.sort_key(&["depth", "name"])? {
+            "name" => MemberOfOrder::Name,
+            _ => MemberOfOrder::Depth,
+        };
+        let cache = reads::prepare(self, account_id).await?;
+        let asked = MemberOfQuery { transitive, search: query.search_text().map(str::to_string), order, descending: query.descending, window: window(query) };
+        let (user_id, shared) = (user_id.to_string(), self.shared.clone());
+        let (user, rows, total) =
+            blocking(self.store(), move |s| s.read(|c| index::member_of_page(c, &user_id, &asked, shared.nesting(c)?.as_deref()))).await??;
+        Ok(MemberOfPage { user, transitive, groups: query.page(rows, total), cache })
     }
 
     /// Why `user_id` is in `group_id`: the shortest chain of nested groups.
     pub async fn why(&self, account_id: Option<&str>, user_id: &str, group_id: &str) -> Result<WhyAnswer> {
         let cache = reads::prepare(self, account_id).await?;
-        let (user_id, group_id) = (user_id.to_string(), group_id.to_string());
-        let (user, group, chain) = blocking(self.store(), move |s| s.read(|c| index::why(c, &user_id, &group_id))).await??;
+        let (user_id, group_id, shared) = (user_id.to_string(), group_id.to_string(), self.shared.clone());
+        let (user, group, chain) = blocking(self.store(), move |s| s.read(|c| index::why(c, &user_id, &group_id, shared.nesting(c)?.as_deref()))).await??;
         Ok(WhyAnswer { user, group, member: !chain.is_empty(), chain, cache })
     }
 

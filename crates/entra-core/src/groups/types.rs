@@ -258,6 +258,21 @@ pub struct MemberOf {
     pub cache: CacheState,
 }
 
+/// A page of the groups a user (or any directory object) is in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "camelCase")]
+pub struct MemberOfPage {
+    /// The user.
+    pub user: DirectoryRef,
+    /// Whether nested memberships are included.
+    pub transitive: bool,
+    /// The page: its groups, where it starts, how many groups match in all, where the next starts.
+    pub groups: ListPage<GroupWithDepth>,
+    /// Freshness.
+    pub cache: CacheState,
+}
+
 /// Why a user is (or is not) in a group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]

@@ -18,7 +18,7 @@
 //!    - a group-search keystroke: `groups_list` with the text typed so far — real group names
 //!      typed a letter at a time — for the first 100 rows by name, as the list asks;
 //!    - a user-search keystroke: `groups_search_users` with a user's name typed the same way;
-//!    - transitive member-of: `groups_member_of(user, transitive)` for `--lookups` users taken
+//!    - transitive member-of: `groups_member_of(user, transitive)`, the first page of 100 by depth, for `--lookups` users taken
 //!      from the members of groups spread over the list;
 //!    - why: `groups_why(user, group)` for each of those users and the deepest of its groups.
 //!
@@ -209,14 +209,20 @@ async fn main() -> Result<()> {
     let user_keys: Vec<Value> = users.iter().take(20).flat_map(|(_, name)| typed(name)).map(|t| json!({"query": t})).collect();
     let (_, user_key_times) = timed(&app, "groups_search_users", &user_keys).await?;
 
-    let member_of: Vec<Value> = users.iter().map(|(id, _)| json!({"accountId": null, "userId": id, "transitive": true})).collect();
+    // The screen's first page of a user's groups (by depth, then name), as the table asks for it.
+    let member_of: Vec<Value> =
+        users.iter().map(|(id, _)| json!({"accountId": null, "userId": id, "transitive": true, "query": {"descending": false, "start": 0, "limit": 100}})).collect();
     let (answers, member_of_times) = timed(&app, "groups_member_of", &member_of).await?;
+    // Each user's deepest group (the first by depth, descending; not timed), for "why".
+    let deepest_first: Vec<Value> =
+        users.iter().map(|(id, _)| json!({"accountId": null, "userId": id, "transitive": true, "query": {"descending": true, "start": 0, "limit": 1}})).collect();
+    let (deepest, _) = timed(&app, "groups_member_of", &deepest_first).await?;
     let mut depths = Vec::new();
     let why: Vec<Value> = users
         .iter()
-        .zip(&answers)
+        .zip(&deepest)
         .filter_map(|((user, _), answer)| {
-            let deepest = answer["groups"].as_array()?.iter().max_by_key(|g| g["depth"].as_u64().unwrap_or(0))?.clone();
+            let deepest = answer["groups"]["items"].as_array()?.first()?.clone();
             depths.push(deepest["depth"].as_u64().unwrap_or(0));
             Some(json!({"accountId": null, "userId": user, "groupId": deepest["group"]["id"]}))
         })
@@ -225,7 +231,7 @@ async fn main() -> Result<()> {
     let members = why_answers.iter().filter(|w| w["member"] == true).count();
     let browsing = tree_pss_kib(pid) as f64 / 1024.0;
 
-    let mut sizes: Vec<usize> = answers.iter().map(|a| a["groups"].as_array().map_or(0, Vec::len)).collect();
+    let mut sizes: Vec<usize> = answers.iter().map(|a| a["groups"]["total"].as_u64().unwrap_or(0) as usize).collect();
     sizes.sort_unstable();
     let size_at = |p: f64| sizes.get(((sizes.len() as f64 * p).ceil() as usize).clamp(1, sizes.len().max(1)) - 1).copied().unwrap_or(0);
     println!(

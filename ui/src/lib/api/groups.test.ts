@@ -23,7 +23,7 @@ describe("groups API", () => {
     await clearGroups();
     await listGroups(null, { search: "fin", sort: "members", descending: true, start: 100, limit: 100 });
     await groupMembers("oid.tid", "g1", true, { descending: false, start: 0 });
-    await memberOf(null, "u1", false);
+    await memberOf(null, "u1", false, { start: 0, limit: 50, descending: false });
     await whyMember("oid.tid", "u1", "g1");
     await searchUsers("nina");
     await resolveGroupNames(["g1", "g2"]);
@@ -34,7 +34,7 @@ describe("groups API", () => {
       { cmd: "groups_clear", args: {} },
       { cmd: "groups_list", args: { accountId: null, query: { search: "fin", sort: "members", descending: true, start: 100, limit: 100 } } },
       { cmd: "groups_members", args: { accountId: "oid.tid", groupId: "g1", transitive: true, query: { descending: false, start: 0 } } },
-      { cmd: "groups_member_of", args: { accountId: null, userId: "u1", transitive: false } },
+      { cmd: "groups_member_of", args: { accountId: null, userId: "u1", transitive: false, query: { start: 0, limit: 50, descending: false } } },
       { cmd: "groups_why", args: { accountId: "oid.tid", userId: "u1", groupId: "g1" } },
       { cmd: "groups_search_users", args: { query: "nina" } },
       { cmd: "groups_resolve", args: { ids: ["g1", "g2"] } },

@@ -17,7 +17,7 @@ import type {
   GroupsSyncProgress,
   GroupsSyncSummary,
   ListQuery,
-  MemberOf,
+  MemberOfPage,
   MemberPage,
   ResolvedNames,
   WhyAnswer,
@@ -72,9 +72,12 @@ export function groupMembers(accountId: string | null, groupId: string, transiti
   return call("groups_members", { accountId, groupId, transitive, query });
 }
 
-/** The groups a user is in, direct or transitive. */
-export function memberOf(accountId: string | null, userId: string, transitive: boolean): Promise<MemberOf> {
-  return call("groups_member_of", { accountId, userId, transitive });
+/** The sort keys of a user's groups (`depth` is the default: depth, then name, then ID). */
+export type MemberOfSortKey = "depth" | "name";
+
+/** One page of the groups a user is in, direct or transitive (with depth), searched and sorted (`MemberOfSortKey`) by the core. */
+export function memberOf(accountId: string | null, userId: string, transitive: boolean, query: ListQuery): Promise<MemberOfPage> {
+  return call("groups_member_of", { accountId, userId, transitive, query });
 }
 
 /** Why a user is in a group: the chain of nested groups, or "not a member". */

@@ -6,12 +6,12 @@
 // "via"; "why" draws the path or says "not a member"; a bad duration is sent as
 // typed and the core's refusal shown in place; Rebuild and Clear ask first.
 import { afterEach, describe, expect, it } from "vitest";
-import { flushSync, mount, tick, unmount } from "svelte";
+import { mount, unmount } from "svelte";
 import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
 import GroupsScreen from "./GroupsScreen.svelte";
 import TokenGroups from "../jwt/TokenGroups.svelte";
-import type { CacheState, GroupPage, GroupRow, GroupsOverview, Inspection, ListPage, ListQuery, MemberPage, MemberRow, SignedInUser, WhyAnswer } from "../../lib/bindings";
-import { demoUser } from "../../lib/testing";
+import type { CacheState, GroupPage, GroupRow, GroupsOverview, Inspection, ListQuery, MemberPage, MemberRow, SignedInUser, WhyAnswer } from "../../lib/bindings";
+import { byTestid, cutPage as cut, demoUser, settle, typeInto, withoutLayout } from "../../lib/testing";
 
 const user = demoUser();
 
@@ -30,13 +30,6 @@ const g = (n: number): GroupRow => ({ id: `g${n}`, displayName: `Nested level ${
 const groups: GroupRow[] = [g(1), g(2), g(3), g(4), g(5), { ...g(9), displayName: "Finance" }];
 const nina = { id: "u-nina", displayName: "Nina Nested", kind: "user" as const, userPrincipalName: "nina@demo" };
 const ref = (n: number) => ({ id: `g${n}`, displayName: `Nested level ${n}` });
-
-/** One page of `rows` for `q`, as the core cuts it. */
-function cut<T>(rows: T[], q: ListQuery): ListPage<T> {
-  const items = rows.slice(q.start, q.start + (q.limit ?? 100));
-  const end = q.start + items.length;
-  return { items, start: q.start, total: rows.length, next: end < rows.length ? end : null };
-}
 
 /** The core's `groups_list` over `all`: words of the name (or the ID), sorted by name or member count, one page. */
 function groupsAnswer(all: GroupRow[], cache: CacheState, q: ListQuery): GroupPage {
@@ -58,30 +51,9 @@ function membersAnswer(transitive: boolean, q: ListQuery): MemberPage {
   return { group: ref(1), transitive, members: cut(rows, q), cache: fresh };
 }
 
-async function settle() {
-  for (let i = 0; i < 6; i++) {
-    await tick();
-    await new Promise((r) => setTimeout(r, 0));
-  }
-  flushSync();
-}
-
-globalThis.ResizeObserver ??= class {
-  observe() {}
-  unobserve() {}
-  disconnect() {}
-} as unknown as typeof ResizeObserver;
-
-function $(root: HTMLElement, testid: string): HTMLElement {
-  const el = root.querySelector<HTMLElement>(`[data-testid=${testid}]`);
-  if (!el) throw new Error(`no ${testid}`);
-  return el;
-}
-
-function type(el: HTMLElement, value: string) {
-  (el as HTMLInputElement).value = value;
-  el.dispatchEvent(new Event("input", { bubbles: true }));
-}
+withoutLayout();
+const $ = byTestid;
+const type = typeInto;
 
 describe("GroupsScreen", () => {
   afterEach(() => clearMocks());
@@ -310,14 +282,15 @@ describe("TokenGroups (JWT inspector)", () => {
     const calls: Array<{ cmd: string; args: unknown }> = [];
     mockIPC((cmd, args) => {
       calls.push({ cmd, args });
-      if (cmd === "groups_member_of") return { user: nina, transitive: true, groups: [{ group: ref(5), depth: 1 }, { group: ref(1), depth: 5 }], cache: fresh };
+      if (cmd === "groups_member_of") return { user: nina, transitive: true, groups: { items: [{ group: ref(5), depth: 1 }, { group: ref(1), depth: 5 }], start: 0, total: 1204, next: 2 }, cache: fresh };
       return null;
     });
     const target = document.createElement("div");
     const c = mount(TokenGroups, { target, props: { inspection: inspection({ oid: "u-nina", _claim_names: { groups: "src1" }, _claim_sources: { src1: { endpoint: "x" } } }, true) } });
     await settle();
-    expect(calls).toEqual([{ cmd: "groups_member_of", args: { accountId: null, userId: "u-nina", transitive: true } }]);
+    expect(calls).toEqual([{ cmd: "groups_member_of", args: { accountId: null, userId: "u-nina", transitive: true, query: { start: 0, limit: 1000, descending: false } } }]);
     expect(target.querySelectorAll("[data-testid=jwt-overage-group]").length).toBe(2);
+    expect(target.querySelector("[data-testid=jwt-overage-more]")!.textContent).toBe("The first 2 of 1,204 groups, by depth then name: the Group caches screen lists them all.");
     expect(target.querySelector("[data-testid=jwt-overage-source]")!.textContent).toMatch(/^From the local group cache, as of .*; the token itself carries no groups because of the overage/);
     unmount(c);
   });

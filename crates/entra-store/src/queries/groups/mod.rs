@@ -22,8 +22,8 @@ mod write;
 pub mod staging;
 
 pub use page::{group_page, member_page};
-pub use read::{db_size_bytes, group, groups, is_group, memberships, name, names, nested_groups, object, parents, state, stats};
-pub use search::{group_names, rebuild_search, renumber_groups, search_users, ID_PREFIX_MIN, OUT_OF_ORDER_MAX, USER_CANDIDATES};
+pub use read::{db_size_bytes, group, groups, is_group, memberships, name, names, nested_groups, nesting_rows, object, parents, state, stats, version, NestingRows};
+pub use search::{group_names, matching_groups, rebuild_search, renumber_groups, search_users, ID_PREFIX_MIN, OUT_OF_ORDER_MAX, USER_CANDIDATES};
 pub use write::{apply_round, clear, count_read, replace_all, set_policy_secs, set_sync, set_sync_duration};
 
 use chrono::{DateTime, Utc};

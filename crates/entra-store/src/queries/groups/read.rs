@@ -150,6 +150,50 @@ pub fn state(conn: &Connection) -> Result<GroupsState> {
     Ok(GroupsState { sync, policy_secs: unsigned(policy, "policy_secs")?, hits: unsigned(hits, "hits")?, misses: unsigned(misses, "misses")? })
 }
 
+/// The groups and the group-in-group memberships, as numbers: what a process needs to walk the
+/// nesting in memory (entra-core's `groups::nesting`), read in one go.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NestingRows {
+    /// Every group's ID, sorted: a group's number is its place here.
+    pub ids: Vec<String>,
+    /// Each group's place in name order (case-insensitive, then ID: the group list's order).
+    pub rank: Vec<u32>,
+    /// `(group, member group)` for each group directly in another, by group then member.
+    pub edges: Vec<(u32, u32)>,
+}
+
+/// The [`NestingRows`] of the cache (the partial index `group_members_nested`: no user is read).
+pub fn nesting_rows(conn: &Connection) -> Result<NestingRows> {
+    let ids: Vec<String> = conn.prepare("SELECT id FROM groups ORDER BY id")?.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    let number = |id: &str| ids.binary_search_by(|x| x.as_str().cmp(id)).ok().and_then(|i| u32::try_from(i).ok());
+    let mut rank = vec![0u32; ids.len()];
+    let mut stmt = conn.prepare("SELECT id FROM groups ORDER BY display_name COLLATE NOCASE, id")?;
+    let mut rows = stmt.query([])?;
+    let mut place = 0u32;
+    while let Some(r) = rows.next()? {
+        if let Some(i) = r.get_ref(0)?.as_str().ok().and_then(number) {
+            rank[i as usize] = place;
+        }
+        place += 1;
+    }
+    let mut edges = Vec::new();
+    let mut stmt = conn.prepare("SELECT group_id, member_id FROM group_members WHERE member_type = 'group' ORDER BY group_id, member_id")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        // A member group the cache does not hold (not listed yet) has nothing to walk.
+        if let (Some(g), Some(m)) = (r.get_ref(0)?.as_str().ok().and_then(number), r.get_ref(1)?.as_str().ok().and_then(number)) {
+            edges.push((g, m));
+        }
+    }
+    Ok(NestingRows { ids, rank, edges })
+}
+
+/// The cache's version: it changes with every write to the groups or their memberships (by any
+/// process: it is in the file), so something derived from them knows when it is out of date.
+pub fn version(conn: &Connection) -> Result<i64> {
+    Ok(conn.prepare_cached("SELECT version FROM groups_state WHERE id = 1")?.query_row([], |r| r.get(0))?)
+}
+
 /// Row counts.
 pub fn stats(conn: &Connection) -> Result<GroupStats> {
     let count = |sql: &str| -> Result<u64> { Ok(conn.query_row(sql, [], |r| r.get::<_, i64>(0))?.max(0) as u64) };

@@ -204,6 +204,20 @@ impl Search {
     }
 }
 
+/// The IDs of the groups whose words or ID match `text` (as the group list searches), sorted;
+/// `None` when there is nothing to search for. For filtering a set of groups found otherwise
+/// (a user's groups): every match is read, so keep it to searches of a set, not of the tenant.
+pub fn matching_groups(conn: &Connection, text: &str) -> Result<Option<Vec<String>>> {
+    let Some(search) = Search::new(text) else { return Ok(None) };
+    let mut hits = vec![format!("SELECT g.id FROM groups AS g WHERE {}", search.id_sql("g.id"))];
+    hits.extend(search.words_sql(" AND s.rowid < 0"));
+    let mut bound: Vec<(&str, &dyn rusqlite::ToSql)> = Vec::new();
+    search.bind(&mut bound);
+    let mut stmt = conn.prepare_cached(&format!("SELECT id FROM ({}) ORDER BY id", hits.join(" UNION ")))?;
+    let ids = stmt.query_map(bound.as_slice(), |r| r.get(0))?.collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(Some(ids))
+}
+
 /// Users whose words or ID match `text` (every user when it is empty), by name: at most
 /// `limit`, sorted among the first `limit` × [`USER_CANDIDATES`] matches in the index's order.
 /// That order is name order as of the last full sync (or [`rebuild_search`]), then the objects

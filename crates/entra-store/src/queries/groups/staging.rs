@@ -246,6 +246,7 @@ pub fn swap_in(tx: &Transaction<'_>) -> Result<u64> {
     )? as u64;
     let copied = started.elapsed();
     super::rebuild_search(tx)?;
+    super::write::changed(tx)?;
     discard(tx)?;
     tracing::debug!(rows = written, copy_ms = copied.as_millis() as u64, total_ms = started.elapsed().as_millis() as u64, "staged group cache swapped in");
     Ok(written)

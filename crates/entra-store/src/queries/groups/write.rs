@@ -21,7 +21,14 @@ pub fn replace_all(tx: &Transaction<'_>, groups: &[GroupRecord], memberships: &[
     written += add_memberships(tx, memberships, &mut BTreeSet::new())?;
     written += upsert_names(tx, names, false)?;
     rebuild_search(tx)?;
+    changed(tx)?;
     Ok(written)
+}
+
+/// Raises the cache's version (see [`super::version`]): the groups or memberships changed.
+pub(super) fn changed(tx: &Transaction<'_>) -> Result<()> {
+    tx.prepare_cached("UPDATE groups_state SET version = version + 1 WHERE id = 1")?.execute([])?;
+    Ok(())
 }
 
 /// Applies one incremental round in the order [`Round`] documents. Idempotent.
@@ -61,6 +68,9 @@ pub fn apply_round(tx: &Transaction<'_>, round: &Round) -> Result<Applied> {
         search::recount(tx, group_id)?;
     }
     search::renumber_if_needed(tx)?;
+    if applied.groups > 0 || applied.memberships > 0 {
+        changed(tx)?;
+    }
     Ok(applied)
 }
 
@@ -185,5 +195,5 @@ pub fn clear(tx: &Transaction<'_>) -> Result<()> {
          UPDATE groups_state SET scope = NULL, groups_delta_link = NULL, users_delta_link = NULL, as_of = NULL,
              full = NULL, requests = NULL, duration_ms = NULL, fallback = NULL WHERE id = 1;",
     )?;
-    Ok(())
+    changed(tx)
 }
