@@ -247,6 +247,7 @@ fn a_cache_written_before_the_migration_is_indexed_by_it() {
         .unwrap();
     }
     let store = Store::open(&path).unwrap();
+    assert_eq!(out_of_order(&store), 2, "migrated rows are out of order until numbered");
     assert_eq!(users(&store, "smi"), ["u2", "u1"]);
     assert_eq!(users(&store, "zoe"), ["u1"]);
     assert_eq!(group_ids(&store, Some("fin"), GroupOrder::Name, false), ["g1"]);

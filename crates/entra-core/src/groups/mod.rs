@@ -125,8 +125,18 @@ impl Groups {
         self.clock.now()
     }
 
-    /// Policy, statistics and freshness, from the cache only (never the network).
+    /// Policy, statistics and freshness, from the cache only (never the network). When the
+    /// nesting is kept in memory, this (the screen opening) also starts building it in the
+    /// background, so the first member-of does not wait for it.
     pub async fn overview(&self) -> Result<GroupsOverview> {
+        if self.shared.nesting.is_some() {
+            let shared = self.shared.clone();
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = shared.store.read(|c| shared.nesting(c)) {
+                    tracing::info!(error = %e, "the group nesting could not be built ahead; the first read builds it");
+                }
+            });
+        }
         reads::overview(self).await
     }
 

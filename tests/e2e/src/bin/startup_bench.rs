@@ -54,9 +54,15 @@ fn median(mut values: Vec<f64>) -> f64 {
 #[tokio::main]
 async fn main() -> Result<()> {
     let root = entra_e2e::app::workspace_root();
+    // `tests/e2e/bench.sh --release` measures the optimised builds (what a package installs).
+    let profile = if std::env::args().any(|a| a == "--release") { "release" } else { "debug" };
+    let app = match profile {
+        "release" => root.join("target/release/entra-desk"),
+        _ => entra_e2e::app::app_binary()?,
+    };
     let targets: [(&str, PathBuf, &str); 2] = [
-        ("bare Tauri window", root.join("target/debug/bare-window"), "[data-testid=ready]"),
-        ("Entra Desk", entra_e2e::app::app_binary()?, "[data-testid=try-demo]"),
+        ("bare Tauri window", root.join(format!("target/{profile}/bare-window")), "[data-testid=ready]"),
+        ("Entra Desk", app, "[data-testid=try-demo]"),
     ];
     println!("{:<18} {:>16} {:>16} {:>18}", "binary", "cold start (ms)", "min–max (ms)", "idle PSS (MiB)");
     for (label, binary, css) in targets {
@@ -70,6 +76,6 @@ async fn main() -> Result<()> {
         let (lo, hi) = (starts.iter().cloned().fold(f64::MAX, f64::min), starts.iter().cloned().fold(0.0, f64::max));
         println!("{label:<18} {:>16.0} {:>16} {:>18.1}", median(starts.clone()), format!("{lo:.0}–{hi:.0}"), median(pss));
     }
-    println!("(median of {RUNS} runs each; debug builds with the UI embedded, under Xvfb)");
+    println!("(median of {RUNS} runs each; {profile} builds with the UI embedded, under Xvfb)");
     Ok(())
 }
