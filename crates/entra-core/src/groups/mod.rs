@@ -89,8 +89,9 @@ impl Groups {
     /// reads, such as the app. Member-of, "why" and transitive members then walk numbers instead
     /// of querying the store once per group; the answers are the same. Call it before cloning.
     pub fn keeping_nesting_in_memory(mut self) -> Groups {
-        if let Some(shared) = Arc::get_mut(&mut self.shared) {
-            shared.nesting = Some(NestingSlot::default());
+        match Arc::get_mut(&mut self.shared) {
+            Some(shared) => shared.nesting = Some(NestingSlot::default()),
+            None => tracing::warn!("keeping_nesting_in_memory on a service already shared: its clones walk the store"),
         }
         self
     }
