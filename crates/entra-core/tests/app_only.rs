@@ -100,3 +100,23 @@ async fn settings_file_secret_moves_to_the_keychain() {
     w.desk.sign_out(&account.id).await.unwrap();
     w.tenant.shutdown().await;
 }
+
+/// A token endpoint that refuses the connection (the tenant is gone): an error about the
+/// network within seconds, not after azure_core's minute and a half of retries.
+#[tokio::test]
+async fn an_unreachable_token_endpoint_fails_within_seconds() {
+    let w = world(true, 24).await;
+    let info = w.tenant.info().clone();
+    // A port nothing listens on (taken, then given back), behind the tenant's own authority path.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut flags = w.flags(&info.confidential_client.client_id);
+    flags.authority = Some(format!("https://127.0.0.1:{port}/{}", info.tenant_id));
+    let profile = w.desk.settings().resolve_profile(flags).await.unwrap();
+    let secret = ClientSecret::new(info.confidential_client.client_secret.clone());
+    let started = std::time::Instant::now();
+    let err = w.desk.sign_in_app_only(&profile, AppCredential::ClientSecret(secret)).await.unwrap_err();
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "took {:?}", started.elapsed());
+    assert_eq!(err.code(), ErrorCode::Network, "{err}");
+    assert!(!err.to_string().contains(&info.confidential_client.client_secret));
+    w.tenant.shutdown().await;
+}

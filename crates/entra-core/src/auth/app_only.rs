@@ -24,7 +24,7 @@ use crate::secret::{AccessToken, ClientSecret};
 use crate::{Error, ErrorCode, Result};
 use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
 use azure_core::credentials::{Secret, SecretBytes, TokenCredential};
-use azure_core::http::{ClientOptions, Transport};
+use azure_core::http::{ClientOptions, ExponentialRetryOptions, RetryOptions, Transport};
 use azure_identity::{
     AzureCliCredential, AzureCliCredentialOptions, ClientCertificateCredential, ClientCertificateCredentialOptions,
     ClientSecretCredential, ClientSecretCredentialOptions,
@@ -95,6 +95,14 @@ fn client_options(target: AppTarget<'_>, http: reqwest::Client) -> Result<Client
     Ok(ClientOptions {
         cloud: Some(Arc::new(CloudConfiguration::from(cloud))),
         transport: Some(Transport::new(Arc::new(ReqwestTransport(http)))),
+        // A token endpoint that refuses or does not answer is mostly a wrong authority or a network
+        // down: say so within seconds. azure_core's default (8 retries within a minute) made a
+        // refused connection an error only after 81 s, a hang to a pipeline step or a person.
+        retry: RetryOptions::exponential(ExponentialRetryOptions {
+            max_retries: 3,
+            max_total_elapsed: azure_core::time::Duration::seconds(10),
+            ..Default::default()
+        }),
         ..Default::default()
     })
 }
