@@ -1,11 +1,15 @@
-//! The membership graph, walked in the store: no copy of the cache is kept in memory. Each
+//! The membership graph, walked in the store or, in a process that keeps it, in the nesting
+//! held in memory ([`Nesting`]): no copy of the cache's users or memberships is kept. Each
 //! answer runs inside one read transaction (one snapshot) and reads only what it needs:
 //!
-//! - a user's groups and the "why" chain walk *up*, breadth-first, one indexed query per group
-//!   reached (`group_members_by_member`): a user's groups are few, however large the tenant;
+//! - a user's groups and the "why" chain walk *up*, breadth-first: in the store, one indexed
+//!   query per group reached (`group_members_by_member`); with the nesting, one query for the
+//!   user's direct groups and the rest in numbers. Through deep nesting a user can be in
+//!   thousands of groups, so a user's groups are answered a page at a time, names read for the
+//!   page (with the nesting) or for all (in the store);
 //! - a group's transitive members walk *down* the nested groups only (the partial index
-//!   `group_members_nested`, so a group's users are never read for the walk), then SQLite
-//!   lists, searches, sorts and pages the members of the groups found
+//!   `group_members_nested`, or the nesting, so a group's users are never read for the walk),
+//!   then SQLite lists, searches, sorts and pages the members of the groups found
 //!   ([`entra_store::queries::groups::member_page`]).
 //!
 //! Breadth-first, so depths and chains are the shortest; a node is visited once, so a cycle
@@ -136,18 +140,18 @@ pub(crate) fn members(conn: &Connection, group_id: &str, query: &MemberQuery, ne
 
 /// The groups `object` reaches, each at its shortest depth (see [`walk`] and
 /// [`Nesting::up_from`]: the same groups and depths either way).
-fn reached(conn: &Connection, object: &str, transitive: bool, nesting: Option<&Nesting>) -> StoreResult<Reached> {
+fn reached<'n>(conn: &Connection, object: &str, transitive: bool, nesting: Option<&'n Nesting>) -> StoreResult<Reached<'n>> {
     let Some(n) = nesting else {
         return Ok(Reached::Ids(walk(object, transitive, |id| q::parents(conn, id))?.into_iter().map(|(g, depth, _)| (g, depth)).collect()));
     };
     let direct: Vec<GroupNo> = q::parents(conn, object)?.iter().filter_map(|g| n.number(g)).collect();
-    Ok(Reached::Numbers(n.up_from(&direct, n.number(object), transitive)))
+    Ok(Reached::Numbers(n, n.up_from(&direct, n.number(object), transitive)))
 }
 
 /// Groups reached, by ID (the store's walk) or by number (the nesting in memory).
-enum Reached {
+enum Reached<'n> {
     Ids(Vec<(String, u32)>),
-    Numbers(Vec<(GroupNo, u32)>),
+    Numbers(&'n Nesting, Vec<(GroupNo, u32)>),
 }
 
 /// How [`member_of_page`] orders a user's groups.
@@ -192,8 +196,7 @@ pub(crate) fn member_of_page(
     };
     let keep = |g: &str| wanted.as_ref().is_none_or(|w| w.binary_search_by(|x| x.as_str().cmp(g)).is_ok());
     let (mut rows, total) = match reached(conn, id, query.transitive, nesting)? {
-        Reached::Numbers(found) => {
-            let n = nesting.expect("numbers come from the nesting");
+        Reached::Numbers(n, found) => {
             let mut found: Vec<(GroupNo, u32)> = found.into_iter().filter(|&(g, _)| keep(n.id(g))).collect();
             match query.order {
                 MemberOfOrder::Depth => found.sort_unstable_by_key(|&(g, depth)| (depth, n.rank(g))),
