@@ -36,7 +36,7 @@ pub fn group_page(conn: &Connection, search: Option<&str>, order: GroupOrder, de
         GroupOrder::Members => format!("g.direct_members {dir}, g.display_name COLLATE NOCASE {dir}, g.id {dir}"),
     };
     let (rows, start) = limits(window)?;
-    let columns = format!("{}, g.direct_members", GROUP_COLUMNS.split(", ").map(|c| format!("g.{c}")).collect::<Vec<_>>().join(", "));
+    let columns = listing_columns();
     let search = search.and_then(Search::new);
     let Some(search) = search else {
         // The page's IDs from the order's index, then only their rows.
@@ -92,7 +92,7 @@ fn by_name_in_index_order(conn: &Connection, search: &Search, descending: bool, 
         Some(n) => i64::try_from(window.start.saturating_add(n).saturating_add(out_of_order)).unwrap_or(i64::MAX),
         None => -1,
     };
-    let columns = format!("{}, g.direct_members", GROUP_COLUMNS.split(", ").map(|c| format!("g.{c}")).collect::<Vec<_>>().join(", "));
+    let columns = listing_columns();
     let matches = "SELECT rowid FROM search_text WHERE search_text MATCH :words AND rowid < 0";
     // The matches out of order: reading them means reading every match (as the count does);
     // right after a full sync there are none, and the query leaves the part out.
@@ -122,6 +122,11 @@ fn by_name_in_index_order(conn: &Connection, search: &Search, descending: bool, 
     bound.retain(|(name, _)| ![":rows", ":start", ":reach"].contains(name));
     let total: i64 = conn.prepare_cached(&count)?.query_row(bound.as_slice(), |r| r.get(0))?;
     Ok((items, total.max(0) as u64))
+}
+
+/// The columns [`listing`] reads, of the `groups` row `g`.
+fn listing_columns() -> String {
+    format!("{}, g.direct_members", GROUP_COLUMNS.split(", ").map(|c| format!("g.{c}")).collect::<Vec<_>>().join(", "))
 }
 
 fn listing(r: &Row<'_>) -> Result<GroupListing> {
