@@ -15,7 +15,6 @@
 
 use entra_store::queries::groups::{self as q, NestingRows};
 use entra_store::Connection;
-use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 
 type StoreResult<T> = entra_store::Result<T>;
@@ -96,74 +95,19 @@ impl Nesting {
     /// order), each group once at its shortest depth, in the order reached; `object` (when the
     /// object is itself a group) is left out. Without `transitive`, only `direct`.
     pub(crate) fn up_from(&self, direct: &[GroupNo], object: Option<GroupNo>, transitive: bool) -> Vec<(GroupNo, u32)> {
-        let mut seen = vec![false; self.ids.len()];
-        if let Some(o) = object {
-            seen[o as usize] = true;
-        }
-        let mut out = Vec::new();
-        for &g in direct {
-            if !std::mem::replace(&mut seen[g as usize], true) {
-                out.push((g, 1));
-            }
-        }
-        if !transitive {
-            return out;
-        }
-        let mut at = 0;
-        while at < out.len() {
-            let (g, depth) = out[at];
-            at += 1;
-            for &p in self.up.of(g) {
-                if !std::mem::replace(&mut seen[p as usize], true) {
-                    out.push((p, depth + 1));
-                }
-            }
-        }
-        out
+        self.walk(&self.up, direct, object, transitive, None).into_iter().map(|r| (r.group, r.depth)).collect()
     }
 
     /// The shortest chain of groups from one of `direct` up to `target` (as the store's "why"
     /// finds it: breadth-first, parents in ID order, the first way found), or `None`.
     pub(crate) fn chain(&self, direct: &[GroupNo], object: Option<GroupNo>, target: GroupNo) -> Option<Vec<GroupNo>> {
-        const NONE: GroupNo = GroupNo::MAX;
-        const FROM_OBJECT: GroupNo = GroupNo::MAX - 1;
-        let mut from = vec![NONE; self.ids.len()];
-        if let Some(o) = object {
-            from[o as usize] = FROM_OBJECT;
-        }
-        let mut queue = VecDeque::new();
-        let mut reached = false;
-        for &g in direct {
-            if from[g as usize] == NONE {
-                from[g as usize] = FROM_OBJECT;
-                if g == target {
-                    reached = true;
-                    break;
-                }
-                queue.push_back(g);
-            }
-        }
-        while !reached {
-            let Some(node) = queue.pop_front() else { break };
-            for &p in self.up.of(node) {
-                if from[p as usize] == NONE {
-                    from[p as usize] = node;
-                    if p == target {
-                        reached = true;
-                        break;
-                    }
-                    queue.push_back(p);
-                }
-            }
-        }
-        if !reached {
-            return None;
-        }
-        let mut chain = vec![target];
-        let mut at = from[target as usize];
-        while at != FROM_OBJECT {
-            chain.push(at);
-            at = from[at as usize];
+        let reached = self.walk(&self.up, direct, object, true, Some(target));
+        reached.last().filter(|r| r.group == target)?;
+        let mut at = Some(reached.len() - 1);
+        let mut chain = Vec::new();
+        while let Some(i) = at {
+            chain.push(reached[i].group);
+            at = reached[i].from;
         }
         chain.reverse();
         Some(chain)
@@ -172,20 +116,53 @@ impl Nesting {
     /// Breadth-first down from group `start` through the groups nested in it: each once at its
     /// shortest depth, in the order reached (as the store's walk); `start` left out.
     pub(crate) fn down_from(&self, start: GroupNo) -> Vec<(GroupNo, u32)> {
+        self.walk(&self.down, self.down.of(start), Some(start), true, None).into_iter().map(|r| (r.group, r.depth)).collect()
+    }
+
+    /// The one breadth-first walk along `edges`: from `first` (depth 1, in their order), each
+    /// group once at its shortest depth, in the order reached, with where it was reached from;
+    /// `object` is never reached; without `transitive` only `first`; it stops on reaching `until`.
+    fn walk(&self, edges: &Adjacency, first: &[GroupNo], object: Option<GroupNo>, transitive: bool, until: Option<GroupNo>) -> Vec<Reached> {
         let mut seen = vec![false; self.ids.len()];
-        seen[start as usize] = true;
+        if let Some(o) = object {
+            seen[o as usize] = true;
+        }
         let mut out = Vec::new();
-        let mut queue = VecDeque::from([(start, 0u32)]);
-        while let Some((g, depth)) = queue.pop_front() {
-            for &c in self.down.of(g) {
-                if !std::mem::replace(&mut seen[c as usize], true) {
-                    out.push((c, depth + 1));
-                    queue.push_back((c, depth + 1));
+        for &g in first {
+            if !std::mem::replace(&mut seen[g as usize], true) {
+                out.push(Reached { group: g, depth: 1, from: None });
+                if until == Some(g) {
+                    return out;
                 }
             }
         }
+        if !transitive {
+            return out;
+        }
+        let mut at = 0;
+        while at < out.len() {
+            let Reached { group, depth, .. } = out[at];
+            for &next in edges.of(group) {
+                if !std::mem::replace(&mut seen[next as usize], true) {
+                    out.push(Reached { group: next, depth: depth + 1, from: Some(at) });
+                    if until == Some(next) {
+                        return out;
+                    }
+                }
+            }
+            at += 1;
+        }
         out
     }
+}
+
+/// A group a walk reached: its depth, and the position in the walk's result of the group it was
+/// reached from (`None` for the first ones).
+#[derive(Debug, Clone, Copy)]
+struct Reached {
+    group: GroupNo,
+    depth: u32,
+    from: Option<usize>,
 }
 
 /// Where a process keeps its [`Nesting`]: the current one, built when first asked for and
